@@ -1,0 +1,318 @@
+package org.careflow.platform.embedded;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * A real single-node Apache Kafka cluster (KRaft, broker and controller in one node) running inside this JVM.
+ *
+ * <p>It starts the way {@code kafka-storage format} followed by {@code kafka-server-start} does: the data directory
+ * is formatted with Kafka's {@link Formatter} (only if it is not formatted yet, so data and cluster id survive
+ * restarts) and the node runs as {@link KafkaRaftServer}. Clients connect over PLAINTEXT on 127.0.0.1.
+ * Without a data directory the broker works in a temporary one that {@link #close()} deletes.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir).build().start()) {
+ *     String bootstrap = broker.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private static final int NODE_ID = 1;
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String HOST = "127.0.0.1";
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final Path configuredDataDirectory;
+    private final int requestedBrokerPort;
+    private final int requestedControllerPort;
+    private final Map<String, String> overrides;
+    private final int numPartitions;
+
+    private State state = State.NEW;
+    private Path dataDirectory;
+    private boolean temporaryDataDirectory;
+    private KafkaRaftServer server;
+    private int brokerPort;
+    private int controllerPort;
+    private String clusterId;
+
+    private EmbeddedKafkaBroker(Builder builder) {
+        this.configuredDataDirectory = builder.dataDirectory;
+        this.requestedBrokerPort = builder.brokerPort;
+        this.requestedControllerPort = builder.controllerPort;
+        this.numPartitions = builder.numPartitions;
+        this.overrides = Map.copyOf(builder.overrides);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Formats the data directory if needed and starts the node; returns once the broker is unfenced and accepts
+     * clients. Can be called once per instance: to restart, build a new instance on the same data directory.
+     */
+    public synchronized EmbeddedKafkaBroker start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("The broker was already " + state.name().toLowerCase() + "; build a new one to restart");
+        }
+        state = State.STARTED;
+        long begin = System.nanoTime();
+        try {
+            dataDirectory = prepareDataDirectory();
+            int[] ports = FreePorts.resolve(requestedBrokerPort, requestedControllerPort);
+            brokerPort = ports[0];
+            controllerPort = ports[1];
+            clusterId = formatIfNeeded(dataDirectory);
+            server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(), false), Time.SYSTEM);
+            server.startup();
+        } catch (RuntimeException e) {
+            IllegalStateException failure = new IllegalStateException("Could not start the embedded Kafka broker on data directory "
+                    + dataDirectory + " (broker port " + brokerPort + ", controller port " + controllerPort + ")", e);
+            try {
+                close();
+            } catch (RuntimeException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
+        }
+        LOG.info("Kafka broker started in {} ms at {} (cluster id {}, data directory {})",
+                (System.nanoTime() - begin) / 1_000_000, bootstrapServers(), clusterId, dataDirectory);
+        return this;
+    }
+
+    /** The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:9092}. */
+    public synchronized String bootstrapServers() {
+        requireStarted();
+        return HOST + ":" + brokerPort;
+    }
+
+    /** The cluster id, kept in the data directory's {@code meta.properties} and so stable across restarts. */
+    public synchronized String clusterId() {
+        requireStarted();
+        return clusterId;
+    }
+
+    /** The directory holding the log segments and the KRaft metadata log. */
+    public synchronized Path dataDirectory() {
+        requireStarted();
+        return dataDirectory;
+    }
+
+    /**
+     * Shuts the node down and waits until it has stopped; deletes the data directory only if it was a temporary
+     * one. Calling it again does nothing.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        try {
+            if (server != null) {
+                long begin = System.nanoTime();
+                server.shutdown();
+                server.awaitShutdown();
+                LOG.info("Kafka broker at {}:{} stopped in {} ms", HOST, brokerPort, (System.nanoTime() - begin) / 1_000_000);
+            }
+        } finally {
+            server = null;
+            if (temporaryDataDirectory) {
+                deleteQuietly(dataDirectory);
+            }
+        }
+    }
+
+    private void requireStarted() {
+        if (state != State.STARTED) {
+            throw new IllegalStateException("The broker is " + (state == State.NEW ? "not started yet" : "closed"));
+        }
+    }
+
+    private Path prepareDataDirectory() {
+        try {
+            if (configuredDataDirectory == null) {
+                temporaryDataDirectory = true;
+                return Files.createTempDirectory("careflow-kafka-");
+            }
+            return Files.createDirectories(configuredDataDirectory).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the Kafka data directory " + configuredDataDirectory, e);
+        }
+    }
+
+    /** Formats like {@code kafka-storage format}, unless an earlier run already did; returns the cluster id. */
+    private static String formatIfNeeded(Path directory) {
+        String dir = directory.toString();
+        try {
+            MetaPropertiesEnsemble ensemble = new MetaPropertiesEnsemble.Loader()
+                    .addLogDirs(List.of(dir))
+                    .addMetadataLogDir(dir)
+                    .load();
+            if (ensemble.emptyLogDirs().isEmpty()) {
+                String existing = ensemble.clusterId().orElseThrow(() -> new IllegalStateException(
+                        "Kafka data directory " + dir + " has a meta.properties without a cluster id"));
+                LOG.debug("Kafka data directory {} is already formatted for cluster {}", dir, existing);
+                return existing;
+            }
+            String newClusterId = Uuid.randomUuid().toString();
+            // The Formatter reports on a PrintStream; keep that off stdout and in our log instead.
+            ByteArrayOutputStream report = new ByteArrayOutputStream();
+            new Formatter()
+                    .setPrintStream(new PrintStream(report, true, StandardCharsets.UTF_8))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(newClusterId)
+                    .setDirectories(List.of(dir))
+                    .setMetadataLogDirectory(dir)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setUnstableFeatureVersionsEnabled(false)
+                    .run();
+            LOG.debug("Formatted Kafka data directory: {}", report.toString(StandardCharsets.UTF_8).strip());
+            LOG.info("Formatted Kafka data directory {} for new cluster {} at metadata version {}",
+                    dir, newClusterId, MetadataVersion.latestProduction());
+            return newClusterId;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the Kafka data directory " + dir, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not format the Kafka data directory " + dir, e);
+        }
+    }
+
+    private Properties brokerProperties() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", String.valueOf(NODE_ID));
+        // Static voters: the controller port may then change between restarts of the same data directory.
+        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        config.put("controller.listener.names", CONTROLLER_LISTENER);
+        config.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        config.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        config.put("inter.broker.listener.name", BROKER_LISTENER);
+        config.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        config.put("log.dirs", dataDirectory.toString());
+        config.put("metadata.log.dir", dataDirectory.toString());
+        // Fail instead of hanging when the node cannot come up (e.g. a data directory from another node).
+        config.put("server.max.startup.time.ms", "60000");
+
+        // One node: every internal topic gets one replica, and topics are created on purpose only.
+        config.put("num.partitions", String.valueOf(numPartitions));
+        config.put("default.replication.factor", "1");
+        config.put("min.insync.replicas", "1");
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("auto.create.topics.enable", "false");
+        config.put("group.initial.rebalance.delay.ms", "0");
+
+        // Laptop sizing: fewer internal partitions start faster, and the cleaner's default 128 MiB buffer is heap we share.
+        config.put("offsets.topic.num.partitions", "10");
+        config.put("transaction.state.log.num.partitions", "10");
+        config.put("share.coordinator.state.topic.num.partitions", "10");
+        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        config.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        config.put("log.retention.hours", "168");
+        config.put("log.retention.bytes", String.valueOf(1024L * 1024 * 1024));
+        config.put("log.retention.check.interval.ms", "60000");
+
+        config.putAll(overrides);
+        Properties properties = new Properties();
+        properties.putAll(config);
+        return properties;
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try {
+            Utils.delete(directory.toFile());
+        } catch (IOException e) {
+            LOG.warn("Could not delete the temporary Kafka data directory {}", directory, e);
+        }
+    }
+
+    /** Options of an {@link EmbeddedKafkaBroker}; every one has a default that suits tests. */
+    public static final class Builder {
+
+        private Path dataDirectory;
+        private int brokerPort;
+        private int controllerPort;
+        private int numPartitions = 1;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Where data is kept; formatted on first use and reused afterwards. Default: a temporary directory deleted on close. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /** The PLAINTEXT client port on 127.0.0.1; 0 (the default) picks a free port at start. */
+        public Builder brokerPort(int brokerPort) {
+            this.brokerPort = FreePorts.checkPort("brokerPort", brokerPort);
+            return this;
+        }
+
+        /** The KRaft controller port on 127.0.0.1; 0 (the default) picks a free port at start. */
+        public Builder controllerPort(int controllerPort) {
+            this.controllerPort = FreePorts.checkPort("controllerPort", controllerPort);
+            return this;
+        }
+
+        /** {@code num.partitions}, used for topics created without a partition count. Default 1. */
+        public Builder numPartitions(int numPartitions) {
+            if (numPartitions < 1) {
+                throw new IllegalArgumentException("numPartitions must be at least 1, was " + numPartitions);
+            }
+            this.numPartitions = numPartitions;
+            return this;
+        }
+
+        /** Sets any broker configuration key, overriding this class's defaults (listeners and roles included: take care). */
+        public Builder brokerProperty(String key, String value) {
+            overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public EmbeddedKafkaBroker build() {
+            return new EmbeddedKafkaBroker(this);
+        }
+    }
+}

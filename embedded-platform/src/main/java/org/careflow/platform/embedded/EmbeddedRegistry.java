@@ -1,0 +1,435 @@
+package org.careflow.platform.embedded;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The real Apicurio Registry server, run as a child process from its unpacked distribution
+ * (the folder holding {@code quarkus-run.jar}) and bound to 127.0.0.1.
+ *
+ * <p>The caller owns the lifecycle: {@link #close()} kills the child process and its descendants, and no shutdown
+ * hook does it for you, so close it (try-with-resources) or the server outlives this JVM. The child's output goes
+ * to {@link #logFile()}, never to this process's stdout. Storage is the distribution's default (in-memory H2, lost
+ * on close) unless {@link Builder#systemProperty(String, String)} points it elsewhere, e.g. at PostgreSQL.
+ *
+ * <pre>{@code
+ * try (EmbeddedRegistry registry = EmbeddedRegistry.builder().build().start()) {
+ *     String url = registry.url(); // http://127.0.0.1:PORT/apis/registry/v3
+ * }
+ * }</pre>
+ */
+public final class EmbeddedRegistry implements AutoCloseable {
+
+    /** System property naming the registry home, the folder holding {@code quarkus-run.jar}. */
+    public static final String HOME_PROPERTY = "careflow.registry.home";
+    /** Environment variable naming the registry home when {@link #HOME_PROPERTY} is not set. */
+    public static final String HOME_ENV = "CAREFLOW_REGISTRY_HOME";
+    /** JVM options used unless {@link Builder#jvmOptions(List)} replaces them: small heap, quick start. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRegistry.class);
+
+    private static final String RUNNER_JAR = "quarkus-run.jar";
+    private static final String HOST = "127.0.0.1";
+    private static final String LOG_FILE_NAME = "apicurio-registry.log";
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final int LOG_TAIL_LINES = 40;
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final Path home;
+    private final Path javaExecutable;
+    private final int requestedHttpPort;
+    private final int requestedManagementPort;
+    private final Path configuredWorkDirectory;
+    private final List<String> jvmOptions;
+    private final Map<String, String> systemProperties;
+    private final Duration startupTimeout;
+
+    private State state = State.NEW;
+    private Path workDirectory;
+    private boolean temporaryWorkDirectory;
+    private Process process;
+    private int httpPort;
+    private int managementPort;
+
+    private EmbeddedRegistry(Builder builder) {
+        this.home = builder.home != null ? requireRegistryHome(builder.home, "EmbeddedRegistry.Builder.home") : resolveHome(
+                System.getProperty(HOME_PROPERTY), System.getenv(HOME_ENV));
+        this.javaExecutable = builder.javaExecutable != null ? builder.javaExecutable
+                : Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java");
+        this.requestedHttpPort = builder.httpPort;
+        this.requestedManagementPort = builder.managementPort;
+        this.configuredWorkDirectory = builder.workDirectory;
+        this.jvmOptions = List.copyOf(builder.jvmOptions);
+        this.systemProperties = Map.copyOf(builder.systemProperties);
+        this.startupTimeout = builder.startupTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the server and waits until its readiness check ({@code /health/ready} on the management port) answers 200.
+     *
+     * @throws IllegalStateException if the process dies or is not ready within the startup timeout; the message
+     *                               carries the last lines of the server's log, and the process is killed
+     */
+    public synchronized EmbeddedRegistry start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("The registry was already " + state.name().toLowerCase() + "; build a new one to restart");
+        }
+        state = State.STARTED;
+        long begin = System.nanoTime();
+        try {
+            workDirectory = prepareWorkDirectory();
+            int[] ports = FreePorts.resolve(requestedHttpPort, requestedManagementPort);
+            httpPort = ports[0];
+            managementPort = ports[1];
+            process = new ProcessBuilder(command())
+                    .directory(workDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(logFile().toFile()))
+                    .start();
+            LOG.info("Started Apicurio Registry process {} from {} on ports {} (API) and {} (management), log {}",
+                    process.pid(), home, httpPort, managementPort, logFile());
+            awaitReady();
+        } catch (IOException | RuntimeException e) {
+            IllegalStateException failure = e instanceof IllegalStateException ise ? ise
+                    : new IllegalStateException("Could not start Apicurio Registry from " + home + " with " + javaExecutable, e);
+            try {
+                close();
+            } catch (RuntimeException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
+        }
+        LOG.info("Apicurio Registry ready in {} ms at {}", (System.nanoTime() - begin) / 1_000_000, url());
+        return this;
+    }
+
+    /** The base URL of the Registry v3 REST API, e.g. {@code http://127.0.0.1:8080/apis/registry/v3}. */
+    public synchronized String url() {
+        requireStarted();
+        return "http://" + HOST + ":" + httpPort + "/apis/registry/v3";
+    }
+
+    /** The port of the REST API. */
+    public synchronized int httpPort() {
+        requireStarted();
+        return httpPort;
+    }
+
+    /** The port of the management interface (health checks, metrics). */
+    public synchronized int managementPort() {
+        requireStarted();
+        return managementPort;
+    }
+
+    /** The file receiving the server's stdout and stderr, overwritten at each start. */
+    public synchronized Path logFile() {
+        if (workDirectory == null) {
+            throw new IllegalStateException("The registry is not started yet");
+        }
+        return workDirectory.resolve(LOG_FILE_NAME);
+    }
+
+    /** The process id of the server, for diagnostics. */
+    public synchronized long pid() {
+        requireStarted();
+        return process.pid();
+    }
+
+    /** Whether the server process is running. */
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Kills the server process and its descendants: asks them to stop, then forces them after a grace period, and
+     * waits until they are gone. Deletes the work directory only if it was a temporary one. Calling it again does nothing.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        try {
+            if (process != null) {
+                long begin = System.nanoTime();
+                destroyTree(process.toHandle());
+                LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), (System.nanoTime() - begin) / 1_000_000);
+            }
+        } finally {
+            if (temporaryWorkDirectory) {
+                deleteRecursively(workDirectory);
+            }
+        }
+    }
+
+    /** Resolves the registry home from the system property, else the environment variable, and checks it. */
+    static Path resolveHome(String propertyValue, String envValue) {
+        if (propertyValue != null && !propertyValue.isBlank()) {
+            return requireRegistryHome(Path.of(propertyValue), "system property " + HOME_PROPERTY);
+        }
+        if (envValue != null && !envValue.isBlank()) {
+            return requireRegistryHome(Path.of(envValue), "environment variable " + HOME_ENV);
+        }
+        throw new IllegalStateException("No Apicurio Registry home is set: set the system property " + HOME_PROPERTY
+                + " or the environment variable " + HOME_ENV + " to the unpacked apicurio-registry-app distribution"
+                + " (the folder holding " + RUNNER_JAR + "; the embedded-platform build unpacks it into its target folder)");
+    }
+
+    private static Path requireRegistryHome(Path home, String source) {
+        if (!Files.isRegularFile(home.resolve(RUNNER_JAR))) {
+            throw new IllegalStateException("The Apicurio Registry home " + home.toAbsolutePath() + " (from " + source
+                    + ") has no " + RUNNER_JAR + ": point the system property " + HOME_PROPERTY + " or the environment variable "
+                    + HOME_ENV + " at the unpacked apicurio-registry-app distribution");
+        }
+        return home.toAbsolutePath();
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable.toString());
+        command.addAll(jvmOptions);
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.http.host", HOST);
+        properties.put("quarkus.http.port", String.valueOf(httpPort));
+        properties.put("quarkus.management.host", HOST);
+        properties.put("quarkus.management.port", String.valueOf(managementPort));
+        properties.putAll(systemProperties);
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(home.resolve(RUNNER_JAR).toString());
+        return command;
+    }
+
+    private void awaitReady() {
+        URI health = URI.create("http://" + HOST + ":" + managementPort + "/health/ready");
+        HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build();
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        String lastAnswer = "no answer yet";
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Apicurio Registry exited with code " + process.exitValue()
+                            + " before it was ready; last lines of " + logFile() + ":\n" + logTail());
+                }
+                try {
+                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        return;
+                    }
+                    lastAnswer = "HTTP " + response.statusCode() + " " + response.body();
+                } catch (IOException e) {
+                    // Not listening yet, or busy starting: try again until the deadline.
+                    lastAnswer = e.toString();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for Apicurio Registry to be ready", e);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("Apicurio Registry was not ready within " + startupTimeout + " (" + health
+                            + " last said: " + lastAnswer + "); last lines of " + logFile() + ":\n" + logTail());
+                }
+                pauseUnlessExited();
+            }
+        }
+    }
+
+    /** Waits one poll interval, but wakes at once if the process dies meanwhile. */
+    private void pauseUnlessExited() {
+        try {
+            process.onExit().get(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillRunning) {
+            // The usual case: poll again.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Apicurio Registry to be ready", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not watch the Apicurio Registry process", e);
+        }
+    }
+
+    private static void destroyTree(ProcessHandle root) {
+        // Children first, so none is re-parented and lost when the root goes.
+        List<ProcessHandle> handles = Stream.concat(root.descendants(), Stream.of(root)).toList();
+        handles.forEach(ProcessHandle::destroy);
+        if (!awaitExit(handles, STOP_GRACE)) {
+            LOG.warn("Apicurio Registry did not stop within {}; killing it", STOP_GRACE);
+            handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            if (!awaitExit(handles, STOP_GRACE)) {
+                LOG.warn("Apicurio Registry process {} is still alive after being killed", root.pid());
+            }
+        }
+    }
+
+    private static boolean awaitExit(List<ProcessHandle> handles, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ProcessHandle handle : handles) {
+            long remaining = deadline - System.nanoTime();
+            try {
+                handle.onExit().get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException e) {
+                return !handle.isAlive();
+            }
+        }
+        return true;
+    }
+
+    private String logTail() {
+        Path file = logFile();
+        try (RandomAccessFile log = new RandomAccessFile(file.toFile(), "r")) {
+            // The tail is enough to explain a failure; the start of a long log is not worth reading.
+            long from = Math.max(0, log.length() - 16 * 1024);
+            byte[] bytes = new byte[(int) (log.length() - from)];
+            log.seek(from);
+            log.readFully(bytes);
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(could not read " + file + ": " + e + ")";
+        }
+    }
+
+    private Path prepareWorkDirectory() throws IOException {
+        if (configuredWorkDirectory == null) {
+            temporaryWorkDirectory = true;
+            return Files.createTempDirectory("careflow-registry-");
+        }
+        return Files.createDirectories(configuredWorkDirectory).toAbsolutePath();
+    }
+
+    private void requireStarted() {
+        if (state != State.STARTED) {
+            throw new IllegalStateException("The registry is " + (state == State.NEW ? "not started yet" : "closed"));
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (directory == null || !Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete the temporary registry work directory {}", directory, e);
+        }
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+    }
+
+    /** Options of an {@link EmbeddedRegistry}; every one has a default that suits tests. */
+    public static final class Builder {
+
+        private Path home;
+        private Path javaExecutable;
+        private int httpPort;
+        private int managementPort;
+        private Path workDirectory;
+        private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
+        private Duration startupTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /**
+         * The unpacked distribution, the folder holding {@code quarkus-run.jar}. Default: the system property
+         * {@value EmbeddedRegistry#HOME_PROPERTY}, else the environment variable {@value EmbeddedRegistry#HOME_ENV}.
+         */
+        public Builder home(Path home) {
+            this.home = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /** The {@code java} that runs the server; it must be a JDK 21 or newer. Default: this JVM's. */
+        public Builder javaExecutable(Path javaExecutable) {
+            this.javaExecutable = Objects.requireNonNull(javaExecutable, "javaExecutable");
+            return this;
+        }
+
+        /** The REST API port on 127.0.0.1; 0 (the default) picks a free port at start. */
+        public Builder httpPort(int httpPort) {
+            this.httpPort = FreePorts.checkPort("httpPort", httpPort);
+            return this;
+        }
+
+        /** The management (health) port on 127.0.0.1; 0 (the default) picks a free port at start. */
+        public Builder managementPort(int managementPort) {
+            this.managementPort = FreePorts.checkPort("managementPort", managementPort);
+            return this;
+        }
+
+        /** The child's working directory, where its log file goes. Default: a temporary directory deleted on close. */
+        public Builder workDirectory(Path workDirectory) {
+            this.workDirectory = Objects.requireNonNull(workDirectory, "workDirectory");
+            return this;
+        }
+
+        /** Replaces {@link #DEFAULT_JVM_OPTIONS} (heap size, GC, JIT) for the child JVM. */
+        public Builder jvmOptions(List<String> jvmOptions) {
+            this.jvmOptions = List.copyOf(jvmOptions);
+            return this;
+        }
+
+        /** Adds a {@code -Dkey=value} for the server, e.g. its storage settings; it may override the host and port ones. */
+        public Builder systemProperty(String key, String value) {
+            systemProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** How long {@link #start()} waits for the server to be ready. Default 60 s. */
+        public Builder startupTimeout(Duration startupTimeout) {
+            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
+                throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
+            }
+            this.startupTimeout = startupTimeout;
+            return this;
+        }
+
+        /**
+         * Checks the options and returns a registry that is not started yet.
+         *
+         * @throws IllegalStateException if no registry home is given or set, or it has no {@code quarkus-run.jar}
+         */
+        public EmbeddedRegistry build() {
+            return new EmbeddedRegistry(this);
+        }
+    }
+}

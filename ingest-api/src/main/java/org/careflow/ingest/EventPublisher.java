@@ -1,0 +1,96 @@
+package org.careflow.ingest;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.careflow.config.CommonConfig;
+import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.Topic;
+
+/**
+ * Writes events with acks=all and an idempotent producer, completing only when the broker acknowledged
+ * the write. Every wait (metadata, retries, delivery) is bounded by one timeout, so a request never hangs
+ * and never reports an event as accepted that was not written.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    private final Producer<String, SpecificRecord> producer;
+    private final Duration timeout;
+    private final AtomicLong lastFailureNanos = new AtomicLong();
+
+    EventPublisher(Producer<String, SpecificRecord> producer, Duration timeout) {
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** A publisher writing through the schema registry as {@code config} says. */
+    public static EventPublisher create(IngestConfig config) {
+        RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+        Duration timeout = config.kafkaAckTimeout();
+        int timeoutMs = (int) timeout.toMillis();
+        int lingerMs = 5;
+        Map<String, Object> props = new HashMap<>(serdes.clientConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "careflow-ingest-api");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs - lingerMs);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);
+        return new EventPublisher(new KafkaProducer<>(props), timeout);
+    }
+
+    /** The longest a {@link #publish} can take before it fails. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Sends {@code value} keyed by {@code key}; the future completes with the partition and offset once the
+     * broker acknowledged it, or exceptionally (timeout, broker or registry unreachable).
+     */
+    public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<String, V> topic, String key, V value) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
+                if (error != null) {
+                    lastFailureNanos.set(System.nanoTime());
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Metadata wait timed out, or the serializer could not reach the registry.
+            lastFailureNanos.set(System.nanoTime());
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** False while the last write failed less than one timeout ago: Kafka or the registry is unreachable. */
+    public boolean healthy() {
+        long failedAt = lastFailureNanos.get();
+        return failedAt == 0 || System.nanoTime() - failedAt > timeout.toNanos();
+    }
+
+    @Override
+    public void close() {
+        producer.close(timeout);
+    }
+}

@@ -1,0 +1,47 @@
+package org.careflow.ingest;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.careflow.config.CommonConfig;
+
+/** Configuration of the ingest API. */
+public final class IngestConfig extends AbstractConfig {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+
+    public static final String KAFKA_ACK_TIMEOUT_MS_CONFIG = "kafka.ack.timeout.ms";
+    private static final String KAFKA_ACK_TIMEOUT_MS_DOC =
+        "How long a request waits for Kafka to acknowledge its event (acks=all) before it is answered 503. "
+            + "Bounds metadata fetches, retries and delivery alike; an event not acknowledged in time was not accepted.";
+
+    public static final String HTTP_MAX_REQUEST_BYTES_CONFIG = "http.max.request.bytes";
+    private static final String HTTP_MAX_REQUEST_BYTES_DOC = "Largest request body accepted; larger bodies are answered 413.";
+
+    public static final String SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG = "submission.max.clock.skew.ms";
+    private static final String SUBMISSION_MAX_CLOCK_SKEW_MS_DOC =
+        "How far in the future a client's submittedAt may lie (its clock may run ahead) before it is rejected.";
+
+    public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
+        .define(KAFKA_ACK_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1_000L, 120_000L),
+            Importance.HIGH, KAFKA_ACK_TIMEOUT_MS_DOC)
+        .define(HTTP_MAX_REQUEST_BYTES_CONFIG, Type.LONG, 64L * 1024, ConfigDef.Range.between(1024L, 16L * 1024 * 1024),
+            Importance.MEDIUM, HTTP_MAX_REQUEST_BYTES_DOC)
+        .define(SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0L),
+            Importance.LOW, SUBMISSION_MAX_CLOCK_SKEW_MS_DOC);
+
+    public IngestConfig(Map<?, ?> originals) {
+        super(CONFIG, originals, false);
+    }
+
+    public Duration kafkaAckTimeout() {
+        return Duration.ofMillis(getLong(KAFKA_ACK_TIMEOUT_MS_CONFIG));
+    }
+
+    public Duration maxClockSkew() {
+        return Duration.ofMillis(getLong(SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG));
+    }
+}

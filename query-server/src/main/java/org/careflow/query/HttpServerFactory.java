@@ -1,0 +1,93 @@
+package org.careflow.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the Javalin server of a careflow app: one configuration callback with the app's routes, plus
+ * what every app shares: JSON through Jackson, problem+json for every error, {@code /health/live} and
+ * {@code /health/ready}, and a request size limit.
+ */
+public final class HttpServerFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServerFactory.class);
+
+    /** The mapper every careflow HTTP surface uses: ISO-8601 instants, no timestamps as numbers. */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private HttpServerFactory() {
+    }
+
+    /**
+     * Builds (does not start) a server.
+     *
+     * @param maxRequestBytes largest request body accepted; larger ones get 413
+     * @param ready whether the app can serve its reads and writes, for {@code /health/ready}
+     * @param routes the app's routes, added to {@code config.routes}
+     */
+    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready,
+                                 Consumer<JavalinConfig> routes) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.http.maxRequestSize = maxRequestBytes;
+            config.jsonMapper(new JavalinJackson(MAPPER, false));
+            config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "UP")));
+            config.routes.get("/health/ready", ctx -> {
+                boolean up = ready.getAsBoolean();
+                ctx.status(up ? 200 : 503).json(java.util.Map.of("status", up ? "UP" : "DOWN"));
+            });
+            config.routes.exception(ProblemException.class, (e, ctx) -> {
+                e.headers().forEach(ctx::header);
+                respond(ctx, e.problem());
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                respond(ctx, Problem.of(e.getStatus(), reason(e.getStatus()), e.getMessage())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                // Only the route: request data may hold patient identifiers.
+                LOG.error("Unhandled error serving {} {}", ctx.method(), ctx.endpoint().path, e);
+                respond(ctx, Problem.of(500, "Internal error", "The request failed; it has been logged."));
+            });
+            config.routes.error(404, ctx -> {
+                if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+                    respond(ctx, Problem.of(404, "Not found", "No such resource: " + ctx.method() + " " + ctx.path()));
+                }
+            });
+            config.routes.error(405, ctx -> respond(ctx, Problem.of(405, "Method not allowed", ctx.method() + " is not supported here")));
+            routes.accept(config);
+        });
+    }
+
+    /** Writes {@code problem} as the response. */
+    public static void respond(Context ctx, Problem problem) {
+        try {
+            ctx.status(problem.status()).contentType(Problem.CONTENT_TYPE).result(MAPPER.writeValueAsBytes(problem));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot render problem body", e);
+        }
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad request";
+            case 404 -> "Not found";
+            case 413 -> "Request body too large";
+            case 415 -> "Unsupported media type";
+            default -> "HTTP " + status;
+        };
+    }
+}

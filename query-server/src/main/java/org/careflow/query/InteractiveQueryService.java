@@ -1,0 +1,123 @@
+package org.careflow.query;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a key lookup from whichever instance owns the key: reads the local store when this instance is
+ * the active host ({@code queryMetadataForKey}), otherwise forwards the same request once to the owner.
+ * A store in transition (rebalance, restore) becomes 503 with {@code Retry-After}, never a null or a 500.
+ */
+public final class InteractiveQueryService {
+
+    /** Marks a request forwarded by another instance, so ownership changes cannot make it bounce. */
+    public static final String FORWARDED_HEADER = "X-Careflow-Forwarded";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InteractiveQueryService.class);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final HttpClient client;
+    private final Duration forwardTimeout;
+
+    public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout) {
+        this.streams = Objects.requireNonNull(streams, "streams");
+        this.self = Objects.requireNonNull(self, "self");
+        this.client = Objects.requireNonNull(client, "client");
+        this.forwardTimeout = Objects.requireNonNull(forwardTimeout, "forwardTimeout");
+    }
+
+    /** The HTTP client all instances of an app share for forwarding. */
+    public static HttpClient newHttpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /**
+     * Answers {@code ctx} with the value of {@code key} in the key-value store {@code storeName}, rendered by
+     * {@code render}; 404 when no value is stored.
+     */
+    public <V> void respondWithValue(Context ctx, String storeName, String key, Function<V, Object> render) {
+        KeyQueryMetadata metadata = ownerOf(storeName, key);
+        if (self.equals(metadata.activeHost())) {
+            V value = readLocal(storeName, key);
+            if (value == null) {
+                throw ProblemException.notFound("Nothing is stored for this key yet");
+            }
+            ctx.json(render.apply(value));
+        } else {
+            forward(ctx, metadata.activeHost());
+        }
+    }
+
+    private KeyQueryMetadata ownerOf(String storeName, String key) {
+        if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+            throw ProblemException.unavailable("The stream processor is " + streams.state(), RETRY_AFTER);
+        }
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
+        } catch (IllegalStateException e) {
+            throw ProblemException.unavailable("Store metadata is not available yet", RETRY_AFTER);
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            throw ProblemException.unavailable("No instance owns this key right now (rebalancing)", RETRY_AFTER);
+        }
+        return metadata;
+    }
+
+    private <V> V readLocal(String storeName, String key) {
+        try {
+            ReadOnlyKeyValueStore<String, V> store =
+                streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore()));
+            return store.get(key);
+        } catch (InvalidStateStoreException e) {
+            throw ProblemException.unavailable("Store " + storeName + " is not queryable yet: " + e.getClass().getSimpleName(), RETRY_AFTER);
+        }
+    }
+
+    private void forward(Context ctx, HostInfo owner) {
+        if (ctx.header(FORWARDED_HEADER) != null) {
+            // The sender thought we own the key and we think it does: ownership is moving.
+            throw ProblemException.unavailable("Key ownership is moving between instances", RETRY_AFTER);
+        }
+        String query = ctx.queryString();
+        URI target = URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path() + (query == null ? "" : "?" + query));
+        HttpRequest request = HttpRequest.newBuilder(target)
+            .timeout(forwardTimeout)
+            .header(FORWARDED_HEADER, self.host() + ":" + self.port())
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+        try {
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            ctx.status(response.statusCode());
+            response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+            response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
+            ctx.result(response.body());
+        } catch (IOException e) {
+            LOG.warn("Forwarding a query to {}:{} failed: {}", owner.host(), owner.port(), e.toString());
+            throw ProblemException.unavailable("The instance owning this key is unreachable", RETRY_AFTER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while forwarding", RETRY_AFTER);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.careflow.topics;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Binds topic descriptors to serdes. Keys are strings; values are Avro records, written through the
+ * schema registry in production ({@link RegistryEventSerdes}) and as plain Avro binary in topology tests
+ * ({@link PlainAvroEventSerdes}).
+ */
+public interface EventSerdes {
+
+    /** The serde for values of {@code topic}. */
+    <V> Serde<V> valueSerde(Topic<?, V> topic);
+
+    /** The serde for keys of {@code topic}. */
+    @SuppressWarnings("unchecked")
+    default <K> Serde<K> keySerde(Topic<K, ?> topic) {
+        if (topic.keyType() == String.class) {
+            return (Serde<K>) Serdes.String();
+        }
+        if (topic.keyType() == byte[].class) {
+            return (Serde<K>) Serdes.ByteArray();
+        }
+        throw new IllegalArgumentException("No key serde for " + topic.keyType().getName() + " on topic " + topic.name());
+    }
+}

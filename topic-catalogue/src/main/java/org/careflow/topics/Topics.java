@@ -1,0 +1,37 @@
+package org.careflow.topics;
+
+import java.util.List;
+import org.careflow.events.triage.TriageAssessment;
+import org.careflow.events.triage.TriageSubmission;
+
+/**
+ * The catalogue: every topic careflow writes or reads, described once. Nothing else spells a topic name.
+ * Kafka Streams' own changelog and repartition topics are not listed; they are named by their processors.
+ */
+public final class Topics {
+
+    /** Default partition count of event topics: the unit of parallelism of every streams app. */
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    /** Triage forms as the ingest API accepted them, keyed by patientId. */
+    public static final Topic<String, TriageSubmission> TRIAGE_SUBMISSIONS =
+        new Topic<>("careflow.triage.submissions.v1", String.class, TriageSubmission.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Scores of triage submissions, keyed by patientId. */
+    public static final Topic<String, TriageAssessment> TRIAGE_ASSESSMENTS =
+        new Topic<>("careflow.triage.assessments.v1", String.class, TriageAssessment.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Records streams-triage could not read or process, unchanged, with the reason in headers. */
+    public static final Topic<byte[], byte[]> TRIAGE_DEAD_LETTERS =
+        new Topic<>("careflow.triage.dead-letters.v1", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
+
+    private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DEAD_LETTERS);
+
+    private Topics() {
+    }
+
+    /** Every topic, in a stable order, for creating them. */
+    public static List<Topic<?, ?>> all() {
+        return ALL;
+    }
+}

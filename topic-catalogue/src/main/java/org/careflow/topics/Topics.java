@@ -15,15 +15,15 @@ public final class Topics {
 
     /** Triage forms as the ingest API accepted them, keyed by patientId. */
     public static final Topic<String, TriageSubmission> TRIAGE_SUBMISSIONS =
-        new Topic<>("careflow.triage.submissions.v1", String.class, TriageSubmission.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+        new Topic<>("triage-submissions", String.class, TriageSubmission.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
     /** Scores of triage submissions, keyed by patientId. */
     public static final Topic<String, TriageAssessment> TRIAGE_ASSESSMENTS =
-        new Topic<>("careflow.triage.assessments.v1", String.class, TriageAssessment.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+        new Topic<>("triage-assessments", String.class, TriageAssessment.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
     /** Records streams-triage could not read or process, unchanged, with the reason in headers. */
     public static final Topic<byte[], byte[]> TRIAGE_DEAD_LETTERS =
-        new Topic<>("careflow.triage.dead-letters.v1", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
+        new Topic<>("triage-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
     private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DEAD_LETTERS);
 

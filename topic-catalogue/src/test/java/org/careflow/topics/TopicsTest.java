@@ -25,6 +25,17 @@ class TopicsTest {
     }
 
     @Test
+    void shouldBeNamedByItsEventSchemaWhenTopicCarriesAvro() {
+        for (Topic<?, ?> topic : Topics.all()) {
+            if (org.apache.avro.specific.SpecificRecord.class.isAssignableFrom(topic.valueType())) {
+                String doc = org.apache.avro.specific.SpecificData.get().getSchema(topic.valueType()).getDoc();
+                assertThat(doc).as("the schema of %s must name its topic", topic.valueType().getSimpleName())
+                    .contains("Topic " + topic.name() + ",");
+            }
+        }
+    }
+
+    @Test
     void shouldCarryPartitionsAndCleanupWhenCreatingTopic() {
         NewTopic created = Topics.TRIAGE_SUBMISSIONS.withPartitions(3).newTopic((short) 1);
 

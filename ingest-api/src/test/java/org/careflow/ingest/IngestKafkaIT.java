@@ -1,0 +1,136 @@
+package org.careflow.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.careflow.config.CommonConfig;
+import org.careflow.events.triage.TriageSubmission;
+import org.careflow.platform.embedded.Await;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.query.HttpServerFactory;
+import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.TopicProvisioner;
+import org.careflow.topics.Topics;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ingest API against a real KRaft broker and the real Apicurio registry. */
+@Tag("integration")
+class IngestKafkaIT {
+
+    private static final String BODY = """
+        {"submissionId": "it-sub-1", "patientId": "p-123", "facilityId": "f-1", "formId": "general-v1", "channel": "WHATSAPP",
+         "submittedAt": "2026-11-21T10:15:00Z",
+         "vitals": {"respiratoryRate": 22, "spo2": 93, "spo2Scale": 1, "onSupplementalOxygen": false,
+                    "systolicBp": 105, "heartRate": 95, "consciousness": "ALERT", "temperature": 38.4},
+         "answers": {"chest_pain": "no"}, "chiefComplaint": "shortness of breath"}
+        """;
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(3);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void shouldAnswer202OnlyForWrittenEventsAnd503WhenKafkaGoesDown(@TempDir Path dir) throws Exception {
+        try (EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start()) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+            }
+            try (IngestApp app = IngestApp.start(config(broker, registry))) {
+                // Given a running broker, when a valid submission is posted
+                HttpResponse<String> accepted = post(app);
+
+                // Then 202 names the partition and offset where the event really is, readable through the registry
+                assertThat(accepted.statusCode()).isEqualTo(202);
+                JsonNode body = HttpServerFactory.MAPPER.readTree(accepted.body());
+                assertThat(body.get("submissionId").asText()).isEqualTo("it-sub-1");
+                TriageSubmission written = read(broker, registry, body.get("partition").asInt(), body.get("offset").asLong());
+                assertThat(written.getSubmissionId()).isEqualTo("it-sub-1");
+                assertThat(written.getPatientId()).isEqualTo("p-123");
+                assertThat(written.getVitals().getSpo2()).isEqualTo(93);
+
+                // When Kafka goes away
+                broker.close();
+                long started = System.nanoTime();
+                HttpResponse<String> refused = post(app);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                // Then the API says 503 within its configured timeout, never 202
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+                assertThat(took).isLessThan(ACK_TIMEOUT.plusSeconds(5));
+                assertThat(HttpServerFactory.MAPPER.readTree(refused.body()).get("detail").asText()).contains("not recorded");
+                Await.until("readiness to report the outage", Duration.ofSeconds(10), () -> status(app, "/health/ready") == 503);
+            } finally {
+                broker.close();
+            }
+        }
+    }
+
+    private static IngestConfig config(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
+        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, true);
+        props.put(CommonConfig.HTTP_HOST_CONFIG, "127.0.0.1");
+        props.put(CommonConfig.HTTP_PORT_CONFIG, 0);
+        props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, ACK_TIMEOUT.toMillis());
+        return new IngestConfig(props);
+    }
+
+    private HttpResponse<String> post(IngestApp app) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + IngestRoutes.TRIAGE_SUBMISSIONS_PATH))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(BODY))
+            .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(IngestApp app, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TriageSubmission read(EmbeddedKafkaBroker broker, EmbeddedRegistry registry, int partition, long offset) {
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
+        try (KafkaConsumer<String, TriageSubmission> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(Topics.TRIAGE_SUBMISSIONS.name(), partition);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset);
+            return Await.value("the record at the acknowledged offset", Duration.ofSeconds(30), () -> {
+                for (ConsumerRecord<String, TriageSubmission> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.offset() == offset) {
+                        assertThat(r.key()).isEqualTo("p-123");
+                        return r.value();
+                    }
+                }
+                return null;
+            });
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package org.careflow.triage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.careflow.config.CommonConfig;
+import org.careflow.platform.embedded.Await;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.query.HttpServerFactory;
+import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.TopicProvisioner;
+import org.careflow.topics.Topics;
+import org.careflow.triage.topology.TriageTopology;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two instances of streams-triage on a real KRaft broker and the real Apicurio registry. */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TriageStreamsIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final int PATIENTS = 24;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedRegistry registry;
+    private TriageApp first;
+    private TriageApp second;
+
+    @BeforeAll
+    void startPlatform(@TempDir Path dir) {
+        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
+        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+        }
+        String applicationId = "triage-it-" + UUID.randomUUID();
+        first = TriageApp.start(config(applicationId, dir.resolve("state-1")));
+        second = TriageApp.start(config(applicationId, dir.resolve("state-2")));
+        Await.until("both instances running with tasks", DEADLINE, () -> hasActiveTasks(first) && hasActiveTasks(second));
+    }
+
+    @AfterAll
+    void stopPlatform() {
+        for (AutoCloseable c : new AutoCloseable[] {first, second, registry, broker}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerEveryPatientFromBothInstancesWhenKeysAreSpreadAcrossThem() throws Exception {
+        // Given: assessments for patients on every partition
+        Instant now = Instant.now();
+        Map<String, String> submissionByPatient = new HashMap<>();
+        try (KafkaProducer<String, SpecificRecord> producer = avroProducer()) {
+            for (int i = 0; i < PATIENTS; i++) {
+                String patient = "patient-" + i;
+                String submission = "sub-" + i;
+                submissionByPatient.put(patient, submission);
+                producer.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), patient,
+                    TriageFixtures.submission(submission, patient, now, TriageFixtures.exampleVitals()))).get();
+            }
+        }
+
+        // Then: the keys are owned by both instances, so both the local and the forwarded path are used ...
+        Set<HostInfo> owners = new HashSet<>();
+        submissionByPatient.keySet().forEach(p -> owners.add(first.streams()
+            .queryMetadataForKey(TriageTopology.LATEST_ASSESSMENT_STORE, p, Serdes.String().serializer()).activeHost()));
+        assertThat(owners).containsExactlyInAnyOrder(host(first), host(second));
+
+        // ... and each instance answers for every patient
+        for (TriageApp instance : List.of(first, second)) {
+            for (Map.Entry<String, String> e : submissionByPatient.entrySet()) {
+                JsonNode body = awaitAssessment(instance, e.getKey());
+                assertThat(body.get("patientId").asText()).isEqualTo(e.getKey());
+                assertThat(body.get("submissionId").asText()).isEqualTo(e.getValue());
+                assertThat(body.get("score").asInt()).isEqualTo(7);
+                assertThat(body.get("band").asText()).isEqualTo("HIGH");
+                assertThat(body.get("complete").asBoolean()).isTrue();
+                assertThat(body.at("/components/respiratoryRate/points").asInt()).isEqualTo(2);
+                assertThat(body.get("monitoring").asText()).isEqualTo("CONTINUOUS");
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswer404OnBothInstancesWhenPatientIsUnknown() throws Exception {
+        for (TriageApp instance : List.of(first, second)) {
+            HttpResponse<String> response = get(instance, "/v1/patients/nobody-" + UUID.randomUUID() + "/triage");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
+    void shouldDeadLetterUnreadableRecordWithReasonAndKeepProcessingWhenBytesAreNotAvro() throws Exception {
+        // Given: a record no Avro deserializer can read, followed by a valid submission
+        String patient = "after-poison-" + UUID.randomUUID();
+        try (KafkaProducer<byte[], byte[]> raw = rawProducer(); KafkaProducer<String, SpecificRecord> producer = avroProducer()) {
+            raw.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), "poison".getBytes(StandardCharsets.UTF_8),
+                "{not avro}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), patient,
+                TriageFixtures.submission("after-" + patient, patient, Instant.now(), TriageFixtures.normalVitals()))).get();
+        }
+
+        // Then: it lands on the dead-letter topic unchanged, with the reason ...
+        ConsumerRecord<byte[], byte[]> dead = awaitDeadLetter("{not avro}");
+        assertThat(dead.headers().lastHeader("__streams.errors.exception")).isNotNull();
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("poison");
+
+        // ... and the app goes on scoring
+        assertThat(awaitAssessment(first, patient).get("band").asText()).isEqualTo("LOW");
+        assertThat(first.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+        assertThat(second.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    private TriageConfig config(String applicationId, Path stateDir) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
+        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, true);
+        props.put(CommonConfig.HTTP_HOST_CONFIG, "127.0.0.1");
+        props.put(CommonConfig.HTTP_PORT_CONFIG, 0);
+        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TriageConfig(props);
+    }
+
+    private static boolean hasActiveTasks(TriageApp app) {
+        return app.streams().state() == KafkaStreams.State.RUNNING
+            && app.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+    }
+
+    private static HostInfo host(TriageApp app) {
+        return new HostInfo("127.0.0.1", app.port());
+    }
+
+    private JsonNode awaitAssessment(TriageApp instance, String patient) {
+        return Await.value("the assessment of a patient on port " + instance.port(), DEADLINE, () -> {
+            HttpResponse<String> response = get(instance, "/v1/patients/" + patient + "/triage");
+            if (response.statusCode() == 200) {
+                return readJson(response.body());
+            }
+            assertThat(response.statusCode()).as("only 404 (not yet scored) or 503 (rebalancing) may precede the answer").isIn(404, 503);
+            return null;
+        });
+    }
+
+    private static JsonNode readJson(String body) {
+        try {
+            return HttpServerFactory.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("Not JSON: " + body, e);
+        }
+    }
+
+    private ConsumerRecord<byte[], byte[]> awaitDeadLetter(String value) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.TRIAGE_DEAD_LETTERS.name()));
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (value.equals(new String(r.value(), StandardCharsets.UTF_8))) {
+                        return r;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("The unreadable record never reached " + Topics.TRIAGE_DEAD_LETTERS.name());
+    }
+
+    private HttpResponse<String> get(TriageApp instance, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private KafkaProducer<String, SpecificRecord> avroProducer() {
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), true).clientConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);
+        return new KafkaProducer<>(props);
+    }
+
+    private KafkaProducer<byte[], byte[]> rawProducer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+}

@@ -26,6 +26,7 @@ import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
@@ -54,6 +55,7 @@ class IngestKafkaIT {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
             }
+            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
             try (IngestApp app = IngestApp.start(config(broker, registry))) {
                 // Given a running broker, when a valid submission is posted
                 HttpResponse<String> accepted = post(app);
@@ -89,7 +91,7 @@ class IngestKafkaIT {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
-        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, true);
+        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, false);
         props.put(CommonConfig.HTTP_HOST_CONFIG, "127.0.0.1");
         props.put(CommonConfig.HTTP_PORT_CONFIG, 0);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, ACK_TIMEOUT.toMillis());

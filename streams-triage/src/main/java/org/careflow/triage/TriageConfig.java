@@ -44,7 +44,7 @@ public final class TriageConfig extends AbstractConfig {
 
     public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
         .define(APPLICATION_ID_CONFIG, Type.STRING, "careflow-triage", new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
-        .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/careflow-triage", new ConfigDef.NonEmptyString(),
+        .define(STATE_DIR_CONFIG, Type.STRING, "data/streams-triage", new ConfigDef.NonEmptyString(),
             Importance.HIGH, STATE_DIR_DOC)
         .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.HIGH, HTTP_ADVERTISED_HOST_DOC)
         .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,

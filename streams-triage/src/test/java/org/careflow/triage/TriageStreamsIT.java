@@ -39,6 +39,7 @@ import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.careflow.triage.topology.TriageTopology;
@@ -70,6 +71,7 @@ class TriageStreamsIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
         }
+        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
         String applicationId = "triage-it-" + UUID.randomUUID();
         first = TriageApp.start(config(applicationId, dir.resolve("state-1")));
         second = TriageApp.start(config(applicationId, dir.resolve("state-2")));
@@ -160,7 +162,7 @@ class TriageStreamsIT {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
-        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, true);
+        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, false);
         props.put(CommonConfig.HTTP_HOST_CONFIG, "127.0.0.1");
         props.put(CommonConfig.HTTP_PORT_CONFIG, 0);
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
@@ -230,7 +232,7 @@ class TriageStreamsIT {
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), true).clientConfig());
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);

@@ -13,6 +13,12 @@ public interface EventSerdes {
     /** The serde for values of {@code topic}. */
     <V> Serde<V> valueSerde(Topic<?, V> topic);
 
+    /**
+     * The serde for Avro values of a store's changelog or a repartition topic. Those topics belong to one
+     * app and are named after its application id, so their schemas are registered by the app itself.
+     */
+    <V> Serde<V> internalValueSerde(Class<V> type);
+
     /** The serde for keys of {@code topic}. */
     @SuppressWarnings("unchecked")
     default <K> Serde<K> keySerde(Topic<K, ?> topic) {

@@ -9,7 +9,6 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,12 +20,16 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class PlainAvroEventSerdes implements EventSerdes {
 
     @Override
-    @SuppressWarnings("unchecked")
     public <V> Serde<V> valueSerde(Topic<?, V> topic) {
-        if (topic.valueType() == byte[].class) {
+        return internalValueSerde(topic.valueType());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <V> Serde<V> internalValueSerde(Class<V> type) {
+        if (type == byte[].class) {
             return (Serde<V>) Serdes.ByteArray();
         }
-        Class<V> type = topic.valueType();
         Schema schema = SpecificData.get().getSchema(type);
         SpecificDatumWriter<V> writer = new SpecificDatumWriter<>(schema);
         SpecificDatumReader<V> reader = new SpecificDatumReader<>(schema);
@@ -53,10 +56,5 @@ public final class PlainAvroEventSerdes implements EventSerdes {
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot read Avro value from topic " + topic, e);
         }
-    }
-
-    /** Whether {@code type} is an Avro-generated record class. */
-    static boolean isAvro(Class<?> type) {
-        return SpecificRecord.class.isAssignableFrom(type);
     }
 }

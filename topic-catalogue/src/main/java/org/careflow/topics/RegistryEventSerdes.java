@@ -29,27 +29,44 @@ public final class RegistryEventSerdes implements EventSerdes {
 
     /** The serializer/deserializer settings, for clients that build their own (producers in the ingest API). */
     public Map<String, Object> clientConfig() {
+        return clientConfig(autoRegister);
+    }
+
+    private Map<String, Object> clientConfig(boolean register) {
         Map<String, Object> config = new HashMap<>();
         config.put(SerdeConfig.REGISTRY_URL, registryUrl);
-        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister);
+        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, register);
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "FIND_OR_CREATE_VERSION");
         config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+        // Look schemas up whole and in canonical form, as SchemaRegistrar registers them: with registration off
+        // (production), a producer finds exactly the version whose content it writes.
+        config.put(SerdeConfig.DEREFERENCE_SCHEMA, true);
+        config.put(SerdeConfig.CANONICALIZE, true);
         return config;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <V> Serde<V> valueSerde(Topic<?, V> topic) {
-        if (topic.valueType() == byte[].class) {
+        return serde(topic.valueType(), autoRegister);
+    }
+
+    @Override
+    public <V> Serde<V> internalValueSerde(Class<V> type) {
+        return serde(type, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> Serde<V> serde(Class<V> type, boolean register) {
+        if (type == byte[].class) {
             return (Serde<V>) Serdes.ByteArray();
         }
-        if (!SpecificRecord.class.isAssignableFrom(topic.valueType())) {
-            throw new IllegalArgumentException("Topic " + topic.name() + " does not carry Avro records");
+        if (!SpecificRecord.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(type.getName() + " is not an Avro record");
         }
         Serializer<V> serializer = (Serializer<V>) new AvroKafkaSerializer<>();
         Deserializer<V> deserializer = (Deserializer<V>) new AvroKafkaDeserializer<>();
-        serializer.configure(clientConfig(), false);
-        deserializer.configure(clientConfig(), false);
+        serializer.configure(clientConfig(register), false);
+        deserializer.configure(clientConfig(register), false);
         return Serdes.serdeFrom(serializer, deserializer);
     }
 }

@@ -37,7 +37,7 @@ public final class TriageTopology {
         StreamsBuilder builder = new StreamsBuilder();
 
         StoreBuilder<KeyValueStore<String, TriageAssessment>> latest = Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(LATEST_ASSESSMENT_STORE), Serdes.String(), serdes.valueSerde(Topics.TRIAGE_ASSESSMENTS));
+            Stores.persistentKeyValueStore(LATEST_ASSESSMENT_STORE), Serdes.String(), serdes.internalValueSerde(TriageAssessment.class));
         builder.addStateStore(latest);
 
         KStream<String, TriageSubmission> submissions =

@@ -1,0 +1,118 @@
+package org.careflow.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./careflow up}: starts the local stack, prints where everything is, and runs in the foreground
+ * until Ctrl-C, which stops every part (including the registry's process) cleanly.
+ */
+public final class CareflowLauncher {
+
+    private static final Logger CONSOLE = LoggerFactory.getLogger("careflow.console");
+
+    static final String USAGE = """
+        usage: careflow up [--data-dir DIR] [--fresh] [--demo] [--host HOST]
+                           [--kafka-port P] [--kafka-controller-port P] [--registry-port P] [--registry-management-port P]
+                           [--ingest-port P] [--triage-port P]
+          --data-dir DIR  where Kafka, the registry and the stores keep their data (default .careflow/data)
+          --fresh         delete the data directory first
+          --demo          post demo triage submissions once everything runs
+          ports default to Kafka 9092 (controller 9093), registry 8085 (management 8086), ingest 8080, triage 8081""";
+
+    private CareflowLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StackOptions options;
+        try {
+            options = parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            CONSOLE.error("{}\n{}", e.getMessage(), USAGE);
+            System.exit(2);
+            return;
+        }
+        CONSOLE.info("Starting careflow (data in {}) ...", options.dataDir().toAbsolutePath());
+        LocalStack stack = LocalStack.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            CONSOLE.info("Stopping careflow ...");
+            stack.close();
+            CONSOLE.info("careflow stopped");
+            stopped.countDown();
+        }, "careflow-shutdown"));
+
+        CONSOLE.info("\ncareflow is up:");
+        stack.urls().entrySet().stream()
+            .sorted(java.util.Map.Entry.comparingByKey())
+            .forEach(e -> CONSOLE.info("  {} {}", String.format("%-16s", e.getKey()), e.getValue()));
+        if (options.demo()) {
+            int accepted = DemoData.post(stack.ingestUrl());
+            CONSOLE.info("\nPosted {} demo submissions; try: curl {}/v1/patients/demo-patient-1/triage", accepted, stack.triageUrl());
+        }
+        CONSOLE.info("\nPress Ctrl-C to stop.");
+        stopped.await();
+    }
+
+    /** Parses {@code up} and its options. */
+    static StackOptions parse(List<String> args) {
+        Deque<String> rest = new ArrayDeque<>(args);
+        if (rest.isEmpty() || !"up".equals(rest.peekFirst())) {
+            throw new IllegalArgumentException("The launcher's command is 'up'");
+        }
+        rest.removeFirst();
+        StackOptions o = StackOptions.defaults(Path.of(".careflow", "data"));
+        while (!rest.isEmpty()) {
+            String flag = rest.removeFirst();
+            o = switch (flag) {
+                case "--fresh" -> with(o, o.dataDir(), true, o.demo());
+                case "--demo" -> with(o, o.dataDir(), o.fresh(), true);
+                case "--data-dir" -> with(o, Path.of(value(flag, rest)), o.fresh(), o.demo());
+                case "--host" -> new StackOptions(o.dataDir(), o.fresh(), o.demo(), value(flag, rest), o.kafkaPort(),
+                    o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), o.ingestPort(), o.triagePort());
+                case "--kafka-port" -> ports(o, port(flag, rest), o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), o.ingestPort(), o.triagePort());
+                case "--kafka-controller-port" -> ports(o, o.kafkaPort(), port(flag, rest), o.registryPort(), o.registryManagementPort(), o.ingestPort(), o.triagePort());
+                case "--registry-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), port(flag, rest), o.registryManagementPort(), o.ingestPort(), o.triagePort());
+                case "--registry-management-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(), port(flag, rest), o.ingestPort(), o.triagePort());
+                case "--ingest-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), port(flag, rest), o.triagePort());
+                case "--triage-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), o.ingestPort(), port(flag, rest));
+                default -> throw new IllegalArgumentException("Unknown option " + flag);
+            };
+        }
+        return o;
+    }
+
+    private static StackOptions with(StackOptions o, Path dataDir, boolean fresh, boolean demo) {
+        return new StackOptions(dataDir, fresh, demo, o.host(), o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(),
+            o.registryManagementPort(), o.ingestPort(), o.triagePort());
+    }
+
+    private static StackOptions ports(StackOptions o, int kafka, int controller, int registry, int registryManagement, int ingest, int triage) {
+        return new StackOptions(o.dataDir(), o.fresh(), o.demo(), o.host(), kafka, controller, registry, registryManagement, ingest, triage);
+    }
+
+    private static String value(String flag, Deque<String> rest) {
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return rest.removeFirst();
+    }
+
+    private static int port(String flag, Deque<String> rest) {
+        String text = value(flag, rest);
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a port number 0-65535, got " + text);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.careflow.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.careflow.config.CommonConfig;
+import org.careflow.ingest.IngestApp;
+import org.careflow.ingest.IngestConfig;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.TopicProvisioner;
+import org.careflow.topics.Topics;
+import org.careflow.triage.TriageApp;
+import org.careflow.triage.TriageConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole careflow system in one JVM plus the registry's process: a KRaft broker, the Apicurio Registry
+ * (H2 file storage, so schema ids survive restarts), the catalogue's topics and schemas, the ingest API and
+ * streams-triage. Everything lives under one data directory; closing stops it all, newest first.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Map<String, String> urls = new LinkedHashMap<>();
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedRegistry registry;
+    private IngestApp ingest;
+    private TriageApp triage;
+
+    private LocalStack() {
+    }
+
+    /** Starts everything; on failure stops what had started and rethrows. */
+    public static LocalStack start(StackOptions options) {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.run(options);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void run(StackOptions options) {
+        Path data = options.dataDir().toAbsolutePath();
+        if (options.fresh()) {
+            deleteRecursively(data);
+        }
+        broker = started(EmbeddedKafkaBroker.builder()
+            .dataDirectory(data.resolve("kafka"))
+            .brokerPort(options.kafkaPort())
+            .controllerPort(options.kafkaControllerPort())
+            .numPartitions(Topics.DEFAULT_PARTITIONS)
+            .build().start());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+        }
+        registry = started(EmbeddedRegistry.builder()
+            .httpPort(options.registryPort())
+            .managementPort(options.registryManagementPort())
+            .workDirectory(data.resolve("registry"))
+            .systemProperty("apicurio.storage.kind", "sql")
+            .systemProperty("apicurio.storage.sql.kind", "h2")
+            .systemProperty("apicurio.datasource.url", "jdbc:h2:file:" + data.resolve("registry/db/registry") + ";DB_CLOSE_ON_EXIT=FALSE")
+            .build().start());
+        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+
+        Map<String, Object> common = new HashMap<>();
+        common.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        common.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
+        common.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, false);
+        common.put(CommonConfig.HTTP_HOST_CONFIG, options.host());
+
+        Map<String, Object> ingestProps = new HashMap<>(common);
+        ingestProps.put(CommonConfig.HTTP_PORT_CONFIG, options.ingestPort());
+        ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
+
+        Map<String, Object> triageProps = new HashMap<>(common);
+        triageProps.put(CommonConfig.HTTP_PORT_CONFIG, options.triagePort());
+        triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
+        triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        triage = started(TriageApp.start(new TriageConfig(triageProps)));
+
+        urls.put("ingest API", "http://" + options.host() + ":" + ingest.port());
+        urls.put("streams-triage", "http://" + options.host() + ":" + triage.port());
+        urls.put("schema registry", registry.url());
+        urls.put("Kafka", broker.bootstrapServers());
+        urls.put("data", data.toString());
+        LOG.info("careflow is up");
+    }
+
+    private <T extends AutoCloseable> T started(T component) {
+        started.push(component);
+        return component;
+    }
+
+    /** Service name to URL (or address), in start order. */
+    public Map<String, String> urls() {
+        return Map.copyOf(urls);
+    }
+
+    public String ingestUrl() {
+        return urls.get("ingest API");
+    }
+
+    public String triageUrl() {
+        return urls.get("streams-triage");
+    }
+
+    public TriageApp triage() {
+        return triage;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot delete " + p + " for --fresh", e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir + " for --fresh", e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.careflow.launcher;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where the local stack keeps its data and which ports it binds (0 picks a free port).
+ *
+ * @param fresh delete the data directory before starting
+ * @param demo post demo submissions once everything runs
+ */
+public record StackOptions(Path dataDir, boolean fresh, boolean demo, String host,
+                           int kafkaPort, int kafkaControllerPort, int registryPort, int registryManagementPort,
+                           int ingestPort, int triagePort) {
+
+    public static final int DEFAULT_KAFKA_PORT = 9092;
+    public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
+    public static final int DEFAULT_REGISTRY_PORT = 8085;
+    public static final int DEFAULT_REGISTRY_MANAGEMENT_PORT = 8086;
+    public static final int DEFAULT_INGEST_PORT = 8080;
+    public static final int DEFAULT_TRIAGE_PORT = 8081;
+
+    public StackOptions {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(host, "host");
+    }
+
+    /** The defaults: data under {@code dataDir}, the documented ports, on loopback. */
+    public static StackOptions defaults(Path dataDir) {
+        return new StackOptions(dataDir, false, false, "127.0.0.1", DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT,
+            DEFAULT_REGISTRY_PORT, DEFAULT_REGISTRY_MANAGEMENT_PORT, DEFAULT_INGEST_PORT, DEFAULT_TRIAGE_PORT);
+    }
+
+    /** Every port picked freely: for tests and for running beside another stack. */
+    public static StackOptions ephemeral(Path dataDir) {
+        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0);
+    }
+}

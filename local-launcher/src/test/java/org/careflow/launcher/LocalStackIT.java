@@ -1,0 +1,115 @@
+package org.careflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.careflow.platform.embedded.Await;
+import org.careflow.query.HttpServerFactory;
+import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.Topics;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One triage event through the whole local stack, as ./careflow up runs it: HTTP in, NEWS2 out of a query. */
+@Tag("integration")
+class LocalStackIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final String README_EXAMPLE = """
+        {"submissionId": "s-readme-1", "patientId": "p-123", "facilityId": "f-1", "formId": "general-v1", "channel": "WHATSAPP",
+         "submittedAt": "2026-11-21T10:15:00Z",
+         "vitals": {"respiratoryRate": 22, "spo2": 93, "spo2Scale": 1, "onSupplementalOxygen": false,
+                    "systolicBp": 105, "heartRate": 95, "consciousness": "ALERT", "temperature": 38.4},
+         "answers": {"chest_pain": "no"}, "chiefComplaint": "shortness of breath"}
+        """;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void shouldScoreSubmissionEndToEndAndKeepEverythingAcrossRestartUnlessFresh(@TempDir Path dataDir) throws Exception {
+        // Given the stack, with schemas registered up front and producers not allowed to register
+        try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
+            // When the README's example is posted
+            HttpResponse<String> accepted = post(stack, README_EXAMPLE);
+
+            // Then it is accepted, and the query answers its NEWS2 score as the RCP chart gives it
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            JsonNode assessment = awaitAssessment(stack, "p-123");
+            assertThat(assessment.get("submissionId").asText()).isEqualTo("s-readme-1");
+            assertThat(assessment.get("score").asInt()).isEqualTo(7);
+            assertThat(assessment.get("band").asText()).isEqualTo("HIGH");
+            assertThat(assessment.get("monitoring").asText()).isEqualTo("CONTINUOUS");
+            assertThat(assessment.at("/components/spo2/points").asInt()).isEqualTo(2);
+            assertThat(assessment.at("/components/temperature/value").asDouble()).isEqualTo(38.4);
+
+            // ... written with the one registered schema version, none added by the producer
+            assertThat(versionCount(stack, SchemaRegistrar.artifactId(Topics.TRIAGE_SUBMISSIONS))).isEqualTo(1);
+
+            // ... and the demo data goes through the same door
+            assertThat(DemoData.post(stack.ingestUrl())).isEqualTo(DemoData.PATIENTS);
+            assertThat(awaitAssessment(stack, DemoData.patients().get(0)).get("facilityId").asText()).isEqualTo("demo-facility");
+        }
+
+        // When the stack restarts on the same data
+        try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
+            // Then what it knew is still answered, and new events still flow (schema ids survived)
+            assertThat(awaitAssessment(stack, "p-123").get("score").asInt()).isEqualTo(7);
+            assertThat(post(stack, README_EXAMPLE.replace("p-123", "p-after-restart").replace("s-readme-1", "s-2")).statusCode()).isEqualTo(202);
+            assertThat(awaitAssessment(stack, "p-after-restart").get("submissionId").asText()).isEqualTo("s-2");
+        }
+
+        // When it starts fresh
+        StackOptions fresh = StackOptions.ephemeral(dataDir);
+        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0);
+        try (LocalStack stack = LocalStack.start(fresh)) {
+            // Then nothing of before remains
+            Await.until("the fresh stack to answer", DEADLINE, () -> get(stack.triageUrl() + "/v1/patients/p-123/triage").statusCode() == 404);
+        }
+    }
+
+    private JsonNode awaitAssessment(LocalStack stack, String patient) {
+        return Await.value("the assessment of " + patient, DEADLINE, () -> {
+            HttpResponse<String> response = get(stack.triageUrl() + "/v1/patients/" + patient + "/triage");
+            return response.statusCode() == 200 ? json(response.body()) : null;
+        });
+    }
+
+    private int versionCount(LocalStack stack, String artifactId) {
+        String registry = stack.urls().get("schema registry");
+        return json(get(registry + "/groups/default/artifacts/" + artifactId + "/versions").body()).get("count").asInt();
+    }
+
+    private HttpResponse<String> post(LocalStack stack, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/triage-submissions"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return HttpServerFactory.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -8,6 +8,7 @@ import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.ingest.triage.TriageSubmissionParser;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,9 @@ public final class IngestApp implements AutoCloseable {
         Path file = args.length == 2 && "--config".equals(args[0]) ? Path.of(args[1]) : null;
         IngestConfig config = new IngestConfig(ConfigSources.merge(IngestConfig.CONFIG.names(), file, System.getenv(), Map.of()));
         IngestApp app = start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "ingest-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            RegistryEventSerdes.releaseSharedResources();
+        }, "ingest-shutdown"));
     }
 }

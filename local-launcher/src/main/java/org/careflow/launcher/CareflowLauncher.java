@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class CareflowLauncher {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             CONSOLE.info("Stopping careflow ...");
             stack.close();
+            RegistryEventSerdes.releaseSharedResources();
             CONSOLE.info("careflow stopped");
             stopped.countDown();
         }, "careflow-shutdown"));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -75,7 +76,10 @@ public final class TriageApp implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group, so a restarted or replacement instance gets the partitions at once instead of
+        // after the old member's session timeout.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
     }
 
     /** Runs until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */
@@ -83,6 +87,9 @@ public final class TriageApp implements AutoCloseable {
         Path file = args.length == 2 && "--config".equals(args[0]) ? Path.of(args[1]) : null;
         TriageConfig config = new TriageConfig(ConfigSources.merge(TriageConfig.CONFIG.names(), file, System.getenv(), Map.of()));
         TriageApp app = start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "triage-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            RegistryEventSerdes.releaseSharedResources();
+        }, "triage-shutdown"));
     }
 }

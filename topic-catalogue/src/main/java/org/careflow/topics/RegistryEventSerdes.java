@@ -1,5 +1,6 @@
 package org.careflow.topics;
 
+import io.apicurio.registry.client.common.DefaultVertxInstance;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
@@ -43,6 +44,14 @@ public final class RegistryEventSerdes implements EventSerdes {
         config.put(SerdeConfig.DEREFERENCE_SCHEMA, true);
         config.put(SerdeConfig.CANONICALIZE, true);
         return config;
+    }
+
+    /**
+     * Stops the Vert.x event loop the registry client shares across all serdes of a JVM; its threads outlive
+     * the serdes' own close. Call once, as the process exits: no serde of this JVM can reach the registry afterwards.
+     */
+    public static void releaseSharedResources() {
+        DefaultVertxInstance.close();
     }
 
     @Override

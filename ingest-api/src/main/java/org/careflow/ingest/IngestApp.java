@@ -1,9 +1,7 @@
 package org.careflow.ingest;
 
 import io.javalin.Javalin;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.ingest.triage.TriageSubmissionParser;
@@ -53,8 +51,7 @@ public final class IngestApp implements AutoCloseable {
 
     /** Runs the API until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */
     public static void main(String[] args) {
-        Path file = args.length == 2 && "--config".equals(args[0]) ? Path.of(args[1]) : null;
-        IngestConfig config = new IngestConfig(ConfigSources.merge(IngestConfig.CONFIG.names(), file, System.getenv(), Map.of()));
+        IngestConfig config = new IngestConfig(ConfigSources.fromCommandLine(args, IngestConfig.CONFIG.names()));
         IngestApp app = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

@@ -88,12 +88,7 @@ class IngestKafkaIT {
     }
 
     private static IngestConfig config(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
-        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, false);
-        props.put(CommonConfig.HTTP_HOST_CONFIG, "127.0.0.1");
-        props.put(CommonConfig.HTTP_PORT_CONFIG, 0);
+        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, ACK_TIMEOUT.toMillis());
         return new IngestConfig(props);
     }

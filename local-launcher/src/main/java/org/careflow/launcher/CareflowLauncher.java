@@ -68,34 +68,34 @@ public final class CareflowLauncher {
             throw new IllegalArgumentException("The launcher's command is 'up'");
         }
         rest.removeFirst();
-        StackOptions o = StackOptions.defaults(Path.of(".careflow", "data"));
+        StackOptions d = StackOptions.defaults(Path.of(".careflow", "data"));
+        Path dataDir = d.dataDir();
+        boolean fresh = false;
+        boolean demo = false;
+        String host = d.host();
+        int kafka = d.kafkaPort();
+        int controller = d.kafkaControllerPort();
+        int registry = d.registryPort();
+        int registryManagement = d.registryManagementPort();
+        int ingest = d.ingestPort();
+        int triage = d.triagePort();
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
-            o = switch (flag) {
-                case "--fresh" -> with(o, o.dataDir(), true, o.demo());
-                case "--demo" -> with(o, o.dataDir(), o.fresh(), true);
-                case "--data-dir" -> with(o, Path.of(value(flag, rest)), o.fresh(), o.demo());
-                case "--host" -> new StackOptions(o.dataDir(), o.fresh(), o.demo(), value(flag, rest), o.kafkaPort(),
-                    o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), o.ingestPort(), o.triagePort());
-                case "--kafka-port" -> ports(o, port(flag, rest), o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), o.ingestPort(), o.triagePort());
-                case "--kafka-controller-port" -> ports(o, o.kafkaPort(), port(flag, rest), o.registryPort(), o.registryManagementPort(), o.ingestPort(), o.triagePort());
-                case "--registry-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), port(flag, rest), o.registryManagementPort(), o.ingestPort(), o.triagePort());
-                case "--registry-management-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(), port(flag, rest), o.ingestPort(), o.triagePort());
-                case "--ingest-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), port(flag, rest), o.triagePort());
-                case "--triage-port" -> ports(o, o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(), o.registryManagementPort(), o.ingestPort(), port(flag, rest));
+            switch (flag) {
+                case "--fresh" -> fresh = true;
+                case "--demo" -> demo = true;
+                case "--data-dir" -> dataDir = Path.of(value(flag, rest));
+                case "--host" -> host = value(flag, rest);
+                case "--kafka-port" -> kafka = port(flag, rest);
+                case "--kafka-controller-port" -> controller = port(flag, rest);
+                case "--registry-port" -> registry = port(flag, rest);
+                case "--registry-management-port" -> registryManagement = port(flag, rest);
+                case "--ingest-port" -> ingest = port(flag, rest);
+                case "--triage-port" -> triage = port(flag, rest);
                 default -> throw new IllegalArgumentException("Unknown option " + flag);
-            };
+            }
         }
-        return o;
-    }
-
-    private static StackOptions with(StackOptions o, Path dataDir, boolean fresh, boolean demo) {
-        return new StackOptions(dataDir, fresh, demo, o.host(), o.kafkaPort(), o.kafkaControllerPort(), o.registryPort(),
-            o.registryManagementPort(), o.ingestPort(), o.triagePort());
-    }
-
-    private static StackOptions ports(StackOptions o, int kafka, int controller, int registry, int registryManagement, int ingest, int triage) {
-        return new StackOptions(o.dataDir(), o.fresh(), o.demo(), o.host(), kafka, controller, registry, registryManagement, ingest, triage);
+        return new StackOptions(dataDir, fresh, demo, host, kafka, controller, registry, registryManagement, ingest, triage);
     }
 
     private static String value(String flag, Deque<String> rest) {

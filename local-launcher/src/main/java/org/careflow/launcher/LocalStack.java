@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -81,18 +80,12 @@ public final class LocalStack implements AutoCloseable {
             .build().start());
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
 
-        Map<String, Object> common = new HashMap<>();
-        common.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        common.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
-        common.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, false);
-        common.put(CommonConfig.HTTP_HOST_CONFIG, options.host());
-
-        Map<String, Object> ingestProps = new HashMap<>(common);
-        ingestProps.put(CommonConfig.HTTP_PORT_CONFIG, options.ingestPort());
+        Map<String, Object> ingestProps =
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.ingestPort());
         ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
-        Map<String, Object> triageProps = new HashMap<>(common);
-        triageProps.put(CommonConfig.HTTP_PORT_CONFIG, options.triagePort());
+        Map<String, Object> triageProps =
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.triagePort());
         triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         triage = started(TriageApp.start(new TriageConfig(triageProps)));

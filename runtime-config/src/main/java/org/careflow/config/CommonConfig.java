@@ -2,6 +2,8 @@ package org.careflow.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -44,6 +46,20 @@ public final class CommonConfig {
             .define(REGISTRY_AUTO_REGISTER_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, REGISTRY_AUTO_REGISTER_DOC)
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_HOST_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, defaultHttpPort, ConfigDef.Range.between(0, 65535), Importance.HIGH, HTTP_PORT_DOC);
+    }
+
+    /**
+     * The shared keys for an app that reaches Kafka at {@code bootstrapServers} and the registry at
+     * {@code registryUrl}, serving HTTP on {@code httpHost:httpPort}, with schema registration off.
+     */
+    public static Map<String, Object> connection(String bootstrapServers, String registryUrl, String httpHost, int httpPort) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(KAFKA_BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(REGISTRY_URL_CONFIG, registryUrl);
+        settings.put(REGISTRY_AUTO_REGISTER_CONFIG, false);
+        settings.put(HTTP_HOST_CONFIG, httpHost);
+        settings.put(HTTP_PORT_CONFIG, httpPort);
+        return settings;
     }
 
     /** Accepts absolute http(s) URLs and explains the expected form otherwise. */

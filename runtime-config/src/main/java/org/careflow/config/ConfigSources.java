@@ -50,6 +50,20 @@ public final class ConfigSources {
         return merged;
     }
 
+    /**
+     * The configuration of an app's {@code main}: {@code --config FILE} if given, then the process
+     * environment. Any other argument is a mistake, reported with the usage.
+     */
+    public static Map<String, Object> fromCommandLine(String[] args, Set<String> knownKeys) {
+        Path file = null;
+        if (args.length == 2 && "--config".equals(args[0])) {
+            file = Path.of(args[1]);
+        } else if (args.length != 0) {
+            throw new IllegalArgumentException("usage: [--config FILE]; every key can also be set as a CAREFLOW_* environment variable");
+        }
+        return merge(knownKeys, file, System.getenv(), Map.of());
+    }
+
     /** The environment variable that sets a key: {@code kafka.bootstrap.servers} is {@code CAREFLOW_KAFKA_BOOTSTRAP_SERVERS}. */
     public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

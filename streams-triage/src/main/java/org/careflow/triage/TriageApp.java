@@ -1,9 +1,7 @@
 package org.careflow.triage;
 
 import io.javalin.Javalin;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -84,8 +82,7 @@ public final class TriageApp implements AutoCloseable {
 
     /** Runs until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */
     public static void main(String[] args) {
-        Path file = args.length == 2 && "--config".equals(args[0]) ? Path.of(args[1]) : null;
-        TriageConfig config = new TriageConfig(ConfigSources.merge(TriageConfig.CONFIG.names(), file, System.getenv(), Map.of()));
+        TriageConfig config = new TriageConfig(ConfigSources.fromCommandLine(args, TriageConfig.CONFIG.names()));
         TriageApp app = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

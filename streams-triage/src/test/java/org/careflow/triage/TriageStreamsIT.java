@@ -159,12 +159,7 @@ class TriageStreamsIT {
     }
 
     private TriageConfig config(String applicationId, Path stateDir) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(CommonConfig.REGISTRY_URL_CONFIG, registry.url());
-        props.put(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG, false);
-        props.put(CommonConfig.HTTP_HOST_CONFIG, "127.0.0.1");
-        props.put(CommonConfig.HTTP_PORT_CONFIG, 0);
+        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
         props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -1,0 +1,42 @@
+package org.careflow.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CareflowLauncherTest {
+
+    @Test
+    void shouldUseDocumentedDefaultsWhenNoOptionsGiven() {
+        StackOptions options = CareflowLauncher.parse(List.of("up"));
+
+        assertThat(options.dataDir()).isEqualTo(Path.of(".careflow", "data"));
+        assertThat(options.fresh()).isFalse();
+        assertThat(options.demo()).isFalse();
+        assertThat(List.of(options.ingestPort(), options.triagePort(), options.registryPort(), options.kafkaPort()))
+            .containsExactly(8080, 8081, 8085, 9092);
+    }
+
+    @Test
+    void shouldApplyEveryOptionWhenGiven() {
+        StackOptions options = CareflowLauncher.parse(List.of("up", "--fresh", "--demo", "--data-dir", "/srv/cf", "--host", "0.0.0.0",
+            "--kafka-port", "1", "--kafka-controller-port", "2", "--registry-port", "3", "--registry-management-port", "4",
+            "--ingest-port", "5", "--triage-port", "6"));
+
+        assertThat(options).isEqualTo(new StackOptions(Path.of("/srv/cf"), true, true, "0.0.0.0", 1, 2, 3, 4, 5, 6));
+    }
+
+    @Test
+    void shouldNameTheOptionWhenPortIsInvalid() {
+        assertThatThrownBy(() -> CareflowLauncher.parse(List.of("up", "--ingest-port", "eighty")))
+            .hasMessageContaining("--ingest-port").hasMessageContaining("eighty");
+    }
+
+    @Test
+    void shouldRejectUnknownOptionWhenGiven() {
+        assertThatThrownBy(() -> CareflowLauncher.parse(List.of("up", "--turbo"))).hasMessageContaining("--turbo");
+    }
+}

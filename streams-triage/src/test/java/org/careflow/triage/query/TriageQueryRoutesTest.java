@@ -1,0 +1,80 @@
+package org.careflow.triage.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.careflow.query.HttpServerFactory;
+import org.careflow.query.InteractiveQueryService;
+import org.careflow.topics.PlainAvroEventSerdes;
+import org.careflow.triage.TriageConfig;
+import org.careflow.triage.topology.TriageTopology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The query API while its store cannot be read: 503 with Retry-After, never 404 or 500. */
+class TriageQueryRoutesTest {
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
+    private Javalin server;
+    private KafkaStreams streams;
+
+    @BeforeEach
+    void start() {
+        server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> false, new TriageQueryRoutes(queries::get)::register).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenStreamProcessorDoesNotExistYet() throws Exception {
+        HttpResponse<String> response = get("/v1/patients/p-1/triage");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenStoresAreNotRunningYet(@TempDir Path stateDir) throws Exception {
+        // Given a real stream processor that has not started (its stores are not queryable)
+        TriageConfig config = new TriageConfig(Map.of(TriageConfig.STATE_DIR_CONFIG, stateDir.toString()));
+        Properties props = config.streamsProperties(server.port());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        streams = new KafkaStreams(TriageTopology.build(config, new PlainAvroEventSerdes()), props);
+        queries.set(new InteractiveQueryService(streams, new HostInfo("127.0.0.1", server.port()),
+            InteractiveQueryService.newHttpClient(Duration.ofSeconds(1)), Duration.ofSeconds(1)));
+
+        // When a patient is asked for
+        HttpResponse<String> response = get("/v1/patients/p-1/triage");
+
+        // Then the answer says to come back, not that the patient is unknown
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(response.body()).contains("CREATED");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,7 +1,10 @@
 package org.careflow.topics;
 
 import java.util.List;
+import org.careflow.events.triage.DeteriorationAlert;
+import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
+import org.careflow.events.triage.TriageDisposition;
 import org.careflow.events.triage.TriageSubmission;
 
 /**
@@ -21,11 +24,24 @@ public final class Topics {
     public static final Topic<String, TriageAssessment> TRIAGE_ASSESSMENTS =
         new Topic<>("triage-assessments", String.class, TriageAssessment.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
+    /** Triage form definitions, one record per version, keyed formId@version; compacted so every version stays. */
+    public static final Topic<String, FormDefinition> TRIAGE_FORMS =
+        new Topic<>("triage-forms", String.class, FormDefinition.class, 1, Topic.Cleanup.COMPACT);
+
+    /** Patients taken off a facility's queue, keyed by facilityId. */
+    public static final Topic<String, TriageDisposition> TRIAGE_DISPOSITIONS =
+        new Topic<>("triage-dispositions", String.class, TriageDisposition.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Deterioration alerts for a facility's on-call clinician, keyed by facilityId. */
+    public static final Topic<String, DeteriorationAlert> TRIAGE_ALERTS =
+        new Topic<>("triage-alerts", String.class, DeteriorationAlert.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
     /** Records streams-triage could not read or process, unchanged, with the reason in headers. */
     public static final Topic<byte[], byte[]> TRIAGE_DEAD_LETTERS =
         new Topic<>("triage-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
-    private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DEAD_LETTERS);
+    private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
+        TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS);
 
     private Topics() {
     }

@@ -13,7 +13,7 @@ import org.careflow.events.triage.Consciousness;
 import org.careflow.events.triage.SubmissionChannel;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
-import org.careflow.ingest.JsonReader;
+import org.careflow.query.JsonReader;
 import org.careflow.query.ProblemException;
 
 /**

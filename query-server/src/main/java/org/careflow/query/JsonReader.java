@@ -1,4 +1,4 @@
-package org.careflow.ingest;
+package org.careflow.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.careflow.query.Problem;
 
 /**
  * Reads typed fields out of a JSON request while collecting every problem with its JSON pointer, so one

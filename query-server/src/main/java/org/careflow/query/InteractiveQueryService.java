@@ -15,8 +15,8 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,21 +50,49 @@ public final class InteractiveQueryService {
         return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /** Reads the stores of the local instance; a store in transition throws and becomes 503. */
+    @FunctionalInterface
+    public interface LocalStores {
+        <S> S store(String storeName, QueryableStoreType<S> type);
+    }
+
     /**
      * Answers {@code ctx} with the value of {@code key} in the key-value store {@code storeName}, rendered by
      * {@code render}; 404 when no value is stored.
      */
     public <V> void respondWithValue(Context ctx, String storeName, String key, Function<V, Object> render) {
+        respondFromOwner(ctx, storeName, key, stores -> {
+            V value = stores.store(storeName, QueryableStoreTypes.<String, V>keyValueStore()).get(key);
+            return value == null ? null : render.apply(value);
+        });
+    }
+
+    /**
+     * Answers {@code ctx} on the instance owning {@code key} in {@code storeName}: runs {@code query} against
+     * the local stores there (forwarding the request once if the owner is another instance) and renders its
+     * result as JSON; a null result is 404. Queries must close the iterators they open.
+     */
+    public void respondFromOwner(Context ctx, String storeName, String key, Function<LocalStores, Object> query) {
         KeyQueryMetadata metadata = ownerOf(storeName, key);
-        if (self.equals(metadata.activeHost())) {
-            V value = readLocal(storeName, key);
-            if (value == null) {
-                throw ProblemException.notFound("Nothing is stored for this key yet");
-            }
-            ctx.json(render.apply(value));
-        } else {
+        if (!self.equals(metadata.activeHost())) {
             forward(ctx, metadata.activeHost());
+            return;
         }
+        Object result;
+        try {
+            result = query.apply(new LocalStores() {
+                @Override
+                public <S> S store(String name, QueryableStoreType<S> type) {
+                    return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+                }
+            });
+        } catch (InvalidStateStoreException e) {
+            throw ProblemException.unavailable("Store " + storeName + " is not queryable yet: " + e.getClass().getSimpleName(), RETRY_AFTER);
+        }
+        if (result == null) {
+            throw ProblemException.notFound("Nothing is stored for this key yet");
+        }
+        ctx.json(result);
     }
 
     private KeyQueryMetadata ownerOf(String storeName, String key) {
@@ -81,16 +109,6 @@ public final class InteractiveQueryService {
             throw ProblemException.unavailable("No instance owns this key right now (rebalancing)", RETRY_AFTER);
         }
         return metadata;
-    }
-
-    private <V> V readLocal(String storeName, String key) {
-        try {
-            ReadOnlyKeyValueStore<String, V> store =
-                streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore()));
-            return store.get(key);
-        } catch (InvalidStateStoreException e) {
-            throw ProblemException.unavailable("Store " + storeName + " is not queryable yet: " + e.getClass().getSimpleName(), RETRY_AFTER);
-        }
     }
 
     private void forward(Context ctx, HostInfo owner) {

@@ -42,6 +42,9 @@ public final class TriageConfig extends AbstractConfig {
     public static final String QUERY_FORWARD_TIMEOUT_MS_CONFIG = "query.forward.timeout.ms";
     private static final String QUERY_FORWARD_TIMEOUT_MS_DOC = "How long a query forwarded to the instance owning the key may take.";
 
+    public static final String STATS_RETENTION_DAYS_CONFIG = "stats.retention.days";
+    private static final String STATS_RETENTION_DAYS_DOC = "How many days of hourly facility statistics are kept and answerable.";
+
     public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
         .define(APPLICATION_ID_CONFIG, Type.STRING, "careflow-triage", new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
         .define(STATE_DIR_CONFIG, Type.STRING, "data/streams-triage", new ConfigDef.NonEmptyString(),
@@ -53,10 +56,15 @@ public final class TriageConfig extends AbstractConfig {
         .define(INTERNAL_REPLICATION_FACTOR_CONFIG, Type.INT, -1, ConfigDef.Range.between(-1, 10), Importance.MEDIUM,
             INTERNAL_REPLICATION_FACTOR_DOC)
         .define(QUERY_FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.between(100L, 60_000L), Importance.LOW,
-            QUERY_FORWARD_TIMEOUT_MS_DOC);
+            QUERY_FORWARD_TIMEOUT_MS_DOC)
+        .define(STATS_RETENTION_DAYS_CONFIG, Type.INT, 35, ConfigDef.Range.between(1, 3650), Importance.LOW, STATS_RETENTION_DAYS_DOC);
 
     public TriageConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
+    }
+
+    public Duration statsRetention() {
+        return Duration.ofDays(getInt(STATS_RETENTION_DAYS_CONFIG));
     }
 
     public Duration queryForwardTimeout() {

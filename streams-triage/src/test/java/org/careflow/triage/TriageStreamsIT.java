@@ -109,7 +109,7 @@ class TriageStreamsIT {
         // Then: the keys are owned by both instances, so both the local and the forwarded path are used ...
         Set<HostInfo> owners = new HashSet<>();
         submissionByPatient.keySet().forEach(p -> owners.add(first.streams()
-            .queryMetadataForKey(TriageTopology.LATEST_ASSESSMENT_STORE, p, Serdes.String().serializer()).activeHost()));
+            .queryMetadataForKey(TriageTopology.PATIENT_HISTORY_STORE, p, Serdes.String().serializer()).activeHost()));
         assertThat(owners).containsExactlyInAnyOrder(host(first), host(second));
 
         // ... and each instance answers for every patient
@@ -150,6 +150,10 @@ class TriageStreamsIT {
         // Then: it lands on the dead-letter topic unchanged, with the reason ...
         ConsumerRecord<byte[], byte[]> dead = awaitDeadLetter("{not avro}");
         assertThat(dead.headers().lastHeader("__streams.errors.exception")).isNotNull();
+        assertThat(new String(dead.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
+            .isEqualTo(Topics.TRIAGE_SUBMISSIONS.name());
+        assertThat(dead.headers().lastHeader("__streams.errors.partition")).isNotNull();
+        assertThat(dead.headers().lastHeader("__streams.errors.offset")).isNotNull();
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("poison");
 
         // ... and the app goes on scoring

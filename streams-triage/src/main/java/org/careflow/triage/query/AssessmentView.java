@@ -7,13 +7,15 @@ import java.util.Map;
 import org.careflow.events.triage.ComponentScore;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.VitalSigns;
+import org.careflow.triage.topology.TriageAssessor;
 
 /**
- * The JSON shape of an assessment for dashboards: NEWS2 components keyed by the same names the ingest API
+ * The JSON shape of an assessment for dashboards: {@code score} is the NEWS2 total plus form points,
+ * {@code news2Total} the NEWS2 part alone: NEWS2 components keyed by the same names the ingest API
  * takes the observations under, each with its value and points, or marked missing.
  */
 public record AssessmentView(String patientId, String submissionId, String facilityId, String formId, Integer formVersion,
-                             int score, String band, String minimumBand, boolean complete, String monitoring,
+                             int score, int news2Total, String band, String minimumBand, boolean complete, String monitoring,
                              Map<String, Component> components, FormPart form, String bandReason,
                              Instant submittedAt, Instant assessedAt) {
 
@@ -38,7 +40,7 @@ public record AssessmentView(String patientId, String submissionId, String facil
             form = new FormPart(a.getFormScore().getPoints(), rules, List.copyOf(a.getFormScore().getRedFlags()));
         }
         return new AssessmentView(a.getPatientId(), a.getSubmissionId(), a.getFacilityId(), a.getFormId(), a.getFormVersion(),
-            a.getNews2().getTotal(), a.getBand().name(), a.getNews2().getMinimumBand().name(), a.getNews2().getComplete(),
+            TriageAssessor.score(a), a.getNews2().getTotal(), a.getBand().name(), a.getNews2().getMinimumBand().name(), a.getNews2().getComplete(),
             a.getNews2().getMonitoring().name(), components, form, a.getBandReason(), a.getSubmittedAt(), a.getOccurredAt());
     }
 

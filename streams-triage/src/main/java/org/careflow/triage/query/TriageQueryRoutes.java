@@ -1,28 +1,163 @@
 package org.careflow.triage.query;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.query.InteractiveQueryService;
+import org.careflow.query.InteractiveQueryService.LocalStores;
+import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
+import org.careflow.state.triage.FacilityHourStats;
+import org.careflow.state.triage.PatientTriageHistory;
+import org.careflow.state.triage.TriageQueueEntry;
+import org.careflow.triage.topology.QueueKeys;
 import org.careflow.triage.topology.TriageTopology;
 
-/** streams-triage's read API, answered from the stores of whichever instance owns the patient. */
+/** streams-triage's read API, answered from the stores of whichever instance owns the patient or facility. */
 public final class TriageQueryRoutes {
 
     public static final String PATIENT_TRIAGE_PATH = "/v1/patients/{patientId}/triage";
+    public static final String PATIENT_HISTORY_PATH = "/v1/patients/{patientId}/triage/history";
+    public static final String FACILITY_QUEUE_PATH = "/v1/facilities/{facilityId}/queue";
+    public static final String FACILITY_STATS_PATH = "/v1/facilities/{facilityId}/stats";
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 1000;
+    static final Duration DEFAULT_STATS_RANGE = Duration.ofHours(24);
+    static final Duration MAX_STATS_RANGE = Duration.ofDays(31);
 
     private final Supplier<InteractiveQueryService> queries;
+    private final Supplier<Instant> clock;
 
     /** {@code queries} yields null until the stream processor exists; requests are answered 503 until then. */
-    public TriageQueryRoutes(Supplier<InteractiveQueryService> queries) {
+    public TriageQueryRoutes(Supplier<InteractiveQueryService> queries, Supplier<Instant> clock) {
         this.queries = queries;
+        this.clock = clock;
+    }
+
+    public TriageQueryRoutes(Supplier<InteractiveQueryService> queries) {
+        this(queries, Instant::now);
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get(PATIENT_TRIAGE_PATH, ctx -> service().<TriageAssessment>respondWithValue(
-            ctx, TriageTopology.LATEST_ASSESSMENT_STORE, ctx.pathParam("patientId"), AssessmentView::of));
+        config.routes.get(PATIENT_TRIAGE_PATH, this::latest);
+        config.routes.get(PATIENT_HISTORY_PATH, this::history);
+        config.routes.get(FACILITY_QUEUE_PATH, this::queue);
+        config.routes.get(FACILITY_STATS_PATH, this::stats);
+    }
+
+    private void latest(Context ctx) {
+        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, ctx.pathParam("patientId"),
+            history -> history.getAssessments().isEmpty() ? null : AssessmentView.of(history.getAssessments().get(0)));
+    }
+
+    private void history(Context ctx) {
+        int limit = limit(ctx);
+        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, ctx.pathParam("patientId"), history -> {
+            List<AssessmentView> views = new ArrayList<>();
+            for (TriageAssessment a : history.getAssessments().subList(0, Math.min(limit, history.getAssessments().size()))) {
+                views.add(AssessmentView.of(a));
+            }
+            return Map.of("patientId", ctx.pathParam("patientId"), "assessments", views);
+        });
+    }
+
+    private void queue(Context ctx) {
+        String facilityId = ctx.pathParam("facilityId");
+        int limit = limit(ctx);
+        Instant now = clock.get();
+        service().respondFromOwner(ctx, TriageTopology.QUEUE_STORE, facilityId, stores -> {
+            List<QueueView.Entry> entries = new ArrayList<>();
+            int waiting = 0;
+            try (KeyValueIterator<String, TriageQueueEntry> it = queueStore(stores).prefixScan(QueueKeys.facilityPrefix(facilityId), new StringSerializer())) {
+                while (it.hasNext()) {
+                    TriageQueueEntry entry = it.next().value;
+                    waiting++;
+                    if (entries.size() < limit) {
+                        entries.add(QueueView.Entry.of(entries.size() + 1, entry, now));
+                    }
+                }
+            }
+            return new QueueView(facilityId, now, waiting, entries);
+        });
+    }
+
+    private void stats(Context ctx) {
+        String facilityId = ctx.pathParam("facilityId");
+        Instant now = clock.get();
+        Instant to = instantParam(ctx, "to", now);
+        Instant from = instantParam(ctx, "from", to.minus(DEFAULT_STATS_RANGE));
+        if (!from.isBefore(to) || Duration.between(from, to).compareTo(MAX_STATS_RANGE) > 0) {
+            throw ProblemException.invalid(List.of(new Problem.FieldError("from",
+                "must be before 'to' and at most " + MAX_STATS_RANGE.toDays() + " days earlier")));
+        }
+        service().respondFromOwner(ctx, TriageTopology.FACILITY_STATS_STORE, facilityId, stores -> {
+            ReadOnlyWindowStore<String, FacilityHourStats> window =
+                stores.store(TriageTopology.FACILITY_STATS_STORE, QueryableStoreTypes.<String, FacilityHourStats>windowStore());
+            List<StatsView.Hour> hours = new ArrayList<>();
+            // Windows are found by their start: an hour overlapping 'from' starts up to an hour before it.
+            try (WindowStoreIterator<FacilityHourStats> it = window.fetch(facilityId, from.minus(Duration.ofHours(1)).plusMillis(1), to.minusMillis(1))) {
+                while (it.hasNext()) {
+                    var kv = it.next();
+                    FacilityHourStats s = kv.value;
+                    hours.add(new StatsView.Hour(Instant.ofEpochMilli(kv.key), new TreeMap<>(s.getSubmissionsByBand()),
+                        s.getMinutesToBeSeen().size(), StatsView.percentile(s.getMinutesToBeSeen(), 50),
+                        StatsView.percentile(s.getMinutesToBeSeen(), 90)));
+                }
+            }
+            Map<String, Integer> waitingNow = new LinkedHashMap<>();
+            try (KeyValueIterator<String, TriageQueueEntry> it = queueStore(stores).prefixScan(QueueKeys.facilityPrefix(facilityId), new StringSerializer())) {
+                it.forEachRemaining(kv -> waitingNow.merge(kv.value.getBand().name(), 1, Integer::sum));
+            }
+            return new StatsView(facilityId, from, to, waitingNow, hours);
+        });
+    }
+
+    private static ReadOnlyKeyValueStore<String, TriageQueueEntry> queueStore(LocalStores stores) {
+        return stores.store(TriageTopology.QUEUE_STORE, QueryableStoreTypes.<String, TriageQueueEntry>keyValueStore());
+    }
+
+    private static int limit(Context ctx) {
+        String text = ctx.queryParam("limit");
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.invalid(List.of(new Problem.FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT)));
+    }
+
+    private static Instant instantParam(Context ctx, String name, Instant fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid(List.of(new Problem.FieldError(name, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z")));
+        }
     }
 
     private InteractiveQueryService service() {

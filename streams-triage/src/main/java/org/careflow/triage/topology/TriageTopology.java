@@ -2,31 +2,59 @@ package org.careflow.triage.topology;
 
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
+import org.careflow.state.triage.FacilityHourStats;
+import org.careflow.state.triage.PatientTriageHistory;
+import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageConfig;
 
 /**
- * The triage graph: submissions (keyed by patient) are scored, every assessment is published, and each
- * patient's latest one is kept in a RocksDB store for queries. Only builds the graph; no I/O.
+ * The triage graph. Patient-keyed: submissions are de-duplicated, scored with their form version (a global
+ * table of forms), kept as each patient's history, published, and compared for deterioration.
+ * Facility-keyed, after an explicit repartition: each facility's queue, dispositions taking patients off
+ * it, and hourly statistics in windowed stores. Only builds the graph; no I/O.
  */
 public final class TriageTopology {
 
+    public static final String FORMS_SOURCE = "triage-forms-source";
     public static final String SUBMISSIONS_SOURCE = "triage-submissions-source";
-    public static final String SCORE_PROCESSOR = "score-submission";
+    public static final String ASSESS_PROCESSOR = "assess-submission";
+    public static final String ASSESSMENT_OF_OUTCOME = "assessment-of-outcome";
     public static final String ASSESSMENTS_SINK = "triage-assessments-sink";
-    public static final String LATEST_PROCESSOR = "keep-latest-assessment";
-    /** Each patient's latest assessment, keyed by patientId; queried by the HTTP layer. */
-    public static final String LATEST_ASSESSMENT_STORE = "triage-latest-assessment-store";
+    public static final String OUTCOMES_WITH_ALERT = "outcomes-with-alert";
+    public static final String ALERT_BY_FACILITY = "alert-by-facility";
+    public static final String ALERTS_SINK = "triage-alerts-sink";
+    public static final String KEY_BY_FACILITY = "key-assessment-by-facility";
+    /** Repartition topic (prefixed with the application id) carrying assessments keyed by facilityId. */
+    public static final String QUEUE_REPARTITION = "triage-queue-by-facility";
+    public static final String ENQUEUE_PROCESSOR = "enqueue-assessment";
+    public static final String DISPOSITIONS_SOURCE = "triage-dispositions-source";
+    public static final String DISPOSITION_PROCESSOR = "apply-disposition";
+
+    /** Every published form version, keyed formId@version (global: every instance holds all). */
+    public static final String FORMS_STORE = "triage-forms-store";
+    /** Each patient's recent assessments, newest first, keyed by patientId. */
+    public static final String PATIENT_HISTORY_STORE = "triage-patient-history-store";
+    /** Each facility's queue, keyed so a prefix scan reads it in order (see {@link QueueKeys}). */
+    public static final String QUEUE_STORE = "triage-queue-store";
+    /** Each patient's place on a facility's queue, keyed facilityId and patientId. */
+    public static final String QUEUE_PATIENT_STORE = "triage-queue-patient-store";
+    /** Hourly statistics per facility, in one-hour tumbling windows. */
+    public static final String FACILITY_STATS_STORE = "triage-facility-stats-store";
 
     private TriageTopology() {
     }
@@ -36,16 +64,41 @@ public final class TriageTopology {
         Objects.requireNonNull(serdes, "serdes");
         StreamsBuilder builder = new StreamsBuilder();
 
-        StoreBuilder<KeyValueStore<String, TriageAssessment>> latest = Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(LATEST_ASSESSMENT_STORE), Serdes.String(), serdes.internalValueSerde(TriageAssessment.class));
-        builder.addStateStore(latest);
+        builder.globalTable(Topics.TRIAGE_FORMS.name(), Topics.TRIAGE_FORMS.consumed(serdes, FORMS_SOURCE),
+            Materialized.<String, FormDefinition, KeyValueStore<Bytes, byte[]>>as(FORMS_STORE)
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.TRIAGE_FORMS)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_HISTORY_STORE),
+            Serdes.String(), serdes.internalValueSerde(PatientTriageHistory.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE),
+            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_PATIENT_STORE),
+            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)));
+        builder.addStateStore(Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(FACILITY_STATS_STORE, config.statsRetention(), FacilityStatsWriter.WINDOW, false),
+            Serdes.String(), serdes.internalValueSerde(FacilityHourStats.class)));
 
         KStream<String, TriageSubmission> submissions =
             builder.stream(Topics.TRIAGE_SUBMISSIONS.name(), Topics.TRIAGE_SUBMISSIONS.consumed(serdes, SUBMISSIONS_SOURCE));
-        KStream<String, TriageAssessment> assessments =
-            submissions.processValues(ScoreSubmissionProcessor::new, Named.as(SCORE_PROCESSOR));
+        KStream<String, AssessmentOutcome> outcomes =
+            submissions.process(AssessSubmissionProcessor::new, Named.as(ASSESS_PROCESSOR), PATIENT_HISTORY_STORE);
+
+        KStream<String, TriageAssessment> assessments = outcomes.mapValues(AssessmentOutcome::assessment, Named.as(ASSESSMENT_OF_OUTCOME));
         assessments.to(Topics.TRIAGE_ASSESSMENTS.name(), Topics.TRIAGE_ASSESSMENTS.produced(serdes, ASSESSMENTS_SINK));
-        assessments.process(LatestAssessmentProcessor::new, Named.as(LATEST_PROCESSOR), LATEST_ASSESSMENT_STORE);
+
+        outcomes.filter((patient, outcome) -> outcome.alert() != null, Named.as(OUTCOMES_WITH_ALERT))
+            .map((patient, outcome) -> KeyValue.pair(outcome.alert().getFacilityId(), outcome.alert()), Named.as(ALERT_BY_FACILITY))
+            .to(Topics.TRIAGE_ALERTS.name(), Topics.TRIAGE_ALERTS.produced(serdes, ALERTS_SINK));
+
+        assessments.selectKey((patient, assessment) -> assessment.getFacilityId(), Named.as(KEY_BY_FACILITY))
+            .repartition(Repartitioned.<String, TriageAssessment>as(QUEUE_REPARTITION)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(serdes.internalValueSerde(TriageAssessment.class))
+                // Same partitioning as the dispositions topic, whose records meet these in the queue's tasks.
+                .withNumberOfPartitions(Topics.TRIAGE_DISPOSITIONS.partitions()))
+            .process(EnqueueAssessmentProcessor::new, Named.as(ENQUEUE_PROCESSOR), QUEUE_STORE, QUEUE_PATIENT_STORE, FACILITY_STATS_STORE);
+
+        builder.stream(Topics.TRIAGE_DISPOSITIONS.name(), Topics.TRIAGE_DISPOSITIONS.consumed(serdes, DISPOSITIONS_SOURCE))
+            .process(ApplyDispositionProcessor::new, Named.as(DISPOSITION_PROCESSOR), QUEUE_STORE, QUEUE_PATIENT_STORE, FACILITY_STATS_STORE);
 
         return builder.build();
     }

@@ -54,4 +54,40 @@ class TriageAssessorTest {
         assertThat(view.components().get("heartRate")).isEqualTo(new AssessmentView.Component(null, null, "MISSING"));
         assertThat(view.bandReason()).contains("missing");
     }
+
+    @Test
+    void shouldForceHighWithReasonWhenRedFlagIsRaised() {
+        var form = TriageFixtures.chestPainForm("chest", 1, 2);
+
+        TriageAssessment a = TriageAssessor.assess(TriageFixtures.formSubmission("s-1", "p-1", SUBMITTED, TriageFixtures.normalVitals(),
+            "chest", 1, java.util.Map.of("chest_pain", "yes")), form, ASSESSED);
+
+        assertThat(a.getNews2().getBand()).isEqualTo(RiskBand.LOW);
+        assertThat(a.getFormScore().getRedFlags()).containsExactly("chest_pain_flag");
+        assertThat(a.getBand()).isEqualTo(RiskBand.HIGH);
+        assertThat(a.getBandReason()).contains("red flag").contains("chest_pain_flag");
+    }
+
+    @Test
+    void shouldRaiseBandByCombinedScoreWhenFormPointsCrossAThreshold() {
+        var form = TriageFixtures.chestPainForm("chest", 1, 3);
+
+        TriageAssessment a = TriageAssessor.assess(TriageFixtures.formSubmission("s-1", "p-1", SUBMITTED, TriageFixtures.mediumVitals(),
+            "chest", 1, java.util.Map.of("chest_pain", "no", "pain", "8")), form, ASSESSED);
+
+        assertThat(a.getNews2().getTotal()).isEqualTo(5);
+        assertThat(TriageAssessor.score(a)).isEqualTo(8);
+        assertThat(a.getBand()).isEqualTo(RiskBand.HIGH);
+    }
+
+    @Test
+    void shouldNeverLowerNews2BandWhenFormPointsAreNegative() {
+        var form = TriageFixtures.chestPainForm("chest", 1, -4);
+
+        TriageAssessment a = TriageAssessor.assess(TriageFixtures.formSubmission("s-1", "p-1", SUBMITTED, TriageFixtures.exampleVitals(),
+            "chest", 1, java.util.Map.of("chest_pain", "no", "pain", "8")), form, ASSESSED);
+
+        assertThat(TriageAssessor.score(a)).isEqualTo(3);
+        assertThat(a.getBand()).isEqualTo(RiskBand.HIGH);
+    }
 }

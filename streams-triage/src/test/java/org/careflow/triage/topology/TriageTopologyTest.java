@@ -7,20 +7,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
+import org.careflow.events.triage.DeteriorationAlert;
+import org.careflow.events.triage.DeteriorationReason;
+import org.careflow.events.triage.Disposition;
+import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.RiskBand;
 import org.careflow.events.triage.TriageAssessment;
+import org.careflow.events.triage.TriageDisposition;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
+import org.careflow.forms.FormKey;
+import org.careflow.state.triage.FacilityHourStats;
+import org.careflow.state.triage.PatientTriageHistory;
+import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.Topics;
@@ -37,21 +51,28 @@ class TriageTopologyTest {
     private final EventSerdes serdes = new PlainAvroEventSerdes();
     private final TriageConfig config = new TriageConfig(Map.of());
     private TopologyTestDriver driver;
+    private TestInputTopic<String, FormDefinition> forms;
     private TestInputTopic<String, TriageSubmission> submissions;
     private TestInputTopic<String, byte[]> rawSubmissions;
+    private TestInputTopic<String, TriageDisposition> dispositions;
     private TestOutputTopic<String, TriageAssessment> assessments;
+    private TestOutputTopic<String, DeteriorationAlert> alerts;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     @BeforeEach
     void start() {
         Properties props = config.streamsProperties(8081);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(TriageTopology.build(config, serdes), props);
+        driver = new TopologyTestDriver(TriageTopology.build(config, serdes), props, T0);
+        forms = driver.createInputTopic(Topics.TRIAGE_FORMS.name(), Serdes.String().serializer(), serdes.valueSerde(Topics.TRIAGE_FORMS).serializer());
         submissions = driver.createInputTopic(Topics.TRIAGE_SUBMISSIONS.name(), Serdes.String().serializer(),
             serdes.valueSerde(Topics.TRIAGE_SUBMISSIONS).serializer());
         rawSubmissions = driver.createInputTopic(Topics.TRIAGE_SUBMISSIONS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        dispositions = driver.createInputTopic(Topics.TRIAGE_DISPOSITIONS.name(), Serdes.String().serializer(),
+            serdes.valueSerde(Topics.TRIAGE_DISPOSITIONS).serializer());
         assessments = driver.createOutputTopic(Topics.TRIAGE_ASSESSMENTS.name(), Serdes.String().deserializer(),
             serdes.valueSerde(Topics.TRIAGE_ASSESSMENTS).deserializer());
+        alerts = driver.createOutputTopic(Topics.TRIAGE_ALERTS.name(), Serdes.String().deserializer(), serdes.valueSerde(Topics.TRIAGE_ALERTS).deserializer());
         deadLetters = driver.createOutputTopic(Topics.TRIAGE_DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     }
 
@@ -62,40 +83,130 @@ class TriageTopologyTest {
 
     @Test
     void shouldPublishScoredAssessmentKeyedByPatientWhenSubmissionArrives() {
-        submissions.pipeInput("p-1", TriageFixtures.submission("s-1", "p-1", T0, TriageFixtures.exampleVitals()));
+        submit("s-1", "p-1", T0, TriageFixtures.exampleVitals());
 
         TestRecord<String, TriageAssessment> out = assessments.readRecord();
         assertThat(out.key()).isEqualTo("p-1");
-        assertThat(out.value().getSubmissionId()).isEqualTo("s-1");
         assertThat(out.value().getNews2().getTotal()).isEqualTo(7);
         assertThat(out.value().getBand()).isEqualTo(RiskBand.HIGH);
-        assertThat(out.value().getEventId()).isEqualTo("assessment-s-1");
         assertThat(assessments.isEmpty()).isTrue();
     }
 
     @Test
-    void shouldKeepLatestAssessmentPerPatientInStoreWhenSeveralArrive() {
-        submissions.pipeInput("p-1", TriageFixtures.submission("s-1", "p-1", T0, TriageFixtures.exampleVitals()));
-        submissions.pipeInput("p-1", TriageFixtures.submission("s-2", "p-1", T0.plusSeconds(600), TriageFixtures.normalVitals()));
-        submissions.pipeInput("p-2", TriageFixtures.submission("s-3", "p-2", T0, TriageFixtures.exampleVitals()));
+    void shouldProduceOneAssessmentAndOneQueueEntryWhenSubmissionIsRepeated() {
+        submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
+        submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
 
-        KeyValueStore<String, TriageAssessment> store = driver.getKeyValueStore(TriageTopology.LATEST_ASSESSMENT_STORE);
-        assertThat(store.get("p-1").getSubmissionId()).isEqualTo("s-2");
-        assertThat(store.get("p-1").getBand()).isEqualTo(RiskBand.LOW);
-        assertThat(store.get("p-2").getBand()).isEqualTo(RiskBand.HIGH);
-        assertThat(assessments.readValuesToList()).hasSize(3);
+        assertThat(assessments.readValuesToList()).hasSize(1);
+        assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-1");
+        assertThat(history("p-1").getAssessments()).hasSize(1);
     }
 
     @Test
-    void shouldMarkIncompleteNotZeroWhenVitalIsMissing() {
-        VitalSigns vitals = TriageFixtures.normalVitals();
-        vitals.setSpo2(null);
+    void shouldOrderFacilityQueueAndKeepFacilitiesApartWhenPatientsSubmit() {
+        submit("s-1", "p-low", T0, TriageFixtures.lowVitals());
+        submit("s-2", "p-medium", T0.plusSeconds(60), TriageFixtures.mediumVitals());
+        submit("s-3", "p-high", T0.plusSeconds(120), TriageFixtures.exampleVitals());
+        submit("s-4", "p-medium-earlier", T0.minusSeconds(60), TriageFixtures.mediumVitals());
+        submissions.pipeInput("p-other", TriageFixtures.submission("s-5", "p-other", "f-2", T0, TriageFixtures.exampleVitals()));
 
-        submissions.pipeInput("p-1", TriageFixtures.submission("s-1", "p-1", T0, vitals));
+        assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId)
+            .containsExactly("p-high", "p-medium-earlier", "p-medium", "p-low");
+        assertThat(queue("f-2")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-other");
+    }
 
-        TriageAssessment out = assessments.readValue();
-        assertThat(out.getNews2().getComplete()).isFalse();
-        assertThat(out.getBand()).isEqualTo(RiskBand.INCOMPLETE);
+    @Test
+    void shouldMovePatientWhenNewSubmissionReplacesTheirEntry() {
+        submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
+        submit("s-2", "p-2", T0.plusSeconds(60), TriageFixtures.mediumVitals());
+
+        submit("s-3", "p-1", T0.plusSeconds(300), TriageFixtures.exampleVitals());
+
+        List<TriageQueueEntry> queue = queue("f-1");
+        assertThat(queue).extracting(TriageQueueEntry::getPatientId).containsExactly("p-1", "p-2");
+        assertThat(queue.get(0).getWaitingSince()).isEqualTo(T0);
+        assertThat(queue.get(0).getSubmissionId()).isEqualTo("s-3");
+    }
+
+    @Test
+    void shouldTakePatientOffQueueAndRecordTimeToBeSeenWhenDispositionArrives() {
+        submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
+        submit("s-2", "p-2", T0, TriageFixtures.lowVitals());
+
+        dispositions.pipeInput("f-1", disposition("p-1", T0.plusSeconds(25 * 60)));
+
+        assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-2");
+        WindowStore<String, FacilityHourStats> stats = driver.getWindowStore(TriageTopology.FACILITY_STATS_STORE);
+        assertThat(stats.fetch("f-1", Instant.parse("2026-11-21T10:00:00Z").toEpochMilli()).getMinutesToBeSeen()).containsExactly(25L);
+    }
+
+    @Test
+    void shouldCountSubmissionsPerHourWhenTheyFallOnWindowEdges() {
+        submit("s-1", "p-1", Instant.parse("2026-11-21T10:59:59.999Z"), TriageFixtures.exampleVitals());
+        submit("s-2", "p-2", Instant.parse("2026-11-21T11:00:00Z"), TriageFixtures.lowVitals());
+        submit("s-3", "p-3", Instant.parse("2026-11-21T11:59:59.999Z"), TriageFixtures.lowVitals());
+
+        WindowStore<String, FacilityHourStats> stats = driver.getWindowStore(TriageTopology.FACILITY_STATS_STORE);
+        assertThat(stats.fetch("f-1", Instant.parse("2026-11-21T10:00:00Z").toEpochMilli()).getSubmissionsByBand())
+            .containsExactly(Map.entry("HIGH", 1));
+        assertThat(stats.fetch("f-1", Instant.parse("2026-11-21T11:00:00Z").toEpochMilli()).getSubmissionsByBand())
+            .containsExactly(Map.entry("LOW", 2));
+    }
+
+    @Test
+    void shouldScoreEachSubmissionWithItsFormVersionWhenVersionsDiffer() {
+        forms.pipeInput(FormKey.of("chest", 1), TriageFixtures.chestPainForm("chest", 1, 2));
+        forms.pipeInput(FormKey.of("chest", 2), TriageFixtures.chestPainForm("chest", 2, 5));
+        Map<String, String> answers = Map.of("chest_pain", "no", "pain", "9");
+
+        submissions.pipeInput("p-1", TriageFixtures.formSubmission("s-1", "p-1", T0, TriageFixtures.normalVitals(), "chest", 1, answers));
+        submissions.pipeInput("p-2", TriageFixtures.formSubmission("s-2", "p-2", T0, TriageFixtures.normalVitals(), "chest", null, answers));
+
+        List<TriageAssessment> out = assessments.readValuesToList();
+        assertThat(out.get(0).getFormScore().getPoints()).isEqualTo(2);
+        assertThat(out.get(0).getBand()).isEqualTo(RiskBand.LOW);
+        assertThat(out.get(1).getFormVersion()).isEqualTo(2);
+        assertThat(out.get(1).getFormScore().getPoints()).isEqualTo(5);
+        assertThat(out.get(1).getBand()).as("form points raise the band by the NEWS2 thresholds").isEqualTo(RiskBand.MEDIUM);
+    }
+
+    @Test
+    void shouldForceHighPutFirstAndAlertWhenRedFlagIsRaised() {
+        forms.pipeInput(FormKey.of("chest", 1), TriageFixtures.chestPainForm("chest", 1, 2));
+        submit("s-1", "p-medium", T0, TriageFixtures.mediumVitals());
+
+        submissions.pipeInput("p-flag", TriageFixtures.formSubmission("s-2", "p-flag", T0.plusSeconds(60), TriageFixtures.normalVitals(),
+            "chest", 1, Map.of("chest_pain", "yes")));
+
+        List<TriageQueueEntry> queue = queue("f-1");
+        assertThat(queue).extracting(TriageQueueEntry::getPatientId).containsExactly("p-flag", "p-medium");
+        assertThat(queue.get(0).getRedFlags()).containsExactly("chest_pain_flag");
+        TestRecord<String, DeteriorationAlert> alert = alerts.readRecord();
+        assertThat(alert.key()).isEqualTo("f-1");
+        assertThat(alert.value().getReasons()).containsExactly(DeteriorationReason.RED_FLAG);
+        assertThat(alerts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldAlertNamingBothAssessmentsWhenBandRisesAndNotWhenItFalls() {
+        submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
+        submit("s-2", "p-1", T0.plusSeconds(600), TriageFixtures.exampleVitals());
+        submit("s-3", "p-1", T0.plusSeconds(1200), TriageFixtures.lowVitals());
+
+        List<DeteriorationAlert> raised = alerts.readValuesToList();
+        assertThat(raised).hasSize(1);
+        assertThat(raised.get(0).getPrevious().getSubmissionId()).isEqualTo("s-1");
+        assertThat(raised.get(0).getCurrent().getSubmissionId()).isEqualTo("s-2");
+        assertThat(raised.get(0).getReasons()).contains(DeteriorationReason.BAND_ROSE, DeteriorationReason.SCORE_ROSE);
+    }
+
+    @Test
+    void shouldKeepHistoryNewestFirstWhenPatientSubmitsSeveralTimes() {
+        submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
+        submit("s-3", "p-1", T0.plusSeconds(120), TriageFixtures.mediumVitals());
+        submit("s-2", "p-1", T0.plusSeconds(60), TriageFixtures.exampleVitals());
+
+        assertThat(history("p-1").getAssessments()).extracting(TriageAssessment::getSubmissionId).containsExactly("s-3", "s-2", "s-1");
     }
 
     @Test
@@ -103,20 +214,25 @@ class TriageTopologyTest {
         // The dead-letter record itself is checked against a real broker in TriageStreamsIT:
         // the test driver does not route deserialization failures to the dead-letter topic.
         rawSubmissions.pipeInput("p-1", "not avro".getBytes(StandardCharsets.UTF_8));
-        submissions.pipeInput("p-2", TriageFixtures.submission("s-2", "p-2", T0, TriageFixtures.normalVitals()));
+        submit("s-2", "p-2", T0, TriageFixtures.normalVitals());
 
         assertThat(assessments.readValue().getSubmissionId()).isEqualTo("s-2");
         assertThat(assessments.isEmpty()).isTrue();
     }
 
     @Test
-    void shouldDeadLetterRecordWhenScoringFails() {
+    void shouldDeadLetterRecordWithItsOriginWhenScoringFails() {
         VitalSigns vitals = TriageFixtures.normalVitals();
         vitals.setSpo2Scale(3);
 
-        submissions.pipeInput("p-1", TriageFixtures.submission("s-1", "p-1", T0, vitals));
+        submit("s-1", "p-1", T0, vitals);
 
-        assertThat(deadLetters.readRecord().headers().lastHeader("__streams.errors.message")).isNotNull();
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.headers().lastHeader("__streams.errors.message")).isNotNull();
+        assertThat(new String(dead.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
+            .isEqualTo(Topics.TRIAGE_SUBMISSIONS.name());
+        assertThat(dead.headers().lastHeader("__streams.errors.partition")).isNotNull();
+        assertThat(dead.headers().lastHeader("__streams.errors.offset")).isNotNull();
         assertThat(assessments.isEmpty()).isTrue();
     }
 
@@ -132,5 +248,28 @@ class TriageTopologyTest {
         assertThat(topology.describe().toString().strip())
             .as("the topology changed: if deliberate, rerun with -Dcareflow.updatePins=true and commit the file")
             .isEqualTo(pinned.strip());
+    }
+
+    private void submit(String submissionId, String patientId, Instant submittedAt, VitalSigns vitals) {
+        submissions.pipeInput(patientId, TriageFixtures.submission(submissionId, patientId, submittedAt, vitals));
+    }
+
+    private static TriageDisposition disposition(String patientId, Instant decidedAt) {
+        return TriageDisposition.newBuilder().setEventId("d-" + patientId).setOccurredAt(decidedAt).setFacilityId("f-1")
+            .setPatientId(patientId).setDisposition(Disposition.SEEN).setDecidedAt(decidedAt).build();
+    }
+
+    private List<TriageQueueEntry> queue(String facilityId) {
+        KeyValueStore<String, TriageQueueEntry> store = driver.getKeyValueStore(TriageTopology.QUEUE_STORE);
+        List<TriageQueueEntry> entries = new ArrayList<>();
+        try (KeyValueIterator<String, TriageQueueEntry> it = store.prefixScan(QueueKeys.facilityPrefix(facilityId), new StringSerializer())) {
+            it.forEachRemaining(kv -> entries.add(kv.value));
+        }
+        return entries;
+    }
+
+    private PatientTriageHistory history(String patientId) {
+        KeyValueStore<String, PatientTriageHistory> store = driver.getKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE);
+        return store.get(patientId);
     }
 }

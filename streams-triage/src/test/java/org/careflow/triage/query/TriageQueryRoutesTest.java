@@ -77,4 +77,19 @@ class TriageQueryRoutesTest {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void shouldAnswer400NamingLimitWhenItIsOutOfRange() throws Exception {
+        HttpResponse<String> response = get("/v1/facilities/f-1/queue?limit=0");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"field\":\"limit\"");
+    }
+
+    @Test
+    void shouldAnswer400WhenStatsRangeIsReversedOrTooLong() throws Exception {
+        assertThat(get("/v1/facilities/f-1/stats?from=2026-11-21T12:00:00Z&to=2026-11-21T10:00:00Z").statusCode()).isEqualTo(400);
+        assertThat(get("/v1/facilities/f-1/stats?from=2026-01-01T00:00:00Z&to=2026-11-21T10:00:00Z").statusCode()).isEqualTo(400);
+        assertThat(get("/v1/facilities/f-1/stats?from=yesterday").body()).contains("\"field\":\"from\"");
+    }
 }

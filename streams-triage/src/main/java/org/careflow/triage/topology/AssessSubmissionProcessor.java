@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class AssessSubmissionProcessor implements Processor<String, TriageSubmission, String, AssessmentOutcome> {
 
     /** Assessments kept per patient for the history endpoint and deterioration checks. */
-    static final int MAX_HISTORY = 50;
+    static final int MAX_HISTORY = 20;
     /** Submission ids remembered per patient, so that a client's retry is recognised. */
-    static final int MAX_SEEN_IDS = 500;
+    static final int MAX_SEEN_IDS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(AssessSubmissionProcessor.class);
     private static final Comparator<TriageAssessment> NEWEST_FIRST =

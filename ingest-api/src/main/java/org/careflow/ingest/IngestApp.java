@@ -2,38 +2,54 @@ package org.careflow.ingest;
 
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
-import org.careflow.ingest.triage.TriageSubmissionParser;
+import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The ingest API process: an HTTP server in front of an idempotent Kafka producer. */
+/** The ingest API process: an HTTP server in front of an idempotent Kafka producer and the catalog of triage forms. */
 public final class IngestApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
 
     private final EventPublisher publisher;
+    private final FormCatalog forms;
     private final Javalin server;
 
-    private IngestApp(EventPublisher publisher, Javalin server) {
+    private IngestApp(EventPublisher publisher, FormCatalog forms, Javalin server) {
         this.publisher = publisher;
+        this.forms = forms;
         this.server = server;
     }
 
-    /** Builds and starts the API as {@code config} says. */
+    /**
+     * Builds and starts the API as {@code config} says. Waits up to {@link IngestConfig#FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG}
+     * for the form catalog to read the forms topic; if it has not, the API starts not ready rather than not at all.
+     */
     public static IngestApp start(IngestConfig config) {
         EventPublisher publisher = EventPublisher.create(config);
+        FormCatalog forms = null;
         try {
-            IngestRoutes routes = new IngestRoutes(publisher, new TriageSubmissionParser(Clock.systemUTC(), config.maxClockSkew()));
+            forms = FormCatalog.create(config).start();
+            Duration wait = config.formsCatalogStartupTimeout();
+            if (!forms.awaitCaughtUp(wait)) {
+                LOG.warn("The form catalog has not read the forms topic within {} ms; starting not ready until it has", wait.toMillis());
+            }
+            FormCatalog catalog = forms;
+            IngestRoutes routes = new IngestRoutes(publisher, catalog, Clock.systemUTC(), config.maxClockSkew());
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                publisher::healthy, routes::register).start();
+                () -> publisher.healthy() && catalog.caughtUp(), routes::register).start();
             LOG.info("Ingest API listening on port {}", server.port());
-            return new IngestApp(publisher, server);
+            return new IngestApp(publisher, forms, server);
         } catch (RuntimeException e) {
+            if (forms != null) {
+                forms.close();
+            }
             publisher.close();
             throw e;
         }
@@ -46,6 +62,7 @@ public final class IngestApp implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        forms.close();
         publisher.close();
     }
 

@@ -23,7 +23,14 @@ public final class IngestConfig extends AbstractConfig {
 
     public static final String SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG = "submission.max.clock.skew.ms";
     private static final String SUBMISSION_MAX_CLOCK_SKEW_MS_DOC =
-        "How far in the future a client's submittedAt may lie (its clock may run ahead) before it is rejected.";
+        "How far in the future a client's submittedAt, or a disposition's decidedAt, may lie (its clock may run ahead) "
+            + "before it is rejected.";
+
+    public static final String FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG = "forms.catalog.startup.timeout.ms";
+    private static final String FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC =
+        "How long start-up waits for the form catalog to read the triage-forms topic to its end. If it has not by then, "
+            + "the API starts anyway but reports not ready (/health/ready 503) and answers 503 with Retry-After to requests "
+            + "that name a form it does not know yet, until it has read the topic. 0 does not wait.";
 
     public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
         .define(KAFKA_ACK_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1_000L, 120_000L),
@@ -31,7 +38,9 @@ public final class IngestConfig extends AbstractConfig {
         .define(HTTP_MAX_REQUEST_BYTES_CONFIG, Type.LONG, 64L * 1024, ConfigDef.Range.between(1024L, 16L * 1024 * 1024),
             Importance.MEDIUM, HTTP_MAX_REQUEST_BYTES_DOC)
         .define(SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0L),
-            Importance.LOW, SUBMISSION_MAX_CLOCK_SKEW_MS_DOC);
+            Importance.LOW, SUBMISSION_MAX_CLOCK_SKEW_MS_DOC)
+        .define(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 600_000L),
+            Importance.LOW, FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC);
 
     public IngestConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -43,5 +52,9 @@ public final class IngestConfig extends AbstractConfig {
 
     public Duration maxClockSkew() {
         return Duration.ofMillis(getLong(SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG));
+    }
+
+    public Duration formsCatalogStartupTimeout() {
+        return Duration.ofMillis(getLong(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG));
     }
 }

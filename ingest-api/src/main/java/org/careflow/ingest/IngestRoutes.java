@@ -4,19 +4,32 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.careflow.events.triage.FormDefinition;
+import org.careflow.events.triage.TriageDisposition;
 import org.careflow.events.triage.TriageSubmission;
+import org.careflow.forms.FormDefinitionParser;
+import org.careflow.forms.FormDefinitions;
+import org.careflow.forms.FormKey;
+import org.careflow.ingest.forms.FormCatalog;
+import org.careflow.ingest.triage.TriageDispositionParser;
 import org.careflow.ingest.triage.TriageSubmissionParser;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
+import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,39 +38,149 @@ import org.slf4j.LoggerFactory;
 public final class IngestRoutes {
 
     public static final String TRIAGE_SUBMISSIONS_PATH = "/v1/triage-submissions";
+    public static final String FORM_PATH = "/v1/forms/{formId}";
+    public static final String DISPOSITION_PATH = "/v1/facilities/{facilityId}/queue/{patientId}/disposition";
+
+    /** Problem type of a form version that cannot be published as sent. */
+    public static final String FORM_VERSION_CONFLICT_TYPE = "https://careflow.org/problems/form-version-conflict";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     private final EventPublisher publisher;
+    private final FormCatalog forms;
     private final TriageSubmissionParser triageParser;
+    private final TriageDispositionParser dispositionParser;
+    private final FormDefinitionParser formParser;
+    /** Form versions this instance is publishing, so two PUTs racing here cannot write one version twice. */
+    private final ConcurrentMap<String, FormDefinition> formsInFlight = new ConcurrentHashMap<>();
 
-    public IngestRoutes(EventPublisher publisher, TriageSubmissionParser triageParser) {
+    /**
+     * @param maxClockSkew how far in the future a client's {@code submittedAt} or {@code decidedAt} may lie
+     */
+    public IngestRoutes(EventPublisher publisher, FormCatalog forms, Clock clock, Duration maxClockSkew) {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
-        this.triageParser = Objects.requireNonNull(triageParser, "triageParser");
+        this.forms = Objects.requireNonNull(forms, "forms");
+        this.triageParser = new TriageSubmissionParser(clock, maxClockSkew, forms);
+        this.dispositionParser = new TriageDispositionParser(clock, maxClockSkew);
+        this.formParser = new FormDefinitionParser(clock);
     }
 
     /** Adds the routes to a server's configuration. */
     public void register(JavalinConfig config) {
         config.routes.post(TRIAGE_SUBMISSIONS_PATH, this::submitTriage);
+        config.routes.put(FORM_PATH, this::putForm);
+        config.routes.post(DISPOSITION_PATH, this::dispose);
     }
 
     private void submitTriage(Context ctx) {
         TriageSubmission submission = triageParser.parse(jsonBody(ctx));
-        ctx.future(() -> publisher.publish(Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission)
-            .handle((metadata, error) -> {
+        publishThen(ctx, Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission,
+            "Retry with the same submissionId.", metadata -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("submissionId", submission.getSubmissionId());
+                return accepted(body, metadata);
+            });
+    }
+
+    private void dispose(Context ctx) {
+        TriageDisposition disposition = dispositionParser.parse(ctx.pathParam("facilityId"), ctx.pathParam("patientId"), jsonBody(ctx));
+        publishThen(ctx, Topics.TRIAGE_DISPOSITIONS, disposition.getFacilityId(), disposition,
+            "Retry; a disposition recorded twice is harmless.", metadata -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("eventId", disposition.getEventId());
+                return accepted(body, metadata);
+            });
+    }
+
+    /**
+     * Publishes a form version once: an identical re-send is answered 200 without writing, different content for a
+     * published version is 409. A version below the latest is refused too (409): versions only grow, so "latest"
+     * always means the one published last.
+     */
+    private void putForm(Context ctx) {
+        FormDefinition form = formParser.parse(ctx.pathParam("formId"), jsonBody(ctx));
+        if (!forms.caughtUp()) {
+            throw ProblemException.unavailable("The form catalog is still loading, so this version cannot be checked "
+                + "against the published ones yet. Retry shortly.", RETRY_AFTER);
+        }
+        String formId = form.getFormId();
+        int version = form.getVersion();
+        String key = FormKey.of(formId, version);
+        // Reserve the version before looking at the catalog, and put it in the catalog before releasing it:
+        // a concurrent PUT then sees either the reservation or the published version.
+        FormDefinition racing = formsInFlight.putIfAbsent(key, form);
+        boolean reserved = racing == null;
+        boolean publishing = false;
+        try {
+            int latest = forms.find(formId, null).map(FormDefinition::getVersion).orElse(0);
+            if (racing != null && !FormDefinitions.sameContent(racing, form)) {
+                throw versionConflict("Form version being published", "version " + version + " of form " + formId
+                    + " is being published with other content; publish version " + (Math.max(latest, version) + 1));
+            }
+            Optional<FormDefinition> existing = forms.find(formId, version);
+            if (existing.isPresent()) {
+                if (!FormDefinitions.sameContent(existing.get(), form)) {
+                    throw versionConflict("Form version exists",
+                        "version " + version + " of form " + formId + " exists; publish version " + (latest + 1));
+                }
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("formId", formId);
+                body.put("version", version);
+                body.put("status", "UNCHANGED");
+                body.put("eventId", existing.get().getEventId());
+                body.put("publishedAt", existing.get().getOccurredAt());
+                ctx.status(200).json(body);
+                return;
+            }
+            if (version < latest) {
+                throw versionConflict("Form version below the latest", "version " + version + " of form " + formId
+                    + " is below its latest version " + latest + "; publish version " + (latest + 1));
+            }
+            ctx.future(() -> publisher.publish(Topics.TRIAGE_FORMS, key, form).handle((metadata, error) -> {
+                if (error == null) {
+                    forms.put(form);
+                }
+                if (reserved) {
+                    formsInFlight.remove(key, form);
+                }
                 if (error != null) {
-                    respondUnavailable(ctx, error);
+                    respondUnavailable(ctx, error, "Retry the same PUT.");
                 } else {
-                    ctx.status(202).json(accepted(submission.getSubmissionId(), metadata));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("formId", formId);
+                    body.put("version", version);
+                    ctx.status(202).json(accepted(body, metadata));
                 }
                 return null;
             }));
+            publishing = true;
+        } finally {
+            if (reserved && !publishing) {
+                formsInFlight.remove(key, form);
+            }
+        }
     }
 
-    private static Map<String, Object> accepted(String id, RecordMetadata metadata) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("submissionId", id);
+    private static ProblemException versionConflict(String title, String message) {
+        return new ProblemException(new Problem(FORM_VERSION_CONFLICT_TYPE, title, 409, message,
+            List.of(new Problem.FieldError("/version", message))));
+    }
+
+    /** Publishes {@code value} and answers 202 with {@code body} once Kafka acknowledged it, 503 if it did not. */
+    private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, String retryHint,
+                                                       Function<RecordMetadata, Map<String, Object>> body) {
+        ctx.future(() -> publisher.publish(topic, key, value).handle((metadata, error) -> {
+            if (error != null) {
+                respondUnavailable(ctx, error, retryHint);
+            } else {
+                ctx.status(202).json(body.apply(metadata));
+            }
+            return null;
+        }));
+    }
+
+    private static Map<String, Object> accepted(Map<String, Object> body, RecordMetadata metadata) {
         body.put("status", "ACCEPTED");
         body.put("topic", metadata.topic());
         body.put("partition", metadata.partition());
@@ -65,13 +188,13 @@ public final class IngestRoutes {
         return body;
     }
 
-    private void respondUnavailable(Context ctx, Throwable error) {
+    private void respondUnavailable(Context ctx, Throwable error, String retryHint) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        LOG.warn("Event not accepted, Kafka did not acknowledge it: {}", cause.getClass().getSimpleName());
+        LOG.warn("Event not accepted on {}, Kafka did not acknowledge it: {}", ctx.endpoint().path, cause.getClass().getSimpleName());
         ctx.header("Retry-After", Long.toString(RETRY_AFTER.toSeconds()));
         HttpServerFactory.respond(ctx, Problem.of(503, "Event not accepted",
             "Kafka did not acknowledge the event within " + publisher.timeout().toMillis()
-                + " ms; it was not recorded. Retry with the same submissionId."));
+                + " ms; it was not recorded. " + retryHint));
     }
 
     /** The body as JSON: 415 unless it is declared JSON, 400 when it does not parse. */

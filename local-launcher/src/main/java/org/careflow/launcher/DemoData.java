@@ -13,12 +13,22 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Demo submissions posted through the ingest API like any client's: seeded, mostly normal observations,
- * some deteriorating and some incomplete.
+ * Demo data posted through the ingest API like any client's: the demo facility's chest-pain form, then
+ * seeded submissions, mostly normal, some deteriorating, some incomplete, a third answering the form.
  */
 final class DemoData {
 
     static final int PATIENTS = 12;
+    static final String FACILITY = "demo-facility";
+    static final String FORM_ID = "demo-chest-pain";
+    static final String FORM = """
+        {"version": 1, "facilityId": "demo-facility", "title": "Chest pain triage",
+         "questions": [{"id": "chest_pain", "text": "Do you have chest pain?", "type": "YES_NO", "required": true},
+                       {"id": "pain_score", "text": "Pain 0-10", "type": "NUMBER", "min": 0, "max": 10}],
+         "scoringRules": [{"id": "severe_pain", "questionId": "pain_score", "min": 7, "points": 2},
+                          {"id": "moderate_pain", "questionId": "pain_score", "min": 4, "max": 7, "points": 1}],
+         "redFlags": [{"id": "chest_pain_flag", "questionId": "chest_pain", "equals": "yes", "description": "Chest pain: rule out ACS"}]}
+        """;
 
     private DemoData() {
     }
@@ -32,25 +42,39 @@ final class DemoData {
         return ids;
     }
 
-    /** Posts one submission per demo patient; returns how many were accepted (202). */
+    /**
+     * Publishes the demo form (unless that version exists) and posts one submission per demo patient;
+     * returns how many submissions were accepted (202).
+     */
     static int post(String ingestUrl) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        int form = send(client, "PUT", ingestUrl + "/v1/forms/" + FORM_ID, FORM);
+        if (form != 202 && form != 200) {
+            throw new IOException("The demo form was refused with HTTP " + form);
+        }
         Random random = new Random(42);
         int accepted = 0;
         Instant now = Instant.now();
-        for (String patient : patients()) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/triage-submissions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(patient, random, now)))
-                .build();
-            if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 202) {
+        List<String> patients = patients();
+        for (int i = 0; i < patients.size(); i++) {
+            // Spread over the last hour, so the queue shows different waiting times.
+            Instant submittedAt = now.minusSeconds(300L * (patients.size() - i));
+            if (send(client, "POST", ingestUrl + "/v1/triage-submissions", body(patients.get(i), random, submittedAt, i % 3 == 0)) == 202) {
                 accepted++;
             }
         }
         return accepted;
     }
 
-    static String body(String patient, Random random, Instant now) {
+    private static int send(HttpClient client, String method, String url, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build();
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static String body(String patient, Random random, Instant now, boolean withForm) {
         boolean deteriorating = random.nextInt(4) == 0;
         boolean incomplete = !deteriorating && random.nextInt(5) == 0;
         int rr = deteriorating ? 22 + random.nextInt(8) : 12 + random.nextInt(8);
@@ -60,12 +84,16 @@ final class DemoData {
         double temp = deteriorating ? 38.2 + random.nextInt(15) / 10.0 : 36.3 + random.nextInt(14) / 10.0;
         String consciousness = deteriorating && random.nextBoolean() ? "CONFUSION" : "ALERT";
         String spo2Field = incomplete ? "" : "\"spo2\": " + spo2 + ", ";
+        String form = withForm ? FORM_ID : "general-v1";
+        String answers = withForm
+            ? "{\"chest_pain\": \"" + (random.nextInt(3) == 0 ? "yes" : "no") + "\", \"pain_score\": " + random.nextInt(11) + "}"
+            : "{}";
         return String.format(Locale.ROOT, """
-            {"patientId": "%s", "facilityId": "demo-facility", "formId": "general-v1", "channel": "WHATSAPP",
+            {"patientId": "%s", "facilityId": "%s", "formId": "%s", "channel": "WHATSAPP",
              "submittedAt": "%s",
              "vitals": {"respiratoryRate": %d, %s"spo2Scale": 1, "onSupplementalOxygen": false,
                         "systolicBp": %d, "heartRate": %d, "consciousness": "%s", "temperature": %.1f},
-             "chiefComplaint": "demo"}
-            """, patient, now, rr, spo2Field, sbp, hr, consciousness, temp);
+             "answers": %s, "chiefComplaint": "demo"}
+            """, patient, FACILITY, form, now, rr, spo2Field, sbp, hr, consciousness, temp, answers);
     }
 }

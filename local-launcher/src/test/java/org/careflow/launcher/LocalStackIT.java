@@ -29,7 +29,7 @@ class LocalStackIT {
          "submittedAt": "2026-11-21T10:15:00Z",
          "vitals": {"respiratoryRate": 22, "spo2": 93, "spo2Scale": 1, "onSupplementalOxygen": false,
                     "systolicBp": 105, "heartRate": 95, "consciousness": "ALERT", "temperature": 38.4},
-         "answers": {"chest_pain": "no"}, "chiefComplaint": "shortness of breath"}
+         "chiefComplaint": "shortness of breath"}
         """;
 
     private final HttpClient http = HttpClient.newHttpClient();

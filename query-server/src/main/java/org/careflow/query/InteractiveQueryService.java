@@ -78,6 +78,10 @@ public final class InteractiveQueryService {
             forward(ctx, metadata.activeHost());
             return;
         }
+        render(ctx, storeName, query);
+    }
+
+    private void render(Context ctx, String storeName, Function<LocalStores, Object> query) {
         Object result;
         try {
             result = query.apply(new LocalStores() {
@@ -93,6 +97,17 @@ public final class InteractiveQueryService {
             throw ProblemException.notFound("Nothing is stored for this key yet");
         }
         ctx.json(result);
+    }
+
+    /**
+     * Answers {@code ctx} from this instance's stores alone: for global stores, which every instance holds
+     * whole. A null result is 404.
+     */
+    public void respondLocally(Context ctx, Function<LocalStores, Object> query) {
+        if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+            throw ProblemException.unavailable("The stream processor is " + streams.state(), RETRY_AFTER);
+        }
+        render(ctx, "global store", query);
     }
 
     private KeyQueryMetadata ownerOf(String storeName, String key) {

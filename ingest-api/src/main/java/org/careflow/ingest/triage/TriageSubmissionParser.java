@@ -4,22 +4,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.careflow.events.triage.Consciousness;
+import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.SubmissionChannel;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
+import org.careflow.forms.AnswerValidator;
+import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.query.JsonReader;
+import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
 
 /**
- * Turns a {@code POST /v1/triage-submissions} body into a {@link TriageSubmission}, or a 400 naming every
+ * Turns a {@code POST /v1/triage-submissions} body into a {@link TriageSubmission}, or a problem naming every
  * bad field. Vital signs outside what a living patient can present with are rejected here, so a typo
- * (SpO2 930) never reaches scoring; missing vital signs stay missing.
+ * (SpO2 930) never reaches scoring; missing vital signs stay missing. Answers are checked against the form
+ * they answer and written in canonical form, with the form version they were checked against.
+ *
+ * <p>A well-formed submission whose form cannot be used (unknown form or version, or another facility's form)
+ * is a 422; while the form catalog has not yet read the forms topic, an unknown form is a 503 instead, since
+ * it may well exist.
  */
 public final class TriageSubmissionParser {
 
@@ -35,8 +45,10 @@ public final class TriageSubmissionParser {
     public static final double TEMPERATURE_MIN = 25.0;
     public static final double TEMPERATURE_MAX = 45.0;
 
-    private static final int MAX_ANSWERS = 200;
-    private static final int MAX_ANSWER_LENGTH = 2000;
+    /** Problem type of a submission naming a form that cannot be used. */
+    public static final String FORM_PROBLEM_TYPE = "https://careflow.org/problems/form-not-usable";
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final List<String> FIELDS = List.of("submissionId", "patientId", "facilityId", "formId", "formVersion",
         "channel", "submittedAt", "vitals", "answers", "chiefComplaint");
     private static final List<String> VITALS = List.of("respiratoryRate", "spo2", "spo2Scale", "onSupplementalOxygen",
@@ -44,13 +56,18 @@ public final class TriageSubmissionParser {
 
     private final Clock clock;
     private final Duration maxClockSkew;
+    private final FormCatalog forms;
 
-    public TriageSubmissionParser(Clock clock, Duration maxClockSkew) {
+    public TriageSubmissionParser(Clock clock, Duration maxClockSkew, FormCatalog forms) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxClockSkew = Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+        this.forms = Objects.requireNonNull(forms, "forms");
     }
 
-    /** Parses and validates {@code body}; throws {@link ProblemException} (400) listing every problem. */
+    /**
+     * Parses and validates {@code body}; throws {@link ProblemException}: 400 listing every bad field (answers
+     * included), else 422 when its form cannot be used, or 503 when the form is not known yet.
+     */
     public TriageSubmission parse(JsonNode body) {
         JsonReader in = new JsonReader();
         if (body == null || !body.isObject()) {
@@ -70,11 +87,25 @@ public final class TriageSubmissionParser {
             in.error("/submittedAt", "lies in the future");
         }
         VitalSigns vitals = vitals(in, body);
-        Map<String, String> answers = answers(in, body);
         String chiefComplaint = in.text(body, "chiefComplaint", "/chiefComplaint", false, 500);
 
-        if (!in.errors().isEmpty()) {
-            throw ProblemException.invalid(in.errors());
+        List<Problem.FieldError> errors = new ArrayList<>(in.errors());
+        boolean versionInvalid = present(body, "formVersion") && formVersion == null;
+        Resolution resolution = formId == null || versionInvalid ? null : resolve(formId, formVersion, facilityId);
+        Map<String, String> answers = Map.of();
+        if (resolution != null && resolution.form() != null) {
+            AnswerValidator.Result checked = AnswerValidator.check(resolution.form(), body.get("answers"));
+            errors.addAll(checked.errors());
+            answers = checked.answers();
+        } else if (present(body, "answers") && !body.get("answers").isObject()) {
+            errors.add(new Problem.FieldError("/answers", "must be an object"));
+        }
+        if (!errors.isEmpty() || resolution == null) {
+            // resolution is null only when formId or formVersion is invalid, which is an error already.
+            throw ProblemException.invalid(errors);
+        }
+        if (resolution.problem() != null) {
+            throw resolution.problem();
         }
         String id = submissionId != null ? submissionId : UUID.randomUUID().toString();
         return TriageSubmission.newBuilder()
@@ -84,7 +115,7 @@ public final class TriageSubmissionParser {
             .setPatientId(patientId)
             .setFacilityId(facilityId)
             .setFormId(formId)
-            .setFormVersion(formVersion)
+            .setFormVersion(resolution.form().getVersion())
             .setChannel(channel)
             .setSubmittedAt(submittedAt)
             .setVitals(vitals)
@@ -111,29 +142,38 @@ public final class TriageSubmissionParser {
             .build();
     }
 
-    private static Map<String, String> answers(JsonReader in, JsonNode body) {
-        JsonNode node = in.object(body, "answers", "/answers", false);
-        Map<String, String> answers = new LinkedHashMap<>();
-        if (node == null) {
-            return answers;
-        }
-        if (node.size() > MAX_ANSWERS) {
-            in.error("/answers", "must have at most " + MAX_ANSWERS + " answers");
-            return answers;
-        }
-        node.fields().forEachRemaining(entry -> {
-            String pointer = "/answers/" + entry.getKey().replace("~", "~0").replace("/", "~1");
-            JsonNode value = entry.getValue();
-            if (!JsonReader.ID.matcher(entry.getKey()).matches()) {
-                in.error(pointer, "question ids are letters, digits or . _ : -");
-            } else if (!(value.isTextual() || value.isNumber() || value.isBoolean())) {
-                in.error(pointer, "must be a string, number or boolean");
-            } else if (value.asText().length() > MAX_ANSWER_LENGTH) {
-                in.error(pointer, "must be at most " + MAX_ANSWER_LENGTH + " characters");
-            } else {
-                answers.put(entry.getKey(), value.asText());
+    /** The form a submission answers, or why it cannot be used. Exactly one of the two is set. */
+    private record Resolution(FormDefinition form, ProblemException problem) {
+    }
+
+    private Resolution resolve(String formId, Integer formVersion, String facilityId) {
+        Optional<FormDefinition> found = forms.find(formId, formVersion);
+        if (found.isEmpty()) {
+            if (!forms.caughtUp()) {
+                return new Resolution(null, ProblemException.unavailable(
+                    "The form catalog is still loading; form " + formId + " may exist. Retry shortly.", RETRY_AFTER));
             }
-        });
-        return answers;
+            Optional<FormDefinition> latest = formVersion == null ? Optional.empty() : forms.find(formId, null);
+            if (latest.isPresent()) {
+                return new Resolution(null, unusable("Unknown form version", "/formVersion",
+                    "form " + formId + " has no version " + formVersion + "; its latest is " + latest.get().getVersion()));
+            }
+            return new Resolution(null, unusable("Unknown form", "/formId", "unknown form " + formId));
+        }
+        FormDefinition form = found.get();
+        if (facilityId != null && form.getFacilityId() != null && !form.getFacilityId().equals(facilityId)) {
+            return new Resolution(null, unusable("Form not used by this facility", "/formId",
+                "form " + formId + " version " + form.getVersion() + " belongs to another facility"));
+        }
+        return new Resolution(form, null);
+    }
+
+    private static ProblemException unusable(String title, String field, String message) {
+        return new ProblemException(new Problem(FORM_PROBLEM_TYPE, title, 422, message, List.of(new Problem.FieldError(field, message))));
+    }
+
+    private static boolean present(JsonNode body, String name) {
+        JsonNode node = body.get(name);
+        return node != null && !node.isNull();
     }
 }

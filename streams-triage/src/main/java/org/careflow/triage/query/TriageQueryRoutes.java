@@ -17,7 +17,10 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
+import org.careflow.forms.BuiltInForms;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.Problem;
@@ -35,6 +38,7 @@ public final class TriageQueryRoutes {
     public static final String PATIENT_HISTORY_PATH = "/v1/patients/{patientId}/triage/history";
     public static final String FACILITY_QUEUE_PATH = "/v1/facilities/{facilityId}/queue";
     public static final String FACILITY_STATS_PATH = "/v1/facilities/{facilityId}/stats";
+    public static final String FORM_PATH = "/v1/forms/{formId}";
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
@@ -59,6 +63,23 @@ public final class TriageQueryRoutes {
         config.routes.get(PATIENT_HISTORY_PATH, this::history);
         config.routes.get(FACILITY_QUEUE_PATH, this::queue);
         config.routes.get(FACILITY_STATS_PATH, this::stats);
+        config.routes.get(FORM_PATH, this::form);
+    }
+
+    /** The versions of a form scoring can use here: what the global table of forms holds (plus built-ins). */
+    private void form(Context ctx) {
+        String formId = ctx.pathParam("formId");
+        service().respondLocally(ctx, stores -> {
+            List<Integer> versions = new ArrayList<>();
+            BuiltInForms.find(formId, null).ifPresent(f -> versions.add(f.getVersion()));
+            ReadOnlyKeyValueStore<String, ValueAndTimestamp<FormDefinition>> forms =
+                stores.store(TriageTopology.FORMS_STORE, QueryableStoreTypes.<String, FormDefinition>timestampedKeyValueStore());
+            try (KeyValueIterator<String, ValueAndTimestamp<FormDefinition>> it = forms.prefixScan(formId + "@", new StringSerializer())) {
+                it.forEachRemaining(kv -> versions.add(kv.value.value().getVersion()));
+            }
+            versions.sort(null);
+            return versions.isEmpty() ? null : Map.of("formId", formId, "versions", versions, "latest", versions.get(versions.size() - 1));
+        });
     }
 
     private void latest(Context ctx) {

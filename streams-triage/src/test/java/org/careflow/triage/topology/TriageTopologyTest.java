@@ -116,6 +116,15 @@ class TriageTopologyTest {
     }
 
     @Test
+    void shouldBreakTiesByPatientIdWhenBandScoreAndWaitingTimeAreEqual() {
+        submit("s-1", "p-b", T0, TriageFixtures.mediumVitals());
+        submit("s-2", "p-c", T0, TriageFixtures.mediumVitals());
+        submit("s-3", "p-a", T0, TriageFixtures.mediumVitals());
+
+        assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-a", "p-b", "p-c");
+    }
+
+    @Test
     void shouldMovePatientWhenNewSubmissionReplacesTheirEntry() {
         submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
         submit("s-2", "p-2", T0.plusSeconds(60), TriageFixtures.mediumVitals());

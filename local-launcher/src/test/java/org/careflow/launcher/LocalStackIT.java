@@ -3,16 +3,10 @@ package org.careflow.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.careflow.platform.embedded.Await;
-import org.careflow.query.HttpServerFactory;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
@@ -31,8 +25,6 @@ class LocalStackIT {
                     "systolicBp": 105, "heartRate": 95, "consciousness": "ALERT", "temperature": 38.4},
          "chiefComplaint": "shortness of breath"}
         """;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void shouldScoreSubmissionEndToEndAndKeepEverythingAcrossRestartUnlessFresh(@TempDir Path dataDir) throws Exception {
@@ -88,28 +80,15 @@ class LocalStackIT {
         return json(get(registry + "/groups/default/artifacts/" + artifactId + "/versions").body()).get("count").asInt();
     }
 
-    private HttpResponse<String> post(LocalStack stack, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/triage-submissions"))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(LocalStack stack, String body) {
+        return HttpCalls.send("POST", stack.ingestUrl() + "/v1/triage-submissions", body);
     }
 
-    private HttpResponse<String> get(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static HttpResponse<String> get(String url) {
+        return HttpCalls.get(url);
     }
 
     private static JsonNode json(String body) {
-        try {
-            return HttpServerFactory.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HttpCalls.json(body);
     }
 }

@@ -3,11 +3,6 @@ package org.careflow.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +19,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.platform.embedded.Await;
-import org.careflow.query.HttpServerFactory;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
@@ -43,8 +37,6 @@ class TriageFlowIT {
          "scoringRules": [{"id": "severe_pain", "questionId": "pain_score", "min": 7, "points": 2}],
          "redFlags": [{"id": "chest_pain_flag", "questionId": "chest_pain", "equals": "yes", "description": "Chest pain: rule out ACS"}]}
         """;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void shouldRunTheTriageFlowOverHttpWhenAFacilityUsesItsOwnForm(@TempDir Path dataDir) {
@@ -202,33 +194,11 @@ class TriageFlowIT {
         }
     }
 
-    private JsonNode get(String url) {
-        HttpResponse<String> response = send("GET", url, null);
-        return response.statusCode() == 200 ? json(response.body()) : null;
+    private static JsonNode get(String url) {
+        return HttpCalls.getJson(url);
     }
 
-    private HttpResponse<String> send(String method, String url, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
-        if (body == null) {
-            request.GET();
-        } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode json(String body) {
-        try {
-            return HttpServerFactory.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static HttpResponse<String> send(String method, String url, String body) {
+        return HttpCalls.send(method, url, body);
     }
 }

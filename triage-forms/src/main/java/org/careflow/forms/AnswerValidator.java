@@ -28,7 +28,6 @@ public final class AnswerValidator {
     public static final int MAX_DECIMAL_DIGITS = 12;
 
     private static final String ANSWERS = "/answers";
-    private static final int MAX_NUMBER_TEXT_LENGTH = 64;
 
     private AnswerValidator() {
     }
@@ -166,18 +165,7 @@ public final class AnswerValidator {
             }
             return value.decimalValue();
         }
-        if (value.isTextual()) {
-            String text = value.textValue().strip();
-            if (text.isEmpty() || text.length() > MAX_NUMBER_TEXT_LENGTH) {
-                return null;
-            }
-            try {
-                return new BigDecimal(text);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
+        return value.isTextual() ? FormScorer.number(value.textValue()) : null;
     }
 
     private static String bounds(Double min, Double max) {

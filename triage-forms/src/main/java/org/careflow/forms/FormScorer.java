@@ -92,7 +92,8 @@ public final class FormScorer {
         return Double.isFinite(max) && value.compareTo(BigDecimal.valueOf(max)) < 0;
     }
 
-    private static BigDecimal number(String answer) {
+    /** The answer as a number, or null when it is not one (or absurdly long). */
+    static BigDecimal number(String answer) {
         String text = answer.strip();
         if (text.isEmpty() || text.length() > MAX_NUMBER_TEXT_LENGTH) {
             return null;

@@ -5,9 +5,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.careflow.events.triage.TriageDisposition;
-import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +24,10 @@ public final class ApplyDispositionProcessor implements Processor<String, Triage
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        queue = context.getStateStore(TriageTopology.QUEUE_STORE);
-        patients = context.getStateStore(TriageTopology.QUEUE_PATIENT_STORE);
-        WindowStore<String, FacilityHourStats> window = context.getStateStore(TriageTopology.FACILITY_STATS_STORE);
-        stats = new FacilityStatsWriter(window);
+        QueueStores stores = QueueStores.from(context);
+        queue = stores.queue();
+        patients = stores.patients();
+        stats = stores.stats();
     }
 
     @Override

@@ -5,9 +5,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.careflow.events.triage.TriageAssessment;
-import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.TriageQueueEntry;
 
 /**
@@ -22,10 +20,10 @@ public final class EnqueueAssessmentProcessor implements Processor<String, Triag
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        queue = context.getStateStore(TriageTopology.QUEUE_STORE);
-        patients = context.getStateStore(TriageTopology.QUEUE_PATIENT_STORE);
-        WindowStore<String, FacilityHourStats> window = context.getStateStore(TriageTopology.FACILITY_STATS_STORE);
-        stats = new FacilityStatsWriter(window);
+        QueueStores stores = QueueStores.from(context);
+        queue = stores.queue();
+        patients = stores.patients();
+        stats = stores.stats();
     }
 
     @Override

@@ -1,0 +1,55 @@
+package org.careflow.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.careflow.query.HttpServerFactory;
+
+/** Plain HTTP calls for the stack's integration tests, failing the test on I/O errors. */
+final class HttpCalls {
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    private HttpCalls() {
+    }
+
+    /** Sends {@code body} as JSON with {@code method}, or a GET when {@code body} is null. */
+    static HttpResponse<String> send(String method, String url, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (body == null) {
+            request.GET();
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        try {
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static HttpResponse<String> get(String url) {
+        return send("GET", url, null);
+    }
+
+    /** The JSON body of a 200 answer to a GET, or null for any other status. */
+    static JsonNode getJson(String url) {
+        HttpResponse<String> response = get(url);
+        return response.statusCode() == 200 ? json(response.body()) : null;
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return HttpServerFactory.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

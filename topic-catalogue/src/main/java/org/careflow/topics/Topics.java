@@ -1,6 +1,10 @@
 package org.careflow.topics;
 
 import java.util.List;
+import org.careflow.events.scheduling.BookingCancellation;
+import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.events.scheduling.BookingRequest;
+import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
@@ -40,8 +44,29 @@ public final class Topics {
     public static final Topic<byte[], byte[]> TRIAGE_DEAD_LETTERS =
         new Topic<>("triage-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
+    /** Providers' schedules, keyed by providerId; compacted: the latest schedule replaces the last. */
+    public static final Topic<String, ProviderSchedule> PROVIDER_SCHEDULES =
+        new Topic<>("provider-schedules", String.class, ProviderSchedule.class, DEFAULT_PARTITIONS, Topic.Cleanup.COMPACT);
+
+    /** Booking and reschedule requests, keyed by providerId. */
+    public static final Topic<String, BookingRequest> BOOKING_REQUESTS =
+        new Topic<>("booking-requests", String.class, BookingRequest.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Cancellation requests, keyed by bookingId. */
+    public static final Topic<String, BookingCancellation> BOOKING_CANCELLATIONS =
+        new Topic<>("booking-cancellations", String.class, BookingCancellation.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Each booking's current state, keyed by bookingId. */
+    public static final Topic<String, BookingOutcome> BOOKING_OUTCOMES =
+        new Topic<>("booking-outcomes", String.class, BookingOutcome.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Records streams-scheduling could not read or process, unchanged, with the reason in headers. */
+    public static final Topic<byte[], byte[]> SCHEDULING_DEAD_LETTERS =
+        new Topic<>("scheduling-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
+
     private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
-        TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS);
+        TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
+        SCHEDULING_DEAD_LETTERS);
 
     private Topics() {
     }

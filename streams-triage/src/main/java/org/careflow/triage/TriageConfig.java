@@ -7,10 +7,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsAppConfig;
 import org.careflow.topics.Topics;
 
 /** Configuration of streams-triage. */
@@ -18,45 +15,14 @@ public final class TriageConfig extends AbstractConfig {
 
     public static final int DEFAULT_HTTP_PORT = 8081;
 
-    public static final String APPLICATION_ID_CONFIG = "application.id";
-    private static final String APPLICATION_ID_DOC =
-        "Kafka Streams application id: instances with the same id share the work and the stores. Changing it starts from scratch.";
-
-    public static final String STATE_DIR_CONFIG = "state.dir";
-    private static final String STATE_DIR_DOC = "Directory of the RocksDB stores; keep it on a persistent volume so restarts need no restore.";
-
-    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
-    private static final String HTTP_ADVERTISED_HOST_DOC =
-        "Host name other instances use to reach this one for interactive queries (with http.port it becomes application.server).";
-
-    public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
-    private static final String PROCESSING_GUARANTEE_DOC = "exactly_once_v2 (default) or at_least_once.";
-
-    public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
-    private static final String NUM_STANDBY_REPLICAS_DOC = "Warm copies of each store on other instances, for fast fail-over.";
-
-    public static final String INTERNAL_REPLICATION_FACTOR_CONFIG = "internal.replication.factor";
-    private static final String INTERNAL_REPLICATION_FACTOR_DOC =
-        "Replication factor of changelog and repartition topics; -1 uses the broker's default.replication.factor.";
-
-    public static final String QUERY_FORWARD_TIMEOUT_MS_CONFIG = "query.forward.timeout.ms";
-    private static final String QUERY_FORWARD_TIMEOUT_MS_DOC = "How long a query forwarded to the instance owning the key may take.";
+    public static final String APPLICATION_ID_CONFIG = StreamsAppConfig.APPLICATION_ID_CONFIG;
+    public static final String STATE_DIR_CONFIG = StreamsAppConfig.STATE_DIR_CONFIG;
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG;
 
     public static final String STATS_RETENTION_DAYS_CONFIG = "stats.retention.days";
     private static final String STATS_RETENTION_DAYS_DOC = "How many days of hourly facility statistics are kept and answerable.";
 
-    public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
-        .define(APPLICATION_ID_CONFIG, Type.STRING, "careflow-triage", new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
-        .define(STATE_DIR_CONFIG, Type.STRING, "data/streams-triage", new ConfigDef.NonEmptyString(),
-            Importance.HIGH, STATE_DIR_DOC)
-        .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.HIGH, HTTP_ADVERTISED_HOST_DOC)
-        .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
-            ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
-        .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM, NUM_STANDBY_REPLICAS_DOC)
-        .define(INTERNAL_REPLICATION_FACTOR_CONFIG, Type.INT, -1, ConfigDef.Range.between(-1, 10), Importance.MEDIUM,
-            INTERNAL_REPLICATION_FACTOR_DOC)
-        .define(QUERY_FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.between(100L, 60_000L), Importance.LOW,
-            QUERY_FORWARD_TIMEOUT_MS_DOC)
+    public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-triage", DEFAULT_HTTP_PORT, true)
         .define(STATS_RETENTION_DAYS_CONFIG, Type.INT, 35, ConfigDef.Range.between(1, 3650), Importance.LOW, STATS_RETENTION_DAYS_DOC);
 
     public TriageConfig(Map<?, ?> originals) {
@@ -68,27 +34,11 @@ public final class TriageConfig extends AbstractConfig {
     }
 
     public Duration queryForwardTimeout() {
-        return Duration.ofMillis(getLong(QUERY_FORWARD_TIMEOUT_MS_CONFIG));
+        return StreamsAppConfig.queryForwardTimeout(this);
     }
 
-    /**
-     * The Kafka Streams settings, with this instance reachable for queries at {@code httpPort} (the port the
-     * HTTP server really bound, which differs from {@code http.port} when that is 0).
-     */
+    /** The Kafka Streams settings, with this instance reachable for queries at {@code httpPort}. */
     public Properties streamsProperties(int httpPort) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG)));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, getString(HTTP_ADVERTISED_HOST_CONFIG) + ":" + httpPort);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
-        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS_CONFIG));
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, getInt(INTERNAL_REPLICATION_FACTOR_CONFIG));
-        // A record that cannot be read or scored goes to the dead-letter topic, with the reason in its headers.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.TRIAGE_DEAD_LETTERS.name());
-        return props;
+        return StreamsAppConfig.streamsProperties(this, httpPort, Topics.TRIAGE_DEAD_LETTERS.name());
     }
 }

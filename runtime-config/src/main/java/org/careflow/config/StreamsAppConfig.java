@@ -1,0 +1,86 @@
+package org.careflow.config;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/** Keys every careflow Kafka Streams app shares, and the Kafka Streams settings built from them. */
+public final class StreamsAppConfig {
+
+    public static final String APPLICATION_ID_CONFIG = "application.id";
+    private static final String APPLICATION_ID_DOC =
+        "Kafka Streams application id: instances with the same id share the work and the stores. Changing it starts from scratch.";
+
+    public static final String STATE_DIR_CONFIG = "state.dir";
+    private static final String STATE_DIR_DOC = "Directory of the RocksDB stores; keep it on a persistent volume so restarts need no restore.";
+
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    private static final String HTTP_ADVERTISED_HOST_DOC =
+        "Host name other instances use to reach this one for interactive queries (with http.port it becomes application.server).";
+
+    public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+    private static final String PROCESSING_GUARANTEE_DOC = "exactly_once_v2 (default) or at_least_once.";
+
+    public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
+    private static final String NUM_STANDBY_REPLICAS_DOC = "Warm copies of each store on other instances, for fast fail-over.";
+
+    public static final String INTERNAL_REPLICATION_FACTOR_CONFIG = "internal.replication.factor";
+    private static final String INTERNAL_REPLICATION_FACTOR_DOC =
+        "Replication factor of changelog and repartition topics; -1 uses the broker's default.replication.factor.";
+
+    public static final String QUERY_FORWARD_TIMEOUT_MS_CONFIG = "query.forward.timeout.ms";
+    private static final String QUERY_FORWARD_TIMEOUT_MS_DOC = "How long a query forwarded to the instance owning the key may take.";
+
+    private StreamsAppConfig() {
+    }
+
+    /** Adds the shared keys (and {@link CommonConfig}'s) to {@code def}, with the app's defaults. */
+    public static ConfigDef define(ConfigDef def, String defaultApplicationId, int defaultHttpPort, boolean guaranteeConfigurable) {
+        CommonConfig.define(def, defaultHttpPort)
+            .define(APPLICATION_ID_CONFIG, Type.STRING, defaultApplicationId, new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
+            .define(STATE_DIR_CONFIG, Type.STRING, "data/" + defaultApplicationId, new ConfigDef.NonEmptyString(), Importance.HIGH, STATE_DIR_DOC)
+            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.HIGH, HTTP_ADVERTISED_HOST_DOC)
+            .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM, NUM_STANDBY_REPLICAS_DOC)
+            .define(INTERNAL_REPLICATION_FACTOR_CONFIG, Type.INT, -1, ConfigDef.Range.between(-1, 10), Importance.MEDIUM,
+                INTERNAL_REPLICATION_FACTOR_DOC)
+            .define(QUERY_FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.between(100L, 60_000L), Importance.LOW,
+                QUERY_FORWARD_TIMEOUT_MS_DOC);
+        if (guaranteeConfigurable) {
+            def.define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+                ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC);
+        }
+        return def;
+    }
+
+    public static Duration queryForwardTimeout(AbstractConfig config) {
+        return Duration.ofMillis(config.getLong(QUERY_FORWARD_TIMEOUT_MS_CONFIG));
+    }
+
+    /**
+     * The Kafka Streams settings, with this instance reachable for queries at {@code httpPort} (the port the
+     * HTTP server really bound) and unreadable or failing records sent to {@code deadLetterTopic}.
+     */
+    public static Properties streamsProperties(AbstractConfig config, int httpPort, String deadLetterTopic) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(APPLICATION_ID_CONFIG));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG)));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(STATE_DIR_CONFIG));
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.getString(HTTP_ADVERTISED_HOST_CONFIG) + ":" + httpPort);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.values().containsKey(PROCESSING_GUARANTEE_CONFIG)
+            ? config.getString(PROCESSING_GUARANTEE_CONFIG) : StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(NUM_STANDBY_REPLICAS_CONFIG));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(INTERNAL_REPLICATION_FACTOR_CONFIG));
+        // A record that cannot be read or processed goes to the dead-letter topic, with the reason in its headers.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        return props;
+    }
+}

@@ -1,0 +1,46 @@
+package org.careflow.scheduling.topology;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.careflow.events.scheduling.BookingCancellation;
+import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.state.scheduling.CommandKind;
+import org.careflow.state.scheduling.SchedulingCommand;
+
+/**
+ * Finds the provider of a booking to cancel (cancellations and the bookings table are both keyed by
+ * bookingId) and sends the cancellation to the provider's task. A booking nobody knows fails the record,
+ * which then goes to the dead-letter topic with the reason: a cancellation never vanishes silently.
+ */
+public final class CancellationLookupProcessor implements Processor<String, BookingCancellation, String, Emissions> {
+
+    private ProcessorContext<String, Emissions> context;
+    private KeyValueStore<String, ValueAndTimestamp<BookingOutcome>> bookings;
+
+    @Override
+    public void init(ProcessorContext<String, Emissions> context) {
+        this.context = context;
+        bookings = context.getStateStore(SchedulingTopology.BOOKINGS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, BookingCancellation> record) {
+        BookingCancellation cancellation = record.value();
+        if (cancellation == null) {
+            return;
+        }
+        ValueAndTimestamp<BookingOutcome> booking = bookings.get(cancellation.getBookingId());
+        if (booking == null) {
+            throw new IllegalStateException("No booking " + cancellation.getBookingId() + " to cancel");
+        }
+        Emissions out = Emissions.empty();
+        out.toProvider().add(SchedulingCommand.newBuilder(Bookings.command(CommandKind.CANCEL, booking.value(), null))
+            .setReason(cancellation.getReason())
+            .setCancelledBy(cancellation.getCancelledBy())
+            .build());
+        context.forward(record.withValue(out));
+    }
+}

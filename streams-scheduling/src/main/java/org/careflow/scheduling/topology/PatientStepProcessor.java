@@ -1,0 +1,96 @@
+package org.careflow.scheduling.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.careflow.events.scheduling.CancelledBy;
+import org.careflow.state.scheduling.CommandKind;
+import org.careflow.state.scheduling.PatientAppointment;
+import org.careflow.state.scheduling.PatientAppointments;
+import org.careflow.state.scheduling.SchedulingCommand;
+
+/**
+ * Step 2 of the booking saga, in the patient's task (commands keyed by patientId, so one patient's requests
+ * are decided one at a time, whatever their providers): a slot the provider step holds is confirmed unless it
+ * overlaps another of the patient's appointments. A confirmed reschedule cancels the booking it replaces.
+ */
+public final class PatientStepProcessor implements Processor<String, SchedulingCommand, String, Emissions> {
+
+    /** Appointments that ended this long ago are forgotten. */
+    static final Duration KEEP_PAST = Duration.ofDays(90);
+
+    private ProcessorContext<String, Emissions> context;
+    private KeyValueStore<String, PatientAppointments> store;
+
+    @Override
+    public void init(ProcessorContext<String, Emissions> context) {
+        this.context = context;
+        store = context.getStateStore(SchedulingTopology.PATIENT_APPOINTMENTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, SchedulingCommand> record) {
+        SchedulingCommand command = record.value();
+        if (record.key() == null || command == null) {
+            return;
+        }
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        PatientAppointments stored = store.get(record.key());
+        List<PatientAppointment> appointments = new ArrayList<>(stored == null ? List.of() : stored.getAppointments());
+        appointments.removeIf(a -> a.getEnd().isBefore(now.minus(KEEP_PAST)));
+        Emissions out = Emissions.empty();
+        switch (command.getKind()) {
+            case CHECK_PATIENT -> check(command, appointments, out);
+            case RELEASE_PATIENT -> find(appointments, command.getBookingId()).ifPresent(a -> a.setCancelled(true));
+            default -> throw new IllegalStateException("The patient step does not take " + command.getKind());
+        }
+        store.put(record.key(), new PatientAppointments(appointments));
+        if (!out.isEmpty()) {
+            context.forward(record.withValue(out));
+        }
+    }
+
+    private static void check(SchedulingCommand c, List<PatientAppointment> appointments, Emissions out) {
+        Optional<PatientAppointment> known = find(appointments, c.getBookingId());
+        if (known.isPresent()) {
+            out.toProvider().add(decision(c, known.get().getConfirmed()));
+            return;
+        }
+        boolean overlaps = appointments.stream().anyMatch(a -> a.getConfirmed() && !a.getCancelled()
+            && !a.getBookingId().equals(c.getReplacesBookingId())
+            && a.getStart().isBefore(c.getSlotEnd()) && c.getSlotStart().isBefore(a.getEnd()));
+        appointments.add(PatientAppointment.newBuilder()
+            .setBookingId(c.getBookingId()).setProviderId(c.getProviderId()).setFacilityId(c.getFacilityId())
+            .setStart(c.getSlotStart()).setEnd(c.getSlotEnd()).setAppointmentType(c.getAppointmentType())
+            .setConfirmed(!overlaps).setCancelled(false)
+            .build());
+        out.toProvider().add(decision(c, !overlaps));
+        if (!overlaps && c.getReplacesBookingId() != null) {
+            // The new slot is the patient's: only now may the old one go.
+            find(appointments, c.getReplacesBookingId()).filter(old -> !old.getCancelled()).ifPresent(old -> {
+                old.setCancelled(true);
+                out.toProvider().add(SchedulingCommand.newBuilder()
+                    .setKind(CommandKind.CANCEL).setBookingId(old.getBookingId()).setPatientId(c.getPatientId())
+                    .setProviderId(old.getProviderId()).setFacilityId(old.getFacilityId())
+                    .setSlotStart(old.getStart()).setSlotEnd(old.getEnd()).setAppointmentType(old.getAppointmentType())
+                    .setReason("rescheduled to booking " + c.getBookingId()).setCancelledBy(CancelledBy.SYSTEM)
+                    .build());
+            });
+        }
+    }
+
+    private static SchedulingCommand decision(SchedulingCommand c, boolean confirmed) {
+        return SchedulingCommand.newBuilder(c).setKind(CommandKind.DECIDED).setConfirmed(confirmed)
+            .setReason(confirmed ? null : "PATIENT_OVERLAP").build();
+    }
+
+    private static Optional<PatientAppointment> find(List<PatientAppointment> appointments, String bookingId) {
+        return appointments.stream().filter(a -> a.getBookingId().equals(bookingId)).findFirst();
+    }
+}

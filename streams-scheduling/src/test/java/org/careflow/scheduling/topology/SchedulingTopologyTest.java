@@ -1,0 +1,287 @@
+package org.careflow.scheduling.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.careflow.events.scheduling.BookingCancellation;
+import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.events.scheduling.BookingRequest;
+import org.careflow.events.scheduling.BookingStatus;
+import org.careflow.events.scheduling.CancelledBy;
+import org.careflow.events.scheduling.LocalTimeRange;
+import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.RejectionReason;
+import org.careflow.events.scheduling.Weekday;
+import org.careflow.events.scheduling.WeeklySession;
+import org.careflow.scheduling.SchedulingConfig;
+import org.careflow.state.scheduling.SlotState;
+import org.careflow.state.scheduling.SlotStatus;
+import org.careflow.topics.EventSerdes;
+import org.careflow.topics.PlainAvroEventSerdes;
+import org.careflow.topics.Topics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The booking saga end to end in the test driver. Monday 2026-11-23, 08:00 in London (UTC in winter). */
+class SchedulingTopologyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T08:00:00Z");
+    private static final Instant TEN = Instant.parse("2026-11-23T10:00:00Z");
+
+    private final EventSerdes serdes = new PlainAvroEventSerdes();
+    private final SchedulingConfig config = new SchedulingConfig(Map.of());
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ProviderSchedule> schedules;
+    private TestInputTopic<String, BookingRequest> requests;
+    private TestInputTopic<String, BookingCancellation> cancellations;
+    private TestOutputTopic<String, BookingOutcome> outcomes;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void start() {
+        Properties props = config.streamsProperties(8082);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(SchedulingTopology.build(config, serdes), props, NOW);
+        schedules = driver.createInputTopic(Topics.PROVIDER_SCHEDULES.name(), Serdes.String().serializer(),
+            serdes.valueSerde(Topics.PROVIDER_SCHEDULES).serializer());
+        requests = driver.createInputTopic(Topics.BOOKING_REQUESTS.name(), Serdes.String().serializer(),
+            serdes.valueSerde(Topics.BOOKING_REQUESTS).serializer());
+        cancellations = driver.createInputTopic(Topics.BOOKING_CANCELLATIONS.name(), Serdes.String().serializer(),
+            serdes.valueSerde(Topics.BOOKING_CANCELLATIONS).serializer());
+        outcomes = driver.createOutputTopic(Topics.BOOKING_OUTCOMES.name(), Serdes.String().deserializer(),
+            serdes.valueSerde(Topics.BOOKING_OUTCOMES).deserializer());
+        deadLetters = driver.createOutputTopic(Topics.SCHEDULING_DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        schedules.pipeInput("dr-a", schedule("dr-a", "f-1"));
+        schedules.pipeInput("dr-b", schedule("dr-b", "f-1"));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void shouldGoPendingThenConfirmedWhenSlotIsFree() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+
+        assertThat(statuses("b-1")).containsExactly(BookingStatus.PENDING, BookingStatus.CONFIRMED);
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+        assertThat(current("b-1").getSlotEnd()).isEqualTo(TEN.plusSeconds(1800));
+    }
+
+    @Test
+    void shouldConfirmOneBookingPerSlotWhenSeveralPatientsAsk() {
+        for (int i = 0; i < 10; i++) {
+            book("b-" + i, "p-" + i, "dr-a", TEN, "new-patient");
+        }
+
+        List<BookingOutcome> all = outcomes.readValuesToList();
+        assertThat(all.stream().filter(o -> o.getStatus() == BookingStatus.CONFIRMED)).hasSize(1);
+        assertThat(all.stream().filter(o -> o.getStatus() == BookingStatus.REJECTED))
+            .hasSize(9).allSatisfy(o -> assertThat(o.getRejectionReason()).isEqualTo(RejectionReason.SLOT_TAKEN));
+    }
+
+    @Test
+    void shouldAnswerTheSameOutcomeAndBookNothingMoreWhenBookingIdIsRepeated() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        outcomes.readValuesToList();
+
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        book("b-1", "p-1", "dr-a", TEN.plusSeconds(1800), "new-patient");
+
+        List<BookingOutcome> again = outcomes.readValuesToList();
+        assertThat(again).extracting(BookingOutcome::getStatus).containsExactly(BookingStatus.CONFIRMED, BookingStatus.CONFIRMED);
+        assertThat(again).extracting(BookingOutcome::getSlotStart).containsOnly(TEN);
+        assertThat(slotOrNull("dr-a", TEN.plusSeconds(1800))).isNull();
+    }
+
+    @Test
+    void shouldRejectWithTheReasonWhenTheRequestCannotBeBooked() {
+        book("off-grid", "p-1", "dr-a", TEN.plusSeconds(900), "new-patient");
+        book("no-schedule", "p-1", "dr-z", TEN, "new-patient");
+        book("wrong-type", "p-1", "dr-a", TEN, "surgery");
+        book("past", "p-1", "dr-a", Instant.parse("2026-11-20T09:00:00Z"), "new-patient");
+        book("beyond-horizon", "p-1", "dr-a", Instant.parse("2027-06-07T09:00:00Z"), "new-patient");
+
+        assertThat(reason("off-grid")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
+        assertThat(reason("no-schedule")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
+        assertThat(reason("wrong-type")).isEqualTo(RejectionReason.TYPE_NOT_OFFERED);
+        assertThat(reason("past")).isEqualTo(RejectionReason.IN_THE_PAST);
+        assertThat(reason("beyond-horizon")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
+    }
+
+    @Test
+    void shouldRejectPatientOverlapAndFreeTheSlotWhenPatientIsBusyWithAnotherProvider() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        book("b-2", "p-1", "dr-b", TEN, "new-patient");
+
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(current("b-2").getStatus()).isEqualTo(BookingStatus.REJECTED);
+        assertThat(current("b-2").getRejectionReason()).isEqualTo(RejectionReason.PATIENT_OVERLAP);
+        assertThat(slotOrNull("dr-b", TEN)).as("the held slot is freed").isNull();
+
+        book("b-3", "p-2", "dr-b", TEN, "new-patient");
+        assertThat(current("b-3").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    @Test
+    void shouldFreeTheSlotAndReleaseThePatientWhenBookingIsCancelled() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+
+        cancellations.pipeInput("b-1", cancellation("b-1"));
+
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+        book("b-2", "p-1", "dr-b", TEN, "new-patient");
+        assertThat(current("b-2").getStatus()).as("the patient is free again").isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    @Test
+    void shouldMoveTheAppointmentWhenRescheduleIsConfirmed() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+
+        reschedule("b-2", "b-1", "p-1", "dr-b", TEN.plusSeconds(1800));
+
+        assertThat(current("b-2").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+    }
+
+    @Test
+    void shouldKeepTheOldAppointmentWhenRescheduleIsRejected() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        book("b-other", "p-2", "dr-b", TEN.plusSeconds(1800), "new-patient");
+
+        reschedule("b-2", "b-1", "p-1", "dr-b", TEN.plusSeconds(1800));
+
+        assertThat(current("b-2").getRejectionReason()).isEqualTo(RejectionReason.SLOT_TAKEN);
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+    }
+
+    @Test
+    void shouldAllowRescheduleIntoAnOverlappingSlotOfTheSameAppointment() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+
+        reschedule("b-2", "b-1", "p-1", "dr-b", TEN);
+
+        assertThat(current("b-2").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+    }
+
+    @Test
+    void shouldKeepBookedSlotAndFlagConflictWhenNewScheduleNoLongerCoversIt() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+
+        ProviderSchedule afternoons = schedule("dr-a", "f-1");
+        afternoons.setWeeklyTemplate(List.of(session(Weekday.MONDAY, 14, 17)));
+        schedules.pipeInput("dr-a", afternoons);
+
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+        assertThat(slot("dr-a", TEN).getOutsideSchedule()).isTrue();
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    @Test
+    void shouldDeadLetterWhenCancellationNamesAnUnknownBookingOrScheduleIsInvalid() {
+        cancellations.pipeInput("nobody", cancellation("nobody"));
+        ProviderSchedule broken = schedule("dr-x", "f-1");
+        broken.setTimeZone("Mars/Olympus_Mons");
+        schedules.pipeInput("dr-x", broken);
+
+        assertThat(deadLetters.readRecordsToList()).hasSize(2)
+            .allSatisfy(r -> assertThat(r.headers().lastHeader("__streams.errors.exception")).isNotNull());
+    }
+
+    @Test
+    void shouldMatchPinnedDescriptionWhenTopologyIsBuilt() throws IOException {
+        Topology topology = SchedulingTopology.build(config, serdes);
+
+        Path pin = Path.of("src/test/resources/scheduling-topology.txt");
+        if (Boolean.getBoolean("careflow.updatePins")) {
+            Files.writeString(pin, topology.describe().toString());
+        }
+        assertThat(topology.describe().toString().strip())
+            .as("the topology changed: if deliberate, rerun with -Dcareflow.updatePins=true and commit the file")
+            .isEqualTo(Files.readString(pin).strip());
+    }
+
+    static ProviderSchedule schedule(String providerId, String facilityId) {
+        List<WeeklySession> week = new ArrayList<>();
+        for (Weekday day : List.of(Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY)) {
+            week.add(session(day, 9, 12));
+        }
+        return ProviderSchedule.newBuilder()
+            .setEventId("schedule-" + providerId).setOccurredAt(NOW).setProviderId(providerId).setFacilityId(facilityId)
+            .setTimeZone("Europe/London").setSlotMinutes(30).setAppointmentTypes(List.of("new-patient", "follow-up"))
+            .setWeeklyTemplate(week).setTimeOff(List.of()).setExtraSessions(List.of())
+            .build();
+    }
+
+    static WeeklySession session(Weekday day, int fromHour, int toHour) {
+        return new WeeklySession(day, new LocalTimeRange(LocalTime.of(fromHour, 0), LocalTime.of(toHour, 0)));
+    }
+
+    private void book(String bookingId, String patientId, String providerId, Instant slotStart, String type) {
+        requests.pipeInput(providerId, request(bookingId, patientId, providerId, slotStart, type, null));
+    }
+
+    private void reschedule(String bookingId, String replaces, String patientId, String providerId, Instant slotStart) {
+        requests.pipeInput(providerId, request(bookingId, patientId, providerId, slotStart, "follow-up", replaces));
+    }
+
+    private static BookingRequest request(String bookingId, String patientId, String providerId, Instant slotStart, String type, String replaces) {
+        return BookingRequest.newBuilder()
+            .setEventId("req-" + bookingId).setOccurredAt(NOW).setBookingId(bookingId).setPatientId(patientId)
+            .setProviderId(providerId).setFacilityId(null).setSlotStart(slotStart).setAppointmentType(type)
+            .setNotes(null).setRequestedAt(NOW).setReplacesBookingId(replaces)
+            .build();
+    }
+
+    private static BookingCancellation cancellation(String bookingId) {
+        return BookingCancellation.newBuilder().setEventId("c-" + bookingId).setOccurredAt(NOW).setBookingId(bookingId)
+            .setPatientId(null).setReason("patient asked").setCancelledBy(CancelledBy.PATIENT).setStaffId(null).build();
+    }
+
+    private List<BookingStatus> statuses(String bookingId) {
+        return outcomes.readValuesToList().stream().filter(o -> o.getBookingId().equals(bookingId)).map(BookingOutcome::getStatus).toList();
+    }
+
+    private BookingOutcome current(String bookingId) {
+        KeyValueStore<String, BookingOutcome> store = driver.getKeyValueStore(SchedulingTopology.BOOKINGS_STORE);
+        return store.get(bookingId);
+    }
+
+    private RejectionReason reason(String bookingId) {
+        BookingOutcome outcome = current(bookingId);
+        assertThat(outcome.getStatus()).isEqualTo(BookingStatus.REJECTED);
+        return outcome.getRejectionReason();
+    }
+
+    private SlotState slot(String providerId, Instant start) {
+        SlotState state = slotOrNull(providerId, start);
+        assertThat(state).as("slot of %s at %s", providerId, start).isNotNull();
+        return state;
+    }
+
+    private SlotState slotOrNull(String providerId, Instant start) {
+        KeyValueStore<String, SlotState> store = driver.getKeyValueStore(SchedulingTopology.SLOTS_STORE);
+        return store.get(SlotKeys.slot(providerId, start));
+    }
+}

@@ -1,5 +1,6 @@
 package org.careflow.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
@@ -7,12 +8,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
@@ -29,6 +34,8 @@ public final class InteractiveQueryService {
 
     /** Marks a request forwarded by another instance, so ownership changes cannot make it bounce. */
     public static final String FORWARDED_HEADER = "X-Careflow-Forwarded";
+    /** Asks an instance for its own part of a gathered answer only. */
+    public static final String LOCAL_PART_HEADER = "X-Careflow-Local-Part";
 
     private static final Logger LOG = LoggerFactory.getLogger(InteractiveQueryService.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
@@ -84,12 +91,7 @@ public final class InteractiveQueryService {
     private void render(Context ctx, String storeName, Function<LocalStores, Object> query) {
         Object result;
         try {
-            result = query.apply(new LocalStores() {
-                @Override
-                public <S> S store(String name, QueryableStoreType<S> type) {
-                    return streams.store(StoreQueryParameters.fromNameAndType(name, type));
-                }
-            });
+            result = query.apply(this::localStore);
         } catch (InvalidStateStoreException e) {
             throw ProblemException.unavailable("Store " + storeName + " is not queryable yet: " + e.getClass().getSimpleName(), RETRY_AFTER);
         }
@@ -108,6 +110,64 @@ public final class InteractiveQueryService {
             throw ProblemException.unavailable("The stream processor is " + streams.state(), RETRY_AFTER);
         }
         render(ctx, "global store", query);
+    }
+
+    /**
+     * Answers {@code ctx} with the parts every instance holding {@code storeName} finds locally (a JSON array
+     * each), gathered and ordered by {@code order}: for questions no single key answers, such as every
+     * provider of a facility. An instance that cannot be asked makes the answer 503, never a partial list.
+     */
+    public void respondFromAll(Context ctx, String storeName, Function<LocalStores, List<?>> localPart, Comparator<JsonNode> order) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw ProblemException.unavailable("The stream processor is " + streams.state(), RETRY_AFTER);
+        }
+        List<JsonNode> gathered = new ArrayList<>();
+        HttpServerFactory.MAPPER.valueToTree(localPart(localPart)).forEach(gathered::add);
+        if (ctx.header(LOCAL_PART_HEADER) != null) {
+            ctx.json(gathered);
+            return;
+        }
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(storeName)) {
+            if (!self.equals(instance.hostInfo())) {
+                gathered.addAll(remotePart(ctx, instance.hostInfo()));
+            }
+        }
+        gathered.sort(order);
+        ctx.json(gathered);
+    }
+
+    private List<?> localPart(Function<LocalStores, List<?>> query) {
+        try {
+            return query.apply(this::localStore);
+        } catch (InvalidStateStoreException e) {
+            throw ProblemException.unavailable("A store is not queryable yet: " + e.getClass().getSimpleName(), RETRY_AFTER);
+        }
+    }
+
+    private <S> S localStore(String name, QueryableStoreType<S> type) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+    }
+
+    private List<JsonNode> remotePart(Context ctx, HostInfo host) {
+        String query = ctx.queryString();
+        URI target = URI.create("http://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
+        HttpRequest request = HttpRequest.newBuilder(target).timeout(forwardTimeout)
+            .header(LOCAL_PART_HEADER, self.host() + ":" + self.port()).header("Accept", "application/json").GET().build();
+        try {
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
+            if (response.statusCode() != 200 || !body.isArray()) {
+                throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " answered " + response.statusCode(), RETRY_AFTER);
+            }
+            List<JsonNode> part = new ArrayList<>();
+            body.forEach(part::add);
+            return part;
+        } catch (IOException e) {
+            throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " is unreachable", RETRY_AFTER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while gathering", RETRY_AFTER);
+        }
     }
 
     private KeyQueryMetadata ownerOf(String storeName, String key) {

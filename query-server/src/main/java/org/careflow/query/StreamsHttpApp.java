@@ -1,0 +1,85 @@
+package org.careflow.query;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Kafka Streams topology behind its query API: the HTTP server starts first, so
+ * {@code application.server} carries the port it really bound, then the stream processor. Closing leaves the
+ * consumer group, so a restarted or replacement instance gets the partitions at once.
+ */
+public final class StreamsHttpApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsHttpApp.class);
+
+    private final String name;
+    private final Javalin server;
+    private final KafkaStreams streams;
+
+    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams) {
+        this.name = name;
+        this.server = server;
+        this.streams = streams;
+    }
+
+    /**
+     * @param streamsProperties the Kafka Streams settings for the port the server bound
+     * @param routes adds the app's routes; the supplier yields null until the stream processor exists
+     */
+    public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
+                                       Topology topology, IntFunction<Properties> streamsProperties,
+                                       BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
+        Objects.requireNonNull(topology, "topology");
+        AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
+        AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
+        Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
+            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING,
+            config -> routes.accept(config, queries::get)).start();
+        try {
+            KafkaStreams streams = new KafkaStreams(topology, streamsProperties.apply(server.port()));
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("{}: stream thread failed; replacing it", name, e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            queries.set(new InteractiveQueryService(streams, new HostInfo(advertisedHost, server.port()),
+                InteractiveQueryService.newHttpClient(Duration.ofSeconds(2)), forwardTimeout));
+            streamsRef.set(streams);
+            streams.start();
+            LOG.info("{} started; queries on port {}", name, server.port());
+            return new StreamsHttpApp(name, server, streams);
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
+        LOG.info("{} stopped", name);
+    }
+}

@@ -1,0 +1,212 @@
+package org.careflow.scheduling.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.query.InteractiveQueryService;
+import org.careflow.query.InteractiveQueryService.LocalStores;
+import org.careflow.query.Problem;
+import org.careflow.query.ProblemException;
+import org.careflow.scheduling.slots.Slot;
+import org.careflow.scheduling.slots.SlotGenerator;
+import org.careflow.scheduling.topology.SchedulingTopology;
+import org.careflow.scheduling.topology.SlotKeys;
+import org.careflow.state.scheduling.PatientAppointment;
+import org.careflow.state.scheduling.PatientAppointments;
+import org.careflow.state.scheduling.SlotState;
+
+/** streams-scheduling's read API: bookings, free slots of a provider or a whole facility, a patient's appointments. */
+public final class SchedulingQueryRoutes {
+
+    public static final String BOOKING_PATH = "/v1/bookings/{bookingId}";
+    public static final String PROVIDER_SLOTS_PATH = "/v1/providers/{providerId}/slots";
+    public static final String PROVIDER_CONFLICTS_PATH = "/v1/providers/{providerId}/conflicts";
+    public static final String FACILITY_SLOTS_PATH = "/v1/facilities/{facilityId}/slots";
+    public static final String PATIENT_APPOINTMENTS_PATH = "/v1/patients/{patientId}/appointments";
+
+    static final Duration DEFAULT_RANGE = Duration.ofDays(7);
+
+    /** A free slot; {@code providerId} names whose it is in a facility-wide answer. */
+    public record FreeSlot(String providerId, Instant start, Instant end) {
+    }
+
+    private final Supplier<InteractiveQueryService> queries;
+    private final Duration horizon;
+    private final Supplier<Instant> clock;
+
+    public SchedulingQueryRoutes(Supplier<InteractiveQueryService> queries, Duration horizon, Supplier<Instant> clock) {
+        this.queries = queries;
+        this.horizon = horizon;
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get(BOOKING_PATH, this::booking);
+        config.routes.get(PROVIDER_SLOTS_PATH, this::providerSlots);
+        config.routes.get(PROVIDER_CONFLICTS_PATH, this::conflicts);
+        config.routes.get(FACILITY_SLOTS_PATH, this::facilitySlots);
+        config.routes.get(PATIENT_APPOINTMENTS_PATH, this::appointments);
+    }
+
+    private void booking(Context ctx) {
+        String bookingId = ctx.pathParam("bookingId");
+        service().respondFromOwner(ctx, SchedulingTopology.BOOKINGS_STORE, bookingId, stores -> {
+            ValueAndTimestamp<BookingOutcome> booking = stores.store(SchedulingTopology.BOOKINGS_STORE,
+                QueryableStoreTypes.<String, BookingOutcome>timestampedKeyValueStore()).get(bookingId);
+            return booking == null ? null : BookingView.of(booking.value());
+        });
+    }
+
+    private void providerSlots(Context ctx) {
+        String providerId = ctx.pathParam("providerId");
+        Range range = range(ctx);
+        String type = ctx.queryParam("type");
+        service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
+            ProviderSchedule schedule = schedules(stores).get(providerId);
+            return schedule == null ? null
+                : Map.of("providerId", providerId, "facilityId", schedule.getFacilityId(), "slots", freeSlots(stores, schedule, range, type));
+        });
+    }
+
+    private void conflicts(Context ctx) {
+        String providerId = ctx.pathParam("providerId");
+        Instant now = clock.get();
+        service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
+            List<Map<String, Object>> conflicts = new ArrayList<>();
+            try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(providerId, now),
+                SlotKeys.slot(providerId, Instant.ofEpochMilli(999_999_999_999_999L)))) {
+                it.forEachRemaining(kv -> {
+                    if (kv.value.getOutsideSchedule()) {
+                        conflicts.add(Map.of("start", kv.value.getStart(), "end", kv.value.getEnd(),
+                            "status", kv.value.getStatus().name(), "bookingId", kv.value.getBookingId()));
+                    }
+                });
+            }
+            return Map.of("providerId", providerId, "conflicts", conflicts);
+        });
+    }
+
+    private void facilitySlots(Context ctx) {
+        String facilityId = ctx.pathParam("facilityId");
+        Range range = range(ctx);
+        String type = ctx.queryParam("type");
+        Comparator<JsonNode> byTime = Comparator.<JsonNode, String>comparing(n -> n.get("start").asText())
+            .thenComparing(n -> n.get("providerId").asText());
+        service().respondFromAll(ctx, SchedulingTopology.FACILITY_PROVIDERS_STORE, stores -> {
+            List<FreeSlot> free = new ArrayList<>();
+            ReadOnlyKeyValueStore<String, String> providers = stores.store(SchedulingTopology.FACILITY_PROVIDERS_STORE,
+                QueryableStoreTypes.<String, String>keyValueStore());
+            try (KeyValueIterator<String, String> it = providers.prefixScan(SlotKeys.facilityPrefix(facilityId), new StringSerializer())) {
+                it.forEachRemaining(kv -> {
+                    ProviderSchedule schedule = schedules(stores).get(kv.value);
+                    if (schedule != null) {
+                        free.addAll(freeSlots(stores, schedule, range, type));
+                    }
+                });
+            }
+            return free;
+        }, byTime);
+    }
+
+    private void appointments(Context ctx) {
+        String patientId = ctx.pathParam("patientId");
+        Range range = new Range(instant(ctx, "from", Instant.EPOCH), instant(ctx, "to", Instant.ofEpochMilli(253_402_300_799_000L)));
+        service().respondFromOwner(ctx, SchedulingTopology.PATIENT_APPOINTMENTS_STORE, patientId, stores -> {
+            PatientAppointments stored = stores.store(SchedulingTopology.PATIENT_APPOINTMENTS_STORE,
+                QueryableStoreTypes.<String, PatientAppointments>keyValueStore()).get(patientId);
+            List<Map<String, Object>> list = new ArrayList<>();
+            if (stored != null) {
+                for (PatientAppointment a : stored.getAppointments()) {
+                    if (a.getConfirmed() && a.getStart().isBefore(range.to()) && a.getEnd().isAfter(range.from())) {
+                        list.add(Map.of("bookingId", a.getBookingId(), "providerId", a.getProviderId(), "start", a.getStart(),
+                            "end", a.getEnd(), "appointmentType", a.getAppointmentType(), "status", a.getCancelled() ? "CANCELLED" : "BOOKED"));
+                    }
+                }
+            }
+            list.sort(Comparator.comparing(m -> (Instant) m.get("start")));
+            return Map.of("patientId", patientId, "appointments", list);
+        });
+    }
+
+    /** The schedule's slots in the range, within the booking horizon, not held or booked, offering {@code type}. */
+    private List<FreeSlot> freeSlots(LocalStores stores, ProviderSchedule schedule, Range range, String type) {
+        if (type != null && !schedule.getAppointmentTypes().contains(type)) {
+            return List.of();
+        }
+        Instant now = clock.get();
+        Instant from = range.from().isAfter(now) ? range.from() : now;
+        Instant to = range.to().isBefore(now.plus(horizon)) ? range.to() : now.plus(horizon);
+        if (!from.isBefore(to)) {
+            return List.of();
+        }
+        Set<Instant> taken = new HashSet<>();
+        try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(schedule.getProviderId(), from),
+            SlotKeys.slot(schedule.getProviderId(), to))) {
+            it.forEachRemaining(kv -> taken.add(kv.value.getStart()));
+        }
+        List<FreeSlot> free = new ArrayList<>();
+        for (Slot slot : SlotGenerator.generate(schedule, from, to)) {
+            if (!taken.contains(slot.start()) && slot.start().isAfter(now)) {
+                free.add(new FreeSlot(schedule.getProviderId(), slot.start(), slot.end()));
+            }
+        }
+        return free;
+    }
+
+    private static ReadOnlyKeyValueStore<String, ProviderSchedule> schedules(LocalStores stores) {
+        return stores.store(SchedulingTopology.SCHEDULES_STORE, QueryableStoreTypes.<String, ProviderSchedule>keyValueStore());
+    }
+
+    private static ReadOnlyKeyValueStore<String, SlotState> slots(LocalStores stores) {
+        return stores.store(SchedulingTopology.SLOTS_STORE, QueryableStoreTypes.<String, SlotState>keyValueStore());
+    }
+
+    private record Range(Instant from, Instant to) {
+    }
+
+    private Range range(Context ctx) {
+        Instant from = instant(ctx, "from", clock.get());
+        Instant to = instant(ctx, "to", from.plus(DEFAULT_RANGE));
+        if (!from.isBefore(to) || Duration.between(from, to).compareTo(horizon.plusDays(1)) > 0) {
+            throw ProblemException.invalid(List.of(new Problem.FieldError("to", "must be after 'from' and within the booking horizon")));
+        }
+        return new Range(from, to);
+    }
+
+    private static Instant instant(Context ctx, String name, Instant fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid(List.of(new Problem.FieldError(name, "must be an ISO-8601 instant such as 2026-11-23T09:00:00Z")));
+        }
+    }
+
+    private InteractiveQueryService service() {
+        InteractiveQueryService service = queries.get();
+        if (service == null) {
+            throw ProblemException.unavailable("The stream processor is starting", Duration.ofSeconds(2));
+        }
+        return service;
+    }
+}

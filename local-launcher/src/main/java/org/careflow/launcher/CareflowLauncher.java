@@ -20,11 +20,11 @@ public final class CareflowLauncher {
     static final String USAGE = """
         usage: careflow up [--data-dir DIR] [--fresh] [--demo] [--host HOST]
                            [--kafka-port P] [--kafka-controller-port P] [--registry-port P] [--registry-management-port P]
-                           [--ingest-port P] [--triage-port P]
+                           [--ingest-port P] [--triage-port P] [--scheduling-port P]
           --data-dir DIR  where Kafka, the registry and the stores keep their data (default .careflow/data)
           --fresh         delete the data directory first
           --demo          post demo triage submissions once everything runs
-          ports default to Kafka 9092 (controller 9093), registry 8085 (management 8086), ingest 8080, triage 8081""";
+          ports default to Kafka 9092 (controller 9093), registry 8085 (management 8086), ingest 8080, triage 8081, scheduling 8082""";
 
     private CareflowLauncher() {
     }
@@ -80,6 +80,7 @@ public final class CareflowLauncher {
         int registryManagement = d.registryManagementPort();
         int ingest = d.ingestPort();
         int triage = d.triagePort();
+        int scheduling = d.schedulingPort();
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
             switch (flag) {
@@ -93,10 +94,11 @@ public final class CareflowLauncher {
                 case "--registry-management-port" -> registryManagement = port(flag, rest);
                 case "--ingest-port" -> ingest = port(flag, rest);
                 case "--triage-port" -> triage = port(flag, rest);
+                case "--scheduling-port" -> scheduling = port(flag, rest);
                 default -> throw new IllegalArgumentException("Unknown option " + flag);
             }
         }
-        return new StackOptions(dataDir, fresh, demo, host, kafka, controller, registry, registryManagement, ingest, triage);
+        return new StackOptions(dataDir, fresh, demo, host, kafka, controller, registry, registryManagement, ingest, triage, scheduling);
     }
 
     private static String value(String flag, Deque<String> rest) {

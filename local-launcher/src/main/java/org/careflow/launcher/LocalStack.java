@@ -13,6 +13,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.scheduling.SchedulingApp;
+import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
@@ -27,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole careflow system in one JVM plus the registry's process: a KRaft broker, the Apicurio Registry
- * (H2 file storage, so schema ids survive restarts), the catalogue's topics and schemas, the ingest API and
- * streams-triage. Everything lives under one data directory; closing stops it all, newest first.
+ * (H2 file storage, so schema ids survive restarts), the catalogue's topics and schemas, the ingest API,
+ * streams-triage and streams-scheduling. Everything lives under one data directory; closing stops it all, newest first.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -40,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedRegistry registry;
     private IngestApp ingest;
     private TriageApp triage;
+    private SchedulingApp scheduling;
 
     private LocalStack() {
     }
@@ -90,8 +94,15 @@ public final class LocalStack implements AutoCloseable {
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         triage = started(TriageApp.start(new TriageConfig(triageProps)));
 
+        Map<String, Object> schedulingProps =
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.schedulingPort());
+        schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
+        schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        scheduling = started(SchedulingApp.start(new SchedulingConfig(schedulingProps)));
+
         urls.put("ingest API", "http://" + options.host() + ":" + ingest.port());
         urls.put("streams-triage", "http://" + options.host() + ":" + triage.port());
+        urls.put("streams-scheduling", "http://" + options.host() + ":" + scheduling.port());
         urls.put("schema registry", registry.url());
         urls.put("Kafka", broker.bootstrapServers());
         urls.put("data", data.toString());
@@ -114,6 +125,10 @@ public final class LocalStack implements AutoCloseable {
 
     public String triageUrl() {
         return urls.get("streams-triage");
+    }
+
+    public String schedulingUrl() {
+        return urls.get("streams-scheduling");
     }
 
     public TriageApp triage() {

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record StackOptions(Path dataDir, boolean fresh, boolean demo, String host,
                            int kafkaPort, int kafkaControllerPort, int registryPort, int registryManagementPort,
-                           int ingestPort, int triagePort) {
+                           int ingestPort, int triagePort, int schedulingPort) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
@@ -19,6 +19,7 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
     public static final int DEFAULT_REGISTRY_MANAGEMENT_PORT = 8086;
     public static final int DEFAULT_INGEST_PORT = 8080;
     public static final int DEFAULT_TRIAGE_PORT = 8081;
+    public static final int DEFAULT_SCHEDULING_PORT = 8082;
 
     public StackOptions {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -28,11 +29,11 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
     /** The defaults: data under {@code dataDir}, the documented ports, on loopback. */
     public static StackOptions defaults(Path dataDir) {
         return new StackOptions(dataDir, false, false, "127.0.0.1", DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT,
-            DEFAULT_REGISTRY_PORT, DEFAULT_REGISTRY_MANAGEMENT_PORT, DEFAULT_INGEST_PORT, DEFAULT_TRIAGE_PORT);
+            DEFAULT_REGISTRY_PORT, DEFAULT_REGISTRY_MANAGEMENT_PORT, DEFAULT_INGEST_PORT, DEFAULT_TRIAGE_PORT, DEFAULT_SCHEDULING_PORT);
     }
 
     /** Every port picked freely: for tests and for running beside another stack. */
     public static StackOptions ephemeral(Path dataDir) {
-        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0);
+        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0);
     }
 }

@@ -34,7 +34,7 @@ class LauncherProcessIT {
             "-cp", System.getProperty("java.class.path"),
             CareflowLauncher.class.getName(), "up", "--data-dir", dataDir.toString()));
         for (String port : List.of("--kafka-port", "--kafka-controller-port", "--registry-port", "--registry-management-port",
-            "--ingest-port", "--triage-port")) {
+            "--ingest-port", "--triage-port", "--scheduling-port")) {
             command.add(port);
             command.add("0");
         }

@@ -61,7 +61,7 @@ class LocalStackIT {
 
         // When it starts fresh
         StackOptions fresh = StackOptions.ephemeral(dataDir);
-        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0);
+        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0);
         try (LocalStack stack = LocalStack.start(fresh)) {
             // Then nothing of before remains
             Await.until("the fresh stack to answer", DEADLINE, () -> get(stack.triageUrl() + "/v1/patients/p-123/triage").statusCode() == 404);

@@ -17,6 +17,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.careflow.events.scheduling.BookingCancellation;
+import org.careflow.events.scheduling.BookingRequest;
+import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageDisposition;
 import org.careflow.events.triage.TriageSubmission;
@@ -24,6 +27,9 @@ import org.careflow.forms.FormDefinitionParser;
 import org.careflow.forms.FormDefinitions;
 import org.careflow.forms.FormKey;
 import org.careflow.ingest.forms.FormCatalog;
+import org.careflow.ingest.scheduling.BookingCancellationParser;
+import org.careflow.ingest.scheduling.BookingRequestParser;
+import org.careflow.ingest.scheduling.ProviderScheduleParser;
 import org.careflow.ingest.triage.TriageDispositionParser;
 import org.careflow.ingest.triage.TriageSubmissionParser;
 import org.careflow.query.HttpServerFactory;
@@ -40,6 +46,10 @@ public final class IngestRoutes {
     public static final String TRIAGE_SUBMISSIONS_PATH = "/v1/triage-submissions";
     public static final String FORM_PATH = "/v1/forms/{formId}";
     public static final String DISPOSITION_PATH = "/v1/facilities/{facilityId}/queue/{patientId}/disposition";
+    public static final String PROVIDER_SCHEDULE_PATH = "/v1/providers/{providerId}/schedule";
+    public static final String BOOKINGS_PATH = "/v1/bookings";
+    public static final String BOOKING_CANCEL_PATH = "/v1/bookings/{bookingId}/cancel";
+    public static final String BOOKING_RESCHEDULE_PATH = "/v1/bookings/{bookingId}/reschedule";
 
     /** Problem type of a form version that cannot be published as sent. */
     public static final String FORM_VERSION_CONFLICT_TYPE = "https://careflow.org/problems/form-version-conflict";
@@ -52,6 +62,9 @@ public final class IngestRoutes {
     private final TriageSubmissionParser triageParser;
     private final TriageDispositionParser dispositionParser;
     private final FormDefinitionParser formParser;
+    private final ProviderScheduleParser scheduleParser;
+    private final BookingRequestParser bookingParser;
+    private final BookingCancellationParser cancellationParser;
     /** Form versions this instance is publishing, so two PUTs racing here cannot write one version twice. */
     private final ConcurrentMap<String, FormDefinition> formsInFlight = new ConcurrentHashMap<>();
 
@@ -64,6 +77,9 @@ public final class IngestRoutes {
         this.triageParser = new TriageSubmissionParser(clock, maxClockSkew, forms);
         this.dispositionParser = new TriageDispositionParser(clock, maxClockSkew);
         this.formParser = new FormDefinitionParser(clock);
+        this.scheduleParser = new ProviderScheduleParser(clock);
+        this.bookingParser = new BookingRequestParser(clock);
+        this.cancellationParser = new BookingCancellationParser(clock);
     }
 
     /** Adds the routes to a server's configuration. */
@@ -71,6 +87,10 @@ public final class IngestRoutes {
         config.routes.post(TRIAGE_SUBMISSIONS_PATH, this::submitTriage);
         config.routes.put(FORM_PATH, this::putForm);
         config.routes.post(DISPOSITION_PATH, this::dispose);
+        config.routes.put(PROVIDER_SCHEDULE_PATH, this::putSchedule);
+        config.routes.post(BOOKINGS_PATH, this::book);
+        config.routes.post(BOOKING_CANCEL_PATH, this::cancelBooking);
+        config.routes.post(BOOKING_RESCHEDULE_PATH, this::reschedule);
     }
 
     private void submitTriage(Context ctx) {
@@ -90,6 +110,49 @@ public final class IngestRoutes {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("eventId", disposition.getEventId());
                 return accepted(body, metadata);
+            });
+    }
+
+    /** Replaces the provider's whole schedule: the topic is compacted by providerId, so the latest PUT wins. */
+    private void putSchedule(Context ctx) {
+        ProviderSchedule schedule = scheduleParser.parse(ctx.pathParam("providerId"), jsonBody(ctx));
+        publishThen(ctx, Topics.PROVIDER_SCHEDULES, schedule.getProviderId(), schedule,
+            "Retry the same PUT; the schedule published last replaces the others.", metadata -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("providerId", schedule.getProviderId());
+                return accepted(body, metadata);
+            });
+    }
+
+    private void book(Context ctx) {
+        publishBooking(ctx, bookingParser.parse(jsonBody(ctx)));
+    }
+
+    private void reschedule(Context ctx) {
+        publishBooking(ctx, bookingParser.parseReschedule(ctx.pathParam("bookingId"), jsonBody(ctx)));
+    }
+
+    /** Keyed by provider, so one task decides every request for a provider's slots, in order. */
+    private void publishBooking(Context ctx, BookingRequest request) {
+        String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
+        publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("bookingId", request.getBookingId());
+            if (request.getReplacesBookingId() != null) {
+                body.put("replacesBookingId", request.getReplacesBookingId());
+            }
+            return accepted(body, "PENDING", metadata);
+        });
+    }
+
+    /** Keyed by bookingId: whoever cancels knows the booking, not always its provider. */
+    private void cancelBooking(Context ctx) {
+        BookingCancellation cancellation = cancellationParser.parse(ctx.pathParam("bookingId"), jsonBody(ctx));
+        publishThen(ctx, Topics.BOOKING_CANCELLATIONS, cancellation.getBookingId(), cancellation,
+            "Retry; a cancellation recorded twice cancels once.", metadata -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("bookingId", cancellation.getBookingId());
+                return accepted(body, "CANCELLATION_REQUESTED", metadata);
             });
     }
 
@@ -181,7 +244,11 @@ public final class IngestRoutes {
     }
 
     private static Map<String, Object> accepted(Map<String, Object> body, RecordMetadata metadata) {
-        body.put("status", "ACCEPTED");
+        return accepted(body, "ACCEPTED", metadata);
+    }
+
+    private static Map<String, Object> accepted(Map<String, Object> body, String status, RecordMetadata metadata) {
+        body.put("status", status);
         body.put("topic", metadata.topic());
         body.put("partition", metadata.partition());
         body.put("offset", metadata.offset());

@@ -1,0 +1,235 @@
+package org.careflow.ingest.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.careflow.events.scheduling.BookingRequest;
+import org.careflow.query.HttpServerFactory;
+import org.careflow.query.Problem;
+import org.careflow.query.ProblemException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BookingRequestParserTest {
+
+    private static final String ID_MESSAGE = "must be 1-128 letters, digits or . _ : - starting with a letter or digit";
+    private static final String BOOKING = """
+        {"bookingId": "b-1", "patientId": "p-123", "providerId": "dr-7", "facilityId": "f-1",
+         "slotStart": "2026-12-01T09:30:00Z", "appointmentType": "follow-up", "notes": " Knee still hurts "}
+        """;
+    private static final String RESCHEDULE = """
+        {"newBookingId": "b-2", "patientId": "p-123", "providerId": "dr-7", "slotStart": "2026-12-02T10:00:00Z",
+         "appointmentType": "follow-up"}
+        """;
+
+    private final Instant now = Instant.parse("2026-11-21T10:16:00Z");
+    private final BookingRequestParser parser = new BookingRequestParser(Clock.fixed(now, ZoneOffset.UTC));
+
+    @Test
+    void shouldBuildRequestWhenEveryFieldIsGiven() throws Exception {
+        // When
+        BookingRequest request = parser.parse(json(BOOKING));
+
+        // Then
+        assertThat(request.getEventId()).matches("[0-9a-f-]{36}");
+        assertThat(request.getOccurredAt()).isEqualTo(now);
+        assertThat(request.getBookingId()).isEqualTo("b-1");
+        assertThat(request.getPatientId()).isEqualTo("p-123");
+        assertThat(request.getProviderId()).isEqualTo("dr-7");
+        assertThat(request.getFacilityId()).isEqualTo("f-1");
+        assertThat(request.getSlotStart()).isEqualTo(Instant.parse("2026-12-01T09:30:00Z"));
+        assertThat(request.getAppointmentType()).isEqualTo("follow-up");
+        assertThat(request.getNotes()).isEqualTo("Knee still hurts");
+        assertThat(request.getRequestedAt()).isEqualTo(now);
+        assertThat(request.getReplacesBookingId()).isNull();
+    }
+
+    @Test
+    void shouldLeaveFacilityAndNotesNullWhenAbsentOrBlank() throws Exception {
+        BookingRequest request = parser.parse(json(BOOKING.replace("\"facilityId\": \"f-1\",", "").replace("\" Knee still hurts \"", "\"  \"")));
+
+        assertThat(request.getFacilityId()).isNull();
+        assertThat(request.getNotes()).isNull();
+    }
+
+    @Test
+    void shouldRequireEveryIdentifyingFieldWhenBodyIsEmpty() throws Exception {
+        assertThat(errors("{}")).containsExactly(
+            new Problem.FieldError("/bookingId", "is required"),
+            new Problem.FieldError("/patientId", "is required"),
+            new Problem.FieldError("/providerId", "is required"),
+            new Problem.FieldError("/slotStart", "is required"),
+            new Problem.FieldError("/appointmentType", "is required"));
+    }
+
+    @Test
+    void shouldNameEveryBadFieldWhenSeveralAreInvalid() throws Exception {
+        String body = """
+            {"bookingId": "b 1", "patientId": 123, "providerId": "", "facilityId": "f/1", "slotStart": "tomorrow",
+             "appointmentType": "follow up", "notes": 5, "requestedAt": "2026-11-21T10:00:00Z", "replacesBookingId": "b-0"}
+            """;
+
+        assertThat(errors(body)).containsExactly(
+            new Problem.FieldError("/requestedAt", "is not a known field; expected one of "
+                + "[appointmentType, bookingId, facilityId, notes, patientId, providerId, slotStart]"),
+            new Problem.FieldError("/replacesBookingId", "is not a known field; expected one of "
+                + "[appointmentType, bookingId, facilityId, notes, patientId, providerId, slotStart]"),
+            new Problem.FieldError("/bookingId", ID_MESSAGE),
+            new Problem.FieldError("/patientId", "must be a string"),
+            new Problem.FieldError("/providerId", "must not be blank"),
+            new Problem.FieldError("/facilityId", ID_MESSAGE),
+            new Problem.FieldError("/slotStart", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"),
+            new Problem.FieldError("/appointmentType", ID_MESSAGE),
+            new Problem.FieldError("/notes", "must be a string"));
+    }
+
+    @Test
+    void shouldRejectBodyWhenItIsNotAnObject() throws Exception {
+        assertThat(errors("\"b-1\"")).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+    }
+
+    @Nested
+    class SlotStart {
+
+        @Test
+        void shouldAcceptSlotWhenItIsInThePastSinceTheSchedulerRecordsThatOutcome() throws Exception {
+            assertThat(parser.parse(withSlot("2026-11-20T09:00:00Z")).getSlotStart()).isEqualTo(Instant.parse("2026-11-20T09:00:00Z"));
+        }
+
+        @Test
+        void shouldAcceptSlotWhenExactlyAYearAhead() throws Exception {
+            assertThat(parser.parse(withSlot("2027-11-21T10:16:00Z")).getSlotStart()).isEqualTo(Instant.parse("2027-11-21T10:16:00Z"));
+        }
+
+        @Test
+        void shouldRejectSlotWhenMoreThanAYearAhead() throws Exception {
+            assertThat(errors(withSlot("2027-11-21T10:17:00Z")))
+                .containsExactly(new Problem.FieldError("/slotStart", "lies more than a year ahead (after 2027-11-21T10:16:00Z)"));
+        }
+
+        @Test
+        void shouldAcceptSlotWhenWrittenWithAnOffset() throws Exception {
+            assertThat(parser.parse(withSlot("2026-12-01T10:30:00+01:00")).getSlotStart()).isEqualTo(Instant.parse("2026-12-01T09:30:00Z"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"2026-12-01T09:30:01Z", "2026-12-01T09:30:00.500Z", "2026-12-01T09:30:00.000001Z"})
+        void shouldRejectSlotWhenNotOnAWholeMinute(String slotStart) throws Exception {
+            assertThat(errors(withSlot(slotStart))).containsExactly(new Problem.FieldError("/slotStart",
+                "must be on a whole minute, such as 2026-12-01T09:30:00Z: slots start on the minute"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"2026-12-01T09:30:00", "2026-12-01", "09:30"})
+        void shouldRejectSlotWhenNotAnInstant(String slotStart) throws Exception {
+            assertThat(errors(withSlot(slotStart)))
+                .containsExactly(new Problem.FieldError("/slotStart", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"));
+        }
+
+        private JsonNode withSlot(String slotStart) throws Exception {
+            return json(BOOKING.replace("2026-12-01T09:30:00Z", slotStart));
+        }
+    }
+
+    @Nested
+    class Notes {
+
+        @Test
+        void shouldAcceptNotesWhen1000Characters() throws Exception {
+            assertThat(parser.parse(json(BOOKING.replace(" Knee still hurts ", "n".repeat(1000)))).getNotes()).hasSize(1000);
+        }
+
+        @Test
+        void shouldRejectNotesWhenLongerThan1000Characters() throws Exception {
+            assertThat(errors(BOOKING.replace(" Knee still hurts ", "n".repeat(1001))))
+                .containsExactly(new Problem.FieldError("/notes", "must be at most 1000 characters"));
+        }
+    }
+
+    @Nested
+    class Reschedule {
+
+        @Test
+        void shouldBookTheNewIdReplacingThePathsWhenValid() throws Exception {
+            // When
+            BookingRequest request = parser.parseReschedule("b-1", json(RESCHEDULE));
+
+            // Then
+            assertThat(request.getBookingId()).isEqualTo("b-2");
+            assertThat(request.getReplacesBookingId()).isEqualTo("b-1");
+            assertThat(request.getPatientId()).isEqualTo("p-123");
+            assertThat(request.getProviderId()).isEqualTo("dr-7");
+            assertThat(request.getFacilityId()).isNull();
+            assertThat(request.getSlotStart()).isEqualTo(Instant.parse("2026-12-02T10:00:00Z"));
+            assertThat(request.getAppointmentType()).isEqualTo("follow-up");
+            assertThat(request.getNotes()).isNull();
+            assertThat(request.getRequestedAt()).isEqualTo(now);
+            assertThat(request.getOccurredAt()).isEqualTo(now);
+        }
+
+        @Test
+        void shouldKeepOptionalFieldsWhenGiven() throws Exception {
+            BookingRequest request = parser.parseReschedule("b-1",
+                json(RESCHEDULE.replace("\"appointmentType\"", "\"facilityId\": \"f-2\", \"notes\": \"later please\", \"appointmentType\"")));
+
+            assertThat(request.getFacilityId()).isEqualTo("f-2");
+            assertThat(request.getNotes()).isEqualTo("later please");
+        }
+
+        @Test
+        void shouldRejectNewBookingIdWhenItIsThePathsBookingId() throws Exception {
+            assertThat(rescheduleErrors("b-2", RESCHEDULE))
+                .containsExactly(new Problem.FieldError("/newBookingId", "must differ from the bookingId of the booking it replaces"));
+        }
+
+        @Test
+        void shouldNameEveryBadFieldWhenRescheduleIsInvalid() throws Exception {
+            String body = "{\"bookingId\": \"b-2\", \"slotStart\": \"2028-01-01T00:00:00Z\", \"notes\": \"" + "n".repeat(1001) + "\"}";
+
+            assertThat(rescheduleErrors("b 1", body)).containsExactly(
+                new Problem.FieldError("bookingId", ID_MESSAGE),
+                new Problem.FieldError("/bookingId", "is not a known field; expected one of "
+                    + "[appointmentType, facilityId, newBookingId, notes, patientId, providerId, slotStart]"),
+                new Problem.FieldError("/newBookingId", "is required"),
+                new Problem.FieldError("/patientId", "is required"),
+                new Problem.FieldError("/providerId", "is required"),
+                new Problem.FieldError("/slotStart", "lies more than a year ahead (after 2027-11-21T10:16:00Z)"),
+                new Problem.FieldError("/appointmentType", "is required"),
+                new Problem.FieldError("/notes", "must be at most 1000 characters"));
+        }
+
+        @Test
+        void shouldRejectRescheduleBodyWhenItIsNotAnObject() throws Exception {
+            assertThat(rescheduleErrors("b-1", "null")).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+        }
+
+        private List<Problem.FieldError> rescheduleErrors(String bookingId, String body) throws Exception {
+            JsonNode node = json(body);
+            ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parseReschedule(bookingId, node));
+            assertThat(problem.problem().status()).isEqualTo(400);
+            return problem.problem().errors();
+        }
+    }
+
+    private List<Problem.FieldError> errors(String body) throws Exception {
+        return errors(json(body));
+    }
+
+    private List<Problem.FieldError> errors(JsonNode body) {
+        ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(body));
+        assertThat(problem).as("a 400 for %s", body).isNotNull();
+        assertThat(problem.problem().status()).isEqualTo(400);
+        return problem.problem().errors();
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return HttpServerFactory.MAPPER.readTree(text);
+    }
+}

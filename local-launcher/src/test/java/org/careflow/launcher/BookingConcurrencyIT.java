@@ -67,8 +67,7 @@ class BookingConcurrencyIT {
     private static final int SLOTS_PER_PROVIDER = 10;
     private static final int REQUESTS_PER_SLOT = 10;
 
-    @TempDir
-    Path dir;
+    private Path dir;
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
     private IngestApp ingest;
@@ -77,7 +76,8 @@ class BookingConcurrencyIT {
     private final LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(2);
 
     @BeforeAll
-    void startStack() {
+    void startStack(@TempDir Path tempDir) {
+        dir = tempDir;
         broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
         registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
@@ -125,6 +125,31 @@ class BookingConcurrencyIT {
     }
 
     @Test
+    @Order(0)
+    void shouldGatherFreeSlotsOfEveryProviderFromBothInstancesWhenAskingForAFacility() {
+        // Given the providers' tasks are spread over both instances
+        Set<Integer> owners = new HashSet<>();
+        for (int p = 0; p < PROVIDERS; p++) {
+            owners.add(partition("dr-" + p));
+        }
+        assertThat(owners).hasSizeGreaterThan(1);
+
+        // When either instance is asked for the facility's free slots
+        for (SchedulingProcess instance : instances) {
+            var slots = HttpCalls.getJson(instance.url() + "/v1/facilities/f-load/slots?from=" + day.atStartOfDay().toInstant(ZoneOffset.UTC)
+                + "&to=" + day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC) + "&type=follow-up");
+
+            // Then it answers all 100, from every provider, ordered by time
+            assertThat(slots).hasSize(PROVIDERS * SLOTS_PER_PROVIDER);
+            Set<String> providers = new HashSet<>(slots.findValuesAsText("providerId"));
+            assertThat(providers).hasSize(PROVIDERS);
+            List<String> starts = slots.findValuesAsText("start");
+            assertThat(starts).isSortedAccordingTo(String::compareTo);
+            assertThat(starts.get(0)).isEqualTo(slot(0).toString());
+        }
+    }
+
+    @Test
     @Order(1)
     void shouldNeverConfirmAPatientIntoOverlappingAppointmentsWhenProvidersAreOnDifferentPartitions() {
         // Given two providers whose requests go to different partitions (so different tasks decide them)
@@ -148,13 +173,29 @@ class BookingConcurrencyIT {
             .containsExactlyInAnyOrder(BookingStatus.CONFIRMED, BookingStatus.REJECTED);
         assertThat(finals.values()).filteredOn(o -> o.getStatus() == BookingStatus.REJECTED)
             .singleElement().satisfies(o -> assertThat(o.getRejectionReason()).isEqualTo(RejectionReason.PATIENT_OVERLAP));
-        // Free the slots for the contention test
-        finals.values().stream().filter(o -> o.getStatus() == BookingStatus.CONFIRMED).forEach(o ->
-            assertThat(HttpCalls.send("POST", ingestUrl() + "/v1/bookings/" + o.getBookingId() + "/cancel",
-                "{\"reason\": \"test\"}").statusCode()).isEqualTo(202));
-        Await.until("the overlap booking to be cancelled", DEADLINE, () -> finals.values().stream()
-            .filter(o -> o.getStatus() == BookingStatus.CONFIRMED)
-            .allMatch(o -> "CANCELLED".equals(status(o.getBookingId()))));
+        BookingOutcome kept = finals.values().stream().filter(o -> o.getStatus() == BookingStatus.CONFIRMED).findFirst().orElseThrow();
+
+        // When the patient reschedules to another provider's later slot
+        String other = kept.getProviderId().equals(first) ? second : first;
+        assertThat(HttpCalls.send("POST", ingestUrl() + "/v1/bookings/" + kept.getBookingId() + "/reschedule", """
+            {"newBookingId": "overlap-moved", "patientId": "patient-overlap", "providerId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
+            """.formatted(other, slot(1))).statusCode()).isEqualTo(202);
+
+        // Then the new booking is confirmed and only then the old one cancelled
+        assertThat(awaitFinal(Set.of("overlap-moved")).get("overlap-moved").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        Await.until("the old booking to be cancelled", DEADLINE, () -> "CANCELLED".equals(status(kept.getBookingId())));
+        var appointments = Await.value("the patient's appointments", DEADLINE, () -> {
+            var body = HttpCalls.getJson(instances[0].url() + "/v1/patients/patient-overlap/appointments");
+            return body != null && body.get("appointments").size() == 2 ? body : null;
+        });
+        assertThat(appointments.at("/appointments/0/status").asText()).isEqualTo("CANCELLED");
+        assertThat(appointments.at("/appointments/1/bookingId").asText()).isEqualTo("overlap-moved");
+        assertThat(appointments.at("/appointments/1/status").asText()).isEqualTo("BOOKED");
+
+        // Free the slot for the contention test
+        assertThat(HttpCalls.send("POST", ingestUrl() + "/v1/bookings/overlap-moved/cancel", "{\"reason\": \"test\"}").statusCode())
+            .isEqualTo(202);
+        Await.until("the moved booking to be cancelled", DEADLINE, () -> "CANCELLED".equals(status("overlap-moved")));
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -90,9 +91,12 @@ public final class SchedulingTopology {
             Serdes.String(), serdes.internalValueSerde(ProviderBooking.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_APPOINTMENTS_STORE),
             Serdes.String(), serdes.internalValueSerde(PatientAppointments.class)));
-        builder.table(Topics.BOOKING_OUTCOMES.name(), Topics.BOOKING_OUTCOMES.consumed(serdes, OUTCOMES_SOURCE),
+        // The table's store writes a changelog owned by this app: its serde (the Consumed one is used for the store
+        // as well) registers that changelog's schema itself; reading the topic only looks schemas up by id.
+        builder.table(Topics.BOOKING_OUTCOMES.name(),
+            Consumed.with(Serdes.String(), serdes.internalValueSerde(BookingOutcome.class)).withName(OUTCOMES_SOURCE),
             Materialized.<String, BookingOutcome, KeyValueStore<Bytes, byte[]>>as(BOOKINGS_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.BOOKING_OUTCOMES)));
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.internalValueSerde(BookingOutcome.class)));
 
         builder.stream(Topics.PROVIDER_SCHEDULES.name(), Topics.PROVIDER_SCHEDULES.consumed(serdes, SCHEDULES_SOURCE))
             .process(ApplyScheduleProcessor::new, Named.as(APPLY_SCHEDULE), SCHEDULES_STORE, SLOTS_STORE, FACILITY_PROVIDERS_STORE);

@@ -164,6 +164,21 @@ class SchedulingTopologyTest {
     }
 
     @Test
+    void shouldRescheduleThenCancelWhenPatientFirstAskedTwoProvidersForTheSameTime() {
+        book("a", "p-1", "dr-a", TEN, "follow-up");
+        book("b", "p-1", "dr-b", TEN, "follow-up");
+        assertThat(current("b").getRejectionReason()).isEqualTo(RejectionReason.PATIENT_OVERLAP);
+
+        reschedule("moved", "a", "p-1", "dr-b", TEN.plusSeconds(1800));
+        assertThat(current("moved").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(current("a").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+
+        cancellations.pipeInput("moved", cancellation("moved"));
+        assertThat(current("moved").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(slotOrNull("dr-b", TEN.plusSeconds(1800))).isNull();
+    }
+
+    @Test
     void shouldKeepTheOldAppointmentWhenRescheduleIsRejected() {
         book("b-1", "p-1", "dr-a", TEN, "new-patient");
         book("b-other", "p-2", "dr-b", TEN.plusSeconds(1800), "new-patient");

@@ -245,13 +245,78 @@ class BookingConcurrencyIT {
         assertThat(finals.values()).filteredOn(o -> o.getStatus() == BookingStatus.REJECTED)
             .hasSize(requests.size() - confirmed.size())
             .allSatisfy(o -> assertThat(o.getRejectionReason()).isEqualTo(RejectionReason.SLOT_TAKEN));
+        // When clients retry decided bookings, some even with another slot
+        List<String> retried = new ArrayList<>();
+        confirmed.stream().limit(5).forEach(o -> retried.add(o.getBookingId()));
+        finals.values().stream().filter(o -> o.getStatus() == BookingStatus.REJECTED).limit(5).forEach(o -> retried.add(o.getBookingId()));
+        Map<String, Integer> before = outcomeCounts(new HashSet<>(retried));
+        for (String id : retried) {
+            BookingOutcome o = finals.get(id);
+            assertThat(book(id, o.getPatientId(), o.getProviderId(), o.getSlotStart().plusSeconds(1800)).statusCode()).isEqualTo(202);
+        }
+
+        // Then each gets its outcome again, unchanged, and nothing more is booked
+        Await.until("the retried bookings to be answered", DEADLINE, () -> {
+            Map<String, Integer> now = outcomeCounts(new HashSet<>(retried));
+            return retried.stream().allMatch(id -> now.getOrDefault(id, 0) > before.getOrDefault(id, 0));
+        });
+        Map<String, BookingOutcome> again = awaitFinal(ids);
+        for (String id : retried) {
+            assertThat(again.get(id).getStatus()).isEqualTo(finals.get(id).getStatus());
+            assertThat(again.get(id).getSlotStart()).isEqualTo(finals.get(id).getSlotStart());
+        }
+        assertThat(again.values().stream().filter(o -> o.getStatus() == BookingStatus.CONFIRMED)).hasSize(PROVIDERS * SLOTS_PER_PROVIDER);
+
         // ... and the query API agrees, from either instance
         String sample = confirmed.get(0).getBookingId();
         Await.until("the restarted instance to answer", DEADLINE, () -> "CONFIRMED".equals(status(sample, instances[1])));
         assertThat(status(sample, instances[0])).isEqualTo("CONFIRMED");
     }
 
-    private Map<String, BookingOutcome> awaitFinal(Set<String> bookingIds) {
+    @Test
+    @Order(3)
+    void shouldOfferDistinctSlotsAcrossTheSpringChangeWhenAProviderWorksThroughIt() {
+        // Given a provider in London working 00:00-04:00 local on the night the clocks go forward (01:00 GMT -> 02:00 BST)
+        String schedule = """
+            {"facilityId": "f-dst", "timeZone": "Europe/London", "slotMinutes": 30, "appointmentTypes": ["follow-up"],
+             "weekly": {}, "extraSessions": [{"date": "2027-03-28", "start": "00:00", "end": "04:00"}]}
+            """;
+        assertThat(HttpCalls.send("PUT", ingestUrl() + "/v1/providers/dr-dst/schedule", schedule).statusCode()).isEqualTo(202);
+
+        // When its slots that night are asked for
+        var slots = Await.value("the night's slots", DEADLINE, () -> HttpCalls.getJson(instances[0].url()
+            + "/v1/providers/dr-dst/slots?from=2027-03-28T00:00:00Z&to=2027-03-28T04:00:00Z"));
+
+        // Then the three real hours give six slots, 30 minutes apart, none lost or doubled
+        assertThat(slots.get("slots").findValuesAsText("start")).containsExactly("2027-03-28T00:00:00Z", "2027-03-28T00:30:00Z",
+            "2027-03-28T01:00:00Z", "2027-03-28T01:30:00Z", "2027-03-28T02:00:00Z", "2027-03-28T02:30:00Z");
+
+        // And a slot just after the change can be booked
+        assertThat(book("dst-booking", "patient-dst", "dr-dst", Instant.parse("2027-03-28T01:00:00Z")).statusCode()).isEqualTo(202);
+        assertThat(awaitFinal(Set.of("dst-booking")).get("dst-booking").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    private Map<String, Integer> outcomeCounts(Set<String> bookingIds) {
+        Map<String, Integer> counts = new HashMap<>();
+        try (KafkaConsumer<String, BookingOutcome> consumer = outcomeConsumer()) {
+            consumer.subscribe(List.of(Topics.BOOKING_OUTCOMES.name()));
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < Duration.ofSeconds(3).toNanos()) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                if (!records.isEmpty()) {
+                    quietSince = System.nanoTime();
+                }
+                for (ConsumerRecord<String, BookingOutcome> r : records) {
+                    if (bookingIds.contains(r.key()) && r.value().getStatus() != BookingStatus.PENDING) {
+                        counts.merge(r.key(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    private KafkaConsumer<String, BookingOutcome> outcomeConsumer() {
         Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "outcome-reader-" + UUID.randomUUID());
@@ -259,8 +324,12 @@ class BookingConcurrencyIT {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
+        return new KafkaConsumer<>(props);
+    }
+
+    private Map<String, BookingOutcome> awaitFinal(Set<String> bookingIds) {
         Map<String, BookingOutcome> latest = new HashMap<>();
-        try (KafkaConsumer<String, BookingOutcome> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<String, BookingOutcome> consumer = outcomeConsumer()) {
             consumer.subscribe(List.of(Topics.BOOKING_OUTCOMES.name()));
             Await.until("a final outcome for " + bookingIds.size() + " bookings", DEADLINE, () -> {
                 for (ConsumerRecord<String, BookingOutcome> r : consumer.poll(Duration.ofMillis(500))) {
@@ -333,6 +402,8 @@ class BookingConcurrencyIT {
             env.put("CAREFLOW_HTTP_ADVERTISED_HOST", "127.0.0.1");
             env.put("CAREFLOW_APPLICATION_ID", applicationId);
             env.put("CAREFLOW_STATE_DIR", dir.resolve("state-" + index).toString());
+            // Far enough to reach the next spring daylight-saving change.
+            env.put("CAREFLOW_SLOTS_HORIZON_WEEKS", "40");
             builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("scheduling-" + index + ".log").toFile()));
             try {
                 process = builder.start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -176,6 +177,56 @@ class SchedulingTopologyTest {
         cancellations.pipeInput("moved", cancellation("moved"));
         assertThat(current("moved").getStatus()).isEqualTo(BookingStatus.CANCELLED);
         assertThat(slotOrNull("dr-b", TEN.plusSeconds(1800))).isNull();
+    }
+
+    @Test
+    void shouldOfferNoSlotInTimeOffAndKeepDaylightSavingSlotsDistinctWhenScheduleHasExceptions() {
+        ProviderSchedule withExceptions = schedule("dr-a", "f-1");
+        withExceptions.setTimeOff(List.of(new org.careflow.events.scheduling.TimeOff(java.time.LocalDate.of(2026, 11, 24),
+            java.time.LocalDate.of(2026, 11, 24), null, null, "training")));
+        withExceptions.setExtraSessions(List.of(new org.careflow.events.scheduling.ExtraSession(java.time.LocalDate.of(2027, 3, 28),
+            new LocalTimeRange(LocalTime.of(0, 0), LocalTime.of(4, 0)))));
+        schedules.pipeInput("dr-a", withExceptions);
+        driver.advanceWallClockTime(Duration.ZERO);
+
+        book("time-off", "p-1", "dr-a", Instant.parse("2026-11-24T10:00:00Z"), "follow-up");
+        // 2027-03-28 in London: 01:00 GMT becomes 02:00 BST; the session's slots are 00:00Z, 00:30Z, 01:00Z (02:00 BST), ...
+        book("dst-before", "p-2", "dr-a", Instant.parse("2027-03-28T00:30:00Z"), "follow-up");
+        book("dst-after", "p-3", "dr-a", Instant.parse("2027-03-28T01:00:00Z"), "follow-up");
+
+        assertThat(reason("time-off")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
+        assertThat(current("dst-before").getStatus()).as("beyond the default horizon").isEqualTo(BookingStatus.REJECTED);
+        assertThat(org.careflow.scheduling.slots.SlotGenerator.generate(withExceptions, Instant.parse("2027-03-28T00:00:00Z"),
+            Instant.parse("2027-03-28T04:00:00Z"))).extracting(org.careflow.scheduling.slots.Slot::start).containsExactly(
+                Instant.parse("2027-03-28T00:00:00Z"), Instant.parse("2027-03-28T00:30:00Z"),
+                Instant.parse("2027-03-28T01:00:00Z"), Instant.parse("2027-03-28T01:30:00Z"),
+                Instant.parse("2027-03-28T02:00:00Z"), Instant.parse("2027-03-28T02:30:00Z"));
+    }
+
+    @Test
+    void shouldConfirmSlotAcrossDaylightSavingChangeWhenHorizonReachesIt() {
+        driver.close();
+        SchedulingConfig longHorizon = new SchedulingConfig(Map.of(SchedulingConfig.HORIZON_WEEKS_CONFIG, 30));
+        Properties props = longHorizon.streamsProperties(8082);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(SchedulingTopology.build(longHorizon, serdes), props, NOW);
+        schedules = driver.createInputTopic(Topics.PROVIDER_SCHEDULES.name(), Serdes.String().serializer(),
+            serdes.valueSerde(Topics.PROVIDER_SCHEDULES).serializer());
+        requests = driver.createInputTopic(Topics.BOOKING_REQUESTS.name(), Serdes.String().serializer(),
+            serdes.valueSerde(Topics.BOOKING_REQUESTS).serializer());
+        ProviderSchedule withNight = schedule("dr-a", "f-1");
+        withNight.setExtraSessions(List.of(new org.careflow.events.scheduling.ExtraSession(java.time.LocalDate.of(2027, 3, 28),
+            new LocalTimeRange(LocalTime.of(0, 0), LocalTime.of(4, 0)))));
+        schedules.pipeInput("dr-a", withNight);
+
+        book("before-change", "p-1", "dr-a", Instant.parse("2027-03-28T00:30:00Z"), "follow-up");
+        book("after-change", "p-2", "dr-a", Instant.parse("2027-03-28T01:00:00Z"), "follow-up");
+        book("off-grid", "p-3", "dr-a", Instant.parse("2027-03-28T01:15:00Z"), "follow-up");
+
+        assertThat(current("before-change").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(current("after-change").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(current("after-change").getSlotEnd()).isEqualTo(Instant.parse("2027-03-28T01:30:00Z"));
+        assertThat(reason("off-grid")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
     }
 
     @Test

@@ -5,7 +5,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,6 +23,7 @@ import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
+import org.careflow.query.QueryParams;
 import org.careflow.scheduling.slots.Slot;
 import org.careflow.scheduling.slots.SlotGenerator;
 import org.careflow.scheduling.topology.SchedulingTopology;
@@ -191,22 +191,10 @@ public final class SchedulingQueryRoutes {
     }
 
     private static Instant instant(Context ctx, String name, Instant fallback) {
-        String text = ctx.queryParam(name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError(name, "must be an ISO-8601 instant such as 2026-11-23T09:00:00Z")));
-        }
+        return QueryParams.instant(ctx, name, fallback);
     }
 
     private InteractiveQueryService service() {
-        InteractiveQueryService service = queries.get();
-        if (service == null) {
-            throw ProblemException.unavailable("The stream processor is starting", Duration.ofSeconds(2));
-        }
-        return service;
+        return QueryParams.service(queries);
     }
 }

@@ -4,7 +4,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
+import org.careflow.query.QueryParams;
 import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
@@ -154,38 +154,14 @@ public final class TriageQueryRoutes {
     }
 
     private static int limit(Context ctx) {
-        String text = ctx.queryParam("limit");
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ProblemException.invalid(List.of(new Problem.FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT)));
+        return QueryParams.limit(ctx, "limit", DEFAULT_LIMIT, MAX_LIMIT);
     }
 
     private static Instant instantParam(Context ctx, String name, Instant fallback) {
-        String text = ctx.queryParam(name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError(name, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z")));
-        }
+        return QueryParams.instant(ctx, name, fallback);
     }
 
     private InteractiveQueryService service() {
-        InteractiveQueryService service = queries.get();
-        if (service == null) {
-            throw ProblemException.unavailable("The stream processor is starting", Duration.ofSeconds(2));
-        }
-        return service;
+        return QueryParams.service(queries);
     }
 }

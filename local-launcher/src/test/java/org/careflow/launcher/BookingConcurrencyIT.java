@@ -294,6 +294,26 @@ class BookingConcurrencyIT {
         // And a slot just after the change can be booked
         assertThat(book("dst-booking", "patient-dst", "dr-dst", Instant.parse("2027-03-28T01:00:00Z")).statusCode()).isEqualTo(202);
         assertThat(awaitFinal(Set.of("dst-booking")).get("dst-booking").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+
+        // When the provider's schedule moves to the next day, with an hour off
+        String moved = """
+            {"facilityId": "f-dst", "timeZone": "Europe/London", "slotMinutes": 30, "appointmentTypes": ["follow-up"],
+             "weekly": {}, "extraSessions": [{"date": "2027-03-29", "start": "09:00", "end": "12:00"}],
+             "timeOff": [{"from": "2027-03-29", "to": "2027-03-29", "startTime": "10:00", "endTime": "11:00"}]}
+            """;
+        assertThat(HttpCalls.send("PUT", ingestUrl() + "/v1/providers/dr-dst/schedule", moved).statusCode()).isEqualTo(202);
+
+        // Then the booked slot stays booked and is reported as a conflict, and the hour off offers nothing
+        var conflicts = Await.value("the conflict to be reported", DEADLINE, () -> {
+            var body = HttpCalls.getJson(instances[1].url() + "/v1/providers/dr-dst/conflicts");
+            return body != null && body.get("conflicts").size() == 1 ? body : null;
+        });
+        assertThat(conflicts.at("/conflicts/0/bookingId").asText()).isEqualTo("dst-booking");
+        assertThat(conflicts.at("/conflicts/0/status").asText()).isEqualTo("BOOKED");
+        assertThat(status("dst-booking")).isEqualTo("CONFIRMED");
+        var nextDay = HttpCalls.getJson(instances[0].url() + "/v1/providers/dr-dst/slots?from=2027-03-29T00:00:00Z&to=2027-03-30T00:00:00Z");
+        assertThat(nextDay.get("slots").findValuesAsText("start")).containsExactly(
+            "2027-03-29T08:00:00Z", "2027-03-29T08:30:00Z", "2027-03-29T10:00:00Z", "2027-03-29T10:30:00Z");
     }
 
     private Map<String, Integer> outcomeCounts(Set<String> bookingIds) {

@@ -34,7 +34,9 @@ class SagaProcessorsTest {
     private final DecideBookingProcessor decide = new DecideBookingProcessor(Duration.ofDays(56));
     private final PatientStepProcessor patient = new PatientStepProcessor();
     private final ApplyProviderCommandProcessor apply = new ApplyProviderCommandProcessor();
+    private final ApplyScheduleProcessor applySchedule = new ApplyScheduleProcessor();
     private KeyValueStore<String, SlotState> slots;
+    private KeyValueStore<String, String> facilityProviders;
 
     @BeforeEach
     void init() {
@@ -46,9 +48,32 @@ class SagaProcessorsTest {
         slots = store(SchedulingTopology.SLOTS_STORE, SERDES.internalValueSerde(SlotState.class));
         store(SchedulingTopology.PROVIDER_BOOKINGS_STORE, SERDES.internalValueSerde(ProviderBooking.class));
         store(SchedulingTopology.PATIENT_APPOINTMENTS_STORE, SERDES.internalValueSerde(PatientAppointments.class));
+        facilityProviders = store(SchedulingTopology.FACILITY_PROVIDERS_STORE, Serdes.String());
         decide.init(context);
         patient.init(context);
         apply.init(context);
+        @SuppressWarnings("unchecked")
+        org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> voidContext =
+            (org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void>) (Object) context;
+        applySchedule.init(voidContext);
+    }
+
+    @Test
+    void shouldIndexProviderAndFlagBookedSlotsWhenScheduleChanges() {
+        applySchedule.process(new Record<>("dr-a", SchedulingTopologyTest.schedule("dr-a", "f-1"), 0L));
+        decide.process(request("b-1", "p-1", TEN));
+        assertThat(facilityProviders.get(SlotKeys.facilityProvider("f-1", "dr-a"))).isEqualTo("dr-a");
+
+        var elsewhere = SchedulingTopologyTest.schedule("dr-a", "f-2");
+        elsewhere.setWeeklyTemplate(List.of(SchedulingTopologyTest.session(org.careflow.events.scheduling.Weekday.MONDAY, 14, 17)));
+        applySchedule.process(new Record<>("dr-a", elsewhere, 0L));
+
+        assertThat(facilityProviders.get(SlotKeys.facilityProvider("f-1", "dr-a"))).isNull();
+        assertThat(facilityProviders.get(SlotKeys.facilityProvider("f-2", "dr-a"))).isEqualTo("dr-a");
+        assertThat(slots.get(SlotKeys.slot("dr-a", TEN)).getOutsideSchedule()).isTrue();
+
+        applySchedule.process(new Record<>("dr-a", SchedulingTopologyTest.schedule("dr-a", "f-1"), 0L));
+        assertThat(slots.get(SlotKeys.slot("dr-a", TEN)).getOutsideSchedule()).as("covered again").isFalse();
     }
 
     @Test

@@ -12,17 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.careflow.config.CommonConfig;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingRequest;
@@ -33,11 +27,9 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.TimeOff;
 import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
-import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
-import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicProvisioner;
@@ -211,24 +203,6 @@ class SchedulingIngestIT {
     /** The record at the topic, partition and offset a 202 named, read through the registry. */
     private static <V extends SpecificRecord> ConsumerRecord<String, V> read(Topic<String, V> topic, JsonNode accepted) {
         assertThat(accepted.get("topic").asText()).isEqualTo(topic.name());
-        int partition = accepted.get("partition").asInt();
-        long offset = accepted.get("offset").asLong();
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props)) {
-            TopicPartition tp = new TopicPartition(topic.name(), partition);
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, offset);
-            return Await.value("the record at " + topic.name() + "-" + partition + "@" + offset, DEADLINE, () -> {
-                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.offset() == offset) {
-                        return r;
-                    }
-                }
-                return null;
-            });
-        }
+        return AcceptedRecords.read(broker, registry, topic, accepted, DEADLINE);
     }
 }

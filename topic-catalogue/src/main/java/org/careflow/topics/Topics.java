@@ -1,6 +1,13 @@
 package org.careflow.topics;
 
 import java.util.List;
+import org.careflow.events.notifications.ConsentChange;
+import org.careflow.events.notifications.InboundMessage;
+import org.careflow.events.notifications.NotificationStatus;
+import org.careflow.events.notifications.OutboundNotification;
+import org.careflow.events.notifications.PatientContact;
+import org.careflow.events.notifications.ReminderCancelled;
+import org.careflow.events.notifications.ReminderScheduled;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingRequest;
@@ -64,9 +71,51 @@ public final class Topics {
     public static final Topic<byte[], byte[]> SCHEDULING_DEAD_LETTERS =
         new Topic<>("scheduling-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
+    /** How and whether to message each patient, keyed by patientId; compacted: the latest record replaces the last. */
+    public static final Topic<String, PatientContact> PATIENT_CONTACTS =
+        new Topic<>("patient-contacts", String.class, PatientContact.class, DEFAULT_PARTITIONS, Topic.Cleanup.COMPACT);
+
+    /** Messaging consent given or withdrawn (a STOP reply, say), keyed by patientId; kept for audit, never compacted. */
+    public static final Topic<String, ConsentChange> CONSENT_CHANGES =
+        new Topic<>("consent-changes", String.class, ConsentChange.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Confirmations and reminders planned for confirmed bookings, keyed by patientId. */
+    public static final Topic<String, ReminderScheduled> REMINDERS_SCHEDULED =
+        new Topic<>("reminders-scheduled", String.class, ReminderScheduled.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Planned messages that will not be sent, and why, keyed by patientId. */
+    public static final Topic<String, ReminderCancelled> REMINDERS_CANCELLED =
+        new Topic<>("reminders-cancelled", String.class, ReminderCancelled.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Messages for the dispatcher to deliver, keyed by notificationId. */
+    public static final Topic<String, OutboundNotification> OUTBOUND_NOTIFICATIONS =
+        new Topic<>("outbound-notifications", String.class, OutboundNotification.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Delivery steps of outbound notifications, from the dispatcher and the provider's webhooks, keyed by notificationId. */
+    public static final Topic<String, NotificationStatus> NOTIFICATION_STATUSES =
+        new Topic<>("notification-statuses", String.class, NotificationStatus.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Messages patients sent, as the provider's webhook delivered them, keyed by the sender's phone (E.164). */
+    public static final Topic<String, InboundMessage> INBOUND_MESSAGES =
+        new Topic<>("inbound-messages", String.class, InboundMessage.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Patients' messages careflow cannot act on by itself, for a person to answer, keyed by the sender's phone. */
+    public static final Topic<String, InboundMessage> MESSAGING_INBOX =
+        new Topic<>("messaging-inbox", String.class, InboundMessage.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Notifications the dispatcher gave up on, unchanged and replayable, with the reason in headers; keyed by notificationId. */
+    public static final Topic<String, OutboundNotification> OUTBOUND_DEAD_LETTERS =
+        new Topic<>("outbound-dead-letters", String.class, OutboundNotification.class, 1, Topic.Cleanup.DELETE);
+
+    /** Records streams-notifications could not read or process, unchanged, with the reason in headers. */
+    public static final Topic<byte[], byte[]> NOTIFICATIONS_DEAD_LETTERS =
+        new Topic<>("notifications-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
+
     private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
-        SCHEDULING_DEAD_LETTERS);
+        SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
+        OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, OUTBOUND_DEAD_LETTERS,
+        NOTIFICATIONS_DEAD_LETTERS);
 
     private Topics() {
     }

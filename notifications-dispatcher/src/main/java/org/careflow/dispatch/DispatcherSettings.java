@@ -1,0 +1,42 @@
+package org.careflow.dispatch;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the dispatcher needs to deliver notifications: the WhatsApp Cloud API endpoint and credentials, the
+ * per-number send rate, and how hard to retry. Built from {@code NotificationsConfig}.
+ *
+ * @param whatsAppBaseUrl     the Cloud API's base URL, e.g. https://graph.facebook.com
+ * @param whatsAppApiVersion  the Graph API version in the path, e.g. v21.0
+ * @param phoneNumberId       the business phone number id messages are sent from
+ * @param accessToken         the bearer token; never logged
+ * @param sendRatePerSecond   most messages per second sent from one phone number id
+ * @param maxAttempts         attempts per notification before it goes to the dead-letter topic
+ * @param initialBackoff      wait after the first retryable failure; doubles per attempt
+ * @param maxBackoff          the longest wait between attempts
+ * @param requestTimeout      how long one HTTP call may take
+ */
+public record DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion, String phoneNumberId, String accessToken,
+                                 int sendRatePerSecond, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                                 Duration requestTimeout) {
+
+    public DispatcherSettings {
+        Objects.requireNonNull(whatsAppBaseUrl, "whatsAppBaseUrl");
+        Objects.requireNonNull(whatsAppApiVersion, "whatsAppApiVersion");
+        Objects.requireNonNull(phoneNumberId, "phoneNumberId");
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    @Override
+    public String toString() {
+        return "DispatcherSettings[whatsAppBaseUrl=" + whatsAppBaseUrl + ", whatsAppApiVersion=" + whatsAppApiVersion
+            + ", phoneNumberId=" + phoneNumberId + ", accessToken=[hidden], sendRatePerSecond=" + sendRatePerSecond
+            + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
+            + ", requestTimeout=" + requestTimeout + "]";
+    }
+}

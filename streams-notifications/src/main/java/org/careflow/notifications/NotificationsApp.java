@@ -1,0 +1,64 @@
+package org.careflow.notifications;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.careflow.config.CommonConfig;
+import org.careflow.config.ConfigSources;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.notifications.query.NotificationsQueryRoutes;
+import org.careflow.notifications.topology.NotificationsTopology;
+import org.careflow.query.StreamsHttpApp;
+import org.careflow.topics.RegistryEventSerdes;
+
+/**
+ * The streams-notifications process: reminders, replies and delivery tracking on Kafka Streams, their query API over
+ * HTTP, and (unless turned off) the dispatcher that delivers outbound notifications.
+ */
+public final class NotificationsApp implements AutoCloseable {
+
+    private final StreamsHttpApp app;
+    private final AutoCloseable dispatcher;
+
+    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher) {
+        this.app = app;
+        this.dispatcher = dispatcher;
+    }
+
+    public static NotificationsApp start(NotificationsConfig config) {
+        RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+        StreamsHttpApp app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
+            config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
+            config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties,
+            (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
+        AutoCloseable dispatcher = () -> { };
+        return new NotificationsApp(app, dispatcher);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public KafkaStreams streams() {
+        return app.streams();
+    }
+
+    @Override
+    public void close() {
+        try {
+            dispatcher.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("The dispatcher did not stop cleanly", e);
+        } finally {
+            app.close();
+        }
+    }
+
+    /** Runs until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */
+    public static void main(String[] args) {
+        NotificationsApp app = start(new NotificationsConfig(ConfigSources.fromCommandLine(args, NotificationsConfig.CONFIG.names())));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            RegistryEventSerdes.releaseSharedResources();
+        }, "notifications-shutdown"));
+    }
+}

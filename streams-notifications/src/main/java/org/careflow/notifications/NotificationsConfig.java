@@ -1,0 +1,210 @@
+package org.careflow.notifications;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.dispatch.DispatcherSettings;
+import org.careflow.notifications.reminders.OnCallContacts;
+import org.careflow.notifications.reminders.ReminderPolicy;
+import org.careflow.notifications.replies.ReplyVocabulary;
+import org.careflow.topics.Topics;
+
+/**
+ * Configuration of streams-notifications. Processing is always exactly_once_v2: a reminder's emission and its
+ * removal from the pending store commit together, so a restart never emits it twice.
+ */
+public final class NotificationsConfig extends AbstractConfig {
+
+    public static final int DEFAULT_HTTP_PORT = 8083;
+
+    public static final String REMINDER_OFFSETS_CONFIG = "reminders.offsets";
+    private static final String REMINDER_OFFSETS_DOC = "When reminders are sent, before the appointment: durations such as 24h, 90m, 2d. "
+        + "An offset already past when the booking is confirmed is skipped, never sent late.";
+
+    public static final String REMINDER_OFFSET_OVERRIDES_CONFIG = "reminders.offsets.overrides";
+    private static final String REMINDER_OFFSET_OVERRIDES_DOC = "Offsets for a facility, or a facility and appointment type, instead of "
+        + "reminders.offsets: entries FACILITY=OFFSETS or FACILITY/TYPE=OFFSETS, offsets joined by +, e.g. "
+        + "clinic-1/surgery=72h+24h+2h,clinic-2=1h. FACILITY/TYPE wins over FACILITY; an empty offset list (clinic-3=) sends none.";
+
+    public static final String QUIET_HOURS_CONFIG = "reminders.quiet.hours";
+    private static final String QUIET_HOURS_DOC = "Local time in the patient's time zone when no reminder is sent, as HH:MM-HH:MM "
+        + "(may span midnight); empty: none. A reminder due then moves to the minute before quiet hours begin.";
+
+    public static final String QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG = "reminders.quiet.hours.max.shift.percent";
+    private static final String QUIET_HOURS_MAX_SHIFT_PERCENT_DOC = "How far, as a share of its offset, quiet hours may move a reminder "
+        + "earlier (50: a 24h reminder by up to 12h, a 2h one by up to 1h). A reminder that would move further is dropped: it would "
+        + "come too early to mean anything.";
+
+    public static final String PUNCTUATE_INTERVAL_MS_CONFIG = "reminders.punctuate.interval.ms";
+    private static final String PUNCTUATE_INTERVAL_MS_DOC = "How often each task looks for due reminders (wall-clock time); a reminder is "
+        + "emitted at most this late.";
+
+    public static final String DEFAULT_TIME_ZONE_CONFIG = "notifications.default.time.zone";
+    private static final String DEFAULT_TIME_ZONE_DOC = "IANA time zone for patients whose contact record is missing when their reminders "
+        + "are planned: quiet hours and the times shown in messages use it.";
+
+    public static final String DEFAULT_LANGUAGE_CONFIG = "notifications.default.language";
+    private static final String DEFAULT_LANGUAGE_DOC = "BCP 47 language of messages to patients with no contact language, and of on-call alerts.";
+
+    public static final String REPLY_WORDS_CONFIG = "replies.words";
+    private static final String REPLY_WORDS_DOC = "Words a reply may consist of to act, case and surrounding spaces ignored: entries "
+        + "INTENT=WORD+WORD for every language, or LANG:INTENT=WORD+WORD for patients whose language has primary subtag LANG. "
+        + "Intents: CONFIRM, CANCEL, STOP, START, HELP. Anything else goes to the messaging-inbox topic for a person.";
+
+    public static final String ONCALL_CONTACTS_CONFIG = "alerts.oncall.contacts";
+    private static final String ONCALL_CONTACTS_DOC = "Where each facility's deterioration alerts go: entries FACILITY=https://webhook-url or "
+        + "FACILITY=mailto:address; FACILITY * is the fallback. An alert for a facility with no contact is dead-lettered by the "
+        + "dispatcher, with the reason, rather than dropped.";
+
+    public static final String MESSAGE_LOG_MAX_ENTRIES_CONFIG = "messages.log.max.entries";
+    private static final String MESSAGE_LOG_MAX_ENTRIES_DOC = "Messages kept per patient in the conversation log served by "
+        + "/v1/patients/{patientId}/messages; the oldest go first. The topics keep the full history.";
+
+    public static final String DISPATCHER_ENABLED_CONFIG = "dispatcher.enabled";
+    private static final String DISPATCHER_ENABLED_DOC = "Run the dispatcher in this process: it sends outbound-notifications through "
+        + "WhatsApp and webhooks. Turn it off to run it elsewhere, or to only plan.";
+
+    public static final String WHATSAPP_BASE_URL_CONFIG = "whatsapp.api.base.url";
+    private static final String WHATSAPP_BASE_URL_DOC = "Base URL of the WhatsApp Cloud API.";
+
+    public static final String WHATSAPP_API_VERSION_CONFIG = "whatsapp.api.version";
+    private static final String WHATSAPP_API_VERSION_DOC = "Graph API version in request paths: POST {base}/{version}/{phone-number-id}/messages.";
+
+    public static final String WHATSAPP_PHONE_NUMBER_ID_CONFIG = "whatsapp.phone.number.id";
+    private static final String WHATSAPP_PHONE_NUMBER_ID_DOC = "The WhatsApp Business phone number id messages are sent from. "
+        + "Required when the dispatcher is enabled.";
+
+    public static final String WHATSAPP_ACCESS_TOKEN_CONFIG = "whatsapp.access.token";
+    private static final String WHATSAPP_ACCESS_TOKEN_DOC = "Bearer token of the Cloud API (a system user's token). Required when the "
+        + "dispatcher is enabled; never logged.";
+
+    public static final String WHATSAPP_SEND_RATE_CONFIG = "whatsapp.send.rate.per.second";
+    private static final String WHATSAPP_SEND_RATE_DOC = "Most messages sent per second from one phone number id (Cloud API default: 80).";
+
+    public static final String DISPATCHER_MAX_ATTEMPTS_CONFIG = "dispatcher.max.attempts";
+    private static final String DISPATCHER_MAX_ATTEMPTS_DOC = "Attempts at a notification that fails with a retryable error (429, 5xx, "
+        + "throttling) before it goes to outbound-dead-letters. Permanent errors are never retried.";
+
+    public static final String DISPATCHER_BACKOFF_INITIAL_MS_CONFIG = "dispatcher.backoff.initial.ms";
+    private static final String DISPATCHER_BACKOFF_INITIAL_MS_DOC = "Wait after the first retryable failure; it doubles per attempt, with jitter.";
+
+    public static final String DISPATCHER_BACKOFF_MAX_MS_CONFIG = "dispatcher.backoff.max.ms";
+    private static final String DISPATCHER_BACKOFF_MAX_MS_DOC = "Longest wait between two attempts (a Retry-After from the API is honoured up to it).";
+
+    public static final String DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG = "dispatcher.request.timeout.ms";
+    private static final String DISPATCHER_REQUEST_TIMEOUT_MS_DOC = "How long one HTTP call to the Cloud API or a webhook may take; a timeout is retryable.";
+
+    public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-notifications", DEFAULT_HTTP_PORT, false)
+        .define(REMINDER_OFFSETS_CONFIG, Type.LIST, "24h,2h", Importance.MEDIUM, REMINDER_OFFSETS_DOC)
+        .define(REMINDER_OFFSET_OVERRIDES_CONFIG, Type.LIST, "", Importance.LOW, REMINDER_OFFSET_OVERRIDES_DOC)
+        .define(QUIET_HOURS_CONFIG, Type.STRING, "21:00-08:00", Importance.MEDIUM, QUIET_HOURS_DOC)
+        .define(QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG, Type.INT, 50, ConfigDef.Range.between(0, 100), Importance.LOW,
+            QUIET_HOURS_MAX_SHIFT_PERCENT_DOC)
+        .define(PUNCTUATE_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.between(10L, 60_000L), Importance.LOW, PUNCTUATE_INTERVAL_MS_DOC)
+        .define(DEFAULT_TIME_ZONE_CONFIG, Type.STRING, "UTC", new ConfigDef.NonEmptyString(), Importance.MEDIUM, DEFAULT_TIME_ZONE_DOC)
+        .define(DEFAULT_LANGUAGE_CONFIG, Type.STRING, "en", new ConfigDef.NonEmptyString(), Importance.LOW, DEFAULT_LANGUAGE_DOC)
+        .define(REPLY_WORDS_CONFIG, Type.LIST, ReplyVocabulary.DEFAULT_WORDS, Importance.LOW, REPLY_WORDS_DOC)
+        .define(ONCALL_CONTACTS_CONFIG, Type.LIST, "", Importance.MEDIUM, ONCALL_CONTACTS_DOC)
+        .define(MESSAGE_LOG_MAX_ENTRIES_CONFIG, Type.INT, 200, ConfigDef.Range.between(10, 10_000), Importance.LOW, MESSAGE_LOG_MAX_ENTRIES_DOC)
+        .define(DISPATCHER_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, DISPATCHER_ENABLED_DOC)
+        .define(WHATSAPP_BASE_URL_CONFIG, Type.STRING, "https://graph.facebook.com", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            WHATSAPP_BASE_URL_DOC)
+        .define(WHATSAPP_API_VERSION_CONFIG, Type.STRING, "v21.0", new ConfigDef.NonEmptyString(), Importance.LOW, WHATSAPP_API_VERSION_DOC)
+        .define(WHATSAPP_PHONE_NUMBER_ID_CONFIG, Type.STRING, "", Importance.HIGH, WHATSAPP_PHONE_NUMBER_ID_DOC)
+        .define(WHATSAPP_ACCESS_TOKEN_CONFIG, Type.PASSWORD, "", Importance.HIGH, WHATSAPP_ACCESS_TOKEN_DOC)
+        .define(WHATSAPP_SEND_RATE_CONFIG, Type.INT, 80, ConfigDef.Range.between(1, 10_000), Importance.MEDIUM, WHATSAPP_SEND_RATE_DOC)
+        .define(DISPATCHER_MAX_ATTEMPTS_CONFIG, Type.INT, 5, ConfigDef.Range.between(1, 50), Importance.LOW, DISPATCHER_MAX_ATTEMPTS_DOC)
+        .define(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.between(1L, 600_000L), Importance.LOW,
+            DISPATCHER_BACKOFF_INITIAL_MS_DOC)
+        .define(DISPATCHER_BACKOFF_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(1L, 600_000L), Importance.LOW,
+            DISPATCHER_BACKOFF_MAX_MS_DOC)
+        .define(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(100L, 120_000L), Importance.LOW,
+            DISPATCHER_REQUEST_TIMEOUT_MS_DOC);
+
+    private final ReminderPolicy reminderPolicy;
+    private final ReplyVocabulary replyVocabulary;
+    private final OnCallContacts onCallContacts;
+
+    public NotificationsConfig(Map<?, ?> originals) {
+        super(CONFIG, originals, false);
+        ZoneId defaultZone;
+        try {
+            defaultZone = ZoneId.of(getString(DEFAULT_TIME_ZONE_CONFIG));
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigException(DEFAULT_TIME_ZONE_CONFIG, getString(DEFAULT_TIME_ZONE_CONFIG),
+                "not an IANA time-zone id; use one such as Europe/London or UTC");
+        }
+        this.reminderPolicy = ReminderPolicy.parse(getList(REMINDER_OFFSETS_CONFIG), getList(REMINDER_OFFSET_OVERRIDES_CONFIG),
+            getString(QUIET_HOURS_CONFIG), getInt(QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG), defaultZone,
+            getString(DEFAULT_LANGUAGE_CONFIG));
+        this.replyVocabulary = ReplyVocabulary.parse(REPLY_WORDS_CONFIG, getList(REPLY_WORDS_CONFIG));
+        this.onCallContacts = OnCallContacts.parse(ONCALL_CONTACTS_CONFIG, getList(ONCALL_CONTACTS_CONFIG));
+        if (getBoolean(DISPATCHER_ENABLED_CONFIG)) {
+            requireSet(WHATSAPP_PHONE_NUMBER_ID_CONFIG, getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG));
+            requireSet(WHATSAPP_ACCESS_TOKEN_CONFIG, getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value());
+            if (getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG) < getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG)) {
+                throw new ConfigException(DISPATCHER_BACKOFF_MAX_MS_CONFIG, getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG),
+                    "must be at least " + DISPATCHER_BACKOFF_INITIAL_MS_CONFIG + " (" + getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG) + ")");
+            }
+            try {
+                URI.create(getString(WHATSAPP_BASE_URL_CONFIG)).toURL();
+            } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+                throw new ConfigException(WHATSAPP_BASE_URL_CONFIG, getString(WHATSAPP_BASE_URL_CONFIG), "not an absolute http(s) URL");
+            }
+        }
+    }
+
+    private static void requireSet(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key, "", "is required while " + DISPATCHER_ENABLED_CONFIG
+                + " is true; set it (CAREFLOW_" + key.toUpperCase().replace('.', '_') + ") or set " + DISPATCHER_ENABLED_CONFIG + "=false");
+        }
+    }
+
+    public ReminderPolicy reminderPolicy() {
+        return reminderPolicy;
+    }
+
+    public ReplyVocabulary replyVocabulary() {
+        return replyVocabulary;
+    }
+
+    public OnCallContacts onCallContacts() {
+        return onCallContacts;
+    }
+
+    public int messageLogMaxEntries() {
+        return getInt(MESSAGE_LOG_MAX_ENTRIES_CONFIG);
+    }
+
+    public Duration punctuateInterval() {
+        return Duration.ofMillis(getLong(PUNCTUATE_INTERVAL_MS_CONFIG));
+    }
+
+    public boolean dispatcherEnabled() {
+        return getBoolean(DISPATCHER_ENABLED_CONFIG);
+    }
+
+    public DispatcherSettings dispatcherSettings() {
+        return new DispatcherSettings(URI.create(getString(WHATSAPP_BASE_URL_CONFIG)), getString(WHATSAPP_API_VERSION_CONFIG),
+            getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG), getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value(), getInt(WHATSAPP_SEND_RATE_CONFIG),
+            getInt(DISPATCHER_MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG)),
+            Duration.ofMillis(getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG)), Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)));
+    }
+
+    public Duration queryForwardTimeout() {
+        return StreamsAppConfig.queryForwardTimeout(this);
+    }
+
+    public Properties streamsProperties(int httpPort) {
+        return StreamsAppConfig.streamsProperties(this, httpPort, Topics.NOTIFICATIONS_DEAD_LETTERS.name());
+    }
+}

@@ -1,0 +1,29 @@
+package org.careflow.notifications.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** Ids derived from what they identify, so that reprocessing a record yields the same ids and duplicates collapse. */
+final class Ids {
+
+    private Ids() {
+    }
+
+    static String derived(String kind, String source) {
+        return UUID.nameUUIDFromBytes((kind + ":" + source).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    static String reminderId(String bookingId, String offsetLabel) {
+        return bookingId + "/" + offsetLabel;
+    }
+
+    /** Key of the due index: zero-padded due time first, so a range scan up to now finds every due reminder in time order. */
+    static String dueKey(long dueAtMillis, String reminderId) {
+        return String.format("%013d/%s", dueAtMillis, reminderId);
+    }
+
+    /** The largest due-index key of anything due at or before {@code millis}. */
+    static String dueUpTo(long millis) {
+        return String.format("%013d/\uffff", millis);
+    }
+}

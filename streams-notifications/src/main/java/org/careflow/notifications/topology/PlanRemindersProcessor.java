@@ -1,0 +1,217 @@
+package org.careflow.notifications.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.careflow.events.notifications.Channel;
+import org.careflow.events.notifications.OutboundNotification;
+import org.careflow.events.notifications.PatientContact;
+import org.careflow.events.notifications.ReminderCancelled;
+import org.careflow.events.notifications.ReminderKind;
+import org.careflow.events.notifications.ReminderScheduled;
+import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.events.scheduling.BookingStatus;
+import org.careflow.notifications.reminders.ReminderPolicy;
+import org.careflow.state.notifications.BookingReminders;
+import org.careflow.state.notifications.PatientMessages;
+import org.careflow.state.notifications.PatientReminders;
+import org.careflow.state.notifications.ReminderEntry;
+import org.careflow.state.notifications.ReminderStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The patient's task plans a confirmed booking's messages and sends them when due. Input: booking outcomes keyed by
+ * patientId. A confirmation goes at once; reminders wait in a store ordered by due time, which a wall-clock punctuator
+ * scans: each task sends its own partitions' reminders, so any number of instances share the work. Under exactly-once
+ * a reminder's notification and its removal from the due index commit together: a restart cannot send it twice.
+ */
+final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOutcome, String, Emissions> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlanRemindersProcessor.class);
+    static final String CONFIRMATION_LABEL = "confirmation";
+    /** How long a past booking stays visible on the reminders endpoint. */
+    static final Duration KEEP_AFTER_APPOINTMENT = Duration.ofDays(30);
+
+    private final ReminderPolicy policy;
+    private final Duration punctuateInterval;
+    private final int maxLogEntries;
+    private KeyValueStore<String, PatientReminders> reminders;
+    private KeyValueStore<String, String> dueIndex;
+    private KeyValueStore<String, PatientContact> contacts;
+    private KeyValueStore<String, PatientMessages> messages;
+
+    PlanRemindersProcessor(ReminderPolicy policy, Duration punctuateInterval, int maxLogEntries) {
+        this.policy = policy;
+        this.punctuateInterval = punctuateInterval;
+        this.maxLogEntries = maxLogEntries;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Emissions> context) {
+        super.init(context);
+        reminders = context.getStateStore(NotificationsTopology.REMINDERS_STORE);
+        dueIndex = context.getStateStore(NotificationsTopology.DUE_INDEX_STORE);
+        contacts = context.getStateStore(NotificationsTopology.CONTACTS_STORE);
+        messages = context.getStateStore(NotificationsTopology.MESSAGES_STORE);
+        context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::sendDue);
+    }
+
+    @Override
+    public void process(Record<String, BookingOutcome> record) {
+        BookingOutcome outcome = record.value();
+        if (outcome == null || record.key() == null) {
+            return;
+        }
+        Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+        String patientId = record.key();
+        PatientReminders state = reminders.get(patientId);
+        List<BookingReminders> bookings = state == null ? new ArrayList<>() : new ArrayList<>(state.getBookings());
+        BookingReminders known = bookings.stream().filter(b -> b.getBookingId().equals(outcome.getBookingId())).findFirst().orElse(null);
+        Emissions out = new Emissions();
+        if (outcome.getStatus() == BookingStatus.CONFIRMED && known == null) {
+            BookingReminders planned = plan(patientId, outcome, now, out);
+            bookings.add(planned);
+            sendIfDue(patientId, planned, now, out);
+        } else if (outcome.getStatus() == BookingStatus.CANCELLED && known != null && known.getStatus() != BookingStatus.CANCELLED) {
+            known.setStatus(BookingStatus.CANCELLED);
+            for (ReminderEntry entry : known.getReminders()) {
+                if (entry.getStatus() == ReminderStatus.PENDING) {
+                    cancel(patientId, known, entry, ReminderStatus.CANCELLED, "booking cancelled", now, out);
+                }
+            }
+        } else {
+            return;
+        }
+        bookings.removeIf(b -> b.getSlotStart().plus(KEEP_AFTER_APPOINTMENT).isBefore(now));
+        reminders.put(patientId, PatientReminders.newBuilder().setPatientId(patientId).setBookings(bookings).build());
+        forward(out, record.timestamp());
+    }
+
+    private BookingReminders plan(String patientId, BookingOutcome outcome, Instant now, Emissions out) {
+        PatientContact contact = contacts.get(patientId);
+        ZoneId zone = contact != null ? ZoneId.of(contact.getTimeZone()) : policy.defaultZone();
+        BookingReminders booking = BookingReminders.newBuilder()
+            .setBookingId(outcome.getBookingId()).setProviderId(outcome.getProviderId()).setFacilityId(outcome.getFacilityId())
+            .setAppointmentType(outcome.getAppointmentType()).setSlotStart(outcome.getSlotStart()).setStatus(BookingStatus.CONFIRMED)
+            .build();
+        List<ReminderEntry> entries = new ArrayList<>();
+        // The confirmation answers the patient's own booking, so it goes at once, quiet hours or not.
+        entries.add(entry(outcome.getBookingId(), ReminderKind.CONFIRMATION, CONFIRMATION_LABEL, now, now, ReminderStatus.PENDING, null));
+        for (ReminderPolicy.Offset offset : policy.offsetsFor(outcome.getFacilityId(), outcome.getAppointmentType())) {
+            ReminderPolicy.Plan plan = policy.plan(now, outcome.getSlotStart(), zone, offset);
+            entries.add(plan.skipped()
+                ? entry(outcome.getBookingId(), ReminderKind.REMINDER, offset.label(), plan.plannedAt(), plan.plannedAt(), ReminderStatus.SKIPPED, plan.note())
+                : entry(outcome.getBookingId(), ReminderKind.REMINDER, offset.label(), plan.plannedAt(), plan.dueAt(), ReminderStatus.PENDING, plan.note()));
+        }
+        booking.setReminders(entries);
+        for (ReminderEntry entry : entries) {
+            if (entry.getStatus() == ReminderStatus.PENDING) {
+                dueIndex.put(Ids.dueKey(entry.getDueAt().toEpochMilli(), entry.getReminderId()), patientId);
+                out.scheduled.add(KeyValue.pair(patientId, ReminderScheduled.newBuilder()
+                    .setEventId(Ids.derived("reminder-scheduled", entry.getReminderId())).setOccurredAt(now)
+                    .setReminderId(entry.getReminderId()).setBookingId(booking.getBookingId()).setPatientId(patientId)
+                    .setKind(entry.getKind()).setOffsetLabel(entry.getOffsetLabel()).setDueAt(entry.getDueAt())
+                    .setSlotStart(booking.getSlotStart()).setProviderId(booking.getProviderId())
+                    .setFacilityId(booking.getFacilityId() == null ? "" : booking.getFacilityId())
+                    .setAppointmentType(booking.getAppointmentType()).build()));
+            }
+        }
+        return booking;
+    }
+
+    private static ReminderEntry entry(String bookingId, ReminderKind kind, String label, Instant plannedAt, Instant dueAt,
+                                       ReminderStatus status, String note) {
+        return ReminderEntry.newBuilder().setReminderId(Ids.reminderId(bookingId, label)).setKind(kind).setOffsetLabel(label)
+            .setPlannedAt(plannedAt).setDueAt(dueAt).setStatus(status).setNote(note).build();
+    }
+
+    /** Sends the booking's entries that are due already: the confirmation. */
+    private void sendIfDue(String patientId, BookingReminders booking, Instant now, Emissions out) {
+        for (ReminderEntry entry : booking.getReminders()) {
+            if (entry.getStatus() == ReminderStatus.PENDING && !entry.getDueAt().isAfter(now)) {
+                send(patientId, booking, entry, now, out);
+            }
+        }
+    }
+
+    /** The punctuation: every reminder of this task due by now is sent, or suppressed when the patient cannot be messaged. */
+    private void sendDue(long wallClockMillis) {
+        Instant now = Instant.ofEpochMilli(wallClockMillis);
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = dueIndex.range(Ids.dueKey(0, ""), Ids.dueUpTo(wallClockMillis))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> kv : due) {
+            String patientId = kv.value;
+            String reminderId = kv.key.substring(kv.key.indexOf('/') + 1);
+            dueIndex.delete(kv.key);
+            PatientReminders state = reminders.get(patientId);
+            if (state == null) {
+                continue;
+            }
+            Emissions out = new Emissions();
+            for (BookingReminders booking : state.getBookings()) {
+                for (ReminderEntry entry : booking.getReminders()) {
+                    if (entry.getReminderId().equals(reminderId) && entry.getStatus() == ReminderStatus.PENDING) {
+                        send(patientId, booking, entry, now, out);
+                    }
+                }
+            }
+            reminders.put(patientId, state);
+            forward(out, wallClockMillis);
+        }
+    }
+
+    /** Turns a due entry into a notification, or suppresses it; updates the entry in place. */
+    private void send(String patientId, BookingReminders booking, ReminderEntry entry, Instant now, Emissions out) {
+        dueIndex.delete(Ids.dueKey(entry.getDueAt().toEpochMilli(), entry.getReminderId()));
+        PatientContact contact = contacts.get(patientId);
+        if (contact == null) {
+            cancel(patientId, booking, entry, ReminderStatus.SUPPRESSED, "no contact details for the patient", now, out);
+            return;
+        }
+        if (!contact.getConsent().getGranted()) {
+            // Reminders and confirmations are not messages the patient must legally receive: no consent, no message.
+            cancel(patientId, booking, entry, ReminderStatus.SUPPRESSED, "the patient has not consented to messages", now, out);
+            return;
+        }
+        Channel channel = Messages.channel(contact);
+        if (channel == null) {
+            cancel(patientId, booking, entry, ReminderStatus.SUPPRESSED, "the patient's contact has no address", now, out);
+            return;
+        }
+        PatientMessages log = messages.get(patientId);
+        OutboundNotification notification = Messages.forReminder(booking, entry, patientId, contact, channel, log, now);
+        entry.setStatus(ReminderStatus.SENT);
+        entry.setNotificationId(notification.getNotificationId());
+        messages.put(patientId, Messages.append(log, patientId, Messages.outboundEntry(notification), maxLogEntries));
+        out.outbound.add(KeyValue.pair(notification.getNotificationId(), notification));
+        LOG.debug("Reminder {} due; notification emitted", entry.getOffsetLabel());
+    }
+
+    private static void cancel(String patientId, BookingReminders booking, ReminderEntry entry, ReminderStatus status, String reason,
+                               Instant now, Emissions out) {
+        entry.setStatus(status);
+        entry.setNote(reason);
+        out.cancelled.add(KeyValue.pair(patientId, ReminderCancelled.newBuilder()
+            .setEventId(Ids.derived("reminder-cancelled", entry.getReminderId())).setOccurredAt(now)
+            .setReminderId(entry.getReminderId()).setBookingId(booking.getBookingId()).setPatientId(patientId)
+            .setKind(entry.getKind()).setOffsetLabel(entry.getOffsetLabel()).setDueAt(entry.getDueAt()).setReason(reason).build()));
+    }
+
+    private void forward(Emissions out, long timestamp) {
+        if (!out.isEmpty()) {
+            context().forward(new Record<>(null, out, timestamp));
+        }
+    }
+}

@@ -1,0 +1,619 @@
+package org.careflow.notifications.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.careflow.events.notifications.Channel;
+import org.careflow.events.notifications.ConsentChange;
+import org.careflow.events.notifications.ConsentSource;
+import org.careflow.events.notifications.DeliveryError;
+import org.careflow.events.notifications.DeliveryStatus;
+import org.careflow.events.notifications.InboundMessage;
+import org.careflow.events.notifications.MessageIntent;
+import org.careflow.events.notifications.MessagingConsent;
+import org.careflow.events.notifications.NotificationStatus;
+import org.careflow.events.notifications.OutboundNotification;
+import org.careflow.events.notifications.PatientContact;
+import org.careflow.events.notifications.RecipientKind;
+import org.careflow.events.notifications.ReminderCancelled;
+import org.careflow.events.notifications.ReminderScheduled;
+import org.careflow.events.scheduling.BookingCancellation;
+import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.events.scheduling.BookingStatus;
+import org.careflow.events.scheduling.CancelledBy;
+import org.careflow.events.triage.AssessmentSummary;
+import org.careflow.events.triage.DeteriorationAlert;
+import org.careflow.events.triage.DeteriorationReason;
+import org.careflow.events.triage.RiskBand;
+import org.careflow.notifications.NotificationsConfig;
+import org.careflow.state.notifications.Direction;
+import org.careflow.state.notifications.MessageEntry;
+import org.careflow.state.notifications.NotificationRecord;
+import org.careflow.state.notifications.PatientMessages;
+import org.careflow.state.notifications.PatientReminders;
+import org.careflow.state.notifications.ReminderEntry;
+import org.careflow.state.notifications.ReminderStatus;
+import org.careflow.topics.EventSerdes;
+import org.careflow.topics.PlainAvroEventSerdes;
+import org.careflow.topics.Topic;
+import org.careflow.topics.Topics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The notifications graph in the test driver, with wall-clock time advanced by hand. Monday 2026-11-23, 08:00 UTC
+ * (London is on UTC in winter, New York five hours behind).
+ */
+class NotificationsTopologyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T08:00:00Z");
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+
+    private final EventSerdes serdes = new PlainAvroEventSerdes();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, BookingOutcome> outcomes;
+    private TestInputTopic<String, PatientContact> contacts;
+    private TestInputTopic<String, InboundMessage> inbound;
+    private TestInputTopic<String, NotificationStatus> statuses;
+    private TestInputTopic<String, DeteriorationAlert> alerts;
+    private TestInputTopic<String, ConsentChange> consentsIn;
+    private TestOutputTopic<String, OutboundNotification> outbound;
+    private TestOutputTopic<String, ReminderScheduled> scheduled;
+    private TestOutputTopic<String, ReminderCancelled> cancelled;
+    private TestOutputTopic<String, BookingCancellation> cancellations;
+    private TestOutputTopic<String, ConsentChange> consents;
+    private TestOutputTopic<String, InboundMessage> inbox;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    private void start(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false));
+        all.putAll(settings);
+        NotificationsConfig config = new NotificationsConfig(all);
+        Properties props = config.streamsProperties(8083);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(NotificationsTopology.build(config, serdes), props, NOW);
+        clock = NOW.toEpochMilli();
+        outcomes = input(Topics.BOOKING_OUTCOMES);
+        contacts = input(Topics.PATIENT_CONTACTS);
+        inbound = input(Topics.INBOUND_MESSAGES);
+        statuses = input(Topics.NOTIFICATION_STATUSES);
+        alerts = input(Topics.TRIAGE_ALERTS);
+        consentsIn = input(Topics.CONSENT_CHANGES);
+        outbound = output(Topics.OUTBOUND_NOTIFICATIONS);
+        scheduled = output(Topics.REMINDERS_SCHEDULED);
+        cancelled = output(Topics.REMINDERS_CANCELLED);
+        cancellations = output(Topics.BOOKING_CANCELLATIONS);
+        consents = output(Topics.CONSENT_CHANGES);
+        inbox = output(Topics.MESSAGING_INBOX);
+        deadLetters = driver.createOutputTopic(Topics.NOTIFICATIONS_DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
+    }
+
+    private void start() {
+        start(Map.of());
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    // ---- reminders ----
+
+    @Test
+    void shouldSendConfirmationAtOnceAndEachReminderOnceAtItsInstantWhenBookingIsConfirmed() {
+        // Given a patient with consent, and an appointment on Wednesday at 15:00 London time
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+
+        // When
+        confirm("b-1", "p-1", slot);
+
+        // Then the confirmation goes at once, and the two reminders are planned
+        List<OutboundNotification> first = outbound.readValuesToList();
+        assertThat(first).singleElement().satisfies(n -> {
+            assertThat(n.getTemplateId()).isEqualTo(Messages.CONFIRMATION_TEMPLATE);
+            assertThat(n.getRecipientAddress()).isEqualTo("+447700900001");
+            assertThat(n.getChannel()).isEqualTo(Channel.WHATSAPP);
+            assertThat(n.getRelatedBookingId()).isEqualTo("b-1");
+            assertThat(n.getIdempotencyKey()).isEqualTo("reminder:b-1/confirmation");
+            assertThat(n.getExpiresAt()).isEqualTo(slot);
+        });
+        assertThat(scheduled.readValuesToList()).extracting(ReminderScheduled::getOffsetLabel, ReminderScheduled::getDueAt)
+            .containsExactly(tuple("confirmation", NOW), tuple("24h", slot.minus(Duration.ofHours(24))), tuple("2h", slot.minus(Duration.ofHours(2))));
+
+        // When the clock reaches a second before the 24h reminder: nothing
+        advanceTo(slot.minus(Duration.ofHours(24)).minusSeconds(1));
+        assertThat(outbound.isEmpty()).isTrue();
+        // at its instant: the 24h reminder, once
+        advanceTo(slot.minus(Duration.ofHours(24)));
+        assertThat(outbound.readValuesToList()).extracting(n -> n.getTemplateParameters().get("reminder_offset")).containsExactly("24h");
+        advanceTo(slot.minus(Duration.ofHours(3)));
+        assertThat(outbound.isEmpty()).isTrue();
+        advanceTo(slot.minus(Duration.ofHours(2)).plusSeconds(1));
+        assertThat(outbound.readValuesToList()).extracting(n -> n.getTemplateParameters().get("reminder_offset")).containsExactly("2h");
+        advanceTo(slot.plus(Duration.ofHours(5)));
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(reminderStatuses("p-1", "b-1")).containsExactly(ReminderStatus.SENT, ReminderStatus.SENT, ReminderStatus.SENT);
+    }
+
+    @Test
+    void shouldSendNothingAgainWhenTheSameConfirmationIsRedeliveredAfterReminderWasSent() {
+        // Given the 24h reminder has been sent
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        confirm("b-1", "p-1", slot);
+        advanceTo(slot.minus(Duration.ofHours(24)));
+        assertThat(outbound.readValuesToList()).hasSize(2);
+
+        // When the outcome is delivered again (as after a crash before its offset was committed)
+        confirm("b-1", "p-1", slot);
+        advanceTo(slot.minus(Duration.ofHours(2)));
+
+        // Then only the 2h reminder follows: no second confirmation, no second 24h reminder
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getIdempotencyKey).containsExactly("reminder:b-1/2h");
+    }
+
+    @Test
+    void shouldSkipOffsetsAlreadyPastWhenBookingIsConfirmedLate() {
+        // Given an appointment in three hours
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant slot = NOW.plus(Duration.ofHours(3));
+
+        // When
+        confirm("b-1", "p-1", slot);
+        advanceTo(slot);
+
+        // Then the confirmation and the 2h reminder go; the 24h one is skipped, never sent late
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getIdempotencyKey)
+            .containsExactly("reminder:b-1/confirmation", "reminder:b-1/2h");
+        assertThat(reminderStatuses("p-1", "b-1")).containsExactly(ReminderStatus.SENT, ReminderStatus.SKIPPED, ReminderStatus.SENT);
+    }
+
+    @Test
+    void shouldCancelPendingRemindersWhenBookingIsCancelled() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        confirm("b-1", "p-1", slot);
+        outbound.readValuesToList();
+
+        // When
+        outcomes.pipeInput("b-1", outcome("b-1", "p-1", slot, BookingStatus.CANCELLED), NOW.plusSeconds(60));
+        advanceTo(slot);
+
+        // Then nothing more is sent, and both reminders are recorded as cancelled
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(cancelled.readValuesToList()).extracting(ReminderCancelled::getReminderId).containsExactly("b-1/24h", "b-1/2h");
+        assertThat(reminderStatuses("p-1", "b-1")).containsExactly(ReminderStatus.SENT, ReminderStatus.CANCELLED, ReminderStatus.CANCELLED);
+    }
+
+    @Test
+    void shouldMoveRemindersToTheNewTimeWhenBookingIsRescheduled() {
+        // Given a booking on Wednesday, rescheduled to Friday (scheduling cancels the old one and confirms the new)
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant oldSlot = Instant.parse("2026-11-25T15:00:00Z");
+        Instant newSlot = Instant.parse("2026-11-27T11:00:00Z");
+        confirm("b-1", "p-1", oldSlot);
+        outcomes.pipeInput("b-2", outcome("b-2", "p-1", newSlot, BookingStatus.CONFIRMED), NOW.plusSeconds(60));
+        outcomes.pipeInput("b-1", outcome("b-1", "p-1", oldSlot, BookingStatus.CANCELLED), NOW.plusSeconds(60));
+        outbound.readValuesToList();
+
+        // When time passes beyond both
+        advanceTo(newSlot);
+
+        // Then only the new booking's reminders go, at the new times
+        List<OutboundNotification> sent = outbound.readValuesToList();
+        assertThat(sent).extracting(OutboundNotification::getIdempotencyKey).containsExactly("reminder:b-2/24h", "reminder:b-2/2h");
+        assertThat(sent).extracting(OutboundNotification::getOccurredAt)
+            .containsExactly(newSlot.minus(Duration.ofHours(24)), newSlot.minus(Duration.ofHours(2)));
+    }
+
+    @Test
+    void shouldMoveReminderBeforeQuietHoursOrDropItInLondonAndNewYork() {
+        for (ZoneId zone : List.of(LONDON, NEW_YORK)) {
+            // Given an appointment at 22:30 on Thursday and one at 09:00 on Friday, local time
+            start();
+            contact("p-1", "+447700900001", zone, true);
+            Instant late = LocalDateTime.parse("2026-11-26T22:30").atZone(zone).toInstant();
+            Instant early = LocalDateTime.parse("2026-11-27T09:00").atZone(zone).toInstant();
+
+            // When
+            confirm("b-late", "p-1", late);
+            confirm("b-early", "p-1", early);
+
+            // Then the late one's 24h reminder (22:30 on Wednesday, quiet) moves to 20:59 on Wednesday; its 2h one stays at 20:30
+            assertThat(dueAt("p-1", "b-late")).as(zone.getId()).containsExactly(NOW,
+                LocalDateTime.parse("2026-11-25T20:59").atZone(zone).toInstant(),
+                LocalDateTime.parse("2026-11-26T20:30").atZone(zone).toInstant());
+            // and the early one's 2h reminder (07:00, quiet) would move 10 hours earlier: dropped. Its 24h one is at 09:00.
+            assertThat(reminderStatuses("p-1", "b-early")).containsExactly(ReminderStatus.SENT, ReminderStatus.PENDING, ReminderStatus.SKIPPED);
+            outbound.readValuesToList();
+
+            // And when the time comes, each is sent at its (moved) instant, never in quiet hours
+            advanceTo(LocalDateTime.parse("2026-11-25T20:58").atZone(zone).toInstant());
+            assertThat(outbound.isEmpty()).isTrue();
+            advanceTo(LocalDateTime.parse("2026-11-25T20:59").atZone(zone).toInstant());
+            assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getIdempotencyKey).containsExactly("reminder:b-late/24h");
+            advanceTo(LocalDateTime.parse("2026-11-26T12:00").atZone(zone).toInstant());
+            assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getIdempotencyKey).containsExactly("reminder:b-early/24h");
+            advanceTo(LocalDateTime.parse("2026-11-27T12:00").atZone(zone).toInstant());
+            assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getIdempotencyKey).containsExactly("reminder:b-late/2h");
+            driver.close();
+            driver = null;
+        }
+    }
+
+    @Test
+    void shouldUseFacilityAndTypeOffsetsWhenConfigured() {
+        start(Map.of(NotificationsConfig.REMINDER_OFFSET_OVERRIDES_CONFIG, "f-1/surgery=72h+1h,f-2="));
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant slot = Instant.parse("2026-11-30T10:00:00Z");
+
+        outcomes.pipeInput("b-1", BookingOutcome.newBuilder(outcome("b-1", "p-1", slot, BookingStatus.CONFIRMED)).setAppointmentType("surgery").build(), NOW);
+        outcomes.pipeInput("b-2", BookingOutcome.newBuilder(outcome("b-2", "p-1", slot.plus(Duration.ofDays(1)), BookingStatus.CONFIRMED))
+            .setFacilityId("f-2").build(), NOW);
+
+        assertThat(scheduled.readValuesToList()).extracting(ReminderScheduled::getReminderId)
+            .containsExactly("b-1/confirmation", "b-1/72h", "b-1/1h", "b-2/confirmation");
+    }
+
+    @Test
+    void shouldSuppressRemindersWhenPatientSentStopAndKeepTheOptOutAgainstAnOlderConsent() {
+        // Given a booking with reminders pending
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        confirm("b-1", "p-1", slot);
+        outbound.readValuesToList();
+
+        // When the patient replies STOP, and a client then re-sends the contact with its older consent
+        reply("+447700900001", "wamid.in-1", " stop ", null, null, NOW.plusSeconds(120));
+        contact("p-1", "+447700900001", LONDON, true);
+        advanceTo(slot);
+
+        // Then consent is revoked, by the patient's message, and no reminder is sent
+        assertThat(consents.readValuesToList()).singleElement().satisfies(c -> {
+            assertThat(c.getGranted()).isFalse();
+            assertThat(c.getSource()).isEqualTo(ConsentSource.PATIENT_MESSAGE);
+            assertThat(c.getEvidence()).isEqualTo("wamid.in-1");
+        });
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(reminderStatuses("p-1", "b-1")).containsExactly(ReminderStatus.SENT, ReminderStatus.SUPPRESSED, ReminderStatus.SUPPRESSED);
+    }
+
+    @Test
+    void shouldSuppressReminderWhenPatientHasNoContact() {
+        start();
+        confirm("b-1", "p-9", Instant.parse("2026-11-25T15:00:00Z"));
+
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(cancelled.readValuesToList()).extracting(ReminderCancelled::getReason).containsExactly("no contact details for the patient");
+    }
+
+    @Test
+    void shouldDeadLetterAndCarryOnWhenAContactCannotBeUsed() {
+        // Given a contact record written by another system with a time zone that does not exist
+        start();
+        contacts.pipeInput("p-1", PatientContact.newBuilder(contactRecord("p-1", "+447700900001", LONDON, true)).setTimeZone("Mars/Olympus").build(), NOW);
+
+        // When a booking for that patient is confirmed, then one for another patient
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+        contact("p-2", "+447700900002", LONDON, true);
+        confirm("b-2", "p-2", Instant.parse("2026-11-25T15:00:00Z"));
+
+        // Then the bad one is dead-lettered with the reason, and the next is handled
+        assertThat(deadLetters.readRecordsToList()).singleElement()
+            .satisfies(r -> assertThat(new String(r.headers().lastHeader("__streams.errors.message").value())).contains("Mars/Olympus"));
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getPatientId).containsExactly("p-2");
+    }
+
+    // ---- replies ----
+
+    @Test
+    void shouldRequestCancellationWhenPatientRepliesTwoToAReminder() {
+        // Given a reminder the provider accepted as wamid.out-1
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        confirm("b-1", "p-1", slot);
+        confirm("b-0", "p-1", slot.minus(Duration.ofDays(1)));
+        OutboundNotification confirmation = outbound.readValuesToList().get(0);
+        statuses.pipeInput(confirmation.getNotificationId(), status(confirmation.getNotificationId(), DeliveryStatus.SENT, "wamid.out-1"), NOW);
+
+        // When the patient replies "2" to it (not to the earlier booking b-0, which is the next one)
+        reply("+447700900001", "wamid.in-1", "2", "wamid.out-1", null, NOW.plusSeconds(60));
+
+        // Then a patient cancellation of b-1 goes to scheduling
+        assertThat(cancellations.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("b-1");
+            assertThat(kv.value.getCancelledBy()).isEqualTo(CancelledBy.PATIENT);
+            assertThat(kv.value.getPatientId()).isEqualTo("p-1");
+        });
+        assertThat(messages("p-1")).filteredOn(e -> e.getDirection() == Direction.INBOUND).singleElement().satisfies(e -> {
+            assertThat(e.getIntent()).isEqualTo(MessageIntent.CANCEL);
+            assertThat(e.getAction()).isEqualTo(ActOnReplyProcessor.CANCELLATION_REQUESTED);
+            assertThat(e.getInReplyTo()).isEqualTo(confirmation.getNotificationId());
+        });
+    }
+
+    @Test
+    void shouldActOnceOnButtonPayloadAndOnNextAppointmentWhenReplyNamesNoMessage() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+        confirm("b-2", "p-1", Instant.parse("2026-11-24T15:00:00Z"));
+
+        // A button naming b-1, delivered twice; then a typed "YES" with no context
+        reply("+447700900001", "wamid.in-1", "Cancel", null, "CANCEL:b-1", NOW.plusSeconds(60));
+        reply("+447700900001", "wamid.in-1", "Cancel", null, "CANCEL:b-1", NOW.plusSeconds(61));
+        reply("+447700900001", "wamid.in-2", "yes ", null, null, NOW.plusSeconds(62));
+
+        assertThat(cancellations.readKeyValuesToList().stream().map(kv -> kv.key).toList()).containsExactly("b-1");
+        PatientReminders state = store(NotificationsTopology.REMINDERS_STORE).get("p-1") instanceof PatientReminders r ? r : null;
+        assertThat(state.getBookings()).filteredOn(b -> b.getBookingId().equals("b-2"))
+            .singleElement().satisfies(b -> assertThat(b.getAttendanceConfirmedAt()).isEqualTo(NOW.plusSeconds(62)));
+    }
+
+    @Test
+    void shouldUseTheWordsOfThePatientsLanguage() {
+        start();
+        contacts.pipeInput("p-1", PatientContact.newBuilder(contactRecord("p-1", "+447700900001", LONDON, true)).setLanguage("cy-GB").build(), NOW);
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+
+        reply("+447700900001", "wamid.in-1", "Canslo", null, null, NOW.plusSeconds(60));
+
+        assertThat(cancellations.readKeyValuesToList().stream().map(kv -> kv.key).toList()).containsExactly("b-1");
+    }
+
+    @Test
+    void shouldSendToInboxWhenSenderIsUnknownSharedOrTheTextMeansNothing() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        contact("p-2", "+447700900002", LONDON, true);
+        contact("p-3", "+447700900002", LONDON, true);
+
+        reply("+447700900099", "wamid.in-1", "hello?", null, null, NOW);
+        reply("+447700900002", "wamid.in-2", "2", null, null, NOW);
+        reply("+447700900001", "wamid.in-3", "Can I bring my son?", null, null, NOW);
+        reply("+447700900001", "wamid.in-4", "1", null, null, NOW);
+
+        List<KeyValue<String, InboundMessage>> held = inbox.readKeyValuesToList();
+        assertThat(held).extracting(kv -> kv.key).containsExactly("+447700900099", "+447700900002", "+447700900001", "+447700900001");
+        assertThat(held).extracting(kv -> kv.value.getPatientId()).containsExactly(null, null, "p-1", "p-1");
+        assertThat(held).extracting(kv -> kv.value.getIntent())
+            .containsExactly(MessageIntent.UNKNOWN, MessageIntent.CANCEL, MessageIntent.UNKNOWN, MessageIntent.CONFIRM);
+        assertThat(cancellations.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldFollowThePhoneWhenContactChangesIt() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        contact("p-1", "+447700900003", LONDON, true);
+
+        reply("+447700900001", "wamid.in-1", "hi", null, null, NOW);
+        reply("+447700900003", "wamid.in-2", "hi", null, null, NOW);
+
+        assertThat(inbox.readValuesToList()).extracting(InboundMessage::getPatientId).containsExactly(null, "p-1");
+    }
+
+    @Test
+    void shouldOfferFreeFormWindowForTwentyFourHoursAfterPatientWrote() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        reply("+447700900001", "wamid.in-1", "hi", null, null, NOW);
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+
+        confirm("b-1", "p-1", slot);
+        advanceTo(slot.minus(Duration.ofHours(2)));
+
+        List<OutboundNotification> sent = outbound.readValuesToList();
+        assertThat(sent.get(0).getSessionWindowEndsAt()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+        assertThat(sent.get(2).getSessionWindowEndsAt()).isNull();
+    }
+
+    // ---- delivery statuses ----
+
+    @Test
+    void shouldMoveStatusForwardOnlyWhenReportsArriveOutOfOrder() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+        String id = outbound.readValuesToList().get(0).getNotificationId();
+
+        statuses.pipeInput(id, status(id, DeliveryStatus.SENT, "wamid.out-1"), NOW);
+        statuses.pipeInput(id, status(id, DeliveryStatus.READ, "wamid.out-1"), NOW);
+        statuses.pipeInput(id, status(id, DeliveryStatus.DELIVERED, "wamid.out-1"), NOW);
+        statuses.pipeInput(id, status(id, DeliveryStatus.SENT, "wamid.out-1"), NOW);
+
+        NotificationRecord record = (NotificationRecord) store(NotificationsTopology.NOTIFICATIONS_STORE).get(id);
+        assertThat(record.getStatus()).isEqualTo(DeliveryStatus.READ);
+        assertThat(record.getHistory()).extracting(s -> s.getStatus()).containsExactly(DeliveryStatus.SENT, DeliveryStatus.READ, DeliveryStatus.DELIVERED);
+        assertThat(messages("p-1")).filteredOn(e -> e.getId().equals(id)).singleElement()
+            .satisfies(e -> assertThat(e.getStatus()).isEqualTo(DeliveryStatus.READ));
+    }
+
+    @Test
+    void shouldKeepFailedFinalAndTrackStatusesThatArriveBeforeTheirNotification() {
+        start();
+        statuses.pipeInput("n-1", NotificationStatus.newBuilder(status("n-1", DeliveryStatus.FAILED, null))
+            .setError(new DeliveryError("131026", "undeliverable", false)).build(), NOW);
+        statuses.pipeInput("n-1", status("n-1", DeliveryStatus.DELIVERED, null), NOW);
+
+        NotificationRecord record = (NotificationRecord) store(NotificationsTopology.NOTIFICATIONS_STORE).get("n-1");
+        assertThat(record.getStatus()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(record.getHistory().get(0).getErrorCode()).isEqualTo("131026");
+    }
+
+    // ---- on-call alerts ----
+
+    @Test
+    void shouldNotifyFacilityOnCallContactWhenPatientDeteriorates() {
+        start(Map.of(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "f-1=https://pager.example.org/hook,*=mailto:duty@example.org"));
+
+        alerts.pipeInput("f-1", alert("a-1", "f-1"), NOW);
+        alerts.pipeInput("f-2", alert("a-2", "f-2"), NOW);
+        alerts.pipeInput("f-1", alert("a-1", "f-1"), NOW);
+
+        List<OutboundNotification> sent = outbound.readValuesToList();
+        assertThat(sent).extracting(OutboundNotification::getChannel, OutboundNotification::getRecipientAddress)
+            .containsExactly(tuple(Channel.WEBHOOK, "https://pager.example.org/hook"), tuple(Channel.EMAIL, "duty@example.org"),
+                tuple(Channel.WEBHOOK, "https://pager.example.org/hook"));
+        assertThat(sent.get(0).getRecipientKind()).isEqualTo(RecipientKind.ON_CALL);
+        assertThat(sent.get(0).getTemplateParameters()).containsEntry("band", "HIGH").containsEntry("patient", "p-1");
+        // The same alert delivered twice is the same notification: the dispatcher sends it once.
+        assertThat(sent.get(2).getNotificationId()).isEqualTo(sent.get(0).getNotificationId());
+    }
+
+    @Test
+    void shouldLeaveAddressEmptyWhenFacilityHasNoOnCallContact() {
+        start();
+
+        alerts.pipeInput("f-1", alert("a-1", "f-1"), NOW);
+
+        assertThat(outbound.readValuesToList()).singleElement().satisfies(n -> assertThat(n.getRecipientAddress()).isNull());
+    }
+
+    @Test
+    void shouldApplyConsentChangesFromOtherSourcesByTheirTime() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+        consentsIn.pipeInput("p-1", consent("p-1", false, NOW.plusSeconds(10)), NOW);
+        consentsIn.pipeInput("p-1", consent("p-1", true, NOW.plusSeconds(5)), NOW);
+
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+
+        assertThat(outbound.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldMatchThePinnedDescriptionWhenBuilt() throws IOException {
+        Topology topology = NotificationsTopology.build(new NotificationsConfig(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false)), serdes);
+        Path pin = Path.of("src/test/resources/notifications-topology.txt");
+        if (Boolean.getBoolean("careflow.updatePins")) {
+            Files.writeString(pin, topology.describe().toString());
+        }
+        assertThat(topology.describe().toString().strip())
+            .as("the topology changed: if deliberate, rerun with -Dcareflow.updatePins=true and commit the file")
+            .isEqualTo(Files.readString(pin).strip());
+    }
+
+    // ---- fixtures ----
+
+    private static org.assertj.core.groups.Tuple tuple(Object... values) {
+        return org.assertj.core.groups.Tuple.tuple(values);
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(topic.name(), Serdes.String().serializer(), serdes.valueSerde(topic).serializer());
+    }
+
+    private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+        return driver.createOutputTopic(topic.name(), Serdes.String().deserializer(), serdes.valueSerde(topic).deserializer());
+    }
+
+    private void advanceTo(Instant instant) {
+        // Step through time as a running app would, a minute at a time, so each reminder fires at its own instant.
+        long target = instant.toEpochMilli();
+        while (clock < target) {
+            long step = Math.min(60_000, target - clock);
+            driver.advanceWallClockTime(Duration.ofMillis(step));
+            clock += step;
+        }
+    }
+
+    private long clock = NOW.toEpochMilli();
+
+    private void confirm(String bookingId, String patientId, Instant slot) {
+        outcomes.pipeInput(bookingId, outcome(bookingId, patientId, slot, BookingStatus.CONFIRMED), Instant.ofEpochMilli(clock));
+    }
+
+    private static BookingOutcome outcome(String bookingId, String patientId, Instant slot, BookingStatus status) {
+        return BookingOutcome.newBuilder().setEventId("e-" + bookingId + status).setOccurredAt(NOW).setBookingId(bookingId)
+            .setPatientId(patientId).setProviderId("dr-a").setFacilityId("f-1").setSlotStart(slot).setSlotEnd(slot.plusSeconds(1800))
+            .setAppointmentType("follow-up").setStatus(status).setDecidedAt(NOW).build();
+    }
+
+    private void contact(String patientId, String phone, ZoneId zone, boolean consent) {
+        contacts.pipeInput(patientId, contactRecord(patientId, phone, zone, consent), Instant.ofEpochMilli(clock));
+    }
+
+    private static PatientContact contactRecord(String patientId, String phone, ZoneId zone, boolean consent) {
+        return PatientContact.newBuilder().setEventId("c-" + patientId).setOccurredAt(NOW).setPatientId(patientId).setPhone(phone)
+            .setLanguage("en-GB").setTimeZone(zone.getId())
+            .setConsent(MessagingConsent.newBuilder().setGranted(consent).setSource(ConsentSource.API)
+                .setConsentedAt(consent ? NOW.minus(Duration.ofDays(1)) : null).setRevokedAt(consent ? null : NOW.minus(Duration.ofDays(1))).build())
+            .build();
+    }
+
+    private void reply(String phone, String messageId, String text, String context, String payload, Instant at) {
+        inbound.pipeInput(phone, InboundMessage.newBuilder().setEventId("in-" + messageId).setOccurredAt(at).setMessageId(messageId)
+            .setChannel(Channel.WHATSAPP).setFromPhone(phone).setText(text).setReceivedAt(at)
+            .setReplyToProviderMessageId(context).setButtonPayload(payload).build(), at);
+    }
+
+    private static NotificationStatus status(String notificationId, DeliveryStatus status, String providerId) {
+        return NotificationStatus.newBuilder().setEventId(notificationId + status).setOccurredAt(NOW).setNotificationId(notificationId)
+            .setStatus(status).setProviderMessageId(providerId).setAt(NOW).build();
+    }
+
+    private static ConsentChange consent(String patientId, boolean granted, Instant at) {
+        return ConsentChange.newBuilder().setEventId("cc-" + at).setOccurredAt(at).setPatientId(patientId).setGranted(granted)
+            .setSource(ConsentSource.STAFF).setAt(at).build();
+    }
+
+    private static DeteriorationAlert alert(String id, String facilityId) {
+        AssessmentSummary current = AssessmentSummary.newBuilder().setSubmissionId("s-2").setSubmittedAt(NOW).setBand(RiskBand.HIGH)
+            .setScore(7).build();
+        return DeteriorationAlert.newBuilder().setEventId(id).setOccurredAt(NOW).setFacilityId(facilityId).setPatientId("p-1")
+            .setReasons(List.of(DeteriorationReason.BAND_ROSE)).setCurrent(current).build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<String, Object> store(String name) {
+        return (KeyValueStore<String, Object>) (KeyValueStore<?, ?>) driver.getKeyValueStore(name);
+    }
+
+    private List<ReminderStatus> reminderStatuses(String patientId, String bookingId) {
+        return entries(patientId, bookingId).stream().map(ReminderEntry::getStatus).toList();
+    }
+
+    private List<Instant> dueAt(String patientId, String bookingId) {
+        return entries(patientId, bookingId).stream().map(ReminderEntry::getDueAt).toList();
+    }
+
+    private List<ReminderEntry> entries(String patientId, String bookingId) {
+        PatientReminders state = (PatientReminders) store(NotificationsTopology.REMINDERS_STORE).get(patientId);
+        return state.getBookings().stream().filter(b -> b.getBookingId().equals(bookingId)).findFirst().orElseThrow().getReminders();
+    }
+
+    private List<MessageEntry> messages(String patientId) {
+        return ((PatientMessages) store(NotificationsTopology.MESSAGES_STORE).get(patientId)).getEntries();
+    }
+}

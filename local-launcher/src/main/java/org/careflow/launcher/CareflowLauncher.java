@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
@@ -20,11 +21,12 @@ public final class CareflowLauncher {
     static final String USAGE = """
         usage: careflow up [--data-dir DIR] [--fresh] [--demo] [--host HOST]
                            [--kafka-port P] [--kafka-controller-port P] [--registry-port P] [--registry-management-port P]
-                           [--ingest-port P] [--triage-port P] [--scheduling-port P]
+                           [--ingest-port P] [--triage-port P] [--scheduling-port P] [--notifications-port P]
           --data-dir DIR  where Kafka, the registry and the stores keep their data (default .careflow/data)
           --fresh         delete the data directory first
           --demo          post demo triage submissions once everything runs
-          ports default to Kafka 9092 (controller 9093), registry 8085 (management 8086), ingest 8080, triage 8081, scheduling 8082""";
+          ports default to Kafka 9092 (controller 9093), registry 8085 (management 8086), ingest 8080, triage 8081, scheduling 8082, notifications 8083
+          other settings of each app come from CAREFLOW_* environment variables, e.g. CAREFLOW_WHATSAPP_ACCESS_TOKEN""";
 
     private CareflowLauncher() {
     }
@@ -81,6 +83,7 @@ public final class CareflowLauncher {
         int ingest = d.ingestPort();
         int triage = d.triagePort();
         int scheduling = d.schedulingPort();
+        int notifications = d.notificationsPort();
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
             switch (flag) {
@@ -95,10 +98,12 @@ public final class CareflowLauncher {
                 case "--ingest-port" -> ingest = port(flag, rest);
                 case "--triage-port" -> triage = port(flag, rest);
                 case "--scheduling-port" -> scheduling = port(flag, rest);
+                case "--notifications-port" -> notifications = port(flag, rest);
                 default -> throw new IllegalArgumentException("Unknown option " + flag);
             }
         }
-        return new StackOptions(dataDir, fresh, demo, host, kafka, controller, registry, registryManagement, ingest, triage, scheduling);
+        return new StackOptions(dataDir, fresh, demo, host, kafka, controller, registry, registryManagement, ingest, triage, scheduling,
+            notifications, Map.of());
     }
 
     private static String value(String flag, Deque<String> rest) {

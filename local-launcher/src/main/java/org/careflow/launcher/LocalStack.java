@@ -7,19 +7,24 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
-import org.careflow.scheduling.SchedulingApp;
-import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
+import org.careflow.notifications.NotificationsApp;
+import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.scheduling.SchedulingApp;
+import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
@@ -31,11 +36,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole careflow system in one JVM plus the registry's process: a KRaft broker, the Apicurio Registry
  * (H2 file storage, so schema ids survive restarts), the catalogue's topics and schemas, the ingest API,
- * streams-triage and streams-scheduling. Everything lives under one data directory; closing stops it all, newest first.
+ * streams-triage, streams-scheduling and streams-notifications. Everything lives under one data directory; closing stops it
+ * all, newest first. Each app's other settings come from {@code CAREFLOW_*} environment variables, then from
+ * {@link StackOptions#settings()}; the launcher's connection settings (Kafka, registry, ports, state directory) win.
  */
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    /** App names for {@link StackOptions#withSettings}. */
+    public static final String INGEST = "ingest-api";
+    public static final String TRIAGE = "streams-triage";
+    public static final String SCHEDULING = "streams-scheduling";
+    public static final String NOTIFICATIONS = "streams-notifications";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
@@ -44,6 +57,8 @@ public final class LocalStack implements AutoCloseable {
     private IngestApp ingest;
     private TriageApp triage;
     private SchedulingApp scheduling;
+    private NotificationsApp notifications;
+    private Map<String, Object> lastNotificationsProps;
 
     private LocalStack() {
     }
@@ -84,29 +99,50 @@ public final class LocalStack implements AutoCloseable {
             .build().start());
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
 
-        Map<String, Object> ingestProps =
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.ingestPort());
+        Map<String, Object> ingestProps = settings(options, INGEST, IngestConfig.CONFIG.names(),
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.ingestPort()));
         ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
-        Map<String, Object> triageProps =
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.triagePort());
+        Map<String, Object> triageProps = settings(options, TRIAGE, TriageConfig.CONFIG.names(),
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.triagePort()));
         triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         triage = started(TriageApp.start(new TriageConfig(triageProps)));
 
-        Map<String, Object> schedulingProps =
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.schedulingPort());
+        Map<String, Object> schedulingProps = settings(options, SCHEDULING, SchedulingConfig.CONFIG.names(),
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.schedulingPort()));
         schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         scheduling = started(SchedulingApp.start(new SchedulingConfig(schedulingProps)));
 
+        Map<String, Object> notificationsProps = settings(options, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.notificationsPort()));
+        notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
+        notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        // Without WhatsApp credentials the dispatcher stays off: reminders are planned and shown, not sent.
+        Object token = notificationsProps.get(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
+        notificationsProps.putIfAbsent(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, token != null && !token.toString().isBlank());
+        lastNotificationsProps = notificationsProps;
+        notifications = started(NotificationsApp.start(new NotificationsConfig(notificationsProps)));
+
         urls.put("ingest API", "http://" + options.host() + ":" + ingest.port());
         urls.put("streams-triage", "http://" + options.host() + ":" + triage.port());
         urls.put("streams-scheduling", "http://" + options.host() + ":" + scheduling.port());
+        urls.put("streams-notifications", "http://" + options.host() + ":" + notifications.port());
         urls.put("schema registry", registry.url());
         urls.put("Kafka", broker.bootstrapServers());
         urls.put("data", data.toString());
         LOG.info("careflow is up");
+    }
+
+    /** The app's settings: environment, then the options' extras, then the launcher's own {@code connection}. */
+    private static Map<String, Object> settings(StackOptions options, String app, Set<String> keys, Map<String, Object> connection) {
+        Map<String, Object> props = new HashMap<>();
+        System.getenv().forEach((name, value) -> keys.stream().filter(k -> ConfigSources.envName(k).equals(name)).findFirst()
+            .ifPresent(k -> props.put(k, value)));
+        props.putAll(options.settingsOf(app));
+        props.putAll(connection);
+        return props;
     }
 
     private <T extends AutoCloseable> T started(T component) {
@@ -129,6 +165,23 @@ public final class LocalStack implements AutoCloseable {
 
     public String schedulingUrl() {
         return urls.get("streams-scheduling");
+    }
+
+    public String notificationsUrl() {
+        return urls.get("streams-notifications");
+    }
+
+    public NotificationsApp notifications() {
+        return notifications;
+    }
+
+    /** Stops streams-notifications and starts it again on the same state and settings, as after a crash or a deploy. */
+    public void restartNotifications() {
+        started.remove(notifications);
+        notifications.close();
+        Map<String, Object> props = new HashMap<>(lastNotificationsProps);
+        props.put(CommonConfig.HTTP_PORT_CONFIG, notifications.port());
+        notifications = started(NotificationsApp.start(new NotificationsConfig(props)));
     }
 
     public TriageApp triage() {

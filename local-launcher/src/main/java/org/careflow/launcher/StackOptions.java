@@ -1,6 +1,8 @@
 package org.careflow.launcher;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -8,10 +10,13 @@ import java.util.Objects;
  *
  * @param fresh delete the data directory before starting
  * @param demo post demo submissions once everything runs
+ * @param settings extra configuration per app (ingest-api, streams-triage, streams-scheduling, streams-notifications),
+ *                 applied under the launcher's own connection settings
  */
 public record StackOptions(Path dataDir, boolean fresh, boolean demo, String host,
                            int kafkaPort, int kafkaControllerPort, int registryPort, int registryManagementPort,
-                           int ingestPort, int triagePort, int schedulingPort) {
+                           int ingestPort, int triagePort, int schedulingPort, int notificationsPort,
+                           Map<String, Map<String, Object>> settings) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
@@ -20,20 +25,38 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
     public static final int DEFAULT_INGEST_PORT = 8080;
     public static final int DEFAULT_TRIAGE_PORT = 8081;
     public static final int DEFAULT_SCHEDULING_PORT = 8082;
+    public static final int DEFAULT_NOTIFICATIONS_PORT = 8083;
 
     public StackOptions {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(host, "host");
+        settings = Map.copyOf(settings);
+    }
+
+    /** These options with {@code extra} added to {@code app}'s settings. */
+    public StackOptions withSettings(String app, Map<String, Object> extra) {
+        Map<String, Map<String, Object>> all = new HashMap<>(settings);
+        Map<String, Object> merged = new HashMap<>(settings.getOrDefault(app, Map.of()));
+        merged.putAll(extra);
+        all.put(app, Map.copyOf(merged));
+        return new StackOptions(dataDir, fresh, demo, host, kafkaPort, kafkaControllerPort, registryPort, registryManagementPort,
+            ingestPort, triagePort, schedulingPort, notificationsPort, all);
+    }
+
+    /** The extra settings of {@code app}. */
+    public Map<String, Object> settingsOf(String app) {
+        return settings.getOrDefault(app, Map.of());
     }
 
     /** The defaults: data under {@code dataDir}, the documented ports, on loopback. */
     public static StackOptions defaults(Path dataDir) {
         return new StackOptions(dataDir, false, false, "127.0.0.1", DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT,
-            DEFAULT_REGISTRY_PORT, DEFAULT_REGISTRY_MANAGEMENT_PORT, DEFAULT_INGEST_PORT, DEFAULT_TRIAGE_PORT, DEFAULT_SCHEDULING_PORT);
+            DEFAULT_REGISTRY_PORT, DEFAULT_REGISTRY_MANAGEMENT_PORT, DEFAULT_INGEST_PORT, DEFAULT_TRIAGE_PORT, DEFAULT_SCHEDULING_PORT,
+            DEFAULT_NOTIFICATIONS_PORT, Map.of());
     }
 
     /** Every port picked freely: for tests and for running beside another stack. */
     public static StackOptions ephemeral(Path dataDir) {
-        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0);
+        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
     }
 }

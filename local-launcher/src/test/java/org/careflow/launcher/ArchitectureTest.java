@@ -20,9 +20,18 @@ class ArchitectureTest {
 
     @Test
     void shouldKeepStreamsAppsIndependentOfTheIngestApi() {
-        noClasses().that().resideInAPackage("org.careflow.triage..")
+        noClasses().that().resideInAnyPackage("org.careflow.triage..", "org.careflow.scheduling..", "org.careflow.notifications..",
+                "org.careflow.dispatch..")
             .should().dependOnClassesThat().resideInAPackage("org.careflow.ingest..")
             .because("streams apps share only contracts (schemas, topic catalogue) with the ingest API; move shared code to a shared module")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepTopologiesFreeOfTheDispatcher() {
+        noClasses().that().resideInAPackage("..topology..")
+            .should().dependOnClassesThat().resideInAPackage("org.careflow.dispatch..")
+            .because("sending is I/O with retries and waits: it runs in the dispatcher, outside any stream thread")
             .check(classes);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +25,9 @@ class CareflowLauncherTest {
     void shouldApplyEveryOptionWhenGiven() {
         StackOptions options = CareflowLauncher.parse(List.of("up", "--fresh", "--demo", "--data-dir", "/srv/cf", "--host", "0.0.0.0",
             "--kafka-port", "1", "--kafka-controller-port", "2", "--registry-port", "3", "--registry-management-port", "4",
-            "--ingest-port", "5", "--triage-port", "6", "--scheduling-port", "7"));
+            "--ingest-port", "5", "--triage-port", "6", "--scheduling-port", "7", "--notifications-port", "8"));
 
-        assertThat(options).isEqualTo(new StackOptions(Path.of("/srv/cf"), true, true, "0.0.0.0", 1, 2, 3, 4, 5, 6, 7));
+        assertThat(options).isEqualTo(new StackOptions(Path.of("/srv/cf"), true, true, "0.0.0.0", 1, 2, 3, 4, 5, 6, 7, 8, Map.of()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 import org.careflow.platform.embedded.Await;
 import org.careflow.topics.SchemaRegistrar;
@@ -61,7 +62,7 @@ class LocalStackIT {
 
         // When it starts fresh
         StackOptions fresh = StackOptions.ephemeral(dataDir);
-        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0);
+        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
         try (LocalStack stack = LocalStack.start(fresh)) {
             // Then nothing of before remains
             Await.until("the fresh stack to answer", DEADLINE, () -> get(stack.triageUrl() + "/v1/patients/p-123/triage").statusCode() == 404);

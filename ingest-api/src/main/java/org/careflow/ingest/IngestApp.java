@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.ingest.forms.FormCatalog;
+import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
@@ -41,9 +42,17 @@ public final class IngestApp implements AutoCloseable {
             }
             FormCatalog catalog = forms;
             IngestRoutes routes = new IngestRoutes(publisher, catalog, Clock.systemUTC(), config.maxClockSkew());
+            WhatsAppWebhook whatsApp = new WhatsAppWebhook(publisher, Clock.systemUTC(), config.whatsAppVerifyToken(),
+                config.whatsAppAppSecret());
+            if (!whatsApp.configured()) {
+                LOG.info("{} is not set: the WhatsApp webhook answers every delivery 503", IngestConfig.WHATSAPP_APP_SECRET_CONFIG);
+            }
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                () -> publisher.healthy() && catalog.caughtUp(), routes::register).start();
+                () -> publisher.healthy() && catalog.caughtUp(), http -> {
+                    routes.register(http);
+                    whatsApp.register(http);
+                }).start();
             LOG.info("Ingest API listening on port {}", server.port());
             return new IngestApp(publisher, forms, server);
         } catch (RuntimeException e) {

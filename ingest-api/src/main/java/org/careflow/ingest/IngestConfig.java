@@ -6,6 +6,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 import org.careflow.config.CommonConfig;
 
 /** Configuration of the ingest API. */
@@ -23,14 +24,25 @@ public final class IngestConfig extends AbstractConfig {
 
     public static final String SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG = "submission.max.clock.skew.ms";
     private static final String SUBMISSION_MAX_CLOCK_SKEW_MS_DOC =
-        "How far in the future a client's submittedAt, or a disposition's decidedAt, may lie (its clock may run ahead) "
-            + "before it is rejected.";
+        "How far in the future a client's submittedAt, a disposition's decidedAt, or a contact's consent.at may lie "
+            + "(its clock may run ahead) before it is rejected.";
 
     public static final String FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG = "forms.catalog.startup.timeout.ms";
     private static final String FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC =
         "How long start-up waits for the form catalog to read the triage-forms topic to its end. If it has not by then, "
             + "the API starts anyway but reports not ready (/health/ready 503) and answers 503 with Retry-After to requests "
             + "that name a form it does not know yet, until it has read the topic. 0 does not wait.";
+
+    public static final String WHATSAPP_VERIFY_TOKEN_CONFIG = "whatsapp.verify.token";
+    private static final String WHATSAPP_VERIFY_TOKEN_DOC =
+        "The verify token entered in the Meta app's webhook settings: GET /v1/webhooks/whatsapp echoes hub.challenge only "
+            + "to a request carrying it. Empty (the default) refuses every verification with 403. Never logged.";
+
+    public static final String WHATSAPP_APP_SECRET_CONFIG = "whatsapp.app.secret";
+    private static final String WHATSAPP_APP_SECRET_DOC =
+        "The Meta app's secret, with which Meta signs every webhook delivery (X-Hub-Signature-256, HMAC-SHA256 of the body). "
+            + "POST /v1/webhooks/whatsapp writes only deliveries whose signature matches; empty (the default) answers every "
+            + "delivery 503, since none can be verified. Never logged.";
 
     public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
         .define(KAFKA_ACK_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1_000L, 120_000L),
@@ -40,7 +52,9 @@ public final class IngestConfig extends AbstractConfig {
         .define(SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0L),
             Importance.LOW, SUBMISSION_MAX_CLOCK_SKEW_MS_DOC)
         .define(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 600_000L),
-            Importance.LOW, FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC);
+            Importance.LOW, FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC)
+        .define(WHATSAPP_VERIFY_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_VERIFY_TOKEN_DOC)
+        .define(WHATSAPP_APP_SECRET_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_APP_SECRET_DOC);
 
     public IngestConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -56,5 +70,13 @@ public final class IngestConfig extends AbstractConfig {
 
     public Duration formsCatalogStartupTimeout() {
         return Duration.ofMillis(getLong(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG));
+    }
+
+    public Password whatsAppVerifyToken() {
+        return getPassword(WHATSAPP_VERIFY_TOKEN_CONFIG);
+    }
+
+    public Password whatsAppAppSecret() {
+        return getPassword(WHATSAPP_APP_SECRET_CONFIG);
     }
 }

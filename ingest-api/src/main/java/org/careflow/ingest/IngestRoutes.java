@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.scheduling.ProviderSchedule;
@@ -27,6 +28,7 @@ import org.careflow.forms.FormDefinitionParser;
 import org.careflow.forms.FormDefinitions;
 import org.careflow.forms.FormKey;
 import org.careflow.ingest.forms.FormCatalog;
+import org.careflow.ingest.notifications.PatientContactParser;
 import org.careflow.ingest.scheduling.BookingCancellationParser;
 import org.careflow.ingest.scheduling.BookingRequestParser;
 import org.careflow.ingest.scheduling.ProviderScheduleParser;
@@ -50,6 +52,7 @@ public final class IngestRoutes {
     public static final String BOOKINGS_PATH = "/v1/bookings";
     public static final String BOOKING_CANCEL_PATH = "/v1/bookings/{bookingId}/cancel";
     public static final String BOOKING_RESCHEDULE_PATH = "/v1/bookings/{bookingId}/reschedule";
+    public static final String PATIENT_CONTACT_PATH = "/v1/patients/{patientId}/contact";
 
     /** Problem type of a form version that cannot be published as sent. */
     public static final String FORM_VERSION_CONFLICT_TYPE = "https://careflow.org/problems/form-version-conflict";
@@ -65,11 +68,12 @@ public final class IngestRoutes {
     private final ProviderScheduleParser scheduleParser;
     private final BookingRequestParser bookingParser;
     private final BookingCancellationParser cancellationParser;
+    private final PatientContactParser contactParser;
     /** Form versions this instance is publishing, so two PUTs racing here cannot write one version twice. */
     private final ConcurrentMap<String, FormDefinition> formsInFlight = new ConcurrentHashMap<>();
 
     /**
-     * @param maxClockSkew how far in the future a client's {@code submittedAt} or {@code decidedAt} may lie
+     * @param maxClockSkew how far in the future a client's {@code submittedAt}, {@code decidedAt} or {@code consent.at} may lie
      */
     public IngestRoutes(EventPublisher publisher, FormCatalog forms, Clock clock, Duration maxClockSkew) {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -80,6 +84,7 @@ public final class IngestRoutes {
         this.scheduleParser = new ProviderScheduleParser(clock);
         this.bookingParser = new BookingRequestParser(clock);
         this.cancellationParser = new BookingCancellationParser(clock);
+        this.contactParser = new PatientContactParser(clock, maxClockSkew);
     }
 
     /** Adds the routes to a server's configuration. */
@@ -91,6 +96,7 @@ public final class IngestRoutes {
         config.routes.post(BOOKINGS_PATH, this::book);
         config.routes.post(BOOKING_CANCEL_PATH, this::cancelBooking);
         config.routes.post(BOOKING_RESCHEDULE_PATH, this::reschedule);
+        config.routes.put(PATIENT_CONTACT_PATH, this::putContact);
     }
 
     private void submitTriage(Context ctx) {
@@ -153,6 +159,17 @@ public final class IngestRoutes {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("bookingId", cancellation.getBookingId());
                 return accepted(body, "CANCELLATION_REQUESTED", metadata);
+            });
+    }
+
+    /** Replaces the patient's whole contact record: the topic is compacted by patientId, so the latest PUT wins. */
+    private void putContact(Context ctx) {
+        PatientContact contact = contactParser.parse(ctx.pathParam("patientId"), jsonBody(ctx));
+        publishThen(ctx, Topics.PATIENT_CONTACTS, contact.getPatientId(), contact,
+            "Retry the same PUT; the contact record published last replaces the others.", metadata -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("patientId", contact.getPatientId());
+                return accepted(body, metadata);
             });
     }
 
@@ -265,7 +282,7 @@ public final class IngestRoutes {
     }
 
     /** The body as JSON: 415 unless it is declared JSON, 400 when it does not parse. */
-    static JsonNode jsonBody(Context ctx) {
+    public static JsonNode jsonBody(Context ctx) {
         String contentType = ctx.contentType();
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase();
         if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {

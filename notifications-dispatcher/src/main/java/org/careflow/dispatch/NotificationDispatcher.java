@@ -1,0 +1,280 @@
+package org.careflow.dispatch;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.careflow.events.notifications.Channel;
+import org.careflow.events.notifications.NotificationStatus;
+import org.careflow.events.notifications.OutboundNotification;
+import org.careflow.topics.EventSerdes;
+import org.careflow.topics.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers {@code outbound-notifications} through the WhatsApp Cloud API and webhooks, on its own thread, and reports
+ * each outcome as a {@link NotificationStatus} on {@code notification-statuses}; notifications it gives up on go
+ * unchanged to {@code outbound-dead-letters} with the reason in headers (see {@link DeadLetter}).
+ *
+ * <p>Delivery guarantee: one record at a time, the offset is committed synchronously right after Kafka acknowledged
+ * the outcome, so a restarted dispatcher resumes after the last handled record. Within one dispatcher, at most one
+ * message is sent per idempotency key (the {@value #RECENT_KEYS_CAPACITY} most recent keys are remembered). What
+ * remains at-least-once: a crash (or a lost group membership) after the provider accepted a message and before the
+ * offset is committed makes the next owner of the partition send it again; webhook receivers can drop that repeat by
+ * its {@code Idempotency-Key} header, a WhatsApp recipient would see the message twice.
+ *
+ * <pre>{@code
+ * try (NotificationDispatcher dispatcher = NotificationDispatcher.start(kafkaConfig, "careflow-dispatcher", serdes, settings)) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class NotificationDispatcher implements AutoCloseable {
+
+    /** How many sent idempotency keys are remembered. */
+    public static final int RECENT_KEYS_CAPACITY = 100_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
+
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration CLOSE_GRACE_EXTRA = Duration.ofSeconds(15);
+    // Few records per poll: each may block for its retries, and all of a poll's records must be handled within max.poll.interval.ms.
+    private static final int MAX_POLL_RECORDS = 10;
+    private static final Duration MIN_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+
+    private final String groupId;
+    private final DispatcherSettings settings;
+    private final KafkaConsumer<String, OutboundNotification> consumer;
+    private final OutcomePublisher publisher;
+    private final HttpClient http;
+    private final NotificationHandler handler;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Sleeper closableSleeper;
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile boolean running;
+    private volatile Throwable failure;
+
+    private enum Step { NEXT, REJOIN, STOP }
+
+    private NotificationDispatcher(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes, DispatcherSettings settings,
+                                   Clock clock) {
+        this.groupId = Objects.requireNonNull(groupId, "groupId");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(kafkaConfig, "kafkaConfig");
+        Objects.requireNonNull(serdes, "serdes");
+        Objects.requireNonNull(clock, "clock");
+        this.closableSleeper = duration -> {
+            if (closed.await(Math.max(duration.toNanos(), 0), TimeUnit.NANOSECONDS)) {
+                throw new InterruptedException("the dispatcher is closing");
+            }
+        };
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.requestTimeout()).build();
+        Map<Channel, ChannelSender> senders = new EnumMap<>(Channel.class);
+        senders.put(Channel.WHATSAPP, new WhatsAppSender(settings, http,
+            new SendRateLimiter(settings.sendRatePerSecond(), System::nanoTime, closableSleeper), clock));
+        senders.put(Channel.WEBHOOK, new WebhookSender(http, settings.requestTimeout()));
+        this.handler = new NotificationHandler(senders, settings.maxAttempts(),
+            new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble()),
+            closableSleeper, clock, new RecentKeys(RECENT_KEYS_CAPACITY));
+        KafkaConsumer<String, OutboundNotification> created = null;
+        try {
+            created = new KafkaConsumer<>(consumerConfig(kafkaConfig, groupId, settings),
+                serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).deserializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).deserializer());
+            this.publisher = new OutcomePublisher(kafkaConfig, "careflow-dispatcher-" + groupId + "-producer", serdes, closableSleeper);
+        } catch (RuntimeException e) {
+            if (created != null) {
+                created.close();
+            }
+            http.close();
+            throw e;
+        }
+        this.consumer = created;
+        this.thread = Thread.ofPlatform().name("careflow-notification-dispatcher-" + groupId).unstarted(this::run);
+    }
+
+    /**
+     * Starts a dispatcher with the system clock.
+     *
+     * @param kafkaConfig client settings shared by its consumer and producer; needs {@code bootstrap.servers}
+     * @param groupId     the consumer group: dispatchers sharing it share the partitions and the committed progress
+     */
+    public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
+                                               DispatcherSettings settings) {
+        return start(kafkaConfig, groupId, serdes, settings, Clock.systemUTC());
+    }
+
+    /** Starts a dispatcher whose statuses and expiry checks read {@code clock}. */
+    public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
+                                               DispatcherSettings settings, Clock clock) {
+        NotificationDispatcher dispatcher = new NotificationDispatcher(kafkaConfig, groupId, serdes, settings, clock);
+        dispatcher.running = true;
+        dispatcher.thread.start();
+        LOG.info("Notification dispatcher started in group {} with {}", groupId, settings);
+        return dispatcher;
+    }
+
+    /** False once the dispatcher stopped, because it was closed or because of {@link #failure()}. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** The error that stopped the dispatcher, if one did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Stops taking new notifications, lets the one in hand finish its current HTTP call, publish its outcome and
+     * commit, and waits for the thread to end; a notification waiting for a retry is left for the next run.
+     */
+    @Override
+    public void close() {
+        if (!closing) {
+            closing = true;
+            closed.countDown();
+            consumer.wakeup();
+        }
+        try {
+            thread.join(settings.requestTimeout().plus(CLOSE_GRACE_EXTRA));
+            if (thread.isAlive()) {
+                LOG.warn("The dispatcher thread did not stop within its grace period; interrupting it");
+                thread.interrupt();
+                thread.join(CLOSE_GRACE_EXTRA);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.OUTBOUND_NOTIFICATIONS.name()));
+            while (!closing) {
+                ConsumerRecords<String, OutboundNotification> records;
+                try {
+                    records = consumer.poll(POLL_TIMEOUT);
+                } catch (RecordDeserializationException e) {
+                    skipUnreadable(e);
+                    continue;
+                }
+                for (ConsumerRecord<String, OutboundNotification> record : records) {
+                    Step step = closing ? Step.STOP : process(record);
+                    if (step == Step.STOP) {
+                        return;
+                    }
+                    if (step == Step.REJOIN) {
+                        break;
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (!closing) {
+                fail(e);
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            // close() may have interrupted a send; the clients must still close cleanly.
+            Thread.interrupted();
+            closeClients();
+            running = false;
+            LOG.info("Notification dispatcher of group {} stopped", groupId);
+        }
+    }
+
+    private Step process(ConsumerRecord<String, OutboundNotification> record) {
+        OutboundNotification notification = record.value();
+        if (notification != null) {
+            Outcome outcome;
+            try {
+                outcome = handler.handle(notification);
+            } catch (InterruptedException e) {
+                LOG.info("Closing: notification {} is left for the next run", notification.getNotificationId());
+                return Step.STOP;
+            }
+            if (!outcome.skipped() && !publisher.publish(notification, outcome)) {
+                return Step.STOP;
+            }
+        }
+        return commit(new TopicPartition(record.topic(), record.partition()), record.offset() + 1) ? Step.NEXT : Step.REJOIN;
+    }
+
+    /** Commits {@code offset}; false when the group rebalanced meanwhile and the poll loop must rejoin. */
+    private boolean commit(TopicPartition partition, long offset) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(partition, new OffsetAndMetadata(offset));
+        try {
+            try {
+                consumer.commitSync(offsets);
+            } catch (WakeupException e) {
+                // close() woke the consumer, but this record is handled: record that before stopping.
+                consumer.commitSync(offsets);
+            }
+            return true;
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            LOG.warn("Could not commit offset {} of {}: the group rebalanced, so its new owner may handle the record again",
+                offset, partition);
+            return false;
+        }
+    }
+
+    private void skipUnreadable(RecordDeserializationException e) {
+        LOG.error("Skipped the unreadable record at offset {} of {}: it is not an OutboundNotification", e.offset(), e.topicPartition(), e);
+        consumer.seek(e.topicPartition(), e.offset() + 1);
+        commit(e.topicPartition(), e.offset() + 1);
+    }
+
+    private void fail(Throwable e) {
+        failure = e;
+        LOG.error("The notification dispatcher of group {} stopped on an unexpected error", groupId, e);
+    }
+
+    private void closeClients() {
+        for (AutoCloseable closeable : new AutoCloseable[] {consumer, publisher, http}) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("Could not close {}", closeable.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private static Map<String, Object> consumerConfig(Map<String, Object> kafkaConfig, String groupId, DispatcherSettings settings) {
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval(settings).toMillis());
+        config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "careflow-dispatcher-" + groupId);
+        return config;
+    }
+
+    /** Long enough for a whole poll of notifications that all exhaust their attempts. */
+    static Duration maxPollInterval(DispatcherSettings settings) {
+        Duration worstPerRecord = settings.requestTimeout().plus(settings.maxBackoff()).multipliedBy(Math.max(settings.maxAttempts(), 1));
+        Duration worstPerPoll = worstPerRecord.multipliedBy(MAX_POLL_RECORDS);
+        Duration interval = worstPerPoll.compareTo(MIN_MAX_POLL_INTERVAL) > 0 ? worstPerPoll : MIN_MAX_POLL_INTERVAL;
+        return interval.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0 ? Duration.ofMillis(Integer.MAX_VALUE) : interval;
+    }
+}

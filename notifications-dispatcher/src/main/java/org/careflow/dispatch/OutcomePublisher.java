@@ -1,0 +1,107 @@
+package org.careflow.dispatch;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.careflow.events.notifications.NotificationStatus;
+import org.careflow.events.notifications.OutboundNotification;
+import org.careflow.topics.EventSerdes;
+import org.careflow.topics.Topic;
+import org.careflow.topics.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes an {@link Outcome} to Kafka (the status to {@code notification-statuses}, the dead letter to
+ * {@code outbound-dead-letters}) and waits until Kafka acknowledged both. One idempotent producer serves both
+ * topics; values are serialized here with each topic's own serde.
+ */
+final class OutcomePublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomePublisher.class);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Serializer<String> keySerializer;
+    private final Serializer<NotificationStatus> statusSerializer;
+    private final Serializer<OutboundNotification> deadLetterSerializer;
+    private final Sleeper sleeper;
+
+    OutcomePublisher(Map<String, Object> kafkaConfig, String clientId, EventSerdes serdes, Sleeper sleeper) {
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.keySerializer = serdes.keySerde(Topics.NOTIFICATION_STATUSES).serializer();
+        this.statusSerializer = serdes.valueSerde(Topics.NOTIFICATION_STATUSES).serializer();
+        this.deadLetterSerializer = serdes.valueSerde(Topics.OUTBOUND_DEAD_LETTERS).serializer();
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Publishes and waits for the acknowledgements, trying again while Kafka is only temporarily unavailable.
+     *
+     * @return false if the dispatcher closed before Kafka acknowledged
+     * @throws KafkaException when Kafka refuses the records for good
+     */
+    boolean publish(OutboundNotification notification, Outcome outcome) {
+        String id = notification.getNotificationId();
+        while (true) {
+            try {
+                List<Future<RecordMetadata>> acks = new ArrayList<>(2);
+                if (outcome.deadLetter() != null) {
+                    acks.add(producer.send(record(Topics.OUTBOUND_DEAD_LETTERS, id, notification, deadLetterSerializer,
+                        outcome.deadLetter().toHeaders())));
+                }
+                acks.add(producer.send(record(Topics.NOTIFICATION_STATUSES, id, outcome.status(), statusSerializer, new RecordHeaders())));
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get();
+                }
+                return true;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new KafkaException("Could not publish the outcome of notification " + id, e.getCause());
+                }
+                LOG.warn("Could not publish the outcome of notification {}; trying again in {} ms", id, RETRY_PAUSE.toMillis(), e.getCause());
+                try {
+                    sleeper.sleep(RETRY_PAUSE);
+                } catch (InterruptedException closing) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+    }
+
+    private <V> ProducerRecord<byte[], byte[]> record(Topic<String, V> topic, String key, V value, Serializer<V> serializer,
+                                                      Headers headers) {
+        byte[] keyBytes = keySerializer.serialize(topic.name(), headers, key);
+        byte[] valueBytes = serializer.serialize(topic.name(), headers, value);
+        return new ProducerRecord<>(topic.name(), null, keyBytes, valueBytes, headers);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        keySerializer.close();
+        statusSerializer.close();
+        deadLetterSerializer.close();
+    }
+}

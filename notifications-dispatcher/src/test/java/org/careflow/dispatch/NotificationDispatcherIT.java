@@ -1,0 +1,304 @@
+package org.careflow.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
+import org.careflow.dispatch.CloudApiStandIn.Reply;
+import org.careflow.events.notifications.DeliveryStatus;
+import org.careflow.events.notifications.NotificationStatus;
+import org.careflow.events.notifications.OutboundNotification;
+import org.careflow.platform.embedded.Await;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.topics.EventSerdes;
+import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.Topic;
+import org.careflow.topics.TopicProvisioner;
+import org.careflow.topics.Topics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dispatcher on a real KRaft broker and the real Apicurio registry, sending to the Cloud API stand-in. Every test
+ * uses its own notification ids on one shared dispatcher group, so the tests do not depend on each other's order.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NotificationDispatcherIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final int MAX_ATTEMPTS = 3;
+
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedRegistry registry;
+    private CloudApiStandIn api;
+    private EventSerdes serdes;
+    private String groupId;
+    private NotificationDispatcher dispatcher;
+    private KafkaProducer<String, OutboundNotification> producer;
+    private TopicReader<NotificationStatus> statuses;
+    private TopicReader<OutboundNotification> deadLetters;
+
+    @BeforeAll
+    void startPlatform(@TempDir Path dir) {
+        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
+        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+        }
+        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        serdes = new RegistryEventSerdes(registry.url(), false);
+        api = CloudApiStandIn.start();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).serializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).serializer());
+        statuses = new TopicReader<>(Topics.NOTIFICATION_STATUSES);
+        deadLetters = new TopicReader<>(Topics.OUTBOUND_DEAD_LETTERS);
+        groupId = "dispatcher-it-" + UUID.randomUUID();
+        dispatcher = startDispatcher();
+    }
+
+    @AfterAll
+    void stopPlatform() {
+        for (AutoCloseable closeable : new AutoCloseable[] {dispatcher, producer, statuses, deadLetters, api, registry, broker}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        RegistryEventSerdes.releaseSharedResources();
+    }
+
+    @Test
+    void shouldSendOnceAndPublishSentStatusWithProviderIdWhenApiAccepts() {
+        // Given a reminder on outbound-notifications
+        String id = newId();
+        publish(TestNotifications.reminder(id).build());
+
+        // When the dispatcher has handled it
+        NotificationStatus status = statuses.await(id);
+
+        // Then it was sent once, and the SENT status carries the id the API gave the message
+        assertThat(status.getStatus()).isEqualTo(DeliveryStatus.SENT);
+        List<RecordedRequest> requests = api.requestsFor(id);
+        assertThat(requests).hasSize(1);
+        assertThat(status.getProviderMessageId()).isEqualTo(requests.get(0).providerMessageId()).startsWith("wamid.");
+        assertThat(requests.get(0).body().at("/template/name").asText()).isEqualTo("appointment_reminder");
+        assertThat(requests.get(0).header("Authorization")).hasValue("Bearer " + TestNotifications.TOKEN);
+    }
+
+    @Test
+    void shouldSendAfterRetriesWhenApiThrottlesThenFailsThenAccepts() {
+        // Given an API that answers this notification 429 (Retry-After: 1 s, capped at the 50 ms maximum), then 500, then 200
+        String id = newId();
+        api.failNextFor(id, 1, Reply.throttled(1)).failNextFor(id, 1, Reply.serverError());
+
+        // When it is published and handled
+        publish(TestNotifications.reminder(id).build());
+        NotificationStatus status = statuses.await(id);
+
+        // Then it took three calls, and the one SENT status names the message the API accepted
+        List<RecordedRequest> requests = api.requestsFor(id);
+        assertThat(requests).extracting(RecordedRequest::answeredStatus).containsExactly(429, 500, 200);
+        assertThat(status.getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(status.getProviderMessageId()).isEqualTo(requests.get(2).providerMessageId());
+    }
+
+    @Test
+    void shouldPublishFailedStatusWithoutRetryWhenApiRejectsPermanently() {
+        // Given an API that cannot deliver this notification
+        String id = newId();
+        api.failNextFor(id, Integer.MAX_VALUE, Reply.undeliverable());
+
+        // When it is published and handled
+        publish(TestNotifications.reminder(id).build());
+        NotificationStatus status = statuses.await(id);
+
+        // Then the FAILED status carries the API's code and is not retryable, after a single call
+        assertThat(status.getStatus()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(status.getError().getCode()).isEqualTo("131026");
+        assertThat(status.getError().getRetryable()).isFalse();
+        assertThat(api.requestsFor(id)).hasSize(1);
+    }
+
+    @Test
+    void shouldPublishFailedStatusAndDeadLetterWithReasonHeadersWhenAttemptsAreExhausted() {
+        // Given an API that always answers this notification with 500
+        String id = newId();
+        api.failNextFor(id, Integer.MAX_VALUE, Reply.serverError());
+        OutboundNotification notification = TestNotifications.reminder(id).build();
+
+        // When it is published and handled
+        publish(notification);
+        NotificationStatus status = statuses.await(id);
+        ConsumerRecord<String, OutboundNotification> dead = deadLetters.awaitRecord(id);
+
+        // Then it was tried maxAttempts times and failed as retryable ...
+        assertThat(api.requestsFor(id)).hasSize(MAX_ATTEMPTS);
+        assertThat(status.getStatus()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(status.getError().getCode()).isEqualTo("HTTP_500");
+        assertThat(status.getError().getRetryable()).isTrue();
+        assertThat(status.getError().getMessage()).contains("Attempts exhausted");
+
+        // ... and the unchanged notification is on the dead-letter topic, with why, in headers without message content
+        assertThat(dead.value()).isEqualTo(notification);
+        DeadLetter reason = DeadLetter.fromHeaders(dead.headers());
+        assertThat(reason.errorCode()).isEqualTo("HTTP_500");
+        assertThat(reason.attempts()).isEqualTo(MAX_ATTEMPTS);
+        assertThat(reason.reason()).contains("Attempts exhausted").doesNotContain(TestNotifications.PHONE).doesNotContain("Riverside");
+        assertThat(reason.failedAt()).isBetween(Instant.now().minus(DEADLINE), Instant.now());
+    }
+
+    @Test
+    void shouldNotSendHandledNotificationsAgainWhenDispatcherRestartsInSameGroup() {
+        // Given one notification sent on every partition by the running dispatcher
+        List<String> before = new ArrayList<>();
+        for (int partition = 0; partition < Topics.OUTBOUND_NOTIFICATIONS.partitions(); partition++) {
+            String id = newId();
+            before.add(id);
+            publish(partition, TestNotifications.reminder(id).build());
+        }
+        before.forEach(id -> assertThat(statuses.await(id).getStatus()).isEqualTo(DeliveryStatus.SENT));
+
+        // When the dispatcher is replaced by a new one in the same group, and more notifications follow on every partition
+        dispatcher.close();
+        assertThat(dispatcher.isRunning()).isFalse();
+        dispatcher = startDispatcher();
+        List<String> after = new ArrayList<>();
+        for (int partition = 0; partition < Topics.OUTBOUND_NOTIFICATIONS.partitions(); partition++) {
+            String id = newId();
+            after.add(id);
+            publish(partition, TestNotifications.reminder(id).build());
+        }
+        after.forEach(id -> assertThat(statuses.await(id).getStatus()).isEqualTo(DeliveryStatus.SENT));
+
+        // Then the new dispatcher resumed after the committed offsets: the earlier ones were sent once, with one status each
+        before.forEach(id -> {
+            assertThat(api.requestsFor(id)).as("calls for %s", id).hasSize(1);
+            assertThat(statuses.all(id)).as("statuses of %s", id).hasSize(1);
+        });
+        after.forEach(id -> assertThat(api.requestsFor(id)).hasSize(1));
+        assertThat(dispatcher.failure()).isEmpty();
+    }
+
+    @Test
+    void shouldSendOnceWhenRecordsShareIdempotencyKey() {
+        // Given two notifications with one idempotency key, then a marker, all on one partition
+        String first = newId();
+        String duplicate = newId();
+        String marker = newId();
+        String key = "reminder-" + UUID.randomUUID();
+        publish(0, TestNotifications.reminder(first).setIdempotencyKey(key).build());
+        publish(0, TestNotifications.reminder(duplicate).setIdempotencyKey(key).build());
+        publish(0, TestNotifications.reminder(marker).build());
+
+        // When the marker behind them was handled
+        statuses.await(marker);
+
+        // Then only one message went out for the key
+        assertThat(statuses.await(first).getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(api.requestsFor(first)).hasSize(1);
+        assertThat(api.requestsFor(duplicate)).isEmpty();
+        assertThat(statuses.all(duplicate)).isEmpty();
+    }
+
+    private NotificationDispatcher startDispatcher() {
+        DispatcherSettings settings = new DispatcherSettings(api.baseUri(), "v21.0", TestNotifications.PHONE_NUMBER_ID,
+            TestNotifications.TOKEN, 80, MAX_ATTEMPTS, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2));
+        return NotificationDispatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), groupId,
+            serdes, settings);
+    }
+
+    private static String newId() {
+        return "n-" + UUID.randomUUID();
+    }
+
+    private void publish(OutboundNotification notification) {
+        send(new ProducerRecord<>(Topics.OUTBOUND_NOTIFICATIONS.name(), notification.getNotificationId(), notification));
+    }
+
+    private void publish(int partition, OutboundNotification notification) {
+        send(new ProducerRecord<>(Topics.OUTBOUND_NOTIFICATIONS.name(), partition, notification.getNotificationId(), notification));
+    }
+
+    private void send(ProducerRecord<String, OutboundNotification> record) {
+        try {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new AssertionError("Could not publish " + record.key(), e);
+        }
+    }
+
+    /** Reads a whole topic from the beginning, keeping every record read, by key. */
+    private final class TopicReader<V> implements AutoCloseable {
+
+        private final KafkaConsumer<String, V> consumer;
+        private final Map<String, List<ConsumerRecord<String, V>>> byKey = new HashMap<>();
+
+        private TopicReader(Topic<String, V> topic) {
+            Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(config, serdes.keySerde(topic).deserializer(), serdes.valueSerde(topic).deserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.add(new TopicPartition(topic.name(), p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        V await(String key) {
+            return awaitRecord(key).value();
+        }
+
+        ConsumerRecord<String, V> awaitRecord(String key) {
+            return Await.value("a record with key " + key, DEADLINE, () -> {
+                drain();
+                List<ConsumerRecord<String, V>> found = byKey.get(key);
+                return found == null ? null : found.get(0);
+            });
+        }
+
+        /** Every value read so far for {@code key}, after reading what has arrived. */
+        List<V> all(String key) {
+            drain();
+            return byKey.getOrDefault(key, List.of()).stream().map(ConsumerRecord::value).toList();
+        }
+
+        private void drain() {
+            for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(100))) {
+                byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

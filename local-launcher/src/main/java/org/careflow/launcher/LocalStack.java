@@ -177,10 +177,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops streams-notifications and starts it again on the same state and settings, as after a crash or a deploy. */
     public void restartNotifications() {
+        int port = notifications.port();
         started.remove(notifications);
         notifications.close();
         Map<String, Object> props = new HashMap<>(lastNotificationsProps);
-        props.put(CommonConfig.HTTP_PORT_CONFIG, notifications.port());
+        props.put(CommonConfig.HTTP_PORT_CONFIG, port);
         notifications = started(NotificationsApp.start(new NotificationsConfig(props)));
     }
 

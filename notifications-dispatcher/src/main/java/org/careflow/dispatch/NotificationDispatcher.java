@@ -31,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers {@code outbound-notifications} through the WhatsApp Cloud API and webhooks, on its own thread, and reports
+ * Delivers {@code outbound-notifications} through the WhatsApp Cloud API, webhooks and, when {@link SmtpSettings} are
+ * given, email over SMTP, on its own thread, and reports
  * each outcome as a {@link NotificationStatus} on {@code notification-statuses}; notifications it gives up on go
  * unchanged to {@code outbound-dead-letters} with the reason in headers (see {@link DeadLetter}).
  *
@@ -40,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * message is sent per idempotency key (the {@value #RECENT_KEYS_CAPACITY} most recent keys are remembered). What
  * remains at-least-once: a crash (or a lost group membership) after the provider accepted a message and before the
  * offset is committed makes the next owner of the partition send it again; webhook receivers can drop that repeat by
- * its {@code Idempotency-Key} header, a WhatsApp recipient would see the message twice.
+ * its {@code Idempotency-Key} header, an email repeat carries the same {@code Message-ID}, a WhatsApp recipient would
+ * see the message twice.
  *
  * <pre>{@code
- * try (NotificationDispatcher dispatcher = NotificationDispatcher.start(kafkaConfig, "careflow-dispatcher", serdes, settings)) {
+ * try (NotificationDispatcher dispatcher = NotificationDispatcher.start(kafkaConfig, "careflow-dispatcher", serdes, settings, smtp)) {
  *     ...
  * }
  * }</pre>
@@ -63,6 +65,7 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     private final String groupId;
     private final DispatcherSettings settings;
+    private final Duration attemptTimeout;
     private final KafkaConsumer<String, OutboundNotification> consumer;
     private final OutcomePublisher publisher;
     private final HttpClient http;
@@ -77,9 +80,10 @@ public final class NotificationDispatcher implements AutoCloseable {
     private enum Step { NEXT, REJOIN, STOP }
 
     private NotificationDispatcher(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes, DispatcherSettings settings,
-                                   Clock clock) {
+                                   SmtpSettings smtp, Clock clock) {
         this.groupId = Objects.requireNonNull(groupId, "groupId");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.attemptTimeout = attemptTimeout(settings, smtp);
         Objects.requireNonNull(kafkaConfig, "kafkaConfig");
         Objects.requireNonNull(serdes, "serdes");
         Objects.requireNonNull(clock, "clock");
@@ -93,12 +97,15 @@ public final class NotificationDispatcher implements AutoCloseable {
         senders.put(Channel.WHATSAPP, new WhatsAppSender(settings, http,
             new SendRateLimiter(settings.sendRatePerSecond(), System::nanoTime, closableSleeper), clock));
         senders.put(Channel.WEBHOOK, new WebhookSender(http, settings.requestTimeout()));
+        if (smtp != null) {
+            senders.put(Channel.EMAIL, new EmailSender(smtp, clock));
+        }
         this.handler = new NotificationHandler(senders, settings.maxAttempts(),
             new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble()),
             closableSleeper, clock, new RecentKeys(RECENT_KEYS_CAPACITY));
         KafkaConsumer<String, OutboundNotification> created = null;
         try {
-            created = new KafkaConsumer<>(consumerConfig(kafkaConfig, groupId, settings),
+            created = new KafkaConsumer<>(consumerConfig(kafkaConfig, groupId, settings, smtp),
                 serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).deserializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).deserializer());
             this.publisher = new OutcomePublisher(kafkaConfig, "careflow-dispatcher-" + groupId + "-producer", serdes, closableSleeper);
         } catch (RuntimeException e) {
@@ -113,23 +120,40 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
 
     /**
-     * Starts a dispatcher with the system clock.
+     * Starts a dispatcher with the system clock and without email: {@code EMAIL} notifications are dead-lettered.
      *
      * @param kafkaConfig client settings shared by its consumer and producer; needs {@code bootstrap.servers}
      * @param groupId     the consumer group: dispatchers sharing it share the partitions and the committed progress
      */
     public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
                                                DispatcherSettings settings) {
-        return start(kafkaConfig, groupId, serdes, settings, Clock.systemUTC());
+        return start(kafkaConfig, groupId, serdes, settings, (SmtpSettings) null, Clock.systemUTC());
     }
 
-    /** Starts a dispatcher whose statuses and expiry checks read {@code clock}. */
+    /** Starts a dispatcher without email whose statuses and expiry checks read {@code clock}. */
     public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
                                                DispatcherSettings settings, Clock clock) {
-        NotificationDispatcher dispatcher = new NotificationDispatcher(kafkaConfig, groupId, serdes, settings, clock);
+        return start(kafkaConfig, groupId, serdes, settings, (SmtpSettings) null, clock);
+    }
+
+    /**
+     * Starts a dispatcher with the system clock that also sends {@code EMAIL} notifications through {@code smtp}.
+     *
+     * @param smtp the SMTP server; null: email is not configured, and {@code EMAIL} notifications are dead-lettered
+     */
+    public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
+                                               DispatcherSettings settings, SmtpSettings smtp) {
+        return start(kafkaConfig, groupId, serdes, settings, smtp, Clock.systemUTC());
+    }
+
+    /** Starts a dispatcher that sends email through {@code smtp} (null: none) and reads {@code clock}. */
+    public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
+                                               DispatcherSettings settings, SmtpSettings smtp, Clock clock) {
+        NotificationDispatcher dispatcher = new NotificationDispatcher(kafkaConfig, groupId, serdes, settings, smtp, clock);
         dispatcher.running = true;
         dispatcher.thread.start();
-        LOG.info("Notification dispatcher started in group {} with {}", groupId, settings);
+        LOG.info("Notification dispatcher started in group {} with {} and {}", groupId, settings,
+            smtp == null ? "no SMTP server (email is not sent)" : smtp);
         return dispatcher;
     }
 
@@ -155,7 +179,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             consumer.wakeup();
         }
         try {
-            thread.join(settings.requestTimeout().plus(CLOSE_GRACE_EXTRA));
+            thread.join(attemptTimeout.plus(CLOSE_GRACE_EXTRA));
             if (thread.isAlive()) {
                 LOG.warn("The dispatcher thread did not stop within its grace period; interrupting it");
                 thread.interrupt();
@@ -258,23 +282,35 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> consumerConfig(Map<String, Object> kafkaConfig, String groupId, DispatcherSettings settings) {
+    private static Map<String, Object> consumerConfig(Map<String, Object> kafkaConfig, String groupId, DispatcherSettings settings,
+                                                      SmtpSettings smtp) {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval(settings).toMillis());
+        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval(settings, smtp).toMillis());
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "careflow-dispatcher-" + groupId);
         return config;
     }
 
     /** Long enough for a whole poll of notifications that all exhaust their attempts. */
     static Duration maxPollInterval(DispatcherSettings settings) {
-        Duration worstPerRecord = settings.requestTimeout().plus(settings.maxBackoff()).multipliedBy(Math.max(settings.maxAttempts(), 1));
+        return maxPollInterval(settings, null);
+    }
+
+    /** As {@link #maxPollInterval(DispatcherSettings)}, with attempts as long as the slower of HTTP and SMTP ({@code smtp} may be null). */
+    static Duration maxPollInterval(DispatcherSettings settings, SmtpSettings smtp) {
+        Duration worstPerRecord = attemptTimeout(settings, smtp).plus(settings.maxBackoff()).multipliedBy(Math.max(settings.maxAttempts(), 1));
         Duration worstPerPoll = worstPerRecord.multipliedBy(MAX_POLL_RECORDS);
         Duration interval = worstPerPoll.compareTo(MIN_MAX_POLL_INTERVAL) > 0 ? worstPerPoll : MIN_MAX_POLL_INTERVAL;
         return interval.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0 ? Duration.ofMillis(Integer.MAX_VALUE) : interval;
+    }
+
+    /** How long one attempt may block: the HTTP timeout, or the SMTP one when that is longer. */
+    private static Duration attemptTimeout(DispatcherSettings settings, SmtpSettings smtp) {
+        Duration http = settings.requestTimeout();
+        return smtp != null && smtp.timeout().compareTo(http) > 0 ? smtp.timeout() : http;
     }
 }

@@ -73,8 +73,7 @@ final class NotificationHandler {
         }
         ChannelSender sender = senders.get(notification.getChannel());
         if (sender == null) {
-            return failedWithDeadLetter(notification, CHANNEL_UNSUPPORTED,
-                "Channel " + notification.getChannel() + " is not supported or not configured in this dispatcher", false, 0);
+            return failedWithDeadLetter(notification, CHANNEL_UNSUPPORTED, unsupportedReason(notification.getChannel()), false, 0);
         }
         return sendWithRetries(notification, sender);
     }
@@ -113,6 +112,13 @@ final class NotificationHandler {
                 return expired(notification, attempt);
             }
         }
+    }
+
+    static String unsupportedReason(Channel channel) {
+        if (channel == Channel.EMAIL) {
+            return "Channel EMAIL is not configured in this dispatcher: no SMTP server is configured";
+        }
+        return "Channel " + channel + " is not supported or not configured in this dispatcher";
     }
 
     private boolean isExpired(OutboundNotification notification) {

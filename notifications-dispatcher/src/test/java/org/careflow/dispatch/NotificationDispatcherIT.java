@@ -2,10 +2,16 @@ package org.careflow.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +47,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dispatcher on a real KRaft broker and the real Apicurio registry, sending to the Cloud API stand-in. Every test
+ * The dispatcher on a real KRaft broker and the real Apicurio registry, sending to the Cloud API stand-in and, by
+ * email, to GreenMail (a real SMTP server in the JVM). Every test
  * uses its own notification ids on one shared dispatcher group, so the tests do not depend on each other's order.
  */
 @Tag("integration")
@@ -54,6 +61,7 @@ class NotificationDispatcherIT {
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
     private CloudApiStandIn api;
+    private GreenMail mail;
     private EventSerdes serdes;
     private String groupId;
     private NotificationDispatcher dispatcher;
@@ -71,6 +79,8 @@ class NotificationDispatcherIT {
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
         serdes = new RegistryEventSerdes(registry.url(), false);
         api = CloudApiStandIn.start();
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        mail.start();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
             serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).serializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).serializer());
         statuses = new TopicReader<>(Topics.NOTIFICATION_STATUSES);
@@ -81,7 +91,7 @@ class NotificationDispatcherIT {
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable closeable : new AutoCloseable[] {dispatcher, producer, statuses, deadLetters, api, registry, broker}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {dispatcher, producer, statuses, deadLetters, api, mail::stop, registry, broker}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -226,11 +236,47 @@ class NotificationDispatcherIT {
         assertThat(statuses.all(duplicate)).isEmpty();
     }
 
+    @Test
+    void shouldEmailAlertAndPublishSentStatusWithMessageIdWhenChannelIsEmail() {
+        // Given a deterioration alert for the on-call clinician's mailbox, given as a mailto: URI
+        String id = newId();
+        publish(TestNotifications.onCallEmail(id, "mailto:" + TestNotifications.EMAIL).build());
+
+        // When the dispatcher has handled it
+        NotificationStatus status = statuses.await(id);
+
+        // Then one message reached the mailbox with the alert's subject and body, and the SENT status names its Message-ID
+        MimeMessage received = Await.value("the email of " + id, DEADLINE, () -> emailsFor(id).stream().findFirst().orElse(null));
+        assertThat(emailsFor(id)).hasSize(1);
+        assertThat(status.getStatus()).isEqualTo(DeliveryStatus.SENT);
+        try {
+            assertThat(received.getAllRecipients()).extracting(Object::toString).containsExactly(TestNotifications.EMAIL);
+            assertThat(received.getSubject()).isEqualTo("Deterioration alert: Riverside Clinic");
+            assertThat(received.getContent().toString()).contains("Patient: J. Doe", "Band: HIGH", "Score: 7");
+            assertThat(status.getProviderMessageId()).isEqualTo(received.getMessageID());
+        } catch (MessagingException | IOException e) {
+            throw new AssertionError("Could not read the received email", e);
+        }
+        assertThat(deadLetters.all(id)).isEmpty();
+    }
+
     private NotificationDispatcher startDispatcher() {
         DispatcherSettings settings = new DispatcherSettings(api.baseUri(), "v21.0", TestNotifications.PHONE_NUMBER_ID,
             TestNotifications.TOKEN, 80, MAX_ATTEMPTS, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2));
         return NotificationDispatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), groupId,
-            serdes, settings);
+            serdes, settings, TestNotifications.smtp(mail.getSmtp().getPort()));
+    }
+
+    /** The messages GreenMail received for one notification, found by the dispatcher's notification-id header. */
+    private List<MimeMessage> emailsFor(String notificationId) {
+        return Arrays.stream(mail.getReceivedMessages()).filter(message -> {
+            try {
+                String[] header = message.getHeader(EmailSender.NOTIFICATION_ID_HEADER);
+                return header != null && Arrays.asList(header).contains(notificationId);
+            } catch (MessagingException e) {
+                return false;
+            }
+        }).toList();
     }
 
     private static String newId() {

@@ -16,6 +16,8 @@ final class TestNotifications {
     static final String PHONE = "+447700900123";
     static final String PHONE_NUMBER_ID = "106540352242922";
     static final String TOKEN = "test-token";
+    static final String EMAIL = "oncall.riverside@clinic.example";
+    static final String SENDER = "careflow@careflow.example";
 
     private TestNotifications() {
     }
@@ -61,6 +63,16 @@ final class TestNotifications {
             .setRelatedBookingId(null)
             .setRelatedAssessmentId("a-1")
             .setLegallyRequired(true);
+    }
+
+    /** A deterioration alert to the on-call clinician's mailbox. */
+    static OutboundNotification.Builder onCallEmail(String notificationId, String address) {
+        return onCallWebhook(notificationId, address).setChannel(Channel.EMAIL);
+    }
+
+    /** An unauthenticated, plain SMTP server on loopback, as in the tests. */
+    static SmtpSettings smtp(int port) {
+        return new SmtpSettings("127.0.0.1", port, SENDER, null, null, false, Duration.ofSeconds(2));
     }
 
     static DispatcherSettings settings(URI baseUrl, int maxAttempts) {

@@ -1,19 +1,26 @@
 package org.careflow.notifications;
 
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.dispatch.NotificationDispatcher;
 import org.careflow.notifications.query.NotificationsQueryRoutes;
 import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.topics.RegistryEventSerdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streams-notifications process: reminders, replies and delivery tracking on Kafka Streams, their query API over
  * HTTP, and (unless turned off) the dispatcher that delivers outbound notifications.
  */
 public final class NotificationsApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationsApp.class);
 
     private final StreamsHttpApp app;
     private final AutoCloseable dispatcher;
@@ -31,6 +38,19 @@ public final class NotificationsApp implements AutoCloseable {
             config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties,
             (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
         AutoCloseable dispatcher = () -> { };
+        if (config.dispatcherEnabled()) {
+            try {
+                dispatcher = NotificationDispatcher.start(
+                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG))),
+                    config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings());
+            } catch (RuntimeException e) {
+                app.close();
+                throw e;
+            }
+        } else {
+            LOG.info("Dispatcher off ({}=false): notifications are planned and tracked, not sent from this process",
+                NotificationsConfig.DISPATCHER_ENABLED_CONFIG);
+        }
         return new NotificationsApp(app, dispatcher);
     }
 

@@ -26,7 +26,7 @@ public final class NotificationsConfig extends AbstractConfig {
     public static final int DEFAULT_HTTP_PORT = 8083;
 
     public static final String REMINDER_OFFSETS_CONFIG = "reminders.offsets";
-    private static final String REMINDER_OFFSETS_DOC = "When reminders are sent, before the appointment: durations such as 24h, 90m, 2d. "
+    private static final String REMINDER_OFFSETS_DOC = "When reminders are sent, before the appointment: durations such as 24h, 90m, 2d (s for seconds). "
         + "An offset already past when the booking is confirmed is skipped, never sent late.";
 
     public static final String REMINDER_OFFSET_OVERRIDES_CONFIG = "reminders.offsets.overrides";

@@ -23,7 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ReminderPolicy {
 
-    /** The reminder offsets of a booking, named by their label (24h, 2h, 90m, 2d). */
+    /** The reminder offsets of a booking, named by their label (24h, 2h, 90m, 2d; seconds, 300s, for tests and demos). */
     public record Offset(String label, Duration duration) {
         public Offset {
             Objects.requireNonNull(label, "label");
@@ -45,7 +45,7 @@ public final class ReminderPolicy {
         }
     }
 
-    private static final Pattern OFFSET = Pattern.compile("(\\d{1,4})([mhd])");
+    private static final Pattern OFFSET = Pattern.compile("(\\d{1,6})([smhd])");
     private static final Pattern QUIET = Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})");
 
     private final List<Offset> defaults;
@@ -108,10 +108,11 @@ public final class ReminderPolicy {
     private static Offset offset(String key, String text) {
         Matcher m = OFFSET.matcher(text.strip());
         if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
-            throw new ConfigException(key, text, "offsets are a positive number followed by m, h or d, e.g. 90m, 24h, 2d");
+            throw new ConfigException(key, text, "offsets are a positive number followed by s, m, h or d, e.g. 90m, 24h, 2d");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);

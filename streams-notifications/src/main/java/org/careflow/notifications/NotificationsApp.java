@@ -1,5 +1,6 @@
 package org.careflow.notifications;
 
+import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
@@ -42,7 +43,8 @@ public final class NotificationsApp implements AutoCloseable {
             try {
                 dispatcher = NotificationDispatcher.start(
                     Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG))),
-                    config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings());
+                    config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings(),
+                    config.smtpSettings(), Clock.systemUTC());
             } catch (RuntimeException e) {
                 app.close();
                 throw e;

@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.dispatch.DispatcherSettings;
+import org.careflow.dispatch.SmtpSettings;
 import org.careflow.notifications.reminders.OnCallContacts;
 import org.careflow.notifications.reminders.ReminderPolicy;
 import org.careflow.notifications.replies.ReplyVocabulary;
@@ -102,6 +103,25 @@ public final class NotificationsConfig extends AbstractConfig {
     public static final String DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG = "dispatcher.request.timeout.ms";
     private static final String DISPATCHER_REQUEST_TIMEOUT_MS_DOC = "How long one HTTP call to the Cloud API or a webhook may take; a timeout is retryable.";
 
+    public static final String SMTP_HOST_CONFIG = "smtp.host";
+    private static final String SMTP_HOST_DOC = "SMTP server for email notifications (on-call alerts to mailto: contacts, patients who prefer "
+        + "email). Empty: email is not sent; such notifications fail with CHANNEL_UNSUPPORTED and are dead-lettered.";
+
+    public static final String SMTP_PORT_CONFIG = "smtp.port";
+    private static final String SMTP_PORT_DOC = "SMTP port (587 for submission with STARTTLS).";
+
+    public static final String SMTP_FROM_CONFIG = "smtp.from";
+    private static final String SMTP_FROM_DOC = "Sender address of email notifications, e.g. careflow@hospital.example. Required with smtp.host.";
+
+    public static final String SMTP_USERNAME_CONFIG = "smtp.username";
+    private static final String SMTP_USERNAME_DOC = "SMTP login; empty: no authentication.";
+
+    public static final String SMTP_PASSWORD_CONFIG = "smtp.password";
+    private static final String SMTP_PASSWORD_DOC = "SMTP password; never logged.";
+
+    public static final String SMTP_STARTTLS_CONFIG = "smtp.starttls";
+    private static final String SMTP_STARTTLS_DOC = "Require STARTTLS, checking the server's certificate name.";
+
     public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-notifications", DEFAULT_HTTP_PORT, false)
         .define(REMINDER_OFFSETS_CONFIG, Type.LIST, "24h,2h", Importance.MEDIUM, REMINDER_OFFSETS_DOC)
         .define(REMINDER_OFFSET_OVERRIDES_CONFIG, Type.LIST, "", Importance.LOW, REMINDER_OFFSET_OVERRIDES_DOC)
@@ -127,7 +147,13 @@ public final class NotificationsConfig extends AbstractConfig {
         .define(DISPATCHER_BACKOFF_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(1L, 600_000L), Importance.LOW,
             DISPATCHER_BACKOFF_MAX_MS_DOC)
         .define(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(100L, 120_000L), Importance.LOW,
-            DISPATCHER_REQUEST_TIMEOUT_MS_DOC);
+            DISPATCHER_REQUEST_TIMEOUT_MS_DOC)
+        .define(SMTP_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM, SMTP_HOST_DOC)
+        .define(SMTP_PORT_CONFIG, Type.INT, 587, ConfigDef.Range.between(1, 65_535), Importance.LOW, SMTP_PORT_DOC)
+        .define(SMTP_FROM_CONFIG, Type.STRING, "", Importance.MEDIUM, SMTP_FROM_DOC)
+        .define(SMTP_USERNAME_CONFIG, Type.STRING, "", Importance.LOW, SMTP_USERNAME_DOC)
+        .define(SMTP_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, SMTP_PASSWORD_DOC)
+        .define(SMTP_STARTTLS_CONFIG, Type.BOOLEAN, true, Importance.LOW, SMTP_STARTTLS_DOC);
 
     private final ReminderPolicy reminderPolicy;
     private final ReplyVocabulary replyVocabulary;
@@ -154,6 +180,7 @@ public final class NotificationsConfig extends AbstractConfig {
                 throw new ConfigException(DISPATCHER_BACKOFF_MAX_MS_CONFIG, getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG),
                     "must be at least " + DISPATCHER_BACKOFF_INITIAL_MS_CONFIG + " (" + getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG) + ")");
             }
+            smtpSettings();
             try {
                 URI.create(getString(WHATSAPP_BASE_URL_CONFIG)).toURL();
             } catch (IllegalArgumentException | java.net.MalformedURLException e) {
@@ -198,6 +225,21 @@ public final class NotificationsConfig extends AbstractConfig {
             getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG), getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value(), getInt(WHATSAPP_SEND_RATE_CONFIG),
             getInt(DISPATCHER_MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG)),
             Duration.ofMillis(getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG)), Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)));
+    }
+
+    /** The SMTP server for email notifications, or null when none is configured. */
+    public SmtpSettings smtpSettings() {
+        String host = getString(SMTP_HOST_CONFIG);
+        if (host.isBlank()) {
+            return null;
+        }
+        try {
+            return new SmtpSettings(host, getInt(SMTP_PORT_CONFIG), getString(SMTP_FROM_CONFIG), getString(SMTP_USERNAME_CONFIG),
+                getPassword(SMTP_PASSWORD_CONFIG).value(), getBoolean(SMTP_STARTTLS_CONFIG),
+                Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("smtp.*: " + e.getMessage());
+        }
     }
 
     public Duration queryForwardTimeout() {

@@ -1,0 +1,63 @@
+package org.careflow.notifications;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.careflow.events.notifications.Channel;
+import org.junit.jupiter.api.Test;
+
+class NotificationsConfigTest {
+
+    private static Map<String, Object> dispatching() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300");
+        props.put(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "token");
+        return props;
+    }
+
+    @Test
+    void shouldRequireWhatsAppCredentialsWhenDispatcherIsEnabled() {
+        assertThatThrownBy(() -> new NotificationsConfig(Map.of()))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining(NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG)
+            .hasMessageContaining("dispatcher.enabled=false");
+        assertThat(new NotificationsConfig(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false)).dispatcherEnabled()).isFalse();
+    }
+
+    @Test
+    void shouldHideTheTokenWhenSettingsArePrinted() {
+        assertThat(new NotificationsConfig(dispatching()).dispatcherSettings().toString()).doesNotContain("token=token").contains("[hidden]");
+    }
+
+    @Test
+    void shouldBuildSmtpSettingsOnlyWhenAHostIsGiven() {
+        assertThat(new NotificationsConfig(dispatching()).smtpSettings()).isNull();
+
+        Map<String, Object> props = dispatching();
+        props.put(NotificationsConfig.SMTP_HOST_CONFIG, "smtp.example.org");
+        props.put(NotificationsConfig.SMTP_FROM_CONFIG, "careflow@example.org");
+        assertThat(new NotificationsConfig(props).smtpSettings().host()).isEqualTo("smtp.example.org");
+
+        props.put(NotificationsConfig.SMTP_FROM_CONFIG, "");
+        assertThatThrownBy(() -> new NotificationsConfig(props)).isInstanceOf(ConfigException.class).hasMessageContaining("smtp");
+    }
+
+    @Test
+    void shouldNameTheKeyWhenTimeZoneOrOnCallContactIsWrong() {
+        Map<String, Object> props = dispatching();
+        props.put(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG, "Mars/Olympus");
+        assertThatThrownBy(() -> new NotificationsConfig(props)).hasMessageContaining(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG);
+
+        Map<String, Object> contacts = dispatching();
+        contacts.put(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "ward-7=pager");
+        assertThatThrownBy(() -> new NotificationsConfig(contacts)).hasMessageContaining(NotificationsConfig.ONCALL_CONTACTS_CONFIG);
+
+        contacts.put(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "ward-7=mailto:duty@example.org,*=https://pager.example.org/hook");
+        NotificationsConfig config = new NotificationsConfig(contacts);
+        assertThat(config.onCallContacts().forFacility("ward-7").orElseThrow().channel()).isEqualTo(Channel.EMAIL);
+        assertThat(config.onCallContacts().forFacility("ward-9").orElseThrow().address()).isEqualTo("https://pager.example.org/hook");
+    }
+}

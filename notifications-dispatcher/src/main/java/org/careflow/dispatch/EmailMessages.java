@@ -34,7 +34,8 @@ final class EmailMessages {
             return new Email(subject, alertBody(parameters));
         }
         String body = FreeFormWordings.render(templateId, notification.getLanguage(), parameters)
-            .map(text -> text + "\n")
+            // Replies to email are not read: an email must not invite one that would seem to confirm or cancel.
+            .map(text -> text.replace(FreeFormWordings.REPLY_INSTRUCTION_EN, " To change or cancel it, please contact the clinic.") + "\n")
             .orElseGet(() -> genericBody(templateId, parameters));
         return new Email(subject, body);
     }

@@ -15,6 +15,9 @@ final class FreeFormWordings {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
+    /** The English wordings' last sentence: only WhatsApp replies are read, so email leaves it out. */
+    static final String REPLY_INSTRUCTION_EN = " Reply 1 to confirm you will come, or 2 to cancel.";
+
     private static final Map<String, Map<String, String>> BY_LANGUAGE = Map.of(
         "en", Map.of(
             "appointment_confirmation", "Your {appointment_type} appointment at {facility} is booked for {appointment_time}. "

@@ -46,15 +46,15 @@ class EmailMessagesTest {
     }
 
     @Test
-    void shouldUseWhatsAppFreeFormWordingWhenAppointmentTemplateHasOne() {
+    void shouldUseWhatsAppWordingWithoutTheReplyInstructionWhenAppointmentIsEmailed() {
         // Given an English appointment confirmation
         // When it is rendered
         Email email = EmailMessages.render(reminder("n-3").setTemplateId("appointment_confirmation").build());
 
-        // Then it reads as the free-form text sent on WhatsApp
+        // Then it reads as the free-form text sent on WhatsApp, without inviting a reply nobody reads
         assertThat(email.subject()).isEqualTo("Appointment confirmation: Riverside Clinic");
         assertThat(email.body()).isEqualTo("Your follow-up appointment at Riverside Clinic is booked for Tue 3 Mar, 10:30. "
-            + "Reply 1 to confirm you will come, or 2 to cancel.\n");
+            + "To change or cancel it, please contact the clinic.\n");
     }
 
     @Test

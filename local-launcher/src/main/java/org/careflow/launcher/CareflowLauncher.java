@@ -57,8 +57,9 @@ public final class CareflowLauncher {
             .forEach(e -> CONSOLE.info("  {} {}", String.format("%-16s", e.getKey()), e.getValue()));
         if (options.demo()) {
             int accepted = DemoData.post(stack.ingestUrl());
-            CONSOLE.info("\nPosted {} demo submissions; try:\n  curl {}/v1/facilities/{}/queue\n  curl {}/v1/patients/demo-patient-1/triage",
-                accepted, stack.triageUrl(), DemoData.FACILITY, stack.triageUrl());
+            CONSOLE.info("\nPosted {} demo submissions, contacts and a booking; try:\n  curl {}/v1/facilities/{}/queue\n"
+                    + "  curl {}/v1/patients/demo-patient-1/triage\n  curl {}/v1/patients/demo-patient-1/reminders",
+                accepted, stack.triageUrl(), DemoData.FACILITY, stack.triageUrl(), stack.notificationsUrl());
         }
         CONSOLE.info("\nPress Ctrl-C to stop.");
         stopped.await();

@@ -5,8 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +17,9 @@ import java.util.Random;
 
 /**
  * Demo data posted through the ingest API like any client's: the demo facility's chest-pain form, then
- * seeded submissions, mostly normal, some deteriorating, some incomplete, a third answering the form.
+ * seeded submissions, mostly normal, some deteriorating, some incomplete, a third answering the form; then the
+ * patients' contacts (with messaging consent), a provider's weekday schedule, and a booking for the first patient on
+ * the next weekday, so that streams-notifications has a confirmation and reminders to show.
  */
 final class DemoData {
 
@@ -28,6 +33,15 @@ final class DemoData {
          "scoringRules": [{"id": "severe_pain", "questionId": "pain_score", "min": 7, "points": 2},
                           {"id": "moderate_pain", "questionId": "pain_score", "min": 4, "max": 7, "points": 1}],
          "redFlags": [{"id": "chest_pain_flag", "questionId": "chest_pain", "equals": "yes", "description": "Chest pain: rule out ACS"}]}
+        """;
+
+    static final String PROVIDER = "demo-provider";
+    static final String BOOKING = "demo-booking-1";
+    static final String SCHEDULE = """
+        {"facilityId": "demo-facility", "timeZone": "Europe/London", "slotMinutes": 30, "appointmentTypes": ["follow-up"],
+         "weekly": {"MONDAY": [{"start": "09:00", "end": "17:00"}], "TUESDAY": [{"start": "09:00", "end": "17:00"}],
+                    "WEDNESDAY": [{"start": "09:00", "end": "17:00"}], "THURSDAY": [{"start": "09:00", "end": "17:00"}],
+                    "FRIDAY": [{"start": "09:00", "end": "17:00"}]}}
         """;
 
     private DemoData() {
@@ -63,7 +77,40 @@ final class DemoData {
                 accepted++;
             }
         }
+        postScheduling(client, ingestUrl, patients, now);
         return accepted;
+    }
+
+    /** The demo contacts, schedule and booking; each is idempotent, so a second --demo changes nothing. */
+    private static void postScheduling(HttpClient client, String ingestUrl, List<String> patients, Instant now)
+        throws IOException, InterruptedException {
+        for (int i = 0; i < patients.size(); i++) {
+            String contact = String.format(Locale.ROOT, """
+                {"phone": "+4477009%05d", "preferredChannel": "WHATSAPP", "language": "en-GB", "timeZone": "Europe/London",
+                 "consent": {"granted": true, "at": "2026-01-01T09:00:00Z"}}
+                """, i + 1);
+            require(send(client, "PUT", ingestUrl + "/v1/patients/" + patients.get(i) + "/contact", contact), "contact");
+        }
+        require(send(client, "PUT", ingestUrl + "/v1/providers/" + PROVIDER + "/schedule", SCHEDULE), "schedule");
+        require(send(client, "POST", ingestUrl + "/v1/bookings", String.format(Locale.ROOT, """
+            {"bookingId": "%s", "patientId": "%s", "providerId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
+            """, BOOKING, patients.get(0), PROVIDER, nextWeekdayAtTen(now))), "booking");
+    }
+
+    /** 10:00 London time on the next weekday after today. */
+    static Instant nextWeekdayAtTen(Instant now) {
+        ZoneId london = ZoneId.of("Europe/London");
+        LocalDate day = now.atZone(london).toLocalDate().plusDays(1);
+        while (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) {
+            day = day.plusDays(1);
+        }
+        return day.atTime(10, 0).atZone(london).toInstant();
+    }
+
+    private static void require(int status, String what) throws IOException {
+        if (status != 202) {
+            throw new IOException("The demo " + what + " was refused with HTTP " + status);
+        }
     }
 
     private static int send(HttpClient client, String method, String url, String body) throws IOException, InterruptedException {

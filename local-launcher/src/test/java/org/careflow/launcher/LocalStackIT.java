@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Map;
 import java.time.Duration;
+import java.util.Map;
 import org.careflow.platform.embedded.Await;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topics;
@@ -50,6 +50,11 @@ class LocalStackIT {
             // ... and the demo data goes through the same door
             assertThat(DemoData.post(stack.ingestUrl())).isEqualTo(DemoData.PATIENTS);
             assertThat(awaitAssessment(stack, DemoData.patients().get(0)).get("facilityId").asText()).isEqualTo("demo-facility");
+            // ... with a booking whose confirmation and reminders streams-notifications plans (the dispatcher is off here)
+            JsonNode reminders = Await.value("the demo booking's reminders", Duration.ofSeconds(90), () ->
+                HttpCalls.getJson(stack.notificationsUrl() + "/v1/patients/" + DemoData.patients().get(0) + "/reminders"));
+            assertThat(reminders.at("/bookings/0/bookingId").asText()).isEqualTo(DemoData.BOOKING);
+            assertThat(reminders.at("/bookings/0/reminders").findValuesAsText("offset")).containsExactly("confirmation", "24h", "2h");
         }
 
         // When the stack restarts on the same data

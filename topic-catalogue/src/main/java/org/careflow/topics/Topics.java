@@ -3,6 +3,7 @@ package org.careflow.topics;
 import java.util.List;
 import org.careflow.events.notifications.ConsentChange;
 import org.careflow.events.notifications.InboundMessage;
+import org.careflow.events.notifications.MessageLogEntry;
 import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.PatientContact;
@@ -103,6 +104,10 @@ public final class Topics {
     public static final Topic<String, InboundMessage> MESSAGING_INBOX =
         new Topic<>("messaging-inbox", String.class, InboundMessage.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
+    /** Each message of a patient's conversation as it stands now, keyed by messageId; compacted, for sinks. */
+    public static final Topic<String, MessageLogEntry> MESSAGE_LOG =
+        new Topic<>("message-log", String.class, MessageLogEntry.class, DEFAULT_PARTITIONS, Topic.Cleanup.COMPACT);
+
     /** Notifications the dispatcher gave up on, unchanged and replayable, with the reason in headers; keyed by notificationId. */
     public static final Topic<String, OutboundNotification> OUTBOUND_DEAD_LETTERS =
         new Topic<>("outbound-dead-letters", String.class, OutboundNotification.class, 1, Topic.Cleanup.DELETE);
@@ -114,7 +119,7 @@ public final class Topics {
     private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
         SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
-        OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, OUTBOUND_DEAD_LETTERS,
+        OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, MESSAGE_LOG, OUTBOUND_DEAD_LETTERS,
         NOTIFICATIONS_DEAD_LETTERS);
 
     private Topics() {

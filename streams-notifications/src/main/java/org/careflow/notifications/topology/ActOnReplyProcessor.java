@@ -124,9 +124,8 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
             .setAt(message.getReceivedAt()).setChannel(message.getChannel()).setText(message.getText()).setIntent(reading.intent())
             .setAction(action).setBookingId(bookingId).setInReplyTo(resolved.getInReplyTo()).build();
         messages.put(patientId, Messages.append(log, patientId, entry, maxLogEntries));
-        if (!out.isEmpty()) {
-            context().forward(new Record<>(null, out, record.timestamp()));
-        }
+        out.messageLog.add(Messages.logEvent(patientId, entry, now));
+        context().forward(new Record<>(null, out, record.timestamp()));
     }
 
     /** The confirmed, upcoming booking named, or the patient's next one when none is named. */

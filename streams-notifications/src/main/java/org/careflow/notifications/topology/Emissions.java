@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.careflow.events.notifications.ConsentChange;
 import org.careflow.events.notifications.InboundMessage;
+import org.careflow.events.notifications.MessageLogEntry;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.ReminderCancelled;
 import org.careflow.events.notifications.ReminderScheduled;
@@ -27,6 +28,7 @@ public final class Emissions {
     final List<KeyValue<String, InboundMessage>> replies = new ArrayList<>();
     final List<KeyValue<String, PhoneIndexUpdate>> phoneUpdates = new ArrayList<>();
     final List<KeyValue<String, MessageStatusUpdate>> statusUpdates = new ArrayList<>();
+    final List<KeyValue<String, MessageLogEntry>> messageLog = new ArrayList<>();
 
     public List<KeyValue<String, ReminderScheduled>> scheduled() {
         return scheduled;
@@ -64,8 +66,12 @@ public final class Emissions {
         return statusUpdates;
     }
 
+    public List<KeyValue<String, MessageLogEntry>> messageLog() {
+        return messageLog;
+    }
+
     public boolean isEmpty() {
         return scheduled.isEmpty() && cancelled.isEmpty() && outbound.isEmpty() && cancellations.isEmpty() && consents.isEmpty()
-            && inbox.isEmpty() && replies.isEmpty() && phoneUpdates.isEmpty() && statusUpdates.isEmpty();
+            && inbox.isEmpty() && replies.isEmpty() && phoneUpdates.isEmpty() && statusUpdates.isEmpty() && messageLog.isEmpty();
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.careflow.events.notifications.Channel;
+import org.careflow.events.notifications.MessageDirection;
+import org.careflow.events.notifications.MessageLogEntry;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.notifications.RecipientKind;
@@ -104,6 +106,19 @@ final class Messages {
             next.setLastInboundAt(entry.getAt());
         }
         return next;
+    }
+
+    /** The entry as an event for the message-log topic: its id and status make the event id, so a replay repeats it. */
+    static org.apache.kafka.streams.KeyValue<String, MessageLogEntry> logEvent(String patientId, MessageEntry e, Instant now) {
+        MessageLogEntry event = MessageLogEntry.newBuilder()
+            .setEventId(Ids.derived("message-log", e.getId() + ":" + e.getStatus() + ":" + e.getAction()))
+            .setOccurredAt(now).setMessageId(e.getId()).setPatientId(patientId)
+            .setDirection(MessageDirection.valueOf(e.getDirection().name())).setChannel(e.getChannel()).setAt(e.getAt())
+            .setTemplateId(e.getTemplateId()).setText(e.getText()).setIntent(e.getIntent() == null ? null : e.getIntent().name())
+            .setAction(e.getAction()).setBookingId(e.getBookingId()).setInReplyTo(e.getInReplyTo())
+            .setProviderMessageId(e.getProviderMessageId()).setStatus(e.getStatus() == null ? null : e.getStatus().name())
+            .build();
+        return org.apache.kafka.streams.KeyValue.pair(e.getId(), event);
     }
 
     static MessageEntry outboundEntry(OutboundNotification n) {

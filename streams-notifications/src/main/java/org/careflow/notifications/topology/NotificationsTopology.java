@@ -133,7 +133,8 @@ public final class NotificationsTopology {
         KStream<String, Emissions> statusTracked = builder.stream(Topics.NOTIFICATION_STATUSES.name(),
                 Topics.NOTIFICATION_STATUSES.consumed(serdes, STATUSES_SOURCE))
             .process(tracker, Named.as(TRACK_STATUS), NOTIFICATIONS_STORE);
-        fanOut(tracked.merge(statusTracked, Named.as("merge-tracking")), Emissions::statusUpdates, "status-updates-of-tracking")
+        KStream<String, Emissions> logSteps = fanOut(tracked.merge(statusTracked, Named.as("merge-tracking")), Emissions::statusUpdates,
+                "status-updates-of-tracking")
             .repartition(repartitioned(STATUSES_BY_PATIENT, MessageStatusUpdate.class, partitions, serdes))
             .process(UpdateMessageLogProcessor::new, Named.as(UPDATE_MESSAGE_LOG), MESSAGES_STORE);
 
@@ -141,13 +142,14 @@ public final class NotificationsTopology {
             .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage()),
                 Named.as(ALERT_TO_NOTIFICATION));
 
-        KStream<String, Emissions> patientSteps = reminderSteps.merge(replySteps, Named.as(MERGE_PATIENT_STEPS));
+        KStream<String, Emissions> patientSteps = reminderSteps.merge(replySteps).merge(logSteps, Named.as(MERGE_PATIENT_STEPS));
         sink(patientSteps, Emissions::scheduled, Topics.REMINDERS_SCHEDULED, "patient", serdes);
         sink(patientSteps, Emissions::cancelled, Topics.REMINDERS_CANCELLED, "patient", serdes);
         sink(patientSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "patient", serdes);
         sink(patientSteps, Emissions::cancellations, Topics.BOOKING_CANCELLATIONS, "patient", serdes);
         sink(patientSteps, Emissions::consents, Topics.CONSENT_CHANGES, "patient", serdes);
         sink(patientSteps, Emissions::inbox, Topics.MESSAGING_INBOX, "patient", serdes);
+        sink(patientSteps, Emissions::messageLog, Topics.MESSAGE_LOG, "patient", serdes);
         sink(senderSteps, Emissions::inbox, Topics.MESSAGING_INBOX, "sender", serdes);
         sink(alertSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "alert", serdes);
         return builder.build();

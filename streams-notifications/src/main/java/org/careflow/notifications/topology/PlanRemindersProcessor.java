@@ -22,6 +22,7 @@ import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.notifications.reminders.ReminderPolicy;
 import org.careflow.state.notifications.BookingReminders;
+import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
 import org.careflow.state.notifications.ReminderEntry;
@@ -194,7 +195,9 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         OutboundNotification notification = Messages.forReminder(booking, entry, patientId, contact, channel, log, now);
         entry.setStatus(ReminderStatus.SENT);
         entry.setNotificationId(notification.getNotificationId());
-        messages.put(patientId, Messages.append(log, patientId, Messages.outboundEntry(notification), maxLogEntries));
+        MessageEntry logged = Messages.outboundEntry(notification);
+        messages.put(patientId, Messages.append(log, patientId, logged, maxLogEntries));
+        out.messageLog.add(Messages.logEvent(patientId, logged, now));
         out.outbound.add(KeyValue.pair(notification.getNotificationId(), notification));
         LOG.debug("Reminder {} due; notification emitted", entry.getOffsetLabel());
     }

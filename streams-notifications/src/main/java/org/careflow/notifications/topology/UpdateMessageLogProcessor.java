@@ -1,5 +1,6 @@
 package org.careflow.notifications.topology;
 
+import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -8,7 +9,7 @@ import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.MessageStatusUpdate;
 import org.careflow.state.notifications.PatientMessages;
 
-/** Shows an outbound message's latest status in the patient's conversation log (keyed by patientId). */
+/** Shows an outbound message's latest status in the patient's conversation log (keyed by patientId), and on the message-log topic. */
 final class UpdateMessageLogProcessor extends ContextualProcessor<String, MessageStatusUpdate, String, Emissions> {
 
     private KeyValueStore<String, PatientMessages> messages;
@@ -35,6 +36,9 @@ final class UpdateMessageLogProcessor extends ContextualProcessor<String, Messag
                     entry.setProviderMessageId(record.value().getProviderMessageId());
                 }
                 messages.put(record.key(), log);
+                Emissions out = new Emissions();
+                out.messageLog.add(Messages.logEvent(record.key(), entry, Instant.ofEpochMilli(context().currentSystemTimeMs())));
+                context().forward(new Record<>(null, out, record.timestamp()));
                 return;
             }
         }

@@ -28,6 +28,7 @@ import org.careflow.events.notifications.DeliveryError;
 import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.MessageIntent;
+import org.careflow.events.notifications.MessageLogEntry;
 import org.careflow.events.notifications.MessagingConsent;
 import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.OutboundNotification;
@@ -83,6 +84,7 @@ class NotificationsTopologyTest {
     private TestOutputTopic<String, ConsentChange> consents;
     private TestOutputTopic<String, InboundMessage> inbox;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestOutputTopic<String, MessageLogEntry> messageLog;
 
     private void start(Map<String, Object> settings) {
         Map<String, Object> all = new HashMap<>(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false));
@@ -104,6 +106,7 @@ class NotificationsTopologyTest {
         cancellations = output(Topics.BOOKING_CANCELLATIONS);
         consents = output(Topics.CONSENT_CHANGES);
         inbox = output(Topics.MESSAGING_INBOX);
+        messageLog = output(Topics.MESSAGE_LOG);
         deadLetters = driver.createOutputTopic(Topics.NOTIFICATIONS_DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(),
             Serdes.ByteArray().deserializer());
     }
@@ -457,6 +460,27 @@ class NotificationsTopologyTest {
         assertThat(record.getHistory()).extracting(s -> s.getStatus()).containsExactly(DeliveryStatus.SENT, DeliveryStatus.READ, DeliveryStatus.DELIVERED);
         assertThat(messages("p-1")).filteredOn(e -> e.getId().equals(id)).singleElement()
             .satisfies(e -> assertThat(e.getStatus()).isEqualTo(DeliveryStatus.READ));
+        // The message-log topic carries each move, keyed by the message, so a sink's upsert ends at READ
+        List<KeyValue<String, MessageLogEntry>> log = messageLog.readKeyValuesToList();
+        assertThat(log).extracting(kv -> kv.key).containsOnly(id);
+        assertThat(log).extracting(kv -> kv.value.getStatus()).containsExactly(null, "SENT", "READ");
+        assertThat(log.get(2).value.getProviderMessageId()).isEqualTo("wamid.out-1");
+        assertThat(log.get(2).value.getTemplateId()).isEqualTo(Messages.CONFIRMATION_TEMPLATE);
+    }
+
+    @Test
+    void shouldLogInboundMessagesWithWhatWasDoneWhenPatientReplies() {
+        start();
+        contact("p-1", "+447700900001", LONDON, true);
+
+        reply("+447700900001", "wamid.in-1", "STOP", null, null, NOW);
+
+        assertThat(messageLog.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("wamid.in-1");
+            assertThat(kv.value.getPatientId()).isEqualTo("p-1");
+            assertThat(kv.value.getIntent()).isEqualTo("STOP");
+            assertThat(kv.value.getAction()).isEqualTo(ActOnReplyProcessor.CONSENT_REVOKED);
+        });
     }
 
     @Test

@@ -15,8 +15,8 @@ import java.util.Objects;
  */
 public record StackOptions(Path dataDir, boolean fresh, boolean demo, String host,
                            int kafkaPort, int kafkaControllerPort, int registryPort, int registryManagementPort,
-                           int ingestPort, int triagePort, int schedulingPort, int notificationsPort,
-                           Map<String, Map<String, Object>> settings) {
+                           int ingestPort, int triagePort, int schedulingPort, int notificationsPort, int masterdataPort,
+                           int postgresPort, int mongoPort, int connectPort, Map<String, Map<String, Object>> settings) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
@@ -26,6 +26,10 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
     public static final int DEFAULT_TRIAGE_PORT = 8081;
     public static final int DEFAULT_SCHEDULING_PORT = 8082;
     public static final int DEFAULT_NOTIFICATIONS_PORT = 8083;
+    public static final int DEFAULT_MASTERDATA_PORT = 8084;
+    public static final int DEFAULT_POSTGRES_PORT = 55432;
+    public static final int DEFAULT_MONGO_PORT = 27018;
+    public static final int DEFAULT_CONNECT_PORT = 8088;
 
     public StackOptions {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -40,7 +44,7 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
         merged.putAll(extra);
         all.put(app, Map.copyOf(merged));
         return new StackOptions(dataDir, fresh, demo, host, kafkaPort, kafkaControllerPort, registryPort, registryManagementPort,
-            ingestPort, triagePort, schedulingPort, notificationsPort, all);
+            ingestPort, triagePort, schedulingPort, notificationsPort, masterdataPort, postgresPort, mongoPort, connectPort, all);
     }
 
     /** The extra settings of {@code app}. */
@@ -52,11 +56,11 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
     public static StackOptions defaults(Path dataDir) {
         return new StackOptions(dataDir, false, false, "127.0.0.1", DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT,
             DEFAULT_REGISTRY_PORT, DEFAULT_REGISTRY_MANAGEMENT_PORT, DEFAULT_INGEST_PORT, DEFAULT_TRIAGE_PORT, DEFAULT_SCHEDULING_PORT,
-            DEFAULT_NOTIFICATIONS_PORT, Map.of());
+            DEFAULT_NOTIFICATIONS_PORT, DEFAULT_MASTERDATA_PORT, DEFAULT_POSTGRES_PORT, DEFAULT_MONGO_PORT, DEFAULT_CONNECT_PORT, Map.of());
     }
 
     /** Every port picked freely: for tests and for running beside another stack. */
     public static StackOptions ephemeral(Path dataDir) {
-        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
     }
 }

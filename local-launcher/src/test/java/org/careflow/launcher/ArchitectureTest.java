@@ -21,7 +21,7 @@ class ArchitectureTest {
     @Test
     void shouldKeepStreamsAppsIndependentOfTheIngestApi() {
         noClasses().that().resideInAnyPackage("org.careflow.triage..", "org.careflow.scheduling..", "org.careflow.notifications..",
-                "org.careflow.dispatch..")
+                "org.careflow.dispatch..", "org.careflow.masterdata..")
             .should().dependOnClassesThat().resideInAPackage("org.careflow.ingest..")
             .because("streams apps share only contracts (schemas, topic catalogue) with the ingest API; move shared code to a shared module")
             .check(classes);

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.careflow.config.ConfigReference;
 import org.careflow.ingest.IngestConfig;
+import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.triage.TriageConfig;
@@ -27,6 +28,7 @@ class ConfigReferenceTest {
         apps.put("streams-triage", TriageConfig.CONFIG);
         apps.put("streams-scheduling", SchedulingConfig.CONFIG);
         apps.put("streams-notifications", NotificationsConfig.CONFIG);
+        apps.put("streams-masterdata", MasterDataConfig.CONFIG);
         String generated = ConfigReference.markdown(apps);
         if (Boolean.getBoolean("careflow.updatePins")) {
             Files.writeString(DOC, generated);

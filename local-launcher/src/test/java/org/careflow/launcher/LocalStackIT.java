@@ -67,7 +67,7 @@ class LocalStackIT {
 
         // When it starts fresh
         StackOptions fresh = StackOptions.ephemeral(dataDir);
-        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
         try (LocalStack stack = LocalStack.start(fresh)) {
             // Then nothing of before remains
             Await.until("the fresh stack to answer", DEADLINE, () -> get(stack.triageUrl() + "/v1/patients/p-123/triage").statusCode() == 404);

@@ -1,0 +1,78 @@
+package org.careflow.masterdata;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.topics.Topic;
+import org.careflow.topics.Topics;
+
+/**
+ * Configuration of streams-masterdata. Processing is always exactly_once_v2: a provider's stored sessions and the
+ * schedule published from them commit together, so a restart never publishes a schedule the stores do not hold.
+ */
+public final class MasterDataConfig extends AbstractConfig {
+
+    public static final int DEFAULT_HTTP_PORT = 8084;
+
+    public static final String PROVIDERS_TOPIC_CONFIG = "cdc.providers.topic";
+    private static final String PROVIDERS_TOPIC_DOC = "Debezium's change topic of the providers table (<topic.prefix>.<schema>.providers).";
+
+    public static final String PROVIDER_SESSIONS_TOPIC_CONFIG = "cdc.provider.schedules.topic";
+    private static final String PROVIDER_SESSIONS_TOPIC_DOC =
+        "Debezium's change topic of the provider_schedules table, one weekly session per row (<topic.prefix>.<schema>.provider_schedules).";
+
+    public static final String PATIENT_CONTACTS_TOPIC_CONFIG = "cdc.patient.contacts.topic";
+    private static final String PATIENT_CONTACTS_TOPIC_DOC =
+        "Debezium's change topic of the patient_contacts table (<topic.prefix>.<schema>.patient_contacts).";
+
+    public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false)
+        .define(PROVIDERS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDERS.name(), new ConfigDef.NonEmptyString(),
+            Importance.HIGH, PROVIDERS_TOPIC_DOC)
+        .define(PROVIDER_SESSIONS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDER_SESSIONS.name(), new ConfigDef.NonEmptyString(),
+            Importance.HIGH, PROVIDER_SESSIONS_TOPIC_DOC)
+        .define(PATIENT_CONTACTS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PATIENT_CONTACTS.name(), new ConfigDef.NonEmptyString(),
+            Importance.HIGH, PATIENT_CONTACTS_TOPIC_DOC);
+
+    public MasterDataConfig(Map<?, ?> originals) {
+        super(CONFIG, originals, false);
+        Map<String, String> seen = new LinkedHashMap<>();
+        seen.put(Topics.PROVIDER_SCHEDULES.name(), "the output topic of schedules");
+        seen.put(Topics.PATIENT_CONTACTS.name(), "the output topic of contacts");
+        seen.put(MasterDataTopics.DEAD_LETTERS.name(), "the dead-letter topic");
+        for (String key : new String[] {PROVIDERS_TOPIC_CONFIG, PROVIDER_SESSIONS_TOPIC_CONFIG, PATIENT_CONTACTS_TOPIC_CONFIG}) {
+            String topic = getString(key);
+            String other = seen.putIfAbsent(topic, key);
+            if (other != null) {
+                throw new ConfigException(key, topic, "is also " + other + "; each change topic must be distinct and none may be an output");
+            }
+        }
+    }
+
+    public Topic<GenericRecord, GenericRecord> providersTopic() {
+        return MasterDataTopics.cdc(getString(PROVIDERS_TOPIC_CONFIG));
+    }
+
+    public Topic<GenericRecord, GenericRecord> providerSessionsTopic() {
+        return MasterDataTopics.cdc(getString(PROVIDER_SESSIONS_TOPIC_CONFIG));
+    }
+
+    public Topic<GenericRecord, GenericRecord> patientContactsTopic() {
+        return MasterDataTopics.cdc(getString(PATIENT_CONTACTS_TOPIC_CONFIG));
+    }
+
+    public Duration queryForwardTimeout() {
+        return StreamsAppConfig.queryForwardTimeout(this);
+    }
+
+    public Properties streamsProperties(int httpPort) {
+        return StreamsAppConfig.streamsProperties(this, httpPort, MasterDataTopics.DEAD_LETTERS.name());
+    }
+}

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -17,15 +19,24 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.connectors.BiMigration;
+import org.careflow.connectors.ConnectorsApply;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
+import org.careflow.masterdata.MasterDataApp;
+import org.careflow.masterdata.MasterDataConfig;
+import org.careflow.masterdata.MasterDataTopics;
 import org.careflow.notifications.NotificationsApp;
 import org.careflow.notifications.NotificationsConfig;
+import org.careflow.platform.embedded.EmbeddedConnect;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedMongo;
+import org.careflow.platform.embedded.EmbeddedPostgres;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.scheduling.SchedulingApp;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.Topic;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
@@ -49,6 +60,13 @@ public final class LocalStack implements AutoCloseable {
     public static final String TRIAGE = "streams-triage";
     public static final String SCHEDULING = "streams-scheduling";
     public static final String NOTIFICATIONS = "streams-notifications";
+    public static final String MASTERDATA = "streams-masterdata";
+
+    /** Where the connectors' configurations and SQL live; the careflow script and the build set it. */
+    public static final String CONNECTORS_HOME_PROPERTY = "careflow.connectors.home";
+    static final String SINK_DATABASE = "careflow";
+    static final String MASTERDATA_DATABASE = "masterdata";
+    static final String MONGO_DATABASE = "careflow";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
@@ -59,6 +77,11 @@ public final class LocalStack implements AutoCloseable {
     private SchedulingApp scheduling;
     private NotificationsApp notifications;
     private Map<String, Object> lastNotificationsProps;
+    private MasterDataApp masterdata;
+    private EmbeddedPostgres postgres;
+    private EmbeddedMongo mongo;
+    private EmbeddedConnect connect;
+    private Map<String, String> connectorVariables;
 
     private LocalStack() {
     }
@@ -88,6 +111,10 @@ public final class LocalStack implements AutoCloseable {
             .build().start());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+            TopicProvisioner.createMissing(admin, MasterDataTopics.owned(), (short) 1);
+            // The change topics exist before streams-masterdata starts; the Debezium source then finds them.
+            TopicProvisioner.createMissing(admin, List.<Topic<?, ?>>of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS,
+                MasterDataTopics.PATIENT_CONTACTS), (short) 1);
         }
         registry = started(EmbeddedRegistry.builder()
             .httpPort(options.registryPort())
@@ -125,14 +152,85 @@ public final class LocalStack implements AutoCloseable {
         lastNotificationsProps = notificationsProps;
         notifications = started(NotificationsApp.start(new NotificationsConfig(notificationsProps)));
 
+        Map<String, Object> masterdataProps = settings(options, MASTERDATA, MasterDataConfig.CONFIG.names(),
+            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.masterdataPort()));
+        masterdataProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
+        masterdataProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        masterdata = started(MasterDataApp.start(new MasterDataConfig(masterdataProps)));
+
+        startConnectors(options, data);
+
         urls.put("ingest API", "http://" + options.host() + ":" + ingest.port());
         urls.put("streams-triage", "http://" + options.host() + ":" + triage.port());
         urls.put("streams-scheduling", "http://" + options.host() + ":" + scheduling.port());
         urls.put("streams-notifications", "http://" + options.host() + ":" + notifications.port());
+        urls.put("streams-masterdata", "http://" + options.host() + ":" + masterdata.port());
+        urls.put("Kafka Connect", connect.url());
+        urls.put("PostgreSQL (sinks)", postgres.jdbcUrl(SINK_DATABASE) + " user " + postgres.user());
+        urls.put("PostgreSQL (master data)", postgres.jdbcUrl(MASTERDATA_DATABASE) + " user " + postgres.user());
+        urls.put("MongoDB (in the JVM)", mongo.connectionString() + "/" + MONGO_DATABASE);
         urls.put("schema registry", registry.url());
         urls.put("Kafka", broker.bootstrapServers());
         urls.put("data", data.toString());
         LOG.info("careflow is up");
+    }
+
+    /**
+     * PostgreSQL (a sink database and a master-data database with its tables and sample rows), MongoDB's wire
+     * protocol in the JVM, a Connect worker with every plugin, then every connector of connectors/config applied as
+     * {@code ./careflow connectors apply} would, and the BI views.
+     */
+    private void startConnectors(StackOptions options, Path data) {
+        Path home = Path.of(System.getProperty(CONNECTORS_HOME_PROPERTY, "connectors")).toAbsolutePath();
+        postgres = started(EmbeddedPostgres.builder().port(options.postgresPort()).dataDirectory(data.resolve("postgres"))
+            .database(SINK_DATABASE).user("careflow").password("careflow").build().start());
+        postgres.createDatabase(MASTERDATA_DATABASE);
+        MasterDataSql.ensure(postgres, MASTERDATA_DATABASE, home.resolve("sql").resolve("masterdata"));
+        mongo = started(EmbeddedMongo.builder().port(options.mongoPort()).build().start());
+        connect = started(EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers()).restPort(options.connectPort())
+            .groupId("careflow-connect").build().start());
+        connectorVariables = new HashMap<>();
+        // The Connect converter speaks the registry's v2 API (see connectors/README.md).
+        connectorVariables.put("REGISTRY_V2_URL", registry.url().replace("/apis/registry/v3", "/apis/registry/v2"));
+        connectorVariables.put("REPLICATION_FACTOR", "1");
+        connectorVariables.put("SINK_JDBC_URL", postgres.jdbcUrl(SINK_DATABASE));
+        connectorVariables.put("SINK_JDBC_USER", postgres.user());
+        connectorVariables.put("SINK_JDBC_PASSWORD", postgres.password());
+        connectorVariables.put("MONGO_URI", mongo.connectionString());
+        connectorVariables.put("MONGO_DATABASE", MONGO_DATABASE);
+        connectorVariables.put("MASTERDATA_HOST", postgres.host());
+        connectorVariables.put("MASTERDATA_PORT", Integer.toString(postgres.port()));
+        connectorVariables.put("MASTERDATA_DATABASE", MASTERDATA_DATABASE);
+        connectorVariables.put("MASTERDATA_USER", postgres.user());
+        connectorVariables.put("MASTERDATA_PASSWORD", postgres.password());
+        connectorVariables.put("BI_PSEUDONYM_KEY", MasterDataSql.pseudonymKey(data.resolve("bi-pseudonym.key")));
+        int applied = ConnectorsApply.run(new ConnectorsApply.Options(connect.url(), home.resolve("config"), connectorVariables,
+            Duration.ofSeconds(120), null));
+        if (applied != 0) {
+            throw new IllegalStateException("Not every connector runs; see the states printed above");
+        }
+    }
+
+    /**
+     * Creates or refreshes the BI views over the sink tables; a view whose table no record has created yet is left for
+     * a later call. Returns the views that exist.
+     */
+    public List<String> applyBiViews() throws IOException {
+        Path home = Path.of(System.getProperty(CONNECTORS_HOME_PROPERTY, "connectors")).toAbsolutePath();
+        return BiMigration.apply(new BiMigration.Target(postgres.jdbcUrl(SINK_DATABASE), postgres.user(), postgres.password(),
+            home.resolve("sql").resolve("bi")), connectorVariables);
+    }
+
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    public EmbeddedMongo mongo() {
+        return mongo;
+    }
+
+    public String connectUrl() {
+        return connect.url();
     }
 
     /** The app's settings: environment, then the options' extras, then the launcher's own {@code connection}. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.careflow.platform.embedded.Await;
+import org.careflow.platform.embedded.EmbeddedConnect;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,15 +27,18 @@ class LauncherProcessIT {
         // Given the launcher started as its own process, on free ports
         List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx768m",
+            "-Xmx1g",
             // The production logging, not the test classpath's log4j2-test.xml.
             "-Dlog4j2.configurationFile=log4j2.xml",
             "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
             "-D" + EmbeddedRegistry.HOME_PROPERTY + "=" + System.getProperty(EmbeddedRegistry.HOME_PROPERTY),
+            "-D" + EmbeddedConnect.PLUGIN_PATH_PROPERTY + "=" + System.getProperty(EmbeddedConnect.PLUGIN_PATH_PROPERTY),
+            "-D" + LocalStack.CONNECTORS_HOME_PROPERTY + "=" + System.getProperty(LocalStack.CONNECTORS_HOME_PROPERTY),
             "-cp", System.getProperty("java.class.path"),
             CareflowLauncher.class.getName(), "up", "--data-dir", dataDir.toString()));
         for (String port : List.of("--kafka-port", "--kafka-controller-port", "--registry-port", "--registry-management-port",
-            "--ingest-port", "--triage-port", "--scheduling-port")) {
+            "--ingest-port", "--triage-port", "--scheduling-port", "--notifications-port", "--masterdata-port", "--postgres-port",
+            "--mongo-port", "--connect-port")) {
             command.add(port);
             command.add("0");
         }

@@ -116,11 +116,15 @@ public final class Topics {
     public static final Topic<byte[], byte[]> NOTIFICATIONS_DEAD_LETTERS =
         new Topic<>("notifications-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
+    /** Records the Kafka Connect sinks could not convert or write, unchanged, with the reason in __connect.errors.* headers. */
+    public static final Topic<byte[], byte[]> CONNECT_DEAD_LETTERS =
+        new Topic<>("connect-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
+
     private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
         SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
         OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, MESSAGE_LOG, OUTBOUND_DEAD_LETTERS,
-        NOTIFICATIONS_DEAD_LETTERS);
+        NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS);
 
     private Topics() {
     }

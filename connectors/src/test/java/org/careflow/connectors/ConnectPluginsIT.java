@@ -110,6 +110,43 @@ class ConnectPluginsIT {
     }
 
     @Test
+    void shouldApplyIdempotentlyAndExitNonZeroWhenATaskFails(@TempDir Path configs) throws Exception {
+        // Given one connector that can run and one whose database does not exist
+        String good = """
+            {"name": "apply-it-good", "config": {"connector.class": "com.mongodb.kafka.connect.MongoSinkConnector", "tasks.max": "1",
+             "topics": "apply-it-good", "connection.uri": "${MONGO_URI}", "database": "careflow", "collection": "apply_it",
+             "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+             "value.converter": "org.apache.kafka.connect.storage.StringConverter"}}
+            """;
+        String bad = """
+            {"name": "apply-it-bad", "config": {"connector.class": "io.debezium.connector.jdbc.JdbcSinkConnector", "tasks.max": "1",
+             "topics": "apply-it-bad", "connection.url": "jdbc:postgresql://127.0.0.1:1/nowhere", "connection.username": "x",
+             "connection.password": "x", "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+             "value.converter": "org.apache.kafka.connect.storage.StringConverter"}}
+            """;
+        java.nio.file.Files.writeString(configs.resolve("1-good.json"), good);
+        Map<String, String> vars = Map.of("MONGO_URI", mongo.connectionString());
+
+        // When only the good one is applied, twice
+        int first = ConnectorsApply.run(new ConnectorsApply.Options(connect.url(), configs, vars, Duration.ofSeconds(60), null));
+        int again = ConnectorsApply.run(new ConnectorsApply.Options(connect.url(), configs, vars, Duration.ofSeconds(60), null));
+
+        // Then both succeed, and the connector exists once, running
+        assertThat(first).isZero();
+        assertThat(again).isZero();
+        ConnectClient client = new ConnectClient(connect.url());
+        assertThat(client.status("apply-it-good").running()).isTrue();
+
+        // When the failing one is added
+        java.nio.file.Files.writeString(configs.resolve("2-bad.json"), bad);
+        int withBad = ConnectorsApply.run(new ConnectorsApply.Options(connect.url(), configs, vars, Duration.ofSeconds(60), null));
+
+        // Then the run says so with a non-zero exit
+        assertThat(withBad).isEqualTo(1);
+        assertThat(client.status("apply-it-bad").failed()).isTrue();
+    }
+
+    @Test
     void shouldListMongoSinkJdbcSinkPostgresSourceAndAvroConverterWhenWorkerUsesAssembledPluginPath() throws Exception {
         // When
         JsonNode plugins = JSON.readTree(get(connect.url() + "/connector-plugins?connectorsOnly=false"));

@@ -69,7 +69,12 @@ class ConnectorsFlowIT {
                 () -> first(stack, "SELECT * FROM triage_assessments WHERE submission_id = 's-sink-1'"));
             assertThat(row).containsEntry("news2_total", 7).containsEntry("spo2_points", 2).containsEntry("band", "HIGH");
 
-            // A booking's row follows its state: confirmed, then cancelled
+            // A booking's row follows its state: confirmed, then cancelled (the patient has a contact, so its confirmation
+            // is planned too, and the message log carries it to both stores)
+            assertThat(HttpCalls.send("PUT", ingest + "/v1/patients/p-sink-1/contact", """
+                {"phone": "+447700900555", "language": "en-GB", "timeZone": "Europe/London",
+                 "consent": {"granted": true, "at": "%s"}}
+                """.formatted(now.minus(Duration.ofDays(1)))).statusCode()).isEqualTo(202);
             assertThat(HttpCalls.send("PUT", ingest + "/v1/providers/dr-sink/schedule", """
                 {"facilityId": "f-sink", "timeZone": "UTC", "slotMinutes": 30, "appointmentTypes": ["follow-up"],
                  "weekly": {}, "extraSessions": [{"date": "%s", "start": "09:00", "end": "12:00"}]}
@@ -86,6 +91,15 @@ class ConnectorsFlowIT {
             Await.until("the booking row to be CANCELLED", DEADLINE,
                 () -> "CANCELLED".equals(value(stack, "SELECT status FROM appointments WHERE booking_id = 'bk-sink'")));
             assertThat(value(stack, "SELECT count(*) FROM appointments WHERE booking_id = 'bk-sink'")).isEqualTo(1L);
+            Map<String, Object> logged = Await.value("the confirmation in the message log table", DEADLINE,
+                () -> first(stack, "SELECT * FROM message_log WHERE bookingid = 'bk-sink'"));
+            assertThat(logged).containsEntry("direction", "OUTBOUND").containsEntry("templateid", "appointment_confirmation");
+            try (MongoClient mongo = MongoClients.create(stack.mongo().connectionString())) {
+                Document message = Await.value("the confirmation in the messages collection", DEADLINE, () -> mongo
+                    .getDatabase(LocalStack.MONGO_DATABASE).getCollection("messages").find(Filters.eq("bookingId", "bk-sink")).first());
+                assertThat(message.getString("messageId")).isEqualTo(logged.get("message_id"));
+                assertThat(message.get("at")).isInstanceOf(java.util.Date.class);
+            }
 
             // A provider and a session inserted into the master-data database make new free slots appear in scheduling
             String day = now.plus(Duration.ofDays(1)).atZone(java.time.ZoneOffset.UTC).getDayOfWeek().name();
@@ -122,7 +136,7 @@ class ConnectorsFlowIT {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                return v.containsAll(List.of("appointments", "triage_assessments", "facility_hourly_stats")) ? v : null;
+                return v.containsAll(List.of("appointments", "triage_assessments", "facility_hourly_stats", "notification_outcomes")) ? v : null;
             });
             for (String view : views) {
                 for (Map<String, Object> r : rows(stack, "SELECT * FROM bi." + view)) {

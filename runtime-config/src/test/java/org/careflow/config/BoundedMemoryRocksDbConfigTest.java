@@ -1,0 +1,54 @@
+package org.careflow.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+
+class BoundedMemoryRocksDbConfigTest {
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    @Test
+    void shouldShareOneCacheAndWriteBufferManagerBetweenStoresWhenBudgetIsTheSame() {
+        // Given two stores' options
+        BoundedMemoryRocksDbConfig setter = new BoundedMemoryRocksDbConfig();
+        Map<String, Object> configs = Map.of(BoundedMemoryRocksDbConfig.MEMORY_BYTES, 64L * 1024 * 1024,
+            BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, 25);
+        try (Options first = new Options(); Options second = new Options()) {
+            first.setTableFormatConfig(new BlockBasedTableConfig());
+            second.setTableFormatConfig(new BlockBasedTableConfig());
+
+            // When the setter configures both
+            setter.setConfig("store-a", first, configs);
+            setter.setConfig("store-b", second, configs);
+
+            // Then both cache index and filter blocks, and their memtables fit the 25% budget: 2 x 8 MiB
+            BlockBasedTableConfig table = (BlockBasedTableConfig) first.tableFormatConfig();
+            assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
+            assertThat(first.writeBufferSize()).isEqualTo(8L * 1024 * 1024);
+            assertThat(first.maxWriteBufferNumber()).isEqualTo(2);
+            assertThat(second.writeBufferSize()).isEqualTo(first.writeBufferSize());
+        }
+    }
+
+    @Test
+    void shouldPassTheConfiguredBudgetToKafkaStreamsWhenBuildingProperties() {
+        ConfigDef def = StreamsAppConfig.define(new ConfigDef(), "app", 8099, true);
+        AbstractConfig config = new AbstractConfig(def, Map.of(StreamsAppConfig.ROCKSDB_MEMORY_BYTES_CONFIG, 256L * 1024 * 1024), false);
+
+        Properties props = StreamsAppConfig.streamsProperties(config, 8099, "dlq");
+
+        assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(BoundedMemoryRocksDbConfig.class);
+        assertThat(props.get(BoundedMemoryRocksDbConfig.MEMORY_BYTES)).isEqualTo(256L * 1024 * 1024);
+    }
+}

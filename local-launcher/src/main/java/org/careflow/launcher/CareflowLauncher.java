@@ -56,7 +56,7 @@ public final class CareflowLauncher {
         CONSOLE.info("\ncareflow is up:");
         stack.urls().entrySet().stream()
             .sorted(java.util.Map.Entry.comparingByKey())
-            .forEach(e -> CONSOLE.info("  {} {}", String.format("%-16s", e.getKey()), e.getValue()));
+            .forEach(e -> CONSOLE.info("  {} {}", String.format("%-26s", e.getKey()), e.getValue()));
         if (options.demo()) {
             int accepted = DemoData.post(stack.ingestUrl());
             CONSOLE.info("\nPosted {} demo submissions, contacts and a booking; try:\n  curl {}/v1/facilities/{}/queue\n"

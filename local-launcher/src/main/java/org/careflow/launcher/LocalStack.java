@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -67,6 +70,8 @@ public final class LocalStack implements AutoCloseable {
     static final String SINK_DATABASE = "careflow";
     static final String MASTERDATA_DATABASE = "masterdata";
     static final String MONGO_DATABASE = "careflow";
+    /** How many views connectors/sql/bi creates once every sink table exists. */
+    private static final int BI_VIEWS = 4;
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
@@ -209,6 +214,23 @@ public final class LocalStack implements AutoCloseable {
         if (applied != 0) {
             throw new IllegalStateException("Not every connector runs; see the states printed above");
         }
+        // A BI view needs its sink table, which the first record creates: keep trying until every view exists.
+        ScheduledExecutorService views = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "careflow-bi-views");
+            t.setDaemon(true);
+            return t;
+        });
+        started.push(views::shutdownNow);
+        views.scheduleWithFixedDelay(() -> {
+            try {
+                if (applyBiViews().size() >= BI_VIEWS) {
+                    LOG.info("The BI views are in place");
+                    views.shutdown();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("BI views not applied yet: {}", e.getMessage());
+            }
+        }, 5, 10, TimeUnit.SECONDS);
     }
 
     /**

@@ -55,6 +55,8 @@ class LocalStackIT {
                 HttpCalls.getJson(stack.notificationsUrl() + "/v1/patients/" + DemoData.patients().get(0) + "/reminders"));
             assertThat(reminders.at("/bookings/0/bookingId").asText()).isEqualTo(DemoData.BOOKING);
             assertThat(reminders.at("/bookings/0/reminders").findValuesAsText("offset")).containsExactly("confirmation", "24h", "2h");
+            // ... and the stack creates the BI views by itself once the sinks have made their tables
+            Await.until("the BI views", Duration.ofSeconds(120), () -> biViews(stack) == 4);
         }
 
         // When the stack restarts on the same data
@@ -96,5 +98,15 @@ class LocalStackIT {
 
     private static JsonNode json(String body) {
         return HttpCalls.json(body);
+    }
+
+    private static int biViews(LocalStack stack) {
+        try (java.sql.Connection db = stack.postgres().connection(LocalStack.SINK_DATABASE); java.sql.Statement sql = db.createStatement();
+             java.sql.ResultSet rs = sql.executeQuery("SELECT count(*) FROM information_schema.views WHERE table_schema = 'bi'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
+import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
@@ -41,7 +42,8 @@ public final class IngestApp implements AutoCloseable {
                 LOG.warn("The form catalog has not read the forms topic within {} ms; starting not ready until it has", wait.toMillis());
             }
             FormCatalog catalog = forms;
-            IngestRoutes routes = new IngestRoutes(publisher, catalog, Clock.systemUTC(), config.maxClockSkew());
+            IngestRoutes routes = new IngestRoutes(publisher, catalog, Clock.systemUTC(), config.maxClockSkew(),
+                new TriageBatchRoute.Limits(config.batchMaxItems(), config.maxBatchRequestBytes()));
             WhatsAppWebhook whatsApp = new WhatsAppWebhook(publisher, Clock.systemUTC(), config.whatsAppVerifyToken(),
                 config.whatsAppAppSecret());
             if (!whatsApp.configured()) {

@@ -13,6 +13,8 @@ import org.careflow.config.CommonConfig;
 public final class IngestConfig extends AbstractConfig {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_BATCH_MAX_ITEMS = 1000;
+    public static final long DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES = 16L * 1024 * 1024;
 
     public static final String KAFKA_ACK_TIMEOUT_MS_CONFIG = "kafka.ack.timeout.ms";
     private static final String KAFKA_ACK_TIMEOUT_MS_DOC =
@@ -20,7 +22,19 @@ public final class IngestConfig extends AbstractConfig {
             + "Bounds metadata fetches, retries and delivery alike; an event not acknowledged in time was not accepted.";
 
     public static final String HTTP_MAX_REQUEST_BYTES_CONFIG = "http.max.request.bytes";
-    private static final String HTTP_MAX_REQUEST_BYTES_DOC = "Largest request body accepted; larger bodies are answered 413.";
+    private static final String HTTP_MAX_REQUEST_BYTES_DOC = "Largest request body accepted; larger bodies are answered 413. "
+        + "POST /v1/triage-submissions:batch is bounded by http.max.batch.request.bytes instead.";
+
+    public static final String HTTP_MAX_BATCH_REQUEST_BYTES_CONFIG = "http.max.batch.request.bytes";
+    private static final String HTTP_MAX_BATCH_REQUEST_BYTES_DOC =
+        "Largest body POST /v1/triage-submissions:batch accepts (every other route is bounded by http.max.request.bytes); "
+            + "larger bodies are answered 413 and nothing is written. The whole body is held in memory while it is parsed.";
+
+    public static final String BATCH_MAX_ITEMS_CONFIG = "batch.max.items";
+    private static final String BATCH_MAX_ITEMS_DOC =
+        "Most submissions one POST /v1/triage-submissions:batch may carry; a batch with more is answered 413 and nothing "
+            + "is written. All of a batch's events are sent before its answer waits for their acknowledgements, so this "
+            + "also bounds how many events one request puts in the producer's buffer.";
 
     public static final String SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG = "submission.max.clock.skew.ms";
     private static final String SUBMISSION_MAX_CLOCK_SKEW_MS_DOC =
@@ -49,6 +63,10 @@ public final class IngestConfig extends AbstractConfig {
             Importance.HIGH, KAFKA_ACK_TIMEOUT_MS_DOC)
         .define(HTTP_MAX_REQUEST_BYTES_CONFIG, Type.LONG, 64L * 1024, ConfigDef.Range.between(1024L, 16L * 1024 * 1024),
             Importance.MEDIUM, HTTP_MAX_REQUEST_BYTES_DOC)
+        .define(HTTP_MAX_BATCH_REQUEST_BYTES_CONFIG, Type.LONG, DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES,
+            ConfigDef.Range.between(1024L, 64L * 1024 * 1024), Importance.LOW, HTTP_MAX_BATCH_REQUEST_BYTES_DOC)
+        .define(BATCH_MAX_ITEMS_CONFIG, Type.INT, DEFAULT_BATCH_MAX_ITEMS, ConfigDef.Range.between(1, 100_000),
+            Importance.LOW, BATCH_MAX_ITEMS_DOC)
         .define(SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0L),
             Importance.LOW, SUBMISSION_MAX_CLOCK_SKEW_MS_DOC)
         .define(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 600_000L),
@@ -66,6 +84,14 @@ public final class IngestConfig extends AbstractConfig {
 
     public Duration maxClockSkew() {
         return Duration.ofMillis(getLong(SUBMISSION_MAX_CLOCK_SKEW_MS_CONFIG));
+    }
+
+    public int batchMaxItems() {
+        return getInt(BATCH_MAX_ITEMS_CONFIG);
+    }
+
+    public long maxBatchRequestBytes() {
+        return getLong(HTTP_MAX_BATCH_REQUEST_BYTES_CONFIG);
     }
 
     public Duration formsCatalogStartupTimeout() {

@@ -32,6 +32,7 @@ import org.careflow.ingest.notifications.PatientContactParser;
 import org.careflow.ingest.scheduling.BookingCancellationParser;
 import org.careflow.ingest.scheduling.BookingRequestParser;
 import org.careflow.ingest.scheduling.ProviderScheduleParser;
+import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.ingest.triage.TriageDispositionParser;
 import org.careflow.ingest.triage.TriageSubmissionParser;
 import org.careflow.query.HttpServerFactory;
@@ -69,13 +70,22 @@ public final class IngestRoutes {
     private final BookingRequestParser bookingParser;
     private final BookingCancellationParser cancellationParser;
     private final PatientContactParser contactParser;
+    private final TriageBatchRoute triageBatch;
     /** Form versions this instance is publishing, so two PUTs racing here cannot write one version twice. */
     private final ConcurrentMap<String, FormDefinition> formsInFlight = new ConcurrentHashMap<>();
 
+    /** Routes with the default batch limits ({@code batch.max.items}, {@code http.max.batch.request.bytes}). */
+    public IngestRoutes(EventPublisher publisher, FormCatalog forms, Clock clock, Duration maxClockSkew) {
+        this(publisher, forms, clock, maxClockSkew, new TriageBatchRoute.Limits(IngestConfig.DEFAULT_BATCH_MAX_ITEMS,
+            IngestConfig.DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES));
+    }
+
     /**
      * @param maxClockSkew how far in the future a client's {@code submittedAt}, {@code decidedAt} or {@code consent.at} may lie
+     * @param batchLimits how much one {@code POST /v1/triage-submissions:batch} may carry
      */
-    public IngestRoutes(EventPublisher publisher, FormCatalog forms, Clock clock, Duration maxClockSkew) {
+    public IngestRoutes(EventPublisher publisher, FormCatalog forms, Clock clock, Duration maxClockSkew,
+                        TriageBatchRoute.Limits batchLimits) {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.forms = Objects.requireNonNull(forms, "forms");
         this.triageParser = new TriageSubmissionParser(clock, maxClockSkew, forms);
@@ -85,11 +95,13 @@ public final class IngestRoutes {
         this.bookingParser = new BookingRequestParser(clock);
         this.cancellationParser = new BookingCancellationParser(clock);
         this.contactParser = new PatientContactParser(clock, maxClockSkew);
+        this.triageBatch = new TriageBatchRoute(publisher, triageParser, clock, batchLimits);
     }
 
     /** Adds the routes to a server's configuration. */
     public void register(JavalinConfig config) {
         config.routes.post(TRIAGE_SUBMISSIONS_PATH, this::submitTriage);
+        triageBatch.register(config);
         config.routes.put(FORM_PATH, this::putForm);
         config.routes.post(DISPOSITION_PATH, this::dispose);
         config.routes.put(PROVIDER_SCHEDULE_PATH, this::putSchedule);

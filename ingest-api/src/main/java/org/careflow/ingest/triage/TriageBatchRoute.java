@@ -1,0 +1,302 @@
+package org.careflow.ingest.triage;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.careflow.events.triage.TriageSubmission;
+import org.careflow.ingest.EventPublisher;
+import org.careflow.query.HttpServerFactory;
+import org.careflow.query.Problem;
+import org.careflow.query.ProblemException;
+import org.careflow.topics.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/triage-submissions:batch}: many triage submissions in one request, for integrations and load tests.
+ * Every item is parsed by {@link TriageSubmissionParser} exactly as {@code POST /v1/triage-submissions} parses its body,
+ * and the valid ones are written like it writes them; all are sent before any acknowledgement is awaited, so the producer
+ * batches them. The answer gives every item's outcome, in item order.
+ */
+public final class TriageBatchRoute {
+
+    /** The colon is literal: Javalin only treats a segment starting with {@code :} specially. */
+    public static final String PATH = "/v1/triage-submissions:batch";
+    /**
+     * {@link #PATH} as clients that percent-encode {@code :} send it (JavaScript's {@code encodeURIComponent}, Python's
+     * {@code quote}); Javalin matches the raw path, so these are registered too.
+     */
+    private static final List<String> ENCODED_PATHS = List.of("/v1/triage-submissions%3Abatch", "/v1/triage-submissions%3abatch");
+    /** Media type of a batch sent as one submission object per line. */
+    public static final String NDJSON = "application/x-ndjson";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TriageBatchRoute.class);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    private static final String RETRY_HINT = "Retry this item with the same submissionId.";
+    /** Strict about trailing content: {@code [..] [..]} must not silently lose its second array. */
+    private static final ObjectReader READER = HttpServerFactory.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * How much one batch may carry.
+     *
+     * @param maxItems most submissions in one batch ({@code batch.max.items})
+     * @param maxBytes largest body ({@code http.max.batch.request.bytes})
+     */
+    public record Limits(int maxItems, long maxBytes) {
+        public Limits {
+            if (maxItems < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("batch limits must be positive: " + maxItems + " items, " + maxBytes + " bytes");
+            }
+        }
+    }
+
+    /** One item's outcome; {@code problem} is set unless it was accepted. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ItemResult(int index, int status, String submissionId, Integer partition, Long offset, Problem problem) {
+
+        static ItemResult accepted(int index, String submissionId, RecordMetadata metadata) {
+            return new ItemResult(index, 202, submissionId, metadata.partition(), metadata.offset(), null);
+        }
+
+        static ItemResult refused(int index, Problem problem) {
+            return new ItemResult(index, problem.status(), null, null, null, problem);
+        }
+
+        static ItemResult failed(int index, String submissionId, Problem problem) {
+            return new ItemResult(index, 503, submissionId, null, null, problem);
+        }
+    }
+
+    /** The answer's body. */
+    record BatchAnswer(int accepted, int rejected, int failed, List<ItemResult> results) {
+    }
+
+    /** A non-blank NDJSON line: its 1-based number and its bytes {@code [start, end)}. */
+    private record Line(int number, int start, int end) {
+    }
+
+    private final EventPublisher publisher;
+    private final TriageSubmissionParser parser;
+    private final Clock clock;
+    private final Limits limits;
+
+    /** @param clock bounds how long sending a batch may take, with the publisher's timeout */
+    public TriageBatchRoute(EventPublisher publisher, TriageSubmissionParser parser, Clock clock, Limits limits) {
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Adds the route to a server's configuration. */
+    public void register(JavalinConfig config) {
+        config.routes.post(PATH, this::submit);
+        ENCODED_PATHS.forEach(path -> config.routes.post(path, this::submit));
+    }
+
+    private void submit(Context ctx) {
+        List<JsonNode> items = items(ctx);
+        TriageSubmission[] submissions = new TriageSubmission[items.size()];
+        ItemResult[] results = new ItemResult[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                submissions[i] = parser.parse(items.get(i));
+            } catch (ProblemException e) {
+                results[i] = ItemResult.refused(i, e.problem());
+            }
+        }
+        ctx.future(() -> publishAll(ctx, submissions, results));
+    }
+
+    /**
+     * Sends every parsed submission, then waits for all acknowledgements. A send can block (metadata, full buffer) up to
+     * the publisher's timeout, so once sending has taken that long the rest are not sent: with Kafka unreachable a batch
+     * is answered within about one timeout, not one per item.
+     */
+    private CompletableFuture<Void> publishAll(Context ctx, TriageSubmission[] submissions, ItemResult[] results) {
+        long deadline = clock.millis() + publisher.timeout().toMillis();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        for (int i = 0; i < submissions.length; i++) {
+            TriageSubmission submission = submissions[i];
+            if (submission == null) {
+                continue;
+            }
+            int index = i;
+            if (clock.millis() > deadline) {
+                results[i] = ItemResult.failed(i, submission.getSubmissionId(), Problem.of(503, "Event not sent",
+                    "Sending the batch's earlier events took longer than " + publisher.timeout().toMillis()
+                        + " ms, so this one was not sent; it was not recorded. " + RETRY_HINT));
+                continue;
+            }
+            acks.add(publisher.publish(Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission).handle((metadata, error) -> {
+                if (error == null) {
+                    results[index] = ItemResult.accepted(index, submission.getSubmissionId(), metadata);
+                } else {
+                    firstError.compareAndSet(null, error);
+                    results[index] = ItemResult.failed(index, submission.getSubmissionId(), Problem.of(503, "Event not accepted",
+                        "Kafka did not acknowledge the event within " + publisher.timeout().toMillis()
+                            + " ms; it was not recorded. " + RETRY_HINT));
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenRun(() -> respond(ctx, results, firstError.get()));
+    }
+
+    /** 202 when every item was accepted, 400 when every one was refused, 503 when none could be written, else 207. */
+    private static void respond(Context ctx, ItemResult[] results, Throwable error) {
+        int accepted = 0;
+        int rejected = 0;
+        int failed = 0;
+        for (ItemResult result : results) {
+            if (result.status() == 202) {
+                accepted++;
+            } else if (result.status() == 503) {
+                failed++;
+            } else {
+                rejected++;
+            }
+        }
+        int n = results.length;
+        int status = accepted == n ? 202 : rejected == n ? 400 : failed == n ? 503 : 207;
+        if (failed > 0) {
+            ctx.header("Retry-After", Long.toString(RETRY_AFTER.toSeconds()));
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            LOG.warn("{} of {} events of a batch on {} not accepted, Kafka did not acknowledge them: {}", failed, n, PATH,
+                cause.getClass().getSimpleName());
+        }
+        ctx.status(status).json(new BatchAnswer(accepted, rejected, failed, Arrays.asList(results)));
+    }
+
+    /** The batch's items: 415 unless JSON or NDJSON, 413 over the limits, 400 when it is not a non-empty batch. */
+    private List<JsonNode> items(Context ctx) {
+        String contentType = ctx.contentType();
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase();
+        boolean ndjson = mediaType.equals(NDJSON);
+        if (!ndjson && !mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+            throw new ProblemException(Problem.of(415, "Unsupported media type", "Send the batch as a JSON array "
+                + "(application/json) or as one submission per line (" + NDJSON + "), got "
+                + (contentType == null ? "no Content-Type" : mediaType)));
+        }
+        byte[] body = body(ctx);
+        List<JsonNode> items = ndjson ? lines(body) : array(body);
+        if (items.isEmpty()) {
+            throw invalid(ndjson ? "the batch is empty: send at least one submission, one per line"
+                : "the batch is empty: send an array of at least one submission");
+        }
+        if (items.size() > limits.maxItems()) {
+            throw tooManyItems(items.size());
+        }
+        return items;
+    }
+
+    /** Read here rather than by {@code ctx.bodyAsBytes()}, which applies the server-wide {@code http.max.request.bytes}. */
+    private byte[] body(Context ctx) {
+        long max = limits.maxBytes();
+        if (ctx.req().getContentLengthLong() > max) {
+            throw tooLarge();
+        }
+        try {
+            byte[] bytes = ctx.req().getInputStream().readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length > max) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw invalid("the body could not be read");
+        }
+    }
+
+    private static List<JsonNode> array(byte[] body) {
+        JsonNode tree;
+        try {
+            tree = READER.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw invalid("the body is not valid JSON" + where);
+        } catch (IOException e) {
+            throw invalid("the body could not be read");
+        }
+        if (tree == null || !tree.isArray()) {
+            throw invalid("the body must be a JSON array of submissions, or one submission per line sent as " + NDJSON);
+        }
+        List<JsonNode> items = new ArrayList<>(tree.size());
+        tree.forEach(items::add);
+        return items;
+    }
+
+    /** Blank lines are skipped; a line that is not JSON makes the whole body invalid, as a syntax error in an array would. */
+    private List<JsonNode> lines(byte[] body) {
+        List<Line> lines = new ArrayList<>();
+        int start = 0;
+        int number = 1;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                if (!blank(body, start, i)) {
+                    lines.add(new Line(number, start, i));
+                }
+                start = i + 1;
+                number++;
+            }
+        }
+        // Counted before parsing: an oversized batch is refused without parsing it.
+        if (lines.size() > limits.maxItems()) {
+            throw tooManyItems(lines.size());
+        }
+        List<JsonNode> items = new ArrayList<>(lines.size());
+        for (Line line : lines) {
+            try {
+                items.add(READER.readTree(body, line.start(), line.end() - line.start()));
+            } catch (JsonProcessingException e) {
+                String column = e.getLocation() == null ? "" : ", column " + e.getLocation().getColumnNr();
+                throw invalid("line " + line.number() + " is not valid JSON" + column + "; send one submission object per line");
+            } catch (IOException e) {
+                throw invalid("the body could not be read");
+            }
+        }
+        return items;
+    }
+
+    private static boolean blank(byte[] body, int start, int end) {
+        for (int i = start; i < end; i++) {
+            byte b = body[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ProblemException invalid(String message) {
+        return ProblemException.invalid(List.of(new Problem.FieldError("", message)));
+    }
+
+    private ProblemException tooManyItems(int count) {
+        return new ProblemException(Problem.of(413, "Too many submissions", "The batch has " + count
+            + " submissions; batch.max.items allows at most " + limits.maxItems() + ". Split it; nothing was recorded."));
+    }
+
+    private ProblemException tooLarge() {
+        return new ProblemException(Problem.of(413, "Request body too large", "The batch is over http.max.batch.request.bytes ("
+            + limits.maxBytes() + " bytes). Split it; nothing was recorded."));
+    }
+}

@@ -1,0 +1,108 @@
+package org.careflow.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.careflow.config.CommonConfig;
+import org.careflow.events.triage.TriageSubmission;
+import org.careflow.ingest.triage.TriageBatchRoute;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.query.HttpServerFactory;
+import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.TopicProvisioner;
+import org.careflow.topics.Topics;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code POST /v1/triage-submissions:batch} against a real KRaft broker and the real Apicurio registry. */
+@Tag("integration")
+class TriageBatchKafkaIT {
+
+    private static final int ITEMS = 50;
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void shouldWriteEveryItemAtTheAnsweredPartitionAndOffsetWhenABatchOf50IsAccepted(@TempDir Path dir) throws Exception {
+        try (EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start()) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+            }
+            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+            try (IngestApp app = IngestApp.start(config(broker, registry))) {
+                // Given 50 submissions for 50 patients, spread over the topic's partitions
+                String batch = IntStream.range(0, ITEMS).mapToObj(TriageBatchKafkaIT::submission)
+                    .collect(Collectors.joining(",\n", "[", "]"));
+
+                // When they are posted as one batch
+                HttpResponse<String> response = post(app, batch);
+
+                // Then every one is accepted, and is at the partition and offset its result names
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
+                assertThat(body.get("accepted").asInt()).isEqualTo(ITEMS);
+                List<JsonNode> results = new ArrayList<>();
+                body.get("results").forEach(results::add);
+                assertThat(results).hasSize(ITEMS);
+                List<ConsumerRecord<String, TriageSubmission>> written =
+                    AcceptedRecords.readAll(broker, registry, Topics.TRIAGE_SUBMISSIONS, results, DEADLINE);
+                Map<Integer, Long> lastOffset = new HashMap<>();
+                for (int i = 0; i < ITEMS; i++) {
+                    JsonNode result = results.get(i);
+                    ConsumerRecord<String, TriageSubmission> record = written.get(i);
+                    assertThat(result.get("index").asInt()).isEqualTo(i);
+                    assertThat(result.get("submissionId").asText()).isEqualTo("it-batch-" + i);
+                    assertThat(record.key()).isEqualTo("p-" + i);
+                    assertThat(record.value().getSubmissionId()).isEqualTo("it-batch-" + i);
+                    assertThat(record.value().getVitals().getHeartRate()).isEqualTo(60 + i);
+                    // Sent in item order: within a partition, a later item has a later offset.
+                    Long previous = lastOffset.put(record.partition(), record.offset());
+                    if (previous != null) {
+                        assertThat(record.offset()).isGreaterThan(previous);
+                    }
+                }
+                assertThat(lastOffset).hasSizeGreaterThan(1);
+            }
+        }
+    }
+
+    private static String submission(int i) {
+        return """
+            {"submissionId": "it-batch-%d", "patientId": "p-%d", "facilityId": "f-1", "formId": "general-v1",
+             "channel": "WEB", "submittedAt": "2026-11-21T10:15:00Z", "vitals": {"heartRate": %d, "spo2": 97}}
+            """.formatted(i, i, 60 + i);
+    }
+
+    private static IngestConfig config(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
+        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
+        return new IngestConfig(props);
+    }
+
+    private HttpResponse<String> post(IngestApp app, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + TriageBatchRoute.PATH))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,55 @@
+package org.careflow.bench;
+
+import java.time.Instant;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One benchmark run: starts the stack, runs the chosen scenarios in order, stops the stack and returns the report.
+ * {@link BenchMain} and the smoke test both go through here.
+ */
+public final class Bench {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
+
+    private final BenchSettings settings;
+    private final Progress progress;
+    private volatile BenchStack stack;
+
+    public Bench(BenchSettings settings, Progress progress) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    public Report run() throws Exception {
+        Instant started = Instant.now();
+        progress.say("careflow bench ({}): {} on {} cores", settings.mode(), String.join(", ", settings.scenarios()),
+            Runtime.getRuntime().availableProcessors());
+        Progress.Task starting = progress.timed("starting broker, registry, topics and schemas", java.time.Duration.ofSeconds(8));
+        stack = BenchStack.start(settings.outputDir(), settings.partitions());
+        starting.finish("Kafka at " + stack.bootstrapServers() + ", registry at " + stack.registryUrl());
+        try {
+            BenchContext context = new BenchContext(stack, SyntheticData.standard(settings.seed(), started), progress);
+            for (String name : settings.scenarios()) {
+                Scenario scenario = Scenarios.create(name);
+                progress.say("{}: {}", scenario.name(), scenario.description());
+                long begin = System.nanoTime();
+                ScenarioResult result = scenario.run(context, settings);
+                LOG.debug("Scenario {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+                context.add(result);
+            }
+            return new Report(settings, started, Instant.now(), context.results());
+        } finally {
+            stop();
+        }
+    }
+
+    /** Stops the stack if it runs; safe from a shutdown hook while {@link #run()} is still going. */
+    public void stop() {
+        BenchStack running = stack;
+        if (running != null) {
+            running.close();
+        }
+    }
+}

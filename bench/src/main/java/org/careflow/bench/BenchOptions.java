@@ -1,0 +1,109 @@
+package org.careflow.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+/** The command line of {@code ./careflow bench}, turned into {@link BenchSettings}. */
+public final class BenchOptions {
+
+    static final String USAGE = """
+        usage: careflow bench [--quick] [--scenario NAME]... [--duration S] [--rate R]
+                              [--records N] [--rounds N] [--warmup N] [--concurrency C,C,...] [--seed N] [--output DIR]
+          --quick            short warm-up and rounds: the whole set in under 3 minutes on 2 cores
+          --scenario NAME    one of %s, or all (the default); repeat or separate with commas
+          --duration S       seconds of each measured round of time-based scenarios (ingest); default 10, quick 3
+          --rate R           requests/s the ingest clients aim at in total; 0 (default) sends as fast as answers come back
+          --records N        records of each drain round (produce, consume, aggregate, pipeline)
+          --rounds N         measured rounds per metric; default 5, quick 3
+          --warmup N         warm-up rounds of drain scenarios, discarded; default 2, quick 1
+          --concurrency LIST concurrent HTTP clients of the ingest levels; default 1,8,32,64, quick 1,8,32
+          --seed N           seed of the synthetic data; two runs with one seed send the same events
+          --output DIR       where report.json goes; default target/bench""";
+
+    private BenchOptions() {
+    }
+
+    static String usage() {
+        return USAGE.formatted(String.join(", ", Scenarios.names()));
+    }
+
+    /** Parses {@code args}; throws {@link IllegalArgumentException} saying what is wrong. */
+    public static BenchSettings parse(List<String> args) {
+        Deque<String> rest = new ArrayDeque<>(args);
+        boolean quick = rest.remove("--quick");
+        BenchSettings settings = quick ? BenchSettings.quick() : BenchSettings.full();
+        List<String> scenarios = new ArrayList<>();
+        Integer warmup = null;
+        Integer rounds = null;
+        while (!rest.isEmpty()) {
+            String option = rest.removeFirst();
+            switch (option) {
+                case "--scenario" -> Arrays.stream(value(rest, option).split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).forEach(scenarios::add);
+                case "--duration" -> settings = settings.withDuration(Duration.ofMillis(Math.round(positive(rest, option) * 1000)));
+                case "--rate" -> settings = settings.withRate(number(rest, option));
+                case "--records" -> settings = settings.withRecords((int) whole(rest, option, 1));
+                case "--rounds" -> rounds = (int) whole(rest, option, 1);
+                case "--warmup" -> warmup = (int) whole(rest, option, 0);
+                case "--concurrency" -> settings = settings.withConcurrency(levels(value(rest, option)));
+                case "--seed" -> settings = settings.withSeed(whole(rest, option, Long.MIN_VALUE));
+                case "--output" -> settings = settings.withOutputDir(Path.of(value(rest, option)));
+                case "--help", "-h" -> throw new IllegalArgumentException("");
+                default -> throw new IllegalArgumentException("Unknown option " + option);
+            }
+        }
+        settings = settings.withRounds(warmup != null ? warmup : settings.warmupRounds(), rounds != null ? rounds : settings.rounds());
+        List<String> requested = scenarios.isEmpty() ? List.of(Scenarios.ALL) : scenarios;
+        return settings.withScenarios(Scenarios.resolve(requested));
+    }
+
+    private static String value(Deque<String> rest, String option) {
+        if (rest.isEmpty() || rest.peekFirst().startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return rest.removeFirst();
+    }
+
+    private static double number(Deque<String> rest, String option) {
+        String text = value(rest, option);
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a number, not '" + text + "'");
+        }
+    }
+
+    private static double positive(Deque<String> rest, String option) {
+        double value = number(rest, option);
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static long whole(Deque<String> rest, String option, long min) {
+        String text = value(rest, option);
+        try {
+            long value = Long.parseLong(text.replace("_", ""));
+            if (value < min) {
+                throw new IllegalArgumentException(option + " must be at least " + min + ", was " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a whole number, not '" + text + "'");
+        }
+    }
+
+    private static List<Integer> levels(String text) {
+        try {
+            return Arrays.stream(text.split(",")).map(String::strip).map(Integer::parseInt).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--concurrency takes whole numbers separated by commas, not '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package org.careflow.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.TopicProvisioner;
+import org.careflow.topics.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The light stack the scenarios share: a KRaft broker in this JVM, the Apicurio Registry as a child process, every
+ * catalogue topic and schema, and the bench's raw topics. Apps (ingest API, streams-triage) are started by the
+ * scenarios that measure them. Everything lives in one temporary directory, deleted on close.
+ */
+public final class BenchStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchStack.class);
+
+    private final Path workDir;
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedRegistry registry;
+    private Admin admin;
+    private volatile boolean closed;
+
+    private BenchStack(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    /**
+     * Starts broker and registry side by side in a new directory under {@code parent} (not the OS temp directory, which
+     * Kafka Streams warns about for state stores), then creates the topics and registers the schemas.
+     */
+    public static BenchStack start(Path parent, int rawTopicPartitions) {
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory(Files.createDirectories(parent), "work-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the benchmark's work directory in " + parent.toAbsolutePath(), e);
+        }
+        BenchStack stack = new BenchStack(workDir);
+        try {
+            // The registry (a JVM of its own, about 6 s) starts while the broker does.
+            CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(
+                () -> EmbeddedRegistry.builder().workDirectory(workDir.resolve("registry")).build().start());
+            try {
+                stack.broker = EmbeddedKafkaBroker.builder().dataDirectory(workDir.resolve("kafka"))
+                    .numPartitions(Topics.DEFAULT_PARTITIONS).build().start();
+            } finally {
+                stack.registry = join(registry);
+            }
+            stack.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()));
+            TopicProvisioner.createMissing(stack.admin, Topics.all(), (short) 1);
+            TopicProvisioner.createMissing(stack.admin, BenchTopics.all(rawTopicPartitions), (short) 1);
+            new SchemaRegistrar(stack.registry.url()).registerAll(Topics.all());
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedRegistry join(CompletableFuture<EmbeddedRegistry> registry) {
+        try {
+            return registry.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    /** Serdes through the registry, with registration off as in production. */
+    public RegistryEventSerdes serdes() {
+        return new RegistryEventSerdes(registry.url(), false);
+    }
+
+    /** A fresh directory under the work directory, e.g. for one round's state stores. */
+    public Path newDirectory(String name) {
+        try {
+            return Files.createDirectories(workDir.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + workDir.resolve(name), e);
+        }
+    }
+
+    /** Deletes a directory {@link #newDirectory(String)} made, e.g. a finished round's state stores. */
+    public void deleteDirectory(String name) {
+        deleteRecursively(workDir.resolve(name));
+    }
+
+    /** The sum of the end offsets of {@code topic}'s partitions: how many records it holds when nothing was deleted. */
+    public long endOffsetSum(String topic) {
+        return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The end offset of every partition of {@code topic}. */
+    public Map<TopicPartition, Long> endOffsets(String topic) {
+        return endOffsets(topic, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /**
+     * Waits until no transaction is open on {@code topic} (its last stable offsets equal its end offsets), so that a
+     * {@code read_committed} reader sees everything written from now on without waiting for an earlier writer's
+     * transaction to end or time out. Returns how long that took.
+     */
+    public Duration awaitNoOpenTransactions(String topic, Duration deadline) {
+        long begin = System.nanoTime();
+        while (!endOffsets(topic, IsolationLevel.READ_COMMITTED).equals(endOffsets(topic, IsolationLevel.READ_UNCOMMITTED))) {
+            if (System.nanoTime() - begin > deadline.toNanos()) {
+                throw new IllegalStateException("A transaction on " + topic + " was still open after " + deadline.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic, IsolationLevel isolation) {
+        try {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> out = new java.util.HashMap<>();
+            admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS)
+                .forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot read the end offsets of " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the end offsets of " + topic, e);
+        }
+    }
+
+    /** Deletes the topics whose names start with {@code prefix} (a finished round's changelog and repartition topics). */
+    public void deleteTopicsStartingWith(String prefix) {
+        try {
+            Collection<String> doomed = new ArrayList<>(admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                .filter(name -> name.startsWith(prefix)).toList());
+            if (!doomed.isEmpty()) {
+                admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not delete the topics of {}: {}", prefix, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops what runs and deletes the work directory. Safe to call twice, and from a shutdown hook. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (admin != null) {
+            admin.close();
+        }
+        try {
+            if (broker != null) {
+                broker.close();
+            }
+        } finally {
+            if (registry != null) {
+                registry.close();
+            }
+            deleteRecursively(workDir);
+        }
+    }
+
+    static void deleteRecursively(Path directory) {
+        if (directory == null || !Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete {}: {}", directory, e.toString());
+        }
+    }
+}

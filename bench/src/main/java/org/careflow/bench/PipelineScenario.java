@@ -1,0 +1,163 @@
+package org.careflow.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.events.triage.TriageSubmission;
+import org.careflow.topics.Topics;
+import org.careflow.triage.TriageApp;
+import org.careflow.triage.TriageConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * streams-triage as it runs in production (TriageApp, Avro through the registry, every store and output), draining a
+ * pre-filled {@code triage-submissions}: records/s from the instance RUNNING until the last assessment can be read
+ * ({@code read_committed}), under exactly_once_v2 and at_least_once, as a fraction of the raw aggregate's ceiling under
+ * the same guarantee.
+ */
+final class PipelineScenario implements Scenario {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineScenario.class);
+
+    static final String NAME = "pipeline";
+    static final String UNIT = "records/s";
+
+    static String metric(String guarantee) {
+        return "streams-triage " + guarantee;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "streams-triage draining pre-filled triage-submissions until every assessment is readable (exactly_once_v2, at_least_once)";
+    }
+
+    @Override
+    public List<String> needs() {
+        return List.of(CeilingScenario.NAME);
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
+        long begin = System.nanoTime();
+        int records = settings.pipelineRecords();
+        SyntheticData data = context.data();
+        Serializer<TriageSubmission> serializer = context.stack().serdes().valueSerde(Topics.TRIAGE_SUBMISSIONS).serializer();
+        // Indices from 0: the ingest scenario posts from IngestScenario.FIRST_INDEX, so no submission id repeats.
+        Prefill.write(context, "pre-fill " + Topics.TRIAGE_SUBMISSIONS.name(), 0, records, serializer, i -> {
+            TriageSubmission submission = data.submission(i);
+            return new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), null, submission.getSubmittedAt().toEpochMilli(),
+                submission.getPatientId(), submission);
+        });
+        serializer.close();
+
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        CeilingScenario.GUARANTEES.forEach(g -> rates.put(g, new ArrayList<>()));
+        long drained = 0;
+        try (KafkaConsumer<byte[], byte[]> assessments = new KafkaConsumer<>(consumerProps(context))) {
+            for (int w = 0; w < settings.warmupRounds(); w++) {
+                String guarantee = CeilingScenario.GUARANTEES.get(w % CeilingScenario.GUARANTEES.size());
+                round(context, assessments, guarantee, String.format(Locale.ROOT, "streams-triage %s warm-up %d/%d",
+                    guarantee, w + 1, settings.warmupRounds()));
+            }
+            for (int r = 0; r < settings.rounds(); r++) {
+                for (String guarantee : CeilingScenario.GUARANTEES) {
+                    Round result = round(context, assessments, guarantee,
+                        String.format(Locale.ROOT, "streams-triage %s round %d/%d", guarantee, r + 1, settings.rounds()));
+                    rates.get(guarantee).add(result.rate());
+                    drained = result.records();
+                }
+            }
+        }
+        List<Metric> metrics = new ArrayList<>();
+        rates.forEach((guarantee, values) -> metrics.add(Metric.of(metric(guarantee), UNIT, values)
+            .comparedWith(CeilingScenario.NAME, CeilingScenario.aggregate(guarantee))));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("prefilledSubmissions", records);
+        details.put("recordsPerRound", drained);
+        details.put("streamThreads", 1);
+        details.put("commitIntervalMs", "Kafka Streams' defaults as streams-triage runs: 100 (exactly_once_v2), 30000 (at_least_once)");
+        details.put("measuredFrom", "assessments read back with isolation.level=read_committed, " + DrainClock.method());
+        return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
+    }
+
+    private record Round(double rate, long records) {
+    }
+
+    private static Round round(BenchContext context, KafkaConsumer<byte[], byte[]> assessments, String guarantee, String label) {
+        BenchStack stack = context.stack();
+        // Everything in the topic is read: earlier scenarios' submissions too, each with an id of its own.
+        long expected = stack.endOffsetSum(Topics.TRIAGE_SUBMISSIONS.name());
+        // A transaction the last round left open would hold back what this one writes from the read_committed counter.
+        Duration waited = stack.awaitNoOpenTransactions(Topics.TRIAGE_ASSESSMENTS.name(), Duration.ofMinutes(2));
+        if (waited.toMillis() > 1_000) {
+            LOG.warn("Waited {} ms for an open transaction on {} to end before {}", waited.toMillis(), Topics.TRIAGE_ASSESSMENTS.name(), label);
+        }
+        Map<TopicPartition, Long> from = stack.endOffsets(Topics.TRIAGE_ASSESSMENTS.name());
+        assessments.assign(from.keySet());
+        from.forEach(assessments::seek);
+
+        String applicationId = context.uniqueName("bench-triage-" + StreamsRuns.shortName(guarantee));
+        Map<String, Object> props = CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0);
+        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory("streams/" + applicationId).toString());
+        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        props.put(StreamsAppConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        Duration deadline = StreamsRuns.drainDeadline(expected);
+        try (Progress.Task task = context.progress().start(label, expected, "assessments")) {
+            TriageApp app = TriageApp.start(new TriageConfig(props));
+            try {
+                DrainClock clock = new DrainClock(expected);
+                long start = StreamsRuns.awaitRunning(app.streams(), deadline, "streams-triage");
+                clock.started(start);
+                long end = start + deadline.toNanos();
+                long count = 0;
+                while (!clock.progress(count)) {
+                    count += assessments.poll(Duration.ofMillis(20)).count();
+                    task.set(count);
+                    StreamsRuns.requireAlive(app.streams(), "streams-triage");
+                    if (System.nanoTime() - end > 0) {
+                        throw new IllegalStateException("streams-triage emitted " + count + " of " + expected + " assessments in "
+                            + deadline.toSeconds() + " s");
+                    }
+                }
+                double rate = clock.rate();
+                task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
+                return new Round(rate, expected);
+            } finally {
+                app.close();
+            }
+        } finally {
+            stack.deleteDirectory("streams/" + applicationId);
+            stack.deleteTopicsStartingWith(applicationId + "-");
+        }
+    }
+
+    private static Map<String, Object> consumerProps(BenchContext context) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.stack().bootstrapServers());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-assessment-counter");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
+    }
+}

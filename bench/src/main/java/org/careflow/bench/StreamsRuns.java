@@ -1,0 +1,62 @@
+package org.careflow.bench;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** What the drain scenarios do around a Kafka Streams instance: wait until it runs, and tidy up after it. */
+final class StreamsRuns {
+
+    private static final long POLL_NANOS = 1_000_000;
+
+    private StreamsRuns() {
+    }
+
+    /**
+     * Waits until {@code streams} is RUNNING (partitions assigned, stores restored: processing starts now) and returns
+     * {@link System#nanoTime()} at that moment, to within a millisecond.
+     */
+    static long awaitRunning(KafkaStreams streams, Duration deadline, String what) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return System.nanoTime();
+            }
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new IllegalStateException(what + " stopped (" + state + ") before it ran; see the log above");
+            }
+            if (System.nanoTime() - end > 0) {
+                throw new IllegalStateException(what + " was not running after " + deadline.toSeconds() + " s (state " + state + ")");
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /** Fails if {@code streams} died while a scenario waited for its output. */
+    static void requireAlive(KafkaStreams streams, String what) {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+            throw new IllegalStateException(what + " stopped (" + state + ") before it was done; see the log above");
+        }
+    }
+
+    /** Leaves the group (the next round's application id is a new one anyway) and waits for the threads to stop. */
+    static void close(KafkaStreams streams) {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
+    }
+
+    /** {@code eos} or {@code alos}, for application ids. */
+    static String shortName(String guarantee) {
+        return StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee) ? "eos" : "alos";
+    }
+
+    /** A deadline for draining {@code records}: generous, as a safety net for a stuck run, not a measurement. */
+    static Duration drainDeadline(long records) {
+        return Duration.ofSeconds(120 + records / 2_000);
+    }
+}

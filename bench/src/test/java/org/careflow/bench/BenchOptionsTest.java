@@ -1,0 +1,54 @@
+package org.careflow.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+    @Test
+    void shouldRunEveryScenarioAtFullSizeWhenGivenNoOption() {
+        BenchSettings settings = BenchOptions.parse(List.of());
+
+        assertThat(settings.mode()).isEqualTo("full");
+        assertThat(settings.scenarios()).containsExactlyElementsOf(Scenarios.names());
+        assertThat(settings.concurrency()).containsExactly(1, 8, 32, 64);
+        assertThat(settings.rounds()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void shouldShortenEverythingAndKeepOverridesWhenQuick() {
+        BenchSettings settings = BenchOptions.parse(List.of("--duration", "2", "--quick", "--rate", "500"));
+
+        assertThat(settings.mode()).isEqualTo("quick");
+        assertThat(settings.roundDuration()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.rate()).isEqualTo(500);
+        assertThat(settings.concurrency()).hasSizeLessThan(BenchSettings.full().concurrency().size());
+    }
+
+    @Test
+    void shouldAddTheCeilingWhenOnlyThePipelineIsAskedFor() {
+        BenchSettings settings = BenchOptions.parse(List.of("--scenario", "pipeline"));
+
+        assertThat(settings.scenarios()).containsExactly(CeilingScenario.NAME, PipelineScenario.NAME);
+    }
+
+    @Test
+    void shouldKeepTheKnownOrderWhenScenariosAreGivenInAnother() {
+        BenchSettings settings = BenchOptions.parse(List.of("--scenario", "ingest,ceiling"));
+
+        assertThat(settings.scenarios()).containsExactly(CeilingScenario.NAME, IngestScenario.NAME);
+    }
+
+    @Test
+    void shouldSayWhatIsWrongWhenAnOptionIsBad() {
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--scenario", "nope"))).hasMessageContaining("Unknown scenario 'nope'");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--duration"))).hasMessageContaining("--duration needs a value");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--rate", "-1"))).hasMessageContaining("--rate");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--rounds", "0"))).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--fast"))).hasMessageContaining("Unknown option --fast");
+    }
+}

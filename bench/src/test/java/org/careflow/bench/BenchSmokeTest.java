@@ -1,0 +1,73 @@
+package org.careflow.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every scenario at a tiny scale (a few hundred records, one round, no warm-up) through the same code as
+ * {@code ./careflow bench}, on a real broker and registry, so that the bench cannot rot. The figures mean nothing;
+ * that there is a positive one for every metric does.
+ */
+class BenchSmokeTest {
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldReportAPositiveFigureForEveryMetricWhenEveryScenarioRunsTiny() throws Exception {
+        // Given the smoke settings: every scenario, tiny and unwarmed
+        Path output = Path.of("target", "bench-smoke");
+        BenchSettings settings = BenchSettings.smoke(output);
+
+        // When the bench runs
+        Report report;
+        try (Progress progress = Progress.lines()) {
+            report = new Bench(settings, progress).run();
+        }
+
+        // Then every scenario reported, with a positive, finite figure for every metric
+        assertThat(report.results()).extracting(ScenarioResult::scenario).containsExactlyElementsOf(Scenarios.names());
+        for (ScenarioResult result : report.results()) {
+            assertThat(result.metrics()).as(result.scenario()).isNotEmpty();
+            for (Metric metric : result.metrics()) {
+                assertThat(metric.rounds()).as(result.scenario() + " / " + metric.name()).hasSize(1)
+                    .allSatisfy(value -> assertThat(value).isFinite().isPositive());
+            }
+        }
+        // And the ratios to the ceiling were computed where they are defined
+        ScenarioResult pipeline = result(report, PipelineScenario.NAME);
+        assertThat(pipeline.metrics()).allSatisfy(metric -> assertThat(report.ratioToCeiling(metric)).isPresent());
+        // And the ingest API accepted every request
+        assertThat(result(report, IngestScenario.NAME).details().get("errors")).isEqualTo(0L);
+
+        // And the JSON report holds the machine, the versions, the settings and every metric
+        Path file = report.write(output);
+        JsonNode json = new ObjectMapper().readTree(Files.readString(file));
+        assertThat(json.get("machine").get("cores").asInt()).isPositive();
+        assertThat(json.get("machine").get("memoryTotalBytes").asLong()).isPositive();
+        assertThat(json.get("jvm").get("version").asText()).isNotBlank();
+        assertThat(json.get("versions").get("kafka").asText()).isEqualTo(json.get("versions").get("kafkaRuntime").asText());
+        assertThat(json.get("settings").get("mode").asText()).isEqualTo("smoke");
+        List<String> reported = json.get("scenarios").findValuesAsText("name");
+        assertThat(reported).containsAll(Scenarios.names());
+        for (JsonNode scenario : json.get("scenarios")) {
+            for (JsonNode metric : scenario.get("metrics")) {
+                assertThat(metric.get("median").asDouble()).as(metric.get("name").asText()).isPositive();
+                assertThat(metric.has("min") && metric.has("max") && metric.has("unit") && metric.has("rounds")).isTrue();
+            }
+        }
+        // And the Markdown table has a row per metric
+        long rows = report.markdown().lines().filter(line -> line.startsWith("| ") && !line.startsWith("| scenario")).count();
+        assertThat(rows).isEqualTo(report.results().stream().mapToLong(r -> r.metrics().size()).sum());
+    }
+
+    private static ScenarioResult result(Report report, String scenario) {
+        return report.results().stream().filter(r -> r.scenario().equals(scenario)).findFirst().orElseThrow();
+    }
+}

@@ -50,7 +50,7 @@ class ConnectorsFlowIT {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
             // A submission posted over HTTP ...
-            assertThat(HttpCalls.send("POST", ingest + "/v1/triage-submissions", submission("s-sink-1", "p-sink-1", now)).statusCode())
+            assertThat(HttpCalls.sendUntilAccepted("POST", ingest + "/v1/triage-submissions", submission("s-sink-1", "p-sink-1", now)).statusCode())
                 .isEqualTo(202);
 
             // ... appears as a document in Mongo, upserted by submission id, with dates as dates and enums as strings

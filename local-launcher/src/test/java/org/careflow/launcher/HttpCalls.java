@@ -35,6 +35,17 @@ final class HttpCalls {
         }
     }
 
+    /**
+     * Sends like {@link #send} and, while the answer is 503 (Kafka did not acknowledge in time, as right after a cold
+     * start on a loaded machine), sends again as the API's contract says a client should, until the deadline.
+     */
+    static HttpResponse<String> sendUntilAccepted(String method, String url, String body) {
+        return org.careflow.platform.embedded.Await.value("a non-503 answer from " + url, java.time.Duration.ofSeconds(90), () -> {
+            HttpResponse<String> response = send(method, url, body);
+            return response.statusCode() == 503 ? null : response;
+        });
+    }
+
     static HttpResponse<String> get(String url) {
         return send("GET", url, null);
     }

@@ -68,11 +68,11 @@ class NotificationsFlowIT {
                 String notifications = stack.notificationsUrl();
 
                 // The patient's contact, with consent; the provider's session
-                assertThat(HttpCalls.send("PUT", ingest + "/v1/patients/p-msg/contact", """
+                assertThat(HttpCalls.sendUntilAccepted("PUT", ingest + "/v1/patients/p-msg/contact", """
                     {"phone": "%s", "preferredChannel": "WHATSAPP", "language": "en-GB", "timeZone": "Europe/London",
                      "consent": {"granted": true, "at": "%s"}}
                     """.formatted(PHONE, now.minus(Duration.ofDays(1)))).statusCode()).isEqualTo(202);
-                assertThat(HttpCalls.send("PUT", ingest + "/v1/providers/dr-msg/schedule", """
+                assertThat(HttpCalls.sendUntilAccepted("PUT", ingest + "/v1/providers/dr-msg/schedule", """
                     {"facilityId": "f-msg", "timeZone": "%s", "slotMinutes": 5, "appointmentTypes": ["follow-up"],
                      "weekly": {}, "extraSessions": [{"date": "%s", "start": "%s", "end": "%s"}]}
                     """.formatted(zone.getId(), local.toLocalDate(), local.toLocalTime(), local.toLocalTime().plusMinutes(10)))

@@ -11,12 +11,7 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 if [ "${CAREFLOW_BENCH_SKIP_BUILD:-0}" != "1" ]; then
   echo "careflow bench: building ..." >&2
-  if grep -q '<module>bench</module>' pom.xml; then
-    "$ROOT/mvnw" -B -ntp -q -DskipTests -pl bench -am package
-  else
-    # Not in the reactor yet: build the module alone against the installed careflow modules.
-    "$ROOT/mvnw" -B -ntp -q -DskipTests -f bench/pom.xml package
-  fi
+  "$ROOT/mvnw" -B -ntp -q -DskipTests -pl bench -am package
 fi
 
 registry_home=$(ls -d "$ROOT"/embedded-platform/target/apicurio-registry-* 2>/dev/null | head -n 1 || true)

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 public final class Bench {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
+    /** A load average above this many per core, before the bench starts, means something else is running. */
+    static final double BUSY_LOAD_PER_CORE = 0.5;
 
     private final BenchSettings settings;
     private final Progress progress;
@@ -24,8 +26,14 @@ public final class Bench {
 
     public Report run() throws Exception {
         Instant started = Instant.now();
-        progress.say("careflow bench ({}): {} on {} cores", settings.mode(), String.join(", ", settings.scenarios()),
-            Runtime.getRuntime().availableProcessors());
+        int cores = Runtime.getRuntime().availableProcessors();
+        double load = MachineInfo.loadAverage();
+        progress.say("careflow bench ({}): {} on {} cores", settings.mode(), String.join(", ", settings.scenarios()), cores);
+        if (load > BUSY_LOAD_PER_CORE * cores) {
+            // Other work on the machine competes for the cores: the figures come out low and noisy.
+            progress.say("warning: the machine is busy before the bench starts (load average {} on {} cores); figures will be "
+                + "low and noisy", String.format(java.util.Locale.ROOT, "%.1f", load), cores);
+        }
         Progress.Task starting = progress.timed("starting broker, registry, topics and schemas", java.time.Duration.ofSeconds(8));
         stack = BenchStack.start(settings.outputDir(), settings.partitions());
         starting.finish("Kafka at " + stack.bootstrapServers() + ", registry at " + stack.registryUrl());
@@ -39,7 +47,7 @@ public final class Bench {
                 LOG.debug("Scenario {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
                 context.add(result);
             }
-            return new Report(settings, started, Instant.now(), context.results());
+            return new Report(settings, started, Instant.now(), context.results(), load);
         } finally {
             stop();
         }

@@ -6,7 +6,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The command line of {@code ./careflow bench}, turned into {@link BenchSettings}. */
 public final class BenchOptions {
@@ -14,6 +16,7 @@ public final class BenchOptions {
     static final String USAGE = """
         usage: careflow bench [--quick] [--scenario NAME]... [--duration S] [--rate R]
                               [--records N] [--rounds N] [--warmup N] [--concurrency C,C,...] [--seed N] [--output DIR]
+                              [--triage-setting KEY=VALUE]...
           --quick            short warm-up and rounds: the whole set in under 3 minutes on 2 cores
           --scenario NAME    one of %s, or all (the default); repeat or separate with commas
           --duration S       seconds of each measured round of time-based scenarios (ingest); default 10, quick 3
@@ -23,7 +26,9 @@ public final class BenchOptions {
           --warmup N         warm-up rounds of drain scenarios, discarded; default 2, quick 1
           --concurrency LIST concurrent HTTP clients of the ingest levels; default 1,8,32,64, quick 1,8,32
           --seed N           seed of the synthetic data; two runs with one seed send the same events
-          --output DIR       where report.json goes; default target/bench""";
+          --output DIR       where report.json goes; default target/bench
+          --triage-setting KEY=VALUE
+                             a streams-triage setting for the pipeline's app, e.g. rocksdb.memory.bytes=1073741824""";
 
     private BenchOptions() {
     }
@@ -38,6 +43,7 @@ public final class BenchOptions {
         boolean quick = rest.remove("--quick");
         BenchSettings settings = quick ? BenchSettings.quick() : BenchSettings.full();
         List<String> scenarios = new ArrayList<>();
+        Map<String, String> triage = new LinkedHashMap<>();
         Integer warmup = null;
         Integer rounds = null;
         while (!rest.isEmpty()) {
@@ -53,11 +59,19 @@ public final class BenchOptions {
                 case "--concurrency" -> settings = settings.withConcurrency(levels(value(rest, option)));
                 case "--seed" -> settings = settings.withSeed(whole(rest, option, Long.MIN_VALUE));
                 case "--output" -> settings = settings.withOutputDir(Path.of(value(rest, option)));
+                case "--triage-setting" -> {
+                    String pair = value(rest, option);
+                    int eq = pair.indexOf('=');
+                    if (eq < 1) {
+                        throw new IllegalArgumentException("--triage-setting takes KEY=VALUE, not '" + pair + "'");
+                    }
+                    triage.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                }
                 case "--help", "-h" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }
         }
-        settings = settings.withRounds(warmup != null ? warmup : settings.warmupRounds(), rounds != null ? rounds : settings.rounds());
+        settings = settings.withTriageSettings(triage).withRounds(warmup != null ? warmup : settings.warmupRounds(), rounds != null ? rounds : settings.rounds());
         List<String> requested = scenarios.isEmpty() ? List.of(Scenarios.ALL) : scenarios;
         return settings.withScenarios(Scenarios.resolve(requested));
     }

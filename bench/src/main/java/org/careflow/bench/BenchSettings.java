@@ -28,10 +28,12 @@ import java.util.Objects;
  * @param keys             distinct keys of the raw ceiling records
  * @param partitions       partitions of the raw ceiling topics (careflow's own topics have theirs)
  * @param outputDir        where report.json goes
+ * @param triageSettings   streams-triage settings of the pipeline's app, over its defaults (e.g. rocksdb.memory.bytes)
  */
 public record BenchSettings(String mode, List<String> scenarios, long seed, int warmupRounds, int rounds, int produceRecords,
                             int aggregateRecords, int pipelineRecords, Duration roundDuration, Duration warmupDuration, double rate,
-                            List<Integer> concurrency, int valueBytes, int keys, int partitions, Path outputDir) {
+                            List<Integer> concurrency, int valueBytes, int keys, int partitions, Path outputDir,
+                            Map<String, String> triageSettings) {
 
     public static final long DEFAULT_SEED = 20261121L;
 
@@ -42,6 +44,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         Objects.requireNonNull(roundDuration, "roundDuration");
         Objects.requireNonNull(warmupDuration, "warmupDuration");
         Objects.requireNonNull(outputDir, "outputDir");
+        triageSettings = Map.copyOf(triageSettings);
         require(warmupRounds >= 0, "warm-up rounds must be 0 or more, was " + warmupRounds);
         require(rounds >= 1, "rounds must be at least 1, was " + rounds);
         require(produceRecords >= 1 && aggregateRecords >= 1 && pipelineRecords >= 1, "record counts must be at least 1");
@@ -51,22 +54,22 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         require(valueBytes >= 16 && keys >= 1 && partitions >= 1, "valueBytes >= 16, keys >= 1, partitions >= 1");
     }
 
-    /** The full set: long enough for medians to settle (about 15 minutes on 2 cores). */
+    /** The full set: long enough for medians to settle (15-20 minutes on 2 cores). */
     public static BenchSettings full() {
-        return new BenchSettings("full", Scenarios.names(), DEFAULT_SEED, 2, 5, 1_000_000, 1_000_000, 100_000,
-            Duration.ofSeconds(10), Duration.ofSeconds(10), 0, List.of(1, 8, 32, 64), 300, 10_000, 6, defaultOutput());
+        return new BenchSettings("full", Scenarios.names(), DEFAULT_SEED, 2, 5, 1_000_000, 1_000_000, 50_000,
+            Duration.ofSeconds(10), Duration.ofSeconds(10), 0, List.of(1, 8, 32, 64), 300, 10_000, 6, defaultOutput(), Map.of());
     }
 
     /** Short warm-up and rounds: the whole set in under 3 minutes on 2 cores; for a first look, not for decisions. */
     public static BenchSettings quick() {
         return new BenchSettings("quick", Scenarios.names(), DEFAULT_SEED, 1, 3, 200_000, 200_000, 12_000,
-            Duration.ofSeconds(3), Duration.ofSeconds(4), 0, List.of(1, 8, 32), 300, 10_000, 6, defaultOutput());
+            Duration.ofSeconds(3), Duration.ofSeconds(4), 0, List.of(1, 8, 32), 300, 10_000, 6, defaultOutput(), Map.of());
     }
 
     /** Tiny and unwarmed: every code path once, for the smoke test. The figures mean nothing. */
     public static BenchSettings smoke(Path outputDir) {
         return new BenchSettings("smoke", Scenarios.names(), DEFAULT_SEED, 0, 1, 500, 500, 300,
-            Duration.ofSeconds(1), Duration.ofMillis(500), 0, List.of(1, 4), 300, 100, 6, outputDir);
+            Duration.ofSeconds(1), Duration.ofMillis(500), 0, List.of(1, 4), 300, 100, 6, outputDir, Map.of());
     }
 
     /** {@code target/bench}, or the system property {@code careflow.bench.output} (the launch script sets it). */
@@ -76,43 +79,48 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
 
     public BenchSettings withScenarios(List<String> names) {
         return new BenchSettings(mode, names, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
     }
 
     public BenchSettings withSeed(long value) {
         return new BenchSettings(mode, scenarios, value, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
     }
 
     public BenchSettings withRounds(int warmup, int measured) {
         return new BenchSettings(mode, scenarios, seed, warmup, measured, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
     }
 
     /** One record count for every drain round (produce, consume, aggregate, pipeline). */
     public BenchSettings withRecords(int records) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, records, records, records,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
     }
 
     public BenchSettings withDuration(Duration value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir);
+            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
     }
 
     public BenchSettings withRate(double value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir);
+            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
     }
 
     public BenchSettings withConcurrency(List<Integer> levels) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir);
+            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir, triageSettings);
     }
 
     public BenchSettings withOutputDir(Path value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value, triageSettings);
+    }
+
+    public BenchSettings withTriageSettings(Map<String, String> values) {
+        return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, values);
     }
 
     /** Every setting, for the report. */
@@ -134,6 +142,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         out.put("keys", keys);
         out.put("partitions", partitions);
         out.put("outputDir", outputDir.toAbsolutePath().toString());
+        out.put("triageSettings", new java.util.TreeMap<>(triageSettings));
         return out;
     }
 

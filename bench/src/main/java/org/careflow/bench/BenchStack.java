@@ -77,6 +77,7 @@ public final class BenchStack implements AutoCloseable {
             TopicProvisioner.createMissing(stack.admin, Topics.all(), (short) 1);
             TopicProvisioner.createMissing(stack.admin, BenchTopics.all(rawTopicPartitions), (short) 1);
             new SchemaRegistrar(stack.registry.url()).registerAll(Topics.all());
+            stack.awaitLeaders(BenchTopics.all(rawTopicPartitions).stream().map(t -> t.name()).toList(), Duration.ofSeconds(60));
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -168,6 +169,29 @@ public final class BenchStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the leader of every partition of {@code topics} answers for it. A producer that writes to a partition
+     * whose leadership is still settling can be told NOT_LEADER and then have its idempotent sequence rejected for
+     * good, which on a loaded machine failed a whole run.
+     */
+    void awaitLeaders(List<String> topics, Duration deadline) {
+        long begin = System.nanoTime();
+        for (String topic : topics) {
+            while (true) {
+                try {
+                    endOffsets(topic);
+                    break;
+                } catch (IllegalStateException e) {
+                    if (System.nanoTime() - begin > deadline.toNanos()) {
+                        throw new IllegalStateException("The partitions of " + topic + " had no leader after " + deadline.toSeconds() + " s", e);
+                    }
+                    LOG.debug("Partitions of {} not ready yet: {}", topic, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+        }
+    }
+
     /** Deletes the topics whose names start with {@code prefix} (a finished round's changelog and repartition topics). */
     public void deleteTopicsStartingWith(String prefix) {
         try {
@@ -190,18 +214,22 @@ public final class BenchStack implements AutoCloseable {
             return;
         }
         closed = true;
-        if (admin != null) {
-            admin.close();
-        }
         try {
-            if (broker != null) {
-                broker.close();
-            }
-        } finally {
+            // The registry first: it is a process of its own, which must not outlive this JVM even if what follows hangs.
             if (registry != null) {
                 registry.close();
             }
-            deleteRecursively(workDir);
+        } finally {
+            try {
+                if (admin != null) {
+                    admin.close(Duration.ofSeconds(10));
+                }
+                if (broker != null) {
+                    broker.close();
+                }
+            } finally {
+                deleteRecursively(workDir);
+            }
         }
     }
 

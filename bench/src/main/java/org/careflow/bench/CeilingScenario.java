@@ -182,13 +182,12 @@ final class CeilingScenario implements Scenario {
         Duration deadline = StreamsRuns.drainDeadline(records);
         try (Progress.Task task = context.progress().start(label, records, "records")) {
             long start = System.nanoTime();
+            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw consumer", records, start, deadline);
             long count = 0;
             while (count < records) {
                 count += consumer.poll(Duration.ofMillis(100)).count();
                 task.set(count);
-                if (System.nanoTime() - start > deadline.toNanos()) {
-                    throw new IllegalStateException("The raw consumer read " + count + " of " + records + " records in " + deadline.toSeconds() + " s");
-                }
+                watchdog.check(count);
             }
             double rate = Stats.perSecond(records, System.nanoTime() - start);
             task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
@@ -229,14 +228,12 @@ final class CeilingScenario implements Scenario {
             Duration deadline = StreamsRuns.drainDeadline(records);
             long start = StreamsRuns.awaitRunning(streams, deadline, "The raw aggregate");
             clock.started(start);
-            long end = start + deadline.toNanos();
+            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw aggregate", records, start, deadline);
             while (!done.await(100, TimeUnit.MILLISECONDS)) {
-                task.set(counted.get());
+                long count = counted.get();
+                task.set(count);
                 StreamsRuns.requireAlive(streams, "The raw aggregate");
-                if (System.nanoTime() - end > 0) {
-                    throw new IllegalStateException("The raw aggregate counted " + counted.get() + " of " + records + " records in "
-                        + deadline.toSeconds() + " s");
-                }
+                watchdog.check(count);
             }
             double rate = clock.rate();
             task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));

@@ -20,7 +20,12 @@ final class MachineInfo {
     private MachineInfo() {
     }
 
-    static Map<String, Object> machine() {
+    /** The system load average of the last minute, or a negative value where the OS does not say. */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    static Map<String, Object> machine(double loadAtStart) {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("os", os.getName() + " " + os.getVersion());
@@ -31,6 +36,7 @@ final class MachineInfo {
             out.put("memoryTotalBytes", sun.getTotalMemorySize());
             out.put("memoryFreeBytesAtEnd", sun.getFreeMemorySize());
         }
+        out.put("loadAverageAtStart", loadAtStart);
         out.put("loadAverageAtEnd", os.getSystemLoadAverage());
         return out;
     }

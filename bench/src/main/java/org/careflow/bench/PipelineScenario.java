@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.triage.TriageSubmission;
@@ -59,14 +59,14 @@ final class PipelineScenario implements Scenario {
         long begin = System.nanoTime();
         int records = settings.pipelineRecords();
         SyntheticData data = context.data();
-        Serializer<TriageSubmission> serializer = context.stack().serdes().valueSerde(Topics.TRIAGE_SUBMISSIONS).serializer();
-        // Indices from 0: the ingest scenario posts from IngestScenario.FIRST_INDEX, so no submission id repeats.
-        Prefill.write(context, "pre-fill " + Topics.TRIAGE_SUBMISSIONS.name(), 0, records, serializer, i -> {
-            TriageSubmission submission = data.submission(i);
-            return new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), null, submission.getSubmittedAt().toEpochMilli(),
-                submission.getPatientId(), submission);
-        });
-        serializer.close();
+        try (Serde<TriageSubmission> serde = context.stack().serdes().valueSerde(Topics.TRIAGE_SUBMISSIONS)) {
+            // Indices from 0: the ingest scenario posts from IngestScenario.FIRST_INDEX, so no submission id repeats.
+            Prefill.write(context, "pre-fill " + Topics.TRIAGE_SUBMISSIONS.name(), 0, records, serde.serializer(), i -> {
+                TriageSubmission submission = data.submission(i);
+                return new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), null, submission.getSubmittedAt().toEpochMilli(),
+                    submission.getPatientId(), submission);
+            });
+        }
 
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         CeilingScenario.GUARANTEES.forEach(g -> rates.put(g, new ArrayList<>()));
@@ -74,12 +74,12 @@ final class PipelineScenario implements Scenario {
         try (KafkaConsumer<byte[], byte[]> assessments = new KafkaConsumer<>(consumerProps(context))) {
             for (int w = 0; w < settings.warmupRounds(); w++) {
                 String guarantee = CeilingScenario.GUARANTEES.get(w % CeilingScenario.GUARANTEES.size());
-                round(context, assessments, guarantee, String.format(Locale.ROOT, "streams-triage %s warm-up %d/%d",
+                round(context, settings, assessments, guarantee, String.format(Locale.ROOT, "streams-triage %s warm-up %d/%d",
                     guarantee, w + 1, settings.warmupRounds()));
             }
             for (int r = 0; r < settings.rounds(); r++) {
                 for (String guarantee : CeilingScenario.GUARANTEES) {
-                    Round result = round(context, assessments, guarantee,
+                    Round result = round(context, settings, assessments, guarantee,
                         String.format(Locale.ROOT, "streams-triage %s round %d/%d", guarantee, r + 1, settings.rounds()));
                     rates.get(guarantee).add(result.rate());
                     drained = result.records();
@@ -93,6 +93,7 @@ final class PipelineScenario implements Scenario {
         details.put("prefilledSubmissions", records);
         details.put("recordsPerRound", drained);
         details.put("streamThreads", 1);
+        details.put("triageSettings", new java.util.TreeMap<>(settings.triageSettings()));
         details.put("commitIntervalMs", "Kafka Streams' defaults as streams-triage runs: 100 (exactly_once_v2), 30000 (at_least_once)");
         details.put("measuredFrom", "assessments read back with isolation.level=read_committed, " + DrainClock.method());
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
@@ -101,7 +102,8 @@ final class PipelineScenario implements Scenario {
     private record Round(double rate, long records) {
     }
 
-    private static Round round(BenchContext context, KafkaConsumer<byte[], byte[]> assessments, String guarantee, String label) {
+    private static Round round(BenchContext context, BenchSettings settings, KafkaConsumer<byte[], byte[]> assessments, String guarantee,
+                               String label) {
         BenchStack stack = context.stack();
         // Everything in the topic is read: earlier scenarios' submissions too, each with an id of its own.
         long expected = stack.endOffsetSum(Topics.TRIAGE_SUBMISSIONS.name());
@@ -115,7 +117,8 @@ final class PipelineScenario implements Scenario {
         from.forEach(assessments::seek);
 
         String applicationId = context.uniqueName("bench-triage-" + StreamsRuns.shortName(guarantee));
-        Map<String, Object> props = CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0);
+        Map<String, Object> props = new HashMap<>(settings.triageSettings());
+        props.putAll(CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0));
         props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory("streams/" + applicationId).toString());
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
@@ -127,16 +130,13 @@ final class PipelineScenario implements Scenario {
                 DrainClock clock = new DrainClock(expected);
                 long start = StreamsRuns.awaitRunning(app.streams(), deadline, "streams-triage");
                 clock.started(start);
-                long end = start + deadline.toNanos();
+                StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("streams-triage's assessments", expected, start, deadline);
                 long count = 0;
                 while (!clock.progress(count)) {
                     count += assessments.poll(Duration.ofMillis(20)).count();
                     task.set(count);
                     StreamsRuns.requireAlive(app.streams(), "streams-triage");
-                    if (System.nanoTime() - end > 0) {
-                        throw new IllegalStateException("streams-triage emitted " + count + " of " + expected + " assessments in "
-                            + deadline.toSeconds() + " s");
-                    }
+                    watchdog.check(count);
                 }
                 double rate = clock.rate();
                 task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));

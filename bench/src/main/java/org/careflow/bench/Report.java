@@ -32,12 +32,19 @@ public final class Report {
     private final Instant startedAt;
     private final Instant finishedAt;
     private final List<ScenarioResult> results;
+    private final double loadAtStart;
 
     public Report(BenchSettings settings, Instant startedAt, Instant finishedAt, List<ScenarioResult> results) {
+        this(settings, startedAt, finishedAt, results, -1);
+    }
+
+    /** @param loadAtStart the system load average when the run started, to judge whether the machine was quiet */
+    public Report(BenchSettings settings, Instant startedAt, Instant finishedAt, List<ScenarioResult> results, double loadAtStart) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
         this.finishedAt = Objects.requireNonNull(finishedAt, "finishedAt");
         this.results = List.copyOf(results);
+        this.loadAtStart = loadAtStart;
     }
 
     public List<ScenarioResult> results() {
@@ -65,7 +72,7 @@ public final class Report {
         root.put("startedAt", startedAt.toString());
         root.put("finishedAt", finishedAt.toString());
         root.put("seconds", Duration.between(startedAt, finishedAt).toMillis() / 1000.0);
-        root.put("machine", MachineInfo.machine());
+        root.put("machine", MachineInfo.machine(loadAtStart));
         root.put("jvm", MachineInfo.jvm());
         root.put("versions", MachineInfo.versions());
         root.put("settings", settings.describe());

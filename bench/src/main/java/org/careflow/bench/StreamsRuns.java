@@ -57,6 +57,40 @@ final class StreamsRuns {
 
     /** A deadline for draining {@code records}: generous, as a safety net for a stuck run, not a measurement. */
     static Duration drainDeadline(long records) {
-        return Duration.ofSeconds(120 + records / 2_000);
+        return Duration.ofSeconds(600 + records / 100);
+    }
+
+    /** A drain that has not moved for this long is stuck, whatever its deadline. */
+    static final Duration STALL = Duration.ofSeconds(90);
+
+    /** Fails when a drain is past its deadline or has not moved for {@link #STALL}; call after each look at its count. */
+    static final class Watchdog {
+
+        private final String what;
+        private final long expected;
+        private final long deadlineNanos;
+        private long lastCount = -1;
+        private long lastMoveNanos;
+
+        Watchdog(String what, long expected, long startNanos, Duration deadline) {
+            this.what = what;
+            this.expected = expected;
+            this.deadlineNanos = startNanos + deadline.toNanos();
+            this.lastMoveNanos = startNanos;
+        }
+
+        void check(long count) {
+            long now = System.nanoTime();
+            if (count != lastCount) {
+                lastCount = count;
+                lastMoveNanos = now;
+            }
+            if (now - lastMoveNanos > STALL.toNanos()) {
+                throw new IllegalStateException(what + " has not moved for " + STALL.toSeconds() + " s at " + count + " of " + expected);
+            }
+            if (now - deadlineNanos > 0) {
+                throw new IllegalStateException(what + " had done " + count + " of " + expected + " at its deadline");
+            }
+        }
     }
 }

@@ -44,11 +44,22 @@ class BenchOptionsTest {
     }
 
     @Test
+    void shouldPassStreamsTriageSettingsWhenGiven() {
+        BenchSettings settings = BenchOptions.parse(List.of("--triage-setting", "rocksdb.memory.bytes=1073741824",
+            "--triage-setting", "rocksdb.write.buffer.percent = 50"));
+
+        assertThat(settings.triageSettings())
+            .containsEntry("rocksdb.memory.bytes", "1073741824")
+            .containsEntry("rocksdb.write.buffer.percent", "50");
+    }
+
+    @Test
     void shouldSayWhatIsWrongWhenAnOptionIsBad() {
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--scenario", "nope"))).hasMessageContaining("Unknown scenario 'nope'");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--duration"))).hasMessageContaining("--duration needs a value");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--rate", "-1"))).hasMessageContaining("--rate");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--rounds", "0"))).hasMessageContaining("at least 1");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--fast"))).hasMessageContaining("Unknown option --fast");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--triage-setting", "=1"))).hasMessageContaining("KEY=VALUE");
     }
 }

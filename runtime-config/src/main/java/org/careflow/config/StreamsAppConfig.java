@@ -39,8 +39,9 @@ public final class StreamsAppConfig {
 
     public static final String ROCKSDB_MEMORY_BYTES_CONFIG = "rocksdb.memory.bytes";
     private static final String ROCKSDB_MEMORY_BYTES_DOC = "Off-heap memory all RocksDB stores of the process share: one block cache "
-        + "(index and filter blocks included) that also accounts for the memtables. Raise it when queries read from disk often; "
-        + "the JVM heap comes on top of it.";
+        + "(index and filter blocks included) that also accounts for the memtables; the JVM heap comes on top of it. 0 (the default) "
+        + "leaves each store at RocksDB's defaults: a small budget shared by many stores makes memtables flush constantly, so size "
+        + "it with the benchmark before bounding it.";
 
     public static final String ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG = "rocksdb.write.buffer.percent";
     private static final String ROCKSDB_WRITE_BUFFER_PERCENT_DOC = "Share of rocksdb.memory.bytes the stores' memtables may take.";
@@ -59,7 +60,7 @@ public final class StreamsAppConfig {
                 INTERNAL_REPLICATION_FACTOR_DOC)
             .define(QUERY_FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.between(100L, 60_000L), Importance.LOW,
                 QUERY_FORWARD_TIMEOUT_MS_DOC)
-            .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, 128L * 1024 * 1024, ConfigDef.Range.between(8L * 1024 * 1024, 64L << 30),
+            .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0L, 64L << 30),
                 Importance.MEDIUM, ROCKSDB_MEMORY_BYTES_DOC)
             .define(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG, Type.INT, 25, ConfigDef.Range.between(5, 75), Importance.LOW,
                 ROCKSDB_WRITE_BUFFER_PERCENT_DOC);
@@ -93,10 +94,12 @@ public final class StreamsAppConfig {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
-        // Every store of the process shares one bounded budget of off-heap memory.
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
-        props.put(BoundedMemoryRocksDbConfig.MEMORY_BYTES, config.getLong(ROCKSDB_MEMORY_BYTES_CONFIG));
-        props.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, config.getInt(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG));
+        // When a budget is set, every store of the process shares it.
+        if (config.getLong(ROCKSDB_MEMORY_BYTES_CONFIG) > 0) {
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+            props.put(BoundedMemoryRocksDbConfig.MEMORY_BYTES, config.getLong(ROCKSDB_MEMORY_BYTES_CONFIG));
+            props.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, config.getInt(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG));
+        }
         return props;
     }
 }

@@ -50,5 +50,7 @@ class BoundedMemoryRocksDbConfigTest {
 
         assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(BoundedMemoryRocksDbConfig.class);
         assertThat(props.get(BoundedMemoryRocksDbConfig.MEMORY_BYTES)).isEqualTo(256L * 1024 * 1024);
+        assertThat(StreamsAppConfig.streamsProperties(new AbstractConfig(def, Map.of(), false), 8099, "dlq"))
+            .as("no budget by default: RocksDB's own settings").doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
     }
 }

@@ -23,7 +23,11 @@ public final class Scenarios {
         register(CeilingScenario.NAME, CeilingScenario::new);
         register(PipelineScenario.NAME, PipelineScenario::new);
         register(IngestScenario.NAME, IngestScenario::new);
-        // Still to come (issue #7): end-to-end latency, interactive queries local vs forwarded, bookings, memory RSS.
+        register(BatchIngestScenario.NAME, BatchIngestScenario::new);
+        // After pipeline and ingest: its rate is a fraction of their figures when they ran.
+        register(EndToEndLatencyScenario.NAME, EndToEndLatencyScenario::new);
+        register(QueryScenario.NAME, QueryScenario::new);
+        register(BookingScenario.NAME, BookingScenario::new);
     }
 
     private Scenarios() {

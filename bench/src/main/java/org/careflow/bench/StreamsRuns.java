@@ -1,7 +1,15 @@
 package org.careflow.bench;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,6 +41,25 @@ final class StreamsRuns {
                 throw new IllegalStateException(what + " was not running after " + deadline.toSeconds() + " s (state " + state + ")");
             }
             LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /**
+     * Commits the current end of {@code topics} for the consumer group of {@code applicationId}, before its first start:
+     * the app then reads only what is written from now on, not what earlier scenarios or rounds left in those topics.
+     */
+    static void startAtEnd(BenchStack stack, String applicationId, List<String> topics) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (String topic : topics) {
+            stack.endOffsets(topic).forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        }
+        try {
+            stack.admin().alterConsumerGroupOffsets(applicationId, offsets).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot set the start offsets of " + applicationId + " on " + topics, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while setting the start offsets of " + applicationId, e);
         }
     }
 

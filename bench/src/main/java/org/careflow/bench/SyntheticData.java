@@ -98,6 +98,11 @@ public final class SyntheticData {
         return patients.stream().filter(Patient::deteriorating).count();
     }
 
+    /** The id of patient {@code n} (0-based, modulo {@link #patientCount()}), e.g. for events other than submissions. */
+    public String patientId(int n) {
+        return patients.get(Math.floorMod(n, patients.size())).id();
+    }
+
     /** The key of event {@code i}: its patient's id. */
     public String key(long i) {
         return patientOf(random(i)).id();

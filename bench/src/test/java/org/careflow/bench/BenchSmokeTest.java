@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 class BenchSmokeTest {
 
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void shouldReportAPositiveFigureForEveryMetricWhenEveryScenarioRunsTiny() throws Exception {
         // Given the smoke settings: every scenario, tiny and unwarmed
         Path output = Path.of("target", "bench-smoke");
@@ -45,6 +46,28 @@ class BenchSmokeTest {
         assertThat(pipeline.metrics()).allSatisfy(metric -> assertThat(report.ratioToCeiling(metric)).isPresent());
         // And the ingest API accepted every request
         assertThat(result(report, IngestScenario.NAME).details().get("errors")).isEqualTo(0L);
+        // And every item of every batch, with the best level compared with the raw producer
+        ScenarioResult batch = result(report, BatchIngestScenario.NAME);
+        assertThat(batch.details().get("errors")).isEqualTo(0L);
+        assertThat(report.ratioToCeiling(batch.metric(BatchIngestScenario.BEST).orElseThrow())).isPresent();
+        // And every event of the latency scenario was accepted, its assessment read, and every sampled one answered by a query
+        ScenarioResult latency = result(report, EndToEndLatencyScenario.NAME);
+        assertThat(latency.details().get("errors")).isEqualTo(0L);
+        assertThat((Long) latency.details().get("accepted")).isPositive();
+        assertThat(latency.details().get("topicMatched")).isEqualTo(latency.details().get("accepted"));
+        assertThat(latency.details().get("topicTimedOut")).isEqualTo(0L);
+        assertThat((Long) latency.details().get("querySampled")).isPositive();
+        assertThat(latency.details().get("queryMatched")).isEqualTo(latency.details().get("querySampled"));
+        assertThat(latency.details().get("queryTimedOut")).isEqualTo(0L);
+        // And every interactive query, local or forwarded, was answered 200 with the patient asked for
+        assertThat(result(report, QueryScenario.NAME).details().get("errors")).isEqualTo(0L);
+        // And every booking request got one decision, some confirmed and some losing their slot, none confirmed twice
+        ScenarioResult bookings = result(report, BookingScenario.NAME);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mix = (Map<String, Object>) bookings.details().get("decisionMix");
+        assertThat(mix.get("total")).isEqualTo(bookings.details().get("requestsPerRound"));
+        assertThat(mix).containsKeys(BookingScenario.CONFIRMED, "SLOT_TAKEN");
+        assertThat(bookings.details().get("repeatedDecisions")).isEqualTo(0L);
 
         // And the JSON report holds the machine, the versions, the settings and every metric
         Path file = report.write(output);

@@ -10,13 +10,17 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.careflow.security.EndpointClass;
+import org.careflow.security.SecurityGate;
+import org.careflow.security.SecurityRejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the Javalin server of a careflow app: one configuration callback with the app's routes, plus
  * what every app shares: JSON through Jackson, problem+json for every error, {@code /health/live} and
- * {@code /health/ready}, and a request size limit.
+ * {@code /health/ready}, a request size limit, and (when given a {@link SecurityGate}) authentication and access
+ * control before every matched route.
  */
 public final class HttpServerFactory {
 
@@ -39,6 +43,18 @@ public final class HttpServerFactory {
      */
     public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready,
                                  Consumer<JavalinConfig> routes) {
+        return create(host, port, maxRequestBytes, ready, null, routes);
+    }
+
+    /**
+     * Builds (does not start) a server whose matched routes all pass {@code gate} first (see {@link SecurityGate}):
+     * every route the app adds must then be registered with one {@link EndpointClass}. The health routes are
+     * {@link EndpointClass#PUBLIC}.
+     *
+     * @param gate the access checks; null serves every route without them, as before security existed
+     */
+    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
+                                 Consumer<JavalinConfig> routes) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -46,14 +62,21 @@ public final class HttpServerFactory {
             config.jetty.port = port;
             config.http.maxRequestSize = maxRequestBytes;
             config.jsonMapper(new JavalinJackson(MAPPER, false));
-            config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "UP")));
+            if (gate != null) {
+                gate.install(config);
+            }
+            config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "UP")), EndpointClass.PUBLIC);
             config.routes.get("/health/ready", ctx -> {
                 boolean up = ready.getAsBoolean();
                 ctx.status(up ? 200 : 503).json(java.util.Map.of("status", up ? "UP" : "DOWN"));
-            });
+            }, EndpointClass.PUBLIC);
             config.routes.exception(ProblemException.class, (e, ctx) -> {
                 e.headers().forEach(ctx::header);
                 respond(ctx, e.problem());
+            });
+            config.routes.exception(SecurityRejection.class, (e, ctx) -> {
+                e.headers().forEach(ctx::header);
+                respond(ctx, new Problem(e.type(), e.title(), e.status(), e.detail(), java.util.List.of()));
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
                 respond(ctx, Problem.of(e.getStatus(), reason(e.getStatus()), e.getMessage())));

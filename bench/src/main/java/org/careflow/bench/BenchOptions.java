@@ -16,8 +16,8 @@ public final class BenchOptions {
     static final String USAGE = """
         usage: careflow bench [--quick] [--scenario NAME]... [--duration S] [--rate R]
                               [--records N] [--rounds N] [--warmup N] [--concurrency C,C,...] [--seed N] [--output DIR]
-                              [--triage-setting KEY=VALUE]...
-          --quick            short warm-up and rounds: the whole set in about 4 minutes on 2 cores
+                              [--triage-setting KEY=VALUE]... [--rocksdb-memory BYTES]
+          --quick            short warm-up and rounds: the whole set in under 3 minutes on 2 cores
           --scenario NAME    one of %s, or all (the default); repeat or separate with commas
           --duration S       seconds of each measured round of time-based scenarios (ingest, ingest-batch, latency, queries);
                              default 10, quick 3
@@ -31,7 +31,10 @@ public final class BenchOptions {
           --seed N           seed of the synthetic data; two runs with one seed send the same events
           --output DIR       where report.json goes; default target/bench
           --triage-setting KEY=VALUE
-                             a streams-triage setting for the pipeline's app, e.g. rocksdb.memory.bytes=1073741824""";
+                             a streams-triage setting for the pipeline's app, e.g. rocksdb.memory.bytes=1073741824
+          --rocksdb-memory BYTES
+                             RocksDB budget (rocksdb.memory.bytes) of each app of the memory scenario; default
+                             268435456 (256 MiB), 0 leaves RocksDB unbounded""";
 
     private BenchOptions() {
     }
@@ -70,6 +73,7 @@ public final class BenchOptions {
                     }
                     triage.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
                 }
+                case "--rocksdb-memory" -> settings = settings.withRocksDbMemoryBytes(whole(rest, option, 0));
                 case "--help", "-h" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }

@@ -29,13 +29,18 @@ import java.util.Objects;
  * @param partitions       partitions of the raw ceiling topics (careflow's own topics have theirs)
  * @param outputDir        where report.json goes
  * @param triageSettings   streams-triage settings of the pipeline's app, over its defaults (e.g. rocksdb.memory.bytes)
+ * @param rocksDbMemoryBytes RocksDB budget ({@code rocksdb.memory.bytes}) of every app the memory scenario runs; 0: unbounded
  */
 public record BenchSettings(String mode, List<String> scenarios, long seed, int warmupRounds, int rounds, int produceRecords,
                             int aggregateRecords, int pipelineRecords, Duration roundDuration, Duration warmupDuration, double rate,
                             List<Integer> concurrency, int valueBytes, int keys, int partitions, Path outputDir,
-                            Map<String, String> triageSettings) {
+                            Map<String, String> triageSettings, long rocksDbMemoryBytes) {
 
     public static final long DEFAULT_SEED = 20261121L;
+    /** The memory scenario's RocksDB budget per app unless {@code --rocksdb-memory} says otherwise: 256 MiB. */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
+    /** The most the streams apps accept for {@code rocksdb.memory.bytes}: 64 GiB. */
+    static final long MAX_ROCKSDB_MEMORY_BYTES = 64L << 30;
 
     public BenchSettings {
         Objects.requireNonNull(mode, "mode");
@@ -52,24 +57,29 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         require(rate >= 0, "--rate must be 0 (as fast as possible) or positive, was " + rate);
         require(!concurrency.isEmpty() && concurrency.stream().allMatch(c -> c >= 1), "concurrency levels must be at least 1");
         require(valueBytes >= 16 && keys >= 1 && partitions >= 1, "valueBytes >= 16, keys >= 1, partitions >= 1");
+        require(rocksDbMemoryBytes >= 0 && rocksDbMemoryBytes <= MAX_ROCKSDB_MEMORY_BYTES,
+            "--rocksdb-memory must be 0 (unbounded) or a budget of at most 64 GiB in bytes, was " + rocksDbMemoryBytes);
     }
 
     /** The full set: long enough for medians to settle (15-20 minutes on 2 cores). */
     public static BenchSettings full() {
         return new BenchSettings("full", Scenarios.names(), DEFAULT_SEED, 2, 5, 1_000_000, 1_000_000, 50_000,
-            Duration.ofSeconds(10), Duration.ofSeconds(10), 0, List.of(1, 8, 32, 64), 300, 10_000, 6, defaultOutput(), Map.of());
+            Duration.ofSeconds(10), Duration.ofSeconds(10), 0, List.of(1, 8, 32, 64), 300, 10_000, 6, defaultOutput(), Map.of(),
+            DEFAULT_ROCKSDB_MEMORY_BYTES);
     }
 
     /** Short warm-up and rounds: the whole set in under 3 minutes on 2 cores; for a first look, not for decisions. */
     public static BenchSettings quick() {
         return new BenchSettings("quick", Scenarios.names(), DEFAULT_SEED, 1, 3, 200_000, 200_000, 12_000,
-            Duration.ofSeconds(3), Duration.ofSeconds(4), 0, List.of(1, 8, 32), 300, 10_000, 6, defaultOutput(), Map.of());
+            Duration.ofSeconds(3), Duration.ofSeconds(4), 0, List.of(1, 8, 32), 300, 10_000, 6, defaultOutput(), Map.of(),
+            DEFAULT_ROCKSDB_MEMORY_BYTES);
     }
 
     /** Tiny and unwarmed: every code path once, for the smoke test. The figures mean nothing. */
     public static BenchSettings smoke(Path outputDir) {
         return new BenchSettings("smoke", Scenarios.names(), DEFAULT_SEED, 0, 1, 500, 500, 300,
-            Duration.ofSeconds(1), Duration.ofMillis(500), 0, List.of(1, 4), 300, 100, 6, outputDir, Map.of());
+            Duration.ofSeconds(1), Duration.ofMillis(500), 0, List.of(1, 4), 300, 100, 6, outputDir, Map.of(),
+            DEFAULT_ROCKSDB_MEMORY_BYTES);
     }
 
     /** {@code target/bench}, or the system property {@code careflow.bench.output} (the launch script sets it). */
@@ -79,48 +89,54 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
 
     public BenchSettings withScenarios(List<String> names) {
         return new BenchSettings(mode, names, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
     }
 
     public BenchSettings withSeed(long value) {
         return new BenchSettings(mode, scenarios, value, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
     }
 
     public BenchSettings withRounds(int warmup, int measured) {
         return new BenchSettings(mode, scenarios, seed, warmup, measured, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
     }
 
     /** One record count for every drain round (produce, consume, aggregate, pipeline). */
     public BenchSettings withRecords(int records) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, records, records, records,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
     }
 
     public BenchSettings withDuration(Duration value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
+            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
     }
 
     public BenchSettings withRate(double value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir, triageSettings);
+            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
     }
 
     public BenchSettings withConcurrency(List<Integer> levels) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir, triageSettings);
+            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
     }
 
     public BenchSettings withOutputDir(Path value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value, triageSettings);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value, triageSettings, rocksDbMemoryBytes);
     }
 
     public BenchSettings withTriageSettings(Map<String, String> values) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, values);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, values, rocksDbMemoryBytes);
+    }
+
+    /** The memory scenario's RocksDB budget per app, in bytes; 0 leaves RocksDB unbounded. */
+    public BenchSettings withRocksDbMemoryBytes(long value) {
+        return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, value);
     }
 
     /** Every setting, for the report. */
@@ -143,6 +159,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         out.put("partitions", partitions);
         out.put("outputDir", outputDir.toAbsolutePath().toString());
         out.put("triageSettings", new java.util.TreeMap<>(triageSettings));
+        out.put("rocksDbMemoryBytes", rocksDbMemoryBytes);
         return out;
     }
 

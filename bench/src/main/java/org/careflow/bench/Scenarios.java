@@ -28,6 +28,7 @@ public final class Scenarios {
         register(EndToEndLatencyScenario.NAME, EndToEndLatencyScenario::new);
         register(QueryScenario.NAME, QueryScenario::new);
         register(BookingScenario.NAME, BookingScenario::new);
+        register(MemoryScenario.NAME, MemoryScenario::new);
     }
 
     private Scenarios() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 class BenchSmokeTest {
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldReportAPositiveFigureForEveryMetricWhenEveryScenarioRunsTiny() throws Exception {
         // Given the smoke settings: every scenario, tiny and unwarmed
         Path output = Path.of("target", "bench-smoke");
@@ -68,6 +68,22 @@ class BenchSmokeTest {
         assertThat(mix.get("total")).isEqualTo(bookings.details().get("requestsPerRound"));
         assertThat(mix).containsKeys(BookingScenario.CONFIRMED, "SLOT_TAKEN");
         assertThat(bookings.details().get("repeatedDecisions")).isEqualTo(0L);
+
+        // And the memory scenario loaded every app with the patients, read their RSS after it settled, and stopped them
+        ScenarioResult memory = result(report, MemoryScenario.NAME);
+        assertThat(memory.details().get("patients")).isEqualTo(MemoryScenario.SMOKE_PATIENTS);
+        assertThat(memory.metrics()).extracting(Metric::name).contains(MemoryScenario.rssMetric("streams-triage"),
+            MemoryScenario.peakMetric("streams-scheduling"), MemoryScenario.rssMetric("streams-notifications"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> apps = (Map<String, Map<String, Object>>) memory.details().get("apps");
+        assertThat(apps).containsOnlyKeys("streams-triage", "streams-scheduling", "streams-notifications");
+        assertThat(apps.values()).allSatisfy(app -> {
+            assertThat((Long) app.get("stateDirBytes")).isPositive();
+            assertThat((Long) app.get("changelogBytes")).isPositive();
+            assertThat((Double) app.get("loadSeconds")).isPositive();
+            assertThat((Double) app.get("peakRssMiB")).isGreaterThanOrEqualTo((Double) app.get("rssMiB"));
+        });
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).as("processes the bench left running").isEmpty();
 
         // And the JSON report holds the machine, the versions, the settings and every metric
         Path file = report.write(output);

@@ -58,11 +58,14 @@ public final class CareflowLauncher {
             .sorted(java.util.Map.Entry.comparingByKey())
             .forEach(e -> CONSOLE.info("  {} {}", String.format("%-26s", e.getKey()), e.getValue()));
         if (options.demo()) {
-            int accepted = DemoData.post(stack.ingestUrl());
-            CONSOLE.info("\nPosted {} demo submissions, contacts and a booking; try:\n  curl {}/v1/facilities/{}/queue\n"
-                    + "  curl {}/v1/patients/demo-patient-1/triage\n  curl {}/v1/patients/demo-patient-1/reminders",
-                accepted, stack.triageUrl(), DemoData.FACILITY, stack.triageUrl(), stack.notificationsUrl());
+            int accepted = DemoData.post(stack.ingestUrl(), stack.auth());
+            String clinician = "-H \"Authorization: Bearer $(./careflow token --role clinician --facility " + DemoData.FACILITY + ")\"";
+            String patient = "-H \"Authorization: Bearer $(./careflow token --role patient --patient demo-patient-1)\"";
+            CONSOLE.info("\nPosted {} demo submissions, contacts and a booking; try:\n  curl {} {}/v1/facilities/{}/queue\n"
+                    + "  curl {} {}/v1/patients/demo-patient-1/triage\n  curl {} {}/v1/patients/demo-patient-1/reminders",
+                accepted, clinician, stack.triageUrl(), DemoData.FACILITY, clinician, stack.triageUrl(), patient, stack.notificationsUrl());
         }
+        CONSOLE.info("\nEvery API needs a bearer token; ./careflow token --role ROLE [--facility F] [--patient P] prints one.");
         CONSOLE.info("\nPress Ctrl-C to stop.");
         stopped.await();
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import org.careflow.security.Role;
 
 /**
  * Demo data posted through the ingest API like any client's: the demo facility's chest-pain form, then
@@ -60,9 +62,12 @@ final class DemoData {
      * Publishes the demo form (unless that version exists) and posts one submission per demo patient;
      * returns how many submissions were accepted (202).
      */
-    static int post(String ingestUrl) throws IOException, InterruptedException {
+    static int post(String ingestUrl, LocalAuth auth) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        int form = send(client, "PUT", ingestUrl + "/v1/forms/" + FORM_ID, FORM);
+        // Forms are global configuration, an ops task; everything else comes from the demo facility's integration.
+        String ops = auth.token(Role.OPS, Set.of(), null);
+        String integration = auth.token(Role.INTEGRATION, Set.of(FACILITY), null);
+        int form = send(client, ops, "PUT", ingestUrl + "/v1/forms/" + FORM_ID, FORM);
         if (form != 202 && form != 200) {
             throw new IOException("The demo form was refused with HTTP " + form);
         }
@@ -73,28 +78,28 @@ final class DemoData {
         for (int i = 0; i < patients.size(); i++) {
             // Spread over the last hour, so the queue shows different waiting times.
             Instant submittedAt = now.minusSeconds(300L * (patients.size() - i));
-            if (send(client, "POST", ingestUrl + "/v1/triage-submissions", body(patients.get(i), random, submittedAt, i % 3 == 0)) == 202) {
+            if (send(client, integration, "POST", ingestUrl + "/v1/triage-submissions", body(patients.get(i), random, submittedAt, i % 3 == 0)) == 202) {
                 accepted++;
             }
         }
-        postScheduling(client, ingestUrl, patients, now);
+        postScheduling(client, integration, ingestUrl, patients, now);
         return accepted;
     }
 
     /** The demo contacts, schedule and booking; each is idempotent, so a second --demo changes nothing. */
-    private static void postScheduling(HttpClient client, String ingestUrl, List<String> patients, Instant now)
+    private static void postScheduling(HttpClient client, String token, String ingestUrl, List<String> patients, Instant now)
         throws IOException, InterruptedException {
         for (int i = 0; i < patients.size(); i++) {
             String contact = String.format(Locale.ROOT, """
                 {"phone": "+4477009%05d", "preferredChannel": "WHATSAPP", "language": "en-GB", "timeZone": "Europe/London",
                  "consent": {"granted": true, "at": "2026-01-01T09:00:00Z"}}
                 """, i + 1);
-            require(send(client, "PUT", ingestUrl + "/v1/patients/" + patients.get(i) + "/contact", contact), "contact");
+            require(send(client, token, "PUT", ingestUrl + "/v1/patients/" + patients.get(i) + "/contact", contact), "contact");
         }
-        require(send(client, "PUT", ingestUrl + "/v1/providers/" + PROVIDER + "/schedule", SCHEDULE), "schedule");
-        require(send(client, "POST", ingestUrl + "/v1/bookings", String.format(Locale.ROOT, """
-            {"bookingId": "%s", "patientId": "%s", "providerId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
-            """, BOOKING, patients.get(0), PROVIDER, nextWeekdayAtTen(now))), "booking");
+        require(send(client, token, "PUT", ingestUrl + "/v1/providers/" + PROVIDER + "/schedule", SCHEDULE), "schedule");
+        require(send(client, token, "POST", ingestUrl + "/v1/bookings", String.format(Locale.ROOT, """
+            {"bookingId": "%s", "patientId": "%s", "providerId": "%s", "facilityId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
+            """, BOOKING, patients.get(0), PROVIDER, FACILITY, nextWeekdayAtTen(now))), "booking");
     }
 
     /** 10:00 London time on the next weekday after today. */
@@ -113,9 +118,11 @@ final class DemoData {
         }
     }
 
-    private static int send(HttpClient client, String method, String url, String body) throws IOException, InterruptedException {
+    private static int send(HttpClient client, String token, String method, String url, String body)
+        throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
             .method(method, HttpRequest.BodyPublishers.ofString(body))
             .build();
         return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

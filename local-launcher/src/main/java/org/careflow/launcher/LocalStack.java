@@ -87,6 +87,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedMongo mongo;
     private EmbeddedConnect connect;
     private Map<String, String> connectorVariables;
+    private LocalAuth auth;
 
     private LocalStack() {
     }
@@ -108,6 +109,7 @@ public final class LocalStack implements AutoCloseable {
         if (options.fresh()) {
             deleteRecursively(data);
         }
+        auth = LocalAuth.loadOrCreate(data);
         broker = started(EmbeddedKafkaBroker.builder()
             .dataDirectory(data.resolve("kafka"))
             .brokerPort(options.kafkaPort())
@@ -131,23 +133,23 @@ public final class LocalStack implements AutoCloseable {
             .build().start());
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
 
-        Map<String, Object> ingestProps = settings(options, INGEST, IngestConfig.CONFIG.names(),
+        Map<String, Object> ingestProps = settings(options, auth, INGEST, IngestConfig.CONFIG.names(),
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.ingestPort()));
         ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
-        Map<String, Object> triageProps = settings(options, TRIAGE, TriageConfig.CONFIG.names(),
+        Map<String, Object> triageProps = settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(),
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.triagePort()));
         triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         triage = started(TriageApp.start(new TriageConfig(triageProps)));
 
-        Map<String, Object> schedulingProps = settings(options, SCHEDULING, SchedulingConfig.CONFIG.names(),
+        Map<String, Object> schedulingProps = settings(options, auth, SCHEDULING, SchedulingConfig.CONFIG.names(),
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.schedulingPort()));
         schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         scheduling = started(SchedulingApp.start(new SchedulingConfig(schedulingProps)));
 
-        Map<String, Object> notificationsProps = settings(options, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
+        Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.notificationsPort()));
         notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
@@ -157,7 +159,7 @@ public final class LocalStack implements AutoCloseable {
         lastNotificationsProps = notificationsProps;
         notifications = started(NotificationsApp.start(new NotificationsConfig(notificationsProps)));
 
-        Map<String, Object> masterdataProps = settings(options, MASTERDATA, MasterDataConfig.CONFIG.names(),
+        Map<String, Object> masterdataProps = settings(options, auth, MASTERDATA, MasterDataConfig.CONFIG.names(),
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.masterdataPort()));
         masterdataProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         masterdataProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
@@ -255,9 +257,13 @@ public final class LocalStack implements AutoCloseable {
         return connect.url();
     }
 
-    /** The app's settings: environment, then the options' extras, then the launcher's own {@code connection}. */
-    private static Map<String, Object> settings(StackOptions options, String app, Set<String> keys, Map<String, Object> connection) {
-        Map<String, Object> props = new HashMap<>();
+    /**
+     * The app's settings: the stack's authentication, then the environment, then the options' extras, then the
+     * launcher's own {@code connection}.
+     */
+    private static Map<String, Object> settings(StackOptions options, LocalAuth auth, String app, Set<String> keys,
+                                                Map<String, Object> connection) {
+        Map<String, Object> props = new HashMap<>(auth.appSettings());
         System.getenv().forEach((name, value) -> keys.stream().filter(k -> ConfigSources.envName(k).equals(name)).findFirst()
             .ifPresent(k -> props.put(k, value)));
         props.putAll(options.settingsOf(app));
@@ -268,6 +274,11 @@ public final class LocalStack implements AutoCloseable {
     private <T extends AutoCloseable> T started(T component) {
         started.push(component);
         return component;
+    }
+
+    /** The stack's token issuer: tokens it mints are accepted by every app of the stack. */
+    public LocalAuth auth() {
+        return auth;
     }
 
     /** Service name to URL (or address), in start order. */

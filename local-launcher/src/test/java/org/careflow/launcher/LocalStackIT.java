@@ -48,7 +48,7 @@ class LocalStackIT {
             assertThat(versionCount(stack, SchemaRegistrar.artifactId(Topics.TRIAGE_SUBMISSIONS))).isEqualTo(1);
 
             // ... and the demo data goes through the same door
-            assertThat(DemoData.post(stack.ingestUrl())).isEqualTo(DemoData.PATIENTS);
+            assertThat(DemoData.post(stack.ingestUrl(), stack.auth())).isEqualTo(DemoData.PATIENTS);
             assertThat(awaitAssessment(stack, DemoData.patients().get(0)).get("facilityId").asText()).isEqualTo("demo-facility");
             // ... with a booking whose confirmation and reminders streams-notifications plans (the dispatcher is off here)
             JsonNode reminders = Await.value("the demo booking's reminders", Duration.ofSeconds(90), () ->

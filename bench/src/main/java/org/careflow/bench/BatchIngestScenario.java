@@ -36,7 +36,7 @@ final class BatchIngestScenario implements Scenario {
     private static final Logger LOG = LoggerFactory.getLogger(BatchIngestScenario.class);
     private static final Map<String, List<Integer>> CONCURRENCY_BY_MODE = Map.of(
         "full", List.of(1, 4, 8),
-        "quick", List.of(1, 4),
+        "quick", List.of(4),
         "smoke", List.of(1, 2));
 
     static String level(int batchSize, int concurrency) {

@@ -20,13 +20,13 @@ public final class BenchOptions {
           --quick            short warm-up and rounds: the whole set in under 3 minutes on 2 cores
           --scenario NAME    one of %s, or all (the default); repeat or separate with commas
           --duration S       seconds of each measured round of time-based scenarios (ingest, ingest-batch, latency, queries);
-                             default 10, quick 3
+                             default 10, quick 2
           --rate R           requests/s the ingest clients aim at in total; 0 (default) sends as fast as answers come back
                              (ingest only: latency chooses its own rate)
           --records N        records of each drain round (produce, consume, aggregate, pipeline)
-          --rounds N         measured rounds per metric; default 5, quick 3
+          --rounds N         measured rounds per metric; default 5, quick 2
           --warmup N         warm-up rounds of drain scenarios, discarded; default 2, quick 1
-          --concurrency LIST concurrent HTTP clients of the ingest and queries levels; default 1,8,32,64, quick 1,8,32
+          --concurrency LIST concurrent HTTP clients of the ingest and queries levels; default 1,8,32,64, quick 1,16
                              (ingest-batch has its own: 1,4,8, quick 1,4)
           --seed N           seed of the synthetic data; two runs with one seed send the same events
           --output DIR       where report.json goes; default target/bench

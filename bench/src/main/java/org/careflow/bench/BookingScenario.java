@@ -56,7 +56,7 @@ final class BookingScenario implements Scenario {
     static Size size(BenchSettings settings) {
         return switch (settings.mode()) {
             case "smoke" -> new Size(300, 6);
-            case "quick" -> new Size(10_000, 100);
+            case "quick" -> new Size(3_000, 30);
             default -> new Size(40_000, 200);
         };
     }

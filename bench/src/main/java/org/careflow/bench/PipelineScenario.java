@@ -94,7 +94,8 @@ final class PipelineScenario implements Scenario {
         details.put("recordsPerRound", drained);
         details.put("streamThreads", 1);
         details.put("triageSettings", new java.util.TreeMap<>(settings.triageSettings()));
-        details.put("commitIntervalMs", "Kafka Streams' defaults as streams-triage runs: 100 (exactly_once_v2), 30000 (at_least_once)");
+        details.put("commitIntervalMs", settings.triageSettings().getOrDefault(StreamsAppConfig.COMMIT_INTERVAL_MS_CONFIG,
+            "Kafka Streams' defaults as streams-triage runs: 100 (exactly_once_v2), 30000 (at_least_once)"));
         details.put("measuredFrom", "assessments read back with isolation.level=read_committed, " + DrainClock.method());
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
     }

@@ -20,7 +20,8 @@ import org.careflow.topics.Topic;
 /**
  * Writes events with acks=all and an idempotent producer, completing only when the broker acknowledged
  * the write. Every wait (metadata, retries, delivery) is bounded by one timeout, so a request never hangs
- * and never reports an event as accepted that was not written.
+ * and never reports an event as accepted that was not written. Futures complete on the producer's I/O thread, so
+ * what callers chain on them must be quick (handing the completion to other threads measured slower: bench/PROFILE.md).
  */
 public final class EventPublisher implements AutoCloseable {
 
@@ -39,7 +40,7 @@ public final class EventPublisher implements AutoCloseable {
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
         Duration timeout = config.kafkaAckTimeout();
         int timeoutMs = (int) timeout.toMillis();
-        int lingerMs = 5;
+        int lingerMs = (int) config.kafkaLinger().toMillis();
         Map<String, Object> props = new HashMap<>(serdes.clientConfig());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "careflow-ingest-api");

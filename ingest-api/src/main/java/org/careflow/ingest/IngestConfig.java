@@ -21,6 +21,15 @@ public final class IngestConfig extends AbstractConfig {
         "How long a request waits for Kafka to acknowledge its event (acks=all) before it is answered 503. "
             + "Bounds metadata fetches, retries and delivery alike; an event not acknowledged in time was not accepted.";
 
+    public static final String KAFKA_LINGER_MS_CONFIG = "kafka.linger.ms";
+    private static final String KAFKA_LINGER_MS_DOC =
+        "How long the producer holds an event back to batch it with others (Kafka's linger.ms). Every request waits for "
+            + "its event's acknowledgement, so this is added to each request's latency; 0 (the default) sends at once, and "
+            + "under load events still travel in batches, filled while earlier requests to the broker are in flight. "
+            + "Raise it only when the broker, not the API, limits the rate.";
+    /** The longest linger: half the shortest kafka.ack.timeout.ms, so that a request still has time to be acknowledged. */
+    static final long MAX_KAFKA_LINGER_MS = 500L;
+
     public static final String HTTP_MAX_REQUEST_BYTES_CONFIG = "http.max.request.bytes";
     private static final String HTTP_MAX_REQUEST_BYTES_DOC = "Largest request body accepted; larger bodies are answered 413. "
         + "POST /v1/triage-submissions:batch is bounded by http.max.batch.request.bytes instead.";
@@ -61,6 +70,8 @@ public final class IngestConfig extends AbstractConfig {
     public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
         .define(KAFKA_ACK_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1_000L, 120_000L),
             Importance.HIGH, KAFKA_ACK_TIMEOUT_MS_DOC)
+        .define(KAFKA_LINGER_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0L, MAX_KAFKA_LINGER_MS),
+            Importance.LOW, KAFKA_LINGER_MS_DOC)
         .define(HTTP_MAX_REQUEST_BYTES_CONFIG, Type.LONG, 64L * 1024, ConfigDef.Range.between(1024L, 16L * 1024 * 1024),
             Importance.MEDIUM, HTTP_MAX_REQUEST_BYTES_DOC)
         .define(HTTP_MAX_BATCH_REQUEST_BYTES_CONFIG, Type.LONG, DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES,
@@ -80,6 +91,10 @@ public final class IngestConfig extends AbstractConfig {
 
     public Duration kafkaAckTimeout() {
         return Duration.ofMillis(getLong(KAFKA_ACK_TIMEOUT_MS_CONFIG));
+    }
+
+    public Duration kafkaLinger() {
+        return Duration.ofMillis(getLong(KAFKA_LINGER_MS_CONFIG));
     }
 
     public Duration maxClockSkew() {

@@ -46,6 +46,18 @@ public final class StreamsAppConfig {
     public static final String ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG = "rocksdb.write.buffer.percent";
     private static final String ROCKSDB_WRITE_BUFFER_PERCENT_DOC = "Share of rocksdb.memory.bytes the stores' memtables may take.";
 
+    public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+    private static final String COMMIT_INTERVAL_MS_DOC = "How often Kafka Streams commits (with exactly_once_v2: ends a transaction, "
+        + "so results become readable downstream only then). -1 (the default) keeps Kafka Streams' default for the guarantee: "
+        + "100 with exactly_once_v2, 30000 with at_least_once. Longer intervals cost fewer transactions and merge more "
+        + "updates in the store caches, but delay what read_committed consumers see by up to the interval.";
+
+    public static final String STATESTORE_CACHE_MAX_BYTES_CONFIG = "statestore.cache.max.bytes";
+    private static final String STATESTORE_CACHE_MAX_BYTES_DOC = "Heap the cached stores of the process share for their record "
+        + "caches: updates of one key between commits reach RocksDB and the changelog once, at the commit. 0 disables the caches.";
+    /** Kafka Streams' own default of statestore.cache.max.bytes. */
+    public static final long DEFAULT_STATESTORE_CACHE_MAX_BYTES = 10L * 1024 * 1024;
+
     private StreamsAppConfig() {
     }
 
@@ -63,7 +75,11 @@ public final class StreamsAppConfig {
             .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0L, 64L << 30),
                 Importance.MEDIUM, ROCKSDB_MEMORY_BYTES_DOC)
             .define(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG, Type.INT, 25, ConfigDef.Range.between(5, 75), Importance.LOW,
-                ROCKSDB_WRITE_BUFFER_PERCENT_DOC);
+                ROCKSDB_WRITE_BUFFER_PERCENT_DOC)
+            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, -1L, ConfigDef.Range.between(-1L, 600_000L), Importance.LOW,
+                COMMIT_INTERVAL_MS_DOC)
+            .define(STATESTORE_CACHE_MAX_BYTES_CONFIG, Type.LONG, DEFAULT_STATESTORE_CACHE_MAX_BYTES, ConfigDef.Range.between(0L, 16L << 30),
+                Importance.LOW, STATESTORE_CACHE_MAX_BYTES_DOC);
         if (guaranteeConfigurable) {
             def.define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                 ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC);
@@ -94,6 +110,10 @@ public final class StreamsAppConfig {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        if (config.getLong(COMMIT_INTERVAL_MS_CONFIG) >= 0) {
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(COMMIT_INTERVAL_MS_CONFIG));
+        }
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.getLong(STATESTORE_CACHE_MAX_BYTES_CONFIG));
         // When a budget is set, every store of the process shares it.
         if (config.getLong(ROCKSDB_MEMORY_BYTES_CONFIG) > 0) {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);

@@ -43,6 +43,8 @@ public final class RegistryEventSerdes implements EventSerdes {
         // (production), a producer finds exactly the version whose content it writes.
         config.put(SerdeConfig.DEREFERENCE_SCHEMA, true);
         config.put(SerdeConfig.CANONICALIZE, true);
+        // The default provider fingerprints the schema on every record it writes or reads.
+        config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, SchemaCachingDatumProvider.class.getName());
         return config;
     }
 

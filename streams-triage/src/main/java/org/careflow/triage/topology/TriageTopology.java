@@ -67,15 +67,18 @@ public final class TriageTopology {
         builder.globalTable(Topics.TRIAGE_FORMS.name(), Topics.TRIAGE_FORMS.consumed(serdes, FORMS_SOURCE),
             Materialized.<String, FormDefinition, KeyValueStore<Bytes, byte[]>>as(FORMS_STORE)
                 .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.TRIAGE_FORMS)));
+        // Cached (statestore.cache.max.bytes): a key written again before the next commit costs one RocksDB write and
+        // one changelog record, not one per update; reads see the cached writes, and the cache is flushed before each
+        // commit, so exactly-once holds. The processors forward their results themselves, not through the caches.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_HISTORY_STORE),
-            Serdes.String(), serdes.internalValueSerde(PatientTriageHistory.class)));
+            Serdes.String(), serdes.internalValueSerde(PatientTriageHistory.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE),
-            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)));
+            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_PATIENT_STORE),
-            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)));
+            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(
             Stores.persistentWindowStore(FACILITY_STATS_STORE, config.statsRetention(), FacilityStatsWriter.WINDOW, false),
-            Serdes.String(), serdes.internalValueSerde(FacilityHourStats.class)));
+            Serdes.String(), serdes.internalValueSerde(FacilityHourStats.class)).withCachingEnabled());
 
         KStream<String, TriageSubmission> submissions =
             builder.stream(Topics.TRIAGE_SUBMISSIONS.name(), Topics.TRIAGE_SUBMISSIONS.consumed(serdes, SUBMISSIONS_SOURCE));

@@ -9,6 +9,8 @@ import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.AuthSettings;
+import org.careflow.security.SecurityGate;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,8 @@ public final class IngestApp implements AutoCloseable {
      * for the form catalog to read the forms topic; if it has not, the API starts not ready rather than not at all.
      */
     public static IngestApp start(IngestConfig config) {
+        // Before any Kafka client: a bad key file or JWKS URL stops start-up with nothing to clean up.
+        SecurityGate gate = gate(config.auth());
         EventPublisher publisher = EventPublisher.create(config);
         FormCatalog forms = null;
         try {
@@ -51,7 +55,7 @@ public final class IngestApp implements AutoCloseable {
             }
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                () -> publisher.healthy() && catalog.caughtUp(), http -> {
+                () -> publisher.healthy() && catalog.caughtUp(), gate, http -> {
                     routes.register(http);
                     whatsApp.register(http);
                 }).start();
@@ -64,6 +68,16 @@ public final class IngestApp implements AutoCloseable {
             publisher.close();
             throw e;
         }
+    }
+
+    /** The access checks {@code auth} asks for; with auth off every route is open, and that is logged once. */
+    static SecurityGate gate(AuthSettings auth) {
+        if (auth.enabled()) {
+            return SecurityGate.create(auth);
+        }
+        LOG.warn("{}=false: every ingest route accepts requests without a token, from anyone. Use this for tests and "
+            + "benchmarks only.", AuthSettings.AUTH_ENABLED_CONFIG);
+        return SecurityGate.disabled();
     }
 
     public int port() {

@@ -8,8 +8,12 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 import org.careflow.config.CommonConfig;
+import org.careflow.security.AuthSettings;
 
-/** Configuration of the ingest API. */
+/**
+ * Configuration of the ingest API: the shared keys, the {@code auth.*} and {@code rate.limit.*} keys of
+ * {@link AuthSettings}, and the API's own keys.
+ */
 public final class IngestConfig extends AbstractConfig {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -67,7 +71,7 @@ public final class IngestConfig extends AbstractConfig {
             + "POST /v1/webhooks/whatsapp writes only deliveries whose signature matches; empty (the default) answers every "
             + "delivery 503, since none can be verified. Never logged.";
 
-    public static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)
+    public static final ConfigDef CONFIG = AuthSettings.define(CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT))
         .define(KAFKA_ACK_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1_000L, 120_000L),
             Importance.HIGH, KAFKA_ACK_TIMEOUT_MS_DOC)
         .define(KAFKA_LINGER_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0L, MAX_KAFKA_LINGER_MS),
@@ -85,8 +89,17 @@ public final class IngestConfig extends AbstractConfig {
         .define(WHATSAPP_VERIFY_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_VERIFY_TOKEN_DOC)
         .define(WHATSAPP_APP_SECRET_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_APP_SECRET_DOC);
 
+    private final AuthSettings auth;
+
+    /** Parses and validates {@code originals}; a ConfigException names the key to change (auth keys included). */
     public IngestConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
+        this.auth = AuthSettings.from(this);
+    }
+
+    /** Who may call the API: token verification and rate limits ({@code auth.enabled=false} for tests and benchmarks only). */
+    public AuthSettings auth() {
+        return auth;
     }
 
     public Duration kafkaAckTimeout() {

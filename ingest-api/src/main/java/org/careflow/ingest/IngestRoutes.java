@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingRequest;
+import org.careflow.events.scheduling.CancelledBy;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageDisposition;
@@ -38,12 +39,22 @@ import org.careflow.ingest.triage.TriageSubmissionParser;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
+import org.careflow.security.EndpointClass;
+import org.careflow.security.Principal;
+import org.careflow.security.Role;
+import org.careflow.security.SecurityGate;
+import org.careflow.security.SecurityRejection;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The ingest API's routes: parse, validate, publish, and answer 202 only once Kafka acknowledged. */
+/**
+ * The ingest API's routes: parse, validate, check that the body stays within the caller's scope, publish, and answer
+ * 202 only once Kafka acknowledged. Every route is registered with one {@link EndpointClass}; the {@link SecurityGate}
+ * has already checked the token, the role and any facility or patient in the path before a handler runs, and the
+ * handler checks what the body names ({@link SecurityGate#requireWrite}) before anything is written.
+ */
 public final class IngestRoutes {
 
     public static final String TRIAGE_SUBMISSIONS_PATH = "/v1/triage-submissions";
@@ -100,19 +111,20 @@ public final class IngestRoutes {
 
     /** Adds the routes to a server's configuration. */
     public void register(JavalinConfig config) {
-        config.routes.post(TRIAGE_SUBMISSIONS_PATH, this::submitTriage);
+        config.routes.post(TRIAGE_SUBMISSIONS_PATH, this::submitTriage, EndpointClass.TRIAGE_SUBMIT);
         triageBatch.register(config);
-        config.routes.put(FORM_PATH, this::putForm);
-        config.routes.post(DISPOSITION_PATH, this::dispose);
-        config.routes.put(PROVIDER_SCHEDULE_PATH, this::putSchedule);
-        config.routes.post(BOOKINGS_PATH, this::book);
-        config.routes.post(BOOKING_CANCEL_PATH, this::cancelBooking);
-        config.routes.post(BOOKING_RESCHEDULE_PATH, this::reschedule);
-        config.routes.put(PATIENT_CONTACT_PATH, this::putContact);
+        config.routes.put(FORM_PATH, this::putForm, EndpointClass.FORM_ADMIN);
+        config.routes.post(DISPOSITION_PATH, this::dispose, EndpointClass.DISPOSITION);
+        config.routes.put(PROVIDER_SCHEDULE_PATH, this::putSchedule, EndpointClass.SCHEDULE_WRITE);
+        config.routes.post(BOOKINGS_PATH, this::book, EndpointClass.BOOKING_WRITE);
+        config.routes.post(BOOKING_CANCEL_PATH, this::cancelBooking, EndpointClass.BOOKING_WRITE);
+        config.routes.post(BOOKING_RESCHEDULE_PATH, this::reschedule, EndpointClass.BOOKING_WRITE);
+        config.routes.put(PATIENT_CONTACT_PATH, this::putContact, EndpointClass.CONTACT_WRITE);
     }
 
     private void submitTriage(Context ctx) {
         TriageSubmission submission = triageParser.parse(jsonBody(ctx));
+        SecurityGate.requireWrite(ctx, submission.getFacilityId(), submission.getPatientId());
         publishThen(ctx, Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission,
             "Retry with the same submissionId.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -123,6 +135,8 @@ public final class IngestRoutes {
 
     private void dispose(Context ctx) {
         TriageDisposition disposition = dispositionParser.parse(ctx.pathParam("facilityId"), ctx.pathParam("patientId"), jsonBody(ctx));
+        // The gate checked the path's facility; this repeats it on what is written, so the two cannot drift apart.
+        SecurityGate.requireWrite(ctx, disposition.getFacilityId(), disposition.getPatientId());
         publishThen(ctx, Topics.TRIAGE_DISPOSITIONS, disposition.getFacilityId(), disposition,
             "Retry; a disposition recorded twice is harmless.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -134,6 +148,7 @@ public final class IngestRoutes {
     /** Replaces the provider's whole schedule: the topic is compacted by providerId, so the latest PUT wins. */
     private void putSchedule(Context ctx) {
         ProviderSchedule schedule = scheduleParser.parse(ctx.pathParam("providerId"), jsonBody(ctx));
+        SecurityGate.requireWrite(ctx, schedule.getFacilityId(), null);
         publishThen(ctx, Topics.PROVIDER_SCHEDULES, schedule.getProviderId(), schedule,
             "Retry the same PUT; the schedule published last replaces the others.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -150,8 +165,13 @@ public final class IngestRoutes {
         publishBooking(ctx, bookingParser.parseReschedule(ctx.pathParam("bookingId"), jsonBody(ctx)));
     }
 
-    /** Keyed by provider, so one task decides every request for a provider's slots, in order. */
+    /**
+     * Keyed by provider, so one task decides every request for a provider's slots, in order. A reschedule is checked
+     * like a new booking; whether the booking it replaces is the caller's is not known here (see the README).
+     */
     private void publishBooking(Context ctx, BookingRequest request) {
+        requireFacilityNamed(ctx, request.getFacilityId());
+        SecurityGate.requireWrite(ctx, request.getFacilityId(), request.getPatientId());
         String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
         publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -166,6 +186,7 @@ public final class IngestRoutes {
     /** Keyed by bookingId: whoever cancels knows the booking, not always its provider. */
     private void cancelBooking(Context ctx) {
         BookingCancellation cancellation = cancellationParser.parse(ctx.pathParam("bookingId"), jsonBody(ctx));
+        requireOwnCancellation(ctx, cancellation);
         publishThen(ctx, Topics.BOOKING_CANCELLATIONS, cancellation.getBookingId(), cancellation,
             "Retry; a cancellation recorded twice cancels once.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -177,6 +198,7 @@ public final class IngestRoutes {
     /** Replaces the patient's whole contact record: the topic is compacted by patientId, so the latest PUT wins. */
     private void putContact(Context ctx) {
         PatientContact contact = contactParser.parse(ctx.pathParam("patientId"), jsonBody(ctx));
+        SecurityGate.requireWrite(ctx, null, contact.getPatientId());
         publishThen(ctx, Topics.PATIENT_CONTACTS, contact.getPatientId(), contact,
             "Retry the same PUT; the contact record published last replaces the others.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -252,6 +274,41 @@ public final class IngestRoutes {
                 formsInFlight.remove(key, form);
             }
         }
+    }
+
+    /**
+     * A facility-bound caller (scheduler, integration) must say which facility a booking is for: the scheduler would
+     * otherwise take the provider's facility, which may not be theirs. 403 naming the field; patients may leave it out.
+     */
+    private static void requireFacilityNamed(Context ctx, String facilityId) {
+        Optional<Principal> caller = SecurityGate.principal(ctx);
+        if (facilityId == null && caller.isPresent() && caller.get().role() != Role.PATIENT) {
+            String message = "is required from a " + caller.get().role().claimValue() + " caller: name one of the token's facilities";
+            throw new ProblemException(new Problem(SecurityRejection.TYPE_FORBIDDEN, "Forbidden", 403,
+                "Access refused: facilityId is required. Nothing was recorded.", List.of(new Problem.FieldError("/facilityId", message))));
+        }
+    }
+
+    /**
+     * What ingest can check of a cancellation: the booking's patient and facility are known only to streams-scheduling.
+     * A patient may cancel only as themselves: a patientId in the body must be theirs, is recorded as theirs when absent,
+     * and cancelledBy must be PATIENT. Schedulers and integrations pass (role checked by the gate): their facility cannot
+     * be compared with the booking's here (see the README).
+     */
+    private static void requireOwnCancellation(Context ctx, BookingCancellation cancellation) {
+        Optional<Principal> caller = SecurityGate.principal(ctx);
+        if (caller.isEmpty() || caller.get().role() != Role.PATIENT) {
+            return;
+        }
+        String patientId = cancellation.getPatientId() == null ? caller.get().patientId() : cancellation.getPatientId();
+        SecurityGate.requireWrite(ctx, null, patientId);
+        if (cancellation.getCancelledBy() != CancelledBy.PATIENT) {
+            throw new ProblemException(new Problem(SecurityRejection.TYPE_FORBIDDEN, "Forbidden", 403,
+                "Access refused: a patient cancels as PATIENT. Nothing was recorded.",
+                List.of(new Problem.FieldError("/cancelledBy", "must be PATIENT (or absent) for a patient caller"))));
+        }
+        // Recorded, so the scheduler can compare it with the booking's patient.
+        cancellation.setPatientId(patientId);
     }
 
     private static ProblemException versionConflict(String title, String message) {

@@ -22,6 +22,7 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicProvisioner;
@@ -163,6 +164,8 @@ class FormsIT {
 
     private static IngestConfig config() {
         Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        // Not a security test: the routes' checks pass with authentication off.
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
         return new IngestConfig(props);
     }

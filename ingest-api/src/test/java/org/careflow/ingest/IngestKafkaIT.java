@@ -25,6 +25,7 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
@@ -89,6 +90,8 @@ class IngestKafkaIT {
 
     private static IngestConfig config(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
         Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        // Not a security test: the routes' checks pass with authentication off.
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, ACK_TIMEOUT.toMillis());
         return new IngestConfig(props);
     }

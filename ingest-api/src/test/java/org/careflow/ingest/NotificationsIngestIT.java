@@ -40,6 +40,7 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
@@ -79,6 +80,8 @@ class NotificationsIngestIT {
         }
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
         Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        // Not a security test: the routes' checks pass with authentication off.
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
         props.put(IngestConfig.WHATSAPP_APP_SECRET_CONFIG, APP_SECRET);
         props.put(IngestConfig.WHATSAPP_VERIFY_TOKEN_CONFIG, VERIFY_TOKEN);

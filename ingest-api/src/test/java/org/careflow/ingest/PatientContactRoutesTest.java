@@ -24,6 +24,7 @@ import org.careflow.events.notifications.ConsentSource;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.SecurityGate;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class PatientContactRoutesTest {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
         IngestRoutes routes = new IngestRoutes(publisher, forms, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
-        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, routes::register).start();
+        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), routes::register).start();
     }
 
     @AfterEach

@@ -30,6 +30,7 @@ import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicProvisioner;
@@ -66,6 +67,8 @@ class SchedulingIngestIT {
         }
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
         Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        // Not a security test: the routes' checks pass with authentication off.
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
         app = IngestApp.start(new IngestConfig(props));
     }

@@ -24,6 +24,7 @@ import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
@@ -94,6 +95,8 @@ class TriageBatchKafkaIT {
 
     private static IngestConfig config(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
         Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        // Not a security test: the routes' checks pass with authentication off.
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
         return new IngestConfig(props);
     }

@@ -34,6 +34,7 @@ import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.platform.embedded.Await;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.SecurityGate;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class TriageBatchRoutesTest {
         producer = mock;
         EventPublisher publisher = new EventPublisher(producer, ACK_TIMEOUT);
         IngestRoutes routes = new IngestRoutes(publisher, forms, clock, Duration.ofMinutes(5), LIMITS);
-        server = HttpServerFactory.create("127.0.0.1", 0, MAX_REQUEST_BYTES, publisher::healthy, routes::register).start();
+        server = HttpServerFactory.create("127.0.0.1", 0, MAX_REQUEST_BYTES, publisher::healthy, SecurityGate.disabled(), routes::register).start();
     }
 
     @AfterEach

@@ -35,6 +35,7 @@ import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.security.SecurityGate;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class WhatsAppWebhookTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         IngestRoutes routes = new IngestRoutes(publisher, forms, clock, Duration.ofMinutes(5));
         WhatsAppWebhook webhook = new WhatsAppWebhook(publisher, clock, new Password(verifyToken), new Password(appSecret));
-        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, config -> {
+        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), config -> {
             routes.register(config);
             webhook.register(config);
         }).start();

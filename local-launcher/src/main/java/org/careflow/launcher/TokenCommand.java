@@ -11,12 +11,17 @@ import java.util.Locale;
 import java.util.Set;
 import org.careflow.security.Role;
 import org.careflow.security.SigningKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ./careflow token}: prints a bearer token the local stack accepts, signed with the key it made in its data
- * directory. Only the token goes to stdout, so that {@code curl -H "Authorization: Bearer $(./careflow token ...)"} works.
+ * directory. The token is the only line it prints, so that {@code curl -H "Authorization: Bearer $(./careflow token ...)"} works.
  */
 public final class TokenCommand {
+
+    /** The undecorated console: the token is the only line a successful run prints. */
+    private static final Logger CONSOLE = LoggerFactory.getLogger("careflow.console");
 
     static final String USAGE = """
         usage: careflow token --role ROLE [--facility F]... [--patient P] [--ttl 1h] [--data-dir DIR]
@@ -38,14 +43,14 @@ public final class TokenCommand {
         try {
             request = parse(List.of(args));
         } catch (IllegalArgumentException e) {
-            System.err.println("careflow token: " + e.getMessage() + "\n" + USAGE);
+            CONSOLE.error("careflow token: {}\n{}", e.getMessage(), USAGE);
             System.exit(2);
             return;
         }
         try {
-            System.out.println(mint(request));
+            CONSOLE.info("{}", mint(request));
         } catch (IllegalStateException e) {
-            System.err.println("careflow token: " + e.getMessage());
+            CONSOLE.error("careflow token: {}", e.getMessage());
             System.exit(1);
         }
     }

@@ -39,6 +39,7 @@ import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.platform.embedded.FreePorts;
 import org.careflow.scheduling.SchedulingApp;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
@@ -84,7 +85,11 @@ class BookingConcurrencyIT {
             TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
         }
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        ingest = IngestApp.start(new IngestConfig(CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0)));
+        // Booking under contention is the subject here, not access control: the apps run without authentication.
+        HttpCalls.actAs(null);
+        Map<String, Object> ingestProps = new HashMap<>(CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0));
+        ingestProps.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
+        ingest = IngestApp.start(new IngestConfig(ingestProps));
         int[] ports = FreePorts.reserve(2);
         for (int i = 0; i < 2; i++) {
             instances[i] = new SchedulingProcess(i, ports[i]).start();

@@ -46,6 +46,7 @@ class ConnectorsFlowIT {
     @Test
     void shouldSinkResultsCaptureMasterDataAndKeepBiViewsFreeOfIdentifiers(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
+            HttpCalls.actAs(stack.auth());
             String ingest = stack.ingestUrl();
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 

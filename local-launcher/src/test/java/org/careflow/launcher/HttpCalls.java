@@ -9,17 +9,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.careflow.query.HttpServerFactory;
 
-/** Plain HTTP calls for the stack's integration tests, failing the test on I/O errors. */
+/**
+ * Plain HTTP calls for the stack's integration tests, failing the test on I/O errors. Once {@link #actAs} was given
+ * the stack's {@link LocalAuth}, every call carries a bearer token of the party that would make it in production
+ * ({@link ItCallers}): a clinician of the facility for its queue, the patient for their own records, the facility's
+ * integration for what it posts.
+ */
 final class HttpCalls {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static volatile ItCallers callers;
 
     private HttpCalls() {
+    }
+
+    /** Calls from now on carry tokens minted by {@code auth}; null sends none (a stack with authentication off). */
+    static void actAs(LocalAuth auth) {
+        callers = auth == null ? null : new ItCallers(auth);
     }
 
     /** Sends {@code body} as JSON with {@code method}, or a GET when {@code body} is null. */
     static HttpResponse<String> send(String method, String url, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        ItCallers current = callers;
+        if (current != null) {
+            current.token(method, URI.create(url).getPath(), body).ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        }
         if (body == null) {
             request.GET();
         } else {

@@ -31,6 +31,7 @@ class LocalStackIT {
     void shouldScoreSubmissionEndToEndAndKeepEverythingAcrossRestartUnlessFresh(@TempDir Path dataDir) throws Exception {
         // Given the stack, with schemas registered up front and producers not allowed to register
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
+            HttpCalls.actAs(stack.auth());
             // When the README's example is posted
             HttpResponse<String> accepted = post(stack, README_EXAMPLE);
 
@@ -61,6 +62,7 @@ class LocalStackIT {
 
         // When the stack restarts on the same data
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
+            HttpCalls.actAs(stack.auth());
             // Then what it knew is still answered, and new events still flow (schema ids survived)
             assertThat(awaitAssessment(stack, "p-123").get("score").asInt()).isEqualTo(7);
             assertThat(post(stack, README_EXAMPLE.replace("p-123", "p-after-restart").replace("s-readme-1", "s-2")).statusCode()).isEqualTo(202);
@@ -71,6 +73,7 @@ class LocalStackIT {
         StackOptions fresh = StackOptions.ephemeral(dataDir);
         fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
         try (LocalStack stack = LocalStack.start(fresh)) {
+            HttpCalls.actAs(stack.auth());
             // Then nothing of before remains
             Await.until("the fresh stack to answer", DEADLINE, () -> get(stack.triageUrl() + "/v1/patients/p-123/triage").statusCode() == 404);
         }

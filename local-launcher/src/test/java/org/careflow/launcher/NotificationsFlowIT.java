@@ -57,6 +57,7 @@ class NotificationsFlowIT {
                     NotificationsConfig.QUIET_HOURS_CONFIG, "",
                     NotificationsConfig.PUNCTUATE_INTERVAL_MS_CONFIG, 200L));
             try (LocalStack stack = LocalStack.start(options)) {
+                HttpCalls.actAs(stack.auth());
                 // Given an appointment whose reminder falls 20 to 80 seconds from now (sessions start on whole minutes)
                 Instant now = Instant.now();
                 Instant slot = now.plus(REMINDER_OFFSET).plusSeconds(20 + 59).truncatedTo(ChronoUnit.MINUTES);

@@ -41,6 +41,7 @@ class TriageFlowIT {
     @Test
     void shouldRunTheTriageFlowOverHttpWhenAFacilityUsesItsOwnForm(@TempDir Path dataDir) {
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
+            HttpCalls.actAs(stack.auth());
             String ingest = stack.ingestUrl();
             String triage = stack.triageUrl();
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -23,6 +23,7 @@ import org.careflow.ingest.IngestRoutes;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
+import org.careflow.security.EndpointClass;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +69,9 @@ public final class WhatsAppWebhook {
 
     /** Adds the routes to a server's configuration. */
     public void register(JavalinConfig config) {
-        config.routes.get(PATH, this::verify);
-        config.routes.post(PATH, this::receive);
+        // WEBHOOK: no bearer token (Meta sends none); the verify token and the body's HMAC signature are the checks.
+        config.routes.get(PATH, this::verify, EndpointClass.WEBHOOK);
+        config.routes.post(PATH, this::receive, EndpointClass.WEBHOOK);
     }
 
     /** Meta's subscription handshake: echo {@code hub.challenge} only to a caller that knows the verify token. */

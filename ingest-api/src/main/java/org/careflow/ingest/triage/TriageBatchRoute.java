@@ -23,6 +23,9 @@ import org.careflow.ingest.EventPublisher;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
+import org.careflow.security.EndpointClass;
+import org.careflow.security.SecurityGate;
+import org.careflow.security.SecurityRejection;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,8 +108,8 @@ public final class TriageBatchRoute {
 
     /** Adds the route to a server's configuration. */
     public void register(JavalinConfig config) {
-        config.routes.post(PATH, this::submit);
-        ENCODED_PATHS.forEach(path -> config.routes.post(path, this::submit));
+        config.routes.post(PATH, this::submit, EndpointClass.TRIAGE_BATCH);
+        ENCODED_PATHS.forEach(path -> config.routes.post(path, this::submit, EndpointClass.TRIAGE_BATCH));
     }
 
     private void submit(Context ctx) {
@@ -115,9 +118,14 @@ public final class TriageBatchRoute {
         ItemResult[] results = new ItemResult[items.size()];
         for (int i = 0; i < items.size(); i++) {
             try {
-                submissions[i] = parser.parse(items.get(i));
+                TriageSubmission submission = parser.parse(items.get(i));
+                // Each item on its own: one out of the caller's scope is refused, the others go ahead.
+                SecurityGate.requireWrite(ctx, submission.getFacilityId(), submission.getPatientId());
+                submissions[i] = submission;
             } catch (ProblemException e) {
                 results[i] = ItemResult.refused(i, e.problem());
+            } catch (SecurityRejection e) {
+                results[i] = ItemResult.refused(i, new Problem(e.type(), e.title(), e.status(), e.detail(), List.of()));
             }
         }
         ctx.future(() -> publishAll(ctx, submissions, results));

@@ -147,6 +147,8 @@ class ConnectorsFlowIT {
             assertThat(rows(stack, "SELECT * FROM bi.appointments WHERE booking_id = 'bk-sink'")).singleElement()
                 .satisfies(r -> assertThat(r.get("patient_key").toString()).hasSize(64));
         }
+        // Nor did Connect, the sinks or the apps log a patient's id, phone or token, even for the poison record
+        LogHygiene.assertNothingSensitiveLogged(List.of("p-sink-1", "p-sink-2"));
     }
 
     private static String submission(String submissionId, String patientId, Instant at) {

@@ -164,6 +164,8 @@ class NotificationsFlowIT {
                 assertThat(cloudApi.requestsTo("/messages")).filteredOn(r -> r.rawBody().contains("bk-msg")).hasSize(2);
             }
         }
+        // And no log line of the whole flow holds the patient's id, their phone number or a token
+        LogHygiene.assertNothingSensitiveLogged(List.of("p-msg"));
     }
 
     private static RecordedRequest awaitTemplate(CloudApiStandIn cloudApi, String template) {

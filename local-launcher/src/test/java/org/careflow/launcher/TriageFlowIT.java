@@ -151,6 +151,8 @@ class TriageFlowIT {
             assertThat(edges.at("/hours/1/start").asText()).isEqualTo(hour.toString());
             assertThat(edges.at("/hours/1/submissionsByBand/LOW").asInt()).isEqualTo(1);
         }
+        // And nothing the stack logged on the way holds a patient's id, a phone number or a token
+        LogHygiene.assertNothingSensitiveLogged(List.of("p-low", "p-med", "p-flag", "p-x", "p-v1", "p-v2", "p-edge-1", "p-edge-2"));
     }
 
     private static String vitals(int respiratoryRate, int heartRate) {

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.careflow.config.CommonConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingRequest;
@@ -166,6 +167,8 @@ final class BookingScenario implements Scenario {
         props.put(StreamsAppConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsAppConfig.STATE_DIR_CONFIG, stack.newDirectory("streams/" + applicationId).toString());
         props.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        // The benchmark measures with authentication off (see bench/README.md).
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
         Duration deadline = StreamsRuns.drainDeadline(expected);
         Map<String, BookingOutcome> decided = new HashMap<>();
         long repeated = 0;

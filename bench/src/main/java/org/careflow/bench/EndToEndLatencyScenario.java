@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.careflow.config.CommonConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.ingest.IngestApp;
@@ -326,6 +327,8 @@ final class EndToEndLatencyScenario implements Scenario {
         props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory("streams/" + applicationId).toString());
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        // The benchmark measures with authentication off (see bench/README.md).
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
         props.put(StreamsAppConfig.PROCESSING_GUARANTEE_CONFIG, GUARANTEE);
         return props;
     }

@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.careflow.config.CommonConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.notifications.ConsentSource;
 import org.careflow.events.notifications.MessagingConsent;
@@ -292,6 +293,8 @@ final class MemoryScenario implements Scenario {
         props.put(StreamsAppConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsAppConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        // The benchmark measures with authentication off (see bench/README.md).
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
         props.put(StreamsAppConfig.ROCKSDB_MEMORY_BYTES_CONFIG, String.valueOf(settings.rocksDbMemoryBytes()));
         props.put(StreamsAppConfig.ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG, String.valueOf(WRITE_BUFFER_PERCENT));
         props.putAll(own);

@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.careflow.config.CommonConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.topics.Topics;
@@ -123,6 +124,8 @@ final class PipelineScenario implements Scenario {
         props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory("streams/" + applicationId).toString());
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        // The benchmark measures with authentication off (see bench/README.md).
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
         props.put(StreamsAppConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         Duration deadline = StreamsRuns.drainDeadline(expected);
         try (Progress.Task task = context.progress().start(label, expected, "assessments")) {

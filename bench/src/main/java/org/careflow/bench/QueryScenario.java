@@ -34,6 +34,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.CommonConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
@@ -227,6 +228,8 @@ final class QueryScenario implements Scenario {
             props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory(directory).toString());
             // With the port the server binds, this becomes application.server: what the other instance forwards to.
             props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, HOST);
+            // The benchmark measures with authentication off (see bench/README.md).
+            props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
             TriageApp app = TriageApp.start(new TriageConfig(props));
             return new Instance(app, new HostInfo(HOST, app.port()), directory);
         }

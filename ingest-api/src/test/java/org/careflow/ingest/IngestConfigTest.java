@@ -4,27 +4,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.careflow.security.AuthSettings;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
 
+    /** Authentication off: these tests are about the producer's settings, not about the gate's. */
+    private static final Map<String, Object> NO_AUTH = Map.of(AuthSettings.AUTH_ENABLED_CONFIG, false);
+
+    private static IngestConfig config(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(NO_AUTH);
+        all.putAll(settings);
+        return new IngestConfig(all);
+    }
+
     @Test
     void shouldSendAtOnceWhenLingerIsNotSet() {
-        assertThat(new IngestConfig(Map.of()).kafkaLinger()).isEqualTo(Duration.ZERO);
+        assertThat(config(Map.of()).kafkaLinger()).isEqualTo(Duration.ZERO);
     }
 
     @Test
     void shouldReadLingerWhenSet() {
-        assertThat(new IngestConfig(Map.of(IngestConfig.KAFKA_LINGER_MS_CONFIG, "5")).kafkaLinger()).isEqualTo(Duration.ofMillis(5));
+        assertThat(config(Map.of(IngestConfig.KAFKA_LINGER_MS_CONFIG, "5")).kafkaLinger()).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void shouldRefuseToStartWithAuthenticationOnButNoKeysSayingHowToFixIt() {
+        assertThatThrownBy(() -> new IngestConfig(Map.of()))
+            .isInstanceOf(ConfigException.class).hasMessageContaining(AuthSettings.JWT_JWKS_URL_CONFIG).hasMessageContaining("auth.enabled=false");
     }
 
     @Test
     void shouldNameTheKeyWhenLingerIsOutOfRange() {
-        assertThatThrownBy(() -> new IngestConfig(Map.of(IngestConfig.KAFKA_LINGER_MS_CONFIG, "-1")))
+        assertThatThrownBy(() -> config(Map.of(IngestConfig.KAFKA_LINGER_MS_CONFIG, "-1")))
             .isInstanceOf(ConfigException.class).hasMessageContaining(IngestConfig.KAFKA_LINGER_MS_CONFIG);
-        assertThatThrownBy(() -> new IngestConfig(Map.of(IngestConfig.KAFKA_LINGER_MS_CONFIG, String.valueOf(IngestConfig.MAX_KAFKA_LINGER_MS + 1))))
+        assertThatThrownBy(() -> config(Map.of(IngestConfig.KAFKA_LINGER_MS_CONFIG, String.valueOf(IngestConfig.MAX_KAFKA_LINGER_MS + 1))))
             .isInstanceOf(ConfigException.class).hasMessageContaining(IngestConfig.KAFKA_LINGER_MS_CONFIG);
     }
 }

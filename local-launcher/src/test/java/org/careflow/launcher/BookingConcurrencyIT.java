@@ -429,6 +429,7 @@ class BookingConcurrencyIT {
             env.put("CAREFLOW_STATE_DIR", dir.resolve("state-" + index).toString());
             // Far enough to reach the next spring daylight-saving change.
             env.put("CAREFLOW_SLOTS_HORIZON_WEEKS", "40");
+            env.put("CAREFLOW_AUTH_ENABLED", "false");
             builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("scheduling-" + index + ".log").toFile()));
             try {
                 process = builder.start();

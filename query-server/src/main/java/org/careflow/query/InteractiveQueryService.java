@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -22,6 +23,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.careflow.events.security.AccessOutcome;
+import org.careflow.security.SecurityGate;
+import org.careflow.security.SecurityRejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * Answers a key lookup from whichever instance owns the key: reads the local store when this instance is
  * the active host ({@code queryMetadataForKey}), otherwise forwards the same request once to the owner.
  * A store in transition (rebalance, restore) becomes 503 with {@code Retry-After}, never a null or a 500.
+ *
+ * <p>Security: a forwarded request carries the caller's {@code Authorization} header, and the owner runs the same gate,
+ * resource checks ({@link ResourceAccess}) and audit as any entry instance, so forwarding never widens access; the
+ * owner's 401/403 (with {@code WWW-Authenticate}) pass back unchanged. Reads of audited endpoint classes are written
+ * to the audit topic by the instance that read the store, whatever the outcome (allowed, denied, not found), and an
+ * allowed read is answered only once its audit event is acknowledged (503 otherwise). The forwarding headers are loop
+ * guards only: they grant nothing and suppress nothing.
  */
 public final class InteractiveQueryService {
 
@@ -44,12 +55,26 @@ public final class InteractiveQueryService {
     private final HostInfo self;
     private final HttpClient client;
     private final Duration forwardTimeout;
+    private final String app;
+    private final ReadAudit readAudit;
 
+    /** A service without audit: for tests whose subject is not security. */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout) {
+        this(streams, self, client, forwardTimeout, "unnamed", AuditPublisher.disabled());
+    }
+
+    /**
+     * @param app the app's name, as audit events record it
+     * @param audit where reads of audited endpoint classes are recorded
+     */
+    public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout, String app,
+                                   AuditPublisher audit) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.self = Objects.requireNonNull(self, "self");
         this.client = Objects.requireNonNull(client, "client");
         this.forwardTimeout = Objects.requireNonNull(forwardTimeout, "forwardTimeout");
+        this.app = Objects.requireNonNull(app, "app");
+        this.readAudit = new ReadAudit(app, self, audit);
     }
 
     /** The HTTP client all instances of an app share for forwarding. */
@@ -65,7 +90,8 @@ public final class InteractiveQueryService {
 
     /**
      * Answers {@code ctx} with the value of {@code key} in the key-value store {@code storeName}, rendered by
-     * {@code render}; 404 when no value is stored.
+     * {@code render}; 404 when no value is stored. {@code render} runs on the owner and checks access to the value
+     * ({@link ResourceAccess}) before it renders anything.
      */
     public <V> void respondWithValue(Context ctx, String storeName, String key, Function<V, Object> render) {
         respondFromOwner(ctx, storeName, key, stores -> {
@@ -93,11 +119,23 @@ public final class InteractiveQueryService {
         try {
             result = query.apply(this::localStore);
         } catch (InvalidStateStoreException e) {
+            readAudit.record(ctx, AccessOutcome.UNAVAILABLE, 503);
             throw ProblemException.unavailable("Store " + storeName + " is not queryable yet: " + e.getClass().getSimpleName(), RETRY_AFTER);
+        } catch (SecurityRejection e) {
+            readAudit.record(ctx, AccessOutcome.DENIED, e.status());
+            throw e;
+        } catch (ProblemException e) {
+            readAudit.record(ctx, e.problem().status() == 404 ? AccessOutcome.NOT_FOUND : AccessOutcome.ERROR, e.problem().status());
+            throw e;
+        } catch (RuntimeException e) {
+            readAudit.record(ctx, AccessOutcome.ERROR, 500);
+            throw e;
         }
         if (result == null) {
+            readAudit.record(ctx, AccessOutcome.NOT_FOUND, 404);
             throw ProblemException.notFound("Nothing is stored for this key yet");
         }
+        readAudit.await(ctx, readAudit.record(ctx, AccessOutcome.ALLOWED, 200));
         ctx.json(result);
     }
 
@@ -151,11 +189,20 @@ public final class InteractiveQueryService {
     private List<JsonNode> remotePart(Context ctx, HostInfo host) {
         String query = ctx.queryString();
         URI target = URI.create("http://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(forwardTimeout)
-            .header(LOCAL_PART_HEADER, self.host() + ":" + self.port()).header("Accept", "application/json").GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(forwardTimeout)
+            .header(LOCAL_PART_HEADER, self.host() + ":" + self.port()).header("Accept", "application/json").GET();
+        // The other instance checks the caller itself: it gets the same credentials, never more.
+        SecurityGate.authorization(ctx).ifPresent(value -> builder.header(SecurityGate.AUTHORIZATION, value));
+        HttpRequest request = builder.build();
         try {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                // The other instance refused the caller: pass its refusal on rather than a partial answer.
+                throw new ProblemException(new Problem(body.path("type").asText("about:blank"), body.path("title").asText("Refused"),
+                    response.statusCode(), body.path("detail").asText(null), List.of()),
+                    response.headers().firstValue(SecurityGate.WWW_AUTHENTICATE).map(v -> Map.of(SecurityGate.WWW_AUTHENTICATE, v)).orElse(Map.of()));
+            }
             if (response.statusCode() != 200 || !body.isArray()) {
                 throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " answered " + response.statusCode(), RETRY_AFTER);
             }
@@ -193,20 +240,24 @@ public final class InteractiveQueryService {
         }
         String query = ctx.queryString();
         URI target = URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path() + (query == null ? "" : "?" + query));
-        HttpRequest request = HttpRequest.newBuilder(target)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target)
             .timeout(forwardTimeout)
             .header(FORWARDED_HEADER, self.host() + ":" + self.port())
             .header("Accept", "application/json")
-            .GET()
-            .build();
+            .GET();
+        // The owner authenticates and checks the caller again, and audits the read: it trusts nothing from us.
+        SecurityGate.authorization(ctx).ifPresent(value -> builder.header(SecurityGate.AUTHORIZATION, value));
+        HttpRequest request = builder.build();
         try {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             ctx.status(response.statusCode());
             response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
             response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
+            response.headers().firstValue(SecurityGate.WWW_AUTHENTICATE).ifPresent(v -> ctx.header(SecurityGate.WWW_AUTHENTICATE, v));
             ctx.result(response.body());
         } catch (IOException e) {
-            LOG.warn("Forwarding a query to {}:{} failed: {}", owner.host(), owner.port(), e.toString());
+            // The class only: an exception's message may carry the URI, and with it a patient id.
+            LOG.warn("Forwarding a query to {}:{} failed: {}", owner.host(), owner.port(), e.getClass().getSimpleName());
             throw ProblemException.unavailable("The instance owning this key is unreachable", RETRY_AFTER);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

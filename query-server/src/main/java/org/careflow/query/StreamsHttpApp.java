@@ -29,25 +29,29 @@ public final class StreamsHttpApp implements AutoCloseable {
     private final String name;
     private final Javalin server;
     private final KafkaStreams streams;
+    private final AuditPublisher audit;
 
-    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams) {
+    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit) {
         this.name = name;
         this.server = server;
         this.streams = streams;
+        this.audit = audit;
     }
 
     /**
      * @param streamsProperties the Kafka Streams settings for the port the server bound
+     * @param security the gate every route passes (each route needs one EndpointClass) and the audit of reads
      * @param routes adds the app's routes; the supplier yields null until the stream processor exists
      */
     public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
-                                       Topology topology, IntFunction<Properties> streamsProperties,
+                                       Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
                                        BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
         Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(security, "security");
         AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING,
+            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(),
             config -> routes.accept(config, queries::get)).start();
         try {
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties.apply(server.port()));
@@ -56,13 +60,14 @@ public final class StreamsHttpApp implements AutoCloseable {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             queries.set(new InteractiveQueryService(streams, new HostInfo(advertisedHost, server.port()),
-                InteractiveQueryService.newHttpClient(Duration.ofSeconds(2)), forwardTimeout));
+                InteractiveQueryService.newHttpClient(Duration.ofSeconds(2)), forwardTimeout, name, security.audit()));
             streamsRef.set(streams);
             streams.start();
             LOG.info("{} started; queries on port {}", name, server.port());
-            return new StreamsHttpApp(name, server, streams);
+            return new StreamsHttpApp(name, server, streams, security.audit());
         } catch (RuntimeException e) {
             server.stop();
+            security.audit().close();
             throw e;
         }
     }
@@ -80,6 +85,7 @@ public final class StreamsHttpApp implements AutoCloseable {
         server.stop();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
+        audit.close();
         LOG.info("{} stopped", name);
     }
 }

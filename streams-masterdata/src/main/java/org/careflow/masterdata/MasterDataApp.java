@@ -7,6 +7,7 @@ import org.careflow.config.StreamsAppConfig;
 import org.careflow.masterdata.cdc.RegistryCdcSerdes;
 import org.careflow.masterdata.query.MasterDataQueryRoutes;
 import org.careflow.masterdata.topology.MasterDataTopology;
+import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.topics.RegistryEventSerdes;
 
@@ -28,7 +29,7 @@ public final class MasterDataApp implements AutoCloseable {
         return new MasterDataApp(StreamsHttpApp.start("streams-masterdata", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
             config.queryForwardTimeout(), MasterDataTopology.build(config, serdes, new RegistryCdcSerdes(registryUrl)),
-            config::streamsProperties, (routes, queries) -> new MasterDataQueryRoutes(queries).register(routes)));
+            config::streamsProperties, QuerySecurity.from(config, serdes), (routes, queries) -> new MasterDataQueryRoutes(queries).register(routes)));
     }
 
     public int port() {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 
@@ -33,7 +34,7 @@ public final class MasterDataConfig extends AbstractConfig {
     private static final String PATIENT_CONTACTS_TOPIC_DOC =
         "Debezium's change topic of the patient_contacts table (<topic.prefix>.<schema>.patient_contacts).";
 
-    public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false)
+    public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false))
         .define(PROVIDERS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDERS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PROVIDERS_TOPIC_DOC)
         .define(PROVIDER_SESSIONS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDER_SESSIONS.name(), new ConfigDef.NonEmptyString(),

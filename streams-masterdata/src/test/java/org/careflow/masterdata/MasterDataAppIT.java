@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.ProviderSchedule;
@@ -83,6 +84,8 @@ class MasterDataAppIT {
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
         Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
         props.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        // Security is not this test's subject (SecuredQueryRoutesIT covers it).
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
         props.put(StreamsAppConfig.APPLICATION_ID_CONFIG, "masterdata-it-" + UUID.randomUUID());
         props.put(StreamsAppConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         app = MasterDataApp.start(new MasterDataConfig(props));

@@ -10,6 +10,7 @@ import org.careflow.config.StreamsAppConfig;
 import org.careflow.dispatch.NotificationDispatcher;
 import org.careflow.notifications.query.NotificationsQueryRoutes;
 import org.careflow.notifications.topology.NotificationsTopology;
+import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ public final class NotificationsApp implements AutoCloseable {
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
         StreamsHttpApp app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-            config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties,
+            config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
             (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
         AutoCloseable dispatcher = () -> { };
         if (config.dispatcherEnabled()) {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.dispatch.DispatcherSettings;
 import org.careflow.dispatch.SmtpSettings;
 import org.careflow.notifications.reminders.OnCallContacts;
@@ -122,7 +123,7 @@ public final class NotificationsConfig extends AbstractConfig {
     public static final String SMTP_STARTTLS_CONFIG = "smtp.starttls";
     private static final String SMTP_STARTTLS_DOC = "Require STARTTLS, checking the server's certificate name.";
 
-    public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-notifications", DEFAULT_HTTP_PORT, false)
+    public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-notifications", DEFAULT_HTTP_PORT, false))
         .define(REMINDER_OFFSETS_CONFIG, Type.LIST, "24h,2h", Importance.MEDIUM, REMINDER_OFFSETS_DOC)
         .define(REMINDER_OFFSET_OVERRIDES_CONFIG, Type.LIST, "", Importance.LOW, REMINDER_OFFSET_OVERRIDES_DOC)
         .define(QUIET_HOURS_CONFIG, Type.STRING, "21:00-08:00", Importance.MEDIUM, QUIET_HOURS_DOC)

@@ -5,6 +5,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.scheduling.query.SchedulingQueryRoutes;
 import org.careflow.scheduling.topology.SchedulingTopology;
@@ -24,7 +25,7 @@ public final class SchedulingApp implements AutoCloseable {
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
         return new SchedulingApp(StreamsHttpApp.start("streams-scheduling", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-            config.queryForwardTimeout(), SchedulingTopology.build(config, serdes), config::streamsProperties,
+            config.queryForwardTimeout(), SchedulingTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
             (routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes)));
     }
 

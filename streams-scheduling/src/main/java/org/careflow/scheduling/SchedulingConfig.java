@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.Topics;
 
 /** Configuration of streams-scheduling. Processing is always exactly_once_v2: bookings must not double. */
@@ -18,7 +19,7 @@ public final class SchedulingConfig extends AbstractConfig {
     public static final String HORIZON_WEEKS_CONFIG = "slots.horizon.weeks";
     private static final String HORIZON_WEEKS_DOC = "How far ahead slots are offered and can be booked, in weeks.";
 
-    public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-scheduling", DEFAULT_HTTP_PORT, false)
+    public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-scheduling", DEFAULT_HTTP_PORT, false))
         .define(HORIZON_WEEKS_CONFIG, Type.INT, 8, ConfigDef.Range.between(1, 104), Importance.MEDIUM, HORIZON_WEEKS_DOC);
 
     public SchedulingConfig(Map<?, ?> originals) {

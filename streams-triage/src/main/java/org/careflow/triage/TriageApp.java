@@ -3,6 +3,7 @@ package org.careflow.triage;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
+import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.triage.query.TriageQueryRoutes;
@@ -22,7 +23,7 @@ public final class TriageApp implements AutoCloseable {
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
         return new TriageApp(StreamsHttpApp.start("streams-triage", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG),
-            config.queryForwardTimeout(), TriageTopology.build(config, serdes), config::streamsProperties,
+            config.queryForwardTimeout(), TriageTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
             (routes, queries) -> new TriageQueryRoutes(queries).register(routes)));
     }
 

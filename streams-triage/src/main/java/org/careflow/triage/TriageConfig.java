@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.Topics;
 
 /** Configuration of streams-triage. */
@@ -22,7 +23,7 @@ public final class TriageConfig extends AbstractConfig {
     public static final String STATS_RETENTION_DAYS_CONFIG = "stats.retention.days";
     private static final String STATS_RETENTION_DAYS_DOC = "How many days of hourly facility statistics are kept and answerable.";
 
-    public static final ConfigDef CONFIG = StreamsAppConfig.define(new ConfigDef(), "careflow-triage", DEFAULT_HTTP_PORT, true)
+    public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-triage", DEFAULT_HTTP_PORT, true))
         .define(STATS_RETENTION_DAYS_CONFIG, Type.INT, 35, ConfigDef.Range.between(1, 3650), Importance.LOW, STATS_RETENTION_DAYS_DOC);
 
     public TriageConfig(Map<?, ?> originals) {

@@ -13,6 +13,7 @@ import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.security.DataAccessAudit;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
@@ -120,11 +121,19 @@ public final class Topics {
     public static final Topic<byte[], byte[]> CONNECT_DEAD_LETTERS =
         new Topic<>("connect-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
+    /**
+     * Every read of patient data through a query endpoint (allowed, denied or not found), written by the instance that
+     * read its store, keyed by eventId. It names patients by design: access to it is access to patient data. Retention
+     * is an ops setting; the JDBC sink (connectors/config/14-pg-audit-events.json) archives it.
+     */
+    public static final Topic<String, DataAccessAudit> AUDIT_EVENTS =
+        new Topic<>("audit-events", String.class, DataAccessAudit.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
     private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
         SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
         OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, MESSAGE_LOG, OUTBOUND_DEAD_LETTERS,
-        NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS);
+        NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS);
 
     private Topics() {
     }

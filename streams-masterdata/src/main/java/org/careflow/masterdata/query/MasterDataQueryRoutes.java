@@ -13,6 +13,9 @@ import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.masterdata.topology.MasterDataTopology;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.QueryParams;
+import org.careflow.query.ResourceAccess;
+import org.careflow.security.EndpointClass;
+import org.careflow.security.ResourceScope;
 
 /** streams-masterdata's read API: the schedule master data last published for a provider, from any instance. */
 public final class MasterDataQueryRoutes {
@@ -26,12 +29,20 @@ public final class MasterDataQueryRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get(PROVIDER_PATH, this::provider);
+        config.routes.get(PROVIDER_PATH, this::provider, EndpointClass.MASTERDATA_READ);
     }
 
     private void provider(Context ctx) {
         QueryParams.service(queries).<ProviderSchedule>respondWithValue(ctx, MasterDataTopology.SCHEDULES_STORE,
-            ctx.pathParam("providerId"), MasterDataQueryRoutes::view);
+            ctx.pathParam("providerId"), schedule -> {
+                ResourceAccess.require(ctx, scope(schedule));
+                return view(schedule);
+            });
+    }
+
+    /** What a provider's master data belongs to: the facility of the schedule. */
+    static ResourceScope scope(ProviderSchedule schedule) {
+        return ResourceScope.of(schedule.getFacilityId(), null);
     }
 
     /** The schedule as JSON, in the shape the ingest API's {@code PUT /v1/providers/{id}/schedule} takes, with its event. */

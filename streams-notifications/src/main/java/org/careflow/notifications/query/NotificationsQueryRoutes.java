@@ -14,6 +14,9 @@ import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.QueryParams;
+import org.careflow.query.ResourceAccess;
+import org.careflow.security.EndpointClass;
+import org.careflow.security.ResourceScope;
 import org.careflow.state.notifications.BookingReminders;
 import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.NotificationRecord;
@@ -72,17 +75,22 @@ public final class NotificationsQueryRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get(PATIENT_REMINDERS_PATH, this::reminders);
-        config.routes.get(PATIENT_MESSAGES_PATH, this::messages);
-        config.routes.get(NOTIFICATION_PATH, this::notification);
+        config.routes.get(PATIENT_REMINDERS_PATH, this::reminders, EndpointClass.PATIENT_REMINDERS_READ);
+        config.routes.get(PATIENT_MESSAGES_PATH, this::messages, EndpointClass.PATIENT_MESSAGES_READ);
+        config.routes.get(NOTIFICATION_PATH, this::notification, EndpointClass.NOTIFICATION_READ);
     }
 
     private void reminders(Context ctx) {
         String patientId = ctx.pathParam("patientId");
         service().respondFromOwner(ctx, NotificationsTopology.REMINDERS_STORE, patientId, stores -> {
             PatientReminders state = NotificationsQueryRoutes.<PatientReminders>store(stores, NotificationsTopology.REMINDERS_STORE).get(patientId);
-            return state == null ? null
-                : Map.of("patientId", patientId, "bookings", state.getBookings().stream().map(BookingRemindersView::of).toList());
+            if (state == null) {
+                return null;
+            }
+            // Schedulers see the bookings of their facilities only (403 if none).
+            List<BookingReminders> visible = ResourceAccess.filter(ctx, state.getBookings(), b -> remindersScope(patientId, b),
+                ResourceScope.patient(patientId));
+            return Map.of("patientId", patientId, "bookings", visible.stream().map(BookingRemindersView::of).toList());
         });
     }
 
@@ -93,6 +101,8 @@ public final class NotificationsQueryRoutes {
             if (log == null) {
                 return null;
             }
+            // Messages carry no facility: only their patient reads them.
+            ResourceAccess.require(ctx, ResourceScope.patient(patientId));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("patientId", patientId);
             body.put("lastInboundAt", log.getLastInboundAt());
@@ -109,6 +119,7 @@ public final class NotificationsQueryRoutes {
             if (record == null) {
                 return null;
             }
+            ResourceAccess.require(ctx, notificationScope(record));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("notificationId", notificationId);
             body.put("status", record.getStatus() == null ? null : record.getStatus().name());
@@ -131,6 +142,20 @@ public final class NotificationsQueryRoutes {
             body.put("history", record.getHistory().stream().map(StatusView::of).toList());
             return body;
         });
+    }
+
+    /** What a booking's reminders belong to: the booking's facility and the patient. */
+    static ResourceScope remindersScope(String patientId, BookingReminders booking) {
+        return ResourceScope.of(booking.getFacilityId(), patientId);
+    }
+
+    /**
+     * What a notification belongs to: its facility and patient; a record whose notification has not arrived yet (a status
+     * came first) belongs to nobody known, so only unscoped readers (ops) see it.
+     */
+    static ResourceScope notificationScope(NotificationRecord record) {
+        OutboundNotification n = record.getNotification();
+        return n == null ? new ResourceScope(java.util.Set.of(), null) : ResourceScope.of(n.getFacilityId(), n.getPatientId());
     }
 
     private static <V> ReadOnlyKeyValueStore<String, V> store(LocalStores stores, String name) {

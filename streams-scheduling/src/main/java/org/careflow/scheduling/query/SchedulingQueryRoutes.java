@@ -24,6 +24,9 @@ import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
 import org.careflow.query.QueryParams;
+import org.careflow.query.ResourceAccess;
+import org.careflow.security.EndpointClass;
+import org.careflow.security.ResourceScope;
 import org.careflow.scheduling.slots.Slot;
 import org.careflow.scheduling.slots.SlotGenerator;
 import org.careflow.scheduling.topology.SchedulingTopology;
@@ -58,11 +61,12 @@ public final class SchedulingQueryRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get(BOOKING_PATH, this::booking);
-        config.routes.get(PROVIDER_SLOTS_PATH, this::providerSlots);
-        config.routes.get(PROVIDER_CONFLICTS_PATH, this::conflicts);
-        config.routes.get(FACILITY_SLOTS_PATH, this::facilitySlots);
-        config.routes.get(PATIENT_APPOINTMENTS_PATH, this::appointments);
+        config.routes.get(BOOKING_PATH, this::booking, EndpointClass.BOOKING_READ);
+        config.routes.get(PROVIDER_SLOTS_PATH, this::providerSlots, EndpointClass.PROVIDER_READ);
+        config.routes.get(PROVIDER_CONFLICTS_PATH, this::conflicts, EndpointClass.PROVIDER_CONFLICTS_READ);
+        // The path's facility is checked by the gate; the other instances' parts are asked with the caller's token.
+        config.routes.get(FACILITY_SLOTS_PATH, this::facilitySlots, EndpointClass.FACILITY_SLOTS_READ);
+        config.routes.get(PATIENT_APPOINTMENTS_PATH, this::appointments, EndpointClass.PATIENT_APPOINTMENTS_READ);
     }
 
     private void booking(Context ctx) {
@@ -70,7 +74,11 @@ public final class SchedulingQueryRoutes {
         service().respondFromOwner(ctx, SchedulingTopology.BOOKINGS_STORE, bookingId, stores -> {
             ValueAndTimestamp<BookingOutcome> booking = stores.store(SchedulingTopology.BOOKINGS_STORE,
                 QueryableStoreTypes.<String, BookingOutcome>timestampedKeyValueStore()).get(bookingId);
-            return booking == null ? null : BookingView.of(booking.value());
+            if (booking == null) {
+                return null;
+            }
+            ResourceAccess.require(ctx, bookingScope(booking.value()));
+            return BookingView.of(booking.value());
         });
     }
 
@@ -80,8 +88,11 @@ public final class SchedulingQueryRoutes {
         String type = ctx.queryParam("type");
         service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
             ProviderSchedule schedule = schedules(stores).get(providerId);
-            return schedule == null ? null
-                : Map.of("providerId", providerId, "facilityId", schedule.getFacilityId(), "slots", freeSlots(stores, schedule, range, type));
+            if (schedule == null) {
+                return null;
+            }
+            ResourceAccess.require(ctx, scheduleScope(schedule));
+            return Map.of("providerId", providerId, "facilityId", schedule.getFacilityId(), "slots", freeSlots(stores, schedule, range, type));
         });
     }
 
@@ -89,6 +100,8 @@ public final class SchedulingQueryRoutes {
         String providerId = ctx.pathParam("providerId");
         Instant now = clock.get();
         service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
+            // Conflicts name bookings: only staff of the schedule's facility see them (no schedule: no facility, refused).
+            ResourceAccess.require(ctx, scheduleScope(schedules(stores).get(providerId)));
             List<Map<String, Object>> conflicts = new ArrayList<>();
             try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(providerId, now),
                 SlotKeys.slot(providerId, Instant.ofEpochMilli(999_999_999_999_999L)))) {
@@ -132,17 +145,32 @@ public final class SchedulingQueryRoutes {
             PatientAppointments stored = stores.store(SchedulingTopology.PATIENT_APPOINTMENTS_STORE,
                 QueryableStoreTypes.<String, PatientAppointments>keyValueStore()).get(patientId);
             List<Map<String, Object>> list = new ArrayList<>();
-            if (stored != null) {
-                for (PatientAppointment a : stored.getAppointments()) {
-                    if (a.getConfirmed() && a.getStart().isBefore(range.to()) && a.getEnd().isAfter(range.from())) {
-                        list.add(Map.of("bookingId", a.getBookingId(), "providerId", a.getProviderId(), "start", a.getStart(),
-                            "end", a.getEnd(), "appointmentType", a.getAppointmentType(), "status", a.getCancelled() ? "CANCELLED" : "BOOKED"));
-                    }
+            List<PatientAppointment> visible = ResourceAccess.filter(ctx, stored == null ? List.<PatientAppointment>of() : stored.getAppointments(),
+                a -> appointmentScope(patientId, a), ResourceScope.patient(patientId));
+            for (PatientAppointment a : visible) {
+                if (a.getConfirmed() && a.getStart().isBefore(range.to()) && a.getEnd().isAfter(range.from())) {
+                    list.add(Map.of("bookingId", a.getBookingId(), "providerId", a.getProviderId(), "start", a.getStart(),
+                        "end", a.getEnd(), "appointmentType", a.getAppointmentType(), "status", a.getCancelled() ? "CANCELLED" : "BOOKED"));
                 }
             }
             list.sort(Comparator.comparing(m -> (Instant) m.get("start")));
             return Map.of("patientId", patientId, "appointments", list);
         });
+    }
+
+    /** What a booking belongs to: a rejected booking has no facility and is its patient's alone. */
+    static ResourceScope bookingScope(BookingOutcome booking) {
+        return ResourceScope.of(booking.getFacilityId(), booking.getPatientId());
+    }
+
+    /** What a provider's schedule belongs to: its facility; none when there is no schedule. */
+    static ResourceScope scheduleScope(ProviderSchedule schedule) {
+        return schedule == null ? new ResourceScope(Set.of(), null) : ResourceScope.of(schedule.getFacilityId(), null);
+    }
+
+    /** What a patient's appointment belongs to: its facility and the patient. */
+    static ResourceScope appointmentScope(String patientId, PatientAppointment appointment) {
+        return ResourceScope.of(appointment.getFacilityId(), patientId);
     }
 
     /** The schedule's slots in the range, within the booking horizon, not held or booked, offering {@code type}. */

@@ -25,6 +25,9 @@ import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
 import org.careflow.query.QueryParams;
+import org.careflow.query.ResourceAccess;
+import org.careflow.security.EndpointClass;
+import org.careflow.security.ResourceScope;
 import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
@@ -59,11 +62,12 @@ public final class TriageQueryRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get(PATIENT_TRIAGE_PATH, this::latest);
-        config.routes.get(PATIENT_HISTORY_PATH, this::history);
-        config.routes.get(FACILITY_QUEUE_PATH, this::queue);
-        config.routes.get(FACILITY_STATS_PATH, this::stats);
-        config.routes.get(FORM_PATH, this::form);
+        config.routes.get(PATIENT_TRIAGE_PATH, this::latest, EndpointClass.PATIENT_TRIAGE_READ);
+        config.routes.get(PATIENT_HISTORY_PATH, this::history, EndpointClass.PATIENT_TRIAGE_READ);
+        // The path's facility is checked by the gate before the store is read.
+        config.routes.get(FACILITY_QUEUE_PATH, this::queue, EndpointClass.FACILITY_TRIAGE_READ);
+        config.routes.get(FACILITY_STATS_PATH, this::stats, EndpointClass.FACILITY_TRIAGE_READ);
+        config.routes.get(FORM_PATH, this::form, EndpointClass.FORM_READ);
     }
 
     /** The versions of a form scoring can use here: what the global table of forms holds (plus built-ins). */
@@ -82,20 +86,39 @@ public final class TriageQueryRoutes {
         });
     }
 
+    /** The newest assessment the caller may see: a clinician's is the newest from one of their facilities. */
     private void latest(Context ctx) {
-        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, ctx.pathParam("patientId"),
-            history -> history.getAssessments().isEmpty() ? null : AssessmentView.of(history.getAssessments().get(0)));
+        String patientId = ctx.pathParam("patientId");
+        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, history -> {
+            if (history.getAssessments().isEmpty()) {
+                return null;
+            }
+            return AssessmentView.of(visible(ctx, patientId, history).get(0));
+        });
     }
 
+    /** The caller's view of a patient's history: a clinician sees only the assessments of their facilities (403 if none). */
     private void history(Context ctx) {
         int limit = limit(ctx);
-        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, ctx.pathParam("patientId"), history -> {
+        String patientId = ctx.pathParam("patientId");
+        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, history -> {
+            List<TriageAssessment> visible = visible(ctx, patientId, history);
             List<AssessmentView> views = new ArrayList<>();
-            for (TriageAssessment a : history.getAssessments().subList(0, Math.min(limit, history.getAssessments().size()))) {
+            for (TriageAssessment a : visible.subList(0, Math.min(limit, visible.size()))) {
                 views.add(AssessmentView.of(a));
             }
-            return Map.of("patientId", ctx.pathParam("patientId"), "assessments", views);
+            return Map.of("patientId", patientId, "assessments", views);
         });
+    }
+
+    /** The assessments of {@code history} the caller may read, newest first; 403 when there are none. */
+    static List<TriageAssessment> visible(Context ctx, String patientId, PatientTriageHistory history) {
+        return ResourceAccess.filter(ctx, history.getAssessments(), TriageQueryRoutes::scopeOf, ResourceScope.patient(patientId));
+    }
+
+    /** What an assessment belongs to: the facility it was made at and its patient. */
+    static ResourceScope scopeOf(TriageAssessment assessment) {
+        return ResourceScope.of(assessment.getFacilityId(), assessment.getPatientId());
     }
 
     private void queue(Context ctx) {

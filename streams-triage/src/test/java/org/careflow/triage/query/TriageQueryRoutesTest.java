@@ -17,6 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.InteractiveQueryService;
+import org.careflow.security.SecurityGate;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.triage.TriageConfig;
 import org.careflow.triage.topology.TriageTopology;
@@ -35,7 +36,8 @@ class TriageQueryRoutesTest {
 
     @BeforeEach
     void start() {
-        server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> false, new TriageQueryRoutes(queries::get)::register).start();
+        server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> false, SecurityGate.disabled(),
+            new TriageQueryRoutes(queries::get)::register).start();
     }
 
     @AfterEach

@@ -34,8 +34,9 @@ public final class Bench {
             progress.say("warning: the machine is busy before the bench starts (load average {} on {} cores); figures will be "
                 + "low and noisy", String.format(java.util.Locale.ROOT, "%.1f", load), cores);
         }
-        Progress.Task starting = progress.timed("starting broker, registry, topics and schemas", java.time.Duration.ofSeconds(8));
-        stack = BenchStack.start(settings.outputDir(), settings.partitions());
+        Progress.Task starting = progress.timed(settings.target().existing() ? "connecting to the existing broker and registry"
+            : "starting broker, registry, topics and schemas", java.time.Duration.ofSeconds(8));
+        stack = BenchStack.start(settings.outputDir(), settings.partitions(), settings.target());
         starting.finish("Kafka at " + stack.bootstrapServers() + ", registry at " + stack.registryUrl());
         try {
             BenchContext context = new BenchContext(stack, SyntheticData.standard(settings.seed(), started), progress);

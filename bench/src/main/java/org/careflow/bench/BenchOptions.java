@@ -17,6 +17,7 @@ public final class BenchOptions {
         usage: careflow bench [--quick] [--scenario NAME]... [--duration S] [--rate R]
                               [--records N] [--rounds N] [--warmup N] [--concurrency C,C,...] [--seed N] [--output DIR]
                               [--triage-setting KEY=VALUE]... [--rocksdb-memory BYTES]
+                              [--kafka HOST:PORT,... --registry URL [--replication-factor N]]
           --quick            short warm-up and rounds: the whole set in under 3 minutes on 2 cores
           --scenario NAME    one of %s, or all (the default); repeat or separate with commas
           --duration S       seconds of each measured round of time-based scenarios (ingest, ingest-batch, latency, queries);
@@ -27,14 +28,18 @@ public final class BenchOptions {
           --rounds N         measured rounds per metric; default 5, quick 2
           --warmup N         warm-up rounds of drain scenarios, discarded; default 2, quick 1
           --concurrency LIST concurrent HTTP clients of the ingest and queries levels; default 1,8,32,64, quick 1,16
-                             (ingest-batch has its own: 1,4,8, quick 1,4)
+                             (ingest-batch has its own: 1,4,8, quick 4)
           --seed N           seed of the synthetic data; two runs with one seed send the same events
           --output DIR       where report.json goes; default target/bench
           --triage-setting KEY=VALUE
                              a streams-triage setting for the pipeline's app, e.g. rocksdb.memory.bytes=1073741824
           --rocksdb-memory BYTES
                              RocksDB budget (rocksdb.memory.bytes) of each app of the memory scenario; default
-                             268435456 (256 MiB), 0 leaves RocksDB unbounded""";
+                             268435456 (256 MiB), 0 leaves RocksDB unbounded
+          --kafka SERVERS    bootstrap servers of an existing Kafka cluster to run on, instead of a broker of its own
+          --registry URL     the existing Apicurio Registry's v3 API URL (with --kafka)
+          --replication-factor N
+                             replication factor of the topics the bench creates on an existing cluster; default 1""";
 
     private BenchOptions() {
     }
@@ -51,6 +56,9 @@ public final class BenchOptions {
         List<String> scenarios = new ArrayList<>();
         Map<String, String> triage = new LinkedHashMap<>();
         Integer warmup = null;
+        String kafka = null;
+        String registry = null;
+        short replicationFactor = 1;
         Integer rounds = null;
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -74,10 +82,14 @@ public final class BenchOptions {
                     triage.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
                 }
                 case "--rocksdb-memory" -> settings = settings.withRocksDbMemoryBytes(whole(rest, option, 0));
+                case "--kafka" -> kafka = value(rest, option);
+                case "--registry" -> registry = value(rest, option);
+                case "--replication-factor" -> replicationFactor = (short) Math.min(Short.MAX_VALUE, whole(rest, option, 1));
                 case "--help", "-h" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }
         }
+        settings = settings.withTarget(new BenchTarget(kafka, registry, replicationFactor));
         settings = settings.withTriageSettings(triage).withRounds(warmup != null ? warmup : settings.warmupRounds(), rounds != null ? rounds : settings.rounds());
         List<String> requested = scenarios.isEmpty() ? List.of(Scenarios.ALL) : scenarios;
         return settings.withScenarios(Scenarios.resolve(requested));

@@ -30,11 +30,12 @@ import java.util.Objects;
  * @param outputDir        where report.json goes
  * @param triageSettings   streams-triage settings of the pipeline's app, over its defaults (e.g. rocksdb.memory.bytes)
  * @param rocksDbMemoryBytes RocksDB budget ({@code rocksdb.memory.bytes}) of every app the memory scenario runs; 0: unbounded
+ * @param target           the embedded stack, or an existing broker and registry
  */
 public record BenchSettings(String mode, List<String> scenarios, long seed, int warmupRounds, int rounds, int produceRecords,
                             int aggregateRecords, int pipelineRecords, Duration roundDuration, Duration warmupDuration, double rate,
                             List<Integer> concurrency, int valueBytes, int keys, int partitions, Path outputDir,
-                            Map<String, String> triageSettings, long rocksDbMemoryBytes) {
+                            Map<String, String> triageSettings, long rocksDbMemoryBytes, BenchTarget target) {
 
     public static final long DEFAULT_SEED = 20261121L;
     /** The memory scenario's RocksDB budget per app unless {@code --rocksdb-memory} says otherwise: 256 MiB. */
@@ -49,6 +50,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         Objects.requireNonNull(roundDuration, "roundDuration");
         Objects.requireNonNull(warmupDuration, "warmupDuration");
         Objects.requireNonNull(outputDir, "outputDir");
+        Objects.requireNonNull(target, "target");
         triageSettings = Map.copyOf(triageSettings);
         require(warmupRounds >= 0, "warm-up rounds must be 0 or more, was " + warmupRounds);
         require(rounds >= 1, "rounds must be at least 1, was " + rounds);
@@ -65,21 +67,21 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
     public static BenchSettings full() {
         return new BenchSettings("full", Scenarios.names(), DEFAULT_SEED, 2, 5, 1_000_000, 1_000_000, 50_000,
             Duration.ofSeconds(10), Duration.ofSeconds(10), 0, List.of(1, 8, 32, 64), 300, 10_000, 6, defaultOutput(), Map.of(),
-            DEFAULT_ROCKSDB_MEMORY_BYTES);
+            DEFAULT_ROCKSDB_MEMORY_BYTES, BenchTarget.EMBEDDED);
     }
 
     /** Short warm-up and rounds: the whole set in under 3 minutes on 2 cores; for a first look, not for decisions. */
     public static BenchSettings quick() {
         return new BenchSettings("quick", Scenarios.names(), DEFAULT_SEED, 1, 2, 100_000, 100_000, 6_000,
             Duration.ofSeconds(2), Duration.ofSeconds(2), 0, List.of(1, 16), 300, 10_000, 6, defaultOutput(), Map.of(),
-            DEFAULT_ROCKSDB_MEMORY_BYTES);
+            DEFAULT_ROCKSDB_MEMORY_BYTES, BenchTarget.EMBEDDED);
     }
 
     /** Tiny and unwarmed: every code path once, for the smoke test. The figures mean nothing. */
     public static BenchSettings smoke(Path outputDir) {
         return new BenchSettings("smoke", Scenarios.names(), DEFAULT_SEED, 0, 1, 500, 500, 300,
             Duration.ofSeconds(1), Duration.ofMillis(500), 0, List.of(1, 4), 300, 100, 6, outputDir, Map.of(),
-            DEFAULT_ROCKSDB_MEMORY_BYTES);
+            DEFAULT_ROCKSDB_MEMORY_BYTES, BenchTarget.EMBEDDED);
     }
 
     /** {@code target/bench}, or the system property {@code careflow.bench.output} (the launch script sets it). */
@@ -89,54 +91,59 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
 
     public BenchSettings withScenarios(List<String> names) {
         return new BenchSettings(mode, names, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
     }
 
     public BenchSettings withSeed(long value) {
         return new BenchSettings(mode, scenarios, value, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
     }
 
     public BenchSettings withRounds(int warmup, int measured) {
         return new BenchSettings(mode, scenarios, seed, warmup, measured, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
     }
 
     /** One record count for every drain round (produce, consume, aggregate, pipeline). */
     public BenchSettings withRecords(int records) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, records, records, records,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
     }
 
     public BenchSettings withDuration(Duration value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
+            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
     }
 
     public BenchSettings withRate(double value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
     }
 
     public BenchSettings withConcurrency(List<Integer> levels) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
     }
 
     public BenchSettings withOutputDir(Path value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value, triageSettings, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value, triageSettings, rocksDbMemoryBytes, target);
     }
 
     public BenchSettings withTriageSettings(Map<String, String> values) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, values, rocksDbMemoryBytes);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, values, rocksDbMemoryBytes, target);
     }
 
     /** The memory scenario's RocksDB budget per app, in bytes; 0 leaves RocksDB unbounded. */
+    public BenchSettings withTarget(BenchTarget value) {
+        return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, value);
+    }
+
     public BenchSettings withRocksDbMemoryBytes(long value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, value);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, value, target);
     }
 
     /** Every setting, for the report. */
@@ -160,6 +167,9 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         out.put("outputDir", outputDir.toAbsolutePath().toString());
         out.put("triageSettings", new java.util.TreeMap<>(triageSettings));
         out.put("rocksDbMemoryBytes", rocksDbMemoryBytes);
+        out.put("target", target.existing()
+            ? Map.of("kafka", target.bootstrapServers(), "registry", target.registryUrl(), "replicationFactor", target.replicationFactor())
+            : Map.of("embedded", true));
         return out;
     }
 

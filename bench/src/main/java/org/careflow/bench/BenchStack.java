@@ -44,6 +44,8 @@ public final class BenchStack implements AutoCloseable {
     private final Path workDir;
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
+    private String bootstrapServers;
+    private String registryUrl;
     private Admin admin;
     private volatile boolean closed;
 
@@ -51,11 +53,17 @@ public final class BenchStack implements AutoCloseable {
         this.workDir = workDir;
     }
 
+    /** Starts a stack of its own; see {@link #start(Path, int, BenchTarget)}. */
+    public static BenchStack start(Path parent, int rawTopicPartitions) {
+        return start(parent, rawTopicPartitions, BenchTarget.EMBEDDED);
+    }
+
     /**
      * Starts broker and registry side by side in a new directory under {@code parent} (not the OS temp directory, which
-     * Kafka Streams warns about for state stores), then creates the topics and registers the schemas.
+     * Kafka Streams warns about for state stores), or uses the existing ones {@code target} names (left running on
+     * close), then creates the missing topics and registers the schemas.
      */
-    public static BenchStack start(Path parent, int rawTopicPartitions) {
+    public static BenchStack start(Path parent, int rawTopicPartitions, BenchTarget target) {
         Path workDir;
         try {
             workDir = Files.createTempDirectory(Files.createDirectories(parent), "work-");
@@ -64,19 +72,26 @@ public final class BenchStack implements AutoCloseable {
         }
         BenchStack stack = new BenchStack(workDir);
         try {
-            // The registry (a JVM of its own, about 6 s) starts while the broker does.
-            CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(
-                () -> EmbeddedRegistry.builder().workDirectory(workDir.resolve("registry")).build().start());
-            try {
-                stack.broker = EmbeddedKafkaBroker.builder().dataDirectory(workDir.resolve("kafka"))
-                    .numPartitions(Topics.DEFAULT_PARTITIONS).build().start();
-            } finally {
-                stack.registry = join(registry);
+            if (target.existing()) {
+                stack.bootstrapServers = target.bootstrapServers();
+                stack.registryUrl = target.registryUrl();
+            } else {
+                // The registry (a JVM of its own, about 6 s) starts while the broker does.
+                CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(
+                    () -> EmbeddedRegistry.builder().workDirectory(workDir.resolve("registry")).build().start());
+                try {
+                    stack.broker = EmbeddedKafkaBroker.builder().dataDirectory(workDir.resolve("kafka"))
+                        .numPartitions(Topics.DEFAULT_PARTITIONS).build().start();
+                } finally {
+                    stack.registry = join(registry);
+                }
+                stack.bootstrapServers = stack.broker.bootstrapServers();
+                stack.registryUrl = stack.registry.url();
             }
-            stack.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()));
-            TopicProvisioner.createMissing(stack.admin, Topics.all(), (short) 1);
-            TopicProvisioner.createMissing(stack.admin, BenchTopics.all(rawTopicPartitions), (short) 1);
-            new SchemaRegistrar(stack.registry.url()).registerAll(Topics.all());
+            stack.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers));
+            TopicProvisioner.createMissing(stack.admin, Topics.all(), target.replicationFactor());
+            TopicProvisioner.createMissing(stack.admin, BenchTopics.all(rawTopicPartitions), target.replicationFactor());
+            new SchemaRegistrar(stack.registryUrl).registerAll(Topics.all());
             stack.awaitLeaders(BenchTopics.all(rawTopicPartitions).stream().map(t -> t.name()).toList(), Duration.ofSeconds(60));
             return stack;
         } catch (RuntimeException e) {
@@ -94,11 +109,11 @@ public final class BenchStack implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return bootstrapServers;
     }
 
     public String registryUrl() {
-        return registry.url();
+        return registryUrl;
     }
 
     public Admin admin() {
@@ -107,7 +122,7 @@ public final class BenchStack implements AutoCloseable {
 
     /** Serdes through the registry, with registration off as in production. */
     public RegistryEventSerdes serdes() {
-        return new RegistryEventSerdes(registry.url(), false);
+        return new RegistryEventSerdes(registryUrl, false);
     }
 
     /** A fresh directory under the work directory, e.g. for one round's state stores. */

@@ -10,19 +10,19 @@ import org.junit.jupiter.api.Test;
 class EndToEndLatencyScenarioTest {
 
     @Test
-    void shouldTakeTheSmallerEarlierResultWithoutProbingWhenPipelineAndIngestRan() throws Exception {
+    void shouldTakeTheSmallestOfEarlierResultsAndTheProbeOfBothTogether() throws Exception {
         // Given both earlier results
         AtomicInteger probes = new AtomicInteger();
 
-        // When the rate is chosen
+        // When the rate is chosen, the probe of both together measuring more than either
         EndToEndLatencyScenario.RateChoice choice = EndToEndLatencyScenario.chooseRate(OptionalDouble.of(4_000),
-            OptionalDouble.of(3_000), 0.5, () -> probes.incrementAndGet() * 1.0);
+            OptionalDouble.of(3_000), 0.5, () -> probes.incrementAndGet() * 5_000.0);
 
-        // Then the smaller one is the maximum, half of it is sent, and nothing was probed
+        // Then the smallest is the maximum, half of it is sent, and the probe ran once all the same
         assertThat(choice.maxRate()).isEqualTo(3_000);
         assertThat(choice.rate()).isEqualTo(1_500);
-        assertThat(choice.source()).startsWith("earlier results").contains("pipeline").contains("ingest");
-        assertThat(probes).hasValue(0);
+        assertThat(choice.source()).startsWith("measured").contains("pipeline").contains("ingest").contains("probe");
+        assertThat(probes).hasValue(1);
     }
 
     @Test
@@ -35,7 +35,7 @@ class EndToEndLatencyScenarioTest {
         // Then the probe's figure, being smaller, is the maximum
         assertThat(choice.maxRate()).isEqualTo(900);
         assertThat(choice.rate()).isEqualTo(450);
-        assertThat(choice.source()).startsWith("measured").contains("probe 900");
+        assertThat(choice.source()).startsWith("measured").contains("probe of both together 900");
     }
 
     @Test

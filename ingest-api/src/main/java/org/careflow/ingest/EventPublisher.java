@@ -39,9 +39,15 @@ public final class EventPublisher implements AutoCloseable {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
         Duration timeout = config.kafkaAckTimeout();
-        int timeoutMs = (int) timeout.toMillis();
+        return new EventPublisher(new KafkaProducer<>(producerConfig(config, serdes.clientConfig())), timeout);
+    }
+
+    /** The producer settings of {@link #create}: {@code serdesConfig}, the app's Kafka security settings and delivery settings. */
+    static Map<String, Object> producerConfig(IngestConfig config, Map<String, ?> serdesConfig) {
+        int timeoutMs = (int) config.kafkaAckTimeout().toMillis();
         int lingerMs = (int) config.kafkaLinger().toMillis();
-        Map<String, Object> props = new HashMap<>(serdes.clientConfig());
+        Map<String, Object> props = new HashMap<>(serdesConfig);
+        props.putAll(CommonConfig.kafkaClientSecurity(config));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "careflow-ingest-api");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -53,7 +59,7 @@ public final class EventPublisher implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);
-        return new EventPublisher(new KafkaProducer<>(props), timeout);
+        return props;
     }
 
     /** The longest a {@link #publish} can take before it fails. */

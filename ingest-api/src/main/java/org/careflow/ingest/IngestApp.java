@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
@@ -37,6 +38,7 @@ public final class IngestApp implements AutoCloseable {
     public static IngestApp start(IngestConfig config) {
         // Before any Kafka client: a bad key file or JWKS URL stops start-up with nothing to clean up.
         SecurityGate gate = gate(config.auth());
+        HttpTlsSettings tls = HttpTlsSettings.from(config);
         EventPublisher publisher = EventPublisher.create(config);
         FormCatalog forms = null;
         try {
@@ -55,7 +57,7 @@ public final class IngestApp implements AutoCloseable {
             }
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                () -> publisher.healthy() && catalog.caughtUp(), gate, http -> {
+                () -> publisher.healthy() && catalog.caughtUp(), gate, tls, http -> {
                     routes.register(http);
                     whatsApp.register(http);
                 }).start();

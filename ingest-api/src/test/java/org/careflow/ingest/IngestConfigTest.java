@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.careflow.config.CommonConfig;
 import org.careflow.security.AuthSettings;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +45,21 @@ class IngestConfigTest {
             .isInstanceOf(ConfigException.class).hasMessageContaining(IngestConfig.KAFKA_LINGER_MS_CONFIG);
         assertThatThrownBy(() -> config(Map.of(IngestConfig.KAFKA_LINGER_MS_CONFIG, String.valueOf(IngestConfig.MAX_KAFKA_LINGER_MS + 1))))
             .isInstanceOf(ConfigException.class).hasMessageContaining(IngestConfig.KAFKA_LINGER_MS_CONFIG);
+    }
+
+    @Test
+    void shouldGiveTheProducerTheKafkaSecuritySettings() {
+        // Given
+        IngestConfig config = config(Map.of(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN",
+            CommonConfig.KAFKA_SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";"));
+
+        // When
+        Map<String, Object> props = EventPublisher.producerConfig(config, Map.of());
+
+        // Then
+        assertThat(props).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN")
+            .containsEntry("acks", "all");
+        assertThat(props.get("sasl.jaas.config")).isInstanceOf(Password.class);
+        assertThat(props.toString()).doesNotContain("password=");
     }
 }

@@ -10,6 +10,13 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.careflow.config.HttpTlsSettings;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.SecurityGate;
 import org.careflow.security.SecurityRejection;
@@ -55,11 +62,33 @@ public final class HttpServerFactory {
      */
     public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
                                  Consumer<JavalinConfig> routes) {
+        return create(host, port, maxRequestBytes, ready, gate, HttpTlsSettings.none(), routes);
+    }
+
+    /**
+     * Builds (does not start) a server as {@link #create(String, int, long, BooleanSupplier, SecurityGate, Consumer)}
+     * does, serving HTTPS only (TLSv1.3 and TLSv1.2) when {@code tls} has a key store, plain HTTP otherwise.
+     */
+    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
+                                 HttpTlsSettings tls, Consumer<JavalinConfig> routes) {
+        java.util.Objects.requireNonNull(tls, "tls");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            if (tls.enabled()) {
+                // With a connector added Javalin creates no plain one, and ignores jetty.host/port: the connector carries them.
+                config.jetty.addConnector((server, httpConfig) -> {
+                    HttpConfiguration https = new HttpConfiguration(httpConfig);
+                    https.addCustomizer(new SecureRequestCustomizer());
+                    ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(sslContextFactory(tls), "http/1.1"),
+                        new HttpConnectionFactory(https));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector;
+                });
+            }
             config.http.maxRequestSize = maxRequestBytes;
             config.jsonMapper(new JavalinJackson(MAPPER, false));
             if (gate != null) {
@@ -93,6 +122,18 @@ public final class HttpServerFactory {
             config.routes.error(405, ctx -> respond(ctx, Problem.of(405, "Method not allowed", ctx.method() + " is not supported here")));
             routes.accept(config);
         });
+    }
+
+    private static SslContextFactory.Server sslContextFactory(HttpTlsSettings tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keystorePath());
+        ssl.setKeyStoreType(tls.keystoreType());
+        ssl.setKeyStorePassword(tls.keystorePassword().value());
+        if (tls.keyPasswordOrNull() != null) {
+            ssl.setKeyManagerPassword(tls.keyPasswordOrNull().value());
+        }
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        return ssl;
     }
 
     /** Writes {@code problem} as the response. */

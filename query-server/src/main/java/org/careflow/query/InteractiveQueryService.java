@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,6 +58,7 @@ public final class InteractiveQueryService {
     private final Duration forwardTimeout;
     private final String app;
     private final ReadAudit readAudit;
+    private final String scheme;
 
     /** A service without audit: for tests whose subject is not security. */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout) {
@@ -69,6 +71,19 @@ public final class InteractiveQueryService {
      */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout, String app,
                                    AuditPublisher audit) {
+        this(streams, self, client, forwardTimeout, app, audit, "http");
+    }
+
+    /**
+     * @param scheme how other instances are reached: {@code https} when the app serves TLS (then {@code client} must
+     *               trust their certificates, see {@link #newHttpClient(Duration, SSLContext)}), otherwise {@code http}
+     */
+    public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout, String app,
+                                   AuditPublisher audit, String scheme) {
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("scheme must be http or https, not " + scheme);
+        }
+        this.scheme = scheme;
         this.streams = Objects.requireNonNull(streams, "streams");
         this.self = Objects.requireNonNull(self, "self");
         this.client = Objects.requireNonNull(client, "client");
@@ -80,6 +95,11 @@ public final class InteractiveQueryService {
     /** The HTTP client all instances of an app share for forwarding. */
     public static HttpClient newHttpClient(Duration connectTimeout) {
         return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** The HTTP client all instances of an app share for forwarding over HTTPS, trusting what {@code sslContext} trusts. */
+    public static HttpClient newHttpClient(Duration connectTimeout, SSLContext sslContext) {
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).sslContext(sslContext).build();
     }
 
     /** Reads the stores of the local instance; a store in transition throws and becomes 503. */
@@ -188,7 +208,7 @@ public final class InteractiveQueryService {
 
     private List<JsonNode> remotePart(Context ctx, HostInfo host) {
         String query = ctx.queryString();
-        URI target = URI.create("http://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
+        URI target = URI.create(scheme + "://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
         HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(forwardTimeout)
             .header(LOCAL_PART_HEADER, self.host() + ":" + self.port()).header("Accept", "application/json").GET();
         // The other instance checks the caller itself: it gets the same credentials, never more.
@@ -239,7 +259,7 @@ public final class InteractiveQueryService {
             throw ProblemException.unavailable("Key ownership is moving between instances", RETRY_AFTER);
         }
         String query = ctx.queryString();
-        URI target = URI.create("http://" + owner.host() + ":" + owner.port() + ctx.path() + (query == null ? "" : "?" + query));
+        URI target = URI.create(scheme + "://" + owner.host() + ":" + owner.port() + ctx.path() + (query == null ? "" : "?" + query));
         HttpRequest.Builder builder = HttpRequest.newBuilder(target)
             .timeout(forwardTimeout)
             .header(FORWARDED_HEADER, self.host() + ":" + self.port())

@@ -1,5 +1,6 @@
 package org.careflow.query;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -35,8 +36,14 @@ public record QuerySecurity(SecurityGate gate, AuditPublisher audit) {
         if (!settings.enabled()) {
             return new QuerySecurity(SecurityGate.create(settings), AuditPublisher.disabled());
         }
-        String bootstrap = String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG));
         return new QuerySecurity(SecurityGate.create(settings),
-            AuditPublisher.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap), serdes, settings.auditAckTimeout()));
+            AuditPublisher.create(auditClientConfig(config), serdes, settings.auditAckTimeout()));
+    }
+
+    /** The audit producer's Kafka settings: the brokers and the app's Kafka security settings. */
+    static Map<String, Object> auditClientConfig(AbstractConfig config) {
+        Map<String, Object> props = new HashMap<>(CommonConfig.kafkaClientSecurity(config));
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG)));
+        return props;
     }
 }

@@ -2,6 +2,7 @@ package org.careflow.query;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.careflow.config.HttpTlsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +48,27 @@ public final class StreamsHttpApp implements AutoCloseable {
     public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
                                        Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
                                        BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
+        return start(name, host, port, advertisedHost, forwardTimeout, topology, streamsProperties, security, HttpTlsSettings.none(), routes);
+    }
+
+    /**
+     * As {@link #start(String, String, int, String, Duration, Topology, IntFunction, QuerySecurity, BiConsumer)}, serving
+     * HTTPS when {@code tls} has a key store; queries are then forwarded to other instances over HTTPS, trusting
+     * {@code tls}'s trust store.
+     */
+    public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
+                                       Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
+                                       HttpTlsSettings tls, BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
         Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(tls, "tls");
+        HttpClient forwarding = tls.enabled()
+            ? InteractiveQueryService.newHttpClient(Duration.ofSeconds(2), tls.clientSslContext())
+            : InteractiveQueryService.newHttpClient(Duration.ofSeconds(2));
         Objects.requireNonNull(security, "security");
         AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(),
+            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls,
             config -> routes.accept(config, queries::get)).start();
         try {
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties.apply(server.port()));
@@ -60,7 +77,7 @@ public final class StreamsHttpApp implements AutoCloseable {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             queries.set(new InteractiveQueryService(streams, new HostInfo(advertisedHost, server.port()),
-                InteractiveQueryService.newHttpClient(Duration.ofSeconds(2)), forwardTimeout, name, security.audit()));
+                forwarding, forwardTimeout, name, security.audit(), tls.scheme()));
             streamsRef.set(streams);
             streams.start();
             LOG.info("{} started; queries on port {}", name, server.port());

@@ -97,6 +97,8 @@ public final class StreamsAppConfig {
      */
     public static Properties streamsProperties(AbstractConfig config, int httpPort, String deadLetterTopic) {
         Properties props = new Properties();
+        // Kafka Streams passes these on to its producers, consumers and admin client.
+        props.putAll(CommonConfig.kafkaClientSecurity(config));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(APPLICATION_ID_CONFIG));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG)));
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(STATE_DIR_CONFIG));

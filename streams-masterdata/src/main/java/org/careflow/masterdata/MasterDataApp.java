@@ -2,6 +2,7 @@ package org.careflow.masterdata;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.masterdata.cdc.RegistryCdcSerdes;
@@ -29,7 +30,8 @@ public final class MasterDataApp implements AutoCloseable {
         return new MasterDataApp(StreamsHttpApp.start("streams-masterdata", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
             config.queryForwardTimeout(), MasterDataTopology.build(config, serdes, new RegistryCdcSerdes(registryUrl)),
-            config::streamsProperties, QuerySecurity.from(config, serdes), (routes, queries) -> new MasterDataQueryRoutes(queries).register(routes)));
+            config::streamsProperties, QuerySecurity.from(config, serdes),
+            HttpTlsSettings.from(config), (routes, queries) -> new MasterDataQueryRoutes(queries).register(routes)));
     }
 
     public int port() {

@@ -1,10 +1,12 @@
 package org.careflow.notifications;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.dispatch.NotificationDispatcher;
@@ -38,12 +40,12 @@ public final class NotificationsApp implements AutoCloseable {
         StreamsHttpApp app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
             config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
+            HttpTlsSettings.from(config),
             (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
         AutoCloseable dispatcher = () -> { };
         if (config.dispatcherEnabled()) {
             try {
-                dispatcher = NotificationDispatcher.start(
-                    Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG))),
+                dispatcher = NotificationDispatcher.start(dispatcherClientConfig(config),
                     config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings(),
                     config.smtpSettings(), Clock.systemUTC());
             } catch (RuntimeException e) {
@@ -55,6 +57,13 @@ public final class NotificationsApp implements AutoCloseable {
                 NotificationsConfig.DISPATCHER_ENABLED_CONFIG);
         }
         return new NotificationsApp(app, dispatcher);
+    }
+
+    /** The dispatcher's consumer and producer settings: the brokers and the app's Kafka security settings. */
+    static Map<String, Object> dispatcherClientConfig(NotificationsConfig config) {
+        Map<String, Object> props = new HashMap<>(CommonConfig.kafkaClientSecurity(config));
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG)));
+        return props;
     }
 
     public int port() {

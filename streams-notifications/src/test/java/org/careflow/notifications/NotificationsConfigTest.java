@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.CommonConfig;
 import org.careflow.events.notifications.Channel;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +60,20 @@ class NotificationsConfigTest {
         NotificationsConfig config = new NotificationsConfig(contacts);
         assertThat(config.onCallContacts().forFacility("ward-7").orElseThrow().channel()).isEqualTo(Channel.EMAIL);
         assertThat(config.onCallContacts().forFacility("ward-9").orElseThrow().address()).isEqualTo("https://pager.example.org/hook");
+    }
+
+    @Test
+    void shouldGiveTheDispatcherClientsTheKafkaSecuritySettings() {
+        // Given
+        Map<String, Object> settings = new HashMap<>(Map.of(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN",
+            CommonConfig.KAFKA_SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";"));
+        settings.put(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false);
+
+        // When
+        Map<String, Object> props = NotificationsApp.dispatcherClientConfig(new NotificationsConfig(settings));
+
+        // Then
+        assertThat(props).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN")
+            .containsKeys("sasl.jaas.config", "bootstrap.servers");
     }
 }

@@ -3,6 +3,7 @@ package org.careflow.scheduling;
 import java.time.Instant;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.query.QuerySecurity;
@@ -26,6 +27,7 @@ public final class SchedulingApp implements AutoCloseable {
         return new SchedulingApp(StreamsHttpApp.start("streams-scheduling", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
             config.queryForwardTimeout(), SchedulingTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
+            HttpTlsSettings.from(config),
             (routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes)));
     }
 

@@ -2,6 +2,7 @@ package org.careflow.triage;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
@@ -24,6 +25,7 @@ public final class TriageApp implements AutoCloseable {
         return new TriageApp(StreamsHttpApp.start("streams-triage", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG),
             config.queryForwardTimeout(), TriageTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
+            HttpTlsSettings.from(config),
             (routes, queries) -> new TriageQueryRoutes(queries).register(routes)));
     }
 

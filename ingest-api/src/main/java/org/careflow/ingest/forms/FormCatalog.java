@@ -77,7 +77,13 @@ public final class FormCatalog implements AutoCloseable {
     public static FormCatalog create(IngestConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
-        Map<String, Object> props = new HashMap<>(serdes.clientConfig());
+        return new FormCatalog(new KafkaConsumer<>(consumerConfig(config, serdes.clientConfig())), Topics.TRIAGE_FORMS.name());
+    }
+
+    /** The consumer settings of {@link #create}: {@code serdesConfig}, the app's Kafka security settings and reading settings. */
+    static Map<String, Object> consumerConfig(IngestConfig config, Map<String, ?> serdesConfig) {
+        Map<String, Object> props = new HashMap<>(serdesConfig);
+        props.putAll(CommonConfig.kafkaClientSecurity(config));
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "careflow-ingest-api-forms");
         // Assigned, not subscribed: every instance reads every partition, and no offsets are committed.
@@ -85,7 +91,7 @@ public final class FormCatalog implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
-        return new FormCatalog(new KafkaConsumer<>(props), Topics.TRIAGE_FORMS.name());
+        return props;
     }
 
     /** A catalog fed by {@code consumer} (which it closes) from {@code topic}; not started. For tests and tools. */

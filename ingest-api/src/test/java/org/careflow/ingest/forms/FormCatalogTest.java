@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,9 +16,12 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.careflow.config.CommonConfig;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.forms.BuiltInForms;
+import org.careflow.ingest.IngestConfig;
 import org.careflow.platform.embedded.Await;
+import org.careflow.security.AuthSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -264,5 +268,20 @@ class FormCatalogTest {
             .setScoringRules(List.of())
             .setRedFlagRules(List.of())
             .build();
+    }
+
+    @Test
+    void shouldGiveTheConsumerTheKafkaSecuritySettings() {
+        // Given
+        Map<String, Object> settings = new HashMap<>(Map.of(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN",
+            CommonConfig.KAFKA_SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";"));
+        settings.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
+
+        // When
+        Map<String, Object> props = FormCatalog.consumerConfig(new IngestConfig(settings), Map.of());
+
+        // Then
+        assertThat(props).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN")
+            .containsKey("sasl.jaas.config");
     }
 }

@@ -70,6 +70,13 @@ class ConnectorsFlowIT {
                 () -> first(stack, "SELECT * FROM triage_assessments WHERE submission_id = 's-sink-1'"));
             assertThat(row).containsEntry("news2_total", 7).containsEntry("spo2_points", 2).containsEntry("band", "HIGH");
 
+            // The patient reading their assessment is audited, and the audit trail reaches PostgreSQL too
+            assertThat(Await.value("the patient's own assessment", DEADLINE,
+                () -> HttpCalls.getJson(stack.triageUrl() + "/v1/patients/p-sink-1/triage"))).isNotNull();
+            Map<String, Object> audit = Await.value("the audit row of that read", DEADLINE,
+                () -> first(stack, "SELECT * FROM audit_events WHERE patientid = 'p-sink-1' AND outcome = 'ALLOWED'"));
+            assertThat(audit).containsEntry("role", "PATIENT").containsEntry("endpoint", "/v1/patients/{patientId}/triage");
+
             // A booking's row follows its state: confirmed, then cancelled (the patient has a contact, so its confirmation
             // is planned too, and the message log carries it to both stores)
             assertThat(HttpCalls.send("PUT", ingest + "/v1/patients/p-sink-1/contact", """

@@ -13,7 +13,9 @@ import org.careflow.state.scheduling.SchedulingCommand;
 /**
  * Finds the provider of a booking to cancel (cancellations and the bookings table are both keyed by
  * bookingId) and sends the cancellation to the provider's task. A booking nobody knows fails the record,
- * which then goes to the dead-letter topic with the reason: a cancellation never vanishes silently.
+ * which then goes to the dead-letter topic with the reason: a cancellation never vanishes silently. So does a
+ * cancellation naming another patient than the booking's: the ingest API records the calling patient on a patient's
+ * cancellation, and only the booking's own patient may cancel it that way.
  */
 public final class CancellationLookupProcessor implements Processor<String, BookingCancellation, String, Emissions> {
 
@@ -35,6 +37,12 @@ public final class CancellationLookupProcessor implements Processor<String, Book
         ValueAndTimestamp<BookingOutcome> booking = bookings.get(cancellation.getBookingId());
         if (booking == null) {
             throw new IllegalStateException("No booking " + cancellation.getBookingId() + " to cancel");
+        }
+        String owner = booking.value().getPatientId();
+        if (cancellation.getPatientId() != null && owner != null && !owner.equals(cancellation.getPatientId())) {
+            // The reason names the booking, never the patients.
+            throw new IllegalStateException("The cancellation of booking " + cancellation.getBookingId()
+                + " names another patient than the booking's: refused");
         }
         Emissions out = Emissions.empty();
         out.toProvider().add(SchedulingCommand.newBuilder(Bookings.command(CommandKind.CANCEL, booking.value(), null))

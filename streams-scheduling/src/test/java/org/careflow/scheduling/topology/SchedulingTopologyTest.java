@@ -154,6 +154,24 @@ class SchedulingTopologyTest {
     }
 
     @Test
+    void shouldRefuseAndDeadLetterACancellationByAnotherPatientThanTheBookings() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+
+        BookingCancellation byOther = cancellation("b-1");
+        byOther.setPatientId("p-2");
+        cancellations.pipeInput("b-1", byOther);
+
+        assertThat(current("b-1").getStatus()).as("still booked").isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(
+            new String(r.headers().lastHeader("__streams.errors.message").value())).contains("names another patient").doesNotContain("p-1", "p-2"));
+
+        BookingCancellation byOwner = cancellation("b-1");
+        byOwner.setPatientId("p-1");
+        cancellations.pipeInput("b-1", byOwner);
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+    }
+
+    @Test
     void shouldMoveTheAppointmentWhenRescheduleIsConfirmed() {
         book("b-1", "p-1", "dr-a", TEN, "new-patient");
 

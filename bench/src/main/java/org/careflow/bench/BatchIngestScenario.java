@@ -8,10 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.careflow.config.CommonConfig;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
-import org.careflow.security.AuthSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +81,7 @@ final class BatchIngestScenario implements Scenario {
     public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
         long begin = System.nanoTime();
         BenchStack stack = context.stack();
-        Map<String, Object> ingestSettings = CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0);
-        // The bench measures the pipeline without authentication: no token is minted, sent or verified.
-        ingestSettings.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
-        IngestConfig config = new IngestConfig(ingestSettings);
+        IngestConfig config = stack.ingestConfig();
         List<Integer> sizes = batchSizes(config.batchMaxItems(), config.maxBatchRequestBytes());
         List<Integer> levels = concurrency(settings);
         List<Metric> metrics = new ArrayList<>();

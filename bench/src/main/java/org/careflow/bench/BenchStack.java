@@ -23,8 +23,11 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.careflow.config.CommonConfig;
+import org.careflow.ingest.IngestConfig;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
@@ -118,6 +121,16 @@ public final class BenchStack implements AutoCloseable {
 
     public Admin admin() {
         return admin;
+    }
+
+    /**
+     * The ingest API's configuration on this stack, on an ephemeral port. The bench measures without authentication:
+     * no token is minted, sent or verified.
+     */
+    public IngestConfig ingestConfig() {
+        Map<String, Object> settings = CommonConfig.connection(bootstrapServers, registryUrl, "127.0.0.1", 0);
+        settings.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
+        return new IngestConfig(settings);
     }
 
     /** Serdes through the registry, with registration off as in production. */

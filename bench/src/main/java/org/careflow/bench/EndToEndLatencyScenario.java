@@ -209,10 +209,7 @@ final class EndToEndLatencyScenario implements Scenario {
         List<Metric> metrics = new ArrayList<>();
         ExecutorService queryThreads = Executors.newFixedThreadPool(QUERY_THREADS, daemon("bench-latency-query"));
         HttpClient queryClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        Map<String, Object> ingestSettings = CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0);
-        // The bench measures the pipeline without authentication: no token is minted, sent or verified.
-        ingestSettings.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
-        IngestConfig ingestConfig = new IngestConfig(ingestSettings);
+        IngestConfig ingestConfig = stack.ingestConfig();
         try (IngestApp ingest = IngestApp.start(ingestConfig);
              Serde<TriageAssessment> serde = stack.serdes().valueSerde(Topics.TRIAGE_ASSESSMENTS)) {
             // Only what this scenario posts is processed: the app starts at the end of triage-submissions, not its beginning.

@@ -45,6 +45,32 @@ final class HttpLoad implements AutoCloseable {
          * reset, timeout); {@code body} is null unless {@link #readsBody()}; {@code answeredNanos} is when it came.
          */
         void answered(int status, String body, long answeredNanos, Tally tally);
+
+        /** An exchange sending {@code request} and counting its answer with {@code answer}. */
+        static Exchange of(HttpRequest request, boolean readsBody, Answer answer) {
+            return new Exchange() {
+                @Override
+                public HttpRequest request() {
+                    return request;
+                }
+
+                @Override
+                public boolean readsBody() {
+                    return readsBody;
+                }
+
+                @Override
+                public void answered(int status, String body, long answeredNanos, Tally tally) {
+                    answer.answered(status, body, answeredNanos, tally);
+                }
+            };
+        }
+    }
+
+    /** How an {@link Exchange} counts its answer; the arguments are {@link Exchange#answered}'s. */
+    @FunctionalInterface
+    interface Answer {
+        void answered(int status, String body, long answeredNanos, Tally tally);
     }
 
     /** What one client thread's answers added up to in a round: items accepted and items not, by status. */

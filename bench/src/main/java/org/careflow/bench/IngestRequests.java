@@ -54,29 +54,16 @@ final class IngestRequests {
         return () -> {
             long index = nextIndex.getAndIncrement();
             HttpRequest request = post(uri, "application/json", data.json(index));
-            return new HttpLoad.Exchange() {
-                @Override
-                public HttpRequest request() {
-                    return request;
-                }
-
-                @Override
-                public boolean readsBody() {
-                    return false;
-                }
-
-                @Override
-                public void answered(int status, String body, long answeredNanos, HttpLoad.Tally tally) {
-                    if (status == ACCEPTED) {
-                        tally.accepted(1);
-                        if (listener != null) {
-                            listener.accepted(index, answeredNanos);
-                        }
-                    } else {
-                        tally.notAccepted(status, 1);
+            return HttpLoad.Exchange.of(request, false, (status, answer, answeredNanos, tally) -> {
+                if (status == ACCEPTED) {
+                    tally.accepted(1);
+                    if (listener != null) {
+                        listener.accepted(index, answeredNanos);
                     }
+                } else {
+                    tally.notAccepted(status, 1);
                 }
-            };
+            });
         };
     }
 
@@ -102,28 +89,15 @@ final class IngestRequests {
             }
             body.append(']');
             HttpRequest request = post(uri, "application/json", body.toString());
-            return new HttpLoad.Exchange() {
-                @Override
-                public HttpRequest request() {
-                    return request;
+            return HttpLoad.Exchange.of(request, true, (status, answer, answeredNanos, tally) -> {
+                if (status == ACCEPTED) {
+                    tally.accepted(size);
+                } else if (status == MULTI_STATUS) {
+                    countItems(answer, size, tally);
+                } else {
+                    tally.notAccepted(status, size);
                 }
-
-                @Override
-                public boolean readsBody() {
-                    return true;
-                }
-
-                @Override
-                public void answered(int status, String answer, long answeredNanos, HttpLoad.Tally tally) {
-                    if (status == ACCEPTED) {
-                        tally.accepted(size);
-                    } else if (status == MULTI_STATUS) {
-                        countItems(answer, size, tally);
-                    } else {
-                        tally.notAccepted(status, size);
-                    }
-                }
-            };
+            });
         };
     }
 

@@ -10,10 +10,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.careflow.config.CommonConfig;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
-import org.careflow.security.AuthSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +59,7 @@ final class IngestScenario implements Scenario {
     public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
         long begin = System.nanoTime();
         BenchStack stack = context.stack();
-        Map<String, Object> ingestSettings = CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0);
-        // The bench measures the pipeline without authentication: no token is minted, sent or verified.
-        ingestSettings.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
-        IngestConfig config = new IngestConfig(ingestSettings);
+        IngestConfig config = stack.ingestConfig();
         List<Metric> metrics = new ArrayList<>();
         Map<String, Object> levels = new LinkedHashMap<>();
         AtomicLong nextIndex = new AtomicLong(FIRST_INDEX);

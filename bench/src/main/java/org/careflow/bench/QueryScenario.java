@@ -441,26 +441,13 @@ final class QueryScenario implements Scenario {
             int i = random.nextInt(uris.length);
             String key = keys.get(i);
             HttpRequest request = request(uris[i]);
-            return new HttpLoad.Exchange() {
-                @Override
-                public HttpRequest request() {
-                    return request;
+            return HttpLoad.Exchange.of(request, true, (status, body, answeredNanos, tally) -> {
+                if (answers(status, body, key)) {
+                    tally.accepted(1);
+                } else {
+                    tally.notAccepted(status, 1);
                 }
-
-                @Override
-                public boolean readsBody() {
-                    return true;
-                }
-
-                @Override
-                public void answered(int status, String body, long answeredNanos, HttpLoad.Tally tally) {
-                    if (answers(status, body, key)) {
-                        tally.accepted(1);
-                    } else {
-                        tally.notAccepted(status, 1);
-                    }
-                }
-            };
+            });
         }
     }
 

@@ -167,11 +167,13 @@ public final class IngestRoutes {
 
     /**
      * Keyed by provider, so one task decides every request for a provider's slots, in order. A reschedule is checked
-     * like a new booking; whether the booking it replaces is the caller's is not known here (see the README).
+     * like a new booking; whether the booking it replaces is the patient's and at one of a staff caller's facilities is
+     * known only to streams-scheduling, so the caller's facilities travel with the request and it decides.
      */
     private void publishBooking(Context ctx, BookingRequest request) {
         requireFacilityNamed(ctx, request.getFacilityId());
         SecurityGate.requireWrite(ctx, request.getFacilityId(), request.getPatientId());
+        request.setCallerFacilityIds(staffFacilities(ctx));
         String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
         publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -290,14 +292,15 @@ public final class IngestRoutes {
     }
 
     /**
-     * What ingest can check of a cancellation: the booking's patient and facility are known only to streams-scheduling.
-     * A patient may cancel only as themselves: a patientId in the body must be theirs, is recorded as theirs when absent,
-     * and cancelledBy must be PATIENT. Schedulers and integrations pass (role checked by the gate): their facility cannot
-     * be compared with the booking's here (see the README).
+     * What ingest can check of a cancellation: the booking's patient and facility are known only to streams-scheduling,
+     * so what it needs to decide is recorded on the event. A patient may cancel only as themselves: a patientId in the
+     * body must be theirs, is recorded as theirs when absent, and cancelledBy must be PATIENT. A scheduler's or
+     * integration's facilities are recorded, and the scheduler refuses a booking at any other.
      */
     private static void requireOwnCancellation(Context ctx, BookingCancellation cancellation) {
         Optional<Principal> caller = SecurityGate.principal(ctx);
         if (caller.isEmpty() || caller.get().role() != Role.PATIENT) {
+            cancellation.setCallerFacilityIds(staffFacilities(ctx));
             return;
         }
         String patientId = cancellation.getPatientId() == null ? caller.get().patientId() : cancellation.getPatientId();
@@ -309,6 +312,13 @@ public final class IngestRoutes {
         }
         // Recorded, so the scheduler can compare it with the booking's patient.
         cancellation.setPatientId(patientId);
+    }
+
+    /** The facilities of a staff or integration caller, sorted; null for a patient, or when authentication is off. */
+    private static List<String> staffFacilities(Context ctx) {
+        return SecurityGate.principal(ctx).filter(p -> p.role() != Role.PATIENT)
+            .map(p -> p.facilities().stream().sorted().toList())
+            .orElse(null);
     }
 
     private static ProblemException versionConflict(String title, String message) {

@@ -121,7 +121,8 @@ class SecuredIngestRoutesTest {
         new Route("reschedule", EndpointClass.BOOKING_WRITE, "POST", (f, p) -> "/v1/bookings/b-1/reschedule",
             (f, p) -> RESCHEDULE.formatted(p, f), Map.of(Role.PATIENT, Scope.PATIENT, Role.SCHEDULER, Scope.FACILITY,
                 Role.INTEGRATION, Scope.FACILITY), 1),
-        // The booking's facility is unknown at ingest: staff roles are not facility-checked here (README, "Security").
+        // The booking's facility is unknown at ingest: staff callers' facilities are recorded on the event and
+        // streams-scheduling compares them with the booking's (shouldRecordTheCallersFacilities...).
         new Route("cancellation", EndpointClass.BOOKING_WRITE, "POST", (f, p) -> "/v1/bookings/b-1/cancel",
             (f, p) -> "{\"reason\": \"feeling better\", \"patientId\": \"" + p + "\"}",
             Map.of(Role.PATIENT, Scope.PATIENT, Role.SCHEDULER, Scope.ANY, Role.INTEGRATION, Scope.ANY), 1),
@@ -367,6 +368,36 @@ class SecuredIngestRoutesTest {
             assertThat(r.topic()).isEqualTo(Topics.BOOKING_CANCELLATIONS.name());
             assertThat(((BookingCancellation) r.value()).getPatientId()).isEqualTo(OWN_PATIENT);
         });
+    }
+
+    @Test
+    void shouldRecordTheCallersFacilitiesWhenStaffCancelsOrReschedules() throws Exception {
+        // When
+        HttpResponse<String> cancel = server.sendJson("POST", "/v1/bookings/b-1/cancel",
+            "{\"reason\": \"provider ill\", \"cancelledBy\": \"STAFF\", \"staffId\": \"nurse-3\"}", token(Role.SCHEDULER));
+        HttpResponse<String> reschedule = server.sendJson("POST", "/v1/bookings/b-1/reschedule",
+            RESCHEDULE.formatted(OWN_PATIENT, OWN_FACILITY), token(Role.INTEGRATION));
+
+        // Then
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        assertThat(reschedule.statusCode()).as(reschedule.body()).isEqualTo(202);
+        assertThat(server.producer.history()).hasSize(2);
+        assertThat(((BookingCancellation) server.producer.history().get(0).value()).getCallerFacilityIds()).containsExactly(OWN_FACILITY);
+        assertThat(((BookingRequest) server.producer.history().get(1).value()).getCallerFacilityIds()).containsExactly(OWN_FACILITY);
+    }
+
+    @Test
+    void shouldRecordNoFacilitiesWhenPatientCancelsOrReschedules() throws Exception {
+        // When
+        HttpResponse<String> cancel = server.sendJson("POST", "/v1/bookings/b-1/cancel", "{\"reason\": \"better\"}", token(Role.PATIENT));
+        HttpResponse<String> reschedule = server.sendJson("POST", "/v1/bookings/b-1/reschedule",
+            RESCHEDULE.formatted(OWN_PATIENT, OWN_FACILITY), token(Role.PATIENT));
+
+        // Then: the scheduler checks the patient instead
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        assertThat(reschedule.statusCode()).as(reschedule.body()).isEqualTo(202);
+        assertThat(((BookingCancellation) server.producer.history().get(0).value()).getCallerFacilityIds()).isNull();
+        assertThat(((BookingRequest) server.producer.history().get(1).value()).getCallerFacilityIds()).isNull();
     }
 
     @Test

@@ -69,7 +69,8 @@ public final class ApplyProviderCommandProcessor implements Processor<String, Sc
         String slotKey = SlotKeys.slot(pending.getProviderId(), pending.getSlotStart());
         if (!decision.getConfirmed()) {
             slots.delete(slotKey);
-            record(booking, Bookings.next(pending, BookingStatus.REJECTED, RejectionReason.PATIENT_OVERLAP, now), out);
+            RejectionReason reason = decision.getReason() == null ? RejectionReason.PATIENT_OVERLAP : RejectionReason.valueOf(decision.getReason());
+            record(booking, Bookings.next(pending, BookingStatus.REJECTED, reason, now), out);
             return;
         }
         SlotState held = slots.get(slotKey);

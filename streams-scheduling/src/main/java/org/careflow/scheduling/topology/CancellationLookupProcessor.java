@@ -1,5 +1,6 @@
 package org.careflow.scheduling.topology;
 
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,7 +16,9 @@ import org.careflow.state.scheduling.SchedulingCommand;
  * bookingId) and sends the cancellation to the provider's task. A booking nobody knows fails the record,
  * which then goes to the dead-letter topic with the reason: a cancellation never vanishes silently. So does a
  * cancellation naming another patient than the booking's: the ingest API records the calling patient on a patient's
- * cancellation, and only the booking's own patient may cancel it that way.
+ * cancellation, and only the booking's own patient may cancel it that way. And so does a staff or integration
+ * cancellation of a booking at a facility the caller does not act for: the ingest API records the caller's facilities
+ * ({@code callerFacilityIds}) because only this app knows the booking's.
  */
 public final class CancellationLookupProcessor implements Processor<String, BookingCancellation, String, Emissions> {
 
@@ -43,6 +46,11 @@ public final class CancellationLookupProcessor implements Processor<String, Book
             // The reason names the booking, never the patients.
             throw new IllegalStateException("The cancellation of booking " + cancellation.getBookingId()
                 + " names another patient than the booking's: refused");
+        }
+        List<String> callerFacilities = cancellation.getCallerFacilityIds();
+        if (callerFacilities != null && !callerFacilities.contains(booking.value().getFacilityId())) {
+            throw new IllegalStateException("The cancellation of booking " + cancellation.getBookingId()
+                + " comes from a caller who does not act for the booking's facility: refused");
         }
         Emissions out = Emissions.empty();
         out.toProvider().add(SchedulingCommand.newBuilder(Bookings.command(CommandKind.CANCEL, booking.value(), null))

@@ -16,13 +16,14 @@ import org.careflow.scheduling.slots.Slot;
 import org.careflow.scheduling.slots.SlotGenerator;
 import org.careflow.state.scheduling.CommandKind;
 import org.careflow.state.scheduling.ProviderBooking;
+import org.careflow.state.scheduling.SchedulingCommand;
 import org.careflow.state.scheduling.SlotState;
 import org.careflow.state.scheduling.SlotStatus;
 
 /**
  * Step 1 of the booking saga, in the provider's task (requests keyed by providerId, in order): a repeated
- * bookingId gets its existing outcome again; otherwise the slot must exist, offer the type, lie ahead and be
- * free. A free slot is held for the booking and the patient step is asked; anything else is rejected at once.
+ * bookingId gets its existing outcome again; otherwise the slot must exist (at the facility the request names, when it
+ * names one: the provider has no slot elsewhere), offer the type, lie ahead and be free. A free slot is held for the booking and the patient step is asked; anything else is rejected at once.
  */
 public final class DecideBookingProcessor implements Processor<String, BookingRequest, String, Emissions> {
 
@@ -63,7 +64,9 @@ public final class DecideBookingProcessor implements Processor<String, BookingRe
         Optional<Slot> slot = schedule == null ? Optional.empty() : SlotGenerator.slotAt(schedule, request.getSlotStart());
         String slotKey = SlotKeys.slot(request.getProviderId(), request.getSlotStart());
         RejectionReason reason = null;
-        if (slot.isEmpty() || request.getSlotStart().isAfter(now.plus(horizon))) {
+        boolean elsewhere = schedule != null && request.getFacilityId() != null
+            && !request.getFacilityId().equals(schedule.getFacilityId());
+        if (slot.isEmpty() || elsewhere || request.getSlotStart().isAfter(now.plus(horizon))) {
             reason = RejectionReason.NO_SUCH_SLOT;
         } else if (!schedule.getAppointmentTypes().contains(request.getAppointmentType())) {
             reason = RejectionReason.TYPE_NOT_OFFERED;
@@ -93,7 +96,9 @@ public final class DecideBookingProcessor implements Processor<String, BookingRe
             BookingOutcome pending = Bookings.outcome(request, slotEnd, BookingStatus.PENDING, null, now);
             bookings.put(request.getBookingId(), new ProviderBooking(pending, null, request.getReplacesBookingId()));
             out.outcomes().add(pending);
-            out.toPatient().add(Bookings.command(CommandKind.CHECK_PATIENT, pending, request.getReplacesBookingId()));
+            out.toPatient().add(SchedulingCommand.newBuilder(Bookings.command(CommandKind.CHECK_PATIENT, pending, request.getReplacesBookingId()))
+                .setCallerFacilityIds(request.getCallerFacilityIds())
+                .build());
         }
         context.forward(record.withValue(out));
     }

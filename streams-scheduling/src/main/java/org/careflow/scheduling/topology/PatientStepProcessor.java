@@ -10,6 +10,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.events.scheduling.CancelledBy;
+import org.careflow.events.scheduling.RejectionReason;
 import org.careflow.state.scheduling.CommandKind;
 import org.careflow.state.scheduling.PatientAppointment;
 import org.careflow.state.scheduling.PatientAppointments;
@@ -18,7 +19,9 @@ import org.careflow.state.scheduling.SchedulingCommand;
 /**
  * Step 2 of the booking saga, in the patient's task (commands keyed by patientId, so one patient's requests
  * are decided one at a time, whatever their providers): a slot the provider step holds is confirmed unless it
- * overlaps another of the patient's appointments. A confirmed reschedule cancels the booking it replaces.
+ * overlaps another of the patient's appointments. A confirmed reschedule cancels the booking it replaces. A reschedule
+ * is rejected NOT_PERMITTED when the booking it replaces is not among this patient's appointments, or is at a facility
+ * the staff or integration caller does not act for: nobody moves someone else's appointment.
  */
 public final class PatientStepProcessor implements Processor<String, SchedulingCommand, String, Emissions> {
 
@@ -59,18 +62,20 @@ public final class PatientStepProcessor implements Processor<String, SchedulingC
     private static void check(SchedulingCommand c, List<PatientAppointment> appointments, Emissions out) {
         Optional<PatientAppointment> known = find(appointments, c.getBookingId());
         if (known.isPresent()) {
-            out.toProvider().add(decision(c, known.get().getConfirmed()));
+            out.toProvider().add(decision(c, known.get().getConfirmed(), null));
+            return;
+        }
+        if (c.getReplacesBookingId() != null && !mayReplace(c, find(appointments, c.getReplacesBookingId()))) {
+            // Remembered as rejected, so a repeated check answers the same.
+            appointments.add(appointment(c, false));
+            out.toProvider().add(decision(c, false, RejectionReason.NOT_PERMITTED));
             return;
         }
         boolean overlaps = appointments.stream().anyMatch(a -> a.getConfirmed() && !a.getCancelled()
             && !a.getBookingId().equals(c.getReplacesBookingId())
             && a.getStart().isBefore(c.getSlotEnd()) && c.getSlotStart().isBefore(a.getEnd()));
-        appointments.add(PatientAppointment.newBuilder()
-            .setBookingId(c.getBookingId()).setProviderId(c.getProviderId()).setFacilityId(c.getFacilityId())
-            .setStart(c.getSlotStart()).setEnd(c.getSlotEnd()).setAppointmentType(c.getAppointmentType())
-            .setConfirmed(!overlaps).setCancelled(false)
-            .build());
-        out.toProvider().add(decision(c, !overlaps));
+        appointments.add(appointment(c, !overlaps));
+        out.toProvider().add(decision(c, !overlaps, overlaps ? RejectionReason.PATIENT_OVERLAP : null));
         if (!overlaps && c.getReplacesBookingId() != null) {
             // The new slot is the patient's: only now may the old one go.
             find(appointments, c.getReplacesBookingId()).filter(old -> !old.getCancelled()).ifPresent(old -> {
@@ -85,9 +90,23 @@ public final class PatientStepProcessor implements Processor<String, SchedulingC
         }
     }
 
-    private static SchedulingCommand decision(SchedulingCommand c, boolean confirmed) {
+    /** The replaced booking must be this patient's, and at one of the caller's facilities when the caller is staff. */
+    private static boolean mayReplace(SchedulingCommand c, Optional<PatientAppointment> replaced) {
+        List<String> callerFacilities = c.getCallerFacilityIds();
+        return replaced.isPresent() && (callerFacilities == null || callerFacilities.contains(replaced.get().getFacilityId()));
+    }
+
+    private static PatientAppointment appointment(SchedulingCommand c, boolean confirmed) {
+        return PatientAppointment.newBuilder()
+            .setBookingId(c.getBookingId()).setProviderId(c.getProviderId()).setFacilityId(c.getFacilityId())
+            .setStart(c.getSlotStart()).setEnd(c.getSlotEnd()).setAppointmentType(c.getAppointmentType())
+            .setConfirmed(confirmed).setCancelled(false)
+            .build();
+    }
+
+    private static SchedulingCommand decision(SchedulingCommand c, boolean confirmed, RejectionReason reason) {
         return SchedulingCommand.newBuilder(c).setKind(CommandKind.DECIDED).setConfirmed(confirmed)
-            .setReason(confirmed ? null : "PATIENT_OVERLAP").build();
+            .setReason(reason == null ? null : reason.name()).setCallerFacilityIds(null).build();
     }
 
     private static Optional<PatientAppointment> find(List<PatientAppointment> appointments, String bookingId) {

@@ -172,6 +172,59 @@ class SchedulingTopologyTest {
     }
 
     @Test
+    void shouldRefuseAndDeadLetterAStaffCancellationOfAnotherFacilitysBooking() {
+        schedules.pipeInput("dr-c", schedule("dr-c", "f-2"));
+        book("b-1", "p-1", "dr-c", TEN, "new-patient");
+
+        BookingCancellation byOtherFacility = staffCancellation("b-1", List.of("f-1"));
+        cancellations.pipeInput("b-1", byOtherFacility);
+
+        assertThat(current("b-1").getStatus()).as("still booked").isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(
+            new String(r.headers().lastHeader("__streams.errors.message").value())).contains("does not act for the booking's facility"));
+
+        cancellations.pipeInput("b-1", staffCancellation("b-1", List.of("f-1", "f-2")));
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(slotOrNull("dr-c", TEN)).isNull();
+    }
+
+    @Test
+    void shouldRejectNotPermittedAndKeepTheOldBookingWhenRescheduleReplacesAnotherPatientsBooking() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+
+        reschedule("b-2", "b-1", "p-2", "dr-b", TEN.plusSeconds(1800));
+
+        assertThat(reason("b-2")).isEqualTo(RejectionReason.NOT_PERMITTED);
+        assertThat(slotOrNull("dr-b", TEN.plusSeconds(1800))).as("the held slot is freed").isNull();
+        assertThat(current("b-1").getStatus()).as("the other patient's booking stays").isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+    }
+
+    @Test
+    void shouldRejectNotPermittedWhenStaffRescheduleReplacesABookingAtAnotherFacility() {
+        schedules.pipeInput("dr-c", schedule("dr-c", "f-2"));
+        book("b-1", "p-1", "dr-c", TEN, "new-patient");
+
+        requests.pipeInput("dr-b", withCaller(request("b-2", "p-1", "dr-b", TEN.plusSeconds(1800), "follow-up", "b-1"), List.of("f-1")));
+        assertThat(reason("b-2")).isEqualTo(RejectionReason.NOT_PERMITTED);
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+
+        requests.pipeInput("dr-b", withCaller(request("b-3", "p-1", "dr-b", TEN.plusSeconds(1800), "follow-up", "b-1"), List.of("f-1", "f-2")));
+        assertThat(current("b-3").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+    }
+
+    @Test
+    void shouldRejectNoSuchSlotWhenTheRequestNamesAnotherFacilityThanTheProviders() {
+        BookingRequest elsewhere = request("b-1", "p-1", "dr-a", TEN, "new-patient", null);
+        elsewhere.setFacilityId("f-2");
+        requests.pipeInput("dr-a", elsewhere);
+
+        assertThat(reason("b-1")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+    }
+
+    @Test
     void shouldMoveTheAppointmentWhenRescheduleIsConfirmed() {
         book("b-1", "p-1", "dr-a", TEN, "new-patient");
 
@@ -341,6 +394,16 @@ class SchedulingTopologyTest {
     private static BookingCancellation cancellation(String bookingId) {
         return BookingCancellation.newBuilder().setEventId("c-" + bookingId).setOccurredAt(NOW).setBookingId(bookingId)
             .setPatientId(null).setReason("patient asked").setCancelledBy(CancelledBy.PATIENT).setStaffId(null).build();
+    }
+
+    private static BookingCancellation staffCancellation(String bookingId, List<String> callerFacilities) {
+        return BookingCancellation.newBuilder(cancellation(bookingId)).setCancelledBy(CancelledBy.STAFF).setStaffId("s-1")
+            .setCallerFacilityIds(callerFacilities).build();
+    }
+
+    private static BookingRequest withCaller(BookingRequest request, List<String> callerFacilities) {
+        request.setCallerFacilityIds(callerFacilities);
+        return request;
     }
 
     private List<BookingStatus> statuses(String bookingId) {

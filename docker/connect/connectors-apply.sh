@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Creates or updates every careflow connector on the worker at CONNECT_URL and the BI views in the sink database,
+# then exits (0 when every connector and task runs). Variables of connectors/config come from the environment
+# (connect.env and the compose file). Run it again after the first records arrive to create the remaining BI views.
+set -euo pipefail
+: "${CONNECT_URL:?set CONNECT_URL}"
+java -Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager \
+  -Dlog4j2.configurationFile=/opt/careflow/connectors-apply/log4j2.xml -jar /opt/careflow/connectors-apply/app.jar \
+  apply --connect-url "$CONNECT_URL" --config-dir /opt/careflow/config --timeout "${APPLY_TIMEOUT_SECONDS:-180}" \
+  --jdbc-url "$SINK_JDBC_URL" --jdbc-user "$SINK_JDBC_USER" --jdbc-password "$SINK_JDBC_PASSWORD"
+touch /tmp/connectors-applied

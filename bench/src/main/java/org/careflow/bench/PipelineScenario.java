@@ -154,7 +154,7 @@ final class PipelineScenario implements Scenario {
         }
     }
 
-    private static Map<String, Object> consumerProps(BenchContext context) {
+    static Map<String, Object> consumerProps(BenchContext context) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.stack().bootstrapServers());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-assessment-counter");

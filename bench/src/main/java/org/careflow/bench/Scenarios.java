@@ -22,6 +22,7 @@ public final class Scenarios {
     static {
         register(CeilingScenario.NAME, CeilingScenario::new);
         register(PipelineScenario.NAME, PipelineScenario::new);
+        register(ScaleOutScenario.NAME, ScaleOutScenario::new);
         register(IngestScenario.NAME, IngestScenario::new);
         register(BatchIngestScenario.NAME, BatchIngestScenario::new);
         // After pipeline and ingest: its rate is a fraction of their figures when they ran.

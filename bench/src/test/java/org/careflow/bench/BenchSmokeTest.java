@@ -44,6 +44,12 @@ class BenchSmokeTest {
         // And the ratios to the ceiling were computed where they are defined
         ScenarioResult pipeline = result(report, PipelineScenario.NAME);
         assertThat(pipeline.metrics()).allSatisfy(metric -> assertThat(report.ratioToCeiling(metric)).isPresent());
+        // And the scale-out rounds ran one and two instances, each of the two with partitions of its own
+        ScenarioResult scaleOut = result(report, ScaleOutScenario.NAME);
+        assertThat(scaleOut.metrics()).extracting(Metric::name).containsExactly(ScaleOutScenario.metric(1), ScaleOutScenario.metric(2));
+        @SuppressWarnings("unchecked")
+        Map<String, List<Integer>> tasks = (Map<String, List<Integer>>) scaleOut.details().get("activeTasksPerInstance");
+        assertThat(tasks.get("x2")).hasSize(2).allSatisfy(n -> assertThat(n).isPositive());
         // And the ingest API accepted every request
         assertThat(result(report, IngestScenario.NAME).details().get("errors")).isEqualTo(0L);
         // And every item of every batch, with the best level compared with the raw producer

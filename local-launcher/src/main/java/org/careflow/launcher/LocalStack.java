@@ -40,6 +40,7 @@ import org.careflow.scheduling.SchedulingApp;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
+import org.careflow.topics.TopicLayout;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
@@ -116,8 +117,11 @@ public final class LocalStack implements AutoCloseable {
             .controllerPort(options.kafkaControllerPort())
             .numPartitions(Topics.DEFAULT_PARTITIONS)
             .build().start());
+        // One partition layout (topic.partitions) for topic creation and every streams app, which size repartition topics from it.
+        TopicLayout layout = topicLayout(settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(), Map.of()));
+        String layoutSetting = String.join(",", layout.toEntries());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+            TopicProvisioner.createMissing(admin, layout.apply(Topics.all()), (short) 1);
             TopicProvisioner.createMissing(admin, MasterDataTopics.owned(), (short) 1);
             // The change topics exist before streams-masterdata starts; the Debezium source then finds them.
             TopicProvisioner.createMissing(admin, List.<Topic<?, ?>>of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS,
@@ -141,18 +145,21 @@ public final class LocalStack implements AutoCloseable {
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.triagePort()));
         triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        triageProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         triage = started(TriageApp.start(new TriageConfig(triageProps)));
 
         Map<String, Object> schedulingProps = settings(options, auth, SCHEDULING, SchedulingConfig.CONFIG.names(),
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.schedulingPort()));
         schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        schedulingProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         scheduling = started(SchedulingApp.start(new SchedulingConfig(schedulingProps)));
 
         Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.notificationsPort()));
         notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        notificationsProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         // Without WhatsApp credentials the dispatcher stays off: reminders are planned and shown, not sent.
         Object token = notificationsProps.get(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
         notificationsProps.putIfAbsent(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, token != null && !token.toString().isBlank());
@@ -163,6 +170,7 @@ public final class LocalStack implements AutoCloseable {
             CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.masterdataPort()));
         masterdataProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         masterdataProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+        masterdataProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         masterdata = started(MasterDataApp.start(new MasterDataConfig(masterdataProps)));
 
         startConnectors(options, data);
@@ -269,6 +277,16 @@ public final class LocalStack implements AutoCloseable {
         props.putAll(options.settingsOf(app));
         props.putAll(connection);
         return props;
+    }
+
+    private static TopicLayout topicLayout(Map<String, Object> settings) {
+        Object value = settings.get(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG);
+        if (value == null) {
+            return TopicLayout.defaults();
+        }
+        List<String> entries = value instanceof List<?> list ? list.stream().map(Object::toString).toList()
+            : List.of(value.toString().split(","));
+        return TopicLayout.parse(entries);
     }
 
     private <T extends AutoCloseable> T started(T component) {

@@ -28,6 +28,9 @@ public final class StreamsHttpApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsHttpApp.class);
 
+    /** This instance's status (OPS): state, tasks, store sizes and lags, restore progress; see {@link InstanceStatus}. */
+    public static final String ADMIN_STATUS_PATH = "/admin/status";
+
     private final String name;
     private final Javalin server;
     private final KafkaStreams streams;
@@ -67,11 +70,27 @@ public final class StreamsHttpApp implements AutoCloseable {
         Objects.requireNonNull(security, "security");
         AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
+        AtomicReference<InstanceStatus> status = new AtomicReference<>();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
             () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls,
-            config -> routes.accept(config, queries::get)).start();
+            config -> {
+                routes.accept(config, queries::get);
+                // This instance's tasks, store sizes and restoration, for ./careflow ops status.
+                config.routes.get(ADMIN_STATUS_PATH, ctx -> {
+                    InstanceStatus current = status.get();
+                    if (current == null) {
+                        throw new ProblemException(Problem.of(503, "Starting", "The stream processor is not created yet"), java.util.Map.of("Retry-After", "1"));
+                    }
+                    ctx.json(current.snapshot(streamsRef.get()));
+                }, org.careflow.security.EndpointClass.OPS);
+            }).start();
         try {
-            KafkaStreams streams = new KafkaStreams(topology, streamsProperties.apply(server.port()));
+            Properties props = streamsProperties.apply(server.port());
+            KafkaStreams streams = new KafkaStreams(topology, props);
+            RestoreProgress restores = new RestoreProgress();
+            streams.setGlobalStateRestoreListener(restores);
+            status.set(new InstanceStatus(name, props.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG),
+                advertisedHost + ":" + server.port(), restores));
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("{}: stream thread failed; replacing it", name, e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

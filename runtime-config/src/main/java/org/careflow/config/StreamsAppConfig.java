@@ -58,6 +58,15 @@ public final class StreamsAppConfig {
     /** Kafka Streams' own default of statestore.cache.max.bytes. */
     public static final long DEFAULT_STATESTORE_CACHE_MAX_BYTES = 10L * 1024 * 1024;
 
+    /** Parsed and checked against the catalogue by {@code org.careflow.topics.TopicLayout}, which holds its documentation. */
+    public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partition counts of catalogue topics that differ from the catalogue's "
+        + "default (6 for event topics), as topic-name:count pairs separated by commas, e.g. triage-submissions:12. Topic "
+        + "creation (./careflow up, ./careflow ops create-topics) applies it and every streams app sizes its repartition "
+        + "topics from it, so give every app and the topic creation the same value. Unknown topics and counts below 1 are "
+        + "refused, and so are unequal counts for topics an app reads co-partitioned (the error names them). It only "
+        + "applies when topics are created: change an existing topic with ./careflow ops scale-partitions.";
+
     private StreamsAppConfig() {
     }
 
@@ -79,7 +88,8 @@ public final class StreamsAppConfig {
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, -1L, ConfigDef.Range.between(-1L, 600_000L), Importance.LOW,
                 COMMIT_INTERVAL_MS_DOC)
             .define(STATESTORE_CACHE_MAX_BYTES_CONFIG, Type.LONG, DEFAULT_STATESTORE_CACHE_MAX_BYTES, ConfigDef.Range.between(0L, 16L << 30),
-                Importance.LOW, STATESTORE_CACHE_MAX_BYTES_DOC);
+                Importance.LOW, STATESTORE_CACHE_MAX_BYTES_DOC)
+            .define(TOPIC_PARTITIONS_CONFIG, Type.LIST, "", new TopicPartitionsSyntax(), Importance.MEDIUM, TOPIC_PARTITIONS_DOC);
         if (guaranteeConfigurable) {
             def.define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                 ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM, PROCESSING_GUARANTEE_DOC);
@@ -123,5 +133,30 @@ public final class StreamsAppConfig {
             props.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, config.getInt(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG));
         }
         return props;
+    }
+
+    /** Checks the form of topic.partitions entries (name:count, count at least 1); the catalogue checks the names. */
+    static final class TopicPartitionsSyntax implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (!(value instanceof java.util.List<?> entries)) {
+                return;
+            }
+            for (Object entry : entries) {
+                String text = entry.toString().trim();
+                int colon = text.lastIndexOf(':');
+                boolean valid = colon > 0 && text.substring(colon + 1).trim().matches("\\d{1,6}")
+                    && Integer.parseInt(text.substring(colon + 1).trim()) >= 1;
+                if (!text.isEmpty() && !valid) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value,
+                        "'" + text + "' is not topic-name:count with a count of at least 1 (e.g. triage-submissions:12)");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "topic-name:count pairs, count at least 1";
+        }
     }
 }

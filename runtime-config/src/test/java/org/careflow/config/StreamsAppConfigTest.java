@@ -47,4 +47,18 @@ class StreamsAppConfigTest {
         assertThatThrownBy(() -> streamsProperties(Map.of(StreamsAppConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "-1")))
             .isInstanceOf(ConfigException.class).hasMessageContaining(StreamsAppConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
     }
+
+    @Test
+    void shouldRefuseTopicPartitionsWhenAnEntryIsNotNameAndCount() {
+        // Given a well-formed layout, the key parses to its entries
+        assertThat(new AbstractConfig(DEF, Map.of(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, "triage-submissions:12, audit-events:3"), false)
+            .getList(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG)).containsExactly("triage-submissions:12", "audit-events:3");
+
+        // Then malformed entries and counts below 1 are refused, naming the key and the entry
+        assertThatThrownBy(() -> new AbstractConfig(DEF, Map.of(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, "triage-submissions=12"), false))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("topic.partitions")
+            .hasMessageContaining("'triage-submissions=12' is not topic-name:count");
+        assertThatThrownBy(() -> new AbstractConfig(DEF, Map.of(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, "triage-submissions:0"), false))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("with a count of at least 1");
+    }
 }

@@ -16,6 +16,7 @@ import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.cdc.CdcSerdes;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topic;
+import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 
 /**
@@ -70,7 +71,7 @@ public final class MasterDataTopology {
         Objects.requireNonNull(serdes, "serdes");
         Objects.requireNonNull(cdcSerdes, "cdcSerdes");
         StreamsBuilder builder = new StreamsBuilder();
-        int partitions = Topics.PROVIDER_SCHEDULES.partitions();
+        int partitions = TopicLayout.from(config).partitions(Topics.PROVIDER_SCHEDULES);
         Serde<ProviderSchedule> providerSerde = serdes.internalValueSerde(ProviderSchedule.class);
         Serde<WeeklySession> sessionSerde = serdes.internalValueSerde(WeeklySession.class);
 

@@ -25,6 +25,7 @@ import org.careflow.state.notifications.PhoneIndexUpdate;
 import org.careflow.state.notifications.PhonePatients;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topic;
+import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 
 /**
@@ -82,7 +83,7 @@ public final class NotificationsTopology {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
         StreamsBuilder builder = new StreamsBuilder();
-        int partitions = Topics.BOOKING_OUTCOMES.partitions();
+        int partitions = TopicLayout.from(config).partitions(Topics.PATIENT_CONTACTS);
         int maxLog = config.messageLogMaxEntries();
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTACTS_STORE),

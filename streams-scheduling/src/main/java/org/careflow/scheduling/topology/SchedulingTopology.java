@@ -23,6 +23,7 @@ import org.careflow.state.scheduling.ProviderBooking;
 import org.careflow.state.scheduling.SchedulingCommand;
 import org.careflow.state.scheduling.SlotState;
 import org.careflow.topics.EventSerdes;
+import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 
 /**
@@ -79,7 +80,7 @@ public final class SchedulingTopology {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
         StreamsBuilder builder = new StreamsBuilder();
-        int partitions = Topics.BOOKING_REQUESTS.partitions();
+        int partitions = TopicLayout.from(config).partitions(Topics.BOOKING_REQUESTS);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
             Serdes.String(), serdes.internalValueSerde(ProviderSchedule.class)));

@@ -19,6 +19,7 @@ import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.EventSerdes;
+import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageConfig;
 
@@ -97,7 +98,7 @@ public final class TriageTopology {
                 .withKeySerde(Serdes.String())
                 .withValueSerde(serdes.internalValueSerde(TriageAssessment.class))
                 // Same partitioning as the dispositions topic, whose records meet these in the queue's tasks.
-                .withNumberOfPartitions(Topics.TRIAGE_DISPOSITIONS.partitions()))
+                .withNumberOfPartitions(TopicLayout.from(config).partitions(Topics.TRIAGE_DISPOSITIONS)))
             .process(EnqueueAssessmentProcessor::new, Named.as(ENQUEUE_PROCESSOR), QUEUE_STORE, QUEUE_PATIENT_STORE, FACILITY_STATS_STORE);
 
         builder.stream(Topics.TRIAGE_DISPOSITIONS.name(), Topics.TRIAGE_DISPOSITIONS.consumed(serdes, DISPOSITIONS_SOURCE))

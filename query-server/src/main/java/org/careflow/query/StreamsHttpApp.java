@@ -16,6 +16,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.HttpTlsSettings;
+import org.careflow.query.metrics.AppMetrics;
+import org.careflow.query.metrics.DeadLetterCounting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +34,14 @@ public final class StreamsHttpApp implements AutoCloseable {
     private final Javalin server;
     private final KafkaStreams streams;
     private final AuditPublisher audit;
+    private final AppMetrics metrics;
 
-    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit) {
+    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit, AppMetrics metrics) {
         this.name = name;
         this.server = server;
         this.streams = streams;
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     /**
@@ -59,7 +63,21 @@ public final class StreamsHttpApp implements AutoCloseable {
     public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
                                        Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
                                        HttpTlsSettings tls, BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
+        return start(name, host, port, advertisedHost, forwardTimeout, topology, streamsProperties, security, tls,
+            AppMetrics.create(name), routes);
+    }
+
+    /**
+     * As {@link #start(String, String, int, String, Duration, Topology, IntFunction, QuerySecurity, HttpTlsSettings, BiConsumer)},
+     * serving {@code metrics} at {@code GET /metrics} with the Kafka Streams metrics and the dead-letter counts added; the
+     * app closes them when it closes. Pass the same {@code metrics} to the topology to count its business events.
+     */
+    public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
+                                       Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
+                                       HttpTlsSettings tls, AppMetrics metrics,
+                                       BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
         Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(tls, "tls");
         HttpClient forwarding = tls.enabled()
             ? InteractiveQueryService.newHttpClient(Duration.ofSeconds(2), tls.clientSslContext())
@@ -68,10 +86,11 @@ public final class StreamsHttpApp implements AutoCloseable {
         AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls,
+            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls, metrics,
             config -> routes.accept(config, queries::get)).start();
         try {
-            KafkaStreams streams = new KafkaStreams(topology, streamsProperties.apply(server.port()));
+            KafkaStreams streams = new KafkaStreams(topology, DeadLetterCounting.install(streamsProperties.apply(server.port()), metrics));
+            metrics.bind(streams);
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("{}: stream thread failed; replacing it", name, e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -81,10 +100,11 @@ public final class StreamsHttpApp implements AutoCloseable {
             streamsRef.set(streams);
             streams.start();
             LOG.info("{} started; queries on port {}", name, server.port());
-            return new StreamsHttpApp(name, server, streams, security.audit());
+            return new StreamsHttpApp(name, server, streams, security.audit(), metrics);
         } catch (RuntimeException e) {
             server.stop();
             security.audit().close();
+            metrics.close();
             throw e;
         }
     }
@@ -97,12 +117,18 @@ public final class StreamsHttpApp implements AutoCloseable {
         return streams;
     }
 
+    /** What {@code GET /metrics} serves. */
+    public AppMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         server.stop();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
         audit.close();
+        metrics.close();
         LOG.info("{} stopped", name);
     }
 }

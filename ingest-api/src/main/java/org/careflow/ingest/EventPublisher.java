@@ -62,6 +62,11 @@ public final class EventPublisher implements AutoCloseable {
         return props;
     }
 
+    /** The producer, for its metrics. */
+    Producer<String, SpecificRecord> producer() {
+        return producer;
+    }
+
     /** The longest a {@link #publish} can take before it fails. */
     public Duration timeout() {
         return timeout;

@@ -10,6 +10,7 @@ import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.query.metrics.AppMetrics;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.SecurityGate;
 import org.careflow.topics.RegistryEventSerdes;
@@ -24,11 +25,13 @@ public final class IngestApp implements AutoCloseable {
     private final EventPublisher publisher;
     private final FormCatalog forms;
     private final Javalin server;
+    private final AppMetrics metrics;
 
-    private IngestApp(EventPublisher publisher, FormCatalog forms, Javalin server) {
+    private IngestApp(EventPublisher publisher, FormCatalog forms, Javalin server, AppMetrics metrics) {
         this.publisher = publisher;
         this.forms = forms;
         this.server = server;
+        this.metrics = metrics;
     }
 
     /**
@@ -40,8 +43,10 @@ public final class IngestApp implements AutoCloseable {
         SecurityGate gate = gate(config.auth());
         HttpTlsSettings tls = HttpTlsSettings.from(config);
         EventPublisher publisher = EventPublisher.create(config);
+        AppMetrics metrics = AppMetrics.create("ingest-api");
         FormCatalog forms = null;
         try {
+            metrics.bind(publisher.producer());
             forms = FormCatalog.create(config).start();
             Duration wait = config.formsCatalogStartupTimeout();
             if (!forms.awaitCaughtUp(wait)) {
@@ -57,16 +62,17 @@ public final class IngestApp implements AutoCloseable {
             }
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                () -> publisher.healthy() && catalog.caughtUp(), gate, tls, http -> {
+                () -> publisher.healthy() && catalog.caughtUp(), gate, tls, metrics, http -> {
                     routes.register(http);
                     whatsApp.register(http);
                 }).start();
             LOG.info("Ingest API listening on port {}", server.port());
-            return new IngestApp(publisher, forms, server);
+            return new IngestApp(publisher, forms, server, metrics);
         } catch (RuntimeException e) {
             if (forms != null) {
                 forms.close();
             }
+            metrics.close();
             publisher.close();
             throw e;
         }
@@ -90,6 +96,7 @@ public final class IngestApp implements AutoCloseable {
     public void close() {
         server.stop();
         forms.close();
+        metrics.close();
         publisher.close();
     }
 

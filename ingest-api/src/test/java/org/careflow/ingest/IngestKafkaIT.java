@@ -25,6 +25,7 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.query.metrics.PrometheusSamples;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
@@ -69,6 +70,17 @@ class IngestKafkaIT {
                 assertThat(written.getSubmissionId()).isEqualTo("it-sub-1");
                 assertThat(written.getPatientId()).isEqualTo("p-123");
                 assertThat(written.getVitals().getSpo2()).isEqualTo(93);
+                // and /metrics times the request under its route and shows the producer's metrics
+                Map<String, String> timed = Map.of("app", "ingest-api", "method", "POST", "route", IngestRoutes.TRIAGE_SUBMISSIONS_PATH,
+                    "status", "202");
+                String metrics = Await.value("the request to be timed", Duration.ofSeconds(30), () -> {
+                    String text = get(app, "/metrics");
+                    return PrometheusSamples.sum(text, "careflow_http_requests_seconds_count", timed) == 1.0 ? text : null;
+                });
+                assertThat(PrometheusSamples.sum(metrics, "careflow_http_requests_seconds_sum", timed)).isPositive();
+                assertThat(PrometheusSamples.sum(metrics, "kafka_producer_record_send_total",
+                    Map.of("app", "ingest-api", "client_id", "careflow-ingest-api"))).isGreaterThanOrEqualTo(1.0);
+                assertThat(metrics).doesNotContain("p-123");
 
                 // When Kafka goes away
                 broker.close();
@@ -102,6 +114,15 @@ class IngestKafkaIT {
             .POST(HttpRequest.BodyPublishers.ofString(BODY))
             .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String get(IngestApp app, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private int status(IngestApp app, String path) {

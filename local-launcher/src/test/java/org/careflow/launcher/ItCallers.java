@@ -43,7 +43,8 @@ final class ItCallers {
         if (patient.matches()) {
             return Optional.of(auth.token(Role.PATIENT, Set.of(), patient.group(1)));
         }
-        if (path.startsWith("/v1/forms/") || path.startsWith("/v1/notifications/") || path.startsWith("/v1/masterdata/")) {
+        if (path.startsWith("/v1/forms/") || path.startsWith("/v1/notifications/") || path.startsWith("/v1/masterdata/")
+            || path.equals("/metrics")) {
             return Optional.of(auth.token(Role.OPS, Set.of(), null));
         }
         if ("POST".equals(method) && path.equals("/v1/bookings") && json != null && json.hasNonNull("patientId")) {

@@ -26,6 +26,7 @@ import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.Await;
+import org.careflow.query.metrics.PrometheusSamples;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +98,21 @@ class NotificationsFlowIT {
                     return r != null && r.findValuesAsText("status").stream().filter("SENT"::equals).count() == 2 ? r : null;
                 });
                 assertThat(reminders.get("bookings").get(0).get("reminders").findValuesAsText("kind")).containsExactly("CONFIRMATION", "REMINDER");
+                // and /metrics (an ops token) counts the confirmed booking and both sends, with the Kafka Streams series
+                awaitCounted(scheduling, "careflow_bookings_total",
+                    Map.of("app", "streams-scheduling", "status", "CONFIRMED", "reason", "none"), 1.0);
+                String notificationMetrics = awaitCounted(notifications, "careflow_reminders_total",
+                    Map.of("app", "streams-notifications", "outcome", "sent"), 2.0);
+                assertThat(PrometheusSamples.sum(notificationMetrics, "careflow_reminders_total", Map.of("outcome", "failed"))).isNaN();
+                for (String app : List.of(scheduling, notifications)) {
+                    String text = Await.value("the Kafka Streams series of " + app, DEADLINE, () -> {
+                        HttpResponse<String> r = HttpCalls.get(app + "/metrics");
+                        return r.statusCode() == 200 && PrometheusSamples.has(r.body(), "kafka_stream_state_block_cache_usage") ? r.body() : null;
+                    });
+                    assertThat(PrometheusSamples.sum(text, "kafka_stream_thread_process_total", Map.of())).isPositive();
+                    assertThat(PrometheusSamples.count(text, "kafka_consumer_fetch_manager_records_lag_max", Map.of())).isPositive();
+                    assertThat(text).doesNotContain("p-msg").doesNotContain(PHONE.substring(1));
+                }
 
                 // When the provider reports the reminder delivered, and then (late, out of order) sent
                 assertThat(webhook(ingest, statusPayload(reminder.providerMessageId(), reminderId, "delivered", now.plusSeconds(2))))
@@ -123,6 +139,7 @@ class NotificationsFlowIT {
                     return b != null && "CANCELLED".equals(b.get("status").asText());
                 });
                 Await.until("the slot to be free again", DEADLINE, () -> freeSlots(scheduling).contains(slot.toString()));
+                awaitCounted(scheduling, "careflow_bookings_total", Map.of("app", "streams-scheduling", "status", "CANCELLED", "reason", "none"), 1.0);
                 // and the conversation shows the reply, what it answered and what was done
                 JsonNode conversation = Await.value("the reply in the conversation", DEADLINE, () -> {
                     JsonNode m = HttpCalls.getJson(notifications + "/v1/patients/p-msg/messages");
@@ -166,6 +183,18 @@ class NotificationsFlowIT {
         }
         // And no log line of the whole flow holds the patient's id, their phone number or a token
         LogHygiene.assertNothingSensitiveLogged(List.of("p-msg"));
+    }
+
+    /** The app's metrics once the series {@code name} with {@code labels} reached {@code expected}. */
+    private static String awaitCounted(String app, String name, Map<String, String> labels, double expected) {
+        return Await.value(name + " " + labels + " to reach " + expected, DEADLINE, () -> {
+            HttpResponse<String> response = HttpCalls.get(app + "/metrics");
+            if (response.statusCode() == 429) {
+                return null; // polling faster than the ops rate class allows: ask again
+            }
+            assertThat(response.statusCode()).isEqualTo(200);
+            return PrometheusSamples.sum(response.body(), name, labels) == expected ? response.body() : null;
+        });
     }
 
     private static RecordedRequest awaitTemplate(CloudApiStandIn cloudApi, String template) {

@@ -23,8 +23,11 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.careflow.events.notifications.Channel;
+import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.OutboundNotification;
+import org.careflow.events.notifications.RecipientKind;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
@@ -73,6 +76,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Sleeper closableSleeper;
     private final Thread thread;
+    private final BusinessMetrics metrics;
     private volatile boolean closing;
     private volatile boolean running;
     private volatile Throwable failure;
@@ -80,8 +84,9 @@ public final class NotificationDispatcher implements AutoCloseable {
     private enum Step { NEXT, REJOIN, STOP }
 
     private NotificationDispatcher(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes, DispatcherSettings settings,
-                                   SmtpSettings smtp, Clock clock) {
+                                   SmtpSettings smtp, Clock clock, BusinessMetrics metrics) {
         this.groupId = Objects.requireNonNull(groupId, "groupId");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.attemptTimeout = attemptTimeout(settings, smtp);
         Objects.requireNonNull(kafkaConfig, "kafkaConfig");
@@ -149,7 +154,16 @@ public final class NotificationDispatcher implements AutoCloseable {
     /** Starts a dispatcher that sends email through {@code smtp} (null: none) and reads {@code clock}. */
     public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
                                                DispatcherSettings settings, SmtpSettings smtp, Clock clock) {
-        NotificationDispatcher dispatcher = new NotificationDispatcher(kafkaConfig, groupId, serdes, settings, smtp, clock);
+        return start(kafkaConfig, groupId, serdes, settings, smtp, clock, BusinessMetrics.NONE);
+    }
+
+    /**
+     * Starts a dispatcher as {@link #start(Map, String, EventSerdes, DispatcherSettings, SmtpSettings, Clock)} does that
+     * counts, once Kafka acknowledged each outcome, patient notifications sent or failed and the records it dead-letters.
+     */
+    public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
+                                               DispatcherSettings settings, SmtpSettings smtp, Clock clock, BusinessMetrics metrics) {
+        NotificationDispatcher dispatcher = new NotificationDispatcher(kafkaConfig, groupId, serdes, settings, smtp, clock, metrics);
         dispatcher.running = true;
         dispatcher.thread.start();
         LOG.info("Notification dispatcher started in group {} with {} and {}", groupId, settings,
@@ -236,11 +250,26 @@ public final class NotificationDispatcher implements AutoCloseable {
                 LOG.info("Closing: notification {} is left for the next run", notification.getNotificationId());
                 return Step.STOP;
             }
-            if (!outcome.skipped() && !publisher.publish(notification, outcome)) {
-                return Step.STOP;
+            if (!outcome.skipped()) {
+                if (!publisher.publish(notification, outcome)) {
+                    return Step.STOP;
+                }
+                count(notification, outcome);
             }
         }
         return commit(new TopicPartition(record.topic(), record.partition()), record.offset() + 1) ? Step.NEXT : Step.REJOIN;
+    }
+
+    private void count(OutboundNotification notification, Outcome outcome) {
+        if (notification.getRecipientKind() == RecipientKind.PATIENT) {
+            DeliveryStatus status = outcome.status().getStatus();
+            if (status == DeliveryStatus.SENT || status == DeliveryStatus.FAILED) {
+                metrics.reminder(status == DeliveryStatus.SENT ? "sent" : "failed");
+            }
+        }
+        if (outcome.deadLetter() != null) {
+            metrics.deadLetter(Topics.OUTBOUND_DEAD_LETTERS.name());
+        }
     }
 
     /** Commits {@code offset}; false when the group rebalanced meanwhile and the poll loop must rejoin. */

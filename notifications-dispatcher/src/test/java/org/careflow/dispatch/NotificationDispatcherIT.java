@@ -8,6 +8,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,6 +36,7 @@ import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
@@ -68,6 +72,7 @@ class NotificationDispatcherIT {
     private KafkaProducer<String, OutboundNotification> producer;
     private TopicReader<NotificationStatus> statuses;
     private TopicReader<OutboundNotification> deadLetters;
+    private final CountingMetrics metrics = new CountingMetrics();
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {
@@ -109,8 +114,11 @@ class NotificationDispatcherIT {
         String id = newId();
         publish(TestNotifications.reminder(id).build());
 
+        long sentBefore = metrics.count("reminder:sent");
+
         // When the dispatcher has handled it
         NotificationStatus status = statuses.await(id);
+        Await.until("the send to be counted", DEADLINE, () -> metrics.count("reminder:sent") == sentBefore + 1);
 
         // Then it was sent once, and the SENT status carries the id the API gave the message
         assertThat(status.getStatus()).isEqualTo(DeliveryStatus.SENT);
@@ -162,10 +170,16 @@ class NotificationDispatcherIT {
         api.failNextFor(id, Integer.MAX_VALUE, Reply.serverError());
         OutboundNotification notification = TestNotifications.reminder(id).build();
 
+        long failedBefore = metrics.count("reminder:failed");
+        long deadBefore = metrics.count("deadLetter:" + Topics.OUTBOUND_DEAD_LETTERS.name());
+
         // When it is published and handled
         publish(notification);
         NotificationStatus status = statuses.await(id);
         ConsumerRecord<String, OutboundNotification> dead = deadLetters.awaitRecord(id);
+        // (counted once Kafka acknowledged the outcome, which a reader may see first)
+        Await.until("the failure and the dead letter to be counted", DEADLINE, () -> metrics.count("reminder:failed") == failedBefore + 1
+            && metrics.count("deadLetter:" + Topics.OUTBOUND_DEAD_LETTERS.name()) == deadBefore + 1);
 
         // Then it was tried maxAttempts times and failed as retryable ...
         assertThat(api.requestsFor(id)).hasSize(MAX_ATTEMPTS);
@@ -264,7 +278,28 @@ class NotificationDispatcherIT {
         DispatcherSettings settings = new DispatcherSettings(api.baseUri(), "v21.0", TestNotifications.PHONE_NUMBER_ID,
             TestNotifications.TOKEN, 80, MAX_ATTEMPTS, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2));
         return NotificationDispatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), groupId,
-            serdes, settings, TestNotifications.smtp(mail.getSmtp().getPort()));
+            serdes, settings, TestNotifications.smtp(mail.getSmtp().getPort()), Clock.systemUTC(), metrics);
+    }
+
+    /** Counts what the dispatcher reports, by method and label. */
+    private static final class CountingMetrics implements BusinessMetrics {
+
+        private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+        long count(String key) {
+            LongAdder adder = counts.get(key);
+            return adder == null ? 0 : adder.sum();
+        }
+
+        @Override
+        public void reminder(String outcome) {
+            counts.computeIfAbsent("reminder:" + outcome, k -> new LongAdder()).increment();
+        }
+
+        @Override
+        public void deadLetter(String topic) {
+            counts.computeIfAbsent("deadLetter:" + topic, k -> new LongAdder()).increment();
+        }
     }
 
     /** The messages GreenMail received for one notification, found by the dispatcher's notification-id header. */

@@ -11,6 +11,7 @@ import io.javalin.json.JavalinJackson;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.careflow.config.HttpTlsSettings;
+import org.careflow.query.metrics.AppMetrics;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the Javalin server of a careflow app: one configuration callback with the app's routes, plus
  * what every app shares: JSON through Jackson, problem+json for every error, {@code /health/live} and
- * {@code /health/ready}, a request size limit, and (when given a {@link SecurityGate}) authentication and access
- * control before every matched route.
+ * {@code /health/ready}, a request size limit, (when given a {@link SecurityGate}) authentication and access
+ * control before every matched route, and (when given {@link AppMetrics}) a timer of every request and {@code /metrics}.
  */
 public final class HttpServerFactory {
 
@@ -71,6 +72,17 @@ public final class HttpServerFactory {
      */
     public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
                                  HttpTlsSettings tls, Consumer<JavalinConfig> routes) {
+        return create(host, port, maxRequestBytes, ready, gate, tls, null, routes);
+    }
+
+    /**
+     * Builds (does not start) a server as {@link #create(String, int, long, BooleanSupplier, SecurityGate, HttpTlsSettings, Consumer)}
+     * does that also times every request and serves {@code metrics} at {@code GET /metrics} ({@link EndpointClass#OPS}).
+     *
+     * @param metrics the app's metrics; null: no timer and no {@code /metrics}
+     */
+    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
+                                 HttpTlsSettings tls, AppMetrics metrics, Consumer<JavalinConfig> routes) {
         java.util.Objects.requireNonNull(tls, "tls");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -93,6 +105,9 @@ public final class HttpServerFactory {
             config.jsonMapper(new JavalinJackson(MAPPER, false));
             if (gate != null) {
                 gate.install(config);
+            }
+            if (metrics != null) {
+                metrics.install(config);
             }
             config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "UP")), EndpointClass.PUBLIC);
             config.routes.get("/health/ready", ctx -> {

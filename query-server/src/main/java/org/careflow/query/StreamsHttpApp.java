@@ -16,6 +16,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.HttpTlsSettings;
+import org.careflow.query.metrics.AppMetrics;
+import org.careflow.query.metrics.DeadLetterCounting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +37,14 @@ public final class StreamsHttpApp implements AutoCloseable {
     private final Javalin server;
     private final KafkaStreams streams;
     private final AuditPublisher audit;
+    private final AppMetrics metrics;
 
-    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit) {
+    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit, AppMetrics metrics) {
         this.name = name;
         this.server = server;
         this.streams = streams;
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     /**
@@ -62,7 +66,21 @@ public final class StreamsHttpApp implements AutoCloseable {
     public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
                                        Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
                                        HttpTlsSettings tls, BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
+        return start(name, host, port, advertisedHost, forwardTimeout, topology, streamsProperties, security, tls,
+            AppMetrics.create(name), routes);
+    }
+
+    /**
+     * As {@link #start(String, String, int, String, Duration, Topology, IntFunction, QuerySecurity, HttpTlsSettings, BiConsumer)},
+     * serving {@code metrics} at {@code GET /metrics} with the Kafka Streams metrics and the dead-letter counts added; the
+     * app closes them when it closes. Pass the same {@code metrics} to the topology to count its business events.
+     */
+    public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
+                                       Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
+                                       HttpTlsSettings tls, AppMetrics metrics,
+                                       BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
         Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(tls, "tls");
         HttpClient forwarding = tls.enabled()
             ? InteractiveQueryService.newHttpClient(Duration.ofSeconds(2), tls.clientSslContext())
@@ -72,7 +90,7 @@ public final class StreamsHttpApp implements AutoCloseable {
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         AtomicReference<InstanceStatus> status = new AtomicReference<>();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls,
+            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls, metrics,
             config -> {
                 routes.accept(config, queries::get);
                 // This instance's tasks, store sizes and restoration, for ./careflow ops status.
@@ -85,8 +103,9 @@ public final class StreamsHttpApp implements AutoCloseable {
                 }, org.careflow.security.EndpointClass.OPS);
             }).start();
         try {
-            Properties props = streamsProperties.apply(server.port());
+            Properties props = DeadLetterCounting.install(streamsProperties.apply(server.port()), metrics);
             KafkaStreams streams = new KafkaStreams(topology, props);
+            metrics.bind(streams);
             RestoreProgress restores = new RestoreProgress();
             streams.setGlobalStateRestoreListener(restores);
             status.set(new InstanceStatus(name, props.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG),
@@ -100,10 +119,11 @@ public final class StreamsHttpApp implements AutoCloseable {
             streamsRef.set(streams);
             streams.start();
             LOG.info("{} started; queries on port {}", name, server.port());
-            return new StreamsHttpApp(name, server, streams, security.audit());
+            return new StreamsHttpApp(name, server, streams, security.audit(), metrics);
         } catch (RuntimeException e) {
             server.stop();
             security.audit().close();
+            metrics.close();
             throw e;
         }
     }
@@ -116,12 +136,18 @@ public final class StreamsHttpApp implements AutoCloseable {
         return streams;
     }
 
+    /** What {@code GET /metrics} serves. */
+    public AppMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         server.stop();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
         audit.close();
+        metrics.close();
         LOG.info("{} stopped", name);
     }
 }

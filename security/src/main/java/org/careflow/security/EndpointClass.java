@@ -36,7 +36,7 @@ public enum EndpointClass implements RouteRole {
     PATIENT_MESSAGES_READ(RateClass.QUERY, true),
     NOTIFICATION_READ(RateClass.QUERY, true),
     MASTERDATA_READ(RateClass.QUERY, false),
-    /** Operations routes (metrics, admin) to come. */
+    /** Operations routes: {@code GET /metrics} (Prometheus) and {@code GET /admin/status} of every app. */
     OPS(RateClass.ADMIN, false);
 
     private final RateClass rateClass;

@@ -41,9 +41,11 @@ import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.masterdata.query.MasterDataQueryRoutes;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.query.metrics.PrometheusSamples;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
@@ -135,6 +137,20 @@ class MasterDataAppIT {
         });
         assertThat(response.body()).contains("\"providerId\":\"dr-it\"").contains("\"MONDAY\"");
         assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+
+        // And /metrics counts the dead letter by topic, times the read under its route template, and shows Kafka Streams' metrics
+        Map<String, String> app = Map.of("app", "streams-masterdata");
+        String metrics = Await.value("the metrics", DEADLINE, () -> {
+            String text = get("/metrics").body();
+            return PrometheusSamples.has(text, "kafka_stream_thread_process_total")
+                && PrometheusSamples.sum(text, "careflow_http_requests_seconds_count",
+                    Map.of("route", MasterDataQueryRoutes.PROVIDER_PATH, "status", "200", "method", "GET")) >= 1 ? text : null;
+        });
+        assertThat(PrometheusSamples.sum(metrics, "careflow_dead_letters_total",
+            Map.of("app", "streams-masterdata", "topic", MasterDataTopics.DEAD_LETTERS.name()))).isEqualTo(1.0);
+        assertThat(PrometheusSamples.sum(metrics, "kafka_stream_thread_process_total", app)).isPositive();
+        assertThat(PrometheusSamples.count(metrics, "kafka_consumer_fetch_manager_records_lag_max", app)).isPositive();
+        assertThat(metrics).doesNotContain("dr-it").doesNotContain("p-bad");
     }
 
     private Object awaitValue(String topic, String key) {

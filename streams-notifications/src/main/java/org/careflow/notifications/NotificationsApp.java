@@ -14,6 +14,7 @@ import org.careflow.notifications.query.NotificationsQueryRoutes;
 import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
+import org.careflow.query.metrics.AppMetrics;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +38,24 @@ public final class NotificationsApp implements AutoCloseable {
     public static NotificationsApp start(NotificationsConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
-        StreamsHttpApp app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
-            config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-            config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
-            HttpTlsSettings.from(config),
-            (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
+        AppMetrics metrics = AppMetrics.create("streams-notifications");
+        StreamsHttpApp app;
+        try {
+            app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
+                config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
+                config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties,
+                QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
+                (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         AutoCloseable dispatcher = () -> { };
         if (config.dispatcherEnabled()) {
             try {
                 dispatcher = NotificationDispatcher.start(dispatcherClientConfig(config),
                     config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings(),
-                    config.smtpSettings(), Clock.systemUTC());
+                    config.smtpSettings(), Clock.systemUTC(), metrics);
             } catch (RuntimeException e) {
                 app.close();
                 throw e;

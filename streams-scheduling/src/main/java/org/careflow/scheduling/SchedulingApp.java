@@ -8,6 +8,7 @@ import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
+import org.careflow.query.metrics.AppMetrics;
 import org.careflow.scheduling.query.SchedulingQueryRoutes;
 import org.careflow.scheduling.topology.SchedulingTopology;
 import org.careflow.topics.RegistryEventSerdes;
@@ -24,11 +25,17 @@ public final class SchedulingApp implements AutoCloseable {
     public static SchedulingApp start(SchedulingConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
-        return new SchedulingApp(StreamsHttpApp.start("streams-scheduling", config.getString(CommonConfig.HTTP_HOST_CONFIG),
-            config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-            config.queryForwardTimeout(), SchedulingTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
-            HttpTlsSettings.from(config),
-            (routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes)));
+        AppMetrics metrics = AppMetrics.create("streams-scheduling");
+        try {
+            return new SchedulingApp(StreamsHttpApp.start("streams-scheduling", config.getString(CommonConfig.HTTP_HOST_CONFIG),
+                config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
+                config.queryForwardTimeout(), SchedulingTopology.build(config, serdes, metrics), config::streamsProperties,
+                QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
+                (routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes)));
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     public int port() {

@@ -6,6 +6,7 @@ import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
+import org.careflow.query.metrics.AppMetrics;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.triage.query.TriageQueryRoutes;
 import org.careflow.triage.topology.TriageTopology;
@@ -22,11 +23,17 @@ public final class TriageApp implements AutoCloseable {
     public static TriageApp start(TriageConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
-        return new TriageApp(StreamsHttpApp.start("streams-triage", config.getString(CommonConfig.HTTP_HOST_CONFIG),
-            config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG),
-            config.queryForwardTimeout(), TriageTopology.build(config, serdes), config::streamsProperties, QuerySecurity.from(config, serdes),
-            HttpTlsSettings.from(config),
-            (routes, queries) -> new TriageQueryRoutes(queries).register(routes)));
+        AppMetrics metrics = AppMetrics.create("streams-triage");
+        try {
+            return new TriageApp(StreamsHttpApp.start("streams-triage", config.getString(CommonConfig.HTTP_HOST_CONFIG),
+                config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG),
+                config.queryForwardTimeout(), TriageTopology.build(config, serdes, metrics), config::streamsProperties,
+                QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
+                (routes, queries) -> new TriageQueryRoutes(queries).register(routes)));
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     public int port() {

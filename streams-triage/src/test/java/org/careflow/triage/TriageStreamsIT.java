@@ -39,6 +39,7 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.query.metrics.PrometheusSamples;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
@@ -161,6 +162,59 @@ class TriageStreamsIT {
         assertThat(awaitAssessment(first, patient).get("band").asText()).isEqualTo("LOW");
         assertThat(first.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(second.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    @Test
+    void shouldServeStreamsAndBusinessMetricsWhenRecordsGoThroughOrAreDeadLettered() throws Exception {
+        // Given what the instances counted so far
+        Map<String, String> low = Map.of("app", "streams-triage", "band", "LOW");
+        Map<String, String> deadLetters = Map.of("app", "streams-triage", "topic", Topics.TRIAGE_DEAD_LETTERS.name());
+        double lowBefore = sumOverInstances("careflow_triage_assessments_total", low);
+        double deadBefore = sumOverInstances("careflow_dead_letters_total", deadLetters);
+
+        // When one unreadable record and one LOW submission arrive
+        String patient = "metrics-" + UUID.randomUUID();
+        try (KafkaProducer<byte[], byte[]> raw = rawProducer(); KafkaProducer<String, SpecificRecord> producer = avroProducer()) {
+            raw.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), "poison-metrics".getBytes(StandardCharsets.UTF_8),
+                "{not avro either}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), patient,
+                TriageFixtures.submission("metrics-" + patient, patient, Instant.now(), TriageFixtures.normalVitals()))).get();
+        }
+
+        // Then the instances count one more LOW assessment and one more dead letter
+        Await.until("the assessment and the dead letter to be counted", DEADLINE, () ->
+            sumOverInstances("careflow_triage_assessments_total", low) == lowBefore + 1
+                && sumOverInstances("careflow_dead_letters_total", deadLetters) == deadBefore + 1);
+        // and each serves the Kafka Streams thread, RocksDB, consumer and producer metrics, and the JVM's
+        for (TriageApp instance : List.of(first, second)) {
+            String text = Await.value("the Kafka Streams metrics on port " + instance.port(), DEADLINE, () -> {
+                String t = metrics(instance);
+                return PrometheusSamples.has(t, "kafka_stream_state_block_cache_usage") ? t : null;
+            });
+            Map<String, String> app = Map.of("app", "streams-triage");
+            assertThat(PrometheusSamples.count(text, "kafka_stream_thread_process_rate", app)).isPositive();
+            assertThat(PrometheusSamples.sum(text, "kafka_stream_thread_process_total", app)).isPositive();
+            assertThat(PrometheusSamples.count(text, "kafka_stream_state_block_cache_usage", app)).isPositive();
+            assertThat(PrometheusSamples.count(text, "kafka_consumer_fetch_manager_records_lag_max", app)).isPositive();
+            assertThat(PrometheusSamples.count(text, "kafka_producer_record_send_total", app)).isPositive();
+            assertThat(PrometheusSamples.sum(text, "jvm_memory_used_bytes", app)).isPositive();
+            assertThat(text).doesNotContain(patient);
+        }
+    }
+
+    private double sumOverInstances(String name, Map<String, String> labels) {
+        double sum = 0;
+        for (TriageApp instance : List.of(first, second)) {
+            double value = PrometheusSamples.sum(metrics(instance), name, labels);
+            sum += Double.isNaN(value) ? 0 : value;
+        }
+        return sum;
+    }
+
+    private String metrics(TriageApp instance) {
+        HttpResponse<String> response = get(instance, "/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     private TriageConfig config(String applicationId, Path stateDir) {

@@ -22,6 +22,7 @@ import org.careflow.state.scheduling.PatientAppointments;
 import org.careflow.state.scheduling.ProviderBooking;
 import org.careflow.state.scheduling.SchedulingCommand;
 import org.careflow.state.scheduling.SlotState;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
@@ -77,8 +78,14 @@ public final class SchedulingTopology {
     }
 
     public static Topology build(SchedulingConfig config, EventSerdes serdes) {
+        return build(config, serdes, BusinessMetrics.NONE);
+    }
+
+    /** The graph, counting each published booking outcome's status and rejection reason into {@code metrics}. */
+    public static Topology build(SchedulingConfig config, EventSerdes serdes, BusinessMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
+        Objects.requireNonNull(metrics, "metrics");
         StreamsBuilder builder = new StreamsBuilder();
         int partitions = TopicLayout.from(config).partitions(Topics.BOOKING_REQUESTS);
 
@@ -127,7 +134,10 @@ public final class SchedulingTopology {
 
         KStream<String, Emissions> providerSteps = decided.merge(applied).merge(cancelled, Named.as(MERGE_PROVIDER_STEPS));
         providerSteps
-            .flatMap((key, e) -> e.outcomes().stream().map(o -> KeyValue.pair(o.getBookingId(), o)).toList(), Named.as(OUTCOMES_OF_PROVIDER_STEPS))
+            .flatMap((key, e) -> e.outcomes().stream().map(o -> {
+                metrics.booking(o.getStatus().name(), o.getRejectionReason() == null ? null : o.getRejectionReason().name());
+                return KeyValue.pair(o.getBookingId(), o);
+            }).toList(), Named.as(OUTCOMES_OF_PROVIDER_STEPS))
             .to(Topics.BOOKING_OUTCOMES.name(), Topics.BOOKING_OUTCOMES.produced(serdes, OUTCOMES_SINK));
         // Releases end at the patient's task: they send nothing on, so the saga has no cycle.
         commands(applied.merge(cancelled), Emissions::toPatient, SchedulingCommand::getPatientId, RELEASES_OF_PROVIDER_STEPS)

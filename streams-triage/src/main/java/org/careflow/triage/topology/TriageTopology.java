@@ -18,6 +18,7 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
@@ -61,8 +62,14 @@ public final class TriageTopology {
     }
 
     public static Topology build(TriageConfig config, EventSerdes serdes) {
+        return build(config, serdes, BusinessMetrics.NONE);
+    }
+
+    /** The graph, counting each published assessment's band into {@code metrics}. */
+    public static Topology build(TriageConfig config, EventSerdes serdes, BusinessMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
+        Objects.requireNonNull(metrics, "metrics");
         StreamsBuilder builder = new StreamsBuilder();
 
         builder.globalTable(Topics.TRIAGE_FORMS.name(), Topics.TRIAGE_FORMS.consumed(serdes, FORMS_SOURCE),
@@ -86,7 +93,10 @@ public final class TriageTopology {
         KStream<String, AssessmentOutcome> outcomes =
             submissions.process(AssessSubmissionProcessor::new, Named.as(ASSESS_PROCESSOR), PATIENT_HISTORY_STORE);
 
-        KStream<String, TriageAssessment> assessments = outcomes.mapValues(AssessmentOutcome::assessment, Named.as(ASSESSMENT_OF_OUTCOME));
+        KStream<String, TriageAssessment> assessments = outcomes.mapValues(outcome -> {
+            metrics.assessment(outcome.assessment().getBand().name());
+            return outcome.assessment();
+        }, Named.as(ASSESSMENT_OF_OUTCOME));
         assessments.to(Topics.TRIAGE_ASSESSMENTS.name(), Topics.TRIAGE_ASSESSMENTS.produced(serdes, ASSESSMENTS_SINK));
 
         outcomes.filter((patient, outcome) -> outcome.alert() != null, Named.as(OUTCOMES_WITH_ALERT))

@@ -1,0 +1,38 @@
+package org.careflow.topics;
+
+/**
+ * The business counters careflow's processors report (assessments by band, bookings by status and reason, reminders
+ * by outcome, dead letters by topic), passed into a topology or the dispatcher as serdes are, so that a topology
+ * stays a pure function of its configuration. Labels are closed sets (enum names, topic names): never an identifier.
+ * The apps count into Prometheus ({@code AppMetrics} in query-server); tests that do not care pass {@link #NONE}.
+ *
+ * <p>Counting happens when a record is processed: under exactly-once a transaction that aborts and is retried counts
+ * its records again, so the counters can run slightly ahead of what the output topics hold.
+ */
+public interface BusinessMetrics {
+
+    /** Counts nothing. */
+    BusinessMetrics NONE = new BusinessMetrics() {
+    };
+
+    /** A triage assessment was published with final {@code band} (a {@code RiskBand} name). */
+    default void assessment(String band) {
+    }
+
+    /**
+     * A booking outcome was published.
+     *
+     * @param status a {@code BookingStatus} name
+     * @param reason a {@code RejectionReason} name, or null when there is none
+     */
+    default void booking(String status, String reason) {
+    }
+
+    /** A notification to a patient (a confirmation or reminder) came to {@code outcome}: {@code sent} or {@code failed}. */
+    default void reminder(String outcome) {
+    }
+
+    /** A record was written to the dead-letter topic {@code topic}. */
+    default void deadLetter(String topic) {
+    }
+}

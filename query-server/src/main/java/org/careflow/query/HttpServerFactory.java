@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.careflow.config.HttpTlsSettings;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -71,7 +72,18 @@ public final class HttpServerFactory {
      */
     public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
                                  HttpTlsSettings tls, Consumer<JavalinConfig> routes) {
+        java.util.Objects.requireNonNull(ready, "ready");
+        return create(host, port, maxRequestBytes, (Readiness.Check) () -> Readiness.of(ready.getAsBoolean()), gate, tls, routes);
+    }
+
+    /**
+     * Builds (does not start) a server as {@link #create(String, int, long, BooleanSupplier, SecurityGate, HttpTlsSettings, Consumer)}
+     * does, with a readiness check whose answer says why the app is not ready ({@code /health/ready} serves its body).
+     */
+    public static Javalin create(String host, int port, long maxRequestBytes, Readiness.Check ready, SecurityGate gate,
+                                 HttpTlsSettings tls, Consumer<JavalinConfig> routes) {
         java.util.Objects.requireNonNull(tls, "tls");
+        java.util.Objects.requireNonNull(ready, "ready");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -89,6 +101,8 @@ public final class HttpServerFactory {
                     return connector;
                 });
             }
+            // Requests in flight when the server stops are completed (see stopGracefully); Javalin nests its handlers inside.
+            config.jetty.modifyServer(server -> server.setHandler(new GracefulHandler()));
             config.http.maxRequestSize = maxRequestBytes;
             config.jsonMapper(new JavalinJackson(MAPPER, false));
             if (gate != null) {
@@ -96,8 +110,8 @@ public final class HttpServerFactory {
             }
             config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "UP")), EndpointClass.PUBLIC);
             config.routes.get("/health/ready", ctx -> {
-                boolean up = ready.getAsBoolean();
-                ctx.status(up ? 200 : 503).json(java.util.Map.of("status", up ? "UP" : "DOWN"));
+                Readiness readiness = ready.check();
+                ctx.status(readiness.up() ? 200 : 503).json(readiness.body());
             }, EndpointClass.PUBLIC);
             config.routes.exception(ProblemException.class, (e, ctx) -> {
                 e.headers().forEach(ctx::header);
@@ -122,6 +136,15 @@ public final class HttpServerFactory {
             config.routes.error(405, ctx -> respond(ctx, Problem.of(405, "Method not allowed", ctx.method() + " is not supported here")));
             routes.accept(config);
         });
+    }
+
+    /**
+     * Stops {@code server} gracefully: it stops accepting connections at once, lets the requests in flight finish (an
+     * accepted write still gets its answer) for up to {@code timeout}, then closes what is left.
+     */
+    public static void stopGracefully(Javalin server, java.time.Duration timeout) {
+        server.jettyServer().server().setStopTimeout(timeout.toMillis());
+        server.stop();
     }
 
     private static SslContextFactory.Server sslContextFactory(HttpTlsSettings tls) {

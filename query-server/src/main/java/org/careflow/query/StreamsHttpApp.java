@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamsHttpApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsHttpApp.class);
+    /** The default of {@code shutdown.timeout.ms}. */
+    private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
 
     private final String name;
     private final Javalin server;
@@ -68,7 +70,7 @@ public final class StreamsHttpApp implements AutoCloseable {
         AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls,
+            new StreamsReadiness(streamsRef::get, topology), security.gate(), tls,
             config -> routes.accept(config, queries::get)).start();
         try {
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties.apply(server.port()));
@@ -99,10 +101,27 @@ public final class StreamsHttpApp implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(30)));
+        close(DEFAULT_SHUTDOWN_TIMEOUT);
+    }
+
+    /**
+     * Stops in order, each step bounded by {@code timeout}: the HTTP server stops accepting and finishes the requests in
+     * flight (their audit events are still written), then Kafka Streams commits, closes and leaves its group (so the
+     * partitions move at once, not after the session timeout), then the audit producer flushes and closes.
+     */
+    public void close(Duration timeout) {
+        LOG.info("{} stopping (each step at most {} ms)", name, timeout.toMillis());
+        HttpServerFactory.stopGracefully(server, timeout);
+        LOG.info("{}: HTTP server stopped", name);
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(timeout));
+        if (closed) {
+            LOG.info("{}: Kafka Streams closed and left its group", name);
+        } else {
+            LOG.warn("{}: Kafka Streams did not close within {} ms; its partitions move after the session timeout", name, timeout.toMillis());
+        }
         audit.close();
+        LOG.info("{}: audit producer flushed and closed", name);
         LOG.info("{} stopped", name);
     }
 }

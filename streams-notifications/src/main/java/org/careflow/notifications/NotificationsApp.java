@@ -1,5 +1,6 @@
 package org.careflow.notifications;
 
+import java.time.Duration;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,10 +28,12 @@ public final class NotificationsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationsApp.class);
 
     private final StreamsHttpApp app;
+    private final Duration shutdownTimeout;
     private final AutoCloseable dispatcher;
 
-    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher) {
+    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher, Duration shutdownTimeout) {
         this.app = app;
+        this.shutdownTimeout = shutdownTimeout;
         this.dispatcher = dispatcher;
     }
 
@@ -56,7 +59,7 @@ public final class NotificationsApp implements AutoCloseable {
             LOG.info("Dispatcher off ({}=false): notifications are planned and tracked, not sent from this process",
                 NotificationsConfig.DISPATCHER_ENABLED_CONFIG);
         }
-        return new NotificationsApp(app, dispatcher);
+        return new NotificationsApp(app, dispatcher, CommonConfig.shutdownTimeout(config));
     }
 
     /** The dispatcher's consumer and producer settings: the brokers and the app's Kafka security settings. */
@@ -81,7 +84,7 @@ public final class NotificationsApp implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("The dispatcher did not stop cleanly", e);
         } finally {
-            app.close();
+            app.close(shutdownTimeout);
         }
     }
 

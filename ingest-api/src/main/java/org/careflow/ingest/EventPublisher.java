@@ -105,4 +105,9 @@ public final class EventPublisher implements AutoCloseable {
     public void close() {
         producer.close(timeout);
     }
+
+    /** Sends what the producer still holds (waiting up to {@code closeTimeout}), then closes it. */
+    public void close(Duration closeTimeout) {
+        producer.close(closeTimeout);
+    }
 }

@@ -3,6 +3,8 @@ package org.careflow.ingest;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
@@ -10,6 +12,7 @@ import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.query.Readiness;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.SecurityGate;
@@ -26,12 +29,28 @@ public final class IngestApp implements AutoCloseable {
     private final FormCatalog forms;
     private final Javalin server;
     private final AppMetrics metrics;
+    private final Duration shutdownTimeout;
 
-    private IngestApp(EventPublisher publisher, FormCatalog forms, Javalin server, AppMetrics metrics) {
+    private IngestApp(EventPublisher publisher, FormCatalog forms, Javalin server, AppMetrics metrics, Duration shutdownTimeout) {
         this.publisher = publisher;
         this.forms = forms;
         this.server = server;
         this.metrics = metrics;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** Ready when Kafka takes writes, the form catalog has read the forms topic and the schema registry answers. */
+    static Readiness.Check readiness(EventPublisher publisher, FormCatalog catalog, RegistryProbe registry) {
+        return () -> {
+            boolean kafka = publisher.healthy();
+            boolean forms = catalog.caughtUp();
+            boolean schemas = registry.reachable();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("kafka", kafka ? "UP" : "DOWN");
+            details.put("registry", schemas ? "UP" : "DOWN");
+            details.put("forms", forms ? "UP" : "CATCHING_UP");
+            return new Readiness(kafka && forms && schemas, details);
+        };
     }
 
     /**
@@ -62,12 +81,12 @@ public final class IngestApp implements AutoCloseable {
             }
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                () -> publisher.healthy() && catalog.caughtUp(), gate, tls, metrics, http -> {
+                readiness(publisher, catalog, RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG))), gate, tls, metrics, http -> {
                     routes.register(http);
                     whatsApp.register(http);
                 }).start();
             LOG.info("Ingest API listening on port {}", server.port());
-            return new IngestApp(publisher, forms, server, metrics);
+            return new IngestApp(publisher, forms, server, metrics, CommonConfig.shutdownTimeout(config));
         } catch (RuntimeException e) {
             if (forms != null) {
                 forms.close();
@@ -92,12 +111,21 @@ public final class IngestApp implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Stops in order, each step bounded by {@code shutdown.timeout.ms}: the HTTP server stops accepting and finishes the
+     * requests in flight (a write already sent to Kafka still gets its 202), then the form catalog stops, then the
+     * producer flushes what it holds and closes.
+     */
     @Override
     public void close() {
-        server.stop();
+        LOG.info("Ingest API stopping (each step at most {} ms)", shutdownTimeout.toMillis());
+        HttpServerFactory.stopGracefully(server, shutdownTimeout);
+        LOG.info("Ingest API: HTTP server stopped");
         forms.close();
+        publisher.close(shutdownTimeout);
+        LOG.info("Ingest API: producer flushed and closed");
         metrics.close();
-        publisher.close();
+        LOG.info("Ingest API stopped");
     }
 
     /** Runs the API until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */

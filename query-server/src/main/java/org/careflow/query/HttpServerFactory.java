@@ -14,6 +14,7 @@ import org.careflow.config.HttpTlsSettings;
 import org.careflow.query.metrics.AppMetrics;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -83,7 +84,30 @@ public final class HttpServerFactory {
      */
     public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
                                  HttpTlsSettings tls, AppMetrics metrics, Consumer<JavalinConfig> routes) {
+        java.util.Objects.requireNonNull(ready, "ready");
+        return create(host, port, maxRequestBytes, (Readiness.Check) () -> Readiness.of(ready.getAsBoolean()), gate, tls, metrics, routes);
+    }
+
+    /**
+     * Builds (does not start) a server as {@link #create(String, int, long, BooleanSupplier, SecurityGate, HttpTlsSettings, Consumer)}
+     * does, with a readiness check whose answer says why the app is not ready ({@code /health/ready} serves its body).
+     */
+    public static Javalin create(String host, int port, long maxRequestBytes, Readiness.Check ready, SecurityGate gate,
+                                 HttpTlsSettings tls, Consumer<JavalinConfig> routes) {
+        return create(host, port, maxRequestBytes, ready, gate, tls, null, routes);
+    }
+
+    /**
+     * Builds (does not start) a server with a readiness check whose answer says why the app is not ready
+     * ({@code /health/ready} serves its body), that also times every request and serves {@code metrics} at
+     * {@code GET /metrics} ({@link EndpointClass#OPS}).
+     *
+     * @param metrics the app's metrics; null: no timer and no {@code /metrics}
+     */
+    public static Javalin create(String host, int port, long maxRequestBytes, Readiness.Check ready, SecurityGate gate,
+                                 HttpTlsSettings tls, AppMetrics metrics, Consumer<JavalinConfig> routes) {
         java.util.Objects.requireNonNull(tls, "tls");
+        java.util.Objects.requireNonNull(ready, "ready");
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -101,6 +125,8 @@ public final class HttpServerFactory {
                     return connector;
                 });
             }
+            // Requests in flight when the server stops are completed (see stopGracefully); Javalin nests its handlers inside.
+            config.jetty.modifyServer(server -> server.setHandler(new GracefulHandler()));
             config.http.maxRequestSize = maxRequestBytes;
             config.jsonMapper(new JavalinJackson(MAPPER, false));
             if (gate != null) {
@@ -111,8 +137,8 @@ public final class HttpServerFactory {
             }
             config.routes.get("/health/live", ctx -> ctx.json(java.util.Map.of("status", "UP")), EndpointClass.PUBLIC);
             config.routes.get("/health/ready", ctx -> {
-                boolean up = ready.getAsBoolean();
-                ctx.status(up ? 200 : 503).json(java.util.Map.of("status", up ? "UP" : "DOWN"));
+                Readiness readiness = ready.check();
+                ctx.status(readiness.up() ? 200 : 503).json(readiness.body());
             }, EndpointClass.PUBLIC);
             config.routes.exception(ProblemException.class, (e, ctx) -> {
                 e.headers().forEach(ctx::header);
@@ -137,6 +163,15 @@ public final class HttpServerFactory {
             config.routes.error(405, ctx -> respond(ctx, Problem.of(405, "Method not allowed", ctx.method() + " is not supported here")));
             routes.accept(config);
         });
+    }
+
+    /**
+     * Stops {@code server} gracefully: it stops accepting connections at once, lets the requests in flight finish (an
+     * accepted write still gets its answer) for up to {@code timeout}, then closes what is left.
+     */
+    public static void stopGracefully(Javalin server, java.time.Duration timeout) {
+        server.jettyServer().server().setStopTimeout(timeout.toMillis());
+        server.stop();
     }
 
     private static SslContextFactory.Server sslContextFactory(HttpTlsSettings tls) {

@@ -1,6 +1,7 @@
 package org.careflow.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.careflow.events.security.AccessOutcome;
@@ -48,6 +50,14 @@ public final class InteractiveQueryService {
     public static final String FORWARDED_HEADER = "X-Careflow-Forwarded";
     /** Asks an instance for its own part of a gathered answer only. */
     public static final String LOCAL_PART_HEADER = "X-Careflow-Local-Part";
+    /**
+     * Marks a stale-tolerant lookup sent to an instance holding a standby copy because the owner could not answer: it
+     * answers from its copy (within the request's bound) and never forwards again.
+     */
+    public static final String STALE_FORWARDED_HEADER = "X-Careflow-Stale-Forwarded";
+    /** On answers to stale-tolerant lookups: {@code true} when a copy answered, {@code false} when the active owner did. */
+    public static final String STALE_HEADER = "X-Careflow-Stale";
+    private static final Duration LAG_SNAPSHOT_AGE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(InteractiveQueryService.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
@@ -59,6 +69,7 @@ public final class InteractiveQueryService {
     private final String app;
     private final ReadAudit readAudit;
     private final String scheme;
+    private volatile LagSnapshot lags;
 
     /** A service without audit: for tests whose subject is not security. */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout) {
@@ -123,22 +134,179 @@ public final class InteractiveQueryService {
     /**
      * Answers {@code ctx} on the instance owning {@code key} in {@code storeName}: runs {@code query} against
      * the local stores there (forwarding the request once if the owner is another instance) and renders its
-     * result as JSON; a null result is 404. Queries must close the iterators they open.
+     * result as JSON; a null result is 404. Queries must close the iterators they open. The stores {@code query} gets are
+     * those of the key's partition only, so a partition still restoring is 503 rather than a wrong 404: a query must read
+     * only stores co-partitioned with {@code key} (the same sub-topology, keyed or prefixed by it).
+     *
+     * <p>With {@code allowStale=true} or {@code maxLagRecords=N} in the request ({@link StaleReads}) a standby or
+     * restoring copy answers when the owner cannot, and the answer carries a {@code staleness} member.
      */
     public void respondFromOwner(Context ctx, String storeName, String key, Function<LocalStores, Object> query) {
-        KeyQueryMetadata metadata = ownerOf(storeName, key);
-        if (!self.equals(metadata.activeHost())) {
-            forward(ctx, metadata.activeHost());
+        StaleReads stale = StaleReads.from(ctx);
+        if (!stale.allowed()) {
+            KeyQueryMetadata metadata = ownerOf(storeName, key);
+            if (!self.equals(metadata.activeHost())) {
+                forward(ctx, metadata.activeHost());
+                return;
+            }
+            render(ctx, storeName, activeStores(metadata.partition()), query, null);
             return;
         }
-        render(ctx, storeName, query);
+        respondAllowingStale(ctx, storeName, key, query, stale);
+    }
+
+    /**
+     * The lookup when the caller accepts staleness ({@link StaleReads}): the active owner answers when it can (fresh,
+     * {@code "stale": false}); when its store is restoring or it cannot be reached, this instance's standby or restoring
+     * copy answers, or the request goes once to an instance holding a standby copy. Every answer names its source and
+     * lag. The instance that reads a store checks the caller and writes the audit event, as for any read.
+     */
+    private void respondAllowingStale(Context ctx, String storeName, String key, Function<LocalStores, Object> query, StaleReads stale) {
+        boolean mayForward = ctx.header(FORWARDED_HEADER) == null && ctx.header(STALE_FORWARDED_HEADER) == null;
+        KeyQueryMetadata metadata = ownerOrNull(storeName, key);
+        if (metadata == null) {
+            // No owner known (mid-rebalance): whatever copies this instance holds, partition unknown.
+            answerFromLocalCopy(ctx, storeName, null, StaleReads.Source.LOCAL, query, stale);
+            return;
+        }
+        HostInfo active = metadata.activeHost();
+        boolean selfActive = self.equals(active);
+        if (ctx.header(STALE_FORWARDED_HEADER) == null) {
+            if (selfActive) {
+                if (tryRender(ctx, storeName, activeStores(metadata.partition()), query, StaleReads.staleness(StaleReads.Source.ACTIVE, 0L))) {
+                    return;
+                }
+            } else if (mayForward) {
+                HttpResponse<byte[]> answer = send(ctx, active, FORWARDED_HEADER);
+                // An owner that cannot answer (5xx) or cannot be reached gives way to the copies.
+                if (answer != null && answer.statusCode() < 500) {
+                    relay(ctx, answer);
+                    return;
+                }
+            }
+        }
+        boolean holdsCopy = selfActive || metadata.standbyHosts().contains(self);
+        switch (StaleReads.fallback(holdsCopy, mayForward, List.copyOf(metadata.standbyHosts()), self)) {
+            case LOCAL_COPY -> answerFromLocalCopy(ctx, storeName, metadata.partition(),
+                selfActive ? StaleReads.Source.RESTORING : StaleReads.Source.STANDBY, query, stale);
+            case FORWARD_TO_STANDBY -> {
+                for (HostInfo standby : metadata.standbyHosts()) {
+                    if (!standby.equals(self)) {
+                        HttpResponse<byte[]> answer = send(ctx, standby, STALE_FORWARDED_HEADER);
+                        if (answer != null) {
+                            relay(ctx, answer);
+                            return;
+                        }
+                    }
+                }
+                throw ProblemException.unavailable("Neither the owner of this key nor its standby copies can be reached", RETRY_AFTER);
+            }
+            case UNAVAILABLE -> throw ProblemException.unavailable(
+                "The owner of this key cannot answer and no standby copy is available", RETRY_AFTER);
+        }
+    }
+
+    private void answerFromLocalCopy(Context ctx, String storeName, Integer partition, StaleReads.Source source,
+                                     Function<LocalStores, Object> query, StaleReads stale) {
+        Long lag = localOffsetLag(storeName, partition);
+        if (!stale.permits(lag)) {
+            readAudit.record(ctx, AccessOutcome.UNAVAILABLE, 503);
+            throw ProblemException.unavailable("The local copy of " + storeName + " is "
+                + (lag == null ? "an unknown number of" : lag) + " records behind, more than " + StaleReads.MAX_LAG_RECORDS_PARAM
+                + " allows", RETRY_AFTER);
+        }
+        if (partition == null) {
+            // With no partition known, a miss may only mean the copy holding the key is not open here right now.
+            renderFound(ctx, storeName, localCopies(null), query, StaleReads.staleness(source, lag));
+            return;
+        }
+        render(ctx, storeName, localCopies(partition), query, StaleReads.staleness(source, lag));
+    }
+
+    /** The active, serving stores of {@code partition}: a store still restoring throws instead of answering a wrong 404. */
+    private LocalStores activeStores(int partition) {
+        return new LocalStores() {
+            @Override
+            public <S> S store(String name, QueryableStoreType<S> type) {
+                return storeOf(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition));
+            }
+        };
+    }
+
+    /** Every local copy (active, restoring, standby) of {@code partition}, or of all partitions when null. */
+    private LocalStores localCopies(Integer partition) {
+        return new LocalStores() {
+            @Override
+            public <S> S store(String name, QueryableStoreType<S> type) {
+                StoreQueryParameters<S> parameters = StoreQueryParameters.fromNameAndType(name, type).enableStaleStores();
+                return storeOf(partition == null ? parameters : parameters.withPartition(partition));
+            }
+        };
+    }
+
+    /**
+     * The changelog offset lag of this instance's copy of {@code storeName}'s {@code partition} (all partitions: the
+     * largest), from a snapshot at most {@link #LAG_SNAPSHOT_AGE} old; null when unknown.
+     */
+    private Long localOffsetLag(String storeName, Integer partition) {
+        Map<Integer, LagInfo> lags = lagSnapshot().get(storeName);
+        if (lags == null || lags.isEmpty()) {
+            return null;
+        }
+        if (partition == null) {
+            return lags.values().stream().mapToLong(LagInfo::offsetLag).max().orElse(0L);
+        }
+        LagInfo lag = lags.get(partition);
+        return lag == null ? null : lag.offsetLag();
+    }
+
+    private Map<String, Map<Integer, LagInfo>> lagSnapshot() {
+        LagSnapshot current = lags;
+        long now = System.nanoTime();
+        if (current == null || now - current.takenAtNanos() > LAG_SNAPSHOT_AGE.toNanos()) {
+            try {
+                // Asks the brokers for the changelogs' end offsets: kept briefly, so a failover burst makes few calls.
+                current = new LagSnapshot(now, streams.allLocalStorePartitionLags());
+            } catch (RuntimeException e) {
+                LOG.debug("Store lags unavailable: {}", e.getClass().getSimpleName());
+                current = new LagSnapshot(now, Map.of());
+            }
+            lags = current;
+        }
+        return current.lags();
+    }
+
+    private record LagSnapshot(long takenAtNanos, Map<String, Map<Integer, LagInfo>> lags) {
     }
 
     private void render(Context ctx, String storeName, Function<LocalStores, Object> query) {
+        render(ctx, storeName, this::localStore, query, null);
+    }
+
+    /** As {@link #render}, but a store in transition returns false (nothing answered, nothing audited) instead of 503. */
+    private boolean tryRender(Context ctx, String storeName, LocalStores stores, Function<LocalStores, Object> query,
+                              Map<String, Object> staleness) {
+        return render(ctx, storeName, stores, query, staleness, true, false);
+    }
+
+    private void render(Context ctx, String storeName, LocalStores stores, Function<LocalStores, Object> query, Map<String, Object> staleness) {
+        render(ctx, storeName, stores, query, staleness, false, false);
+    }
+
+    /** As {@link #render}, but a miss is 503 (the data may be in a copy not open here), never 404. */
+    private void renderFound(Context ctx, String storeName, LocalStores stores, Function<LocalStores, Object> query, Map<String, Object> staleness) {
+        render(ctx, storeName, stores, query, staleness, false, true);
+    }
+
+    private boolean render(Context ctx, String storeName, LocalStores stores, Function<LocalStores, Object> query,
+                           Map<String, Object> staleness, boolean returnWhenInTransition, boolean missIsUnknown) {
         Object result;
         try {
-            result = query.apply(this::localStore);
+            result = query.apply(stores);
         } catch (InvalidStateStoreException e) {
+            if (returnWhenInTransition) {
+                return false;
+            }
             readAudit.record(ctx, AccessOutcome.UNAVAILABLE, 503);
             throw ProblemException.unavailable("Store " + storeName + " is not queryable yet: " + e.getClass().getSimpleName(), RETRY_AFTER);
         } catch (SecurityRejection e) {
@@ -151,12 +319,26 @@ public final class InteractiveQueryService {
             readAudit.record(ctx, AccessOutcome.ERROR, 500);
             throw e;
         }
+        if (result == null && missIsUnknown) {
+            readAudit.record(ctx, AccessOutcome.UNAVAILABLE, 503);
+            throw ProblemException.unavailable("No owner is known for this key and no local copy holds it", RETRY_AFTER);
+        }
         if (result == null) {
             readAudit.record(ctx, AccessOutcome.NOT_FOUND, 404);
             throw ProblemException.notFound("Nothing is stored for this key yet");
         }
         readAudit.await(ctx, readAudit.record(ctx, AccessOutcome.ALLOWED, 200));
-        ctx.json(result);
+        if (staleness == null) {
+            ctx.json(result);
+            return true;
+        }
+        JsonNode body = HttpServerFactory.MAPPER.valueToTree(result);
+        if (body instanceof ObjectNode object) {
+            object.set("staleness", HttpServerFactory.MAPPER.valueToTree(staleness));
+        }
+        ctx.header(STALE_HEADER, String.valueOf(staleness.get("stale")));
+        ctx.json(body);
+        return true;
     }
 
     /**
@@ -203,7 +385,16 @@ public final class InteractiveQueryService {
     }
 
     private <S> S localStore(String name, QueryableStoreType<S> type) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+        return storeOf(StoreQueryParameters.fromNameAndType(name, type));
+    }
+
+    /** The store, or InvalidStateStoreException (503) when the processor stopped running since it was checked. */
+    private <S> S storeOf(StoreQueryParameters<S> parameters) {
+        try {
+            return streams.store(parameters);
+        } catch (IllegalStateException e) {
+            throw new InvalidStateStoreException("The stream processor is " + streams.state(), e);
+        }
     }
 
     private List<JsonNode> remotePart(Context ctx, HostInfo host) {
@@ -251,6 +442,48 @@ public final class InteractiveQueryService {
             throw ProblemException.unavailable("No instance owns this key right now (rebalancing)", RETRY_AFTER);
         }
         return metadata;
+    }
+
+    /** The owner of {@code key}, or null when no owner is known now (rebalancing); 503 when the processor is not running. */
+    private KeyQueryMetadata ownerOrNull(String storeName, String key) {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            throw ProblemException.unavailable("The stream processor is " + state, RETRY_AFTER);
+        }
+        try {
+            return ownerOf(storeName, key);
+        } catch (ProblemException e) {
+            return null;
+        }
+    }
+
+    /** Sends {@code ctx}'s request once to {@code host} marked with {@code header}; null when the host cannot be reached. */
+    private HttpResponse<byte[]> send(Context ctx, HostInfo host, String header) {
+        String query = ctx.queryString();
+        URI target = URI.create(scheme + "://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(forwardTimeout)
+            .header(header, self.host() + ":" + self.port()).header("Accept", "application/json").GET();
+        // The other instance authenticates and checks the caller again, and audits the read: it trusts nothing from us.
+        SecurityGate.authorization(ctx).ifPresent(value -> builder.header(SecurityGate.AUTHORIZATION, value));
+        try {
+            return client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            LOG.debug("Instance {}:{} unreachable for a query: {}", host.host(), host.port(), e.getClass().getSimpleName());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted while forwarding", RETRY_AFTER);
+        }
+    }
+
+    /** Passes another instance's answer on unchanged: status, body and the headers that matter to the caller. */
+    private static void relay(Context ctx, HttpResponse<byte[]> response) {
+        ctx.status(response.statusCode());
+        response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+        response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
+        response.headers().firstValue(SecurityGate.WWW_AUTHENTICATE).ifPresent(v -> ctx.header(SecurityGate.WWW_AUTHENTICATE, v));
+        response.headers().firstValue(STALE_HEADER).ifPresent(v -> ctx.header(STALE_HEADER, v));
+        ctx.result(response.body());
     }
 
     private void forward(Context ctx, HostInfo owner) {

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamsHttpApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsHttpApp.class);
+    /** The default of {@code shutdown.timeout.ms}. */
+    private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
 
     /** This instance's status (OPS): state, tasks, store sizes and lags, restore progress; see {@link InstanceStatus}. */
     public static final String ADMIN_STATUS_PATH = "/admin/status";
@@ -90,7 +92,7 @@ public final class StreamsHttpApp implements AutoCloseable {
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         AtomicReference<InstanceStatus> status = new AtomicReference<>();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            () -> streamsRef.get() != null && streamsRef.get().state() == KafkaStreams.State.RUNNING, security.gate(), tls, metrics,
+            new StreamsReadiness(streamsRef::get, topology), security.gate(), tls, metrics,
             config -> {
                 routes.accept(config, queries::get);
                 // This instance's tasks, store sizes and restoration, for ./careflow ops status.
@@ -143,10 +145,27 @@ public final class StreamsHttpApp implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(30)));
+        close(DEFAULT_SHUTDOWN_TIMEOUT);
+    }
+
+    /**
+     * Stops in order, each step bounded by {@code timeout}: the HTTP server stops accepting and finishes the requests in
+     * flight (their audit events are still written), then Kafka Streams commits, closes and leaves its group (so the
+     * partitions move at once, not after the session timeout), then the audit producer flushes and closes.
+     */
+    public void close(Duration timeout) {
+        LOG.info("{} stopping (each step at most {} ms)", name, timeout.toMillis());
+        HttpServerFactory.stopGracefully(server, timeout);
+        LOG.info("{}: HTTP server stopped", name);
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(timeout));
+        if (closed) {
+            LOG.info("{}: Kafka Streams closed and left its group", name);
+        } else {
+            LOG.warn("{}: Kafka Streams did not close within {} ms; its partitions move after the session timeout", name, timeout.toMillis());
+        }
         audit.close();
+        LOG.info("{}: audit producer flushed and closed", name);
         metrics.close();
         LOG.info("{} stopped", name);
     }

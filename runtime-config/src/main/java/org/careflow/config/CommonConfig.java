@@ -106,7 +106,18 @@ public final class CommonConfig {
     private static final String KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_DOC =
         "https (default) checks that the broker's certificate matches its host name; empty turns that check off (not recommended).";
 
+    public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
+    private static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long each step of a graceful stop (on SIGTERM) may take: the HTTP "
+        + "server finishing the requests in flight, Kafka Streams closing and leaving its group, producers flushing. Keep the sum "
+        + "of the steps (about three times this value) under the orchestrator's kill grace period (Kubernetes: "
+        + "terminationGracePeriodSeconds, 30 s by default; ECS: stopTimeout); raise both together if closing times out.";
+
     private CommonConfig() {
+    }
+
+    /** {@link #SHUTDOWN_TIMEOUT_MS_CONFIG} as a duration. */
+    public static java.time.Duration shutdownTimeout(AbstractConfig config) {
+        return java.time.Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS_CONFIG));
     }
 
     /** Adds the shared keys to {@code def}, with the app's default HTTP port. */
@@ -142,7 +153,9 @@ public final class CommonConfig {
                 KAFKA_SSL_KEYSTORE_TYPE_DOC)
             .define(KAFKA_SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, KAFKA_SSL_KEY_PASSWORD_DOC)
             .define(KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, Type.STRING, "https", new OneOfOrEmpty(List.of("https")),
-                Importance.LOW, KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_DOC);
+                Importance.LOW, KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_DOC)
+            .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 8_000L, ConfigDef.Range.between(100L, 600_000L), Importance.LOW,
+                SHUTDOWN_TIMEOUT_MS_DOC);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.careflow.masterdata;
 
+import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.HttpTlsSettings;
@@ -19,9 +20,11 @@ import org.careflow.topics.RegistryEventSerdes;
 public final class MasterDataApp implements AutoCloseable {
 
     private final StreamsHttpApp app;
+    private final Duration shutdownTimeout;
 
-    private MasterDataApp(StreamsHttpApp app) {
+    private MasterDataApp(StreamsHttpApp app, Duration shutdownTimeout) {
         this.app = app;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public static MasterDataApp start(MasterDataConfig config) {
@@ -31,7 +34,7 @@ public final class MasterDataApp implements AutoCloseable {
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
             config.queryForwardTimeout(), MasterDataTopology.build(config, serdes, new RegistryCdcSerdes(registryUrl)),
             config::streamsProperties, QuerySecurity.from(config, serdes),
-            HttpTlsSettings.from(config), (routes, queries) -> new MasterDataQueryRoutes(queries).register(routes)));
+            HttpTlsSettings.from(config), (routes, queries) -> new MasterDataQueryRoutes(queries).register(routes)), CommonConfig.shutdownTimeout(config));
     }
 
     public int port() {
@@ -44,7 +47,7 @@ public final class MasterDataApp implements AutoCloseable {
 
     @Override
     public void close() {
-        app.close();
+        app.close(shutdownTimeout);
     }
 
     /** Runs until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */

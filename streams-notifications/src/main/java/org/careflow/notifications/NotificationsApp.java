@@ -1,5 +1,6 @@
 package org.careflow.notifications;
 
+import java.time.Duration;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,10 +29,12 @@ public final class NotificationsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationsApp.class);
 
     private final StreamsHttpApp app;
+    private final Duration shutdownTimeout;
     private final AutoCloseable dispatcher;
 
-    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher) {
+    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher, Duration shutdownTimeout) {
         this.app = app;
+        this.shutdownTimeout = shutdownTimeout;
         this.dispatcher = dispatcher;
     }
 
@@ -64,7 +67,7 @@ public final class NotificationsApp implements AutoCloseable {
             LOG.info("Dispatcher off ({}=false): notifications are planned and tracked, not sent from this process",
                 NotificationsConfig.DISPATCHER_ENABLED_CONFIG);
         }
-        return new NotificationsApp(app, dispatcher);
+        return new NotificationsApp(app, dispatcher, CommonConfig.shutdownTimeout(config));
     }
 
     /** The dispatcher's consumer and producer settings: the brokers and the app's Kafka security settings. */
@@ -89,7 +92,7 @@ public final class NotificationsApp implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("The dispatcher did not stop cleanly", e);
         } finally {
-            app.close();
+            app.close(shutdownTimeout);
         }
     }
 

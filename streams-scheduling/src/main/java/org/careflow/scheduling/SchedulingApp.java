@@ -1,5 +1,6 @@
 package org.careflow.scheduling;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
@@ -17,9 +18,11 @@ import org.careflow.topics.RegistryEventSerdes;
 public final class SchedulingApp implements AutoCloseable {
 
     private final StreamsHttpApp app;
+    private final Duration shutdownTimeout;
 
-    private SchedulingApp(StreamsHttpApp app) {
+    private SchedulingApp(StreamsHttpApp app, Duration shutdownTimeout) {
         this.app = app;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public static SchedulingApp start(SchedulingConfig config) {
@@ -31,7 +34,8 @@ public final class SchedulingApp implements AutoCloseable {
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
                 config.queryForwardTimeout(), SchedulingTopology.build(config, serdes, metrics), config::streamsProperties,
                 QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
-                (routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes)));
+                (routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes)),
+                CommonConfig.shutdownTimeout(config));
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
@@ -48,7 +52,7 @@ public final class SchedulingApp implements AutoCloseable {
 
     @Override
     public void close() {
-        app.close();
+        app.close(shutdownTimeout);
     }
 
     /** Runs until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */

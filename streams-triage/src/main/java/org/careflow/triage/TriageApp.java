@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.HttpTlsSettings;
@@ -15,9 +16,11 @@ import org.careflow.triage.topology.TriageTopology;
 public final class TriageApp implements AutoCloseable {
 
     private final StreamsHttpApp app;
+    private final Duration shutdownTimeout;
 
-    private TriageApp(StreamsHttpApp app) {
+    private TriageApp(StreamsHttpApp app, Duration shutdownTimeout) {
         this.app = app;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public static TriageApp start(TriageConfig config) {
@@ -29,7 +32,8 @@ public final class TriageApp implements AutoCloseable {
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG),
                 config.queryForwardTimeout(), TriageTopology.build(config, serdes, metrics), config::streamsProperties,
                 QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
-                (routes, queries) -> new TriageQueryRoutes(queries).register(routes)));
+                (routes, queries) -> new TriageQueryRoutes(queries).register(routes)),
+                CommonConfig.shutdownTimeout(config));
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
@@ -46,7 +50,7 @@ public final class TriageApp implements AutoCloseable {
 
     @Override
     public void close() {
-        app.close();
+        app.close(shutdownTimeout);
     }
 
     /** Runs until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */

@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.security.AccessOutcome;
 import org.careflow.events.security.AccessRole;
 import org.careflow.events.security.DataAccessAudit;
@@ -322,6 +323,42 @@ class SecuredQueryRoutesIT {
         assertThat(events.get(0).getForwardedBy()).isEqualTo("10.0.0.1:1");
     }
 
+    @Test
+    void shouldCheckTheTokenAndAuditOnTheStandbyWhenItAnswersAStaleRead() {
+        // Given: a patient owned by the first instance, whose standby copy is on the second, asked at the second as the
+        // first would ask it when it cannot answer itself
+        String patient = f1Patients.stream().filter(p -> owner(p).equals(host(first))).findFirst().orElseThrow();
+        String path = "/v1/patients/" + patient + "/triage?allowStale=true";
+        Map<String, String> fromPeer = Map.of(InteractiveQueryService.STALE_FORWARDED_HEADER, "127.0.0.1:" + first.port());
+        Await.until("the standby copy on the second instance to hold the patient", DEADLINE,
+            () -> get(second, path, token(Role.CLINICIAN, F1), fromPeer).statusCode() == 200);
+        String allowedSubject = "audit-stale-" + UUID.randomUUID();
+        String deniedSubject = "audit-stale-denied-" + UUID.randomUUID();
+
+        // When
+        HttpResponse<String> allowed = get(second, path,
+            JwtTestKit.mint(key).subject(allowedSubject).role(Role.CLINICIAN).facilities(F1).sign(), fromPeer);
+        HttpResponse<String> denied = get(second, path,
+            JwtTestKit.mint(key).subject(deniedSubject).role(Role.CLINICIAN).facilities(F2).sign(), fromPeer);
+        HttpResponse<String> anonymous = get(second, path, null, fromPeer);
+
+        // Then: the standby answered from its copy, saying so, and audited the read as its reader ...
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(json(allowed.body()).at("/staleness/source").asText()).isEqualTo("standby");
+        assertThat(json(allowed.body()).at("/staleness/stale").asBoolean()).isTrue();
+        List<DataAccessAudit> events = auditsSoFar(e -> allowedSubject.equals(e.getSubject()));
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).getOutcome()).isEqualTo(AccessOutcome.ALLOWED);
+        assertThat(events.get(0).getInstance()).isEqualTo("127.0.0.1:" + second.port());
+        assertThat(events.get(0).getForwardedBy()).isEqualTo("127.0.0.1:" + first.port());
+        assertThat(events.get(0).getPatientId()).isEqualTo(patient);
+        // ... and the peer header granted nothing: another facility's clinician and a caller without a token are refused
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).doesNotContain("staleness");
+        assertThat(awaitAudit(e -> deniedSubject.equals(e.getSubject())).getOutcome()).isEqualTo(AccessOutcome.DENIED);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
     // --- helpers ---
 
     private TriageConfig config(String applicationId, Path stateDir, Path keyFile, String audiences) {
@@ -333,6 +370,8 @@ class SecuredQueryRoutesIT {
         props.put(AuthSettings.JWT_PUBLIC_KEY_FILE_CONFIG, keyFile.toString());
         props.put(AuthSettings.JWT_AUDIENCE_CONFIG, audiences);
         props.put(AuthSettings.RATE_LIMIT_ENABLED_CONFIG, "false");
+        // A standby copy of each partition on the other instance, for the stale-read checks.
+        props.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         return new TriageConfig(props);
     }
 

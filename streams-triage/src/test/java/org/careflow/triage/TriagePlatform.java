@@ -1,0 +1,158 @@
+package org.careflow.triage;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.security.AuthSettings;
+import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.TopicProvisioner;
+import org.careflow.topics.Topics;
+
+/** The embedded broker and registry the operations ITs share, with the topics and schemas provisioned. */
+final class TriagePlatform implements AutoCloseable {
+
+    private final EmbeddedKafkaBroker broker;
+    private final EmbeddedRegistry registry;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private TriagePlatform(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    static TriagePlatform start(Path dir) {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
+        EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
+        try (Admin admin = admin(broker.bootstrapServers())) {
+            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
+        }
+        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        return new TriagePlatform(broker, registry);
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    String registryUrl() {
+        return registry.url();
+    }
+
+    Admin admin() {
+        return admin(broker.bootstrapServers());
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** An in-process instance's configuration: auth off (security has its own ITs), at-least-once for quick commits. */
+    TriageConfig config(String applicationId, Path stateDir, int standbys) {
+        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
+        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbys));
+        return new TriageConfig(props);
+    }
+
+    /** The environment of a child-process instance, as an operator would set it. */
+    Map<String, String> environment(String applicationId, Path stateDir, int port, int standbys) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("CAREFLOW_REGISTRY_URL", registry.url());
+        env.put("CAREFLOW_HTTP_HOST", "127.0.0.1");
+        env.put("CAREFLOW_HTTP_PORT", Integer.toString(port));
+        env.put("CAREFLOW_HTTP_ADVERTISED_HOST", "127.0.0.1");
+        env.put("CAREFLOW_APPLICATION_ID", applicationId);
+        env.put("CAREFLOW_STATE_DIR", stateDir.toString());
+        env.put("CAREFLOW_NUM_STANDBY_REPLICAS", Integer.toString(standbys));
+        env.put("CAREFLOW_AUTH_ENABLED", "false");
+        return env;
+    }
+
+    /** Starts streams-triage in its own JVM with the production logging, its output in {@code log}. */
+    static Process startChild(Map<String, String> env, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m", "-Dlog4j2.configurationFile=log4j2.xml",
+            "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
+            "-cp", System.getProperty("java.class.path"), TriageApp.class.getName());
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            return builder.start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Sends one submission per patient, {@code patient-0} ... (synthetic ids), each with submission id {@code sub-<i>}. */
+    void submitPatients(int count) {
+        Instant now = Instant.now();
+        try (KafkaProducer<String, SpecificRecord> producer = avroProducer()) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), "patient-" + i,
+                    TriageFixtures.submission("sub-" + i, "patient-" + i, now, TriageFixtures.exampleVitals())));
+            }
+            producer.flush();
+        }
+    }
+
+    private KafkaProducer<String, SpecificRecord> avroProducer() {
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);
+        return new KafkaProducer<>(props);
+    }
+
+    /** GET on an instance; throws the I/O failure (a refused connection is an answer the tests look at). */
+    HttpResponse<String> get(int port, String path) throws java.io.IOException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int status(int port, String path) {
+        try {
+            return get(port, path).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {registry, broker}) {
+            try {
+                Objects.requireNonNull(c).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+}

@@ -70,6 +70,7 @@ public final class InteractiveQueryService {
     private final ReadAudit readAudit;
     private final String scheme;
     private volatile LagSnapshot lags;
+    private final StalenessClock clock;
 
     /** A service without audit: for tests whose subject is not security. */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout) {
@@ -91,6 +92,16 @@ public final class InteractiveQueryService {
      */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout, String app,
                                    AuditPublisher audit, String scheme) {
+        this(streams, self, client, forwardTimeout, app, audit, scheme, false);
+    }
+
+    /**
+     * @param transactionalChangelogs the app runs exactly_once_v2: each transaction's commit marker takes a changelog
+     *                                offset, so a copy one offset short of the end holds every committed record
+     */
+    public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout, String app,
+                                   AuditPublisher audit, String scheme, boolean transactionalChangelogs) {
+        this.clock = new StalenessClock(StalenessClock.HISTORY, transactionalChangelogs ? 1 : 0);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("scheme must be http or https, not " + scheme);
         }
@@ -138,7 +149,7 @@ public final class InteractiveQueryService {
      * those of the key's partition only, so a partition still restoring is 503 rather than a wrong 404: a query must read
      * only stores co-partitioned with {@code key} (the same sub-topology, keyed or prefixed by it).
      *
-     * <p>With {@code allowStale=true} or {@code maxLagRecords=N} in the request ({@link StaleReads}) a standby or
+     * <p>With {@code allowStale=true}, {@code maxLagMs=N} or {@code maxLagRecords=N} in the request ({@link StaleReads}) a standby or
      * restoring copy answers when the owner cannot, and the answer carries a {@code staleness} member.
      */
     public void respondFromOwner(Context ctx, String storeName, String key, Function<LocalStores, Object> query) {
@@ -173,7 +184,7 @@ public final class InteractiveQueryService {
         boolean selfActive = self.equals(active);
         if (ctx.header(STALE_FORWARDED_HEADER) == null) {
             if (selfActive) {
-                if (tryRender(ctx, storeName, activeStores(metadata.partition()), query, StaleReads.staleness(StaleReads.Source.ACTIVE, 0L))) {
+                if (tryRender(ctx, storeName, activeStores(metadata.partition()), query, StaleReads.staleness(StaleReads.Source.ACTIVE, 0L, 0L))) {
                     return;
                 }
             } else if (mayForward) {
@@ -209,18 +220,20 @@ public final class InteractiveQueryService {
     private void answerFromLocalCopy(Context ctx, String storeName, Integer partition, StaleReads.Source source,
                                      Function<LocalStores, Object> query, StaleReads stale) {
         Long lag = localOffsetLag(storeName, partition);
-        if (!stale.permits(lag)) {
+        Long boundMs = localStalenessBoundMs(storeName, partition);
+        if (!stale.permits(lag, boundMs)) {
             readAudit.record(ctx, AccessOutcome.UNAVAILABLE, 503);
             throw ProblemException.unavailable("The local copy of " + storeName + " is "
-                + (lag == null ? "an unknown number of" : lag) + " records behind, more than " + StaleReads.MAX_LAG_RECORDS_PARAM
-                + " allows", RETRY_AFTER);
+                + (lag == null ? "an unknown number of" : lag) + " records and "
+                + (boundMs == null ? "an unknown time" : "up to " + boundMs + " ms") + " behind, more than "
+                + StaleReads.MAX_LAG_RECORDS_PARAM + " or " + StaleReads.MAX_LAG_MS_PARAM + " allows", RETRY_AFTER);
         }
         if (partition == null) {
             // With no partition known, a miss may only mean the copy holding the key is not open here right now.
-            renderFound(ctx, storeName, localCopies(null), query, StaleReads.staleness(source, lag));
+            renderFound(ctx, storeName, localCopies(null), query, StaleReads.staleness(source, lag, boundMs));
             return;
         }
-        render(ctx, storeName, localCopies(partition), query, StaleReads.staleness(source, lag));
+        render(ctx, storeName, localCopies(partition), query, StaleReads.staleness(source, lag, boundMs));
     }
 
     /** The active, serving stores of {@code partition}: a store still restoring throws instead of answering a wrong 404. */
@@ -260,6 +273,38 @@ public final class InteractiveQueryService {
         return lag == null ? null : lag.offsetLag();
     }
 
+    /**
+     * How long ago, at most, this instance's copy of {@code storeName}'s {@code partition} (all partitions: the largest)
+     * was last known to hold everything its changelog had ({@link StalenessClock}); null when unknown.
+     */
+    private Long localStalenessBoundMs(String storeName, Integer partition) {
+        Map<Integer, LagInfo> lags = lagSnapshot().get(storeName);
+        if (lags == null || lags.isEmpty() || partition != null && !lags.containsKey(partition)) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        Long largest = 0L;
+        for (Map.Entry<Integer, LagInfo> entry : lags.entrySet()) {
+            if (partition != null && !entry.getKey().equals(partition)) {
+                continue;
+            }
+            Long bound = clock.boundMs(storeName, entry.getKey(), entry.getValue().currentOffsetPosition(), now);
+            if (bound == null) {
+                return null;
+            }
+            largest = Math.max(largest, bound);
+        }
+        return largest;
+    }
+
+    /**
+     * Samples the changelog positions and end offsets of every local store copy, for the time bounds of stale answers
+     * ({@code maxLagMs}): the app calls it about once a second.
+     */
+    public void sampleLags() {
+        lagSnapshot();
+    }
+
     private Map<String, Map<Integer, LagInfo>> lagSnapshot() {
         LagSnapshot current = lags;
         long now = System.nanoTime();
@@ -267,6 +312,7 @@ public final class InteractiveQueryService {
             try {
                 // Asks the brokers for the changelogs' end offsets: kept briefly, so a failover burst makes few calls.
                 current = new LagSnapshot(now, streams.allLocalStorePartitionLags());
+                clock.record(System.currentTimeMillis(), current.lags());
             } catch (RuntimeException e) {
                 LOG.debug("Store lags unavailable: {}", e.getClass().getSimpleName());
                 current = new LagSnapshot(now, Map.of());

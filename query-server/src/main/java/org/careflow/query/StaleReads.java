@@ -14,22 +14,27 @@ import org.apache.kafka.streams.state.HostInfo;
  * <ul>
  *   <li>{@code allowStale=true}: any local copy may answer (a standby replica, or the owner's store while it restores),
  *       however far behind.</li>
- *   <li>{@code maxLagRecords=N}: a copy may answer only when it is at most N records behind its changelog (implies
- *       {@code allowStale}). Kafka Streams measures a copy's lag in changelog offsets ({@code LagInfo.offsetLag()}), not in
- *       time, so the bound is in records: {@code maxLagMs} is refused with 400 rather than answered with a guessed time.</li>
+ *   <li>{@code maxLagMs=N}: a copy may answer only when it is known to be at most N milliseconds behind (implies
+ *       {@code allowStale}). Kafka Streams measures a copy's lag in changelog offsets; the time bound comes from a
+ *       {@link StalenessClock}, which remembers when the changelog ended where: a copy that has reached the end offset
+ *       seen at time t misses nothing written before t. The bound is an upper bound; a copy whose bound is unknown does
+ *       not answer.</li>
+ *   <li>{@code maxLagRecords=N}: a copy may answer only when it is at most N changelog records behind (implies
+ *       {@code allowStale}). Given together with {@code maxLagMs}, both must hold.</li>
  * </ul>
  *
- * Without either the lookup is strict, as before: only the active owner answers, otherwise 503 with {@code Retry-After}.
+ * Without any of them the lookup is strict, as before: only the active owner answers, otherwise 503 with {@code Retry-After}.
  */
-public record StaleReads(boolean allowed, long maxLagRecords) {
+public record StaleReads(boolean allowed, long maxLagRecords, long maxLagMs) {
 
     public static final String ALLOW_STALE_PARAM = "allowStale";
     public static final String MAX_LAG_RECORDS_PARAM = "maxLagRecords";
-    /** Refused: see the class comment. */
     public static final String MAX_LAG_MS_PARAM = "maxLagMs";
 
     /** Only the active owner answers. */
-    public static final StaleReads STRICT = new StaleReads(false, 0);
+    public static final StaleReads STRICT = new StaleReads(false, 0, 0);
+
+    private static final long UNBOUNDED = Long.MAX_VALUE;
 
     /** Where an answer came from. */
     public enum Source {
@@ -69,11 +74,6 @@ public record StaleReads(boolean allowed, long maxLagRecords) {
     }
 
     static StaleReads parse(String allowStale, String maxLagRecords, String maxLagMs) {
-        if (maxLagMs != null) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError(MAX_LAG_MS_PARAM,
-                "is not supported: Kafka Streams measures a copy's lag in records; use " + MAX_LAG_RECORDS_PARAM + "=N or "
-                    + ALLOW_STALE_PARAM + "=true")));
-        }
         boolean allow = false;
         if (allowStale != null) {
             if (!"true".equalsIgnoreCase(allowStale) && !"false".equalsIgnoreCase(allowStale)) {
@@ -81,40 +81,53 @@ public record StaleReads(boolean allowed, long maxLagRecords) {
             }
             allow = Boolean.parseBoolean(allowStale);
         }
-        if (maxLagRecords != null) {
-            try {
-                long max = Long.parseLong(maxLagRecords);
-                if (max >= 0) {
-                    return new StaleReads(true, max);
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw ProblemException.invalid(List.of(new Problem.FieldError(MAX_LAG_RECORDS_PARAM, "must be a whole number of records, 0 or more")));
+        long records = bound(maxLagRecords, MAX_LAG_RECORDS_PARAM, "must be a whole number of records, 0 or more");
+        long millis = bound(maxLagMs, MAX_LAG_MS_PARAM, "must be a whole number of milliseconds, 0 or more");
+        if (records != UNBOUNDED || millis != UNBOUNDED) {
+            return new StaleReads(true, records, millis);
         }
-        return allow ? new StaleReads(true, Long.MAX_VALUE) : STRICT;
+        return allow ? new StaleReads(true, UNBOUNDED, UNBOUNDED) : STRICT;
     }
 
-    /** Whether a copy {@code offsetLag} records behind may answer; an unknown lag (null) only when no bound was given. */
-    public boolean permits(Long offsetLag) {
+    private static long bound(String value, String param, String message) {
+        if (value == null) {
+            return UNBOUNDED;
+        }
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.invalid(List.of(new Problem.FieldError(param, message)));
+    }
+
+    /**
+     * Whether a copy {@code offsetLag} records and at most {@code boundMs} milliseconds behind may answer; an unknown
+     * lag or bound (null) only when no bound on it was asked for.
+     */
+    public boolean permits(Long offsetLag, Long boundMs) {
         if (!allowed) {
             return false;
         }
-        if (offsetLag == null) {
-            return maxLagRecords == Long.MAX_VALUE;
-        }
-        return offsetLag <= maxLagRecords;
+        boolean recordsOk = maxLagRecords == UNBOUNDED || offsetLag != null && offsetLag <= maxLagRecords;
+        boolean timeOk = maxLagMs == UNBOUNDED || boundMs != null && boundMs <= maxLagMs;
+        return recordsOk && timeOk;
     }
 
     /**
      * The {@code staleness} member of an answer: {@code {"stale": false, "source": "active"}} for the owner's answer,
-     * {@code {"stale": true, "offsetLag": N, "source": "standby"}} for a copy's ({@code offsetLag} null when unknown).
+     * {@code {"stale": true, "offsetLag": N, "maxStalenessMs": M, "source": "standby"}} for a copy's: at most N changelog
+     * records and at most M milliseconds behind (either null when unknown).
      */
-    public static Map<String, Object> staleness(Source source, Long offsetLag) {
+    public static Map<String, Object> staleness(Source source, Long offsetLag, Long boundMs) {
         Map<String, Object> staleness = new LinkedHashMap<>();
         staleness.put("stale", source != Source.ACTIVE);
         if (source != Source.ACTIVE) {
             staleness.put("offsetLag", offsetLag);
+            staleness.put("maxStalenessMs", boundMs);
         }
         staleness.put("source", source.json());
         return staleness;

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamsHttpApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsHttpApp.class);
+    /** How often the changelog positions of local store copies are sampled, for {@code maxLagMs}. */
+    static final Duration LAG_SAMPLE_INTERVAL = Duration.ofSeconds(1);
     /** The default of {@code shutdown.timeout.ms}. */
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
 
@@ -40,8 +42,11 @@ public final class StreamsHttpApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final AuditPublisher audit;
     private final AppMetrics metrics;
+    private final java.util.concurrent.ScheduledExecutorService lagSampler;
 
-    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit, AppMetrics metrics) {
+    private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit, AppMetrics metrics,
+                           java.util.concurrent.ScheduledExecutorService lagSampler) {
+        this.lagSampler = lagSampler;
         this.name = name;
         this.server = server;
         this.streams = streams;
@@ -116,12 +121,20 @@ public final class StreamsHttpApp implements AutoCloseable {
                 LOG.error("{}: stream thread failed; replacing it", name, e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
-            queries.set(new InteractiveQueryService(streams, new HostInfo(advertisedHost, server.port()),
-                forwarding, forwardTimeout, name, security.audit(), tls.scheme()));
+            boolean transactional = org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2.equals(
+                props.getProperty(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+            InteractiveQueryService service = new InteractiveQueryService(streams, new HostInfo(advertisedHost, server.port()),
+                forwarding, forwardTimeout, name, security.audit(), tls.scheme(), transactional);
+            queries.set(service);
             streamsRef.set(streams);
             streams.start();
+            // The time bounds of stale answers (maxLagMs) come from these samples of where each changelog ended.
+            java.util.concurrent.ScheduledExecutorService lagSampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(name + "-lag-sampler").daemon().factory());
+            lagSampler.scheduleWithFixedDelay(service::sampleLags, LAG_SAMPLE_INTERVAL.toMillis(), LAG_SAMPLE_INTERVAL.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
             LOG.info("{} started; queries on port {}", name, server.port());
-            return new StreamsHttpApp(name, server, streams, security.audit(), metrics);
+            return new StreamsHttpApp(name, server, streams, security.audit(), metrics, lagSampler);
         } catch (RuntimeException e) {
             server.stop();
             security.audit().close();
@@ -155,6 +168,7 @@ public final class StreamsHttpApp implements AutoCloseable {
      */
     public void close(Duration timeout) {
         LOG.info("{} stopping (each step at most {} ms)", name, timeout.toMillis());
+        lagSampler.shutdownNow();
         HttpServerFactory.stopGracefully(server, timeout);
         LOG.info("{}: HTTP server stopped", name);
         boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

@@ -17,7 +17,7 @@ class StaleReadsTest {
         StaleReads reads = StaleReads.parse(null, null, null);
 
         assertThat(reads).isEqualTo(StaleReads.STRICT);
-        assertThat(reads.permits(0L)).isFalse();
+        assertThat(reads.permits(0L, 0L)).isFalse();
     }
 
     @Test
@@ -25,8 +25,8 @@ class StaleReadsTest {
         StaleReads reads = StaleReads.parse("true", null, null);
 
         assertThat(reads.allowed()).isTrue();
-        assertThat(reads.permits(1_000_000L)).isTrue();
-        assertThat(reads.permits(null)).isTrue();
+        assertThat(reads.permits(1_000_000L, 3_600_000L)).isTrue();
+        assertThat(reads.permits(null, null)).isTrue();
     }
 
     @Test
@@ -34,9 +34,29 @@ class StaleReadsTest {
         StaleReads reads = StaleReads.parse(null, "100", null);
 
         assertThat(reads.allowed()).isTrue();
-        assertThat(reads.permits(100L)).isTrue();
-        assertThat(reads.permits(101L)).isFalse();
-        assertThat(reads.permits(null)).isFalse();
+        assertThat(reads.permits(100L, null)).isTrue();
+        assertThat(reads.permits(101L, 0L)).isFalse();
+        assertThat(reads.permits(null, 0L)).isFalse();
+    }
+
+    @Test
+    void shouldBoundTimeAndRefuseUnknownBoundWhenMaxLagMsIsGiven() {
+        StaleReads reads = StaleReads.parse(null, null, "5000");
+
+        assertThat(reads.allowed()).isTrue();
+        assertThat(reads.permits(1_000L, 5_000L)).isTrue();
+        assertThat(reads.permits(null, 4_999L)).as("no record bound asked for").isTrue();
+        assertThat(reads.permits(0L, 5_001L)).isFalse();
+        assertThat(reads.permits(0L, null)).as("an unknown time bound is not within 5 s").isFalse();
+    }
+
+    @Test
+    void shouldRequireBothBoundsWhenBothAreGiven() {
+        StaleReads reads = StaleReads.parse(null, "10", "5000");
+
+        assertThat(reads.permits(10L, 5_000L)).isTrue();
+        assertThat(reads.permits(11L, 1L)).isFalse();
+        assertThat(reads.permits(1L, 5_001L)).isFalse();
     }
 
     @Test
@@ -50,8 +70,8 @@ class StaleReadsTest {
             e -> assertThat(e.problem().errors()).extracting(Problem.FieldError::field).containsExactly("allowStale"));
         assertThatThrownBy(() -> StaleReads.parse(null, "-1", null)).isInstanceOfSatisfying(ProblemException.class,
             e -> assertThat(e.problem().errors()).extracting(Problem.FieldError::field).containsExactly("maxLagRecords"));
-        assertThatThrownBy(() -> StaleReads.parse(null, null, "5000")).isInstanceOfSatisfying(ProblemException.class,
-            e -> assertThat(e.problem().errors().get(0).message()).contains("maxLagRecords"));
+        assertThatThrownBy(() -> StaleReads.parse(null, null, "soon")).isInstanceOfSatisfying(ProblemException.class,
+            e -> assertThat(e.problem().errors()).extracting(Problem.FieldError::field).containsExactly("maxLagMs"));
     }
 
     @Test
@@ -74,9 +94,10 @@ class StaleReadsTest {
 
     @Test
     void shouldDescribeStalenessWithLagAndSource() {
-        assertThat(StaleReads.staleness(StaleReads.Source.STANDBY, 42L))
-            .containsEntry("stale", true).containsEntry("offsetLag", 42L).containsEntry("source", "standby");
-        assertThat(StaleReads.staleness(StaleReads.Source.ACTIVE, 0L))
-            .containsEntry("stale", false).containsEntry("source", "active").doesNotContainKey("offsetLag");
+        assertThat(StaleReads.staleness(StaleReads.Source.STANDBY, 42L, 1_500L))
+            .containsEntry("stale", true).containsEntry("offsetLag", 42L).containsEntry("maxStalenessMs", 1_500L)
+            .containsEntry("source", "standby");
+        assertThat(StaleReads.staleness(StaleReads.Source.ACTIVE, 0L, 0L))
+            .containsEntry("stale", false).containsEntry("source", "active").doesNotContainKeys("offsetLag", "maxStalenessMs");
     }
 }

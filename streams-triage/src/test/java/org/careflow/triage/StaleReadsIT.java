@@ -32,6 +32,7 @@ class StaleReadsIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final int PATIENTS = 40;
+    private static final Duration TIME_BOUND = Duration.ofSeconds(30);
 
     @Test
     void shouldAnswerFromStandbyWithStalenessWhenOwnerStopsServingAndCallerAllowsStale(@TempDir Path dir) throws Exception {
@@ -97,10 +98,19 @@ class StaleReadsIT {
                 assertThat(strict.statusCode()).isEqualTo(503);
                 assertThat(strict.headers().firstValue("Retry-After")).isPresent();
 
-                // ... and a time bound is refused, naming what to use instead
-                HttpResponse<String> byTime = platform.get(first.port(), "/v1/patients/" + patient + "/triage?maxLagMs=1000");
-                assertThat(byTime.statusCode()).isEqualTo(400);
-                assertThat(byTime.body()).contains("maxLagRecords");
+                // ... and a time-bounded read is answered by the standby once it has been sampled caught up, with the bound
+                // it met (the copy stays complete: nothing new is written, so its bound is the age of the newest sample)
+                String byTime = "/v1/patients/" + patient + "/triage?maxLagMs=" + TIME_BOUND.toMillis();
+                Await.until("the standby answering within " + TIME_BOUND.toMillis() + " ms", DEADLINE,
+                    () -> platform.status(first.port(), byTime) == 200);
+                JsonNode timeBounded = HttpServerFactory.MAPPER.readTree(platform.get(first.port(), byTime).body());
+                assertThat(timeBounded.at("/staleness/source").asText()).isEqualTo("standby");
+                assertThat(timeBounded.at("/staleness/maxStalenessMs").isIntegralNumber()).isTrue();
+                assertThat(timeBounded.at("/staleness/maxStalenessMs").asLong()).isBetween(0L, TIME_BOUND.toMillis());
+                // ... while a malformed time bound is 400 naming it
+                HttpResponse<String> malformed = platform.get(first.port(), "/v1/patients/" + patient + "/triage?maxLagMs=soon");
+                assertThat(malformed.statusCode()).isEqualTo(400);
+                assertThat(malformed.body()).contains("maxLagMs");
             } finally {
                 first.close();
                 second.close();

@@ -119,14 +119,7 @@ final class PipelineScenario implements Scenario {
         from.forEach(assessments::seek);
 
         String applicationId = context.uniqueName("bench-triage-" + StreamsRuns.shortName(guarantee));
-        Map<String, Object> props = new HashMap<>(settings.triageSettings());
-        props.putAll(CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0));
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory("streams/" + applicationId).toString());
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        // The benchmark measures with authentication off (see bench/README.md).
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(StreamsAppConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        Map<String, Object> props = triageProps(stack, settings, applicationId, "streams/" + applicationId, guarantee);
         Duration deadline = StreamsRuns.drainDeadline(expected);
         try (Progress.Task task = context.progress().start(label, expected, "assessments")) {
             TriageApp app = TriageApp.start(new TriageConfig(props));
@@ -152,6 +145,20 @@ final class PipelineScenario implements Scenario {
             stack.deleteDirectory("streams/" + applicationId);
             stack.deleteTopicsStartingWith(applicationId + "-");
         }
+    }
+
+    /** streams-triage's settings for one instance on the bench's stack: its own state directory and HTTP port, no auth. */
+    static Map<String, Object> triageProps(BenchStack stack, BenchSettings settings, String applicationId, String stateDirectory,
+                                           String guarantee) {
+        Map<String, Object> props = new HashMap<>(settings.triageSettings());
+        props.putAll(CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0));
+        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory(stateDirectory).toString());
+        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
+        // The benchmark measures with authentication off (see bench/README.md).
+        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
+        props.put(StreamsAppConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        return props;
     }
 
     static Map<String, Object> consumerProps(BenchContext context) {

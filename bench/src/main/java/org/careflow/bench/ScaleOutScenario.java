@@ -2,7 +2,6 @@ package org.careflow.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.careflow.config.CommonConfig;
-import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.triage.TriageSubmission;
-import org.careflow.security.AuthSettings;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
 import org.careflow.triage.TriageConfig;
@@ -117,7 +113,8 @@ final class ScaleOutScenario implements Scenario {
         List<TriageApp> apps = new ArrayList<>();
         try (Progress.Task task = context.progress().start(label, records, "assessments")) {
             for (int i = 0; i < instances; i++) {
-                apps.add(TriageApp.start(new TriageConfig(instanceProps(stack, settings, applicationId, i))));
+                apps.add(TriageApp.start(new TriageConfig(PipelineScenario.triageProps(stack, settings, applicationId,
+                    "streams/" + applicationId + "-" + i, GUARANTEE))));
             }
             List<Integer> activeTasks = awaitSettled(apps, label);
             SyntheticData data = context.data();
@@ -150,18 +147,6 @@ final class ScaleOutScenario implements Scenario {
             }
             stack.deleteTopicsStartingWith(applicationId + "-");
         }
-    }
-
-    private static Map<String, Object> instanceProps(BenchStack stack, BenchSettings settings, String applicationId, int instance) {
-        Map<String, Object> props = new HashMap<>(settings.triageSettings());
-        props.putAll(CommonConfig.connection(stack.bootstrapServers(), stack.registryUrl(), "127.0.0.1", 0));
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(TriageConfig.STATE_DIR_CONFIG, stack.newDirectory("streams/" + applicationId + "-" + instance).toString());
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        // The benchmark measures with authentication off (see bench/README.md).
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(StreamsAppConfig.PROCESSING_GUARANTEE_CONFIG, GUARANTEE);
-        return props;
     }
 
     /**

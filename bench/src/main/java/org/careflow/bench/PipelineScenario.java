@@ -59,14 +59,9 @@ final class PipelineScenario implements Scenario {
     public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
         long begin = System.nanoTime();
         int records = settings.pipelineRecords();
-        SyntheticData data = context.data();
         try (Serde<TriageSubmission> serde = context.stack().serdes().valueSerde(Topics.TRIAGE_SUBMISSIONS)) {
             // Indices from 0: the ingest scenario posts from IngestScenario.FIRST_INDEX, so no submission id repeats.
-            Prefill.write(context, "pre-fill " + Topics.TRIAGE_SUBMISSIONS.name(), 0, records, serde.serializer(), i -> {
-                TriageSubmission submission = data.submission(i);
-                return new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), null, submission.getSubmittedAt().toEpochMilli(),
-                    submission.getPatientId(), submission);
-            });
+            writeSubmissions(context, "pre-fill " + Topics.TRIAGE_SUBMISSIONS.name(), 0, records, serde);
         }
 
         Map<String, List<Double>> rates = new LinkedHashMap<>();
@@ -128,16 +123,7 @@ final class PipelineScenario implements Scenario {
                 long start = StreamsRuns.awaitRunning(app.streams(), deadline, "streams-triage");
                 clock.started(start);
                 StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("streams-triage's assessments", expected, start, deadline);
-                long count = 0;
-                while (!clock.progress(count)) {
-                    count += assessments.poll(Duration.ofMillis(20)).count();
-                    task.set(count);
-                    StreamsRuns.requireAlive(app.streams(), "streams-triage");
-                    watchdog.check(count);
-                }
-                double rate = clock.rate();
-                task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
-                return new Round(rate, expected);
+                return new Round(drain(assessments, clock, task, watchdog, List.of(app)), expected);
             } finally {
                 app.close();
             }
@@ -145,6 +131,36 @@ final class PipelineScenario implements Scenario {
             stack.deleteDirectory("streams/" + applicationId);
             stack.deleteTopicsStartingWith(applicationId + "-");
         }
+    }
+
+    /** Writes synthetic submissions {@code first} to {@code first + count - 1} to triage-submissions, keyed by patient. */
+    static void writeSubmissions(BenchContext context, String label, long first, long count, Serde<TriageSubmission> serde) {
+        SyntheticData data = context.data();
+        Prefill.write(context, label, first, count, serde.serializer(), i -> {
+            TriageSubmission submission = data.submission(i);
+            return new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), null, submission.getSubmittedAt().toEpochMilli(),
+                submission.getPatientId(), submission);
+        });
+    }
+
+    /**
+     * Counts the assessments {@code assessments} reads until {@code clock} has them all, failing if an instance of
+     * {@code apps} stops or {@code watchdog} fires; returns the rate, also shown as the task's result.
+     */
+    static double drain(KafkaConsumer<byte[], byte[]> assessments, DrainClock clock, Progress.Task task, StreamsRuns.Watchdog watchdog,
+                        List<TriageApp> apps) {
+        long count = 0;
+        while (!clock.progress(count)) {
+            count += assessments.poll(Duration.ofMillis(20)).count();
+            task.set(count);
+            for (TriageApp app : apps) {
+                StreamsRuns.requireAlive(app.streams(), "streams-triage");
+            }
+            watchdog.check(count);
+        }
+        double rate = clock.rate();
+        task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
+        return rate;
     }
 
     /** streams-triage's settings for one instance on the bench's stack: its own state directory and HTTP port, no auth. */

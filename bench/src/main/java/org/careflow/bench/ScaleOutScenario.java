@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaStreams;
@@ -117,29 +116,13 @@ final class ScaleOutScenario implements Scenario {
                     "streams/" + applicationId + "-" + i, GUARANTEE))));
             }
             List<Integer> activeTasks = awaitSettled(apps, label);
-            SyntheticData data = context.data();
             DrainClock clock = new DrainClock(records);
             long start = System.nanoTime();
             clock.started(start);
-            Prefill.write(context, label + ": write", firstIndex, records, serde.serializer(), i -> {
-                TriageSubmission submission = data.submission(i);
-                return new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), null, submission.getSubmittedAt().toEpochMilli(),
-                    submission.getPatientId(), submission);
-            });
+            PipelineScenario.writeSubmissions(context, label + ": write", firstIndex, records, serde);
             StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("streams-triage x" + instances + "'s assessments", records,
                 start, StreamsRuns.drainDeadline(records));
-            long count = 0;
-            while (!clock.progress(count)) {
-                count += assessments.poll(Duration.ofMillis(20)).count();
-                task.set(count);
-                for (TriageApp app : apps) {
-                    StreamsRuns.requireAlive(app.streams(), "streams-triage");
-                }
-                watchdog.check(count);
-            }
-            double rate = clock.rate();
-            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
-            return new Round(rate, activeTasks);
+            return new Round(PipelineScenario.drain(assessments, clock, task, watchdog, apps), activeTasks);
         } finally {
             apps.forEach(TriageApp::close);
             for (int i = 0; i < instances; i++) {

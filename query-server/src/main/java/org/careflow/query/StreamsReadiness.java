@@ -133,6 +133,7 @@ public final class StreamsReadiness implements Readiness.Check {
                     return true;
                 }
 
+                /** Never called: {@code stores(...)} only lists the open stores this type accepts, it wraps none. */
                 @Override
                 public StateStore create(StateStoreProvider provider, String name) {
                     throw new UnsupportedOperationException("only listed");

@@ -1,13 +1,20 @@
 package org.careflow.triage;
 
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.events.triage.Consciousness;
 import org.careflow.events.triage.SubmissionChannel;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
+import org.careflow.topics.RegistryEventSerdes;
 
-/** Submissions for tests. */
+/** Submissions for tests, and a producer that writes them as the ingest API does. */
 public final class TriageFixtures {
 
     private TriageFixtures() {
@@ -91,5 +98,14 @@ public final class TriageFixtures {
         s.setFormVersion(version);
         s.setAnswers(answers);
         return s;
+    }
+
+    /** A producer of Avro events through the registry at {@code registryUrl}, as the ingest API writes them. */
+    public static KafkaProducer<String, SpecificRecord> avroProducer(String bootstrapServers, String registryUrl) {
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registryUrl, false).clientConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
+        return new KafkaProducer<>(props);
     }
 }

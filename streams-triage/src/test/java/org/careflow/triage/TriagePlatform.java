@@ -14,15 +14,12 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.security.AuthSettings;
-import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
@@ -119,11 +116,7 @@ final class TriagePlatform implements AutoCloseable {
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);
-        return new KafkaProducer<>(props);
+        return TriageFixtures.avroProducer(broker.bootstrapServers(), registry.url());
     }
 
     /** GET on an instance; throws the I/O failure (a refused connection is an answer the tests look at). */

@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.CommonConfig;
@@ -40,7 +39,6 @@ import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.metrics.PrometheusSamples;
-import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
@@ -288,11 +286,7 @@ class TriageStreamsIT {
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);
-        return new KafkaProducer<>(props);
+        return TriageFixtures.avroProducer(broker.bootstrapServers(), registry.url());
     }
 
     private KafkaProducer<byte[], byte[]> rawProducer() {

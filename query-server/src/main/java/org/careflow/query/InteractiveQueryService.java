@@ -359,7 +359,9 @@ public final class InteractiveQueryService {
             readAudit.record(ctx, AccessOutcome.DENIED, e.status());
             throw e;
         } catch (ProblemException e) {
-            readAudit.record(ctx, e.problem().status() == 404 ? AccessOutcome.NOT_FOUND : AccessOutcome.ERROR, e.problem().status());
+            AccessOutcome outcome = e.problem().status() != 404 ? AccessOutcome.ERROR
+                : ResourceAccess.concealedDenial(ctx) ? AccessOutcome.DENIED : AccessOutcome.NOT_FOUND;
+            readAudit.record(ctx, outcome, e.problem().status());
             throw e;
         } catch (RuntimeException e) {
             readAudit.record(ctx, AccessOutcome.ERROR, 500);
@@ -371,7 +373,7 @@ public final class InteractiveQueryService {
         }
         if (result == null) {
             readAudit.record(ctx, AccessOutcome.NOT_FOUND, 404);
-            throw ProblemException.notFound("Nothing is stored for this key yet");
+            throw ProblemException.notFound(ResourceAccess.NOTHING_STORED);
         }
         readAudit.await(ctx, readAudit.record(ctx, AccessOutcome.ALLOWED, 200));
         if (staleness == null) {

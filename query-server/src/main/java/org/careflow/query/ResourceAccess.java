@@ -25,6 +25,8 @@ public final class ResourceAccess {
 
     static final String SCOPE_ATTRIBUTE = "careflow.query.scope";
     static final String DENIAL_ATTRIBUTE = "careflow.query.denial";
+    /** The detail of the 404 for a key with nothing stored, which a concealed refusal repeats word for word. */
+    public static final String NOTHING_STORED = "Nothing is stored for this key yet";
 
     private ResourceAccess() {
     }
@@ -72,6 +74,36 @@ public final class ResourceAccess {
             require(ctx, firstRefused != null ? firstRefused : whenEmpty);
         }
         return allowed;
+    }
+
+    /**
+     * As {@link #filter}, but when items exist and none may be read the answer is the very 404 that a key with nothing
+     * stored gets ({@link #NOTHING_STORED}): a caller cannot tell another facility's record from none. The read is
+     * still audited as a denial, with its reason.
+     */
+    public static <T> List<T> filterConcealed(Context ctx, List<T> items, Function<T, ResourceScope> scopeOf) {
+        List<T> allowed = new ArrayList<>();
+        ResourceScope firstRefused = null;
+        for (T item : items) {
+            ResourceScope scope = scopeOf.apply(item);
+            if (permits(ctx, scope)) {
+                allowed.add(item);
+                note(ctx, scope);
+            } else if (firstRefused == null) {
+                firstRefused = scope;
+            }
+        }
+        if (allowed.isEmpty() && firstRefused != null) {
+            note(ctx, firstRefused);
+            ctx.attribute(DENIAL_ATTRIBUTE, denialReason(ctx, firstRefused));
+            throw ProblemException.notFound(NOTHING_STORED);
+        }
+        return allowed;
+    }
+
+    /** Whether this request's 404 hides a refusal ({@link #filterConcealed}). */
+    static boolean concealedDenial(Context ctx) {
+        return ctx.attribute(DENIAL_ATTRIBUTE) != null;
     }
 
     /** The union of the scopes the checks of this request saw; null when none ran. */

@@ -20,6 +20,14 @@ public interface BusinessMetrics {
     }
 
     /**
+     * A triage submission whose form version had not reached streams-triage came to {@code outcome}: {@code parked},
+     * {@code scored_after_wait}, {@code review_form_unavailable} (queued for review past the wait bound),
+     * {@code scored_late} (the form arrived after that) or {@code expired} (it never did).
+     */
+    default void formWait(String outcome) {
+    }
+
+    /**
      * A booking outcome was published.
      *
      * @param status a {@code BookingStatus} name

@@ -43,6 +43,7 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     /** The timer of every HTTP request: {@code careflow_http_requests_seconds_{count,sum,bucket}}. */
     public static final String HTTP_REQUESTS = "careflow.http.requests";
     public static final String ASSESSMENTS = "careflow.triage.assessments";
+    public static final String FORM_WAITS = "careflow.triage.form.waits";
     public static final String BOOKINGS = "careflow.bookings";
     public static final String REMINDERS = "careflow.reminders";
     public static final String DEAD_LETTERS = "careflow.dead.letters";
@@ -139,6 +140,12 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public void assessment(String band) {
         Counter.builder(ASSESSMENTS).description("Triage assessments published, by final risk band")
             .tag("band", label(band)).register(registry).increment();
+    }
+
+    @Override
+    public void formWait(String outcome) {
+        Counter.builder(FORM_WAITS).description("Triage submissions that waited for their form version, by outcome")
+            .tag("outcome", outcome).register(registry).increment();
     }
 
     @Override

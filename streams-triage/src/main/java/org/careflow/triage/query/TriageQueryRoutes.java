@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.triage.topology.QueueKeys;
+import org.careflow.triage.topology.TriageKeys;
 import org.careflow.triage.topology.TriageTopology;
 
 /** streams-triage's read API, answered from the stores of whichever instance owns the patient or facility. */
@@ -86,23 +88,27 @@ public final class TriageQueryRoutes {
         });
     }
 
-    /** The newest assessment the caller may see: a clinician's is the newest from one of their facilities. */
+    /**
+     * The newest assessment the caller may see: a clinician's is the newest received at one of their facilities. A
+     * patient with no assessment the caller may read is 404, whether none exists or all are another facility's.
+     */
     private void latest(Context ctx) {
         String patientId = ctx.pathParam("patientId");
-        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, history -> {
-            if (history.getAssessments().isEmpty()) {
-                return null;
-            }
-            return AssessmentView.of(visible(ctx, patientId, history).get(0));
+        service().respondFromOwner(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, stores -> {
+            List<TriageAssessment> visible = visible(ctx, assessments(stores, patientId));
+            return visible.isEmpty() ? null : AssessmentView.of(visible.get(0));
         });
     }
 
-    /** The caller's view of a patient's history: a clinician sees only the assessments of their facilities (403 if none). */
+    /** The caller's view of a patient's history, newest received first: a clinician sees only their facilities'. */
     private void history(Context ctx) {
         int limit = limit(ctx);
         String patientId = ctx.pathParam("patientId");
-        service().<PatientTriageHistory>respondWithValue(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, history -> {
-            List<TriageAssessment> visible = visible(ctx, patientId, history);
+        service().respondFromOwner(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, stores -> {
+            List<TriageAssessment> visible = visible(ctx, assessments(stores, patientId));
+            if (visible.isEmpty()) {
+                return null;
+            }
             List<AssessmentView> views = new ArrayList<>();
             for (TriageAssessment a : visible.subList(0, Math.min(limit, visible.size()))) {
                 views.add(AssessmentView.of(a));
@@ -111,9 +117,21 @@ public final class TriageQueryRoutes {
         });
     }
 
-    /** The assessments of {@code history} the caller may read, newest first; 403 when there are none. */
-    static List<TriageAssessment> visible(Context ctx, String patientId, PatientTriageHistory history) {
-        return ResourceAccess.filter(ctx, history.getAssessments(), TriageQueryRoutes::scopeOf, ResourceScope.patient(patientId));
+    /** Every assessment of the patient's histories at every facility, newest received (assessed) first. */
+    static List<TriageAssessment> assessments(LocalStores stores, String patientId) {
+        ReadOnlyKeyValueStore<String, PatientTriageHistory> histories =
+            stores.store(TriageTopology.PATIENT_HISTORY_STORE, QueryableStoreTypes.<String, PatientTriageHistory>keyValueStore());
+        List<TriageAssessment> all = new ArrayList<>();
+        try (KeyValueIterator<String, PatientTriageHistory> it = histories.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
+            it.forEachRemaining(kv -> all.addAll(kv.value.getAssessments()));
+        }
+        all.sort(Comparator.comparing(TriageAssessment::getOccurredAt).reversed());
+        return all;
+    }
+
+    /** The assessments the caller may read; none readable though some exist is the same 404 as none at all. */
+    static List<TriageAssessment> visible(Context ctx, List<TriageAssessment> assessments) {
+        return ResourceAccess.filterConcealed(ctx, assessments, TriageQueryRoutes::scopeOf);
     }
 
     /** What an assessment belongs to: the facility it was made at and its patient. */

@@ -1,51 +1,73 @@
 package org.careflow.triage.topology;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
-import org.careflow.forms.BuiltInForms;
-import org.careflow.forms.FormKey;
+import org.careflow.state.triage.AwaitingForm;
 import org.careflow.state.triage.PatientTriageHistory;
+import org.careflow.topics.BusinessMetrics;
+import org.careflow.triage.TriageConfig.FormWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Assesses a patient's submissions (keyed by patientId): ignores a submission id already seen, scores the
- * submission with the form version it was made against, keeps the patient's recent history, and compares
- * the newest assessment with the one before it for deterioration.
+ * Assesses a patient's submissions (the topic is keyed by patientId). Every piece of state belongs to the facility the
+ * submission was made at: history, the submission ids already seen and the deterioration comparison are kept per
+ * patient and facility ({@link TriageKeys}), so one facility's submissions never hide or suppress another's.
+ *
+ * <p>A submission is scored with the form version it was made against. When streams-triage does not hold that version
+ * yet (the form's record is still on its way), the submission is parked, never scored without it: it is scored as soon
+ * as the form arrives (checked every {@link FormWait#checkInterval()}); past {@link FormWait#bound()} the patient is
+ * queued for review at the top (band HIGH, review FORM_UNAVAILABLE, an alert), and the form arriving later still scores
+ * the answers (the assessment is published again) while the parked entry is kept ({@link FormWait#lateRetention()}).
+ *
+ * <p>Assessments are compared in the order careflow received them, not by the client's {@code submittedAt}: a clock
+ * running fast or slow cannot suppress a deterioration alert.
  */
 public final class AssessSubmissionProcessor implements Processor<String, TriageSubmission, String, AssessmentOutcome> {
 
-    /** Assessments kept per patient for the history endpoint and deterioration checks. */
+    /** Assessments kept per patient and facility for the history endpoint and deterioration checks. */
     static final int MAX_HISTORY = 20;
-    /** Submission ids remembered per patient, so that a client's retry is recognised. */
+    /** Submission ids remembered per patient and facility, so that a client's retry is recognised. */
     static final int MAX_SEEN_IDS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(AssessSubmissionProcessor.class);
-    private static final Comparator<TriageAssessment> NEWEST_FIRST =
-        Comparator.comparing(TriageAssessment::getSubmittedAt).reversed();
 
+    private final FormWait formWait;
+    private final BusinessMetrics metrics;
     private ProcessorContext<String, AssessmentOutcome> context;
     private KeyValueStore<String, PatientTriageHistory> history;
-    private KeyValueStore<String, ValueAndTimestamp<FormDefinition>> forms;
+    private KeyValueStore<String, AwaitingForm> awaiting;
+    private FormLookup forms;
+
+    public AssessSubmissionProcessor(FormWait formWait, BusinessMetrics metrics) {
+        this.formWait = Objects.requireNonNull(formWait, "formWait");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
 
     @Override
     public void init(ProcessorContext<String, AssessmentOutcome> context) {
         this.context = context;
         this.history = context.getStateStore(TriageTopology.PATIENT_HISTORY_STORE);
-        this.forms = context.getStateStore(TriageTopology.FORMS_STORE);
+        this.awaiting = context.getStateStore(TriageTopology.AWAITING_FORM_STORE);
+        this.forms = new FormLookup(context.getStateStore(TriageTopology.FORMS_STORE));
+        context.schedule(formWait.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkParked);
     }
 
     @Override
@@ -54,53 +76,75 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
         if (record.key() == null || submission == null) {
             return;
         }
-        PatientTriageHistory past = Optional.ofNullable(history.get(record.key()))
-            .orElseGet(() -> new PatientTriageHistory(new ArrayList<>(), new ArrayList<>()));
-        if (past.getSeenSubmissionIds().contains(submission.getSubmissionId())) {
+        String historyKey = TriageKeys.history(record.key(), submission.getFacilityId());
+        String awaitingKey = TriageKeys.awaiting(record.key(), submission.getFacilityId(), submission.getSubmissionId());
+        PatientTriageHistory past = history.get(historyKey);
+        if ((past != null && past.getSeenSubmissionIds().contains(submission.getSubmissionId())) || awaiting.get(awaitingKey) != null) {
             LOG.debug("Ignoring a repeated submission on partition {}", context.recordMetadata().map(m -> m.partition()).orElse(-1));
             return;
         }
+        Optional<FormDefinition> form = forms.find(submission.getFormId(), submission.getFormVersion());
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        FormDefinition form = findForm(submission.getFormId(), submission.getFormVersion()).orElse(null);
-        if (form == null) {
-            LOG.warn("Form version not available yet; scoring NEWS2 only");
+        if (form.isEmpty()) {
+            LOG.info("Form version not available yet; the submission waits for it (up to {} ms)", formWait.bound().toMillis());
+            awaiting.put(awaitingKey, new AwaitingForm(submission, now, false));
+            metrics.formWait("parked");
+            return;
         }
-        TriageAssessment assessment = TriageAssessor.assess(submission, form, now);
+        publish(record.key(), TriageAssessor.assess(submission, form.get(), now), record.timestamp());
+    }
 
-        List<TriageAssessment> assessments = new ArrayList<>(past.getAssessments());
+    /** Scores parked submissions whose form has arrived, queues for review those past the bound, forgets expired ones. */
+    private void checkParked(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        Map<String, Optional<FormDefinition>> found = new HashMap<>();
+        List<KeyValue<String, AwaitingForm>> parked = new ArrayList<>();
+        try (KeyValueIterator<String, AwaitingForm> it = awaiting.all()) {
+            it.forEachRemaining(parked::add);
+        }
+        for (KeyValue<String, AwaitingForm> entry : parked) {
+            AwaitingForm waiting = entry.value;
+            TriageSubmission submission = waiting.getSubmission();
+            Optional<FormDefinition> form = found.computeIfAbsent(submission.getFormId() + "@" + submission.getFormVersion(),
+                k -> forms.find(submission.getFormId(), submission.getFormVersion()));
+            Duration waited = Duration.between(waiting.getParkedAt(), now);
+            String patientId = submission.getPatientId();
+            if (form.isPresent()) {
+                awaiting.delete(entry.key);
+                metrics.formWait(waiting.getProvisional() ? "scored_late" : "scored_after_wait");
+                publish(patientId, TriageAssessor.assess(submission, form.get(), now), wallClockMs);
+            } else if (!waiting.getProvisional() && waited.compareTo(formWait.bound()) >= 0) {
+                LOG.warn("Form version did not arrive within {} ms; queueing the patient for review", formWait.bound().toMillis());
+                awaiting.put(entry.key, new AwaitingForm(submission, waiting.getParkedAt(), true));
+                metrics.formWait("review_form_unavailable");
+                publish(patientId, TriageAssessor.assessForReview(submission, formWait.bound(), now), wallClockMs);
+            } else if (waiting.getProvisional() && waited.compareTo(formWait.bound().plus(formWait.lateRetention())) >= 0) {
+                awaiting.delete(entry.key);
+                metrics.formWait("expired");
+            }
+        }
+    }
+
+    /**
+     * Keeps {@code assessment} as the newest of its patient's history at its facility (replacing an earlier assessment of
+     * the same submission: a review superseded once the form arrived), compares it with the one received before, and
+     * forwards both.
+     */
+    private void publish(String patientId, TriageAssessment assessment, long timestamp) {
+        String key = TriageKeys.history(patientId, assessment.getFacilityId());
+        PatientTriageHistory past = history.get(key);
+        List<TriageAssessment> assessments = new ArrayList<>(past == null ? List.of() : past.getAssessments());
+        assessments.removeIf(a -> a.getSubmissionId().equals(assessment.getSubmissionId()));
         TriageAssessment previous = assessments.isEmpty() ? null : assessments.get(0);
-        boolean newest = previous == null || !assessment.getSubmittedAt().isBefore(previous.getSubmittedAt());
-        assessments.add(assessment);
-        assessments.sort(NEWEST_FIRST);
-        List<String> seen = new ArrayList<>(past.getSeenSubmissionIds());
-        seen.add(0, submission.getSubmissionId());
-        history.put(record.key(), new PatientTriageHistory(
+        assessments.add(0, assessment);
+        List<String> seen = new ArrayList<>(past == null ? List.of() : past.getSeenSubmissionIds());
+        seen.remove(assessment.getSubmissionId());
+        seen.add(0, assessment.getSubmissionId());
+        history.put(key, new PatientTriageHistory(
             new ArrayList<>(assessments.subList(0, Math.min(MAX_HISTORY, assessments.size()))),
             new ArrayList<>(seen.subList(0, Math.min(MAX_SEEN_IDS, seen.size())))));
 
-        // Only the newest assessment is compared: a late retry of an older submission says nothing new.
-        DeteriorationAlert alert = newest ? DeteriorationDetector.detect(previous, assessment, now) : null;
-        context.forward(record.withValue(new AssessmentOutcome(assessment, alert)));
-    }
-
-    private Optional<FormDefinition> findForm(String formId, Integer version) {
-        Optional<FormDefinition> builtIn = BuiltInForms.find(formId, version);
-        if (builtIn.isPresent()) {
-            return builtIn;
-        }
-        if (version != null) {
-            return Optional.ofNullable(forms.get(FormKey.of(formId, version))).map(ValueAndTimestamp::value);
-        }
-        FormDefinition latest = null;
-        try (KeyValueIterator<String, ValueAndTimestamp<FormDefinition>> it =
-                 forms.prefixScan(formId + "@", new org.apache.kafka.common.serialization.StringSerializer())) {
-            while (it.hasNext()) {
-                ValueAndTimestamp<FormDefinition> candidate = it.next().value;
-                if (candidate != null && (latest == null || candidate.value().getVersion() > latest.getVersion())) {
-                    latest = candidate.value();
-                }
-            }
-        }
-        return Optional.ofNullable(latest);
+        DeteriorationAlert alert = DeteriorationDetector.detect(previous, assessment, assessment.getOccurredAt());
+        context.forward(new Record<>(patientId, new AssessmentOutcome(assessment, alert), timestamp));
     }
 }

@@ -10,8 +10,10 @@ import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.events.triage.TriageAssessment;
 
 /**
- * Compares a patient's consecutive assessments: the band rose, the score rose by {@value #SCORE_RISE} or
- * more within {@link #SCORE_RISE_WINDOW}, or a red flag appeared. A first assessment alerts only for red flags.
+ * Compares a patient's consecutive assessments at one facility, in the order careflow received them (a client's clock
+ * cannot reorder them): the band rose, the score rose by {@value #SCORE_RISE} or more within {@link #SCORE_RISE_WINDOW},
+ * or a red flag appeared. A first assessment alerts only for red flags. An assessment that needs review (its form never
+ * arrived) always alerts.
  */
 public final class DeteriorationDetector {
 
@@ -30,7 +32,8 @@ public final class DeteriorationDetector {
             if (RiskBands.rank(TriageAssessor.effectiveBand(current)) > RiskBands.rank(TriageAssessor.effectiveBand(previous))) {
                 reasons.add(DeteriorationReason.BAND_ROSE);
             }
-            boolean within = !current.getSubmittedAt().isAfter(previous.getSubmittedAt().plus(SCORE_RISE_WINDOW));
+            // The window is measured on careflow's clock where both were received with it; the clients' clocks otherwise.
+            boolean within = !received(current).isAfter(received(previous).plus(SCORE_RISE_WINDOW));
             if (within && TriageAssessor.score(current) - TriageAssessor.score(previous) >= SCORE_RISE) {
                 reasons.add(DeteriorationReason.SCORE_ROSE);
             }
@@ -38,11 +41,15 @@ public final class DeteriorationDetector {
         if (!newRedFlags.isEmpty()) {
             reasons.add(DeteriorationReason.RED_FLAG);
         }
+        if (current.getReview() != null) {
+            // Unscored answers may hide a red flag: escalate, even for a first assessment.
+            reasons.add(DeteriorationReason.REVIEW_NEEDED);
+        }
         if (reasons.isEmpty()) {
             return null;
         }
         return DeteriorationAlert.newBuilder()
-            .setEventId("alert-" + current.getSubmissionId())
+            .setEventId(ScopedIds.of("alert-", current.getFacilityId(), current.getPatientId(), current.getSubmissionId()))
             .setOccurredAt(detectedAt)
             .setFacilityId(current.getFacilityId())
             .setPatientId(current.getPatientId())
@@ -51,6 +58,10 @@ public final class DeteriorationDetector {
             .setCurrent(summary(current))
             .setNewRedFlags(newRedFlags)
             .build();
+    }
+
+    private static java.time.Instant received(TriageAssessment a) {
+        return a.getReceivedAt() != null ? a.getReceivedAt() : a.getSubmittedAt();
     }
 
     static AssessmentSummary summary(TriageAssessment a) {

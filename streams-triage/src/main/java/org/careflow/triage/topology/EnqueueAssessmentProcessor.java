@@ -1,5 +1,6 @@
 package org.careflow.triage.topology;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -10,7 +11,8 @@ import org.careflow.state.triage.TriageQueueEntry;
 
 /**
  * Puts assessments (keyed by facilityId) on their facility's queue: one entry per patient, replaced and moved
- * by a newer assessment but keeping the time the patient started waiting; and counts them per hour by band.
+ * by a newer assessment but keeping the time the patient started waiting (see {@link #replaces} for late ones);
+ * and counts them per hour by band.
  */
 public final class EnqueueAssessmentProcessor implements Processor<String, TriageAssessment, Void, Void> {
 
@@ -38,12 +40,8 @@ public final class EnqueueAssessmentProcessor implements Processor<String, Triag
         String patientKey = QueueKeys.patientKey(a.getFacilityId(), a.getPatientId());
         TriageQueueEntry current = patients.get(patientKey);
         boolean waiting = current != null && current.getLeftAt() == null;
-        if (current != null) {
-            // A submission made before the newest one, or before the patient left, arrives late: no change.
-            java.time.Instant since = waiting ? current.getSubmittedAt() : current.getLeftAt();
-            if (a.getSubmittedAt().isBefore(since)) {
-                return;
-            }
+        if (current != null && !replaces(a, current, waiting)) {
+            return;
         }
         if (waiting) {
             queue.delete(QueueKeys.orderKey(current));
@@ -59,9 +57,42 @@ public final class EnqueueAssessmentProcessor implements Processor<String, Triag
             .setWaitingSince(waiting ? current.getWaitingSince() : a.getSubmittedAt())
             .setSubmittedAt(a.getSubmittedAt())
             .setAssessedAt(a.getOccurredAt())
+            .setReview(a.getReview() != null)
+            .setReceivedAt(a.getReceivedAt())
             .setLeftAt(null)
             .build();
         queue.put(QueueKeys.orderKey(entry), entry);
         patients.put(patientKey, entry);
+    }
+
+    /**
+     * Whether {@code a} takes the place of the patient's {@code current} entry. Assessments normally arrive in the order
+     * careflow received them, and the newest stands. One whose client-reported time is older than the entry's (a delayed
+     * device, or a clock running slow or fast) is in doubt: it replaces the entry only if it is more urgent, so the
+     * queue escalates and never downgrades on it. After the patient left the queue, an assessment careflow received
+     * before they left puts them back only if it is more urgent than what they left with.
+     */
+    static boolean replaces(TriageAssessment a, TriageQueueEntry current, boolean waiting) {
+        if (waiting) {
+            return !a.getSubmittedAt().isBefore(current.getSubmittedAt()) || moreUrgent(a, current);
+        }
+        Instant received = a.getReceivedAt() != null ? a.getReceivedAt() : a.getSubmittedAt();
+        return !received.isBefore(current.getLeftAt()) || moreUrgent(a, current);
+    }
+
+    /** A higher band, a review where there was none, a red flag the entry lacks, or a higher score in the same band. */
+    static boolean moreUrgent(TriageAssessment a, TriageQueueEntry entry) {
+        int band = RiskBands.rank(TriageAssessor.effectiveBand(a));
+        int entryBand = RiskBands.rank(entry.getQueueBand());
+        if (band != entryBand) {
+            return band > entryBand;
+        }
+        if (a.getReview() != null && !entry.getReview()) {
+            return true;
+        }
+        if (!entry.getRedFlags().containsAll(TriageAssessor.redFlags(a))) {
+            return true;
+        }
+        return TriageAssessor.score(a) > entry.getScore();
     }
 }

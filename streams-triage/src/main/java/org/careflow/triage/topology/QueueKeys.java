@@ -4,7 +4,8 @@ import org.careflow.state.triage.TriageQueueEntry;
 
 /**
  * Keys of the queue stores. An order key sorts, as bytes, exactly as the queue is read: facility, then band
- * (HIGH first), then score (highest first), then waiting since (longest first), then patient id for ties.
+ * (HIGH first), then score (highest first; an entry for review sorts above every score of its band, HIGH), then
+ * waiting since (longest first), then patient id for ties.
  * Ids never contain the control characters used as separators (the ingest API's id pattern excludes them).
  */
 public final class QueueKeys {
@@ -20,10 +21,10 @@ public final class QueueKeys {
         return facilityId + SEPARATOR;
     }
 
-    /** Where {@code entry} sits in its facility's queue. */
+    /** Where {@code entry} sits in its facility's queue. An entry for review (its form never arrived) heads it. */
     public static String orderKey(TriageQueueEntry entry) {
         int bandRank = 3 - RiskBands.rank(entry.getQueueBand());
-        int inverted = MAX_SCORE - Math.max(0, Math.min(MAX_SCORE, entry.getScore() + 1000));
+        int inverted = entry.getReview() ? 0 : MAX_SCORE - Math.max(0, Math.min(MAX_SCORE, entry.getScore() + 1000));
         return facilityPrefix(entry.getFacilityId())
             + bandRank
             + String.format("%04d", inverted)

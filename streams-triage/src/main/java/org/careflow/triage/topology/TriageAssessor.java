@@ -1,11 +1,13 @@
 package org.careflow.triage.topology;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.FormScore;
 import org.careflow.events.triage.News2Score;
+import org.careflow.events.triage.ReviewReason;
 import org.careflow.events.triage.RiskBand;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
@@ -36,21 +38,55 @@ public final class TriageAssessor {
         News2Score news2 = News2Calculator.score(submission.getVitals());
         FormScore formScore = form == null ? null : FormScorer.score(form, submission.getAnswers());
         Decision decision = decide(news2, formScore, form == null ? submission.getFormId() : null);
+        return base(submission, news2, assessedAt)
+            .setFormVersion(form == null ? submission.getFormVersion() : Integer.valueOf(form.getVersion()))
+            .setFormScore(formScore)
+            .setBand(decision.band())
+            .setBandReason(decision.reason())
+            .build();
+    }
+
+    /**
+     * The assessment of a submission whose form did not arrive within {@code waited}: its answers (and any red flag in
+     * them) cannot be scored, so the band is HIGH whatever NEWS2 alone gives, and a person must review it. The reason
+     * names what NEWS2 alone gives, so the reviewer starts from it.
+     */
+    public static TriageAssessment assessForReview(TriageSubmission submission, Duration waited, Instant assessedAt) {
+        Objects.requireNonNull(submission, "submission");
+        News2Score news2 = News2Calculator.score(submission.getVitals());
+        String version = submission.getFormVersion() == null ? "(latest)" : "version " + submission.getFormVersion();
+        return base(submission, news2, assessedAt)
+            .setFormVersion(submission.getFormVersion())
+            .setFormScore(null)
+            .setBand(RiskBand.HIGH)
+            .setBandReason("form unavailable, review: form " + submission.getFormId() + " " + version + " did not arrive within "
+                + waited.toSeconds() + " s, so the answers and red flags are not scored; NEWS2 alone gives "
+                + news2.getBand() + " (total " + news2.getTotal() + ")")
+            .setReview(ReviewReason.FORM_UNAVAILABLE)
+            .build();
+    }
+
+    private static TriageAssessment.Builder base(TriageSubmission submission, News2Score news2, Instant assessedAt) {
         return TriageAssessment.newBuilder()
-            .setEventId("assessment-" + submission.getSubmissionId())
+            .setEventId(eventId(submission))
             .setOccurredAt(assessedAt)
             .setSubmissionId(submission.getSubmissionId())
             .setPatientId(submission.getPatientId())
             .setFacilityId(submission.getFacilityId())
             .setFormId(submission.getFormId())
-            .setFormVersion(form == null ? submission.getFormVersion() : Integer.valueOf(form.getVersion()))
             .setSubmittedAt(submission.getSubmittedAt())
+            .setReceivedAt(submission.getOccurredAt())
             .setVitals(submission.getVitals())
             .setNews2(news2)
-            .setFormScore(formScore)
-            .setBand(decision.band())
-            .setBandReason(decision.reason())
-            .build();
+            .setReview(null);
+    }
+
+    /**
+     * The assessment's event id: the same for every reprocessing of the submission, and distinct for each facility and
+     * patient, since submission ids are chosen by clients (and so can repeat across them). Names no patient.
+     */
+    public static String eventId(TriageSubmission submission) {
+        return ScopedIds.of("assessment-", submission.getFacilityId(), submission.getPatientId(), submission.getSubmissionId());
     }
 
     /** NEWS2 total plus form points: what the queue orders by after the band. */

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
+import org.careflow.state.triage.AwaitingForm;
 import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
@@ -26,7 +27,8 @@ import org.careflow.triage.TriageConfig;
 
 /**
  * The triage graph. Patient-keyed: submissions are de-duplicated, scored with their form version (a global
- * table of forms), kept as each patient's history, published, and compared for deterioration.
+ * table of forms; a submission whose form has not arrived yet waits for it in a store), kept as each patient's
+ * history at each facility, published, and compared for deterioration in the order careflow received them.
  * Facility-keyed, after an explicit repartition: each facility's queue, dispositions taking patients off
  * it, and hourly statistics in windowed stores. Only builds the graph; no I/O.
  */
@@ -49,8 +51,14 @@ public final class TriageTopology {
 
     /** Every published form version, keyed formId@version (global: every instance holds all). */
     public static final String FORMS_STORE = "triage-forms-store";
-    /** Each patient's recent assessments, newest first, keyed by patientId. */
-    public static final String PATIENT_HISTORY_STORE = "triage-patient-history-store";
+    /**
+     * Each patient's recent assessments at each facility, newest received first, keyed patientId then facilityId (see
+     * {@link TriageKeys}). Renamed from triage-patient-history-store when state became per facility: the old store,
+     * keyed by patientId alone, is not read.
+     */
+    public static final String PATIENT_HISTORY_STORE = "triage-facility-patient-history-store";
+    /** Submissions waiting for the form version they name, keyed patientId, facilityId, submissionId (see {@link TriageKeys}). */
+    public static final String AWAITING_FORM_STORE = "triage-awaiting-form-store";
     /** Each facility's queue, keyed so a prefix scan reads it in order (see {@link QueueKeys}). */
     public static final String QUEUE_STORE = "triage-queue-store";
     /** Each patient's place on a facility's queue, keyed facilityId and patientId. */
@@ -80,6 +88,8 @@ public final class TriageTopology {
         // commit, so exactly-once holds. The processors forward their results themselves, not through the caches.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_HISTORY_STORE),
             Serdes.String(), serdes.internalValueSerde(PatientTriageHistory.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_FORM_STORE),
+            Serdes.String(), serdes.internalValueSerde(AwaitingForm.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE),
             Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_PATIENT_STORE),
@@ -91,7 +101,8 @@ public final class TriageTopology {
         KStream<String, TriageSubmission> submissions =
             builder.stream(Topics.TRIAGE_SUBMISSIONS.name(), Topics.TRIAGE_SUBMISSIONS.consumed(serdes, SUBMISSIONS_SOURCE));
         KStream<String, AssessmentOutcome> outcomes =
-            submissions.process(AssessSubmissionProcessor::new, Named.as(ASSESS_PROCESSOR), PATIENT_HISTORY_STORE);
+            submissions.process(() -> new AssessSubmissionProcessor(config.formWait(), metrics), Named.as(ASSESS_PROCESSOR),
+                PATIENT_HISTORY_STORE, AWAITING_FORM_STORE);
 
         KStream<String, TriageAssessment> assessments = outcomes.mapValues(outcome -> {
             metrics.assessment(outcome.assessment().getBand().name());

@@ -2,7 +2,9 @@ package org.careflow.triage.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -14,34 +16,54 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.events.triage.FormDefinition;
+import org.careflow.events.triage.ReviewReason;
 import org.careflow.events.triage.RiskBand;
+import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
+import org.careflow.events.triage.VitalSigns;
 import org.careflow.forms.FormKey;
+import org.careflow.state.triage.AwaitingForm;
 import org.careflow.state.triage.PatientTriageHistory;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.Topics;
+import org.careflow.triage.TriageConfig.FormWait;
 import org.careflow.triage.TriageFixtures;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class AssessSubmissionProcessorTest {
 
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private static final Instant NOW = T0.plusSeconds(3600);
+    private static final FormWait WAIT = new FormWait(Duration.ofSeconds(30), Duration.ofMillis(250), Duration.ofHours(1));
     private static final PlainAvroEventSerdes SERDES = new PlainAvroEventSerdes();
 
-    private final AssessSubmissionProcessor processor = new AssessSubmissionProcessor();
+    private final List<String> formWaits = new ArrayList<>();
+    private final AssessSubmissionProcessor processor = new AssessSubmissionProcessor(WAIT, new BusinessMetrics() {
+        @Override
+        public void formWait(String outcome) {
+            formWaits.add(outcome);
+        }
+    });
     private MockProcessorContext<String, AssessmentOutcome> context;
     private KeyValueStore<String, PatientTriageHistory> history;
+    private KeyValueStore<String, AwaitingForm> awaiting;
     private TimestampedKeyValueStore<String, FormDefinition> forms;
 
     @BeforeEach
     void init() {
         context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(T0.plusSeconds(3600).toEpochMilli());
+        context.setCurrentSystemTimeMs(NOW.toEpochMilli());
         history = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE),
             Serdes.String(), SERDES.internalValueSerde(PatientTriageHistory.class)).withLoggingDisabled().build();
         history.init(context.getStateStoreContext(), history);
         context.addStateStore(history);
+        awaiting = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.AWAITING_FORM_STORE),
+            Serdes.String(), SERDES.internalValueSerde(AwaitingForm.class)).withLoggingDisabled().build();
+        awaiting.init(context.getStateStoreContext(), awaiting);
+        context.addStateStore(awaiting);
         forms = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.FORMS_STORE),
             Serdes.String(), SERDES.valueSerde(Topics.TRIAGE_FORMS)).withLoggingDisabled().build();
         forms.init(context.getStateStoreContext(), forms);
@@ -57,24 +79,24 @@ class AssessSubmissionProcessorTest {
         processor.process(new Record<>("p-1", s, 0L));
 
         assertThat(context.forwarded()).hasSize(1);
-        assertThat(history.get("p-1").getAssessments()).hasSize(1);
+        assertThat(historyOf("p-1", "f-1")).hasSize(1);
     }
 
     @Test
-    void shouldKeepHistoryNewestFirstWhenSubmissionsArriveOutOfOrder() {
-        process("s-2", T0.plusSeconds(60), TriageFixtures.normalVitals());
-        process("s-1", T0, TriageFixtures.normalVitals());
-        process("s-3", T0.plusSeconds(120), TriageFixtures.normalVitals());
+    void shouldKeepHistoryNewestReceivedFirstWhenClientTimesDisagree() {
+        receive("s-2", T0.plusSeconds(60), T0.plusSeconds(1), TriageFixtures.normalVitals());
+        receive("s-1", T0, T0.plusSeconds(2), TriageFixtures.normalVitals());
+        receive("s-3", T0.plusSeconds(120), T0.plusSeconds(3), TriageFixtures.normalVitals());
 
-        assertThat(history.get("p-1").getAssessments()).extracting(a -> a.getSubmissionId()).containsExactly("s-3", "s-2", "s-1");
+        assertThat(historyOf("p-1", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-3", "s-1", "s-2");
     }
 
     @Test
     void shouldAlertWithBothAssessmentsWhenBandRises() {
-        process("s-1", T0, TriageFixtures.normalVitals());
+        receive("s-1", T0, T0, TriageFixtures.normalVitals());
         context.resetForwards();
 
-        process("s-2", T0.plusSeconds(600), TriageFixtures.exampleVitals());
+        receive("s-2", T0.plusSeconds(600), T0.plusSeconds(600), TriageFixtures.exampleVitals());
 
         var alert = context.forwarded().get(0).record().value().alert();
         assertThat(alert).isNotNull();
@@ -84,13 +106,48 @@ class AssessSubmissionProcessorTest {
     }
 
     @Test
-    void shouldNotAlertWhenLateSubmissionIsOlderThanTheNewest() {
-        process("s-2", T0.plusSeconds(600), TriageFixtures.normalVitals());
+    @DisplayName("A clock cannot suppress an alert: a worse assessment received later alerts even when dated earlier")
+    void shouldAlertWhenWorseSubmissionIsReceivedLaterButDatedEarlier() {
+        // Given: an assessment dated minutes ahead (a fast device clock, or an attacker)
+        receive("s-ahead", T0.plusSeconds(240), T0, TriageFixtures.normalVitals());
         context.resetForwards();
 
-        process("s-1", T0, TriageFixtures.exampleVitals());
+        // When: the real, worse submission arrives after it, dated now
+        receive("s-real", T0, T0.plusSeconds(5), TriageFixtures.exampleVitals());
 
-        assertThat(context.forwarded().get(0).record().value().alert()).isNull();
+        // Then
+        var alert = context.forwarded().get(0).record().value().alert();
+        assertThat(alert).isNotNull();
+        assertThat(alert.getReasons()).contains(DeteriorationReason.BAND_ROSE);
+        assertThat(alert.getPrevious().getSubmissionId()).isEqualTo("s-ahead");
+    }
+
+    @Test
+    @DisplayName("Triage state is per facility: another facility reusing a submission id does not hide this facility's submission")
+    void shouldScoreBothWhenAnotherFacilityReusesTheSubmissionId() {
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-1", "p-1", "f-a", T0, TriageFixtures.normalVitals()), 0L));
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-1", "p-1", "f-b", T0, TriageFixtures.exampleVitals()), 0L));
+
+        assertThat(context.forwarded()).hasSize(2);
+        assertThat(historyOf("p-1", "f-a")).extracting(TriageAssessment::getFacilityId).containsExactly("f-a");
+        assertThat(historyOf("p-1", "f-b")).extracting(TriageAssessment::getBand).containsExactly(RiskBand.HIGH);
+        assertThat(context.forwarded().get(0).record().value().assessment().getEventId())
+            .isNotEqualTo(context.forwarded().get(1).record().value().assessment().getEventId());
+    }
+
+    @Test
+    @DisplayName("Triage state is per facility: another facility's HIGH assessment does not suppress this facility's deterioration alert")
+    void shouldCompareOnlyWithinTheFacilityWhenDetectingDeterioration() {
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-a", "p-1", "f-a", T0, TriageFixtures.exampleVitals()), 0L));
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-b1", "p-1", "f-b", T0, TriageFixtures.normalVitals()), 0L));
+        context.resetForwards();
+
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-b2", "p-1", "f-b", T0.plusSeconds(60), TriageFixtures.exampleVitals()), 0L));
+
+        var alert = context.forwarded().get(0).record().value().alert();
+        assertThat(alert).isNotNull();
+        assertThat(alert.getFacilityId()).isEqualTo("f-b");
+        assertThat(alert.getPrevious().getSubmissionId()).isEqualTo("s-b1");
     }
 
     @Test
@@ -113,8 +170,7 @@ class AssessSubmissionProcessorTest {
     void shouldRaiseHighAndAlertWhenRedFlagOnFirstAssessment() {
         forms.put(FormKey.of("chest", 1), ValueAndTimestamp.make(TriageFixtures.chestPainForm("chest", 1, 2), 0L));
 
-        processor.process(new Record<>("p-1", TriageFixtures.formSubmission("s-1", "p-1", T0, TriageFixtures.normalVitals(), "chest", 1,
-            Map.of("chest_pain", "yes")), 0L));
+        processor.process(chestPainYes("s-1"));
 
         AssessmentOutcome outcome = context.forwarded().get(0).record().value();
         assertThat(outcome.assessment().getBand()).isEqualTo(RiskBand.HIGH);
@@ -125,17 +181,123 @@ class AssessSubmissionProcessorTest {
     }
 
     @Test
-    void shouldScoreNews2AndSayWhyWhenFormIsNotAvailable() {
-        processor.process(new Record<>("p-1", TriageFixtures.formSubmission("s-1", "p-1", T0, TriageFixtures.exampleVitals(), "unknown", 3,
-            Map.of("chest_pain", "yes")), 0L));
+    @DisplayName("No clinical signal dropped: a submission whose form has not arrived is never scored without it")
+    void shouldParkWithoutScoringWhenFormIsNotAvailable() {
+        processor.process(chestPainYes("s-1"));
 
-        var assessment = context.forwarded().get(0).record().value().assessment();
-        assertThat(assessment.getFormScore()).isNull();
-        assertThat(assessment.getBand()).isEqualTo(RiskBand.HIGH);
-        assertThat(assessment.getBandReason()).contains("not available");
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(historyOf("p-1", "f-1")).isEmpty();
+        assertThat(formWaits).containsExactly("parked");
     }
 
-    private void process(String submissionId, Instant submittedAt, org.careflow.events.triage.VitalSigns vitals) {
-        processor.process(new Record<>("p-1", TriageFixtures.submission(submissionId, "p-1", submittedAt, vitals), submittedAt.toEpochMilli()));
+    @Test
+    @DisplayName("No clinical signal dropped: form after submission scores the red flag as soon as the form arrives")
+    void shouldScoreTheRedFlagWhenTheFormArrivesAfterTheSubmission() {
+        processor.process(chestPainYes("s-1"));
+        punctuate(NOW.plusMillis(250));
+        assertThat(context.forwarded()).isEmpty();
+
+        forms.put(FormKey.of("chest", 1), ValueAndTimestamp.make(TriageFixtures.chestPainForm("chest", 1, 2), 0L));
+        punctuate(NOW.plusMillis(500));
+
+        AssessmentOutcome outcome = context.forwarded().get(0).record().value();
+        assertThat(outcome.assessment().getBand()).isEqualTo(RiskBand.HIGH);
+        assertThat(outcome.assessment().getFormScore().getRedFlags()).containsExactly("chest_pain_flag");
+        assertThat(outcome.assessment().getReview()).isNull();
+        assertThat(outcome.alert().getReasons()).containsExactly(DeteriorationReason.RED_FLAG);
+        assertThat(awaiting.approximateNumEntries()).isZero();
+        assertThat(formWaits).containsExactly("parked", "scored_after_wait");
+    }
+
+    @Test
+    @DisplayName("No clinical signal dropped: a form that never arrives queues the patient HIGH for review, never silently LOW")
+    void shouldQueueForReviewWhenTheFormNeverArrives() {
+        processor.process(chestPainYes("s-1"));
+        punctuate(NOW.plusSeconds(29));
+        assertThat(context.forwarded()).isEmpty();
+
+        punctuate(NOW.plusSeconds(30));
+
+        AssessmentOutcome outcome = context.forwarded().get(0).record().value();
+        assertThat(outcome.assessment().getBand()).isEqualTo(RiskBand.HIGH);
+        assertThat(outcome.assessment().getNews2().getBand()).isEqualTo(RiskBand.LOW);
+        assertThat(outcome.assessment().getReview()).isEqualTo(ReviewReason.FORM_UNAVAILABLE);
+        assertThat(outcome.assessment().getBandReason()).startsWith("form unavailable, review").contains("NEWS2 alone gives LOW");
+        assertThat(outcome.alert().getReasons()).containsExactly(DeteriorationReason.REVIEW_NEEDED);
+        assertThat(formWaits).containsExactly("parked", "review_form_unavailable");
+
+        punctuate(NOW.plusSeconds(40));
+        assertThat(context.forwarded()).as("published for review once").hasSize(1);
+    }
+
+    @Test
+    @DisplayName("No clinical signal dropped: a form arriving after the review still scores the answers, replacing the review")
+    void shouldScoreAgainWhenTheFormArrivesAfterTheReview() {
+        processor.process(chestPainYes("s-1"));
+        punctuate(NOW.plusSeconds(30));
+        context.resetForwards();
+
+        forms.put(FormKey.of("chest", 1), ValueAndTimestamp.make(TriageFixtures.chestPainForm("chest", 1, 2), 0L));
+        punctuate(NOW.plusSeconds(60));
+
+        TriageAssessment scored = context.forwarded().get(0).record().value().assessment();
+        assertThat(scored.getReview()).isNull();
+        assertThat(scored.getFormScore().getRedFlags()).containsExactly("chest_pain_flag");
+        assertThat(historyOf("p-1", "f-1")).singleElement().satisfies(a -> assertThat(a.getReview()).isNull());
+        assertThat(formWaits).containsExactly("parked", "review_form_unavailable", "scored_late");
+    }
+
+    @Test
+    void shouldForgetTheParkedSubmissionWhenTheFormNeverArrivesWithinTheRetention() {
+        processor.process(chestPainYes("s-1"));
+        punctuate(NOW.plusSeconds(30));
+
+        punctuate(NOW.plusSeconds(30).plus(Duration.ofHours(1)));
+
+        assertThat(awaiting.approximateNumEntries()).isZero();
+        assertThat(historyOf("p-1", "f-1")).singleElement()
+            .satisfies(a -> assertThat(a.getReview()).isEqualTo(ReviewReason.FORM_UNAVAILABLE));
+        assertThat(formWaits).containsExactly("parked", "review_form_unavailable", "expired");
+    }
+
+    @Test
+    void shouldIgnoreARetryWhenTheSubmissionIsParked() {
+        processor.process(chestPainYes("s-1"));
+        processor.process(chestPainYes("s-1"));
+
+        assertThat(formWaits).containsExactly("parked");
+        assertThat(awaiting.approximateNumEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldScoreANewerSubmissionAtOnceWhenAnEarlierOneIsParked() {
+        processor.process(chestPainYes("s-1"));
+
+        receive("s-2", T0.plusSeconds(60), T0.plusSeconds(60), TriageFixtures.exampleVitals());
+
+        assertThat(context.forwarded()).singleElement()
+            .satisfies(f -> assertThat(f.record().value().assessment().getSubmissionId()).isEqualTo("s-2"));
+    }
+
+    private Record<String, TriageSubmission> chestPainYes(String submissionId) {
+        return new Record<>("p-1", TriageFixtures.formSubmission(submissionId, "p-1", T0, TriageFixtures.normalVitals(), "chest", 1,
+            Map.of("chest_pain", "yes")), 0L);
+    }
+
+    private void punctuate(Instant at) {
+        context.setCurrentSystemTimeMs(at.toEpochMilli());
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(at.toEpochMilli());
+    }
+
+    private List<TriageAssessment> historyOf(String patientId, String facilityId) {
+        PatientTriageHistory h = history.get(TriageKeys.history(patientId, facilityId));
+        return h == null ? List.of() : h.getAssessments();
+    }
+
+    /** A submission the client dated {@code submittedAt} and careflow received at {@code receivedAt}. */
+    private void receive(String submissionId, Instant submittedAt, Instant receivedAt, VitalSigns vitals) {
+        TriageSubmission s = TriageSubmission.newBuilder(TriageFixtures.submission(submissionId, "p-1", submittedAt, vitals))
+            .setOccurredAt(receivedAt).build();
+        processor.process(new Record<>("p-1", s, receivedAt.toEpochMilli()));
     }
 }

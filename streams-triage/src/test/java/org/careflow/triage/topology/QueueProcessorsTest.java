@@ -16,13 +16,16 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.careflow.events.triage.Disposition;
 import org.careflow.events.triage.TriageAssessment;
+import org.careflow.events.triage.RiskBand;
 import org.careflow.events.triage.TriageDisposition;
+import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
 import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.triage.TriageFixtures;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The queue's two processors on shared in-memory stores, as one task runs them. */
@@ -105,15 +108,62 @@ class QueueProcessorsTest {
     }
 
     @Test
-    void shouldNotRequeueWhenSubmissionMadeBeforeLeavingArrivesLate() {
+    void shouldNotRequeueWhenSubmissionReceivedBeforeLeavingArrivesLateAndIsNoWorse() {
         enqueue("p-1", T0.plusSeconds(60), TriageFixtures.lowVitals());
         dispose("p-1", T0.plusSeconds(600));
 
-        enqueue("p-1", T0, TriageFixtures.exampleVitals());
+        enqueue("p-1", T0, TriageFixtures.lowVitals());
         assertThat(queuedPatients()).isEmpty();
 
         enqueue("p-1", T0.plusSeconds(900), TriageFixtures.lowVitals());
         assertThat(queuedEntries()).singleElement().satisfies(e -> assertThat(e.getWaitingSince()).isEqualTo(T0.plusSeconds(900)));
+    }
+
+    @Test
+    @DisplayName("Escalate, never downgrade: a worse submission received before leaving but processed after puts the patient back")
+    void shouldRequeueWhenSubmissionReceivedBeforeLeavingIsWorse() {
+        enqueue("p-1", T0.plusSeconds(60), TriageFixtures.lowVitals());
+        dispose("p-1", T0.plusSeconds(600));
+
+        enqueue("p-1", T0, TriageFixtures.exampleVitals());
+
+        assertThat(queuedEntries()).singleElement().satisfies(e -> assertThat(e.getBand()).isEqualTo(RiskBand.HIGH));
+    }
+
+    @Test
+    @DisplayName("A clock cannot hide a patient: a submission received after leaving requeues even when its device dated it earlier")
+    void shouldRequeueWhenSubmissionReceivedAfterLeavingIsDatedBeforeIt() {
+        enqueue("p-1", T0.plusSeconds(60), TriageFixtures.lowVitals());
+        dispose("p-1", T0.plusSeconds(600));
+
+        enqueueReceived("p-1", T0, T0.plusSeconds(900), TriageFixtures.lowVitals());
+
+        assertThat(queuedPatients()).containsExactly("p-1");
+    }
+
+    @Test
+    @DisplayName("Escalate, never downgrade: a late submission dated before the entry replaces it only when worse")
+    void shouldKeepTheEntryWhenALateSubmissionDatedEarlierIsNoWorse() {
+        enqueue("p-1", T0.plusSeconds(60), TriageFixtures.exampleVitals());
+
+        enqueue("p-1", T0, TriageFixtures.lowVitals());
+        assertThat(queuedEntries()).singleElement().satisfies(e -> assertThat(e.getBand()).isEqualTo(RiskBand.HIGH));
+
+        enqueue("p-2", T0.plusSeconds(60), TriageFixtures.lowVitals());
+        enqueue("p-2", T0, TriageFixtures.exampleVitals());
+        assertThat(queuedEntries()).filteredOn(e -> e.getPatientId().equals("p-2"))
+            .singleElement().satisfies(e -> assertThat(e.getBand()).isEqualTo(RiskBand.HIGH));
+    }
+
+    @Test
+    @DisplayName("An assessment for review (its form never arrived) heads the facility's queue")
+    void shouldPutReviewEntriesAtTheTopWhenTheFormNeverArrived() {
+        enqueue("p-1", T0, TriageFixtures.exampleVitals());
+        TriageSubmission late = TriageFixtures.submission("s-review", "p-2", T0.plusSeconds(60), TriageFixtures.normalVitals());
+        enqueue.process(new Record<>("f-1", TriageAssessor.assessForReview(late, Duration.ofSeconds(30), T0.plusSeconds(90)), 0L));
+
+        assertThat(queuedPatients()).containsExactly("p-2", "p-1");
+        assertThat(queuedEntries().get(0).getReview()).isTrue();
     }
 
     @Test
@@ -137,6 +187,13 @@ class QueueProcessorsTest {
         TriageAssessment a = TriageAssessor.assess(TriageFixtures.submission("s-" + patientId + "-" + submittedAt, patientId, submittedAt, vitals),
             submittedAt.plusSeconds(1));
         enqueue.process(new Record<>("f-1", a, submittedAt.toEpochMilli()));
+    }
+
+    /** As {@link #enqueue}, for a submission its device dated {@code submittedAt} and careflow received at {@code receivedAt}. */
+    private void enqueueReceived(String patientId, Instant submittedAt, Instant receivedAt, VitalSigns vitals) {
+        TriageSubmission s = TriageSubmission.newBuilder(TriageFixtures.submission("s-" + patientId + "-" + receivedAt, patientId,
+            submittedAt, vitals)).setOccurredAt(receivedAt).build();
+        enqueue.process(new Record<>("f-1", TriageAssessor.assess(s, receivedAt.plusSeconds(1)), receivedAt.toEpochMilli()));
     }
 
     private void dispose(String patientId, Instant decidedAt) {

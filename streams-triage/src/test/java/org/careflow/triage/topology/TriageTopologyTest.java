@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.events.triage.Disposition;
 import org.careflow.events.triage.FormDefinition;
+import org.careflow.events.triage.ReviewReason;
 import org.careflow.events.triage.RiskBand;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageDisposition;
@@ -42,6 +44,7 @@ import org.careflow.triage.TriageConfig;
 import org.careflow.triage.TriageFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class TriageTopologyTest {
@@ -197,6 +200,64 @@ class TriageTopologyTest {
     }
 
     @Test
+    @DisplayName("No clinical signal dropped (form after submission): the red flag is scored, queued first and alerted once the form arrives")
+    void shouldScoreTheRedFlagWhenTheFormArrivesAfterTheSubmission() {
+        // Given: a submission naming a form version streams-triage does not hold yet
+        submit("s-1", "p-medium", T0, TriageFixtures.mediumVitals());
+        submissions.pipeInput("p-flag", TriageFixtures.formSubmission("s-2", "p-flag", T0.plusSeconds(60), TriageFixtures.normalVitals(),
+            "chest", 1, Map.of("chest_pain", "yes")));
+        assertThat(assessments.readValuesToList()).extracting(TriageAssessment::getSubmissionId).containsExactly("s-1");
+
+        // When: the form arrives a moment later
+        forms.pipeInput(FormKey.of("chest", 1), TriageFixtures.chestPainForm("chest", 1, 2));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        // Then: scored with the form, never without it
+        TriageAssessment scored = assessments.readValue();
+        assertThat(scored.getSubmissionId()).isEqualTo("s-2");
+        assertThat(scored.getBand()).isEqualTo(RiskBand.HIGH);
+        assertThat(scored.getFormScore().getRedFlags()).containsExactly("chest_pain_flag");
+        assertThat(assessments.isEmpty()).isTrue();
+        assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-flag", "p-medium");
+        assertThat(alerts.readValue().getReasons()).containsExactly(DeteriorationReason.RED_FLAG);
+    }
+
+    @Test
+    @DisplayName("No clinical signal dropped (form never arrives): the patient heads the queue HIGH for review, with an alert")
+    void shouldQueueForReviewAtTheTopWhenTheFormNeverArrives() {
+        // Given: a HIGH patient already waiting, and a submission whose form never arrives
+        submit("s-1", "p-high", T0, TriageFixtures.exampleVitals());
+        alerts.readValuesToList();
+        submissions.pipeInput("p-flag", TriageFixtures.formSubmission("s-2", "p-flag", T0.plusSeconds(60), TriageFixtures.normalVitals(),
+            "chest", 1, Map.of("chest_pain", "yes")));
+
+        // When: the wait bound passes
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-high");
+        driver.advanceWallClockTime(config.formWait().bound());
+
+        // Then
+        List<TriageAssessment> out = assessments.readValuesToList();
+        assertThat(out).extracting(TriageAssessment::getSubmissionId).containsExactly("s-1", "s-2");
+        assertThat(out.get(1).getBand()).isEqualTo(RiskBand.HIGH);
+        assertThat(out.get(1).getReview()).isEqualTo(ReviewReason.FORM_UNAVAILABLE);
+        assertThat(out.get(1).getBandReason()).startsWith("form unavailable, review");
+        assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-flag", "p-high");
+        assertThat(alerts.readValue().getReasons()).containsExactly(DeteriorationReason.REVIEW_NEEDED);
+    }
+
+    @Test
+    @DisplayName("Triage state is per facility: facility A sending B's submission id first does not drop B's submission")
+    void shouldScoreEachFacilitysSubmissionWhenSubmissionIdsRepeatAcrossFacilities() {
+        submissions.pipeInput("p-1", TriageFixtures.submission("s-1", "p-1", "f-a", T0, TriageFixtures.lowVitals()));
+        submissions.pipeInput("p-1", TriageFixtures.submission("s-1", "p-1", "f-b", T0, TriageFixtures.exampleVitals()));
+
+        assertThat(assessments.readValuesToList()).extracting(TriageAssessment::getFacilityId).containsExactly("f-a", "f-b");
+        assertThat(queue("f-b")).singleElement().satisfies(e -> assertThat(e.getBand()).isEqualTo(RiskBand.HIGH));
+        assertThat(queue("f-a")).singleElement().satisfies(e -> assertThat(e.getBand()).isEqualTo(RiskBand.LOW));
+    }
+
+    @Test
     void shouldAlertNamingBothAssessmentsWhenBandRisesAndNotWhenItFalls() {
         submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
         submit("s-2", "p-1", T0.plusSeconds(600), TriageFixtures.exampleVitals());
@@ -210,12 +271,12 @@ class TriageTopologyTest {
     }
 
     @Test
-    void shouldKeepHistoryNewestFirstWhenPatientSubmitsSeveralTimes() {
+    void shouldKeepHistoryNewestReceivedFirstWhenPatientSubmitsSeveralTimes() {
         submit("s-1", "p-1", T0, TriageFixtures.lowVitals());
         submit("s-3", "p-1", T0.plusSeconds(120), TriageFixtures.mediumVitals());
         submit("s-2", "p-1", T0.plusSeconds(60), TriageFixtures.exampleVitals());
 
-        assertThat(history("p-1").getAssessments()).extracting(TriageAssessment::getSubmissionId).containsExactly("s-3", "s-2", "s-1");
+        assertThat(history("p-1").getAssessments()).extracting(TriageAssessment::getSubmissionId).containsExactly("s-2", "s-3", "s-1");
     }
 
     @Test
@@ -279,6 +340,6 @@ class TriageTopologyTest {
 
     private PatientTriageHistory history(String patientId) {
         KeyValueStore<String, PatientTriageHistory> store = driver.getKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE);
-        return store.get(patientId);
+        return store.get(TriageKeys.history(patientId, "f-1"));
     }
 }

@@ -155,14 +155,17 @@ class SecuredQueryRoutesIT {
     }
 
     @Test
-    void shouldRefuseClinicianOfAnotherFacilityWithoutDataWhenKeysAreLocalOrRemote() {
+    @org.junit.jupiter.api.DisplayName("Foreign and unknown answer the same: another facility's clinician gets the 404 of a patient never seen")
+    void shouldAnswerClinicianOfAnotherFacilityAsForAnUnknownPatientWhenKeysAreLocalOrRemote() {
         String otherFacility = token(Role.CLINICIAN, "F9");
 
         for (TriageApp instance : List.of(first, second)) {
+            HttpResponse<String> unknown = get(instance, "/v1/patients/nobody-" + UUID.randomUUID() + "/triage", otherFacility, Map.of());
+            assertThat(unknown.statusCode()).isEqualTo(404);
             for (String patient : f1Patients) {
                 HttpResponse<String> response = get(instance, "/v1/patients/" + patient + "/triage", otherFacility, Map.of());
-                assertThat(response.statusCode()).isEqualTo(403);
-                assertThat(response.body()).doesNotContain("\"score\"").contains("facility-out-of-scope");
+                assertThat(response.statusCode()).isEqualTo(404);
+                assertThat(response.body()).doesNotContain("\"score\"").isEqualTo(unknown.body());
             }
             assertThat(get(instance, "/v1/facilities/" + F1 + "/queue", otherFacility, Map.of()).statusCode()).isEqualTo(403);
         }
@@ -219,7 +222,7 @@ class SecuredQueryRoutesIT {
             assertThat(f1Latest.get("submissionId").asText()).isEqualTo("sub-a-" + mixedPatient);
             assertThat(f2Latest.get("submissionId").asText()).isEqualTo("sub-b-" + mixedPatient);
             assertThat(both.get("assessments")).hasSize(2);
-            assertThat(none.statusCode()).isEqualTo(403);
+            assertThat(none.statusCode()).isEqualTo(404);
         }
     }
 
@@ -288,11 +291,12 @@ class SecuredQueryRoutesIT {
             JwtTestKit.mint(key).subject(missingSubject).role(Role.CLINICIAN).facilities(F1).sign(), Map.of());
 
         // Then
-        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.statusCode()).isEqualTo(404);
+        assertThat(denied.body()).isEqualTo(missing.body());
         assertThat(missing.statusCode()).isEqualTo(404);
         DataAccessAudit deniedEvent = awaitAudit(e -> deniedSubject.equals(e.getSubject()));
         assertThat(deniedEvent.getOutcome()).isEqualTo(AccessOutcome.DENIED);
-        assertThat(deniedEvent.getStatus()).isEqualTo(403);
+        assertThat(deniedEvent.getStatus()).isEqualTo(404);
         assertThat(deniedEvent.getReason()).isEqualTo("facility-out-of-scope");
         assertThat(deniedEvent.getPatientId()).isEqualTo(patient);
         assertThat(deniedEvent.getInstance()).isEqualTo("127.0.0.1:" + second.port());
@@ -351,7 +355,7 @@ class SecuredQueryRoutesIT {
         assertThat(events.get(0).getForwardedBy()).isEqualTo("127.0.0.1:" + first.port());
         assertThat(events.get(0).getPatientId()).isEqualTo(patient);
         // ... and the peer header granted nothing: another facility's clinician and a caller without a token are refused
-        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.statusCode()).isEqualTo(404);
         assertThat(denied.body()).doesNotContain("staleness");
         assertThat(awaitAudit(e -> deniedSubject.equals(e.getSubject())).getOutcome()).isEqualTo(AccessOutcome.DENIED);
         assertThat(anonymous.statusCode()).isEqualTo(401);

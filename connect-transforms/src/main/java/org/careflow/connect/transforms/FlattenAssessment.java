@@ -57,6 +57,7 @@ public class FlattenAssessment<R extends ConnectRecord<R>> implements Transforma
             .field("temperature", Schema.OPTIONAL_FLOAT64_SCHEMA)
             .field("form_points", Schema.OPTIONAL_INT32_SCHEMA)
             .field("red_flags", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("review", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
     }
 
@@ -87,6 +88,10 @@ public class FlattenAssessment<R extends ConnectRecord<R>> implements Transforma
             .put("news2_band", String.valueOf(news2.get("band")))
             .put("news2_monitoring", news2.schema().field("monitoring") == null || news2.get("monitoring") == null
                 ? null : String.valueOf(news2.get("monitoring")));
+        // Assessments written before the field existed have none: a null column, not an error.
+        if (in.schema().field("review") != null && in.get("review") != null) {
+            row.put("review", String.valueOf(in.get("review")));
+        }
         List<?> components = news2.getArray("components");
         if (components != null) {
             for (Object c : components) {

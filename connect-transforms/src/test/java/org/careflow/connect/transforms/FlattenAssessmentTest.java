@@ -67,8 +67,27 @@ class FlattenAssessmentTest {
         assertThat(value.getInt32("spo2")).isNull();
         assertThat(value.getString("red_flags")).isEqualTo("chest_pain,sob");
         assertThat(value.getInt32("form_points")).isEqualTo(2);
+        assertThat(value.getString("review")).as("written before the field existed").isNull();
         assertThat(row.key()).isEqualTo("p-1");
         assertThat(row.valueSchema().fields()).allSatisfy(f -> assertThat(f.name()).matches("[a-z0-9_]+"));
+    }
+
+    @Test
+    void shouldCarryTheReviewReasonWhenTheFormNeverArrived() {
+        Schema withReview = SchemaBuilder.struct().name("TriageAssessment");
+        ASSESSMENT.fields().forEach(f -> ((SchemaBuilder) withReview).field(f.name(), f.schema()));
+        Schema schema = ((SchemaBuilder) withReview).field("review", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Struct news2 = new Struct(NEWS2).put("total", 0).put("complete", true).put("band", "LOW").put("minimumBand", "LOW")
+            .put("monitoring", "TWELVE_HOURLY").put("components", List.of());
+        Struct assessment = new Struct(schema).put("eventId", "e-2").put("occurredAt", new Date(2_000)).put("submissionId", "s-2")
+            .put("patientId", "p-1").put("facilityId", "f-1").put("formId", "chest-pain").put("submittedAt", new Date(1_000))
+            .put("vitals", new Struct(VITALS)).put("news2", news2).put("band", "HIGH").put("bandReason", "form unavailable, review")
+            .put("review", "FORM_UNAVAILABLE");
+
+        Struct value = (Struct) transform.apply(new SinkRecord("triage-assessments", 0, Schema.STRING_SCHEMA, "p-1", schema, assessment, 8)).value();
+
+        assertThat(value.getString("review")).isEqualTo("FORM_UNAVAILABLE");
+        assertThat(value.getString("band")).isEqualTo("HIGH");
     }
 
     @Test

@@ -12,12 +12,14 @@ import org.careflow.triage.topology.TriageAssessor;
 /**
  * The JSON shape of an assessment for dashboards: {@code score} is the NEWS2 total plus form points,
  * {@code news2Total} the NEWS2 part alone: NEWS2 components keyed by the same names the ingest API
- * takes the observations under, each with its value and points, or marked missing.
+ * takes the observations under, each with its value and points, or marked missing. {@code review} is null unless a
+ * person must review the assessment ({@code FORM_UNAVAILABLE}); {@code receivedAt} is careflow's clock, {@code submittedAt}
+ * the client's.
  */
 public record AssessmentView(String patientId, String submissionId, String facilityId, String formId, Integer formVersion,
                              int score, int news2Total, String band, String minimumBand, boolean complete, String monitoring,
-                             Map<String, Component> components, FormPart form, String bandReason,
-                             Instant submittedAt, Instant assessedAt) {
+                             Map<String, Component> components, FormPart form, String bandReason, String review,
+                             Instant submittedAt, Instant receivedAt, Instant assessedAt) {
 
     /** One NEWS2 parameter: its observed value and points; {@code status} says MISSING or NOT_SCORABLE when points is null. */
     public record Component(Object value, Integer points, String status) {
@@ -41,7 +43,8 @@ public record AssessmentView(String patientId, String submissionId, String facil
         }
         return new AssessmentView(a.getPatientId(), a.getSubmissionId(), a.getFacilityId(), a.getFormId(), a.getFormVersion(),
             TriageAssessor.score(a), a.getNews2().getTotal(), a.getBand().name(), a.getNews2().getMinimumBand().name(), a.getNews2().getComplete(),
-            a.getNews2().getMonitoring().name(), components, form, a.getBandReason(), a.getSubmittedAt(), a.getOccurredAt());
+            a.getNews2().getMonitoring().name(), components, form, a.getBandReason(), a.getReview() == null ? null : a.getReview().name(),
+            a.getSubmittedAt(), a.getReceivedAt(), a.getOccurredAt());
     }
 
     private static String fieldName(ComponentScore c) {

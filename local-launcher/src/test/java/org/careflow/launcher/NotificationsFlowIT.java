@@ -74,6 +74,16 @@ class NotificationsFlowIT {
                     {"phone": "%s", "preferredChannel": "WHATSAPP", "language": "en-GB", "timeZone": "Europe/London",
                      "consent": {"granted": true, "at": "%s"}}
                     """.formatted(PHONE, now.minus(Duration.ofDays(1)))).statusCode()).isEqualTo(202);
+                // The patient gave the number themselves: it is theirs once the code sent to it comes back from it
+                RecordedRequest verification = awaitTemplate(cloudApi, "phone_verification");
+                assertThat(verification.body().get("to").asText()).isEqualTo(PHONE.substring(1));
+                String code = parameter(verification.body(), "code");
+                assertThat(code).matches("[0-9]{6}");
+                assertThat(webhook(ingest, inboundPayload("wamid.verify-1", code, verification.providerMessageId()))).isEqualTo(200);
+                Await.until("the phone to be verified", DEADLINE, () -> {
+                    JsonNode m = HttpCalls.getJson(notifications + "/v1/patients/p-msg/messages");
+                    return m != null && m.get("messages").findValuesAsText("action").contains("PHONE_VERIFIED");
+                });
                 assertThat(HttpCalls.sendUntilAccepted("PUT", ingest + "/v1/providers/dr-msg/schedule", """
                     {"facilityId": "f-msg", "timeZone": "%s", "slotMinutes": 5, "appointmentTypes": ["follow-up"],
                      "weekly": {}, "extraSessions": [{"date": "%s", "start": "%s", "end": "%s"}]}
@@ -101,8 +111,11 @@ class NotificationsFlowIT {
                 // and /metrics (an ops token) counts the confirmed booking and both sends, with the Kafka Streams series
                 awaitCounted(scheduling, "careflow_bookings_total",
                     Map.of("app", "streams-scheduling", "status", "CONFIRMED", "reason", "none"), 1.0);
+                // (the verification message is a message to the patient too)
                 String notificationMetrics = awaitCounted(notifications, "careflow_reminders_total",
-                    Map.of("app", "streams-notifications", "outcome", "sent"), 2.0);
+                    Map.of("app", "streams-notifications", "outcome", "sent"), 3.0);
+                awaitCounted(notifications, "careflow_contact_decisions_total",
+                    Map.of("app", "streams-notifications", "status", "PHONE_VERIFIED", "reason", "none"), 1.0);
                 assertThat(PrometheusSamples.sum(notificationMetrics, "careflow_reminders_total", Map.of("outcome", "failed"))).isNaN();
                 for (String app : List.of(scheduling, notifications)) {
                     String text = Await.value("the Kafka Streams series of " + app, DEADLINE, () -> {
@@ -195,6 +208,16 @@ class NotificationsFlowIT {
             assertThat(response.statusCode()).isEqualTo(200);
             return PrometheusSamples.sum(response.body(), name, labels) == expected ? response.body() : null;
         });
+    }
+
+    /** The value of a template's named body parameter in a Cloud API request. */
+    private static String parameter(JsonNode body, String name) {
+        for (JsonNode p : body.path("template").path("components").get(0).path("parameters")) {
+            if (name.equals(p.path("parameter_name").asText())) {
+                return p.path("text").asText();
+            }
+        }
+        return null;
     }
 
     private static RecordedRequest awaitTemplate(CloudApiStandIn cloudApi, String template) {

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.careflow.events.notifications.ContactWriter;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingRequest;
@@ -197,10 +198,15 @@ public final class IngestRoutes {
             });
     }
 
-    /** Replaces the patient's whole contact record: the topic is compacted by patientId, so the latest PUT wins. */
+    /**
+     * Replaces the patient's whole contact record: the topic is compacted by patientId, so the latest PUT wins. Whether it
+     * may is decided by streams-notifications, which keeps the contact and knows the patient's bookings: the caller's
+     * kind and facilities travel with the record, and the decision is a ContactOutcome.
+     */
     private void putContact(Context ctx) {
         PatientContact contact = contactParser.parse(ctx.pathParam("patientId"), jsonBody(ctx));
         SecurityGate.requireWrite(ctx, null, contact.getPatientId());
+        recordContactWriter(ctx, contact);
         publishThen(ctx, Topics.PATIENT_CONTACTS, contact.getPatientId(), contact,
             "Retry the same PUT; the contact record published last replaces the others.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -312,6 +318,23 @@ public final class IngestRoutes {
         }
         // Recorded, so the scheduler can compare it with the booking's patient.
         cancellation.setPatientId(patientId);
+    }
+
+    /**
+     * Who wrote a contact: a patient (whose new phone streams-notifications verifies before binding it), or a facility's
+     * integration with its facilities (which must be linked to the patient). Nothing is recorded with authentication off.
+     */
+    static void recordContactWriter(Context ctx, PatientContact contact) {
+        Optional<Principal> caller = SecurityGate.principal(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        if (caller.get().role() == Role.PATIENT) {
+            contact.setWrittenBy(ContactWriter.PATIENT);
+        } else {
+            contact.setWrittenBy(ContactWriter.FACILITY);
+            contact.setCallerFacilityIds(staffFacilities(ctx));
+        }
     }
 
     /** The facilities of a staff or integration caller, sorted; null for a patient, or when authentication is off. */

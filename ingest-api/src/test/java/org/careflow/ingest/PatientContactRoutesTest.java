@@ -83,6 +83,9 @@ class PatientContactRoutesTest {
         assertThat(written.getConsent().getGranted()).isFalse();
         assertThat(written.getConsent().getSource()).isEqualTo(ConsentSource.API);
         assertThat(written.getConsent().getRevokedAt()).isEqualTo(Instant.parse("2026-11-21T09:00:00Z"));
+        // Authentication is off here: no writer is recorded (SecuredIngestRoutesTest covers the writers)
+        assertThat(written.getWrittenBy()).isNull();
+        assertThat(written.getCallerFacilityIds()).isNull();
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.careflow.events.notifications.ContactWriter;
+import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.triage.TriageSubmission;
@@ -398,6 +400,31 @@ class SecuredIngestRoutesTest {
         assertThat(reschedule.statusCode()).as(reschedule.body()).isEqualTo(202);
         assertThat(((BookingCancellation) server.producer.history().get(0).value()).getCallerFacilityIds()).isNull();
         assertThat(((BookingRequest) server.producer.history().get(1).value()).getCallerFacilityIds()).isNull();
+    }
+
+    @Test
+    void shouldRecordTheWriterAndItsFacilitiesWhenAnIntegrationWritesAContact() throws Exception {
+        // When a facility's integration writes a patient's contact
+        HttpResponse<String> response = server.sendJson("PUT", "/v1/patients/" + OTHER_PATIENT + "/contact", CONTACT, token(Role.INTEGRATION));
+
+        // Then it is recorded as the facility's, with the token's facilities: streams-notifications decides whether
+        // the patient is linked to them (the gate cannot know)
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        PatientContact written = (PatientContact) server.producer.history().get(0).value();
+        assertThat(written.getWrittenBy()).isEqualTo(ContactWriter.FACILITY);
+        assertThat(written.getCallerFacilityIds()).containsExactly(OWN_FACILITY);
+    }
+
+    @Test
+    void shouldRecordThePatientAsWriterAndNoFacilitiesWhenPatientWritesTheirContact() throws Exception {
+        // When
+        HttpResponse<String> response = server.sendJson("PUT", "/v1/patients/" + OWN_PATIENT + "/contact", CONTACT, token(Role.PATIENT));
+
+        // Then: a phone the patient gives is bound only once verified from it
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        PatientContact written = (PatientContact) server.producer.history().get(0).value();
+        assertThat(written.getWrittenBy()).isEqualTo(ContactWriter.PATIENT);
+        assertThat(written.getCallerFacilityIds()).isNull();
     }
 
     @Test

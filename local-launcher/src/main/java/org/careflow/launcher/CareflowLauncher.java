@@ -64,6 +64,12 @@ public final class CareflowLauncher {
             CONSOLE.info("\nPosted {} demo submissions, contacts and a booking; try:\n  curl {} {}/v1/facilities/{}/queue\n"
                     + "  curl {} {}/v1/patients/demo-patient-1/triage\n  curl {} {}/v1/patients/demo-patient-1/reminders",
                 accepted, clinician, stack.triageUrl(), DemoData.FACILITY, clinician, stack.triageUrl(), patient, stack.notificationsUrl());
+            String patient2 = "-H \"Authorization: Bearer $(./careflow token --role patient --patient demo-patient-2)\"";
+            CONSOLE.info("\ndemo-patient-2 registered a new phone; it is theirs once the code sent to it comes back from it. The code:\n"
+                    + "  curl {} {}/v1/patients/demo-patient-2/messages   (the OUTBOUND phone_verification entry's id)\n"
+                    + "  curl {} {}/v1/notifications/ID   (templateParameters.code)\n"
+                    + "then send it from that phone: a signed WhatsApp webhook delivery (streams-notifications/README.md, Contacts).",
+                patient2, stack.notificationsUrl(), patient2, stack.notificationsUrl());
         }
         CONSOLE.info("\nEvery API needs a bearer token; ./careflow token --role ROLE [--facility F] [--patient P] prints one.");
         CONSOLE.info("\nPress Ctrl-C to stop.");

@@ -27,6 +27,12 @@ final class DemoData {
 
     static final int PATIENTS = 12;
     static final String FACILITY = "demo-facility";
+    /** The number the second demo patient registers themselves, to show a phone verification. */
+    static final String SELF_REGISTERED_PHONE = "+447700900999";
+    private static final String SELF_REGISTERED_CONTACT = """
+        {"phone": "%s", "preferredChannel": "WHATSAPP", "language": "en-GB", "timeZone": "Europe/London",
+         "consent": {"granted": true, "at": "2026-01-01T09:00:00Z"}}
+        """.formatted(SELF_REGISTERED_PHONE);
     static final String FORM_ID = "demo-chest-pain";
     static final String FORM = """
         {"version": 1, "facilityId": "demo-facility", "title": "Chest pain triage",
@@ -83,6 +89,10 @@ final class DemoData {
             }
         }
         postScheduling(client, integration, ingestUrl, patients, now);
+        // The second patient gives a new number themselves: it waits for the code sent to it (see the console hint).
+        String selfRegistering = auth.token(Role.PATIENT, Set.of(), patients.get(1));
+        require(send(client, selfRegistering, "PUT", ingestUrl + "/v1/patients/" + patients.get(1) + "/contact", SELF_REGISTERED_CONTACT),
+            "self-registered contact");
         return accepted;
     }
 

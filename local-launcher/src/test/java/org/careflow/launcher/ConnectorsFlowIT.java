@@ -78,9 +78,10 @@ class ConnectorsFlowIT {
             assertThat(audit).containsEntry("role", "PATIENT").containsEntry("endpoint", "/v1/patients/{patientId}/triage");
 
             // A booking's row follows its state: confirmed, then cancelled (the patient has a contact, so its confirmation
-            // is planned too, and the message log carries it to both stores)
+            // is planned too, to the email while the phone they gave waits for its verification, and the message log
+            // carries it to both stores)
             assertThat(HttpCalls.send("PUT", ingest + "/v1/patients/p-sink-1/contact", """
-                {"phone": "+447700900555", "language": "en-GB", "timeZone": "Europe/London",
+                {"phone": "+447700900555", "email": "sink-patient@example.org", "language": "en-GB", "timeZone": "Europe/London",
                  "consent": {"granted": true, "at": "%s"}}
                 """.formatted(now.minus(Duration.ofDays(1)))).statusCode()).isEqualTo(202);
             assertThat(HttpCalls.send("PUT", ingest + "/v1/providers/dr-sink/schedule", """

@@ -74,6 +74,19 @@ class NotificationsFlowIT {
                     {"phone": "%s", "preferredChannel": "WHATSAPP", "language": "en-GB", "timeZone": "Europe/London",
                      "consent": {"granted": true, "at": "%s"}}
                     """.formatted(PHONE, now.minus(Duration.ofDays(1)))).statusCode()).isEqualTo(202);
+                // The patient gave the number themselves: it is theirs once the code sent to it comes back from it
+                RecordedRequest verification = awaitTemplate(cloudApi, "phone_verification");
+                assertThat(verification.body().get("to").asText()).isEqualTo(PHONE.substring(1));
+                String code = parameter(verification.body(), "code");
+                assertThat(code).matches("[0-9]{6}");
+                // (verified yesterday, so the confirmation and reminder below go as approved templates, outside the
+                // 24-hour window a patient's message opens)
+                assertThat(webhook(ingest, inboundPayload("wamid.verify-1", code, verification.providerMessageId(),
+                    now.minus(Duration.ofHours(25))))).isEqualTo(200);
+                Await.until("the phone to be verified", DEADLINE, () -> {
+                    JsonNode m = HttpCalls.getJson(notifications + "/v1/patients/p-msg/messages");
+                    return m != null && m.get("messages").findValuesAsText("action").contains("PHONE_VERIFIED");
+                });
                 assertThat(HttpCalls.sendUntilAccepted("PUT", ingest + "/v1/providers/dr-msg/schedule", """
                     {"facilityId": "f-msg", "timeZone": "%s", "slotMinutes": 5, "appointmentTypes": ["follow-up"],
                      "weekly": {}, "extraSessions": [{"date": "%s", "start": "%s", "end": "%s"}]}
@@ -101,8 +114,11 @@ class NotificationsFlowIT {
                 // and /metrics (an ops token) counts the confirmed booking and both sends, with the Kafka Streams series
                 awaitCounted(scheduling, "careflow_bookings_total",
                     Map.of("app", "streams-scheduling", "status", "CONFIRMED", "reason", "none"), 1.0);
+                // (the verification message is a message to the patient too)
                 String notificationMetrics = awaitCounted(notifications, "careflow_reminders_total",
-                    Map.of("app", "streams-notifications", "outcome", "sent"), 2.0);
+                    Map.of("app", "streams-notifications", "outcome", "sent"), 3.0);
+                awaitCounted(notifications, "careflow_contact_decisions_total",
+                    Map.of("app", "streams-notifications", "status", "PHONE_VERIFIED", "reason", "none"), 1.0);
                 assertThat(PrometheusSamples.sum(notificationMetrics, "careflow_reminders_total", Map.of("outcome", "failed"))).isNaN();
                 for (String app : List.of(scheduling, notifications)) {
                     String text = Await.value("the Kafka Streams series of " + app, DEADLINE, () -> {
@@ -129,7 +145,7 @@ class NotificationsFlowIT {
                 assertThat(tracked.get("relatedBookingId").asText()).isEqualTo("bk-msg");
 
                 // When the patient replies "2" to the reminder; an unsigned copy is refused first
-                String reply = inboundPayload("wamid.reply-1", " 2 ", reminder.providerMessageId());
+                String reply = inboundPayload("wamid.reply-1", " 2 ", reminder.providerMessageId(), Instant.now());
                 assertThat(send(ingest, reply, "sha256=" + "0".repeat(64))).isEqualTo(401);
                 assertThat(webhook(ingest, reply)).isEqualTo(200);
 
@@ -197,6 +213,16 @@ class NotificationsFlowIT {
         });
     }
 
+    /** The value of a template's named body parameter in a Cloud API request. */
+    private static String parameter(JsonNode body, String name) {
+        for (JsonNode p : body.path("template").path("components").get(0).path("parameters")) {
+            if (name.equals(p.path("parameter_name").asText())) {
+                return p.path("text").asText();
+            }
+        }
+        return null;
+    }
+
     private static RecordedRequest awaitTemplate(CloudApiStandIn cloudApi, String template) {
         return Await.value(template + " to be sent", DEADLINE, () -> cloudApi.requestsTo("/messages").stream()
             .filter(r -> r.body() != null && r.body().path("template").path("name").asText().equals(template)).findFirst().orElse(null));
@@ -219,12 +245,12 @@ class NotificationsFlowIT {
             """.formatted(wamid, status, at.getEpochSecond(), PHONE.substring(1), notificationId));
     }
 
-    private static String inboundPayload(String id, String text, String repliedTo) {
+    private static String inboundPayload(String id, String text, String repliedTo, Instant at) {
         return envelope("""
             "contacts": [{"profile": {"name": "Patient"}, "wa_id": "%s"}],
             "messages": [{"from": "%s", "id": "%s", "timestamp": "%d", "type": "text", "text": {"body": "%s"},
                           "context": {"from": "15550001111", "id": "%s"}}]
-            """.formatted(PHONE.substring(1), PHONE.substring(1), id, Instant.now().getEpochSecond(), text, repliedTo));
+            """.formatted(PHONE.substring(1), PHONE.substring(1), id, at.getEpochSecond(), text, repliedTo));
     }
 
     private static String envelope(String value) {

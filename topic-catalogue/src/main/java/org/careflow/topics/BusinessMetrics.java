@@ -40,6 +40,15 @@ public interface BusinessMetrics {
     default void reminder(String outcome) {
     }
 
+    /**
+     * A contact write or phone verification was decided.
+     *
+     * @param status a {@code ContactOutcomeStatus} name
+     * @param reason the outcome's reason code, or null when there is none
+     */
+    default void contactDecision(String status, String reason) {
+    }
+
     /** A record was written to the dead-letter topic {@code topic}. */
     default void deadLetter(String topic) {
     }

@@ -2,6 +2,7 @@ package org.careflow.topics;
 
 import java.util.List;
 import org.careflow.events.notifications.ConsentChange;
+import org.careflow.events.notifications.ContactOutcome;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.MessageLogEntry;
 import org.careflow.events.notifications.NotificationStatus;
@@ -81,6 +82,13 @@ public final class Topics {
     public static final Topic<String, ConsentChange> CONSENT_CHANGES =
         new Topic<>("consent-changes", String.class, ConsentChange.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
+    /**
+     * What streams-notifications decided about each contact write and phone verification (applied, refused, waiting for
+     * a link, verification sent, verified), keyed by patientId; kept for audit, never compacted.
+     */
+    public static final Topic<String, ContactOutcome> CONTACT_OUTCOMES =
+        new Topic<>("contact-outcomes", String.class, ContactOutcome.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
     /** Confirmations and reminders planned for confirmed bookings, keyed by patientId. */
     public static final Topic<String, ReminderScheduled> REMINDERS_SCHEDULED =
         new Topic<>("reminders-scheduled", String.class, ReminderScheduled.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
@@ -131,7 +139,7 @@ public final class Topics {
 
     private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
-        SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
+        SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, CONTACT_OUTCOMES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
         OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, MESSAGE_LOG, OUTBOUND_DEAD_LETTERS,
         NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS);
 

@@ -47,6 +47,7 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public static final String BOOKINGS = "careflow.bookings";
     public static final String REMINDERS = "careflow.reminders";
     public static final String DEAD_LETTERS = "careflow.dead.letters";
+    public static final String CONTACT_DECISIONS = "careflow.contact.decisions";
     /** The route label of a request that matched no route: its path is never a label, it may hold identifiers. */
     public static final String UNMATCHED = "unmatched";
     public static final String PATH = "/metrics";
@@ -164,6 +165,12 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public void deadLetter(String topic) {
         Counter.builder(DEAD_LETTERS).description("Records written to a dead-letter topic, by topic")
             .tag("topic", label(topic)).register(registry).increment();
+    }
+
+    @Override
+    public void contactDecision(String status, String reason) {
+        Counter.builder(CONTACT_DECISIONS).description("Contact writes and phone verifications decided, by status and reason")
+            .tags("status", label(status), "reason", label(reason)).register(registry).increment();
     }
 
     private static String label(String value) {

@@ -132,6 +132,9 @@ public final class NotificationsQueryRoutes {
                 body.put("facilityId", n.getFacilityId());
                 body.put("channel", n.getChannel().name());
                 body.put("templateId", n.getTemplateId());
+                // What the message said: a phone verification's code among them, which is how a verification is
+                // completed by hand on a stack without WhatsApp (the code only counts when it comes from that phone).
+                body.put("templateParameters", n.getTemplateParameters());
                 body.put("language", n.getLanguage());
                 body.put("idempotencyKey", n.getIdempotencyKey());
                 body.put("relatedBookingId", n.getRelatedBookingId());

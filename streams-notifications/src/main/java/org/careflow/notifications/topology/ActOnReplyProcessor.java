@@ -24,13 +24,16 @@ import org.careflow.state.notifications.Direction;
 import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
+import org.careflow.topics.BusinessMetrics;
 
 /**
  * Acts on a patient's message (keyed by patientId). CONFIRM records that the patient will come; CANCEL asks scheduling
  * to cancel the booking, through its cancellation topic like any other canceller; STOP and START change messaging
  * consent; anything else, or a CONFIRM or CANCEL with no booking to apply it to, goes to the messaging inbox. The
  * booking is the one a button named, else the one whose message the patient replied to, else the patient's next
- * upcoming appointment. A message delivered twice acts once.
+ * upcoming appointment. A message delivered twice acts once. A message carrying the code of the patient's pending phone
+ * verification, from that phone, binds the phone instead. Nothing is done for a patient whose contact phone is not the
+ * sender's: the phone index may lag behind a change, so this task checks again against the record it holds.
  */
 final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessage, String, Emissions> {
 
@@ -39,16 +42,20 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
     static final String CONSENT_REVOKED = "CONSENT_REVOKED";
     static final String CONSENT_GRANTED = "CONSENT_GRANTED";
     static final String TO_INBOX = "TO_INBOX";
+    static final String PHONE_VERIFIED = "PHONE_VERIFIED";
 
     private final ReplyVocabulary vocabulary;
     private final int maxLogEntries;
+    private final BusinessMetrics metrics;
+    private ContactWrites writes;
     private KeyValueStore<String, PatientContact> contacts;
     private KeyValueStore<String, PatientReminders> reminders;
     private KeyValueStore<String, PatientMessages> messages;
 
-    ActOnReplyProcessor(ReplyVocabulary vocabulary, int maxLogEntries) {
+    ActOnReplyProcessor(ReplyVocabulary vocabulary, int maxLogEntries, BusinessMetrics metrics) {
         this.vocabulary = vocabulary;
         this.maxLogEntries = maxLogEntries;
+        this.metrics = metrics;
     }
 
     @Override
@@ -57,6 +64,8 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
         contacts = context.getStateStore(NotificationsTopology.CONTACTS_STORE);
         reminders = context.getStateStore(NotificationsTopology.REMINDERS_STORE);
         messages = context.getStateStore(NotificationsTopology.MESSAGES_STORE);
+        writes = new ContactWrites(contacts, context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE), reminders, messages,
+            metrics, maxLogEntries);
     }
 
     @Override
@@ -71,12 +80,27 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
             return;
         }
         Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+        Emissions out = new Emissions();
+        if (writes.verify(patientId, message.getFromPhone(), message.getText(), message.getMessageId(), now, out)) {
+            MessageEntry entry = MessageEntry.newBuilder().setDirection(Direction.INBOUND).setId(message.getMessageId())
+                .setAt(message.getReceivedAt()).setChannel(message.getChannel()).setText(message.getText()).setAction(PHONE_VERIFIED).build();
+            messages.put(patientId, Messages.append(messages.get(patientId), patientId, entry, maxLogEntries));
+            out.messageLog.add(Messages.logEvent(patientId, entry, now));
+            context().forward(new Record<>(null, out, record.timestamp()));
+            return;
+        }
         PatientContact contact = contacts.get(patientId);
         Replies.Reading reading = Replies.intent(message, vocabulary, contact == null ? null : contact.getLanguage());
+        if (contact == null || !message.getFromPhone().equals(contact.getPhone())) {
+            // The phone is not (or no longer) this patient's: nothing is done for them, a person reads it.
+            out.inbox.add(KeyValue.pair(message.getFromPhone(), InboundMessage.newBuilder(message).setPatientId(null)
+                .setIntent(reading.intent()).build()));
+            context().forward(new Record<>(null, out, record.timestamp()));
+            return;
+        }
         MessageEntry repliedTo = message.getReplyToProviderMessageId() == null || log == null ? null : log.getEntries().stream()
             .filter(e -> e.getDirection() == Direction.OUTBOUND && message.getReplyToProviderMessageId().equals(e.getProviderMessageId()))
             .findFirst().orElse(null);
-        Emissions out = new Emissions();
         InboundMessage resolved = InboundMessage.newBuilder(message).setPatientId(patientId).setIntent(reading.intent())
             .setInReplyTo(repliedTo == null ? null : repliedTo.getId()).build();
         String action;

@@ -1,27 +1,36 @@
 package org.careflow.notifications.topology;
 
-import java.util.Objects;
-import org.apache.kafka.streams.KeyValue;
+import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.events.notifications.PatientContact;
-import org.careflow.state.notifications.PhoneIndexUpdate;
+import org.careflow.topics.BusinessMetrics;
 
 /**
- * Keeps the patient's contact record (keyed by patientId) and tells the phone index when its phone changes. A contact
- * record whose consent decision is older than the one held (the patient sent STOP after the client last recorded
- * consent) keeps the newer decision: an old consent re-sent never overrides a later opt-out.
+ * Keeps the patient's contact record (keyed by patientId), deciding each write where the record is kept
+ * ({@link ContactWrites}): a facility's integration writes only for a linked patient, a patient's new phone waits for
+ * its verification, and every decision is a ContactOutcome. The phone index hears when a phone is bound or pending.
+ * A contact record whose consent decision is older than the one held (the patient sent STOP after the client last
+ * recorded consent) keeps the newer decision: an old consent re-sent never overrides a later opt-out.
  */
 final class ApplyContactProcessor extends ContextualProcessor<String, PatientContact, String, Emissions> {
 
-    private KeyValueStore<String, PatientContact> contacts;
+    private final BusinessMetrics metrics;
+    private final int maxLogEntries;
+    private ContactWrites writes;
+
+    ApplyContactProcessor(BusinessMetrics metrics, int maxLogEntries) {
+        this.metrics = metrics;
+        this.maxLogEntries = maxLogEntries;
+    }
 
     @Override
     public void init(ProcessorContext<String, Emissions> context) {
         super.init(context);
-        contacts = context.getStateStore(NotificationsTopology.CONTACTS_STORE);
+        writes = new ContactWrites(context.getStateStore(NotificationsTopology.CONTACTS_STORE),
+            context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE), context.getStateStore(NotificationsTopology.REMINDERS_STORE),
+            context.getStateStore(NotificationsTopology.MESSAGES_STORE), metrics, maxLogEntries);
     }
 
     @Override
@@ -30,27 +39,9 @@ final class ApplyContactProcessor extends ContextualProcessor<String, PatientCon
         if (patientId == null) {
             return;
         }
-        PatientContact current = contacts.get(patientId);
-        PatientContact next = record.value();
-        if (next == null) {
-            contacts.delete(patientId);
-        } else {
-            next = PatientContact.newBuilder(next).build();
-            if (current != null && !Consents.supersedes(next.getConsent(), current.getConsent())) {
-                next.setConsent(current.getConsent());
-            }
-            contacts.put(patientId, next);
-        }
-        String oldPhone = current == null ? null : current.getPhone();
-        String newPhone = next == null ? null : next.getPhone();
-        if (!Objects.equals(oldPhone, newPhone)) {
-            Emissions out = new Emissions();
-            if (oldPhone != null) {
-                out.phoneUpdates.add(KeyValue.pair(oldPhone, new PhoneIndexUpdate(patientId, false)));
-            }
-            if (newPhone != null) {
-                out.phoneUpdates.add(KeyValue.pair(newPhone, new PhoneIndexUpdate(patientId, true)));
-            }
+        Emissions out = new Emissions();
+        writes.write(patientId, record.value(), Instant.ofEpochMilli(context().currentSystemTimeMs()), out);
+        if (!out.isEmpty()) {
             context().forward(new Record<>(null, out, record.timestamp()));
         }
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.careflow.events.notifications.ConsentChange;
+import org.careflow.events.notifications.ContactOutcome;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.MessageLogEntry;
 import org.careflow.events.notifications.OutboundNotification;
@@ -29,6 +30,7 @@ public final class Emissions {
     final List<KeyValue<String, PhoneIndexUpdate>> phoneUpdates = new ArrayList<>();
     final List<KeyValue<String, MessageStatusUpdate>> statusUpdates = new ArrayList<>();
     final List<KeyValue<String, MessageLogEntry>> messageLog = new ArrayList<>();
+    final List<KeyValue<String, ContactOutcome>> contactOutcomes = new ArrayList<>();
 
     public List<KeyValue<String, ReminderScheduled>> scheduled() {
         return scheduled;
@@ -70,8 +72,13 @@ public final class Emissions {
         return messageLog;
     }
 
+    public List<KeyValue<String, ContactOutcome>> contactOutcomes() {
+        return contactOutcomes;
+    }
+
     public boolean isEmpty() {
         return scheduled.isEmpty() && cancelled.isEmpty() && outbound.isEmpty() && cancellations.isEmpty() && consents.isEmpty()
-            && inbox.isEmpty() && replies.isEmpty() && phoneUpdates.isEmpty() && statusUpdates.isEmpty() && messageLog.isEmpty();
+            && inbox.isEmpty() && replies.isEmpty() && phoneUpdates.isEmpty() && statusUpdates.isEmpty() && messageLog.isEmpty()
+            && contactOutcomes.isEmpty();
     }
 }

@@ -8,9 +8,17 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.state.notifications.PhoneIndexUpdate;
 import org.careflow.state.notifications.PhonePatients;
+import org.careflow.state.notifications.PhonePending;
+import org.careflow.state.notifications.PhoneSent;
 
-/** Keeps, per phone number, the patients whose contact has it: how an inbound message finds its patient. */
+/**
+ * Keeps, per phone number, the patients it is bound to (verified, or written by a linked facility), the patients
+ * waiting to verify it, and the messages recently sent to it: how an inbound message finds its patient.
+ */
 final class IndexPhoneProcessor extends ContextualProcessor<String, PhoneIndexUpdate, String, Emissions> {
+
+    /** Enough to match replies to the messages of several family members' appointments. */
+    static final int MAX_RECENT = 50;
 
     private KeyValueStore<String, PhonePatients> index;
 
@@ -22,19 +30,49 @@ final class IndexPhoneProcessor extends ContextualProcessor<String, PhoneIndexUp
 
     @Override
     public void process(Record<String, PhoneIndexUpdate> record) {
-        if (record.key() == null || record.value() == null) {
+        PhoneIndexUpdate update = record.value();
+        if (record.key() == null || update == null) {
             return;
         }
         PhonePatients current = index.get(record.key());
-        List<String> patients = current == null ? new ArrayList<>() : new ArrayList<>(current.getPatientIds());
-        patients.remove(record.value().getPatientId());
-        if (record.value().getPresent()) {
-            patients.add(record.value().getPatientId());
+        PhonePatients next = current == null ? PhonePatients.newBuilder().build() : PhonePatients.newBuilder(current).build();
+        String patientId = update.getPatientId();
+        switch (update.getKind()) {
+            case BOUND -> {
+                List<String> patients = new ArrayList<>(next.getPatientIds());
+                patients.remove(patientId);
+                if (update.getPresent()) {
+                    patients.add(patientId);
+                } else {
+                    // Messages sent to the phone no longer route replies to a patient it left.
+                    next.setRecent(new ArrayList<>(next.getRecent().stream().filter(s -> !s.getPatientId().equals(patientId)).toList()));
+                }
+                next.setPatientIds(patients);
+            }
+            case PENDING -> {
+                List<PhonePending> pending = new ArrayList<>(next.getPending());
+                pending.removeIf(p -> p.getPatientId().equals(patientId));
+                if (update.getPresent() && update.getCode() != null) {
+                    pending.add(new PhonePending(patientId, update.getCode(), update.getNotificationId(), update.getExpiresAt()));
+                }
+                next.setPending(pending);
+            }
+            case SENT -> {
+                List<PhoneSent> recent = new ArrayList<>(next.getRecent());
+                recent.removeIf(s -> s.getProviderMessageId().equals(update.getProviderMessageId()));
+                recent.add(PhoneSent.newBuilder().setProviderMessageId(update.getProviderMessageId()).setPatientId(patientId)
+                    .setBookingId(update.getBookingId()).setExpiresAt(update.getExpiresAt())
+                    .setAt(java.time.Instant.ofEpochMilli(record.timestamp())).build());
+                while (recent.size() > MAX_RECENT) {
+                    recent.remove(0);
+                }
+                next.setRecent(recent);
+            }
         }
-        if (patients.isEmpty()) {
+        if (next.getPatientIds().isEmpty() && next.getPending().isEmpty() && next.getRecent().isEmpty()) {
             index.delete(record.key());
         } else {
-            index.put(record.key(), new PhonePatients(patients));
+            index.put(record.key(), next);
         }
     }
 }

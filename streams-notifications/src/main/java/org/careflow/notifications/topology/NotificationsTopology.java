@@ -17,12 +17,14 @@ import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.notifications.NotificationsConfig;
+import org.careflow.state.notifications.ContactTrust;
 import org.careflow.state.notifications.MessageStatusUpdate;
 import org.careflow.state.notifications.NotificationRecord;
 import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
 import org.careflow.state.notifications.PhoneIndexUpdate;
 import org.careflow.state.notifications.PhonePatients;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicLayout;
@@ -47,6 +49,7 @@ public final class NotificationsTopology {
     public static final String INBOUND_SOURCE = "inbound-messages-source";
     public static final String RESOLVE_SENDER = "resolve-sender";
     public static final String INDEX_PHONE = "index-phone";
+    public static final String INDEX_SENT = "index-sent";
     public static final String ACT_ON_REPLY = "act-on-reply";
     public static final String OUTBOUND_SOURCE = "outbound-notifications-source";
     public static final String STATUSES_SOURCE = "notification-statuses-source";
@@ -62,16 +65,19 @@ public final class NotificationsTopology {
     public static final String CONTACTS_BY_PHONE = "notifications-contacts-by-phone";
     public static final String REPLIES_BY_PATIENT = "notifications-replies-by-patient";
     public static final String STATUSES_BY_PATIENT = "notifications-statuses-by-patient";
+    public static final String SENT_BY_PHONE = "notifications-sent-by-phone";
 
     /** Each patient's contact record with the latest consent decision, keyed by patientId. */
     public static final String CONTACTS_STORE = "notifications-contacts-store";
+    /** Who may change each patient's contact: linked facilities, the phone's trust, a pending verification; keyed by patientId. */
+    public static final String CONTACT_TRUST_STORE = "notifications-contact-trust-store";
     /** Each patient's bookings and their planned messages, keyed by patientId. */
     public static final String REMINDERS_STORE = "notifications-reminders-store";
     /** Pending reminders ordered by due time: key zero-padded dueAt/reminderId, value patientId. */
     public static final String DUE_INDEX_STORE = "notifications-due-index-store";
     /** Each patient's recent conversation, keyed by patientId. */
     public static final String MESSAGES_STORE = "notifications-messages-store";
-    /** The patients with each phone number, keyed by phone (E.164). */
+    /** The patients bound to each phone number, those verifying it and what was sent to it, keyed by phone (E.164). */
     public static final String PHONE_INDEX_STORE = "notifications-phone-index-store";
     /** Each notification and its delivery history, keyed by notificationId. */
     public static final String NOTIFICATIONS_STORE = "notifications-store";
@@ -80,14 +86,22 @@ public final class NotificationsTopology {
     }
 
     public static Topology build(NotificationsConfig config, EventSerdes serdes) {
+        return build(config, serdes, BusinessMetrics.NONE);
+    }
+
+    /** The graph, counting contact decisions into {@code metrics}. */
+    public static Topology build(NotificationsConfig config, EventSerdes serdes, BusinessMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
+        Objects.requireNonNull(metrics, "metrics");
         StreamsBuilder builder = new StreamsBuilder();
         int partitions = TopicLayout.from(config).partitions(Topics.PATIENT_CONTACTS);
         int maxLog = config.messageLogMaxEntries();
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTACTS_STORE),
             Serdes.String(), serdes.internalValueSerde(PatientContact.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTACT_TRUST_STORE),
+            Serdes.String(), serdes.internalValueSerde(ContactTrust.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REMINDERS_STORE),
             Serdes.String(), serdes.internalValueSerde(PatientReminders.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
@@ -102,7 +116,8 @@ public final class NotificationsTopology {
         // The patient's task: contacts and consent, reminders, replies, and the conversation log share its stores.
         KStream<String, Emissions> contactSteps = builder.stream(Topics.PATIENT_CONTACTS.name(),
                 Topics.PATIENT_CONTACTS.consumed(serdes, CONTACTS_SOURCE))
-            .process(ApplyContactProcessor::new, Named.as(APPLY_CONTACT), CONTACTS_STORE);
+            .process(() -> new ApplyContactProcessor(metrics, maxLog), Named.as(APPLY_CONTACT),
+                CONTACTS_STORE, CONTACT_TRUST_STORE, REMINDERS_STORE, MESSAGES_STORE);
         builder.stream(Topics.CONSENT_CHANGES.name(),
                 Topics.CONSENT_CHANGES.consumed(serdes, CONSENTS_SOURCE))
             .process(ApplyConsentProcessor::new, Named.as(APPLY_CONSENT), CONTACTS_STORE);
@@ -111,20 +126,18 @@ public final class NotificationsTopology {
             .filter((bookingId, outcome) -> outcome != null, Named.as(OUTCOMES_BY_PATIENT + "-present"))
             .selectKey((bookingId, outcome) -> outcome.getPatientId(), Named.as(OUTCOMES_BY_PATIENT))
             .repartition(repartitioned(BOOKINGS_BY_PATIENT, BookingOutcome.class, partitions, serdes))
-            .process(() -> new PlanRemindersProcessor(config.reminderPolicy(), config.punctuateInterval(), maxLog),
-                Named.as(PLAN_REMINDERS), REMINDERS_STORE, DUE_INDEX_STORE, CONTACTS_STORE, MESSAGES_STORE);
+            .process(() -> new PlanRemindersProcessor(config.reminderPolicy(), config.punctuateInterval(), maxLog, metrics),
+                Named.as(PLAN_REMINDERS), REMINDERS_STORE, DUE_INDEX_STORE, CONTACTS_STORE, MESSAGES_STORE, CONTACT_TRUST_STORE);
 
         // The phone's task finds who wrote; the patient's task acts on it.
         KStream<String, Emissions> senderSteps = builder.stream(Topics.INBOUND_MESSAGES.name(),
                 Topics.INBOUND_MESSAGES.consumed(serdes, INBOUND_SOURCE))
-            .process(() -> new ResolveSenderProcessor(config.replyVocabulary()), Named.as(RESOLVE_SENDER), PHONE_INDEX_STORE);
-        fanOut(contactSteps, Emissions::phoneUpdates, "phone-updates-of-contacts")
-            .repartition(repartitioned(CONTACTS_BY_PHONE, PhoneIndexUpdate.class, partitions, serdes))
-            .process(IndexPhoneProcessor::new, Named.as(INDEX_PHONE), PHONE_INDEX_STORE);
+            .process(() -> new ResolveSenderProcessor(config.replyVocabulary(), config.reminderPolicy().defaultLanguage()),
+                Named.as(RESOLVE_SENDER), PHONE_INDEX_STORE);
         KStream<String, Emissions> replySteps = fanOut(senderSteps, Emissions::replies, "replies-of-senders")
             .repartition(repartitioned(REPLIES_BY_PATIENT, InboundMessage.class, partitions, serdes))
-            .process(() -> new ActOnReplyProcessor(config.replyVocabulary(), maxLog), Named.as(ACT_ON_REPLY),
-                CONTACTS_STORE, REMINDERS_STORE, MESSAGES_STORE);
+            .process(() -> new ActOnReplyProcessor(config.replyVocabulary(), maxLog, metrics), Named.as(ACT_ON_REPLY),
+                CONTACTS_STORE, REMINDERS_STORE, MESSAGES_STORE, CONTACT_TRUST_STORE);
 
         // The notification's task tracks delivery and tells the patient's conversation log.
         ProcessorSupplier<String, SpecificRecord, String, Emissions> tracker = TrackNotificationProcessor::new;
@@ -134,8 +147,8 @@ public final class NotificationsTopology {
         KStream<String, Emissions> statusTracked = builder.stream(Topics.NOTIFICATION_STATUSES.name(),
                 Topics.NOTIFICATION_STATUSES.consumed(serdes, STATUSES_SOURCE))
             .process(tracker, Named.as(TRACK_STATUS), NOTIFICATIONS_STORE);
-        KStream<String, Emissions> logSteps = fanOut(tracked.merge(statusTracked, Named.as("merge-tracking")), Emissions::statusUpdates,
-                "status-updates-of-tracking")
+        KStream<String, Emissions> tracking = tracked.merge(statusTracked, Named.as("merge-tracking"));
+        KStream<String, Emissions> logSteps = fanOut(tracking, Emissions::statusUpdates, "status-updates-of-tracking")
             .repartition(repartitioned(STATUSES_BY_PATIENT, MessageStatusUpdate.class, partitions, serdes))
             .process(UpdateMessageLogProcessor::new, Named.as(UPDATE_MESSAGE_LOG), MESSAGES_STORE);
 
@@ -143,7 +156,18 @@ public final class NotificationsTopology {
             .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage()),
                 Named.as(ALERT_TO_NOTIFICATION));
 
-        KStream<String, Emissions> patientSteps = reminderSteps.merge(replySteps).merge(logSteps, Named.as(MERGE_PATIENT_STEPS));
+        KStream<String, Emissions> patientSteps = contactSteps.merge(reminderSteps, Named.as("merge-contact-steps"))
+            .merge(replySteps, Named.as("merge-reply-steps")).merge(logSteps, Named.as(MERGE_PATIENT_STEPS));
+
+        // The phone index: which patients a phone is bound to or pending for (from the patient's task), and what was
+        // sent to it (from the notification's task), each through its own repartition topic keyed by the phone.
+        fanOut(patientSteps, Emissions::phoneUpdates, "phone-updates-of-patient")
+            .repartition(repartitioned(CONTACTS_BY_PHONE, PhoneIndexUpdate.class, partitions, serdes))
+            .process(IndexPhoneProcessor::new, Named.as(INDEX_PHONE), PHONE_INDEX_STORE);
+        fanOut(tracking, Emissions::phoneUpdates, "phone-updates-of-tracking")
+            .repartition(repartitioned(SENT_BY_PHONE, PhoneIndexUpdate.class, partitions, serdes))
+            .process(IndexPhoneProcessor::new, Named.as(INDEX_SENT), PHONE_INDEX_STORE);
+
         sink(patientSteps, Emissions::scheduled, Topics.REMINDERS_SCHEDULED, "patient", serdes);
         sink(patientSteps, Emissions::cancelled, Topics.REMINDERS_CANCELLED, "patient", serdes);
         sink(patientSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "patient", serdes);
@@ -151,7 +175,9 @@ public final class NotificationsTopology {
         sink(patientSteps, Emissions::consents, Topics.CONSENT_CHANGES, "patient", serdes);
         sink(patientSteps, Emissions::inbox, Topics.MESSAGING_INBOX, "patient", serdes);
         sink(patientSteps, Emissions::messageLog, Topics.MESSAGE_LOG, "patient", serdes);
+        sink(patientSteps, Emissions::contactOutcomes, Topics.CONTACT_OUTCOMES, "patient", serdes);
         sink(senderSteps, Emissions::inbox, Topics.MESSAGING_INBOX, "sender", serdes);
+        sink(senderSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "sender", serdes);
         sink(alertSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "alert", serdes);
         return builder.build();
     }

@@ -27,6 +27,7 @@ import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
 import org.careflow.state.notifications.ReminderEntry;
 import org.careflow.state.notifications.ReminderStatus;
+import org.careflow.topics.BusinessMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +52,14 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
     private KeyValueStore<String, PatientContact> contacts;
     private KeyValueStore<String, PatientMessages> messages;
 
-    PlanRemindersProcessor(ReminderPolicy policy, Duration punctuateInterval, int maxLogEntries) {
+    private final BusinessMetrics metrics;
+    private ContactWrites writes;
+
+    PlanRemindersProcessor(ReminderPolicy policy, Duration punctuateInterval, int maxLogEntries, BusinessMetrics metrics) {
         this.policy = policy;
         this.punctuateInterval = punctuateInterval;
         this.maxLogEntries = maxLogEntries;
+        this.metrics = metrics;
     }
 
     @Override
@@ -64,6 +69,8 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         dueIndex = context.getStateStore(NotificationsTopology.DUE_INDEX_STORE);
         contacts = context.getStateStore(NotificationsTopology.CONTACTS_STORE);
         messages = context.getStateStore(NotificationsTopology.MESSAGES_STORE);
+        writes = new ContactWrites(contacts, context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE), reminders, messages,
+            metrics, maxLogEntries);
         context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::sendDue);
     }
 
@@ -80,6 +87,8 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         BookingReminders known = bookings.stream().filter(b -> b.getBookingId().equals(outcome.getBookingId())).findFirst().orElse(null);
         Emissions out = new Emissions();
         if (outcome.getStatus() == BookingStatus.CONFIRMED && known == null) {
+            // The booking links its facility to the patient: a contact that facility wrote while unlinked applies now.
+            writes.linked(patientId, outcome.getFacilityId(), now, out);
             BookingReminders planned = plan(patientId, outcome, now, out);
             bookings.add(planned);
             sendIfDue(patientId, planned, now, out);

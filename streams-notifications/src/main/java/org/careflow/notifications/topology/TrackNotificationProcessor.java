@@ -9,12 +9,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.avro.specific.SpecificRecord;
+import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.RecipientKind;
 import org.careflow.state.notifications.MessageStatusUpdate;
 import org.careflow.state.notifications.NotificationRecord;
+import org.careflow.state.notifications.PhoneIndexKind;
+import org.careflow.state.notifications.PhoneIndexUpdate;
 import org.careflow.state.notifications.StatusStep;
 
 /**
@@ -69,6 +72,16 @@ final class TrackNotificationProcessor extends ContextualProcessor<String, Speci
             Emissions out = new Emissions();
             out.statusUpdates.add(KeyValue.pair(notification.getPatientId(),
                 new MessageStatusUpdate(notificationId, next.getStatus(), next.getProviderMessageId())));
+            boolean idLearned = next.getProviderMessageId() != null
+                && (record.value() instanceof OutboundNotification || !next.getProviderMessageId().equals(providerIdBefore));
+            if (idLearned && notification.getRecipientAddress() != null
+                && (notification.getChannel() == Channel.WHATSAPP || notification.getChannel() == Channel.SMS)) {
+                // The phone's task learns what was sent to it, so that a reply on a shared phone finds its patient.
+                out.phoneUpdates.add(KeyValue.pair(notification.getRecipientAddress(), PhoneIndexUpdate.newBuilder()
+                    .setPatientId(notification.getPatientId()).setPresent(true).setKind(PhoneIndexKind.SENT)
+                    .setProviderMessageId(next.getProviderMessageId()).setBookingId(notification.getRelatedBookingId())
+                    .setExpiresAt(notification.getExpiresAt()).build()));
+            }
             context().forward(new Record<>(null, out, record.timestamp()));
         }
     }

@@ -24,6 +24,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.ConsentChange;
 import org.careflow.events.notifications.ConsentSource;
+import org.careflow.events.notifications.ContactOutcome;
+import org.careflow.events.notifications.ContactOutcomeStatus;
+import org.careflow.events.notifications.ContactWriter;
 import org.careflow.events.notifications.DeliveryError;
 import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.InboundMessage;
@@ -52,6 +55,7 @@ import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
 import org.careflow.state.notifications.ReminderEntry;
 import org.careflow.state.notifications.ReminderStatus;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.Topic;
@@ -85,6 +89,10 @@ class NotificationsTopologyTest {
     private TestOutputTopic<String, InboundMessage> inbox;
     private TestOutputTopic<byte[], byte[]> deadLetters;
     private TestOutputTopic<String, MessageLogEntry> messageLog;
+    private TestOutputTopic<String, ContactOutcome> contactOutcomes;
+    /** Contact decisions counted, as status/reason. */
+    private final List<String> counted = new java.util.ArrayList<>();
+    private int contactEvents;
 
     private void start(Map<String, Object> settings) {
         Map<String, Object> all = new HashMap<>(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false));
@@ -92,7 +100,13 @@ class NotificationsTopologyTest {
         NotificationsConfig config = new NotificationsConfig(all);
         Properties props = config.streamsProperties(8083);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(NotificationsTopology.build(config, serdes), props, NOW);
+        BusinessMetrics metrics = new BusinessMetrics() {
+            @Override
+            public void contactDecision(String status, String reason) {
+                counted.add(status + "/" + reason);
+            }
+        };
+        driver = new TopologyTestDriver(NotificationsTopology.build(config, serdes, metrics), props, NOW);
         clock = NOW.toEpochMilli();
         outcomes = input(Topics.BOOKING_OUTCOMES);
         contacts = input(Topics.PATIENT_CONTACTS);
@@ -107,6 +121,7 @@ class NotificationsTopologyTest {
         consents = output(Topics.CONSENT_CHANGES);
         inbox = output(Topics.MESSAGING_INBOX);
         messageLog = output(Topics.MESSAGE_LOG);
+        contactOutcomes = output(Topics.CONTACT_OUTCOMES);
         deadLetters = driver.createOutputTopic(Topics.NOTIFICATIONS_DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(),
             Serdes.ByteArray().deserializer());
     }
@@ -534,6 +549,229 @@ class NotificationsTopologyTest {
         confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
 
         assertThat(outbound.isEmpty()).isTrue();
+    }
+
+    // ---- contacts: who may change them, verification, shared phones ----
+
+    private static final String VICTIM = "+447700900001";
+    private static final String ATTACKER = "+447700900666";
+    private static final String FAMILY = "+447700900050";
+
+    @Test
+    void shouldRefuseAndKeepVictimsPhoneAndConsentWhenAnotherFacilitysIntegrationRewritesTheContact() {
+        // Given p-1, booked at f-1, whose contact f-1's integration wrote; p-1 has since sent STOP
+        start();
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        confirm("b-1", "p-1", slot);
+        contacts.pipeInput("p-1", facilityContact("p-1", VICTIM, true, NOW.minus(Duration.ofDays(1)), "f-1"), NOW);
+        reply(VICTIM, "wamid.in-stop", "STOP", null, null, NOW.plusSeconds(10));
+        contactOutcomes.readValuesToList();
+        counted.clear();
+
+        // When f-2's integration (no booking, no earlier write for p-1) rewrites the phone and grants consent, newer
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW.plusSeconds(60), "f-2"), NOW.plusSeconds(60));
+
+        // Then it is a readable decision, counted: nothing changed
+        assertThat(contactOutcomes.readValuesToList()).singleElement().satisfies(o -> {
+            assertThat(o.getStatus()).isEqualTo(ContactOutcomeStatus.WAITING_FOR_LINK);
+            assertThat(o.getReason()).isEqualTo(ContactWrites.NOT_LINKED);
+            assertThat(o.getCallerFacilityIds()).containsExactly("f-2");
+        });
+        assertThat(counted).containsExactly("WAITING_FOR_LINK/NOT_LINKED");
+        PatientContact held = (PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-1");
+        assertThat(held.getPhone()).isEqualTo(VICTIM);
+        assertThat(held.getConsent().getGranted()).isFalse();
+        // and a "2" from the attacker's phone cancels nothing
+        reply(ATTACKER, "wamid.in-2", "2", null, null, NOW.plusSeconds(120));
+        assertThat(cancellations.isEmpty()).isTrue();
+        assertThat(inbox.readValuesToList()).extracting(InboundMessage::getPatientId).containsExactly((String) null);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSendRemindersToTheLinkedFacilitysNumberWhenAnUnlinkedFacilityWroteFirst() {
+        // Given f-2's integration wrote p-1's contact first, then f-1's (neither has a booking yet)
+        start();
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW, "f-2"), NOW);
+        contacts.pipeInput("p-1", facilityContact("p-1", VICTIM, true, NOW.plusSeconds(1), "f-1"), NOW.plusSeconds(1));
+        assertThat(store(NotificationsTopology.CONTACTS_STORE).get("p-1")).isNull();
+
+        // When f-1 books the patient
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+
+        // Then f-1's record takes effect (the booking links f-1), f-2's keeps waiting, and the confirmation goes to f-1's number
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRecipientAddress).containsExactly(VICTIM);
+        assertThat(contactOutcomes.readValuesToList()).extracting(ContactOutcome::getStatus).containsExactly(
+            ContactOutcomeStatus.WAITING_FOR_LINK, ContactOutcomeStatus.WAITING_FOR_LINK, ContactOutcomeStatus.APPLIED);
+        // and f-1 may change it from now on, even after the booking is gone
+        contacts.pipeInput("p-1", facilityContact("p-1", "+447700900002", true, NOW.plusSeconds(5), "f-1"), NOW.plusSeconds(5));
+        assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-1")).getPhone()).isEqualTo("+447700900002");
+    }
+
+    @Test
+    void shouldAnswerTheSameForUnknownAndForeignPatientsWhenAnUnlinkedFacilityWrites() {
+        // Given p-1 is f-1's patient; p-9 is known nowhere
+        start();
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+        contacts.pipeInput("p-1", facilityContact("p-1", VICTIM, true, NOW, "f-1"), NOW);
+        contactOutcomes.readValuesToList();
+
+        // When f-2 writes both, and a facility caller with no facility writes
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW.plusSeconds(1), "f-2"), NOW);
+        contacts.pipeInput("p-9", facilityContact("p-9", ATTACKER, true, NOW.plusSeconds(1), "f-2"), NOW);
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW.plusSeconds(1)), NOW);
+
+        // Then the two answers differ in nothing but the ids; the facility-less write is refused
+        List<ContactOutcome> decided = contactOutcomes.readValuesToList();
+        assertThat(decided).extracting(ContactOutcome::getStatus, ContactOutcome::getReason, ContactOutcome::getDetail)
+            .containsExactly(tuple(ContactOutcomeStatus.WAITING_FOR_LINK, ContactWrites.NOT_LINKED, decided.get(0).getDetail()),
+                tuple(ContactOutcomeStatus.WAITING_FOR_LINK, ContactWrites.NOT_LINKED, decided.get(0).getDetail()),
+                tuple(ContactOutcomeStatus.REFUSED, ContactWrites.NO_FACILITY, decided.get(2).getDetail()));
+        assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-1")).getPhone()).isEqualTo(VICTIM);
+    }
+
+    @Test
+    void shouldKeepActingOnOwnersRepliesWhenAnotherPatientRegistersTheirVerifiedNumber() {
+        // Given p-1's number, written by f-1, and a booking
+        start();
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        confirm("b-1", "p-1", slot);
+        contacts.pipeInput("p-1", facilityContact("p-1", VICTIM, true, NOW, "f-1"), NOW);
+        outbound.readValuesToList();
+
+        // When p-2 registers p-1's number as their own
+        contacts.pipeInput("p-2", patientContact("p-2", VICTIM, NOW.plusSeconds(1)), NOW.plusSeconds(1));
+
+        // Then the registration waits for verification: a code goes to the number, p-2's contact holds no phone
+        assertThat(contactOutcomes.readValuesToList()).last().satisfies(o -> {
+            assertThat(o.getPatientId()).isEqualTo("p-2");
+            assertThat(o.getStatus()).isEqualTo(ContactOutcomeStatus.VERIFICATION_SENT);
+        });
+        OutboundNotification verification = outbound.readValuesToList().get(0);
+        assertThat(verification.getTemplateId()).isEqualTo(ContactWrites.VERIFICATION_TEMPLATE);
+        assertThat(verification.getRecipientAddress()).isEqualTo(VICTIM);
+        assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-2")).getPhone()).isNull();
+        // and the owner's "2" and STOP still act for the owner, and only for the owner
+        reply(VICTIM, "wamid.in-1", "2", null, null, NOW.plusSeconds(60));
+        reply(VICTIM, "wamid.in-2", "STOP", null, null, NOW.plusSeconds(61));
+        assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getPatientId).containsExactly("p-1");
+        assertThat(consents.readValuesToList()).extracting(ConsentChange::getPatientId).containsExactly("p-1");
+        assertThat(inbox.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldBindTheSelfRegisteredPhoneWhenTheCodeComesBackFromThatPhone() {
+        // Given p-2 registered a new phone, and has a booking
+        start();
+        contacts.pipeInput("p-2", patientContact("p-2", "+447700900002", NOW), NOW);
+        String code = outbound.readValuesToList().get(0).getTemplateParameters().get("code");
+
+        // When the code comes back from that phone
+        reply("+447700900002", "wamid.in-1", " " + code + " ", null, null, NOW.plusSeconds(60));
+
+        // Then the phone is the patient's: verified, with an outcome, and reminders go to it
+        assertThat(contactOutcomes.readValuesToList()).extracting(ContactOutcome::getStatus)
+            .containsExactly(ContactOutcomeStatus.VERIFICATION_SENT, ContactOutcomeStatus.PHONE_VERIFIED);
+        assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-2")).getPhone()).isEqualTo("+447700900002");
+        confirm("b-2", "p-2", Instant.parse("2026-11-25T15:00:00Z"));
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRecipientAddress).containsExactly("+447700900002");
+        assertThat(counted).containsExactly("VERIFICATION_SENT/VERIFICATION_PENDING", "PHONE_VERIFIED/null");
+        // and a "2" from it now acts for p-2
+        reply("+447700900002", "wamid.in-2", "2", null, null, NOW.plusSeconds(120));
+        assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getBookingId).containsExactly("b-2");
+    }
+
+    @Test
+    void shouldNotBindWhenTheCodeIsWrongComesFromAnotherPhoneOrExpired() {
+        // Given p-2 holds a phone and registered a new one
+        start();
+        contact("p-2", "+447700900002", LONDON, true);
+        contacts.pipeInput("p-2", patientContact("p-2", "+447700900003", NOW), NOW);
+        String code = outbound.readValuesToList().get(0).getTemplateParameters().get("code");
+        String wrong = code.equals("000000") ? "111111" : "000000";
+
+        // When the right code comes from another phone, and a wrong code from the new phone
+        reply(ATTACKER, "wamid.in-1", code, null, null, NOW.plusSeconds(60));
+        reply("+447700900003", "wamid.in-2", wrong, null, null, NOW.plusSeconds(61));
+        // and the right code from the new phone after it expired
+        advanceTo(NOW.plus(ContactWrites.VERIFICATION_TTL).plusSeconds(1));
+        reply("+447700900003", "wamid.in-3", code, null, null, NOW.plus(ContactWrites.VERIFICATION_TTL).plusSeconds(1));
+
+        // Then the phone held is unchanged and nothing was verified
+        assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-2")).getPhone()).isEqualTo("+447700900002");
+        assertThat(contactOutcomes.readValuesToList()).extracting(ContactOutcome::getStatus)
+            .doesNotContain(ContactOutcomeStatus.PHONE_VERIFIED);
+        assertThat(inbox.readValuesToList()).hasSize(3);
+    }
+
+    @Test
+    void shouldMatchAReplyToTheMessageItAnswersWhenTheFamilyPhoneIsShared() {
+        // Given a phone two patients share (each written by the facility that books them), each with an appointment
+        start();
+        sharedFamilyPhone();
+        List<OutboundNotification> sent = outbound.readValuesToList();
+        statuses.pipeInput(sent.get(0).getNotificationId(), status(sent.get(0).getNotificationId(), DeliveryStatus.SENT, "wamid.out-1"), NOW);
+        statuses.pipeInput(sent.get(1).getNotificationId(), status(sent.get(1).getNotificationId(), DeliveryStatus.SENT, "wamid.out-2"), NOW);
+
+        // When the phone replies "2" to p-2's confirmation
+        reply(FAMILY, "wamid.in-1", "2", "wamid.out-2", null, NOW.plusSeconds(60));
+
+        // Then p-2's booking, and only it, is cancelled
+        assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getPatientId, BookingCancellation::getBookingId)
+            .containsExactly(tuple("p-2", "b-4"));
+        assertThat(inbox.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldAskWhichAppointmentWhenATypedReplyOnASharedPhoneIsAmbiguous() {
+        // Given the shared phone, both patients' confirmations accepted by the provider
+        start();
+        sharedFamilyPhone();
+        List<OutboundNotification> sent = outbound.readValuesToList();
+        statuses.pipeInput(sent.get(0).getNotificationId(), status(sent.get(0).getNotificationId(), DeliveryStatus.SENT, "wamid.out-1"), NOW);
+        statuses.pipeInput(sent.get(1).getNotificationId(), status(sent.get(1).getNotificationId(), DeliveryStatus.SENT, "wamid.out-2"), NOW);
+
+        // When the phone types "2" without replying to a message
+        reply(FAMILY, "wamid.in-1", "2", null, null, NOW.plusSeconds(60));
+
+        // Then nothing is cancelled, and the phone is asked which appointment, inside the window its message opened
+        assertThat(cancellations.isEmpty()).isTrue();
+        assertThat(outbound.readValuesToList()).singleElement().satisfies(n -> {
+            assertThat(n.getTemplateId()).isEqualTo(ResolveSenderProcessor.CLARIFY_TEMPLATE);
+            assertThat(n.getRecipientAddress()).isEqualTo(FAMILY);
+            assertThat(n.getTemplateParameters()).containsEntry("appointments", "2");
+            assertThat(n.getSessionWindowEndsAt()).isEqualTo(NOW.plusSeconds(60).plus(Duration.ofHours(24)));
+        });
+        // and a reply to the right message then acts
+        reply(FAMILY, "wamid.in-2", "2", "wamid.out-1", null, NOW.plusSeconds(120));
+        assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getBookingId).containsExactly("b-3");
+    }
+
+    /**
+     * {@link #FAMILY} bound to p-1 (booked at f-1) and p-2 (booked at f-2) by those facilities' writes; then b-3 (p-1) and
+     * b-4 (p-2) are confirmed, and their confirmations go to the shared phone.
+     */
+    private void sharedFamilyPhone() {
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+        outcomes.pipeInput("b-2", BookingOutcome.newBuilder(outcome("b-2", "p-2", Instant.parse("2026-11-26T15:00:00Z"), BookingStatus.CONFIRMED))
+            .setFacilityId("f-2").build(), NOW);
+        contacts.pipeInput("p-1", facilityContact("p-1", FAMILY, true, NOW, "f-1"), NOW);
+        contacts.pipeInput("p-2", facilityContact("p-2", FAMILY, true, NOW, "f-2"), NOW);
+        confirm("b-3", "p-1", Instant.parse("2026-11-25T16:00:00Z"));
+        outcomes.pipeInput("b-4", BookingOutcome.newBuilder(outcome("b-4", "p-2", Instant.parse("2026-11-26T16:00:00Z"), BookingStatus.CONFIRMED))
+            .setFacilityId("f-2").build(), NOW);
+    }
+
+    private PatientContact facilityContact(String patientId, String phone, boolean consent, Instant at, String... facilities) {
+        return PatientContact.newBuilder(contactRecord(patientId, phone, LONDON, consent)).setEventId("c-" + (++contactEvents)).setOccurredAt(at)
+            .setConsent(MessagingConsent.newBuilder().setGranted(consent).setSource(ConsentSource.API)
+                .setConsentedAt(consent ? at : null).setRevokedAt(consent ? null : at).build())
+            .setWrittenBy(ContactWriter.FACILITY).setCallerFacilityIds(List.of(facilities)).build();
+    }
+
+    private PatientContact patientContact(String patientId, String phone, Instant at) {
+        return PatientContact.newBuilder(contactRecord(patientId, phone, LONDON, true)).setEventId("c-" + (++contactEvents)).setOccurredAt(at)
+            .setWrittenBy(ContactWriter.PATIENT).build();
     }
 
     @Test

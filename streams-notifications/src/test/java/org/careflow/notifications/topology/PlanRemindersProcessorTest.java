@@ -41,11 +41,12 @@ class PlanRemindersProcessorTest {
         dueIndex = store(NotificationsTopology.DUE_INDEX_STORE, Serdes.String());
         KeyValueStore<String, PatientContact> contacts = store(NotificationsTopology.CONTACTS_STORE, serdes.internalValueSerde(PatientContact.class));
         store(NotificationsTopology.MESSAGES_STORE, serdes.internalValueSerde(org.careflow.state.notifications.PatientMessages.class));
+        store(NotificationsTopology.CONTACT_TRUST_STORE, serdes.internalValueSerde(org.careflow.state.notifications.ContactTrust.class));
         contacts.put("p-1", PatientContact.newBuilder().setEventId("c").setOccurredAt(NOW).setPatientId("p-1").setPhone("+447700900001")
             .setLanguage("en-GB").setTimeZone("Europe/London")
             .setConsent(MessagingConsent.newBuilder().setGranted(true).setSource(ConsentSource.API).setConsentedAt(NOW).build()).build());
         processor = new PlanRemindersProcessor(ReminderPolicy.parse(List.of("24h", "2h"), List.of(), "21:00-08:00", 50, ZoneId.of("UTC"), "en"),
-            Duration.ofSeconds(1), 50);
+            Duration.ofSeconds(1), 50, org.careflow.topics.BusinessMetrics.NONE);
         processor.init(context);
     }
 

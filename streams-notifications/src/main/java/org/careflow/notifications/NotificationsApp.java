@@ -46,7 +46,7 @@ public final class NotificationsApp implements AutoCloseable {
         try {
             app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-                config.queryForwardTimeout(), NotificationsTopology.build(config, serdes), config::streamsProperties,
+                config.queryForwardTimeout(), NotificationsTopology.build(config, serdes, metrics), config::streamsProperties,
                 QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
                 (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
         } catch (RuntimeException e) {

@@ -8,11 +8,15 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.careflow.events.facilities.Facility;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingOutcome;
@@ -23,6 +27,7 @@ import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
 import org.careflow.state.notifications.PhoneIndexUpdate;
 import org.careflow.state.notifications.PhonePatients;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicLayout;
@@ -33,7 +38,8 @@ import org.careflow.topics.Topics;
  * reminders and the conversation log: it plans reminders for confirmed bookings, sends them when a wall-clock
  * punctuator finds them due, and acts on replies. The phone's task (keyed by the sender's phone) finds who wrote. The
  * notification's task (keyed by notificationId) tracks delivery statuses. Deterioration alerts become on-call
- * notifications without state. Only builds the graph; no I/O.
+ * notifications for the contacts of the facility's record (a global store of the facilities topic), with an outcome
+ * record for each alert. Only builds the graph; no I/O.
  */
 public final class NotificationsTopology {
 
@@ -55,6 +61,7 @@ public final class NotificationsTopology {
     public static final String UPDATE_MESSAGE_LOG = "update-message-log";
     public static final String ALERTS_SOURCE = "triage-alerts-source";
     public static final String ALERT_TO_NOTIFICATION = "alert-to-notification";
+    public static final String FACILITIES_SOURCE = "facilities-source";
     public static final String MERGE_PATIENT_STEPS = "merge-patient-steps";
 
     /** Repartition topics (prefixed with the application id). */
@@ -73,15 +80,24 @@ public final class NotificationsTopology {
     public static final String MESSAGES_STORE = "notifications-messages-store";
     /** The patients with each phone number, keyed by phone (E.164). */
     public static final String PHONE_INDEX_STORE = "notifications-phone-index-store";
+    /** Every registered facility (a global store of the facilities topic), keyed by facilityId: whom alerts page. */
+    public static final String FACILITIES_STORE = "notifications-facilities-store";
     /** Each notification and its delivery history, keyed by notificationId. */
     public static final String NOTIFICATIONS_STORE = "notifications-store";
 
     private NotificationsTopology() {
     }
 
+    /** The graph, counting nothing. */
     public static Topology build(NotificationsConfig config, EventSerdes serdes) {
+        return build(config, serdes, BusinessMetrics.NONE);
+    }
+
+    /** The graph, counting on-call alert outcomes into {@code metrics}. */
+    public static Topology build(NotificationsConfig config, EventSerdes serdes, BusinessMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
+        Objects.requireNonNull(metrics, "metrics");
         StreamsBuilder builder = new StreamsBuilder();
         int partitions = TopicLayout.from(config).partitions(Topics.PATIENT_CONTACTS);
         int maxLog = config.messageLogMaxEntries();
@@ -139,8 +155,13 @@ public final class NotificationsTopology {
             .repartition(repartitioned(STATUSES_BY_PATIENT, MessageStatusUpdate.class, partitions, serdes))
             .process(UpdateMessageLogProcessor::new, Named.as(UPDATE_MESSAGE_LOG), MESSAGES_STORE);
 
+        // Alerts page the contacts on the facility's record: every instance holds every facility (a global store), so
+        // the alert's task finds its facility whatever the partitioning, and an unregistered facility pages nobody.
+        builder.globalTable(Topics.FACILITIES.name(), Topics.FACILITIES.consumed(serdes, FACILITIES_SOURCE),
+            Materialized.<String, Facility, KeyValueStore<Bytes, byte[]>>as(FACILITIES_STORE)
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.FACILITIES)));
         KStream<String, Emissions> alertSteps = builder.stream(Topics.TRIAGE_ALERTS.name(), Topics.TRIAGE_ALERTS.consumed(serdes, ALERTS_SOURCE))
-            .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage()),
+            .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage(), metrics),
                 Named.as(ALERT_TO_NOTIFICATION));
 
         KStream<String, Emissions> patientSteps = reminderSteps.merge(replySteps).merge(logSteps, Named.as(MERGE_PATIENT_STEPS));
@@ -153,6 +174,7 @@ public final class NotificationsTopology {
         sink(patientSteps, Emissions::messageLog, Topics.MESSAGE_LOG, "patient", serdes);
         sink(senderSteps, Emissions::inbox, Topics.MESSAGING_INBOX, "sender", serdes);
         sink(alertSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "alert", serdes);
+        sink(alertSteps, Emissions::alertOutcomes, Topics.ONCALL_ALERT_OUTCOMES, "alert", serdes);
         return builder.build();
     }
 

@@ -155,16 +155,18 @@ public final class NotificationsTopology {
             .repartition(repartitioned(STATUSES_BY_PATIENT, MessageStatusUpdate.class, partitions, serdes))
             .process(UpdateMessageLogProcessor::new, Named.as(UPDATE_MESSAGE_LOG), MESSAGES_STORE);
 
-        // Alerts page the contacts on the facility's record: every instance holds every facility (a global store), so
-        // the alert's task finds its facility whatever the partitioning, and an unregistered facility pages nobody.
-        builder.globalTable(Topics.FACILITIES.name(), Topics.FACILITIES.consumed(serdes, FACILITIES_SOURCE),
-            Materialized.<String, Facility, KeyValueStore<Bytes, byte[]>>as(FACILITIES_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.FACILITIES)));
         KStream<String, Emissions> alertSteps = builder.stream(Topics.TRIAGE_ALERTS.name(), Topics.TRIAGE_ALERTS.consumed(serdes, ALERTS_SOURCE))
             .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage(), metrics),
                 Named.as(ALERT_TO_NOTIFICATION));
 
         KStream<String, Emissions> patientSteps = reminderSteps.merge(replySteps).merge(logSteps, Named.as(MERGE_PATIENT_STEPS));
+        // Alerts page the contacts on the facility's record: every instance holds every facility (a global store), so
+        // the alert's task finds its facility whatever the partitioning, and an unregistered facility pages nobody.
+        // Declared after the merge so that the merge keeps its generated name.
+        builder.globalTable(Topics.FACILITIES.name(), Topics.FACILITIES.consumed(serdes, FACILITIES_SOURCE),
+            Materialized.<String, Facility, KeyValueStore<Bytes, byte[]>>as(FACILITIES_STORE)
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.FACILITIES)));
+
         sink(patientSteps, Emissions::scheduled, Topics.REMINDERS_SCHEDULED, "patient", serdes);
         sink(patientSteps, Emissions::cancelled, Topics.REMINDERS_CANCELLED, "patient", serdes);
         sink(patientSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "patient", serdes);

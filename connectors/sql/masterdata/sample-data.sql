@@ -1,5 +1,9 @@
--- Sample master data for a local stack: run after V1__masterdata.sql.
+-- Sample master data for a local stack: run after V1__masterdata.sql and V2__facilities.sql.
 -- Phone numbers are in the +44 7700 900xxx range, which Ofcom reserves for drama: they reach nobody.
+
+INSERT INTO public.facilities (facility_id, name, active, accepts_self_triage, time_zone, oncall_webhook_url, oncall_email) VALUES
+    ('clinic-north', 'North Clinic', true, true,  'Europe/London', NULL, 'oncall-north@example.org'),
+    ('clinic-south', 'South Clinic', true, false, 'Europe/London', NULL, NULL);
 
 INSERT INTO public.providers (provider_id, facility_id, display_name, time_zone, slot_minutes, appointment_types) VALUES
     ('dr-okafor', 'clinic-north', 'Dr Ada Okafor',  'Europe/London', 30, 'new-patient, follow-up'),

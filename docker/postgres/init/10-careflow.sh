@@ -21,4 +21,4 @@ CREATE DATABASE masterdata OWNER debezium;
 SQL
 
 PGPASSWORD="$CAREFLOW_DEBEZIUM_DB_PASSWORD" psql -v ON_ERROR_STOP=1 --username debezium --dbname masterdata \
-  -f /careflow/masterdata/V1__masterdata.sql
+  -f /careflow/masterdata/V1__masterdata.sql -f /careflow/masterdata/V2__facilities.sql

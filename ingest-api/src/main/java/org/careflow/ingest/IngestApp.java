@@ -8,6 +8,7 @@ import java.util.Map;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
+import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.ingest.triage.TriageBatchRoute;
@@ -27,29 +28,37 @@ public final class IngestApp implements AutoCloseable {
 
     private final EventPublisher publisher;
     private final FormCatalog forms;
+    private final FacilityCatalog facilities;
     private final Javalin server;
     private final AppMetrics metrics;
     private final Duration shutdownTimeout;
 
-    private IngestApp(EventPublisher publisher, FormCatalog forms, Javalin server, AppMetrics metrics, Duration shutdownTimeout) {
+    private IngestApp(EventPublisher publisher, FormCatalog forms, FacilityCatalog facilities, Javalin server, AppMetrics metrics,
+                      Duration shutdownTimeout) {
         this.publisher = publisher;
         this.forms = forms;
+        this.facilities = facilities;
         this.server = server;
         this.metrics = metrics;
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    /** Ready when Kafka takes writes, the form catalog has read the forms topic and the schema registry answers. */
-    static Readiness.Check readiness(EventPublisher publisher, FormCatalog catalog, RegistryProbe registry) {
+    /**
+     * Ready when Kafka takes writes, the form and facility catalogs have read their topics and the schema registry
+     * answers.
+     */
+    static Readiness.Check readiness(EventPublisher publisher, FormCatalog catalog, FacilityCatalog facilityCatalog, RegistryProbe registry) {
         return () -> {
             boolean kafka = publisher.healthy();
             boolean forms = catalog.caughtUp();
+            boolean facilities = facilityCatalog.caughtUp();
             boolean schemas = registry.reachable();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("kafka", kafka ? "UP" : "DOWN");
             details.put("registry", schemas ? "UP" : "DOWN");
             details.put("forms", forms ? "UP" : "CATCHING_UP");
-            return new Readiness(kafka && forms && schemas, details);
+            details.put("facilities", facilities ? "UP" : "CATCHING_UP");
+            return new Readiness(kafka && forms && facilities && schemas, details);
         };
     }
 
@@ -64,16 +73,25 @@ public final class IngestApp implements AutoCloseable {
         EventPublisher publisher = EventPublisher.create(config);
         AppMetrics metrics = AppMetrics.create("ingest-api");
         FormCatalog forms = null;
+        FacilityCatalog facilities = null;
         try {
             metrics.bind(publisher.producer());
             forms = FormCatalog.create(config).start();
+            facilities = FacilityCatalog.create(config).start();
             Duration wait = config.formsCatalogStartupTimeout();
+            long deadline = System.nanoTime() + wait.toNanos();
             if (!forms.awaitCaughtUp(wait)) {
                 LOG.warn("The form catalog has not read the forms topic within {} ms; starting not ready until it has", wait.toMillis());
             }
+            if (!facilities.awaitCaughtUp(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                LOG.warn("The facility catalog has not read the facilities topic within {} ms; starting not ready until it has",
+                    wait.toMillis());
+            }
             FormCatalog catalog = forms;
-            IngestRoutes routes = new IngestRoutes(publisher, catalog, Clock.systemUTC(), config.maxClockSkew(),
-                new TriageBatchRoute.Limits(config.batchMaxItems(), config.maxBatchRequestBytes()));
+            FacilityCatalog facilityCatalog = facilities;
+            IngestRoutes routes = new IngestRoutes(publisher, catalog, facilityCatalog, Clock.systemUTC(), new IngestRoutes.Options(
+                config.maxClockSkew(), new TriageBatchRoute.Limits(config.batchMaxItems(), config.maxBatchRequestBytes()),
+                config.onCallWebhookRule()));
             WhatsAppWebhook whatsApp = new WhatsAppWebhook(publisher, Clock.systemUTC(), config.whatsAppVerifyToken(),
                 config.whatsAppAppSecret());
             if (!whatsApp.configured()) {
@@ -81,15 +99,18 @@ public final class IngestApp implements AutoCloseable {
             }
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                readiness(publisher, catalog, RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG))), gate, tls, metrics, http -> {
+                readiness(publisher, catalog, facilityCatalog, RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG))), gate, tls, metrics, http -> {
                     routes.register(http);
                     whatsApp.register(http);
                 }).start();
             LOG.info("Ingest API listening on port {}", server.port());
-            return new IngestApp(publisher, forms, server, metrics, CommonConfig.shutdownTimeout(config));
+            return new IngestApp(publisher, forms, facilities, server, metrics, CommonConfig.shutdownTimeout(config));
         } catch (RuntimeException e) {
             if (forms != null) {
                 forms.close();
+            }
+            if (facilities != null) {
+                facilities.close();
             }
             metrics.close();
             publisher.close();
@@ -122,6 +143,7 @@ public final class IngestApp implements AutoCloseable {
         HttpServerFactory.stopGracefully(server, shutdownTimeout);
         LOG.info("Ingest API: HTTP server stopped");
         forms.close();
+        facilities.close();
         publisher.close(shutdownTimeout);
         LOG.info("Ingest API: producer flushed and closed");
         metrics.close();

@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 import org.careflow.config.CommonConfig;
 import org.careflow.security.AuthSettings;
+import org.careflow.topics.OnCallWebhookRule;
 
 /**
  * Configuration of the ingest API: the shared keys, the {@code auth.*} and {@code rate.limit.*} keys of
@@ -58,7 +59,15 @@ public final class IngestConfig extends AbstractConfig {
     private static final String FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC =
         "How long start-up waits for the form catalog to read the triage-forms topic to its end. If it has not by then, "
             + "the API starts anyway but reports not ready (/health/ready 503) and answers 503 with Retry-After to requests "
-            + "that name a form it does not know yet, until it has read the topic. 0 does not wait.";
+            + "that name a form it does not know yet, until it has read the topic. 0 does not wait. The facility catalog "
+            + "(the facilities topic) is waited for in the same way and within the same time.";
+
+    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
+    private static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC =
+        "Hosts (names or address literals, compared without case) a facility's on-call webhook may name even though they "
+            + "are loopback, private, link-local or plain http. Empty (the default): every on-call webhook must be an https "
+            + "URL of a public host, and PUT /v1/facilities/{facilityId} refuses any other with 422. For local stand-ins "
+            + "and an operator's internal paging gateway only; streams-notifications' dispatcher has the same key.";
 
     public static final String WHATSAPP_VERIFY_TOKEN_CONFIG = "whatsapp.verify.token";
     private static final String WHATSAPP_VERIFY_TOKEN_DOC =
@@ -86,6 +95,7 @@ public final class IngestConfig extends AbstractConfig {
             Importance.LOW, SUBMISSION_MAX_CLOCK_SKEW_MS_DOC)
         .define(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 600_000L),
             Importance.LOW, FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC)
+        .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC)
         .define(WHATSAPP_VERIFY_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_VERIFY_TOKEN_DOC)
         .define(WHATSAPP_APP_SECRET_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_APP_SECRET_DOC);
 
@@ -124,6 +134,11 @@ public final class IngestConfig extends AbstractConfig {
 
     public Duration formsCatalogStartupTimeout() {
         return Duration.ofMillis(getLong(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG));
+    }
+
+    /** Where facilities' on-call webhooks may point: public https hosts, plus the allow-listed hosts. */
+    public OnCallWebhookRule onCallWebhookRule() {
+        return new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG));
     }
 
     public Password whatsAppVerifyToken() {

@@ -29,6 +29,9 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.forms.FormDefinitionParser;
 import org.careflow.forms.FormDefinitions;
 import org.careflow.forms.FormKey;
+import org.careflow.events.facilities.Facility;
+import org.careflow.ingest.facilities.FacilityCatalog;
+import org.careflow.ingest.facilities.FacilityParser;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.PatientContactParser;
 import org.careflow.ingest.scheduling.BookingCancellationParser;
@@ -45,6 +48,7 @@ import org.careflow.security.Principal;
 import org.careflow.security.Role;
 import org.careflow.security.SecurityGate;
 import org.careflow.security.SecurityRejection;
+import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
@@ -66,6 +70,7 @@ public final class IngestRoutes {
     public static final String BOOKING_CANCEL_PATH = "/v1/bookings/{bookingId}/cancel";
     public static final String BOOKING_RESCHEDULE_PATH = "/v1/bookings/{bookingId}/reschedule";
     public static final String PATIENT_CONTACT_PATH = "/v1/patients/{patientId}/contact";
+    public static final String FACILITY_PATH = "/v1/facilities/{facilityId}";
 
     /** Problem type of a form version that cannot be published as sent. */
     public static final String FORM_VERSION_CONFLICT_TYPE = "https://careflow.org/problems/form-version-conflict";
@@ -75,6 +80,7 @@ public final class IngestRoutes {
 
     private final EventPublisher publisher;
     private final FormCatalog forms;
+    private final FacilityCatalog facilities;
     private final TriageSubmissionParser triageParser;
     private final TriageDispositionParser dispositionParser;
     private final FormDefinitionParser formParser;
@@ -82,32 +88,50 @@ public final class IngestRoutes {
     private final BookingRequestParser bookingParser;
     private final BookingCancellationParser cancellationParser;
     private final PatientContactParser contactParser;
+    private final FacilityParser facilityParser;
     private final TriageBatchRoute triageBatch;
     /** Form versions this instance is publishing, so two PUTs racing here cannot write one version twice. */
     private final ConcurrentMap<String, FormDefinition> formsInFlight = new ConcurrentHashMap<>();
 
-    /** Routes with the default batch limits ({@code batch.max.items}, {@code http.max.batch.request.bytes}). */
-    public IngestRoutes(EventPublisher publisher, FormCatalog forms, Clock clock, Duration maxClockSkew) {
-        this(publisher, forms, clock, maxClockSkew, new TriageBatchRoute.Limits(IngestConfig.DEFAULT_BATCH_MAX_ITEMS,
-            IngestConfig.DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES));
+    /**
+     * What the routes allow beyond the catalogs.
+     *
+     * @param maxClockSkew how far in the future a client's {@code submittedAt}, {@code decidedAt} or {@code consent.at} may lie
+     * @param batchLimits  how much one {@code POST /v1/triage-submissions:batch} may carry
+     * @param webhooks     where a facility's on-call webhooks may point
+     */
+    public record Options(Duration maxClockSkew, TriageBatchRoute.Limits batchLimits, OnCallWebhookRule webhooks) {
+        public Options {
+            Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+            Objects.requireNonNull(batchLimits, "batchLimits");
+            Objects.requireNonNull(webhooks, "webhooks");
+        }
+
+        /** The default batch limits and no webhook host allow-listed. */
+        public static Options defaults(Duration maxClockSkew) {
+            return new Options(maxClockSkew, new TriageBatchRoute.Limits(IngestConfig.DEFAULT_BATCH_MAX_ITEMS,
+                IngestConfig.DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES), OnCallWebhookRule.strict());
+        }
     }
 
-    /**
-     * @param maxClockSkew how far in the future a client's {@code submittedAt}, {@code decidedAt} or {@code consent.at} may lie
-     * @param batchLimits how much one {@code POST /v1/triage-submissions:batch} may carry
-     */
-    public IngestRoutes(EventPublisher publisher, FormCatalog forms, Clock clock, Duration maxClockSkew,
-                        TriageBatchRoute.Limits batchLimits) {
+    /** Routes with the default batch limits ({@code batch.max.items}, {@code http.max.batch.request.bytes}) and no allow-listed webhook host. */
+    public IngestRoutes(EventPublisher publisher, FormCatalog forms, FacilityCatalog facilities, Clock clock, Duration maxClockSkew) {
+        this(publisher, forms, facilities, clock, Options.defaults(maxClockSkew));
+    }
+
+    public IngestRoutes(EventPublisher publisher, FormCatalog forms, FacilityCatalog facilities, Clock clock, Options options) {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.forms = Objects.requireNonNull(forms, "forms");
-        this.triageParser = new TriageSubmissionParser(clock, maxClockSkew, forms);
-        this.dispositionParser = new TriageDispositionParser(clock, maxClockSkew);
+        this.facilities = Objects.requireNonNull(facilities, "facilities");
+        this.triageParser = new TriageSubmissionParser(clock, options.maxClockSkew(), forms);
+        this.dispositionParser = new TriageDispositionParser(clock, options.maxClockSkew());
         this.formParser = new FormDefinitionParser(clock);
         this.scheduleParser = new ProviderScheduleParser(clock);
         this.bookingParser = new BookingRequestParser(clock);
         this.cancellationParser = new BookingCancellationParser(clock);
-        this.contactParser = new PatientContactParser(clock, maxClockSkew);
-        this.triageBatch = new TriageBatchRoute(publisher, triageParser, clock, batchLimits);
+        this.contactParser = new PatientContactParser(clock, options.maxClockSkew());
+        this.facilityParser = new FacilityParser(clock, options.webhooks());
+        this.triageBatch = new TriageBatchRoute(publisher, triageParser, facilities, clock, options.batchLimits());
     }
 
     /** Adds the routes to a server's configuration. */
@@ -121,11 +145,14 @@ public final class IngestRoutes {
         config.routes.post(BOOKING_CANCEL_PATH, this::cancelBooking, EndpointClass.BOOKING_WRITE);
         config.routes.post(BOOKING_RESCHEDULE_PATH, this::reschedule, EndpointClass.BOOKING_WRITE);
         config.routes.put(PATIENT_CONTACT_PATH, this::putContact, EndpointClass.CONTACT_WRITE);
+        config.routes.put(FACILITY_PATH, this::putFacility, EndpointClass.FACILITY_ADMIN);
+        config.routes.get(FACILITY_PATH, this::getFacility, EndpointClass.FACILITY_ADMIN);
     }
 
     private void submitTriage(Context ctx) {
         TriageSubmission submission = triageParser.parse(jsonBody(ctx));
         SecurityGate.requireWrite(ctx, submission.getFacilityId(), submission.getPatientId());
+        facilities.requireTriageAccepted(submission.getFacilityId(), "/facilityId", isPatient(ctx));
         publishThen(ctx, Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission,
             "Retry with the same submissionId.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -138,6 +165,7 @@ public final class IngestRoutes {
         TriageDisposition disposition = dispositionParser.parse(ctx.pathParam("facilityId"), ctx.pathParam("patientId"), jsonBody(ctx));
         // The gate checked the path's facility; this repeats it on what is written, so the two cannot drift apart.
         SecurityGate.requireWrite(ctx, disposition.getFacilityId(), disposition.getPatientId());
+        facilities.requireKnown(disposition.getFacilityId(), "facilityId");
         publishThen(ctx, Topics.TRIAGE_DISPOSITIONS, disposition.getFacilityId(), disposition,
             "Retry; a disposition recorded twice is harmless.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -150,6 +178,7 @@ public final class IngestRoutes {
     private void putSchedule(Context ctx) {
         ProviderSchedule schedule = scheduleParser.parse(ctx.pathParam("providerId"), jsonBody(ctx));
         SecurityGate.requireWrite(ctx, schedule.getFacilityId(), null);
+        facilities.requireKnown(schedule.getFacilityId(), "/facilityId");
         publishThen(ctx, Topics.PROVIDER_SCHEDULES, schedule.getProviderId(), schedule,
             "Retry the same PUT; the schedule published last replaces the others.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -174,6 +203,9 @@ public final class IngestRoutes {
     private void publishBooking(Context ctx, BookingRequest request) {
         requireFacilityNamed(ctx, request.getFacilityId());
         SecurityGate.requireWrite(ctx, request.getFacilityId(), request.getPatientId());
+        if (request.getFacilityId() != null) {
+            facilities.requireKnown(request.getFacilityId(), "/facilityId");
+        }
         request.setCallerFacilityIds(staffFacilities(ctx));
         String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
         publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
@@ -216,12 +248,67 @@ public final class IngestRoutes {
     }
 
     /**
+     * Replaces the facility's whole record: the topic is compacted by facilityId, so the latest PUT wins. Known to this
+     * instance's catalog as soon as Kafka acknowledged it; other instances learn it from the topic.
+     */
+    private void putFacility(Context ctx) {
+        Facility facility = facilityParser.parse(ctx.pathParam("facilityId"), jsonBody(ctx));
+        ctx.future(() -> publisher.publish(Topics.FACILITIES, facility.getFacilityId(), facility).handle((metadata, error) -> {
+            if (error != null) {
+                respondUnavailable(ctx, error, "Retry the same PUT; the facility record published last replaces the others.");
+            } else {
+                facilities.put(facility);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("facilityId", facility.getFacilityId());
+                ctx.status(202).json(accepted(body, metadata));
+            }
+            return null;
+        }));
+    }
+
+    /** The facility's record as this instance's catalog holds it; 404 when there is none. */
+    private void getFacility(Context ctx) {
+        String facilityId = ctx.pathParam("facilityId");
+        Facility facility = facilities.find(facilityId).orElse(null);
+        if (facility == null) {
+            if (!facilities.caughtUp()) {
+                throw ProblemException.unavailable("The facility catalog is still loading. Retry shortly.", RETRY_AFTER);
+            }
+            throw ProblemException.notFound("No facility " + facilityId + " is registered");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("facilityId", facility.getFacilityId());
+        body.put("name", facility.getName());
+        body.put("active", facility.getActive());
+        body.put("acceptsSelfTriage", facility.getAcceptsSelfTriage());
+        body.put("timeZone", facility.getTimeZone());
+        body.put("onCallContacts", facility.getOnCallContacts().stream().map(c -> {
+            Map<String, Object> contact = new LinkedHashMap<>();
+            contact.put("channel", c.getChannel().name());
+            contact.put("address", c.getAddress());
+            contact.put("label", c.getLabel());
+            return contact;
+        }).toList());
+        body.put("eventId", facility.getEventId());
+        body.put("updatedAt", facility.getOccurredAt().toString());
+        ctx.json(body);
+    }
+
+    /** A patient submitting for themselves is held to the facility's self-triage setting; other callers are not. */
+    private static boolean isPatient(Context ctx) {
+        return SecurityGate.principal(ctx).map(p -> p.role() == Role.PATIENT).orElse(false);
+    }
+
+    /**
      * Publishes a form version once: an identical re-send is answered 200 without writing, different content for a
      * published version is 409. A version below the latest is refused too (409): versions only grow, so "latest"
      * always means the one published last.
      */
     private void putForm(Context ctx) {
         FormDefinition form = formParser.parse(ctx.pathParam("formId"), jsonBody(ctx));
+        if (form.getFacilityId() != null) {
+            facilities.requireKnown(form.getFacilityId(), "/facilityId");
+        }
         if (!forms.caughtUp()) {
             throw ProblemException.unavailable("The form catalog is still loading, so this version cannot be checked "
                 + "against the published ones yet. Retry shortly.", RETRY_AFTER);

@@ -25,6 +25,7 @@ import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
@@ -69,6 +70,7 @@ class FormsIT {
             TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
         }
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        TestFacilities.publish(broker.bootstrapServers(), registry.url());
     }
 
     @AfterAll

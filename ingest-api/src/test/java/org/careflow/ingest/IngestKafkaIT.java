@@ -29,6 +29,7 @@ import org.careflow.query.metrics.PrometheusSamples;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
@@ -58,6 +59,7 @@ class IngestKafkaIT {
                 TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
             }
             new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+            TestFacilities.publish(broker.bootstrapServers(), registry.url());
             try (IngestApp app = IngestApp.start(config(broker, registry))) {
                 // Given a running broker, when a valid submission is posted
                 HttpResponse<String> accepted = post(app);

@@ -24,6 +24,7 @@ import org.careflow.platform.embedded.FreePorts;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
@@ -47,6 +48,7 @@ class IngestLifecycleIT {
                 TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
             }
             new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+            TestFacilities.publish(broker.bootstrapServers(), registry.url());
 
             // Given the API in its own JVM, ready, its readiness naming each dependency
             int port = FreePorts.reserve(1)[0];

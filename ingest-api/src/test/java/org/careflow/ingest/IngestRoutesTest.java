@@ -23,6 +23,8 @@ import org.careflow.events.triage.Disposition;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageDisposition;
 import org.careflow.events.triage.TriageSubmission;
+import org.careflow.ingest.facilities.FacilityCatalog;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.platform.embedded.Await;
 import org.careflow.query.HttpServerFactory;
@@ -53,10 +55,12 @@ class IngestRoutesTest {
 
     private FormCatalog forms = FormCatalog.fixed(List.of());
 
+    private final FacilityCatalog facilities = TestFacilities.catalog();
+
     private void start(boolean autoComplete) {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
-        IngestRoutes routes = new IngestRoutes(publisher, forms, Clock.systemUTC(), Duration.ofMinutes(5));
+        IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, Clock.systemUTC(), Duration.ofMinutes(5));
         server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), routes::register).start();
     }
 

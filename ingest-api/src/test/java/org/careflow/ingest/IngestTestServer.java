@@ -25,12 +25,15 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.careflow.ingest.facilities.FacilityCatalog;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.JwtTestKit;
 import org.careflow.security.SecurityGate;
+import org.careflow.topics.OnCallWebhookRule;
 
 /**
  * Every ingest route (the WhatsApp webhook included) on a real Javalin server behind a {@link SecurityGate}, writing to
@@ -47,13 +50,22 @@ final class IngestTestServer implements AutoCloseable {
 
     final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
     private final FormCatalog forms = FormCatalog.fixed(List.of());
+    private final FacilityCatalog facilities;
     private final Javalin server;
     private final HttpClient client = HttpClient.newHttpClient();
 
     IngestTestServer(SecurityGate gate) {
+        this(gate, TestFacilities.catalog(), OnCallWebhookRule.strict());
+    }
+
+    /** A server whose facility catalog is {@code facilities} (which it closes) and whose webhook rule is {@code webhooks}. */
+    IngestTestServer(SecurityGate gate, FacilityCatalog facilities, OnCallWebhookRule webhooks) {
+        this.facilities = facilities;
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        IngestRoutes routes = new IngestRoutes(publisher, forms, clock, Duration.ofMinutes(5));
+        IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, clock, new IngestRoutes.Options(Duration.ofMinutes(5),
+            new org.careflow.ingest.triage.TriageBatchRoute.Limits(IngestConfig.DEFAULT_BATCH_MAX_ITEMS,
+                IngestConfig.DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES), webhooks));
         WhatsAppWebhook webhook = new WhatsAppWebhook(publisher, clock, new Password(VERIFY_TOKEN), new Password(WEBHOOK_SECRET));
         server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, gate, config -> {
             routes.register(config);
@@ -110,6 +122,7 @@ final class IngestTestServer implements AutoCloseable {
     public void close() {
         server.stop();
         forms.close();
+        facilities.close();
         client.close();
     }
 }

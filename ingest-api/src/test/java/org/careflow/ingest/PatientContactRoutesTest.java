@@ -22,6 +22,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.ConsentSource;
 import org.careflow.events.notifications.PatientContact;
+import org.careflow.ingest.facilities.FacilityCatalog;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.SecurityGate;
@@ -41,13 +43,14 @@ class PatientContactRoutesTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private final Serializer<SpecificRecord> noopSerializer = (topic, value) -> new byte[0];
     private final FormCatalog forms = FormCatalog.fixed(List.of());
+    private final FacilityCatalog facilities = TestFacilities.catalog();
     private MockProducer<String, SpecificRecord> producer;
     private Javalin server;
 
     private void start(boolean autoComplete) {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
-        IngestRoutes routes = new IngestRoutes(publisher, forms, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
+        IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
         server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), routes::register).start();
     }
 

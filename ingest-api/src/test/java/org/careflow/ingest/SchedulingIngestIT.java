@@ -33,6 +33,7 @@ import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +67,7 @@ class SchedulingIngestIT {
             TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
         }
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        TestFacilities.publish(broker.bootstrapServers(), registry.url());
         Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
         // Not a security test: the routes' checks pass with authentication off.
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);

@@ -23,6 +23,8 @@ import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.scheduling.CancelledBy;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.ingest.facilities.FacilityCatalog;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.SecurityGate;
@@ -52,13 +54,14 @@ class SchedulingRoutesTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private final Serializer<SpecificRecord> noopSerializer = (topic, value) -> new byte[0];
     private final FormCatalog forms = FormCatalog.fixed(List.of());
+    private final FacilityCatalog facilities = TestFacilities.catalog();
     private MockProducer<String, SpecificRecord> producer;
     private Javalin server;
 
     private void start(boolean autoComplete) {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
-        IngestRoutes routes = new IngestRoutes(publisher, forms, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
+        IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
         server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), routes::register).start();
     }
 

@@ -129,7 +129,10 @@ class SecuredIngestRoutesTest {
             (f, p) -> "{\"reason\": \"feeling better\", \"patientId\": \"" + p + "\"}",
             Map.of(Role.PATIENT, Scope.PATIENT, Role.SCHEDULER, Scope.ANY, Role.INTEGRATION, Scope.ANY), 1),
         new Route("patient contact", EndpointClass.CONTACT_WRITE, "PUT", (f, p) -> "/v1/patients/" + p + "/contact",
-            (f, p) -> CONTACT, Map.of(Role.PATIENT, Scope.PATIENT, Role.INTEGRATION, Scope.ANY), 1));
+            (f, p) -> CONTACT, Map.of(Role.PATIENT, Scope.PATIENT, Role.INTEGRATION, Scope.ANY), 1),
+        // Facilities are global master data: ops only, whatever facility the path names.
+        new Route("facility", EndpointClass.FACILITY_ADMIN, "PUT", (f, p) -> "/v1/facilities/" + f,
+            (f, p) -> "{\"name\": \"Facility " + f + "\", \"acceptsSelfTriage\": true}", Map.of(Role.OPS, Scope.ANY), 1));
 
     private static String submission(String facility, String patient) {
         return """

@@ -26,6 +26,7 @@ import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
@@ -49,6 +50,7 @@ class TriageBatchKafkaIT {
                 TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
             }
             new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+            TestFacilities.publish(broker.bootstrapServers(), registry.url());
             try (IngestApp app = IngestApp.start(config(broker, registry))) {
                 // Given 50 submissions for 50 patients, spread over the topic's partitions
                 String batch = IntStream.range(0, ITEMS).mapToObj(TriageBatchKafkaIT::submission)

@@ -30,6 +30,9 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.events.triage.TriageSubmission;
+import org.careflow.ingest.facilities.FacilityCatalog;
+import org.careflow.ingest.facilities.TestFacilities;
+import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.platform.embedded.Await;
@@ -50,6 +53,7 @@ class TriageBatchRoutesTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private final Serializer<SpecificRecord> noopSerializer = (topic, value) -> new byte[0];
     private final FormCatalog forms = FormCatalog.fixed(List.of());
+    private final FacilityCatalog facilities = TestFacilities.catalog();
     private MockProducer<String, SpecificRecord> producer;
     private Javalin server;
 
@@ -60,7 +64,7 @@ class TriageBatchRoutesTest {
     private void start(MockProducer<String, SpecificRecord> mock, Clock clock) {
         producer = mock;
         EventPublisher publisher = new EventPublisher(producer, ACK_TIMEOUT);
-        IngestRoutes routes = new IngestRoutes(publisher, forms, clock, Duration.ofMinutes(5), LIMITS);
+        IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, clock, new IngestRoutes.Options(Duration.ofMinutes(5), LIMITS, OnCallWebhookRule.strict()));
         server = HttpServerFactory.create("127.0.0.1", 0, MAX_REQUEST_BYTES, publisher::healthy, SecurityGate.disabled(), routes::register).start();
     }
 

@@ -32,6 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.NotificationStatus;
+import org.careflow.ingest.facilities.FacilityCatalog;
+import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.query.HttpServerFactory;
@@ -63,6 +65,7 @@ class WhatsAppWebhookTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private final Serializer<SpecificRecord> noopSerializer = (topic, value) -> new byte[0];
     private final FormCatalog forms = FormCatalog.fixed(List.of());
+    private final FacilityCatalog facilities = TestFacilities.catalog();
     private MockProducer<String, SpecificRecord> producer;
     private Javalin server;
 
@@ -70,7 +73,7 @@ class WhatsAppWebhookTest {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        IngestRoutes routes = new IngestRoutes(publisher, forms, clock, Duration.ofMinutes(5));
+        IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, clock, Duration.ofMinutes(5));
         WhatsAppWebhook webhook = new WhatsAppWebhook(publisher, clock, new Password(verifyToken), new Password(appSecret));
         server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), config -> {
             routes.register(config);

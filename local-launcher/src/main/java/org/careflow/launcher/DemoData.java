@@ -18,7 +18,8 @@ import java.util.Set;
 import org.careflow.security.Role;
 
 /**
- * Demo data posted through the ingest API like any client's: the demo facility's chest-pain form, then
+ * Demo data posted through the ingest API like any client's: the demo facility (registered by ops, accepting patient
+ * self-triage, with no on-call contact: its alerts are recorded as paging nobody), its chest-pain form, then
  * seeded submissions, mostly normal, some deteriorating, some incomplete, a third answering the form; then the
  * patients' contacts (with messaging consent), a provider's weekday schedule, and a booking for the first patient on
  * the next weekday, so that streams-notifications has a confirmation and reminders to show.
@@ -34,6 +35,9 @@ final class DemoData {
          "consent": {"granted": true, "at": "2026-01-01T09:00:00Z"}}
         """.formatted(SELF_REGISTERED_PHONE);
     static final String FORM_ID = "demo-chest-pain";
+    static final String FACILITY_RECORD = """
+        {"name": "Demo facility", "active": true, "acceptsSelfTriage": true, "timeZone": "Europe/London"}
+        """;
     static final String FORM = """
         {"version": 1, "facilityId": "demo-facility", "title": "Chest pain triage",
          "questions": [{"id": "chest_pain", "text": "Do you have chest pain?", "type": "YES_NO", "required": true},
@@ -65,7 +69,7 @@ final class DemoData {
     }
 
     /**
-     * Publishes the demo form (unless that version exists) and posts one submission per demo patient;
+     * Registers the demo facility, publishes the demo form (unless that version exists) and posts one submission per demo patient;
      * returns how many submissions were accepted (202).
      */
     static int post(String ingestUrl, LocalAuth auth) throws IOException, InterruptedException {
@@ -73,6 +77,8 @@ final class DemoData {
         // Forms are global configuration, an ops task; everything else comes from the demo facility's integration.
         String ops = auth.token(Role.OPS, Set.of(), null);
         String integration = auth.token(Role.INTEGRATION, Set.of(FACILITY), null);
+        // Facilities are master data, registered by ops before anything names them.
+        require(send(client, ops, "PUT", ingestUrl + "/v1/facilities/" + FACILITY, FACILITY_RECORD), "facility");
         int form = send(client, ops, "PUT", ingestUrl + "/v1/forms/" + FORM_ID, FORM);
         if (form != 202 && form != 200) {
             throw new IOException("The demo form was refused with HTTP " + form);

@@ -25,16 +25,29 @@ final class MasterDataSql {
             try (ResultSet exists = sql.executeQuery("SELECT to_regclass('public.providers') IS NOT NULL")) {
                 exists.next();
                 if (exists.getBoolean(1)) {
+                    addFacilities(sql, scripts);
                     return;
                 }
             }
             sql.execute(Files.readString(scripts.resolve("V1__masterdata.sql")));
+            sql.execute(Files.readString(scripts.resolve("V2__facilities.sql")));
             sql.execute(Files.readString(scripts.resolve("sample-data.sql")));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create the master-data tables in " + database, e);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the master-data scripts in " + scripts, e);
         }
+    }
+
+    /** A data directory made before facilities were master data gets their table (empty: register them through the API). */
+    private static void addFacilities(Statement sql, Path scripts) throws SQLException, IOException {
+        try (ResultSet exists = sql.executeQuery("SELECT to_regclass('public.facilities') IS NOT NULL")) {
+            exists.next();
+            if (exists.getBoolean(1)) {
+                return;
+            }
+        }
+        sql.execute(Files.readString(scripts.resolve("V2__facilities.sql")));
     }
 
     /** The key of the BI views' patient pseudonyms: made once per data directory, readable by its owner only. */

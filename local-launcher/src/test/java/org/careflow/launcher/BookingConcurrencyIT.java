@@ -90,6 +90,7 @@ class BookingConcurrencyIT {
         Map<String, Object> ingestProps = new HashMap<>(CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0));
         ingestProps.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         ingest = IngestApp.start(new IngestConfig(ingestProps));
+        HttpCalls.registerFacilities(ingestUrl(), "f-load", "f-dst");
         int[] ports = FreePorts.reserve(2);
         for (int i = 0; i < 2; i++) {
             instances[i] = new SchedulingProcess(i, ports[i]).start();

@@ -48,6 +48,7 @@ class ConnectorsFlowIT {
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
             HttpCalls.actAs(stack.auth());
             String ingest = stack.ingestUrl();
+            HttpCalls.registerFacilities(ingest, "f-sink", "f-1");
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
             // A submission posted over HTTP ...

@@ -61,6 +61,20 @@ final class HttpCalls {
         });
     }
 
+    /**
+     * Registers each facility as ops would ({@code PUT /v1/facilities/{id}}, active, accepting self-triage, no on-call
+     * contact): writes naming a facility careflow does not serve are refused, so a test registers those it writes for.
+     */
+    static void registerFacilities(String ingestUrl, String... facilityIds) {
+        for (String id : facilityIds) {
+            HttpResponse<String> response = sendUntilAccepted("PUT", ingestUrl + "/v1/facilities/" + id,
+                "{\"name\": \"Facility " + id + "\", \"acceptsSelfTriage\": true}");
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("Facility " + id + " was not registered: HTTP " + response.statusCode() + " " + response.body());
+            }
+        }
+    }
+
     static HttpResponse<String> get(String url) {
         return send("GET", url, null);
     }

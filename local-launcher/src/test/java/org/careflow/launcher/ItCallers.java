@@ -43,7 +43,7 @@ final class ItCallers {
         if (patient.matches()) {
             return Optional.of(auth.token(Role.PATIENT, Set.of(), patient.group(1)));
         }
-        if (path.startsWith("/v1/forms/") || path.startsWith("/v1/notifications/") || path.startsWith("/v1/masterdata/")
+        if (path.startsWith("/v1/forms/") || path.matches("^/v1/facilities/[^/]+$") || path.startsWith("/v1/notifications/") || path.startsWith("/v1/masterdata/")
             || path.equals("/metrics")) {
             return Optional.of(auth.token(Role.OPS, Set.of(), null));
         }

@@ -32,6 +32,7 @@ class LocalStackIT {
         // Given the stack, with schemas registered up front and producers not allowed to register
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
             HttpCalls.actAs(stack.auth());
+            HttpCalls.registerFacilities(stack.ingestUrl(), "f-1");
             // When the README's example is posted
             HttpResponse<String> accepted = post(stack, README_EXAMPLE);
 

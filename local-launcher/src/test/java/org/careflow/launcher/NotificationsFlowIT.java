@@ -66,6 +66,7 @@ class NotificationsFlowIT {
                 ZoneId zone = slot.atZone(ZoneOffset.UTC).getHour() >= 22 ? ZoneId.of("Etc/GMT+6") : ZoneId.of("UTC");
                 LocalDateTime local = LocalDateTime.ofInstant(slot, zone);
                 String ingest = stack.ingestUrl();
+                HttpCalls.registerFacilities(ingest, "f-msg");
                 String scheduling = stack.schedulingUrl();
                 String notifications = stack.notificationsUrl();
 

@@ -43,6 +43,7 @@ class TriageFlowIT {
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
             HttpCalls.actAs(stack.auth());
             String ingest = stack.ingestUrl();
+            HttpCalls.registerFacilities(ingest, "f-flow", "f-edge");
             String triage = stack.triageUrl();
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 

@@ -3,6 +3,7 @@ package org.careflow.dispatch;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.careflow.topics.OnCallWebhookRule;
 
 /**
  * What the dispatcher needs to deliver notifications: the WhatsApp Cloud API endpoint and credentials, the
@@ -17,10 +18,19 @@ import java.util.Objects;
  * @param initialBackoff      wait after the first retryable failure; doubles per attempt
  * @param maxBackoff          the longest wait between attempts
  * @param requestTimeout      how long one HTTP call may take
+ * @param webhookRule         where on-call webhooks may be sent (public https hosts, plus the operator's allow-list)
  */
 public record DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion, String phoneNumberId, String accessToken,
                                  int sendRatePerSecond, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                                 Duration requestTimeout) {
+                                 Duration requestTimeout, OnCallWebhookRule webhookRule) {
+
+    /** Settings with no webhook host allow-listed. */
+    public DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion, String phoneNumberId, String accessToken,
+                              int sendRatePerSecond, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                              Duration requestTimeout) {
+        this(whatsAppBaseUrl, whatsAppApiVersion, phoneNumberId, accessToken, sendRatePerSecond, maxAttempts, initialBackoff,
+            maxBackoff, requestTimeout, OnCallWebhookRule.strict());
+    }
 
     public DispatcherSettings {
         Objects.requireNonNull(whatsAppBaseUrl, "whatsAppBaseUrl");
@@ -30,6 +40,7 @@ public record DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion,
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(webhookRule, "webhookRule");
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         Map<Channel, ChannelSender> senders = new EnumMap<>(Channel.class);
         senders.put(Channel.WHATSAPP, new WhatsAppSender(settings, http,
             new SendRateLimiter(settings.sendRatePerSecond(), System::nanoTime, closableSleeper), clock));
-        senders.put(Channel.WEBHOOK, new WebhookSender(http, settings.requestTimeout()));
+        senders.put(Channel.WEBHOOK, new WebhookSender(http, settings.requestTimeout(), settings.webhookRule()));
         if (smtp != null) {
             senders.put(Channel.EMAIL, new EmailSender(smtp, clock));
         }

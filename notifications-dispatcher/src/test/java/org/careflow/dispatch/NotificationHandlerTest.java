@@ -53,7 +53,7 @@ class NotificationHandlerTest {
         WhatsAppSender whatsApp = new WhatsAppSender(settings, http, new SendRateLimiter(1_000, time.ticker(), time.sleeper()),
             time.clock());
         handler = new NotificationHandler(Map.of(Channel.WHATSAPP, whatsApp, Channel.WEBHOOK, new WebhookSender(http,
-            Duration.ofSeconds(2))), MAX_ATTEMPTS, new Backoff(INITIAL_BACKOFF, MAX_BACKOFF, () -> 1.0), time.sleeper(), time.clock(),
+            Duration.ofSeconds(2), TestNotifications.STAND_IN_ONLY)), MAX_ATTEMPTS, new Backoff(INITIAL_BACKOFF, MAX_BACKOFF, () -> 1.0), time.sleeper(), time.clock(),
             new RecentKeys(100));
     }
 
@@ -303,7 +303,7 @@ class NotificationHandlerTest {
     void shouldStopWithoutOutcomeWhenSleeperIsInterruptedByClose() throws Exception {
         // Given a handler whose waits are cut short, as when the dispatcher closes
         api.failNextFor("n-18", Integer.MAX_VALUE, Reply.serverError());
-        NotificationHandler closing = new NotificationHandler(Map.of(Channel.WEBHOOK, new WebhookSender(http, Duration.ofSeconds(2))),
+        NotificationHandler closing = new NotificationHandler(Map.of(Channel.WEBHOOK, new WebhookSender(http, Duration.ofSeconds(2), TestNotifications.STAND_IN_ONLY)),
             MAX_ATTEMPTS, new Backoff(INITIAL_BACKOFF, MAX_BACKOFF, () -> 1.0), duration -> {
                 throw new InterruptedException("closing");
             }, time.clock(), new RecentKeys(10));

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.RecipientKind;
+import org.careflow.topics.OnCallWebhookRule;
 
 /** Notifications and settings for the dispatcher's tests. */
 final class TestNotifications {
@@ -75,12 +76,15 @@ final class TestNotifications {
         return new SmtpSettings("127.0.0.1", port, SENDER, null, null, false, Duration.ofSeconds(2));
     }
 
+    /** The rule tests send webhooks under: the local stand-in (127.0.0.1) allow-listed, as an operator would a local receiver. */
+    static final OnCallWebhookRule STAND_IN_ONLY = new OnCallWebhookRule(java.util.List.of("127.0.0.1"));
+
     static DispatcherSettings settings(URI baseUrl, int maxAttempts) {
         return settings(baseUrl, maxAttempts, Duration.ofSeconds(2));
     }
 
     static DispatcherSettings settings(URI baseUrl, int maxAttempts, Duration requestTimeout) {
         return new DispatcherSettings(baseUrl, "v21.0", PHONE_NUMBER_ID, TOKEN, 1_000, maxAttempts, Duration.ofMillis(100),
-            Duration.ofSeconds(2), requestTimeout);
+            Duration.ofSeconds(2), requestTimeout, STAND_IN_ONLY);
     }
 }

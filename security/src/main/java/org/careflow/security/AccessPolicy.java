@@ -35,6 +35,7 @@ public final class AccessPolicy {
         ROLES.put(TRIAGE_BATCH, EnumSet.of(Role.INTEGRATION));
         ROLES.put(DISPOSITION, EnumSet.of(Role.CLINICIAN));
         ROLES.put(FORM_ADMIN, EnumSet.of(Role.OPS));
+        ROLES.put(FACILITY_ADMIN, EnumSet.of(Role.OPS));
         ROLES.put(SCHEDULE_WRITE, EnumSet.of(Role.SCHEDULER, Role.INTEGRATION));
         ROLES.put(BOOKING_WRITE, EnumSet.of(Role.PATIENT, Role.SCHEDULER, Role.INTEGRATION));
         ROLES.put(CONTACT_WRITE, EnumSet.of(Role.PATIENT, Role.INTEGRATION));

@@ -18,6 +18,8 @@ public enum EndpointClass implements RouteRole {
     TRIAGE_BATCH(RateClass.BATCH, false),
     DISPOSITION(RateClass.INGEST, false),
     FORM_ADMIN(RateClass.ADMIN, false),
+    /** Facilities' master data (name, self-triage, on-call contacts): global configuration, written and read by ops. */
+    FACILITY_ADMIN(RateClass.ADMIN, false),
     SCHEDULE_WRITE(RateClass.INGEST, false),
     BOOKING_WRITE(RateClass.INGEST, false),
     CONTACT_WRITE(RateClass.INGEST, false),

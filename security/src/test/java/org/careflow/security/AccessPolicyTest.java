@@ -26,6 +26,7 @@ class AccessPolicyTest {
         TRIAGE_BATCH               - - - F -
         DISPOSITION                F - - - -
         FORM_ADMIN                 - - - - A
+        FACILITY_ADMIN             - - - - A
         SCHEDULE_WRITE             - F - F -
         BOOKING_WRITE              - F P F -
         CONTACT_WRITE              - - P A -

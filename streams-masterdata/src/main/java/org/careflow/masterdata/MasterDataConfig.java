@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
+import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 
@@ -34,21 +35,36 @@ public final class MasterDataConfig extends AbstractConfig {
     private static final String PATIENT_CONTACTS_TOPIC_DOC =
         "Debezium's change topic of the patient_contacts table (<topic.prefix>.<schema>.patient_contacts).";
 
+    public static final String FACILITIES_TOPIC_CONFIG = "cdc.facilities.topic";
+    private static final String FACILITIES_TOPIC_DOC =
+        "Debezium's change topic of the facilities table (<topic.prefix>.<schema>.facilities).";
+
+    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
+    private static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC = "Hosts (names or address literals, compared without case) a "
+        + "facility row's oncall_webhook_url may name even though they are loopback, private, link-local or plain http. "
+        + "Empty (the default): a row whose webhook is not an https URL of a public host is refused (a dead letter naming "
+        + "the column), as the ingest API refuses it; the ingest API and the dispatcher have the same key.";
+
     public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false))
         .define(PROVIDERS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDERS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PROVIDERS_TOPIC_DOC)
         .define(PROVIDER_SESSIONS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDER_SESSIONS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PROVIDER_SESSIONS_TOPIC_DOC)
         .define(PATIENT_CONTACTS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PATIENT_CONTACTS.name(), new ConfigDef.NonEmptyString(),
-            Importance.HIGH, PATIENT_CONTACTS_TOPIC_DOC);
+            Importance.HIGH, PATIENT_CONTACTS_TOPIC_DOC)
+        .define(FACILITIES_TOPIC_CONFIG, Type.STRING, MasterDataTopics.FACILITIES.name(), new ConfigDef.NonEmptyString(),
+            Importance.HIGH, FACILITIES_TOPIC_DOC)
+        .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC);
 
     public MasterDataConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
         Map<String, String> seen = new LinkedHashMap<>();
         seen.put(Topics.PROVIDER_SCHEDULES.name(), "the output topic of schedules");
         seen.put(Topics.PATIENT_CONTACTS.name(), "the output topic of contacts");
+        seen.put(Topics.FACILITIES.name(), "the output topic of facilities");
         seen.put(MasterDataTopics.DEAD_LETTERS.name(), "the dead-letter topic");
-        for (String key : new String[] {PROVIDERS_TOPIC_CONFIG, PROVIDER_SESSIONS_TOPIC_CONFIG, PATIENT_CONTACTS_TOPIC_CONFIG}) {
+        for (String key : new String[] {PROVIDERS_TOPIC_CONFIG, PROVIDER_SESSIONS_TOPIC_CONFIG, PATIENT_CONTACTS_TOPIC_CONFIG,
+            FACILITIES_TOPIC_CONFIG}) {
             String topic = getString(key);
             String other = seen.putIfAbsent(topic, key);
             if (other != null) {
@@ -67,6 +83,15 @@ public final class MasterDataConfig extends AbstractConfig {
 
     public Topic<GenericRecord, GenericRecord> patientContactsTopic() {
         return MasterDataTopics.cdc(getString(PATIENT_CONTACTS_TOPIC_CONFIG));
+    }
+
+    public Topic<GenericRecord, GenericRecord> facilitiesTopic() {
+        return MasterDataTopics.cdc(getString(FACILITIES_TOPIC_CONFIG));
+    }
+
+    /** Where a facility row's on-call webhook may point: public https hosts, plus the allow-listed hosts. */
+    public OnCallWebhookRule onCallWebhookRule() {
+        return new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG));
     }
 
     public Duration queryForwardTimeout() {

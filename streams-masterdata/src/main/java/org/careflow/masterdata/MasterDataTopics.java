@@ -27,6 +27,10 @@ public final class MasterDataTopics {
     public static final Topic<GenericRecord, GenericRecord> PATIENT_CONTACTS =
         cdc("masterdata.public.patient_contacts");
 
+    /** Rows of {@code public.facilities}, keyed {facility_id}; a tombstone when a row is deleted. */
+    public static final Topic<GenericRecord, GenericRecord> FACILITIES =
+        cdc("masterdata.public.facilities");
+
     /** Records streams-masterdata could not read or map (invalid rows among them), unchanged, with the reason in headers. */
     public static final Topic<byte[], byte[]> DEAD_LETTERS =
         new Topic<>("masterdata-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);

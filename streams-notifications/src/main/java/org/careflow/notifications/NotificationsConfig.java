@@ -15,6 +15,7 @@ import org.careflow.security.AuthSettings;
 import org.careflow.dispatch.DispatcherSettings;
 import org.careflow.dispatch.SmtpSettings;
 import org.careflow.notifications.reminders.OnCallContacts;
+import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.notifications.reminders.ReminderPolicy;
 import org.careflow.notifications.replies.ReplyVocabulary;
 import org.careflow.topics.Topics;
@@ -62,9 +63,18 @@ public final class NotificationsConfig extends AbstractConfig {
         + "Intents: CONFIRM, CANCEL, STOP, START, HELP. Anything else goes to the messaging-inbox topic for a person.";
 
     public static final String ONCALL_CONTACTS_CONFIG = "alerts.oncall.contacts";
-    private static final String ONCALL_CONTACTS_DOC = "Where each facility's deterioration alerts go: entries FACILITY=https://webhook-url or "
-        + "FACILITY=mailto:address; FACILITY * is the fallback. An alert for a facility with no contact is dead-lettered by the "
-        + "dispatcher, with the reason, rather than dropped.";
+    private static final String ONCALL_CONTACTS_DOC = "Operator defaults for on-call paging, used only for a registered, active "
+        + "facility whose record on the facilities topic names no on-call contact: entries FACILITY=https://webhook-url or "
+        + "FACILITY=mailto:address; FACILITY * stands in for every such facility. Never used for a facility that is not "
+        + "registered or not active: its alerts page nobody and are recorded on oncall-alert-outcomes. Webhook URLs must pass "
+        + "the rule of oncall.webhook.allowed.hosts.";
+
+    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
+    private static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC = "Hosts (names or address literals, compared without case) an "
+        + "on-call webhook may reach even though they are loopback, private, link-local or plain http. Empty (the default): "
+        + "the dispatcher sends alerts only to https URLs whose host resolves to public addresses only (checked before every "
+        + "send, so a name that later resolves inside is refused), and refuses the rest as WEBHOOK_ADDRESS_REFUSED. "
+        + "For local stand-ins and an operator's internal paging gateway; the ingest API has the same key.";
 
     public static final String MESSAGE_LOG_MAX_ENTRIES_CONFIG = "messages.log.max.entries";
     private static final String MESSAGE_LOG_MAX_ENTRIES_DOC = "Messages kept per patient in the conversation log served by "
@@ -134,6 +144,7 @@ public final class NotificationsConfig extends AbstractConfig {
         .define(DEFAULT_LANGUAGE_CONFIG, Type.STRING, "en", new ConfigDef.NonEmptyString(), Importance.LOW, DEFAULT_LANGUAGE_DOC)
         .define(REPLY_WORDS_CONFIG, Type.LIST, ReplyVocabulary.DEFAULT_WORDS, Importance.LOW, REPLY_WORDS_DOC)
         .define(ONCALL_CONTACTS_CONFIG, Type.LIST, "", Importance.MEDIUM, ONCALL_CONTACTS_DOC)
+        .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC)
         .define(MESSAGE_LOG_MAX_ENTRIES_CONFIG, Type.INT, 200, ConfigDef.Range.between(10, 10_000), Importance.LOW, MESSAGE_LOG_MAX_ENTRIES_DOC)
         .define(DISPATCHER_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, DISPATCHER_ENABLED_DOC)
         .define(WHATSAPP_BASE_URL_CONFIG, Type.STRING, "https://graph.facebook.com", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -173,7 +184,7 @@ public final class NotificationsConfig extends AbstractConfig {
             getString(QUIET_HOURS_CONFIG), getInt(QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG), defaultZone,
             getString(DEFAULT_LANGUAGE_CONFIG));
         this.replyVocabulary = ReplyVocabulary.parse(REPLY_WORDS_CONFIG, getList(REPLY_WORDS_CONFIG));
-        this.onCallContacts = OnCallContacts.parse(ONCALL_CONTACTS_CONFIG, getList(ONCALL_CONTACTS_CONFIG));
+        this.onCallContacts = OnCallContacts.parse(ONCALL_CONTACTS_CONFIG, getList(ONCALL_CONTACTS_CONFIG), onCallWebhookRule());
         if (getBoolean(DISPATCHER_ENABLED_CONFIG)) {
             requireSet(WHATSAPP_PHONE_NUMBER_ID_CONFIG, getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG));
             requireSet(WHATSAPP_ACCESS_TOKEN_CONFIG, getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value());
@@ -205,6 +216,11 @@ public final class NotificationsConfig extends AbstractConfig {
         return replyVocabulary;
     }
 
+    /** Where on-call webhooks may point: public https hosts, plus the allow-listed hosts. */
+    public OnCallWebhookRule onCallWebhookRule() {
+        return new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG));
+    }
+
     public OnCallContacts onCallContacts() {
         return onCallContacts;
     }
@@ -225,7 +241,8 @@ public final class NotificationsConfig extends AbstractConfig {
         return new DispatcherSettings(URI.create(getString(WHATSAPP_BASE_URL_CONFIG)), getString(WHATSAPP_API_VERSION_CONFIG),
             getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG), getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value(), getInt(WHATSAPP_SEND_RATE_CONFIG),
             getInt(DISPATCHER_MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG)),
-            Duration.ofMillis(getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG)), Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)));
+            Duration.ofMillis(getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG)), Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)),
+            onCallWebhookRule());
     }
 
     /** The SMTP server for email notifications, or null when none is configured. */

@@ -63,6 +63,23 @@ class NotificationsConfigTest {
     }
 
     @Test
+    void shouldRefuseAnOperatorDefaultWebhookThatIsNotAPublicHttpsUrlUnlessItsHostIsAllowListed() {
+        // Invariant: the operator's defaults obey the same webhook rule as facilities' own contacts
+        Map<String, Object> contacts = dispatching();
+        contacts.put(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "*=http://127.0.0.1:9000/hook");
+        assertThatThrownBy(() -> new NotificationsConfig(contacts)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining(NotificationsConfig.ONCALL_CONTACTS_CONFIG).hasMessageContaining(NotificationsConfig.ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG);
+        contacts.put(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "*=https://169.254.169.254/latest");
+        assertThatThrownBy(() -> new NotificationsConfig(contacts)).isInstanceOf(ConfigException.class);
+
+        contacts.put(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "*=http://127.0.0.1:9000/hook");
+        contacts.put(NotificationsConfig.ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, "127.0.0.1");
+        NotificationsConfig config = new NotificationsConfig(contacts);
+        assertThat(config.onCallContacts().forFacility("ward-9").orElseThrow().address()).isEqualTo("http://127.0.0.1:9000/hook");
+        assertThat(config.dispatcherSettings().webhookRule().allowListed("127.0.0.1")).isTrue();
+    }
+
+    @Test
     void shouldGiveTheDispatcherClientsTheKafkaSecuritySettings() {
         // Given
         Map<String, Object> settings = new HashMap<>(Map.of(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN",

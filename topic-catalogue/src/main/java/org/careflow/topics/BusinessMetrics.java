@@ -49,6 +49,10 @@ public interface BusinessMetrics {
     default void contactDecision(String status, String reason) {
     }
 
+    /** A deterioration alert was routed to {@code outcome}, an {@code OnCallRouting} name (PAGED, FACILITY_UNKNOWN, ...). */
+    default void onCallAlert(String outcome) {
+    }
+
     /** A record was written to the dead-letter topic {@code topic}. */
     default void deadLetter(String topic) {
     }

@@ -38,11 +38,12 @@ public record StreamsAppTopics(String app, List<Topic<?, ?>> inputs, List<List<T
     /**
      * The patient's task holds contacts and consent (and the patient-keyed repartition topics are sized from
      * patient-contacts); the phone index, fed from contacts through a repartition topic, resolves inbound messages;
-     * the notification's task tracks outbound notifications and their statuses.
+     * the notification's task tracks outbound notifications and their statuses. Facilities (whom alerts page) are a
+     * global table.
      */
     public static final StreamsAppTopics NOTIFICATIONS = new StreamsAppTopics("streams-notifications",
         List.of(Topics.PATIENT_CONTACTS, Topics.CONSENT_CHANGES, Topics.BOOKING_OUTCOMES, Topics.INBOUND_MESSAGES,
-            Topics.OUTBOUND_NOTIFICATIONS, Topics.NOTIFICATION_STATUSES, Topics.TRIAGE_ALERTS),
+            Topics.OUTBOUND_NOTIFICATIONS, Topics.NOTIFICATION_STATUSES, Topics.TRIAGE_ALERTS, Topics.FACILITIES),
         List.of(List.of(Topics.PATIENT_CONTACTS, Topics.CONSENT_CHANGES, Topics.INBOUND_MESSAGES),
             List.of(Topics.OUTBOUND_NOTIFICATIONS, Topics.NOTIFICATION_STATUSES)));
 

@@ -1,6 +1,8 @@
 package org.careflow.topics;
 
 import java.util.List;
+import org.careflow.events.facilities.Facility;
+import org.careflow.events.facilities.OnCallAlertRouted;
 import org.careflow.events.notifications.ConsentChange;
 import org.careflow.events.notifications.ContactOutcome;
 import org.careflow.events.notifications.InboundMessage;
@@ -37,6 +39,13 @@ public final class Topics {
     /** Scores of triage submissions, keyed by patientId. */
     public static final Topic<String, TriageAssessment> TRIAGE_ASSESSMENTS =
         new Topic<>("triage-assessments", String.class, TriageAssessment.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /**
+     * Facilities careflow serves, keyed by facilityId; compacted: the latest record replaces the last, a tombstone
+     * removes the facility. Written by the ingest API ({@code PUT /v1/facilities/{id}}, ops) and streams-masterdata.
+     */
+    public static final Topic<String, Facility> FACILITIES =
+        new Topic<>("facilities", String.class, Facility.class, 1, Topic.Cleanup.COMPACT);
 
     /** Triage form definitions, one record per version, keyed formId@version; compacted so every version stays. */
     public static final Topic<String, FormDefinition> TRIAGE_FORMS =
@@ -121,6 +130,10 @@ public final class Topics {
     public static final Topic<String, OutboundNotification> OUTBOUND_DEAD_LETTERS =
         new Topic<>("outbound-dead-letters", String.class, OutboundNotification.class, 1, Topic.Cleanup.DELETE);
 
+    /** What became of each deterioration alert (paged, or why nobody was), keyed by facilityId. */
+    public static final Topic<String, OnCallAlertRouted> ONCALL_ALERT_OUTCOMES =
+        new Topic<>("oncall-alert-outcomes", String.class, OnCallAlertRouted.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
     /** Records streams-notifications could not read or process, unchanged, with the reason in headers. */
     public static final Topic<byte[], byte[]> NOTIFICATIONS_DEAD_LETTERS =
         new Topic<>("notifications-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
@@ -137,11 +150,11 @@ public final class Topics {
     public static final Topic<String, DataAccessAudit> AUDIT_EVENTS =
         new Topic<>("audit-events", String.class, DataAccessAudit.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
-    private static final List<Topic<?, ?>> ALL = List.of(TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
+    private static final List<Topic<?, ?>> ALL = List.of(FACILITIES, TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
         SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, CONTACT_OUTCOMES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
         OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, MESSAGE_LOG, OUTBOUND_DEAD_LETTERS,
-        NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS);
+        ONCALL_ALERT_OUTCOMES, NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS);
 
     private Topics() {
     }

@@ -22,6 +22,7 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.ingest.EventPublisher;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Problem;
+import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.query.ProblemException;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.SecurityGate;
@@ -95,13 +96,16 @@ public final class TriageBatchRoute {
 
     private final EventPublisher publisher;
     private final TriageSubmissionParser parser;
+    private final FacilityCatalog facilities;
     private final Clock clock;
     private final Limits limits;
 
     /** @param clock bounds how long sending a batch may take, with the publisher's timeout */
-    public TriageBatchRoute(EventPublisher publisher, TriageSubmissionParser parser, Clock clock, Limits limits) {
+    public TriageBatchRoute(EventPublisher publisher, TriageSubmissionParser parser, FacilityCatalog facilities, Clock clock,
+                            Limits limits) {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.parser = Objects.requireNonNull(parser, "parser");
+        this.facilities = Objects.requireNonNull(facilities, "facilities");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = Objects.requireNonNull(limits, "limits");
     }
@@ -121,6 +125,8 @@ public final class TriageBatchRoute {
                 TriageSubmission submission = parser.parse(items.get(i));
                 // Each item on its own: one out of the caller's scope is refused, the others go ahead.
                 SecurityGate.requireWrite(ctx, submission.getFacilityId(), submission.getPatientId());
+                // Integrations only (the gate), so no item is a patient's own submission.
+                facilities.requireTriageAccepted(submission.getFacilityId(), "/facilityId", false);
                 submissions[i] = submission;
             } catch (ProblemException e) {
                 results[i] = ItemResult.refused(i, e.problem());

@@ -48,6 +48,7 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public static final String REMINDERS = "careflow.reminders";
     public static final String DEAD_LETTERS = "careflow.dead.letters";
     public static final String CONTACT_DECISIONS = "careflow.contact.decisions";
+    public static final String ONCALL_ALERTS = "careflow.oncall.alerts";
     /** The route label of a request that matched no route: its path is never a label, it may hold identifiers. */
     public static final String UNMATCHED = "unmatched";
     public static final String PATH = "/metrics";
@@ -158,6 +159,12 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     @Override
     public void reminder(String outcome) {
         Counter.builder(REMINDERS).description("Notifications to patients (confirmations, reminders) by outcome")
+            .tag("outcome", label(outcome)).register(registry).increment();
+    }
+
+    @Override
+    public void onCallAlert(String outcome) {
+        Counter.builder(ONCALL_ALERTS).description("Deterioration alerts routed to on-call staff, by outcome (PAGED or why nobody was)")
             .tag("outcome", label(outcome)).register(registry).increment();
     }
 

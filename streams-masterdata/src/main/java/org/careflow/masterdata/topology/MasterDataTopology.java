@@ -15,18 +15,20 @@ import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.cdc.CdcSerdes;
 import org.careflow.topics.EventSerdes;
+import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 
 /**
- * The master-data graph: Debezium's changes of the providers, provider_schedules and patient_contacts tables become the
- * ProviderSchedule and PatientContact events the ingest API writes, so consumers read one stream whatever the origin.
+ * The master-data graph: Debezium's changes of the providers, provider_schedules, patient_contacts and facilities
+ * tables become the ProviderSchedule, PatientContact and Facility events the ingest API writes, so consumers read one stream whatever the origin.
  *
  * <pre>
  * providers (key {provider_id})    -> read-provider-rows -> masterdata-provider-rows (key providerId) --------> apply-provider-row -+
  * provider_schedules (key {id})    -> read-session-rows  -> masterdata-session-rows (key providerId|sessionId) -> apply-session-row -+-> provider-schedules
  * patient_contacts (key {patient_id}) -> map-contact-rows -> patient-contacts
+ * facilities (key {facility_id})      -> map-facility-rows -> facilities
  * </pre>
  *
  * The provider's task keeps its rows and sessions and publishes the whole schedule whenever a row changes it. Invalid
@@ -37,6 +39,9 @@ public final class MasterDataTopology {
     public static final String PROVIDERS_SOURCE = "masterdata-providers-source";
     public static final String SESSIONS_SOURCE = "masterdata-sessions-source";
     public static final String CONTACTS_SOURCE = "masterdata-contacts-source";
+    public static final String FACILITIES_SOURCE = "masterdata-facilities-source";
+    public static final String MAP_FACILITY_ROWS = "map-facility-rows";
+    public static final String FACILITIES_SINK = "facilities-sink";
     public static final String READ_PROVIDER_ROWS = "read-provider-rows";
     public static final String READ_SESSION_ROWS = "read-session-rows";
     public static final String MAP_CONTACT_ROWS = "map-contact-rows";
@@ -102,6 +107,12 @@ public final class MasterDataTopology {
         builder.stream(contacts.name(), cdcSerdes.consumed(contacts, CONTACTS_SOURCE))
             .process(MapContactRowsProcessor::new, Named.as(MAP_CONTACT_ROWS))
             .to(Topics.PATIENT_CONTACTS.name(), Topics.PATIENT_CONTACTS.produced(serdes, CONTACTS_SINK));
+
+        Topic<GenericRecord, GenericRecord> facilities = config.facilitiesTopic();
+        OnCallWebhookRule webhooks = config.onCallWebhookRule();
+        builder.stream(facilities.name(), cdcSerdes.consumed(facilities, FACILITIES_SOURCE))
+            .process(() -> new MapFacilityRowsProcessor(webhooks), Named.as(MAP_FACILITY_ROWS))
+            .to(Topics.FACILITIES.name(), Topics.FACILITIES.produced(serdes, FACILITIES_SINK));
 
         return builder.build();
     }

@@ -52,6 +52,19 @@ public final class DebeziumRows {
         .name("consent_at").type().unionOf().nullType().and().type(zonedTimestamp()).endUnion().nullDefault()
         .endRecord();
 
+    public static final Schema FACILITY_KEY = SchemaBuilder.record("Key").namespace("masterdata.public.facilities").fields()
+        .requiredString("facility_id")
+        .endRecord();
+    public static final Schema FACILITY_VALUE = SchemaBuilder.record("Value").namespace("masterdata.public.facilities").fields()
+        .requiredString("facility_id")
+        .requiredString("name")
+        .requiredBoolean("active")
+        .requiredBoolean("accepts_self_triage")
+        .optionalString("time_zone")
+        .optionalString("oncall_webhook_url")
+        .optionalString("oncall_email")
+        .endRecord();
+
     private DebeziumRows() {
     }
 
@@ -94,6 +107,18 @@ public final class DebeziumRows {
 
     public static GenericRecord contactKey(String patientId) {
         return new GenericRecordBuilder(CONTACT_KEY).set("patient_id", patientId).build();
+    }
+
+    public static GenericRecord facilityKey(String facilityId) {
+        return new GenericRecordBuilder(FACILITY_KEY).set("facility_id", facilityId).build();
+    }
+
+    /** A valid, active facility taking no self-triage, paging an https webhook and an email address. */
+    public static GenericRecordBuilder facility(String facilityId) {
+        return new GenericRecordBuilder(FACILITY_VALUE)
+            .set("facility_id", facilityId).set("name", "Clinic " + facilityId).set("active", true).set("accepts_self_triage", false)
+            .set("time_zone", "Europe/London").set("oncall_webhook_url", "https://pager.example.org/" + facilityId)
+            .set("oncall_email", "duty-" + facilityId + "@example.org");
     }
 
     /** A valid contact: WhatsApp, en-GB, Europe/London, consent granted. */

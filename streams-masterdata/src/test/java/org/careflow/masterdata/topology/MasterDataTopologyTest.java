@@ -3,6 +3,8 @@ package org.careflow.masterdata.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.careflow.masterdata.cdc.DebeziumRows.contact;
 import static org.careflow.masterdata.cdc.DebeziumRows.contactKey;
+import static org.careflow.masterdata.cdc.DebeziumRows.facility;
+import static org.careflow.masterdata.cdc.DebeziumRows.facilityKey;
 import static org.careflow.masterdata.cdc.DebeziumRows.provider;
 import static org.careflow.masterdata.cdc.DebeziumRows.providerKey;
 import static org.careflow.masterdata.cdc.DebeziumRows.session;
@@ -30,6 +32,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.careflow.events.notifications.ConsentSource;
+import org.careflow.events.facilities.Facility;
+import org.careflow.events.facilities.OnCallContact;
+import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.LocalTimeRange;
 import org.careflow.events.scheduling.ProviderSchedule;
@@ -54,9 +59,10 @@ class MasterDataTopologyTest {
     private final EventSerdes serdes = new PlainAvroEventSerdes();
     private final PlainCdcSerdes cdcSerdes = new PlainCdcSerdes(
         Map.of(MasterDataTopics.PROVIDERS.name(), DebeziumRows.PROVIDER_KEY, MasterDataTopics.PROVIDER_SESSIONS.name(), DebeziumRows.SESSION_KEY,
-            MasterDataTopics.PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_KEY),
+            MasterDataTopics.PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_KEY, MasterDataTopics.FACILITIES.name(), DebeziumRows.FACILITY_KEY),
         Map.of(MasterDataTopics.PROVIDERS.name(), DebeziumRows.PROVIDER_VALUE, MasterDataTopics.PROVIDER_SESSIONS.name(),
-            DebeziumRows.SESSION_VALUE, MasterDataTopics.PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_VALUE));
+            DebeziumRows.SESSION_VALUE, MasterDataTopics.PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_VALUE,
+            MasterDataTopics.FACILITIES.name(), DebeziumRows.FACILITY_VALUE));
     private final MasterDataConfig config = new MasterDataConfig(Map.of());
     private TopologyTestDriver driver;
     private TestInputTopic<GenericRecord, GenericRecord> providers;
@@ -64,6 +70,8 @@ class MasterDataTopologyTest {
     private TestInputTopic<GenericRecord, GenericRecord> contacts;
     private TestOutputTopic<String, ProviderSchedule> schedules;
     private TestOutputTopic<String, PatientContact> contactEvents;
+    private TestInputTopic<GenericRecord, GenericRecord> facilities;
+    private TestOutputTopic<String, Facility> facilityEvents;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     @BeforeEach
@@ -83,6 +91,9 @@ class MasterDataTopologyTest {
         providers = input(created, MasterDataTopics.PROVIDERS.name());
         sessions = input(created, MasterDataTopics.PROVIDER_SESSIONS.name());
         contacts = input(created, MasterDataTopics.PATIENT_CONTACTS.name());
+        facilities = input(created, MasterDataTopics.FACILITIES.name());
+        facilityEvents = created.createOutputTopic(Topics.FACILITIES.name(), Serdes.String().deserializer(),
+            serdes.valueSerde(Topics.FACILITIES).deserializer());
         schedules = created.createOutputTopic(Topics.PROVIDER_SCHEDULES.name(), Serdes.String().deserializer(),
             serdes.valueSerde(Topics.PROVIDER_SCHEDULES).deserializer());
         contactEvents = created.createOutputTopic(Topics.PATIENT_CONTACTS.name(), Serdes.String().deserializer(),
@@ -289,6 +300,49 @@ class MasterDataTopologyTest {
 
         assertThat(schedules.readValuesToList()).singleElement().satisfies(s -> assertThat(s.getWeeklyTemplate())
             .containsExactly(week(Weekday.MONDAY, "09:00", "12:00"), week(Weekday.MONDAY, "13:00", "15:00")));
+    }
+
+    // ---- facilities: the CDC writer of the facilities topic, beside the ingest API's PUT
+
+    @Test
+    void shouldPublishFacilitiesAndTombstonesWhenFacilityRowsChange() {
+        // When a facility row is inserted, updated (self-triage opened, email removed) and deleted
+        facilities.pipeInput(facilityKey("clinic-north"), facility("clinic-north").build());
+        facilities.pipeInput(facilityKey("clinic-north"), facility("clinic-north").set("accepts_self_triage", true)
+            .set("oncall_email", " ").build());
+        facilities.pipeInput(facilityKey("clinic-north"), (GenericRecord) null);
+
+        // Then each is the event the ingest API would write, keyed by facilityId, and the delete unregisters it
+        List<TestRecord<String, Facility>> published = facilityEvents.readRecordsToList();
+        assertThat(published).hasSize(3).allSatisfy(r -> assertThat(r.key()).isEqualTo("clinic-north"));
+        Facility first = published.get(0).value();
+        assertThat(first.getName()).isEqualTo("Clinic clinic-north");
+        assertThat(first.getActive()).isTrue();
+        assertThat(first.getAcceptsSelfTriage()).isFalse();
+        assertThat(first.getTimeZone()).isEqualTo("Europe/London");
+        assertThat(first.getOnCallContacts()).extracting(OnCallContact::getChannel, OnCallContact::getAddress).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Channel.WEBHOOK, "https://pager.example.org/clinic-north"),
+            org.assertj.core.groups.Tuple.tuple(Channel.EMAIL, "duty-clinic-north@example.org"));
+        assertThat(published.get(1).value().getAcceptsSelfTriage()).isTrue();
+        assertThat(published.get(1).value().getOnCallContacts()).extracting(OnCallContact::getChannel).containsExactly(Channel.WEBHOOK);
+        assertThat(published.get(2).value()).as("a deleted row unregisters the facility").isNull();
+    }
+
+    @Test
+    void shouldDeadLetterAFacilityRowWhoseOnCallWebhookIsNotAPublicHttpsUrl() {
+        // Invariant: the CDC path holds on-call webhooks to the rule the ingest API applies
+        facilities.pipeInput(facilityKey("clinic-north"), facility("clinic-north").build());
+        facilityEvents.readRecordsToList();
+
+        facilities.pipeInput(facilityKey("clinic-north"), facility("clinic-north").set("oncall_webhook_url", "http://169.254.169.254/latest").build());
+        facilities.pipeInput(facilityKey("clinic-south"), facility("clinic-south").set("oncall_webhook_url", "https://10.1.2.3/hook")
+            .set("name", "").build());
+
+        assertThat(facilityEvents.isEmpty()).as("the last valid record stays in force").isTrue();
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(header(dead.get(0), "__streams.errors.message")).contains("oncall_webhook_url").doesNotContain("169.254");
+        assertThat(header(dead.get(1), "__streams.errors.message")).contains("oncall_webhook_url").contains("name");
     }
 
     @Test

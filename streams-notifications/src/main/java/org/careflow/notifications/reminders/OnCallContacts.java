@@ -8,8 +8,12 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.careflow.events.notifications.Channel;
+import org.careflow.topics.OnCallWebhookRule;
 
-/** Who is told when a facility's patient deteriorates: a webhook URL or an email address per facility, {@code *} for the rest. */
+/**
+ * The operator's default on-call contacts ({@code alerts.oncall.contacts}): a webhook URL or an email address per
+ * facility, {@code *} for the rest. Used only for a registered, active facility whose own record names no contact.
+ */
 public final class OnCallContacts {
 
     /** Where one facility's alerts go. */
@@ -28,8 +32,16 @@ public final class OnCallContacts {
         this.byFacility = Map.copyOf(byFacility);
     }
 
-    /** Parses entries FACILITY=https://url or FACILITY=mailto:address; {@code key} names the setting in errors. */
+    /** Parses entries FACILITY=https://url or FACILITY=mailto:address with no webhook host allow-listed. */
     public static OnCallContacts parse(String key, List<String> entries) {
+        return parse(key, entries, OnCallWebhookRule.strict());
+    }
+
+    /**
+     * Parses entries FACILITY=https://url or FACILITY=mailto:address; {@code key} names the setting in errors, and a
+     * webhook URL {@code webhooks} refuses is a configuration error.
+     */
+    public static OnCallContacts parse(String key, List<String> entries, OnCallWebhookRule webhooks) {
         Map<String, Contact> map = new HashMap<>();
         for (String entry : entries) {
             int eq = entry.indexOf('=');
@@ -43,6 +55,11 @@ public final class OnCallContacts {
                     URI.create(target).toURL();
                 } catch (IllegalArgumentException | java.net.MalformedURLException e) {
                     throw new ConfigException(key, entry, "the webhook URL does not parse");
+                }
+                var refused = webhooks.checkUrl(target);
+                if (refused.isPresent()) {
+                    throw new ConfigException(key, entry, "the webhook URL " + refused.get()
+                        + "; allow-list its host in oncall.webhook.allowed.hosts if it is the operator's own gateway");
                 }
                 contact = new Contact(Channel.WEBHOOK, target);
             } else {

@@ -3,6 +3,7 @@ package org.careflow.notifications.topology;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
+import org.careflow.events.facilities.OnCallAlertRouted;
 import org.careflow.events.notifications.ConsentChange;
 import org.careflow.events.notifications.ContactOutcome;
 import org.careflow.events.notifications.InboundMessage;
@@ -31,6 +32,11 @@ public final class Emissions {
     final List<KeyValue<String, MessageStatusUpdate>> statusUpdates = new ArrayList<>();
     final List<KeyValue<String, MessageLogEntry>> messageLog = new ArrayList<>();
     final List<KeyValue<String, ContactOutcome>> contactOutcomes = new ArrayList<>();
+    final List<KeyValue<String, OnCallAlertRouted>> alertOutcomes = new ArrayList<>();
+
+    public List<KeyValue<String, OnCallAlertRouted>> alertOutcomes() {
+        return alertOutcomes;
+    }
 
     public List<KeyValue<String, ReminderScheduled>> scheduled() {
         return scheduled;

@@ -8,11 +8,15 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.careflow.events.facilities.Facility;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingOutcome;
@@ -35,7 +39,8 @@ import org.careflow.topics.Topics;
  * reminders and the conversation log: it plans reminders for confirmed bookings, sends them when a wall-clock
  * punctuator finds them due, and acts on replies. The phone's task (keyed by the sender's phone) finds who wrote. The
  * notification's task (keyed by notificationId) tracks delivery statuses. Deterioration alerts become on-call
- * notifications without state. Only builds the graph; no I/O.
+ * notifications for the contacts of the facility's record (a global store of the facilities topic), with an outcome
+ * record for each alert. Only builds the graph; no I/O.
  */
 public final class NotificationsTopology {
 
@@ -58,6 +63,7 @@ public final class NotificationsTopology {
     public static final String UPDATE_MESSAGE_LOG = "update-message-log";
     public static final String ALERTS_SOURCE = "triage-alerts-source";
     public static final String ALERT_TO_NOTIFICATION = "alert-to-notification";
+    public static final String FACILITIES_SOURCE = "facilities-source";
     public static final String MERGE_PATIENT_STEPS = "merge-patient-steps";
 
     /** Repartition topics (prefixed with the application id). */
@@ -79,17 +85,20 @@ public final class NotificationsTopology {
     public static final String MESSAGES_STORE = "notifications-messages-store";
     /** The patients bound to each phone number, those verifying it and what was sent to it, keyed by phone (E.164). */
     public static final String PHONE_INDEX_STORE = "notifications-phone-index-store";
+    /** Every registered facility (a global store of the facilities topic), keyed by facilityId: whom alerts page. */
+    public static final String FACILITIES_STORE = "notifications-facilities-store";
     /** Each notification and its delivery history, keyed by notificationId. */
     public static final String NOTIFICATIONS_STORE = "notifications-store";
 
     private NotificationsTopology() {
     }
 
+    /** The graph, counting nothing. */
     public static Topology build(NotificationsConfig config, EventSerdes serdes) {
         return build(config, serdes, BusinessMetrics.NONE);
     }
 
-    /** The graph, counting contact decisions into {@code metrics}. */
+    /** The graph, counting contact decisions and on-call alert outcomes into {@code metrics}. */
     public static Topology build(NotificationsConfig config, EventSerdes serdes, BusinessMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
@@ -153,7 +162,7 @@ public final class NotificationsTopology {
             .process(UpdateMessageLogProcessor::new, Named.as(UPDATE_MESSAGE_LOG), MESSAGES_STORE);
 
         KStream<String, Emissions> alertSteps = builder.stream(Topics.TRIAGE_ALERTS.name(), Topics.TRIAGE_ALERTS.consumed(serdes, ALERTS_SOURCE))
-            .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage()),
+            .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage(), metrics),
                 Named.as(ALERT_TO_NOTIFICATION));
 
         KStream<String, Emissions> patientSteps = contactSteps.merge(reminderSteps, Named.as("merge-contact-steps"))
@@ -167,6 +176,11 @@ public final class NotificationsTopology {
         fanOut(tracking, Emissions::phoneUpdates, "phone-updates-of-tracking")
             .repartition(repartitioned(SENT_BY_PHONE, PhoneIndexUpdate.class, partitions, serdes))
             .process(IndexPhoneProcessor::new, Named.as(INDEX_SENT), PHONE_INDEX_STORE);
+        // Alerts page the contacts on the facility's record: every instance holds every facility (a global store), so
+        // the alert's task finds its facility whatever the partitioning, and an unregistered facility pages nobody.
+        builder.globalTable(Topics.FACILITIES.name(), Topics.FACILITIES.consumed(serdes, FACILITIES_SOURCE),
+            Materialized.<String, Facility, KeyValueStore<Bytes, byte[]>>as(FACILITIES_STORE)
+                .withKeySerde(Serdes.String()).withValueSerde(serdes.valueSerde(Topics.FACILITIES)));
 
         sink(patientSteps, Emissions::scheduled, Topics.REMINDERS_SCHEDULED, "patient", serdes);
         sink(patientSteps, Emissions::cancelled, Topics.REMINDERS_CANCELLED, "patient", serdes);
@@ -179,6 +193,7 @@ public final class NotificationsTopology {
         sink(senderSteps, Emissions::inbox, Topics.MESSAGING_INBOX, "sender", serdes);
         sink(senderSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "sender", serdes);
         sink(alertSteps, Emissions::outbound, Topics.OUTBOUND_NOTIFICATIONS, "alert", serdes);
+        sink(alertSteps, Emissions::alertOutcomes, Topics.ONCALL_ALERT_OUTCOMES, "alert", serdes);
         return builder.build();
     }
 

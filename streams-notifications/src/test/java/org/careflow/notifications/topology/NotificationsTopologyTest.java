@@ -44,7 +44,12 @@ import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.events.scheduling.CancelledBy;
 import org.careflow.events.triage.AssessmentSummary;
+import org.careflow.events.facilities.Facility;
+import org.careflow.events.facilities.OnCallAlertRouted;
+import org.careflow.events.facilities.OnCallContact;
+import org.careflow.events.facilities.OnCallRouting;
 import org.careflow.events.triage.DeteriorationAlert;
+import org.careflow.topics.BusinessMetrics;
 import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.events.triage.RiskBand;
 import org.careflow.notifications.NotificationsConfig;
@@ -80,6 +85,9 @@ class NotificationsTopologyTest {
     private TestInputTopic<String, InboundMessage> inbound;
     private TestInputTopic<String, NotificationStatus> statuses;
     private TestInputTopic<String, DeteriorationAlert> alerts;
+    private TestInputTopic<String, Facility> facilities;
+    private TestOutputTopic<String, OnCallAlertRouted> alertOutcomes;
+    private final List<String> counted = new java.util.ArrayList<>();
     private TestInputTopic<String, ConsentChange> consentsIn;
     private TestOutputTopic<String, OutboundNotification> outbound;
     private TestOutputTopic<String, ReminderScheduled> scheduled;
@@ -91,7 +99,7 @@ class NotificationsTopologyTest {
     private TestOutputTopic<String, MessageLogEntry> messageLog;
     private TestOutputTopic<String, ContactOutcome> contactOutcomes;
     /** Contact decisions counted, as status/reason. */
-    private final List<String> counted = new java.util.ArrayList<>();
+    private final List<String> contactsCounted = new java.util.ArrayList<>();
     private int contactEvents;
 
     private void start(Map<String, Object> settings) {
@@ -103,7 +111,12 @@ class NotificationsTopologyTest {
         BusinessMetrics metrics = new BusinessMetrics() {
             @Override
             public void contactDecision(String status, String reason) {
-                counted.add(status + "/" + reason);
+                contactsCounted.add(status + "/" + reason);
+            }
+
+            @Override
+            public void onCallAlert(String outcome) {
+                counted.add(outcome);
             }
         };
         driver = new TopologyTestDriver(NotificationsTopology.build(config, serdes, metrics), props, NOW);
@@ -113,6 +126,8 @@ class NotificationsTopologyTest {
         inbound = input(Topics.INBOUND_MESSAGES);
         statuses = input(Topics.NOTIFICATION_STATUSES);
         alerts = input(Topics.TRIAGE_ALERTS);
+        facilities = input(Topics.FACILITIES);
+        alertOutcomes = output(Topics.ONCALL_ALERT_OUTCOMES);
         consentsIn = input(Topics.CONSENT_CHANGES);
         outbound = output(Topics.OUTBOUND_NOTIFICATIONS);
         scheduled = output(Topics.REMINDERS_SCHEDULED);
@@ -513,30 +528,90 @@ class NotificationsTopologyTest {
     // ---- on-call alerts ----
 
     @Test
-    void shouldNotifyFacilityOnCallContactWhenPatientDeteriorates() {
-        start(Map.of(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "f-1=https://pager.example.org/hook,*=mailto:duty@example.org"));
+    void shouldPageEveryContactOfTheFacilityRecordWhenARegisteredFacilitysPatientDeteriorates() {
+        // Given a registered facility with two on-call contacts
+        start();
+        facility("f-1", true, contact(Channel.WEBHOOK, "https://pager.example.org/hook"), contact(Channel.EMAIL, "duty@example.org"));
 
+        // When one of its patients deteriorates (the alert delivered twice)
         alerts.pipeInput("f-1", alert("a-1", "f-1"), NOW);
-        alerts.pipeInput("f-2", alert("a-2", "f-2"), NOW);
         alerts.pipeInput("f-1", alert("a-1", "f-1"), NOW);
 
+        // Then each contact is paged, and the repeat is the same notifications (the dispatcher sends each once)
         List<OutboundNotification> sent = outbound.readValuesToList();
         assertThat(sent).extracting(OutboundNotification::getChannel, OutboundNotification::getRecipientAddress)
             .containsExactly(tuple(Channel.WEBHOOK, "https://pager.example.org/hook"), tuple(Channel.EMAIL, "duty@example.org"),
-                tuple(Channel.WEBHOOK, "https://pager.example.org/hook"));
+                tuple(Channel.WEBHOOK, "https://pager.example.org/hook"), tuple(Channel.EMAIL, "duty@example.org"));
         assertThat(sent.get(0).getRecipientKind()).isEqualTo(RecipientKind.ON_CALL);
         assertThat(sent.get(0).getTemplateParameters()).containsEntry("band", "HIGH").containsEntry("patient", "p-1");
-        // The same alert delivered twice is the same notification: the dispatcher sends it once.
         assertThat(sent.get(2).getNotificationId()).isEqualTo(sent.get(0).getNotificationId());
+        assertThat(sent.get(3).getNotificationId()).isEqualTo(sent.get(1).getNotificationId()).isNotEqualTo(sent.get(0).getNotificationId());
+        List<OnCallAlertRouted> routed = alertOutcomes.readValuesToList();
+        assertThat(routed).extracting(OnCallAlertRouted::getOutcome).containsExactly(OnCallRouting.PAGED, OnCallRouting.PAGED);
+        assertThat(routed.get(0).getNotificationIds()).containsExactly(sent.get(0).getNotificationId(), sent.get(1).getNotificationId());
+        assertThat(counted).containsExactly("PAGED", "PAGED");
     }
 
     @Test
-    void shouldLeaveAddressEmptyWhenFacilityHasNoOnCallContact() {
+    void shouldPageNobodyAndRecordTheOutcomeWhenTheAlertNamesAFacilityThatIsNotRegistered() {
+        // Invariant: on-call paging only ever goes to a registered facility's contacts; the operator's * is no fallback for it.
+        start(Map.of(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "*=mailto:duty@example.org,f-ghost=https://pager.example.org/ghost"));
+        facility("f-1", true, contact(Channel.EMAIL, "ward@example.org"));
+
+        alerts.pipeInput("f-ghost", alert("a-1", "f-ghost"), NOW);
+
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(alertOutcomes.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo("f-ghost");
+            assertThat(kv.value.getOutcome()).isEqualTo(OnCallRouting.FACILITY_UNKNOWN);
+            assertThat(kv.value.getAlertEventId()).isEqualTo("a-1");
+            assertThat(kv.value.getNotificationIds()).isEmpty();
+        });
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(counted).containsExactly("FACILITY_UNKNOWN");
+    }
+
+    @Test
+    void shouldPageNobodyWhenTheFacilityIsInactiveOrWasRemoved() {
+        start(Map.of(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "*=mailto:duty@example.org"));
+        facility("f-closed", false, contact(Channel.EMAIL, "ward@example.org"));
+        facility("f-gone", true, contact(Channel.EMAIL, "gone@example.org"));
+        facilities.pipeInput("f-gone", null, NOW);
+
+        alerts.pipeInput("f-closed", alert("a-1", "f-closed"), NOW);
+        alerts.pipeInput("f-gone", alert("a-2", "f-gone"), NOW);
+
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(alertOutcomes.readValuesToList()).extracting(OnCallAlertRouted::getOutcome)
+            .containsExactly(OnCallRouting.FACILITY_INACTIVE, OnCallRouting.FACILITY_UNKNOWN);
+    }
+
+    @Test
+    void shouldRecordNoContactsAndPageNobodyWhenARegisteredFacilityNamesNoneAndThereIsNoOperatorDefault() {
+        // Invariant: an alert nobody can receive is a recorded, counted outcome, not a notification without an address
         start();
+        facility("f-1", true);
 
         alerts.pipeInput("f-1", alert("a-1", "f-1"), NOW);
 
-        assertThat(outbound.readValuesToList()).singleElement().satisfies(n -> assertThat(n.getRecipientAddress()).isNull());
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(alertOutcomes.readValuesToList()).extracting(OnCallAlertRouted::getOutcome).containsExactly(OnCallRouting.NO_CONTACTS);
+        assertThat(counted).containsExactly("NO_CONTACTS");
+    }
+
+    @Test
+    void shouldUseTheOperatorDefaultOnlyForARegisteredFacilityThatNamesNoContact() {
+        start(Map.of(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "f-2=https://pager.example.org/f2,*=mailto:duty@example.org"));
+        facility("f-1", true);
+        facility("f-2", true);
+        facility("f-3", true, contact(Channel.EMAIL, "own@example.org"));
+
+        alerts.pipeInput("f-1", alert("a-1", "f-1"), NOW);
+        alerts.pipeInput("f-2", alert("a-2", "f-2"), NOW);
+        alerts.pipeInput("f-3", alert("a-3", "f-3"), NOW);
+
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getFacilityId, OutboundNotification::getRecipientAddress)
+            .containsExactly(tuple("f-1", "duty@example.org"), tuple("f-2", "https://pager.example.org/f2"), tuple("f-3", "own@example.org"));
     }
 
     @Test
@@ -566,7 +641,7 @@ class NotificationsTopologyTest {
         contacts.pipeInput("p-1", facilityContact("p-1", VICTIM, true, NOW.minus(Duration.ofDays(1)), "f-1"), NOW);
         reply(VICTIM, "wamid.in-stop", "STOP", null, null, NOW.plusSeconds(10));
         contactOutcomes.readValuesToList();
-        counted.clear();
+        contactsCounted.clear();
 
         // When f-2's integration (no booking, no earlier write for p-1) rewrites the phone and grants consent, newer
         contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW.plusSeconds(60), "f-2"), NOW.plusSeconds(60));
@@ -577,7 +652,7 @@ class NotificationsTopologyTest {
             assertThat(o.getReason()).isEqualTo(ContactWrites.NOT_LINKED);
             assertThat(o.getCallerFacilityIds()).containsExactly("f-2");
         });
-        assertThat(counted).containsExactly("WAITING_FOR_LINK/NOT_LINKED");
+        assertThat(contactsCounted).containsExactly("WAITING_FOR_LINK/NOT_LINKED");
         PatientContact held = (PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-1");
         assertThat(held.getPhone()).isEqualTo(VICTIM);
         assertThat(held.getConsent().getGranted()).isFalse();
@@ -675,7 +750,7 @@ class NotificationsTopologyTest {
         assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-2")).getPhone()).isEqualTo("+447700900002");
         confirm("b-2", "p-2", Instant.parse("2026-11-25T15:00:00Z"));
         assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRecipientAddress).containsExactly("+447700900002");
-        assertThat(counted).containsExactly("VERIFICATION_SENT/VERIFICATION_PENDING", "PHONE_VERIFIED/null");
+        assertThat(contactsCounted).containsExactly("VERIFICATION_SENT/VERIFICATION_PENDING", "PHONE_VERIFIED/null");
         // and a "2" from it now acts for p-2
         reply("+447700900002", "wamid.in-2", "2", null, null, NOW.plusSeconds(120));
         assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getBookingId).containsExactly("b-2");
@@ -848,6 +923,15 @@ class NotificationsTopologyTest {
     private static ConsentChange consent(String patientId, boolean granted, Instant at) {
         return ConsentChange.newBuilder().setEventId("cc-" + at).setOccurredAt(at).setPatientId(patientId).setGranted(granted)
             .setSource(ConsentSource.STAFF).setAt(at).build();
+    }
+
+    private void facility(String facilityId, boolean active, OnCallContact... contacts) {
+        facilities.pipeInput(facilityId, Facility.newBuilder().setEventId("fac-" + facilityId).setOccurredAt(NOW)
+            .setFacilityId(facilityId).setName("Facility " + facilityId).setActive(active).setOnCallContacts(List.of(contacts)).build(), NOW);
+    }
+
+    private static OnCallContact contact(Channel channel, String address) {
+        return OnCallContact.newBuilder().setChannel(channel).setAddress(address).build();
     }
 
     private static DeteriorationAlert alert(String id, String facilityId) {

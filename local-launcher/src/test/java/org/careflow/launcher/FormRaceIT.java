@@ -36,6 +36,7 @@ class FormRaceIT {
             String ingest = stack.ingestUrl();
             String triage = stack.triageUrl();
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            HttpCalls.registerFacilities(ingest, FACILITY);
 
             // When: each round publishes version v and, as soon as ingest accepted it, a submission answering its red flag yes
             for (int v = 1; v <= ROUNDS; v++) {

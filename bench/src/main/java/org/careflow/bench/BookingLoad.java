@@ -16,6 +16,7 @@ import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.scheduling.slots.Slot;
 import org.careflow.scheduling.slots.SlotGenerator;
+import org.careflow.topics.BookingIds;
 
 /**
  * Seeded synthetic booking traffic with deliberate contention: {@code providers} providers with one weekly schedule
@@ -116,10 +117,12 @@ final class BookingLoad {
     /** Request {@code i}. */
     BookingRequest request(long i) {
         Draw d = draw(i);
+        String clientBookingId = "bench-booking-" + Long.toHexString(data.seed()) + "-" + i;
         return BookingRequest.newBuilder()
             .setEventId("bench-booking-request-" + Long.toHexString(data.seed()) + "-" + i)
             .setOccurredAt(now)
-            .setBookingId("bench-booking-" + Long.toHexString(data.seed()) + "-" + i)
+            .setBookingId(BookingIds.of(null, data.patientId(d.patient), providerId(d.provider), clientBookingId))
+            .setClientBookingId(clientBookingId)
             .setPatientId(data.patientId(d.patient))
             .setProviderId(providerId(d.provider))
             .setSlotStart(d.start)

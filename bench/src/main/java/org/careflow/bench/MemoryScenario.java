@@ -54,6 +54,7 @@ import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.scheduling.SchedulingApp;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.scheduling.topology.SchedulingTopology;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
@@ -415,7 +416,8 @@ final class MemoryScenario implements Scenario {
         return BookingRequest.newBuilder()
             .setEventId(bookingId)
             .setOccurredAt(now)
-            .setBookingId(bookingId)
+            .setBookingId(BookingIds.of(null, patientId(seed, j), providerId(seed, provider), bookingId))
+            .setClientBookingId(bookingId)
             .setPatientId(patientId(seed, j))
             .setProviderId(providerId(seed, provider))
             .setSlotStart(start)

@@ -69,6 +69,8 @@ public final class IngestRoutes {
     public static final String BOOKINGS_PATH = "/v1/bookings";
     public static final String BOOKING_CANCEL_PATH = "/v1/bookings/{bookingId}/cancel";
     public static final String BOOKING_RESCHEDULE_PATH = "/v1/bookings/{bookingId}/reschedule";
+    /** Where streams-scheduling answers the decision on a scheduling request (its query API). */
+    public static final String DECISION_PATH_PREFIX = "/v1/scheduling-decisions/";
     public static final String PATIENT_CONTACT_PATH = "/v1/patients/{patientId}/contact";
     public static final String FACILITY_PATH = "/v1/facilities/{facilityId}";
 
@@ -183,6 +185,8 @@ public final class IngestRoutes {
             "Retry the same PUT; the schedule published last replaces the others.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("providerId", schedule.getProviderId());
+                body.put("facilityId", schedule.getFacilityId());
+                decisionLink(ctx, body, schedule.getEventId());
                 return accepted(body, metadata);
             });
     }
@@ -211,9 +215,11 @@ public final class IngestRoutes {
         publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("bookingId", request.getBookingId());
+            body.put("clientBookingId", request.getClientBookingId());
             if (request.getReplacesBookingId() != null) {
                 body.put("replacesBookingId", request.getReplacesBookingId());
             }
+            decisionLink(ctx, body, request.getEventId());
             return accepted(body, "PENDING", metadata);
         });
     }
@@ -226,6 +232,7 @@ public final class IngestRoutes {
             "Retry; a cancellation recorded twice cancels once.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("bookingId", cancellation.getBookingId());
+                decisionLink(ctx, body, cancellation.getEventId());
                 return accepted(body, "CANCELLATION_REQUESTED", metadata);
             });
     }
@@ -447,6 +454,17 @@ public final class IngestRoutes {
             }
             return null;
         }));
+    }
+
+    /**
+     * A scheduling request is decided by streams-scheduling, not here: the answer names the request and where its
+     * decision (ACCEPTED, or REFUSED with a reason) can be read, on streams-scheduling's query API.
+     */
+    private static void decisionLink(Context ctx, Map<String, Object> body, String requestId) {
+        String location = DECISION_PATH_PREFIX + requestId;
+        body.put("requestId", requestId);
+        body.put("decision", location);
+        ctx.header("Location", location);
     }
 
     private static Map<String, Object> accepted(Map<String, Object> body, RecordMetadata metadata) {

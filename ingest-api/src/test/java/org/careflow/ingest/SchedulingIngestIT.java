@@ -31,6 +31,7 @@ import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.ingest.facilities.TestFacilities;
@@ -134,12 +135,16 @@ class SchedulingIngestIT {
         // Then
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
-        assertThat(body.get("bookingId").asText()).isEqualTo("b-it-1");
+        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of("f-1", "p-123", "dr-it-2", "b-it-1"));
+        assertThat(body.get("clientBookingId").asText()).isEqualTo("b-it-1");
+        assertThat(response.headers().firstValue("Location")).hasValue("/v1/scheduling-decisions/" + body.get("requestId").asText());
         assertThat(body.get("status").asText()).isEqualTo("PENDING");
         ConsumerRecord<String, BookingRequest> record = read(Topics.BOOKING_REQUESTS, body);
         assertThat(record.key()).isEqualTo("dr-it-2");
         BookingRequest request = record.value();
-        assertThat(request.getBookingId()).isEqualTo("b-it-1");
+        assertThat(request.getBookingId()).isEqualTo(body.get("bookingId").asText());
+        assertThat(request.getClientBookingId()).isEqualTo("b-it-1");
+        assertThat(request.getEventId()).isEqualTo(body.get("requestId").asText());
         assertThat(request.getPatientId()).isEqualTo("p-123");
         assertThat(request.getProviderId()).isEqualTo("dr-it-2");
         assertThat(request.getFacilityId()).isEqualTo("f-1");
@@ -182,12 +187,13 @@ class SchedulingIngestIT {
         // Then
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
-        assertThat(body.get("bookingId").asText()).isEqualTo("b-it-5");
+        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of(null, "p-123", "dr-it-2", "b-it-5"));
         assertThat(body.get("replacesBookingId").asText()).isEqualTo("b-it-4");
         assertThat(body.get("status").asText()).isEqualTo("PENDING");
         ConsumerRecord<String, BookingRequest> record = read(Topics.BOOKING_REQUESTS, body);
         assertThat(record.key()).isEqualTo("dr-it-2");
-        assertThat(record.value().getBookingId()).isEqualTo("b-it-5");
+        assertThat(record.value().getBookingId()).isEqualTo(body.get("bookingId").asText());
+        assertThat(record.value().getClientBookingId()).isEqualTo("b-it-5");
         assertThat(record.value().getReplacesBookingId()).isEqualTo("b-it-4");
         assertThat(record.value().getSlotStart()).isEqualTo(Instant.parse("2026-12-08T10:00:00Z"));
         assertThat(record.value().getFacilityId()).isNull();

@@ -28,6 +28,7 @@ import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.SecurityGate;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,8 +85,9 @@ class SchedulingRoutesTest {
         // Then
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
-        assertThat(fieldNames(body)).containsExactly("providerId", "status", "topic", "partition", "offset");
+        assertThat(fieldNames(body)).containsExactly("providerId", "facilityId", "requestId", "decision", "status", "topic", "partition", "offset");
         assertThat(body.get("providerId").asText()).isEqualTo("dr-7");
+        assertDecisionLink(response, body, ((ProviderSchedule) producer.history().get(0).value()).getEventId());
         assertThat(body.get("topic").asText()).isEqualTo(Topics.PROVIDER_SCHEDULES.name());
         assertThat(body.get("offset").asLong()).isZero();
         ProducerRecord<String, SpecificRecord> record = producer.history().get(0);
@@ -132,15 +134,18 @@ class SchedulingRoutesTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
-        assertThat(fieldNames(body)).containsExactly("bookingId", "status", "topic", "partition", "offset");
-        assertThat(body.get("bookingId").asText()).isEqualTo("b-1");
+        assertThat(fieldNames(body)).containsExactly("bookingId", "clientBookingId", "requestId", "decision", "status", "topic", "partition", "offset");
+        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of(null, "p-123", "dr-7", "b-1"));
+        assertThat(body.get("clientBookingId").asText()).isEqualTo("b-1");
         assertThat(body.get("status").asText()).isEqualTo("PENDING");
+        assertDecisionLink(response, body, ((BookingRequest) producer.history().get(0).value()).getEventId());
         assertThat(body.get("topic").asText()).isEqualTo(Topics.BOOKING_REQUESTS.name());
         ProducerRecord<String, SpecificRecord> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(Topics.BOOKING_REQUESTS.name());
         assertThat(record.key()).isEqualTo("dr-7");
         BookingRequest written = (BookingRequest) record.value();
-        assertThat(written.getBookingId()).isEqualTo("b-1");
+        assertThat(written.getBookingId()).isEqualTo(body.get("bookingId").asText());
+        assertThat(written.getClientBookingId()).isEqualTo("b-1");
         assertThat(written.getRequestedAt()).isEqualTo(NOW);
         assertThat(written.getReplacesBookingId()).isNull();
     }
@@ -207,9 +212,10 @@ class SchedulingRoutesTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
-        assertThat(fieldNames(body)).containsExactly("bookingId", "status", "topic", "partition", "offset");
+        assertThat(fieldNames(body)).containsExactly("bookingId", "requestId", "decision", "status", "topic", "partition", "offset");
         assertThat(body.get("bookingId").asText()).isEqualTo("b-1");
         assertThat(body.get("status").asText()).isEqualTo("CANCELLATION_REQUESTED");
+        assertDecisionLink(response, body, ((BookingCancellation) producer.history().get(0).value()).getEventId());
         ProducerRecord<String, SpecificRecord> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(Topics.BOOKING_CANCELLATIONS.name());
         assertThat(record.key()).isEqualTo("b-1");
@@ -249,15 +255,17 @@ class SchedulingRoutesTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
-        assertThat(fieldNames(body)).containsExactly("bookingId", "replacesBookingId", "status", "topic", "partition", "offset");
-        assertThat(body.get("bookingId").asText()).isEqualTo("b-2");
+        assertThat(fieldNames(body)).containsExactly("bookingId", "clientBookingId", "replacesBookingId", "requestId", "decision", "status",
+            "topic", "partition", "offset");
+        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of(null, "p-123", "dr-7", "b-2"));
+        assertThat(body.get("clientBookingId").asText()).isEqualTo("b-2");
         assertThat(body.get("replacesBookingId").asText()).isEqualTo("b-1");
         assertThat(body.get("status").asText()).isEqualTo("PENDING");
         ProducerRecord<String, SpecificRecord> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(Topics.BOOKING_REQUESTS.name());
         assertThat(record.key()).isEqualTo("dr-7");
         BookingRequest written = (BookingRequest) record.value();
-        assertThat(written.getBookingId()).isEqualTo("b-2");
+        assertThat(written.getBookingId()).isEqualTo(body.get("bookingId").asText());
         assertThat(written.getReplacesBookingId()).isEqualTo("b-1");
     }
 
@@ -307,5 +315,12 @@ class SchedulingRoutesTest {
             .method(method, HttpRequest.BodyPublishers.ofString(body))
             .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The 202 names the request and where streams-scheduling answers its decision, in the body and as Location. */
+    private static void assertDecisionLink(HttpResponse<String> response, JsonNode body, String eventId) {
+        assertThat(body.get("requestId").asText()).isEqualTo(eventId);
+        assertThat(body.get("decision").asText()).isEqualTo("/v1/scheduling-decisions/" + eventId);
+        assertThat(response.headers().firstValue("Location")).hasValue("/v1/scheduling-decisions/" + eventId);
     }
 }

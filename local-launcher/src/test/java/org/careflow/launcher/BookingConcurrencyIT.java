@@ -40,6 +40,7 @@ import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.platform.embedded.FreePorts;
 import org.careflow.scheduling.SchedulingApp;
 import org.careflow.security.AuthSettings;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
@@ -174,7 +175,7 @@ class BookingConcurrencyIT {
         assertThat(book("overlap-b", "patient-overlap", second, nine).statusCode()).isEqualTo(202);
 
         // Then exactly one is confirmed and the other rejected for the overlap
-        Map<String, BookingOutcome> finals = awaitFinal(Set.of("overlap-a", "overlap-b"));
+        Map<String, BookingOutcome> finals = awaitFinal(Set.of(id("overlap-a", "patient-overlap", first), id("overlap-b", "patient-overlap", second)));
         assertThat(finals.values()).extracting(BookingOutcome::getStatus)
             .containsExactlyInAnyOrder(BookingStatus.CONFIRMED, BookingStatus.REJECTED);
         assertThat(finals.values()).filteredOn(o -> o.getStatus() == BookingStatus.REJECTED)
@@ -188,20 +189,21 @@ class BookingConcurrencyIT {
             """.formatted(other, slot(1))).statusCode()).isEqualTo(202);
 
         // Then the new booking is confirmed and only then the old one cancelled
-        assertThat(awaitFinal(Set.of("overlap-moved")).get("overlap-moved").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        String moved = id("overlap-moved", "patient-overlap", other);
+        assertThat(awaitFinal(Set.of(moved)).get(moved).getStatus()).isEqualTo(BookingStatus.CONFIRMED);
         Await.until("the old booking to be cancelled", DEADLINE, () -> "CANCELLED".equals(status(kept.getBookingId())));
         var appointments = Await.value("the patient's appointments", DEADLINE, () -> {
             var body = HttpCalls.getJson(instances[0].url() + "/v1/patients/patient-overlap/appointments");
             return body != null && body.get("appointments").size() == 2 ? body : null;
         });
         assertThat(appointments.at("/appointments/0/status").asText()).isEqualTo("CANCELLED");
-        assertThat(appointments.at("/appointments/1/bookingId").asText()).isEqualTo("overlap-moved");
+        assertThat(appointments.at("/appointments/1/bookingId").asText()).isEqualTo(moved);
         assertThat(appointments.at("/appointments/1/status").asText()).isEqualTo("BOOKED");
 
         // Free the slot for the contention test
-        assertThat(HttpCalls.send("POST", ingestUrl() + "/v1/bookings/overlap-moved/cancel", "{\"reason\": \"test\"}").statusCode())
+        assertThat(HttpCalls.send("POST", ingestUrl() + "/v1/bookings/" + moved + "/cancel", "{\"reason\": \"test\"}").statusCode())
             .isEqualTo(202);
-        Await.until("the moved booking to be cancelled", DEADLINE, () -> "CANCELLED".equals(status("overlap-moved")));
+        Await.until("the moved booking to be cancelled", DEADLINE, () -> "CANCELLED".equals(status(moved)));
     }
 
     @Test
@@ -242,7 +244,7 @@ class BookingConcurrencyIT {
 
         // Then every request is decided: exactly 100 confirmed, one per slot, every other rejected with a reason
         Set<String> ids = new HashSet<>();
-        requests.forEach(r -> ids.add(r[0]));
+        requests.forEach(r -> ids.add(id(r[0], r[1], r[2])));
         Map<String, BookingOutcome> finals = awaitFinal(ids);
         List<BookingOutcome> confirmed = finals.values().stream().filter(o -> o.getStatus() == BookingStatus.CONFIRMED).toList();
         assertThat(confirmed).hasSize(PROVIDERS * SLOTS_PER_PROVIDER);
@@ -258,7 +260,8 @@ class BookingConcurrencyIT {
         Map<String, Integer> before = outcomeCounts(new HashSet<>(retried));
         for (String id : retried) {
             BookingOutcome o = finals.get(id);
-            assertThat(book(id, o.getPatientId(), o.getProviderId(), o.getSlotStart().plusSeconds(1800)).statusCode()).isEqualTo(202);
+            assertThat(book(o.getClientBookingId(), o.getPatientId(), o.getProviderId(), o.getSlotStart().plusSeconds(1800)).statusCode())
+                .isEqualTo(202);
         }
 
         // Then each gets its outcome again, unchanged, and nothing more is booked
@@ -299,7 +302,8 @@ class BookingConcurrencyIT {
 
         // And a slot just after the change can be booked
         assertThat(book("dst-booking", "patient-dst", "dr-dst", Instant.parse("2027-03-28T01:00:00Z")).statusCode()).isEqualTo(202);
-        assertThat(awaitFinal(Set.of("dst-booking")).get("dst-booking").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        String dstBooking = id("dst-booking", "patient-dst", "dr-dst");
+        assertThat(awaitFinal(Set.of(dstBooking)).get(dstBooking).getStatus()).isEqualTo(BookingStatus.CONFIRMED);
 
         // When the provider's schedule moves to the next day, with an hour off
         String moved = """
@@ -314,9 +318,9 @@ class BookingConcurrencyIT {
             var body = HttpCalls.getJson(instances[1].url() + "/v1/providers/dr-dst/conflicts");
             return body != null && body.get("conflicts").size() == 1 ? body : null;
         });
-        assertThat(conflicts.at("/conflicts/0/bookingId").asText()).isEqualTo("dst-booking");
+        assertThat(conflicts.at("/conflicts/0/bookingId").asText()).isEqualTo(dstBooking);
         assertThat(conflicts.at("/conflicts/0/status").asText()).isEqualTo("BOOKED");
-        assertThat(status("dst-booking")).isEqualTo("CONFIRMED");
+        assertThat(status(dstBooking)).isEqualTo("CONFIRMED");
         var nextDay = HttpCalls.getJson(instances[0].url() + "/v1/providers/dr-dst/slots?from=2027-03-29T00:00:00Z&to=2027-03-30T00:00:00Z");
         assertThat(nextDay.get("slots").findValuesAsText("start")).containsExactly(
             "2027-03-29T08:00:00Z", "2027-03-29T08:30:00Z", "2027-03-29T10:00:00Z", "2027-03-29T10:30:00Z");
@@ -368,6 +372,11 @@ class BookingConcurrencyIT {
             });
         }
         return latest;
+    }
+
+    /** careflow's id of a client's booking id: these requests name no facility. */
+    private static String id(String clientBookingId, String patientId, String providerId) {
+        return BookingIds.of(null, patientId, providerId, clientBookingId);
     }
 
     private HttpResponse<String> book(String bookingId, String patientId, String providerId, Instant slotStart) {

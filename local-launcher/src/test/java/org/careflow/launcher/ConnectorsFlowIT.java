@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bson.Document;
 import org.careflow.platform.embedded.Await;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -92,21 +93,23 @@ class ConnectorsFlowIT {
             Instant slot = Instant.parse(now.plus(Duration.ofDays(2)).toString().substring(0, 10) + "T09:00:00Z");
             Await.until("the provider's slots", DEADLINE, () -> HttpCalls.getJson(stack.schedulingUrl() + "/v1/providers/dr-sink/slots?from="
                 + slot + "&to=" + slot.plus(Duration.ofHours(3))) != null);
+            // careflow's id of the client's booking "bk-sink": it keys the rows and the messages
+            String bookingId = BookingIds.of(null, "p-sink-1", "dr-sink", "bk-sink");
             assertThat(HttpCalls.send("POST", ingest + "/v1/bookings", """
                 {"bookingId": "bk-sink", "patientId": "p-sink-1", "providerId": "dr-sink", "slotStart": "%s", "appointmentType": "follow-up"}
                 """.formatted(slot)).statusCode()).isEqualTo(202);
             Await.until("the booking row to be CONFIRMED", DEADLINE,
-                () -> "CONFIRMED".equals(value(stack, "SELECT status FROM appointments WHERE booking_id = 'bk-sink'")));
-            assertThat(HttpCalls.send("POST", ingest + "/v1/bookings/bk-sink/cancel", "{\"reason\": \"test\"}").statusCode()).isEqualTo(202);
+                () -> "CONFIRMED".equals(value(stack, "SELECT status FROM appointments WHERE booking_id = '" + bookingId + "'")));
+            assertThat(HttpCalls.send("POST", ingest + "/v1/bookings/" + bookingId + "/cancel", "{\"reason\": \"test\"}").statusCode()).isEqualTo(202);
             Await.until("the booking row to be CANCELLED", DEADLINE,
-                () -> "CANCELLED".equals(value(stack, "SELECT status FROM appointments WHERE booking_id = 'bk-sink'")));
-            assertThat(value(stack, "SELECT count(*) FROM appointments WHERE booking_id = 'bk-sink'")).isEqualTo(1L);
+                () -> "CANCELLED".equals(value(stack, "SELECT status FROM appointments WHERE booking_id = '" + bookingId + "'")));
+            assertThat(value(stack, "SELECT count(*) FROM appointments WHERE booking_id = '" + bookingId + "'")).isEqualTo(1L);
             Map<String, Object> logged = Await.value("the confirmation in the message log table", DEADLINE,
-                () -> first(stack, "SELECT * FROM message_log WHERE bookingid = 'bk-sink'"));
+                () -> first(stack, "SELECT * FROM message_log WHERE bookingid = '" + bookingId + "'"));
             assertThat(logged).containsEntry("direction", "OUTBOUND").containsEntry("templateid", "appointment_confirmation");
             try (MongoClient mongo = MongoClients.create(stack.mongo().connectionString())) {
                 Document message = Await.value("the confirmation in the messages collection", DEADLINE, () -> mongo
-                    .getDatabase(LocalStack.MONGO_DATABASE).getCollection("messages").find(Filters.eq("bookingId", "bk-sink")).first());
+                    .getDatabase(LocalStack.MONGO_DATABASE).getCollection("messages").find(Filters.eq("bookingId", bookingId)).first());
                 assertThat(message.getString("messageId")).isEqualTo(logged.get("message_id"));
                 assertThat(message.get("at")).isInstanceOf(java.util.Date.class);
             }
@@ -153,7 +156,7 @@ class ConnectorsFlowIT {
                     assertThat(r.values()).as(view).noneMatch(v -> v != null && (v.toString().contains("p-sink") || v.toString().matches(".*\\+?44770090.*")));
                 }
             }
-            assertThat(rows(stack, "SELECT * FROM bi.appointments WHERE booking_id = 'bk-sink'")).singleElement()
+            assertThat(rows(stack, "SELECT * FROM bi.appointments WHERE booking_id = '" + bookingId + "'")).singleElement()
                 .satisfies(r -> assertThat(r.get("patient_key").toString()).hasSize(64));
         }
         // Nor did Connect, the sinks or the apps log a patient's id, phone or token, even for the poison record

@@ -30,10 +30,16 @@ final class HttpCalls {
 
     /** Sends {@code body} as JSON with {@code method}, or a GET when {@code body} is null. */
     static HttpResponse<String> send(String method, String url, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
         ItCallers current = callers;
-        if (current != null) {
-            current.token(method, URI.create(url).getPath(), body).ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        String token = current == null ? null : current.token(method, URI.create(url).getPath(), body).orElse(null);
+        return sendAs(token, method, url, body);
+    }
+
+    /** Sends like {@link #send}, with {@code token} (none when null) instead of the one the call's shape implies. */
+    static HttpResponse<String> sendAs(String token, String method, String url, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
         if (body == null) {
             request.GET();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.careflow.platform.embedded.Await;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
@@ -55,7 +56,8 @@ class LocalStackIT {
             // ... with a booking whose confirmation and reminders streams-notifications plans (the dispatcher is off here)
             JsonNode reminders = Await.value("the demo booking's reminders", Duration.ofSeconds(90), () ->
                 HttpCalls.getJson(stack.notificationsUrl() + "/v1/patients/" + DemoData.patients().get(0) + "/reminders"));
-            assertThat(reminders.at("/bookings/0/bookingId").asText()).isEqualTo(DemoData.BOOKING);
+            assertThat(reminders.at("/bookings/0/bookingId").asText())
+                .isEqualTo(BookingIds.of(DemoData.FACILITY, DemoData.patients().get(0), DemoData.PROVIDER, DemoData.BOOKING));
             assertThat(reminders.at("/bookings/0/reminders").findValuesAsText("offset")).containsExactly("confirmation", "24h", "2h");
             // ... and the stack creates the BI views by itself once the sinks have made their tables
             Await.until("the BI views", Duration.ofSeconds(120), () -> biViews(stack) == 4);

@@ -27,6 +27,7 @@ import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.Await;
 import org.careflow.query.metrics.PrometheusSamples;
+import org.careflow.topics.BookingIds;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class NotificationsFlowIT {
+
+    /** careflow's ids of the client's bookings "bk-msg" and "bk-after-restart" (the patient names no facility). */
+    private static final String BK_MSG = BookingIds.of(null, "p-msg", "dr-msg", "bk-msg");
+    private static final String BK_AFTER_RESTART = BookingIds.of(null, "p-msg", "dr-msg", "bk-after-restart");
+
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final String APP_SECRET = "flow-app-secret";
@@ -103,7 +109,7 @@ class NotificationsFlowIT {
                 assertThat(confirmation.path()).isEqualTo("/v21.0/100200300/messages");
                 assertThat(confirmation.header("Authorization")).contains("Bearer flow-token");
                 assertThat(confirmation.body().get("to").asText()).isEqualTo(PHONE.substring(1));
-                assertThat(confirmation.body().toString()).contains("CANCEL:bk-msg");
+                assertThat(confirmation.body().toString()).contains("CANCEL:" + BK_MSG);
                 // and the reminder at its time
                 RecordedRequest reminder = awaitTemplate(cloudApi, "appointment_reminder");
                 String reminderId = reminder.notificationId();
@@ -143,7 +149,7 @@ class NotificationsFlowIT {
                     return n != null && "DELIVERED".equals(n.get("status").asText()) && n.get("history").size() == 2 ? n : null;
                 });
                 assertThat(tracked.get("history").findValuesAsText("status")).containsExactly("SENT", "DELIVERED");
-                assertThat(tracked.get("relatedBookingId").asText()).isEqualTo("bk-msg");
+                assertThat(tracked.get("relatedBookingId").asText()).isEqualTo(BK_MSG);
 
                 // When the patient replies "2" to the reminder; an unsigned copy is refused first
                 String reply = inboundPayload("wamid.reply-1", " 2 ", reminder.providerMessageId(), Instant.now());
@@ -152,7 +158,7 @@ class NotificationsFlowIT {
 
                 // Then scheduling cancels the booking and the slot is free again
                 Await.until("the booking to be cancelled", DEADLINE, () -> {
-                    JsonNode b = HttpCalls.getJson(scheduling + "/v1/bookings/bk-msg");
+                    JsonNode b = HttpCalls.getJson(scheduling + "/v1/bookings/" + BK_MSG);
                     return b != null && "CANCELLED".equals(b.get("status").asText());
                 });
                 Await.until("the slot to be free again", DEADLINE, () -> freeSlots(scheduling).contains(slot.toString()));
@@ -172,7 +178,7 @@ class NotificationsFlowIT {
                 Instant next = slot.plus(Duration.ofMinutes(5));
                 assertThat(book(ingest, "bk-after-restart", next).statusCode()).isEqualTo(202);
                 Await.until("the new booking to be confirmed", DEADLINE, () -> {
-                    JsonNode b = HttpCalls.getJson(scheduling + "/v1/bookings/bk-after-restart");
+                    JsonNode b = HttpCalls.getJson(scheduling + "/v1/bookings/" + BK_AFTER_RESTART);
                     return b != null && "CONFIRMED".equals(b.get("status").asText());
                 });
                 String newConfirmation = Await.value("the new booking's confirmation to be emitted", DEADLINE, () -> {
@@ -181,7 +187,7 @@ class NotificationsFlowIT {
                         return null;
                     }
                     for (JsonNode booking : r.get("bookings")) {
-                        if (booking.get("bookingId").asText().equals("bk-after-restart")) {
+                        if (booking.get("bookingId").asText().equals(BK_AFTER_RESTART)) {
                             JsonNode first = booking.get("reminders").get(0);
                             return first.hasNonNull("notificationId") ? first.get("notificationId").asText() : null;
                         }
@@ -195,7 +201,7 @@ class NotificationsFlowIT {
                 // Then nothing sent before the restart was sent again
                 assertThat(cloudApi.requestsFor(confirmation.notificationId())).hasSize(1);
                 assertThat(cloudApi.requestsFor(reminderId)).hasSize(1);
-                assertThat(cloudApi.requestsTo("/messages")).filteredOn(r -> r.rawBody().contains("bk-msg")).hasSize(2);
+                assertThat(cloudApi.requestsTo("/messages")).filteredOn(r -> r.rawBody().contains(BK_MSG)).hasSize(2);
             }
         }
         // And no log line of the whole flow holds the patient's id, their phone number or a token

@@ -19,8 +19,22 @@ public final class SchedulingConfig extends AbstractConfig {
     public static final String HORIZON_WEEKS_CONFIG = "slots.horizon.weeks";
     private static final String HORIZON_WEEKS_DOC = "How far ahead slots are offered and can be booked, in weeks.";
 
+    public static final String CLOSED_BOOKING_RETENTION_DAYS_CONFIG = "bookings.closed.retention.days";
+    private static final String CLOSED_BOOKING_RETENTION_DAYS_DOC = "How long a REJECTED or CANCELLED booking is kept after its last "
+        + "decision, in days; then it is deleted and a tombstone is sent to booking-outcomes. A repeat of its client id after that is a new booking.";
+
+    public static final String DECISION_RETENTION_HOURS_CONFIG = "decisions.retention.hours";
+    private static final String DECISION_RETENTION_HOURS_DOC = "How long GET /v1/scheduling-decisions/{requestId} can read a decision, in hours.";
+
+    public static final String RETENTION_PURGE_INTERVAL_MINUTES_CONFIG = "retention.purge.interval.minutes";
+    private static final String RETENTION_PURGE_INTERVAL_MINUTES_DOC = "How often (wall clock) expired bookings and decisions are deleted, in minutes.";
+
     public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-scheduling", DEFAULT_HTTP_PORT, false))
-        .define(HORIZON_WEEKS_CONFIG, Type.INT, 8, ConfigDef.Range.between(1, 104), Importance.MEDIUM, HORIZON_WEEKS_DOC);
+        .define(HORIZON_WEEKS_CONFIG, Type.INT, 8, ConfigDef.Range.between(1, 104), Importance.MEDIUM, HORIZON_WEEKS_DOC)
+        .define(CLOSED_BOOKING_RETENTION_DAYS_CONFIG, Type.INT, 30, ConfigDef.Range.between(1, 3650), Importance.LOW, CLOSED_BOOKING_RETENTION_DAYS_DOC)
+        .define(DECISION_RETENTION_HOURS_CONFIG, Type.INT, 168, ConfigDef.Range.between(1, 87_600), Importance.LOW, DECISION_RETENTION_HOURS_DOC)
+        .define(RETENTION_PURGE_INTERVAL_MINUTES_CONFIG, Type.INT, 60, ConfigDef.Range.between(1, 1440), Importance.LOW,
+            RETENTION_PURGE_INTERVAL_MINUTES_DOC);
 
     public SchedulingConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -28,6 +42,18 @@ public final class SchedulingConfig extends AbstractConfig {
 
     public Duration horizon() {
         return Duration.ofDays(7L * getInt(HORIZON_WEEKS_CONFIG));
+    }
+
+    public Duration closedBookingRetention() {
+        return Duration.ofDays(getInt(CLOSED_BOOKING_RETENTION_DAYS_CONFIG));
+    }
+
+    public Duration decisionRetention() {
+        return Duration.ofHours(getInt(DECISION_RETENTION_HOURS_CONFIG));
+    }
+
+    public Duration retentionPurgeInterval() {
+        return Duration.ofMinutes(getInt(RETENTION_PURGE_INTERVAL_MINUTES_CONFIG));
     }
 
     public Duration queryForwardTimeout() {

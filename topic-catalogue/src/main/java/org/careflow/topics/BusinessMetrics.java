@@ -36,6 +36,15 @@ public interface BusinessMetrics {
     default void booking(String status, String reason) {
     }
 
+    /**
+     * streams-scheduling refused a request: nothing of it took effect.
+     *
+     * @param kind a {@code SchedulingRequestKind} name (SCHEDULE, BOOKING, CANCELLATION)
+     * @param reason a {@code RefusalReason} name
+     */
+    default void schedulingRefusal(String kind, String reason) {
+    }
+
     /** A notification to a patient (a confirmation or reminder) came to {@code outcome}: {@code sent} or {@code failed}. */
     default void reminder(String outcome) {
     }

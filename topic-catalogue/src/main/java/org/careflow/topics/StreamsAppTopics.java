@@ -29,10 +29,12 @@ public record StreamsAppTopics(String app, List<Topic<?, ?>> inputs, List<List<T
 
     /**
      * Schedules and booking requests share the provider's stores (and the provider-keyed repartition topics are sized
-     * from booking-requests); cancellations look their booking up in the table of booking-outcomes.
+     * from booking-requests); cancellations look their booking up in the table of booking-outcomes;
+     * scheduling-decisions is read back into its own store, joined with nothing.
      */
     public static final StreamsAppTopics SCHEDULING = new StreamsAppTopics("streams-scheduling",
-        List.of(Topics.BOOKING_OUTCOMES, Topics.PROVIDER_SCHEDULES, Topics.BOOKING_REQUESTS, Topics.BOOKING_CANCELLATIONS),
+        List.of(Topics.BOOKING_OUTCOMES, Topics.PROVIDER_SCHEDULES, Topics.BOOKING_REQUESTS, Topics.BOOKING_CANCELLATIONS,
+            Topics.SCHEDULING_DECISIONS),
         List.of(List.of(Topics.BOOKING_REQUESTS, Topics.PROVIDER_SCHEDULES), List.of(Topics.BOOKING_OUTCOMES, Topics.BOOKING_CANCELLATIONS)));
 
     /**

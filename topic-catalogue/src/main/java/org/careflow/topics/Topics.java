@@ -16,6 +16,7 @@ import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.events.security.DataAccessAudit;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.FormDefinition;
@@ -75,7 +76,15 @@ public final class Topics {
     public static final Topic<String, BookingCancellation> BOOKING_CANCELLATIONS =
         new Topic<>("booking-cancellations", String.class, BookingCancellation.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
-    /** Each booking's current state, keyed by bookingId. */
+    /**
+     * streams-scheduling's answer to each request (taken, or refused with a reason), keyed by the request's eventId;
+     * read back by streams-scheduling as a table for {@code GET /v1/scheduling-decisions/{requestId}}. Entries of its
+     * store expire after {@code decisions.retention.hours}; the topic's own retention is the broker's default.
+     */
+    public static final Topic<String, SchedulingDecision> SCHEDULING_DECISIONS =
+        new Topic<>("scheduling-decisions", String.class, SchedulingDecision.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Each booking's current state, keyed by bookingId (careflow's, see {@link BookingIds}); a tombstone when it expired. */
     public static final Topic<String, BookingOutcome> BOOKING_OUTCOMES =
         new Topic<>("booking-outcomes", String.class, BookingOutcome.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
@@ -152,7 +161,8 @@ public final class Topics {
 
     private static final List<Topic<?, ?>> ALL = List.of(FACILITIES, TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
-        SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, CONTACT_OUTCOMES, REMINDERS_SCHEDULED, REMINDERS_CANCELLED,
+        SCHEDULING_DECISIONS, SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, CONTACT_OUTCOMES, REMINDERS_SCHEDULED,
+        REMINDERS_CANCELLED,
         OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, MESSAGE_LOG, OUTBOUND_DEAD_LETTERS,
         ONCALL_ALERT_OUTCOMES, NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS);
 

@@ -11,12 +11,17 @@ import java.util.UUID;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.query.JsonReader;
 import org.careflow.query.ProblemException;
+import org.careflow.topics.BookingIds;
 
 /**
  * Turns {@code POST /v1/bookings} and {@code POST /v1/bookings/{bookingId}/reschedule} into a {@link BookingRequest},
  * or a 400 naming every bad field. Only the request's form is checked here; whether the slot exists, is free, is
  * offered for the appointment type or has already started is the scheduler's decision, recorded as the booking's
  * outcome. So a slot in the past is accepted, and answered {@code REJECTED IN_THE_PAST} by the scheduler.
+ *
+ * <p>The client's {@code bookingId} (or a reschedule's {@code newBookingId}) is kept as {@code clientBookingId}; the
+ * event's {@code bookingId} is careflow's id derived from it, the facility, the patient and the provider
+ * ({@link BookingIds}). A reschedule's path names careflow's id of the booking it replaces.
  */
 public final class BookingRequestParser {
 
@@ -75,7 +80,9 @@ public final class BookingRequestParser {
         return BookingRequest.newBuilder()
             .setEventId(UUID.randomUUID().toString())
             .setOccurredAt(now)
-            .setBookingId(bookingId)
+            // The client's id is scoped: careflow's id of the booking derives from it and its owner.
+            .setBookingId(BookingIds.of(facilityId, patientId, providerId, bookingId))
+            .setClientBookingId(bookingId)
             .setPatientId(patientId)
             .setProviderId(providerId)
             .setFacilityId(facilityId)

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.careflow.events.scheduling.BookingRequest;
+import org.careflow.topics.BookingIds;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
@@ -33,6 +34,15 @@ class BookingRequestParserTest {
     private final BookingRequestParser parser = new BookingRequestParser(Clock.fixed(now, ZoneOffset.UTC));
 
     @Test
+    void shouldDeriveDifferentBookingIdsWhenTwoPatientsSendTheSameClientId() throws Exception {
+        BookingRequest victim = parser.parse(json(BOOKING));
+        BookingRequest other = parser.parse(json(BOOKING.replace("p-123", "p-999")));
+
+        assertThat(other.getClientBookingId()).isEqualTo(victim.getClientBookingId());
+        assertThat(other.getBookingId()).isNotEqualTo(victim.getBookingId());
+    }
+
+    @Test
     void shouldBuildRequestWhenEveryFieldIsGiven() throws Exception {
         // When
         BookingRequest request = parser.parse(json(BOOKING));
@@ -40,7 +50,8 @@ class BookingRequestParserTest {
         // Then
         assertThat(request.getEventId()).matches("[0-9a-f-]{36}");
         assertThat(request.getOccurredAt()).isEqualTo(now);
-        assertThat(request.getBookingId()).isEqualTo("b-1");
+        assertThat(request.getClientBookingId()).isEqualTo("b-1");
+        assertThat(request.getBookingId()).as("careflow's id, scoped to the owner").isEqualTo(BookingIds.of("f-1", "p-123", "dr-7", "b-1"));
         assertThat(request.getPatientId()).isEqualTo("p-123");
         assertThat(request.getProviderId()).isEqualTo("dr-7");
         assertThat(request.getFacilityId()).isEqualTo("f-1");
@@ -162,8 +173,9 @@ class BookingRequestParserTest {
             BookingRequest request = parser.parseReschedule("b-1", json(RESCHEDULE));
 
             // Then
-            assertThat(request.getBookingId()).isEqualTo("b-2");
-            assertThat(request.getReplacesBookingId()).isEqualTo("b-1");
+            assertThat(request.getClientBookingId()).isEqualTo("b-2");
+            assertThat(request.getBookingId()).isEqualTo(BookingIds.of(null, "p-123", "dr-7", "b-2"));
+            assertThat(request.getReplacesBookingId()).as("the path names careflow's id").isEqualTo("b-1");
             assertThat(request.getPatientId()).isEqualTo("p-123");
             assertThat(request.getProviderId()).isEqualTo("dr-7");
             assertThat(request.getFacilityId()).isNull();

@@ -45,6 +45,7 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public static final String ASSESSMENTS = "careflow.triage.assessments";
     public static final String FORM_WAITS = "careflow.triage.form.waits";
     public static final String BOOKINGS = "careflow.bookings";
+    public static final String SCHEDULING_REFUSALS = "careflow.scheduling.refusals";
     public static final String REMINDERS = "careflow.reminders";
     public static final String DEAD_LETTERS = "careflow.dead.letters";
     public static final String CONTACT_DECISIONS = "careflow.contact.decisions";
@@ -154,6 +155,12 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public void booking(String status, String reason) {
         Counter.builder(BOOKINGS).description("Booking outcomes published, by status and rejection reason")
             .tags("status", label(status), "reason", reason == null ? NONE : reason).register(registry).increment();
+    }
+
+    @Override
+    public void schedulingRefusal(String kind, String reason) {
+        Counter.builder(SCHEDULING_REFUSALS).description("Scheduling requests refused (nothing changed), by request kind and reason")
+            .tags("kind", label(kind), "reason", label(reason)).register(registry).increment();
     }
 
     @Override

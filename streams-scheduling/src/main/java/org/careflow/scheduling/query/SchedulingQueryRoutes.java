@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.Problem;
@@ -43,6 +45,9 @@ public final class SchedulingQueryRoutes {
     public static final String PROVIDER_CONFLICTS_PATH = "/v1/providers/{providerId}/conflicts";
     public static final String FACILITY_SLOTS_PATH = "/v1/facilities/{facilityId}/slots";
     public static final String PATIENT_APPOINTMENTS_PATH = "/v1/patients/{patientId}/appointments";
+    public static final String DECISION_PATH = "/v1/scheduling-decisions/{requestId}";
+    /** Names which facility's provider a provider route reads; may be left out when only one facility has that provider id. */
+    public static final String FACILITY_PARAM = "facilityId";
 
     static final Duration DEFAULT_RANGE = Duration.ofDays(7);
 
@@ -67,6 +72,7 @@ public final class SchedulingQueryRoutes {
         // The path's facility is checked by the gate; the other instances' parts are asked with the caller's token.
         config.routes.get(FACILITY_SLOTS_PATH, this::facilitySlots, EndpointClass.FACILITY_SLOTS_READ);
         config.routes.get(PATIENT_APPOINTMENTS_PATH, this::appointments, EndpointClass.PATIENT_APPOINTMENTS_READ);
+        config.routes.get(DECISION_PATH, this::decision, EndpointClass.BOOKING_READ);
     }
 
     private void booking(Context ctx) {
@@ -74,7 +80,8 @@ public final class SchedulingQueryRoutes {
         service().respondFromOwner(ctx, SchedulingTopology.BOOKINGS_STORE, bookingId, stores -> {
             ValueAndTimestamp<BookingOutcome> booking = stores.store(SchedulingTopology.BOOKINGS_STORE,
                 QueryableStoreTypes.<String, BookingOutcome>timestampedKeyValueStore()).get(bookingId);
-            if (booking == null) {
+            // Another's booking answers as none does (404): no oracle for ids that exist elsewhere.
+            if (booking == null || booking.value() == null || !ResourceAccess.permits(ctx, bookingScope(booking.value()))) {
                 return null;
             }
             ResourceAccess.require(ctx, bookingScope(booking.value()));
@@ -86,8 +93,9 @@ public final class SchedulingQueryRoutes {
         String providerId = ctx.pathParam("providerId");
         Range range = range(ctx);
         String type = ctx.queryParam("type");
+        String facilityId = ctx.queryParam(FACILITY_PARAM);
         service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
-            ProviderSchedule schedule = schedules(stores).get(providerId);
+            ProviderSchedule schedule = schedule(stores, providerId, facilityId, s -> true);
             if (schedule == null) {
                 return null;
             }
@@ -99,12 +107,18 @@ public final class SchedulingQueryRoutes {
     private void conflicts(Context ctx) {
         String providerId = ctx.pathParam("providerId");
         Instant now = clock.get();
+        String facilityId = ctx.queryParam(FACILITY_PARAM);
         service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
-            // Conflicts name bookings: only staff of the schedule's facility see them (no schedule: no facility, refused).
-            ResourceAccess.require(ctx, scheduleScope(schedules(stores).get(providerId)));
+            // Conflicts name bookings: only staff of the provider's facility see them, checked on the stored schedule.
+            // Another facility's provider answers as an unknown one (404).
+            ProviderSchedule schedule = schedule(stores, providerId, facilityId, s -> ResourceAccess.permits(ctx, scheduleScope(s)));
+            if (schedule == null) {
+                return null;
+            }
+            ResourceAccess.require(ctx, scheduleScope(schedule));
             List<Map<String, Object>> conflicts = new ArrayList<>();
-            try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(providerId, now),
-                SlotKeys.slot(providerId, Instant.ofEpochMilli(999_999_999_999_999L)))) {
+            try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(schedule.getFacilityId(), providerId, now),
+                SlotKeys.slot(schedule.getFacilityId(), providerId, Instant.ofEpochMilli(999_999_999_999_999L)))) {
                 it.forEachRemaining(kv -> {
                     if (kv.value.getOutsideSchedule()) {
                         conflicts.add(Map.of("start", kv.value.getStart(), "end", kv.value.getEnd(),
@@ -112,7 +126,7 @@ public final class SchedulingQueryRoutes {
                     }
                 });
             }
-            return Map.of("providerId", providerId, "conflicts", conflicts);
+            return Map.of("providerId", providerId, "facilityId", schedule.getFacilityId(), "conflicts", conflicts);
         });
     }
 
@@ -128,7 +142,7 @@ public final class SchedulingQueryRoutes {
                 QueryableStoreTypes.<String, String>keyValueStore());
             try (KeyValueIterator<String, String> it = providers.prefixScan(SlotKeys.facilityPrefix(facilityId), new StringSerializer())) {
                 it.forEachRemaining(kv -> {
-                    ProviderSchedule schedule = schedules(stores).get(kv.value);
+                    ProviderSchedule schedule = schedules(stores).get(SlotKeys.provider(facilityId, kv.value));
                     if (schedule != null) {
                         free.addAll(freeSlots(stores, schedule, range, type));
                     }
@@ -158,6 +172,55 @@ public final class SchedulingQueryRoutes {
         });
     }
 
+    private void decision(Context ctx) {
+        String requestId = ctx.pathParam("requestId");
+        service().respondFromOwner(ctx, SchedulingTopology.DECISIONS_STORE, requestId, stores -> {
+            SchedulingDecision decision = stores.store(SchedulingTopology.DECISIONS_STORE,
+                QueryableStoreTypes.<String, SchedulingDecision>keyValueStore()).get(requestId);
+            if (decision == null || !ResourceAccess.permits(ctx, decisionScope(decision))) {
+                return null;
+            }
+            ResourceAccess.require(ctx, decisionScope(decision));
+            return DecisionView.of(decision);
+        });
+    }
+
+    /**
+     * The schedule of {@code facilityId}'s provider {@code providerId}; with no facility named, of the only facility
+     * with that provider id among those {@code visible} (several: 400 asking for the facility; none: null).
+     */
+    private static ProviderSchedule schedule(LocalStores stores, String providerId, String facilityId, Predicate<ProviderSchedule> visible) {
+        if (facilityId != null) {
+            ProviderSchedule schedule = schedules(stores).get(SlotKeys.provider(facilityId, providerId));
+            return schedule != null && visible.test(schedule) ? schedule : null;
+        }
+        List<ProviderSchedule> found = new ArrayList<>();
+        try (KeyValueIterator<String, ProviderSchedule> it = schedules(stores).prefixScan(SlotKeys.providerPrefix(providerId), new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                if (visible.test(kv.value)) {
+                    found.add(kv.value);
+                }
+            });
+        }
+        if (found.size() > 1) {
+            throw ProblemException.invalid(List.of(new Problem.FieldError(FACILITY_PARAM,
+                "is required: more than one facility has a provider with this id")));
+        }
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Who may read a decision: the patient it names and the facilities it names or the caller acted for. */
+    static ResourceScope decisionScope(SchedulingDecision decision) {
+        Set<String> facilities = new HashSet<>();
+        if (decision.getFacilityId() != null) {
+            facilities.add(decision.getFacilityId());
+        }
+        if (decision.getCallerFacilityIds() != null && decision.getFacilityId() == null) {
+            facilities.addAll(decision.getCallerFacilityIds());
+        }
+        return new ResourceScope(facilities, decision.getPatientId());
+    }
+
     /** What a booking belongs to: a rejected booking has no facility and is its patient's alone. */
     static ResourceScope bookingScope(BookingOutcome booking) {
         return ResourceScope.of(booking.getFacilityId(), booking.getPatientId());
@@ -185,8 +248,8 @@ public final class SchedulingQueryRoutes {
             return List.of();
         }
         Set<Instant> taken = new HashSet<>();
-        try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(schedule.getProviderId(), from),
-            SlotKeys.slot(schedule.getProviderId(), to))) {
+        try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(schedule.getFacilityId(), schedule.getProviderId(), from),
+            SlotKeys.slot(schedule.getFacilityId(), schedule.getProviderId(), to))) {
             it.forEachRemaining(kv -> taken.add(kv.value.getStart()));
         }
         List<FreeSlot> free = new ArrayList<>();

@@ -66,7 +66,7 @@ public final class ApplyProviderCommandProcessor implements Processor<String, Sc
         if (pending.getStatus() != BookingStatus.PENDING) {
             return; // a repeated decision: already applied
         }
-        String slotKey = SlotKeys.slot(pending.getProviderId(), pending.getSlotStart());
+        String slotKey = SlotKeys.slot(pending.getFacilityId(), pending.getProviderId(), pending.getSlotStart());
         if (!decision.getConfirmed()) {
             slots.delete(slotKey);
             RejectionReason reason = decision.getReason() == null ? RejectionReason.PATIENT_OVERLAP : RejectionReason.valueOf(decision.getReason());
@@ -101,7 +101,7 @@ public final class ApplyProviderCommandProcessor implements Processor<String, Sc
 
     private void cancelConfirmed(ProviderBooking booking, Instant now, Emissions out) {
         BookingOutcome confirmed = booking.getOutcome();
-        slots.delete(SlotKeys.slot(confirmed.getProviderId(), confirmed.getSlotStart()));
+        slots.delete(SlotKeys.slot(confirmed.getFacilityId(), confirmed.getProviderId(), confirmed.getSlotStart()));
         BookingOutcome cancelled = Bookings.next(confirmed, BookingStatus.CANCELLED, null, now);
         record(new ProviderBooking(cancelled, null, booking.getReplacesBookingId()), cancelled, out);
         out.toPatient().add(Bookings.command(CommandKind.RELEASE_PATIENT, cancelled, null));

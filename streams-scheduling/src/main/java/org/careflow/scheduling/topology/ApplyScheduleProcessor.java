@@ -1,6 +1,9 @@
 package org.careflow.scheduling.topology;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -8,22 +11,29 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.RefusalReason;
 import org.careflow.scheduling.slots.SlotGenerator;
 import org.careflow.state.scheduling.SlotState;
 
 /**
- * Keeps each provider's schedule (keyed by providerId) and the facility index. A new schedule replaces the
- * old; held and booked slots stay, flagged as conflicts when the new schedule no longer covers them.
+ * Keeps each facility's providers' schedules and the facility index. A provider belongs to the facility that publishes
+ * its schedule: the store key is (providerId, facilityId), so a schedule naming facility A only ever replaces A's
+ * provider of that id, never another facility's (see {@link SlotKeys}). A new schedule replaces the old; held and
+ * booked slots stay, flagged as conflicts when the new schedule no longer covers them. A schedule whose key is not the
+ * provider it names, or that cannot produce slots, is refused with a decision record and changes nothing.
+ * A tombstone (no facility: only the master-data path writes one) withdraws every facility's schedule of the id.
  */
-public final class ApplyScheduleProcessor implements Processor<String, ProviderSchedule, Void, Void> {
+public final class ApplyScheduleProcessor implements Processor<String, ProviderSchedule, String, Emissions> {
 
-    private ProcessorContext<Void, Void> context;
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private ProcessorContext<String, Emissions> context;
     private KeyValueStore<String, ProviderSchedule> schedules;
     private KeyValueStore<String, SlotState> slots;
     private KeyValueStore<String, String> facilityProviders;
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<String, Emissions> context) {
         this.context = context;
         schedules = context.getStateStore(SchedulingTopology.SCHEDULES_STORE);
         slots = context.getStateStore(SchedulingTopology.SLOTS_STORE);
@@ -36,25 +46,54 @@ public final class ApplyScheduleProcessor implements Processor<String, ProviderS
         if (providerId == null) {
             return;
         }
-        ProviderSchedule previous = schedules.get(providerId);
-        if (previous != null) {
-            facilityProviders.delete(SlotKeys.facilityProvider(previous.getFacilityId(), providerId));
-        }
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         ProviderSchedule schedule = record.value();
         if (schedule == null) {
-            schedules.delete(providerId);
-        } else {
-            // Throws for a schedule that cannot produce slots: the record goes to the dead-letter topic.
-            SlotGenerator.generate(schedule, Instant.ofEpochMilli(context.currentSystemTimeMs()),
-                Instant.ofEpochMilli(context.currentSystemTimeMs()).plusSeconds(86_400));
-            schedules.put(providerId, schedule);
-            facilityProviders.put(SlotKeys.facilityProvider(schedule.getFacilityId(), providerId), providerId);
+            for (ProviderSchedule withdrawn : facilitiesOf(providerId)) {
+                schedules.delete(SlotKeys.provider(withdrawn.getFacilityId(), providerId));
+                facilityProviders.delete(SlotKeys.facilityProvider(withdrawn.getFacilityId(), providerId));
+                flagConflicts(withdrawn.getFacilityId(), providerId, null, now);
+            }
+            return;
         }
-        flagConflicts(providerId, schedule, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        Emissions out = Emissions.empty();
+        RefusalReason refused = refusal(providerId, schedule, now);
+        if (refused != null) {
+            out.decisions().add(Decisions.of(providerId, schedule, refused, now));
+            context.forward(record.withValue(out));
+            return;
+        }
+        schedules.put(SlotKeys.provider(schedule.getFacilityId(), providerId), schedule);
+        facilityProviders.put(SlotKeys.facilityProvider(schedule.getFacilityId(), providerId), providerId);
+        flagConflicts(schedule.getFacilityId(), providerId, schedule, now);
+        out.decisions().add(Decisions.of(providerId, schedule, null, now));
+        context.forward(record.withValue(out));
     }
 
-    private void flagConflicts(String providerId, ProviderSchedule schedule, Instant now) {
-        try (KeyValueIterator<String, SlotState> it = slots.range(SlotKeys.slot(providerId, now), SlotKeys.slot(providerId, Instant.ofEpochMilli(999_999_999_999_999L)))) {
+    private static RefusalReason refusal(String providerId, ProviderSchedule schedule, Instant now) {
+        if (!providerId.equals(schedule.getProviderId()) || schedule.getFacilityId() == null) {
+            return RefusalReason.KEY_MISMATCH;
+        }
+        try {
+            SlotGenerator.generate(schedule, now, now.plusSeconds(86_400));
+            return null;
+        } catch (IllegalArgumentException e) {
+            // The ingest API validates first; a writer that bypassed it is answered, not dead-lettered.
+            return RefusalReason.INVALID_SCHEDULE;
+        }
+    }
+
+    private List<ProviderSchedule> facilitiesOf(String providerId) {
+        List<ProviderSchedule> all = new ArrayList<>();
+        try (KeyValueIterator<String, ProviderSchedule> it = schedules.prefixScan(SlotKeys.providerPrefix(providerId), KEYS)) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        return all;
+    }
+
+    private void flagConflicts(String facilityId, String providerId, ProviderSchedule schedule, Instant now) {
+        try (KeyValueIterator<String, SlotState> it = slots.range(SlotKeys.slot(facilityId, providerId, now),
+            SlotKeys.slot(facilityId, providerId, Instant.ofEpochMilli(999_999_999_999_999L)))) {
             while (it.hasNext()) {
                 KeyValue<String, SlotState> kv = it.next();
                 boolean covered = schedule != null && SlotGenerator.slotAt(schedule, kv.value.getStart()).isPresent();

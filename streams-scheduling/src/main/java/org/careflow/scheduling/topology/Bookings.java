@@ -27,6 +27,7 @@ final class Bookings {
             .setAppointmentType(r.getAppointmentType())
             .setStatus(status)
             .setRejectionReason(reason)
+            .setClientBookingId(r.getClientBookingId())
             .setDecidedAt(at)
             .build();
     }

@@ -1,5 +1,6 @@
 package org.careflow.scheduling.topology;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -17,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.state.scheduling.PatientAppointments;
 import org.careflow.state.scheduling.ProviderBooking;
@@ -32,7 +34,11 @@ import org.careflow.topics.Topics;
  * (keyed by providerId) holds the slot; the patient's task (keyed by patientId) rejects overlaps with any
  * provider; the provider's task then books or frees the slot. Cancellations find their provider through
  * the bookings table (keyed by bookingId). Every step's state change and its message to the next step
- * commit together, so an interrupted step is redone, never half done. Only builds the graph; no I/O.
+ * commit together, so an interrupted step is redone, never half done. A provider's state is keyed by the provider and
+ * its facility; a booking id is careflow's derivation of the facility, patient, provider and client id, checked where
+ * the booking is stored. Every schedule, booking and cancellation gets a decision on scheduling-decisions (read back
+ * into a store for the query API); a refusal is such a decision, counted, and changes nothing else.
+ * Only builds the graph; no I/O.
  */
 public final class SchedulingTopology {
 
@@ -54,6 +60,13 @@ public final class SchedulingTopology {
     public static final String CANCELLATIONS_SOURCE = "booking-cancellations-source";
     public static final String LOOKUP_CANCELLATION = "lookup-cancellation";
     public static final String CANCELS_OF_LOOKUP = "provider-cancels-of-lookup";
+    public static final String MERGE_SCHEDULE_AND_BOOKING_STEPS = "merge-schedule-and-booking-steps";
+    public static final String DECISIONS_OF_PROVIDER_STEPS = "decisions-of-provider-steps";
+    public static final String PROVIDER_DECISIONS_SINK = "provider-steps-decisions-sink";
+    public static final String DECISIONS_OF_LOOKUP = "decisions-of-lookup";
+    public static final String LOOKUP_DECISIONS_SINK = "lookup-decisions-sink";
+    public static final String DECISIONS_SOURCE = "scheduling-decisions-source";
+    public static final String STORE_DECISION = "store-decision";
 
     /** Repartition topics (prefixed with the application id). */
     public static final String PATIENT_CHECKS = "scheduling-patient-checks";
@@ -61,9 +74,9 @@ public final class SchedulingTopology {
     public static final String PROVIDER_DECISIONS = "scheduling-provider-decisions";
     public static final String PROVIDER_CANCELS = "scheduling-provider-cancels";
 
-    /** Each provider's current schedule, keyed by providerId. */
+    /** Each facility's provider's current schedule, keyed (providerId, facilityId): see {@link SlotKeys#provider}. */
     public static final String SCHEDULES_STORE = "scheduling-schedules-store";
-    /** Held and booked slots (free ones are not stored), keyed providerId then start: see {@link SlotKeys}. */
+    /** Held and booked slots (free ones are not stored), keyed providerId, facilityId, start: see {@link SlotKeys}. */
     public static final String SLOTS_STORE = "scheduling-slots-store";
     /** The providers of each facility held by this task, keyed facilityId then providerId. */
     public static final String FACILITY_PROVIDERS_STORE = "scheduling-facility-providers-store";
@@ -73,6 +86,8 @@ public final class SchedulingTopology {
     public static final String PATIENT_APPOINTMENTS_STORE = "scheduling-patient-appointments-store";
     /** Every booking's current state (the booking-outcomes topic as a table), keyed by bookingId. */
     public static final String BOOKINGS_STORE = "scheduling-bookings-store";
+    /** The decision on each request, taken or refused (the scheduling-decisions topic), keyed by requestId. */
+    public static final String DECISIONS_STORE = "scheduling-decisions-store";
 
     private SchedulingTopology() {
     }
@@ -106,13 +121,20 @@ public final class SchedulingTopology {
             Materialized.<String, BookingOutcome, KeyValueStore<Bytes, byte[]>>as(BOOKINGS_STORE)
                 .withKeySerde(Serdes.String()).withValueSerde(serdes.internalValueSerde(BookingOutcome.class)));
 
-        builder.stream(Topics.PROVIDER_SCHEDULES.name(), Topics.PROVIDER_SCHEDULES.consumed(serdes, SCHEDULES_SOURCE))
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS_STORE),
+            Serdes.String(), serdes.internalValueSerde(SchedulingDecision.class)));
+        builder.stream(Topics.SCHEDULING_DECISIONS.name(), Topics.SCHEDULING_DECISIONS.consumed(serdes, DECISIONS_SOURCE))
+            .process(() -> new StoreDecisionProcessor(config.decisionRetention(), config.retentionPurgeInterval()),
+                Named.as(STORE_DECISION), DECISIONS_STORE);
+
+        KStream<String, Emissions> scheduled = builder.stream(Topics.PROVIDER_SCHEDULES.name(),
+                Topics.PROVIDER_SCHEDULES.consumed(serdes, SCHEDULES_SOURCE))
             .process(ApplyScheduleProcessor::new, Named.as(APPLY_SCHEDULE), SCHEDULES_STORE, SLOTS_STORE, FACILITY_PROVIDERS_STORE);
 
         // Step 1: the provider's task holds the slot or rejects.
         KStream<String, Emissions> decided = builder.stream(Topics.BOOKING_REQUESTS.name(), Topics.BOOKING_REQUESTS.consumed(serdes, REQUESTS_SOURCE))
-            .process(() -> new DecideBookingProcessor(config.horizon()), Named.as(DECIDE_BOOKING),
-                SCHEDULES_STORE, SLOTS_STORE, PROVIDER_BOOKINGS_STORE);
+            .process(() -> new DecideBookingProcessor(config.horizon(), config.closedBookingRetention(), config.retentionPurgeInterval()),
+                Named.as(DECIDE_BOOKING), SCHEDULES_STORE, SLOTS_STORE, PROVIDER_BOOKINGS_STORE);
 
         // Step 2: the patient's task confirms unless the patient is busy then.
         KStream<String, Emissions> patientDecided = commands(decided, Emissions::toPatient, SchedulingCommand::getPatientId, CHECKS_OF_DECIDE)
@@ -134,17 +156,38 @@ public final class SchedulingTopology {
 
         KStream<String, Emissions> providerSteps = decided.merge(applied).merge(cancelled, Named.as(MERGE_PROVIDER_STEPS));
         providerSteps
-            .flatMap((key, e) -> e.outcomes().stream().map(o -> {
-                metrics.booking(o.getStatus().name(), o.getRejectionReason() == null ? null : o.getRejectionReason().name());
-                return KeyValue.pair(o.getBookingId(), o);
-            }).toList(), Named.as(OUTCOMES_OF_PROVIDER_STEPS))
+            .flatMap((key, e) -> {
+                List<KeyValue<String, BookingOutcome>> records = new ArrayList<>();
+                for (BookingOutcome o : e.outcomes()) {
+                    metrics.booking(o.getStatus().name(), o.getRejectionReason() == null ? null : o.getRejectionReason().name());
+                    records.add(KeyValue.pair(o.getBookingId(), o));
+                }
+                // Retention ran out: a tombstone, so the table, the notifications and the sinks forget the booking.
+                e.expired().forEach(id -> records.add(KeyValue.pair(id, null)));
+                return records;
+            }, Named.as(OUTCOMES_OF_PROVIDER_STEPS))
             .to(Topics.BOOKING_OUTCOMES.name(), Topics.BOOKING_OUTCOMES.produced(serdes, OUTCOMES_SINK));
+        // Every decision of a deciding step, refusals counted by reason, keyed by the request it answers. The provider's
+        // steps and the cancellation lookup have sinks of their own: merging them would fuse their sub-topologies.
+        decisions(scheduled.merge(decided, Named.as(MERGE_SCHEDULE_AND_BOOKING_STEPS)), DECISIONS_OF_PROVIDER_STEPS,
+            PROVIDER_DECISIONS_SINK, serdes, metrics);
+        decisions(cancels, DECISIONS_OF_LOOKUP, LOOKUP_DECISIONS_SINK, serdes, metrics);
         // Releases end at the patient's task: they send nothing on, so the saga has no cycle.
         commands(applied.merge(cancelled), Emissions::toPatient, SchedulingCommand::getPatientId, RELEASES_OF_PROVIDER_STEPS)
             .repartition(repartitioned(PATIENT_RELEASES, partitions, serdes))
             .process(PatientStepProcessor::new, Named.as(RELEASE_PATIENT), PATIENT_APPOINTMENTS_STORE);
 
         return builder.build();
+    }
+
+    private static void decisions(KStream<String, Emissions> from, String name, String sink, EventSerdes serdes, BusinessMetrics metrics) {
+        from.flatMap((key, e) -> e.decisions().stream().map(d -> {
+                if (d.getReason() != null) {
+                    metrics.schedulingRefusal(d.getKind().name(), d.getReason().name());
+                }
+                return KeyValue.pair(d.getRequestId(), d);
+            }).toList(), Named.as(name))
+            .to(Topics.SCHEDULING_DECISIONS.name(), Topics.SCHEDULING_DECISIONS.produced(serdes, sink));
     }
 
     private static KStream<String, SchedulingCommand> commands(KStream<String, Emissions> from, Function<Emissions, List<SchedulingCommand>> which,

@@ -3,8 +3,12 @@ package org.careflow.scheduling.topology;
 import java.time.Instant;
 
 /**
- * Keys of the scheduling stores. A slot key sorts by provider, then start, so one provider's slots in a time
- * range are one range scan. Ids never contain the separator (the ingest API's id pattern excludes it).
+ * Keys of the scheduling stores. A provider is owned by its facility: a provider's state is keyed by its id and the
+ * facility that published its schedule, so two facilities using the same providerId hold two different providers and
+ * neither can reach the other's schedule, slots or conflicts. The provider id comes first so that every facility's
+ * provider of one id (all in the same task, the topics being keyed by providerId) is one prefix scan, and a slot key
+ * sorts by provider, facility, then start, so one provider's slots in a time range are one range scan. Ids never
+ * contain the separator (the ingest API's id pattern excludes it).
  */
 public final class SlotKeys {
 
@@ -13,8 +17,18 @@ public final class SlotKeys {
     private SlotKeys() {
     }
 
-    public static String slot(String providerId, Instant start) {
-        return providerId + SEPARATOR + String.format("%015d", Math.max(0, start.toEpochMilli()));
+    /** The key of a facility's provider in the schedules store. */
+    public static String provider(String facilityId, String providerId) {
+        return providerId + SEPARATOR + facilityId;
+    }
+
+    /** The prefix of every facility's provider of this id in the schedules store. */
+    public static String providerPrefix(String providerId) {
+        return providerId + SEPARATOR;
+    }
+
+    public static String slot(String facilityId, String providerId, Instant start) {
+        return provider(facilityId, providerId) + SEPARATOR + String.format("%015d", Math.max(0, start.toEpochMilli()));
     }
 
     /** The facility index key of a provider. */

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.Set;
 import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.events.scheduling.DecisionStatus;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.RefusalReason;
+import org.careflow.events.scheduling.SchedulingDecision;
+import org.careflow.events.scheduling.SchedulingRequestKind;
 import org.careflow.security.AccessPolicy;
 import org.careflow.security.Decision;
 import org.careflow.security.EndpointClass;
@@ -57,6 +61,23 @@ class SchedulingScopesTest {
     }
 
     @Test
+    void shouldLetOnlyTheRequestsOwnCallerReadADecisionWhenItIsAsked() {
+        SchedulingDecision patientCancel = decision(null, "p-1", null);
+        SchedulingDecision staffCancel = decision(null, null, java.util.List.of("F1"));
+        SchedulingDecision booking = decision("F1", "p-1", null);
+
+        assertThat(allowed(PATIENT_P1, EndpointClass.BOOKING_READ, SchedulingQueryRoutes.decisionScope(patientCancel))).isTrue();
+        assertThat(allowed(principal(Role.PATIENT, Set.of(), "p-2"), EndpointClass.BOOKING_READ,
+            SchedulingQueryRoutes.decisionScope(patientCancel))).isFalse();
+        assertThat(allowed(SCHEDULER_F1, EndpointClass.BOOKING_READ, SchedulingQueryRoutes.decisionScope(patientCancel))).isFalse();
+        assertThat(allowed(SCHEDULER_F1, EndpointClass.BOOKING_READ, SchedulingQueryRoutes.decisionScope(staffCancel))).isTrue();
+        assertThat(allowed(principal(Role.SCHEDULER, Set.of("F2"), null), EndpointClass.BOOKING_READ,
+            SchedulingQueryRoutes.decisionScope(staffCancel))).isFalse();
+        assertThat(allowed(SCHEDULER_F1, EndpointClass.BOOKING_READ, SchedulingQueryRoutes.decisionScope(booking))).isTrue();
+        assertThat(allowed(PATIENT_P1, EndpointClass.BOOKING_READ, SchedulingQueryRoutes.decisionScope(booking))).isTrue();
+    }
+
+    @Test
     void shouldFilterAppointmentsByFacilityWhenSchedulersAskAndShowAllWhenThePatientAsks() {
         ResourceScope atF1 = SchedulingQueryRoutes.appointmentScope("p-1", appointment("F1"));
         ResourceScope atF2 = SchedulingQueryRoutes.appointmentScope("p-1", appointment("F2"));
@@ -81,6 +102,12 @@ class SchedulingScopesTest {
         booking.setPatientId(patientId);
         booking.setFacilityId(facilityId);
         return booking;
+    }
+
+    private static SchedulingDecision decision(String facilityId, String patientId, java.util.List<String> callerFacilities) {
+        return SchedulingDecision.newBuilder().setEventId("d").setOccurredAt(Instant.EPOCH).setRequestId("r")
+            .setKind(SchedulingRequestKind.CANCELLATION).setStatus(DecisionStatus.REFUSED).setReason(RefusalReason.NO_SUCH_BOOKING)
+            .setSubjectId("bk-x").setFacilityId(facilityId).setPatientId(patientId).setCallerFacilityIds(callerFacilities).build();
     }
 
     private static ProviderSchedule schedule(String facilityId) {

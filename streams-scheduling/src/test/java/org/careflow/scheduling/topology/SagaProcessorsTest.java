@@ -19,6 +19,7 @@ import org.careflow.state.scheduling.PatientAppointments;
 import org.careflow.state.scheduling.ProviderBooking;
 import org.careflow.state.scheduling.SchedulingCommand;
 import org.careflow.state.scheduling.SlotState;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class SagaProcessorsTest {
     private static final PlainAvroEventSerdes SERDES = new PlainAvroEventSerdes();
 
     private MockProcessorContext<String, Emissions> context;
-    private final DecideBookingProcessor decide = new DecideBookingProcessor(Duration.ofDays(56));
+    private final DecideBookingProcessor decide = new DecideBookingProcessor(Duration.ofDays(56), Duration.ofDays(30), Duration.ofHours(1));
     private final PatientStepProcessor patient = new PatientStepProcessor();
     private final ApplyProviderCommandProcessor apply = new ApplyProviderCommandProcessor();
     private final ApplyScheduleProcessor applySchedule = new ApplyScheduleProcessor();
@@ -44,7 +45,7 @@ class SagaProcessorsTest {
         context.setCurrentSystemTimeMs(NOW.toEpochMilli());
         KeyValueStore<String, org.careflow.events.scheduling.ProviderSchedule> schedules =
             store(SchedulingTopology.SCHEDULES_STORE, SERDES.internalValueSerde(org.careflow.events.scheduling.ProviderSchedule.class));
-        schedules.put("dr-a", SchedulingTopologyTest.schedule("dr-a", "f-1"));
+        schedules.put(SlotKeys.provider("f-1", "dr-a"), SchedulingTopologyTest.schedule("dr-a", "f-1"));
         slots = store(SchedulingTopology.SLOTS_STORE, SERDES.internalValueSerde(SlotState.class));
         store(SchedulingTopology.PROVIDER_BOOKINGS_STORE, SERDES.internalValueSerde(ProviderBooking.class));
         store(SchedulingTopology.PATIENT_APPOINTMENTS_STORE, SERDES.internalValueSerde(PatientAppointments.class));
@@ -52,10 +53,7 @@ class SagaProcessorsTest {
         decide.init(context);
         patient.init(context);
         apply.init(context);
-        @SuppressWarnings("unchecked")
-        org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> voidContext =
-            (org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void>) (Object) context;
-        applySchedule.init(voidContext);
+        applySchedule.init(context);
     }
 
     @Test
@@ -64,16 +62,27 @@ class SagaProcessorsTest {
         decide.process(request("b-1", "p-1", TEN));
         assertThat(facilityProviders.get(SlotKeys.facilityProvider("f-1", "dr-a"))).isEqualTo("dr-a");
 
+        var afternoons = SchedulingTopologyTest.schedule("dr-a", "f-1");
+        afternoons.setWeeklyTemplate(List.of(SchedulingTopologyTest.session(org.careflow.events.scheduling.Weekday.MONDAY, 14, 17)));
+        applySchedule.process(new Record<>("dr-a", afternoons, 0L));
+        assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN)).getOutsideSchedule()).isTrue();
+
+        applySchedule.process(new Record<>("dr-a", SchedulingTopologyTest.schedule("dr-a", "f-1"), 0L));
+        assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN)).getOutsideSchedule()).as("covered again").isFalse();
+    }
+
+    @Test
+    void shouldIndexAnotherFacilitysProviderOfTheSameIdSeparatelyWhenItPublishesASchedule() {
+        applySchedule.process(new Record<>("dr-a", SchedulingTopologyTest.schedule("dr-a", "f-1"), 0L));
+        decide.process(request("b-1", "p-1", TEN));
+
         var elsewhere = SchedulingTopologyTest.schedule("dr-a", "f-2");
         elsewhere.setWeeklyTemplate(List.of(SchedulingTopologyTest.session(org.careflow.events.scheduling.Weekday.MONDAY, 14, 17)));
         applySchedule.process(new Record<>("dr-a", elsewhere, 0L));
 
-        assertThat(facilityProviders.get(SlotKeys.facilityProvider("f-1", "dr-a"))).isNull();
+        assertThat(facilityProviders.get(SlotKeys.facilityProvider("f-1", "dr-a"))).isEqualTo("dr-a");
         assertThat(facilityProviders.get(SlotKeys.facilityProvider("f-2", "dr-a"))).isEqualTo("dr-a");
-        assertThat(slots.get(SlotKeys.slot("dr-a", TEN)).getOutsideSchedule()).isTrue();
-
-        applySchedule.process(new Record<>("dr-a", SchedulingTopologyTest.schedule("dr-a", "f-1"), 0L));
-        assertThat(slots.get(SlotKeys.slot("dr-a", TEN)).getOutsideSchedule()).as("covered again").isFalse();
+        assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN)).getOutsideSchedule()).as("f-1's provider is untouched").isFalse();
     }
 
     @Test
@@ -83,7 +92,7 @@ class SagaProcessorsTest {
         Emissions out = forwarded(0);
         assertThat(out.outcomes()).singleElement().satisfies(o -> assertThat(o.getStatus()).isEqualTo(BookingStatus.PENDING));
         assertThat(out.toPatient()).singleElement().satisfies(c -> assertThat(c.getKind()).isEqualTo(CommandKind.CHECK_PATIENT));
-        assertThat(slots.get(SlotKeys.slot("dr-a", TEN)).getBookingId()).isEqualTo("b-1");
+        assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN)).getBookingId()).isEqualTo(BookingIds.of(null, "p-1", "dr-a", "b-1"));
     }
 
     @Test
@@ -94,7 +103,7 @@ class SagaProcessorsTest {
         Emissions again = forwarded(1);
         assertThat(again.outcomes()).singleElement().satisfies(o -> assertThat(o.getSlotStart()).isEqualTo(TEN));
         assertThat(again.toPatient()).isEmpty();
-        assertThat(slots.get(SlotKeys.slot("dr-a", TEN.plusSeconds(1800)))).isNull();
+        assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN.plusSeconds(1800)))).isNull();
     }
 
     @Test
@@ -132,7 +141,7 @@ class SagaProcessorsTest {
         Emissions out = forwarded(1);
         assertThat(out.outcomes()).extracting(o -> o.getStatus()).containsExactly(BookingStatus.CONFIRMED, BookingStatus.CANCELLED);
         assertThat(out.toPatient()).singleElement().satisfies(c -> assertThat(c.getKind()).isEqualTo(CommandKind.RELEASE_PATIENT));
-        assertThat(slots.get(SlotKeys.slot("dr-a", TEN))).isNull();
+        assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN))).isNull();
     }
 
     @Test
@@ -144,7 +153,7 @@ class SagaProcessorsTest {
 
         assertThat(forwarded(1).outcomes()).singleElement().satisfies(o ->
             assertThat(o.getRejectionReason()).isEqualTo(RejectionReason.PATIENT_OVERLAP));
-        assertThat(slots.get(SlotKeys.slot("dr-a", TEN))).isNull();
+        assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN))).isNull();
     }
 
     private Emissions forwarded(int index) {
@@ -157,7 +166,8 @@ class SagaProcessorsTest {
     }
 
     private static Record<String, BookingRequest> request(String bookingId, String patientId, Instant start) {
-        return new Record<>("dr-a", BookingRequest.newBuilder().setEventId("r-" + bookingId).setOccurredAt(NOW).setBookingId(bookingId)
+        return new Record<>("dr-a", BookingRequest.newBuilder().setEventId("r-" + bookingId).setOccurredAt(NOW)
+            .setBookingId(BookingIds.of(null, patientId, "dr-a", bookingId)).setClientBookingId(bookingId)
             .setPatientId(patientId).setProviderId("dr-a").setFacilityId(null).setSlotStart(start).setAppointmentType("new-patient")
             .setNotes(null).setRequestedAt(NOW).setReplacesBookingId(null).build(), NOW.toEpochMilli());
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,19 +25,24 @@ import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.events.scheduling.CancelledBy;
+import org.careflow.events.scheduling.DecisionStatus;
 import org.careflow.events.scheduling.LocalTimeRange;
 import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.RefusalReason;
+import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.events.scheduling.RejectionReason;
 import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.state.scheduling.SlotState;
 import org.careflow.state.scheduling.SlotStatus;
+import org.careflow.topics.BookingIds;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The booking saga end to end in the test driver. Monday 2026-11-23, 08:00 in London (UTC in winter). */
@@ -53,6 +59,9 @@ class SchedulingTopologyTest {
     private TestInputTopic<String, BookingCancellation> cancellations;
     private TestOutputTopic<String, BookingOutcome> outcomes;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestOutputTopic<String, SchedulingDecision> decisions;
+    /** careflow's booking id of each client id these tests sent (the last one sent under that client id). */
+    private final Map<String, String> ids = new HashMap<>();
 
     @BeforeEach
     void start() {
@@ -68,6 +77,8 @@ class SchedulingTopologyTest {
         outcomes = driver.createOutputTopic(Topics.BOOKING_OUTCOMES.name(), Serdes.String().deserializer(),
             serdes.valueSerde(Topics.BOOKING_OUTCOMES).deserializer());
         deadLetters = driver.createOutputTopic(Topics.SCHEDULING_DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        decisions = driver.createOutputTopic(Topics.SCHEDULING_DECISIONS.name(), Serdes.String().deserializer(),
+            serdes.valueSerde(Topics.SCHEDULING_DECISIONS).deserializer());
         schedules.pipeInput("dr-a", schedule("dr-a", "f-1"));
         schedules.pipeInput("dr-b", schedule("dr-b", "f-1"));
     }
@@ -145,7 +156,7 @@ class SchedulingTopologyTest {
     void shouldFreeTheSlotAndReleaseThePatientWhenBookingIsCancelled() {
         book("b-1", "p-1", "dr-a", TEN, "new-patient");
 
-        cancellations.pipeInput("b-1", cancellation("b-1"));
+        cancellations.pipeInput(ids.get("b-1"), cancellation("b-1"));
 
         assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
         assertThat(slotOrNull("dr-a", TEN)).isNull();
@@ -154,36 +165,49 @@ class SchedulingTopologyTest {
     }
 
     @Test
-    void shouldRefuseAndDeadLetterACancellationByAnotherPatientThanTheBookings() {
+    @DisplayName("A cancellation naming another patient than the booking's is refused NO_SUCH_BOOKING, as an unknown booking is, and changes nothing")
+    void shouldRefuseWithADecisionAndKeepTheBookingWhenACancellationNamesAnotherPatient() {
         book("b-1", "p-1", "dr-a", TEN, "new-patient");
 
         BookingCancellation byOther = cancellation("b-1");
         byOther.setPatientId("p-2");
-        cancellations.pipeInput("b-1", byOther);
+        cancellations.pipeInput(ids.get("b-1"), byOther);
+        cancellations.pipeInput("nobody", cancellation("nobody"));
 
         assertThat(current("b-1").getStatus()).as("still booked").isEqualTo(BookingStatus.CONFIRMED);
-        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(
-            new String(r.headers().lastHeader("__streams.errors.message").value())).contains("names another patient").doesNotContain("p-1", "p-2"));
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+        assertThat(deadLetters.isEmpty()).as("a refusal is not a dead letter").isTrue();
+        Map<String, SchedulingDecision> decided = decisions.readKeyValuesToMap();
+        assertThat(decided.get(byOther.getEventId())).satisfies(d -> {
+            assertThat(d.getStatus()).isEqualTo(DecisionStatus.REFUSED);
+            assertThat(d.getReason()).isEqualTo(RefusalReason.NO_SUCH_BOOKING);
+        });
+        assertThat(decided.get("c-nobody").getReason()).as("foreign and unknown answer the same").isEqualTo(RefusalReason.NO_SUCH_BOOKING);
 
         BookingCancellation byOwner = cancellation("b-1");
+        byOwner.setEventId("c-owner");
         byOwner.setPatientId("p-1");
-        cancellations.pipeInput("b-1", byOwner);
+        cancellations.pipeInput(ids.get("b-1"), byOwner);
         assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(decisions.readKeyValuesToMap().get("c-owner").getStatus()).isEqualTo(DecisionStatus.ACCEPTED);
     }
 
     @Test
-    void shouldRefuseAndDeadLetterAStaffCancellationOfAnotherFacilitysBooking() {
+    @DisplayName("A staff cancellation of another facility's booking is refused NO_SUCH_BOOKING and changes nothing")
+    void shouldRefuseWithADecisionWhenAStaffCancellationIsForAnotherFacilitysBooking() {
         schedules.pipeInput("dr-c", schedule("dr-c", "f-2"));
         book("b-1", "p-1", "dr-c", TEN, "new-patient");
 
         BookingCancellation byOtherFacility = staffCancellation("b-1", List.of("f-1"));
-        cancellations.pipeInput("b-1", byOtherFacility);
+        cancellations.pipeInput(ids.get("b-1"), byOtherFacility);
 
         assertThat(current("b-1").getStatus()).as("still booked").isEqualTo(BookingStatus.CONFIRMED);
-        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(
-            new String(r.headers().lastHeader("__streams.errors.message").value())).contains("does not act for the booking's facility"));
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(decisions.readKeyValuesToMap().get(byOtherFacility.getEventId()).getReason()).isEqualTo(RefusalReason.NO_SUCH_BOOKING);
 
-        cancellations.pipeInput("b-1", staffCancellation("b-1", List.of("f-1", "f-2")));
+        BookingCancellation byOwnFacility = staffCancellation("b-1", List.of("f-1", "f-2"));
+        byOwnFacility.setEventId("c-own");
+        cancellations.pipeInput(ids.get("b-1"), byOwnFacility);
         assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
         assertThat(slotOrNull("dr-c", TEN)).isNull();
     }
@@ -205,20 +229,18 @@ class SchedulingTopologyTest {
         schedules.pipeInput("dr-c", schedule("dr-c", "f-2"));
         book("b-1", "p-1", "dr-c", TEN, "new-patient");
 
-        requests.pipeInput("dr-b", withCaller(request("b-2", "p-1", "dr-b", TEN.plusSeconds(1800), "follow-up", "b-1"), List.of("f-1")));
+        requests.pipeInput("dr-b", withCaller(request("b-2", "p-1", "dr-b", TEN.plusSeconds(1800), "follow-up", ids.get("b-1")), List.of("f-1")));
         assertThat(reason("b-2")).isEqualTo(RejectionReason.NOT_PERMITTED);
         assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
 
-        requests.pipeInput("dr-b", withCaller(request("b-3", "p-1", "dr-b", TEN.plusSeconds(1800), "follow-up", "b-1"), List.of("f-1", "f-2")));
+        requests.pipeInput("dr-b", withCaller(request("b-3", "p-1", "dr-b", TEN.plusSeconds(1800), "follow-up", ids.get("b-1")), List.of("f-1", "f-2")));
         assertThat(current("b-3").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
         assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
     }
 
     @Test
     void shouldRejectNoSuchSlotWhenTheRequestNamesAnotherFacilityThanTheProviders() {
-        BookingRequest elsewhere = request("b-1", "p-1", "dr-a", TEN, "new-patient", null);
-        elsewhere.setFacilityId("f-2");
-        requests.pipeInput("dr-a", elsewhere);
+        requests.pipeInput("dr-a", request("b-1", "p-1", "dr-a", "f-2", TEN, "new-patient", null));
 
         assertThat(reason("b-1")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
         assertThat(slotOrNull("dr-a", TEN)).isNull();
@@ -245,7 +267,7 @@ class SchedulingTopologyTest {
         assertThat(current("moved").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
         assertThat(current("a").getStatus()).isEqualTo(BookingStatus.CANCELLED);
 
-        cancellations.pipeInput("moved", cancellation("moved"));
+        cancellations.pipeInput(ids.get("moved"), cancellation("moved"));
         assertThat(current("moved").getStatus()).isEqualTo(BookingStatus.CANCELLED);
         assertThat(slotOrNull("dr-b", TEN.plusSeconds(1800))).isNull();
     }
@@ -336,14 +358,166 @@ class SchedulingTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterWhenCancellationNamesAnUnknownBookingOrScheduleIsInvalid() {
-        cancellations.pipeInput("nobody", cancellation("nobody"));
-        ProviderSchedule broken = schedule("dr-x", "f-1");
+    @DisplayName("An invalid schedule is refused INVALID_SCHEDULE with a decision, not dead-lettered, and the provider keeps its schedule")
+    void shouldRefuseWithADecisionWhenAScheduleIsInvalid() {
+        ProviderSchedule broken = schedule("dr-a", "f-1");
+        broken.setEventId("broken");
         broken.setTimeZone("Mars/Olympus_Mons");
-        schedules.pipeInput("dr-x", broken);
+        schedules.pipeInput("dr-a", broken);
 
-        assertThat(deadLetters.readRecordsToList()).hasSize(2)
-            .allSatisfy(r -> assertThat(r.headers().lastHeader("__streams.errors.exception")).isNotNull());
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(decisions.readKeyValuesToMap().get("broken")).satisfies(d -> {
+            assertThat(d.getStatus()).isEqualTo(DecisionStatus.REFUSED);
+            assertThat(d.getReason()).isEqualTo(RefusalReason.INVALID_SCHEDULE);
+        });
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    // --- Tenancy: who owns a provider, a booking id, a decision ---
+
+    @Test
+    @DisplayName("A provider belongs to its facility: another facility's schedule for the same providerId never touches it")
+    void shouldKeepFacilityBsProviderWhenFacilityAPublishesAScheduleUnderTheSameProviderId() {
+        schedules.pipeInput("dr-c", schedule("dr-c", "f-2"));
+        requests.pipeInput("dr-c", request("b-victim", "p-1", "dr-c", "f-2", TEN, "new-patient", null));
+
+        ProviderSchedule takeover = schedule("dr-c", "f-1");
+        takeover.setEventId("takeover");
+        takeover.setWeeklyTemplate(List.of(session(Weekday.MONDAY, 14, 17)));
+        schedules.pipeInput("dr-c", takeover);
+
+        KeyValueStore<String, ProviderSchedule> stored = driver.getKeyValueStore(SchedulingTopology.SCHEDULES_STORE);
+        assertThat(stored.get(SlotKeys.provider("f-2", "dr-c")).getWeeklyTemplate()).as("B's schedule is B's").hasSize(5);
+        assertThat(stored.get(SlotKeys.provider("f-1", "dr-c")).getWeeklyTemplate()).as("A's is another provider").hasSize(1);
+        assertThat(slot("dr-c", TEN).getOutsideSchedule()).as("B's booking is no conflict").isFalse();
+        assertThat(current("b-victim").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        requests.pipeInput("dr-c", request("b-next", "p-2", "dr-c", "f-2", TEN.plusSeconds(1800), "new-patient", null));
+        assertThat(current("b-next").getStatus()).as("B's slots are still offered").isEqualTo(BookingStatus.CONFIRMED);
+        requests.pipeInput("dr-c", request("b-a", "p-3", "dr-c", "f-1", TEN, "new-patient", null));
+        assertThat(reason("b-a")).as("A's provider has only A's hours").isEqualTo(RejectionReason.NO_SUCH_SLOT);
+    }
+
+    @Test
+    @DisplayName("A request naming no facility books only a provider id that a single facility has")
+    void shouldRejectNoSuchSlotWhenNoFacilityIsNamedAndTwoFacilitiesHaveTheProviderId() {
+        schedules.pipeInput("dr-c", schedule("dr-c", "f-2"));
+        schedules.pipeInput("dr-c", schedule("dr-c", "f-1"));
+
+        book("b-1", "p-1", "dr-c", TEN, "new-patient");
+
+        assertThat(reason("b-1")).isEqualTo(RejectionReason.NO_SUCH_SLOT);
+    }
+
+    @Test
+    @DisplayName("A schedule whose key is not the provider it names is refused KEY_MISMATCH and changes nothing")
+    void shouldRefuseAScheduleWhoseKeyIsNotItsProvider() {
+        ProviderSchedule mislabelled = schedule("dr-b", "f-1");
+        mislabelled.setEventId("mislabelled");
+        mislabelled.setWeeklyTemplate(List.of(session(Weekday.MONDAY, 14, 17)));
+        schedules.pipeInput("dr-a", mislabelled);
+
+        assertThat(decisions.readKeyValuesToMap().get("mislabelled").getReason()).isEqualTo(RefusalReason.KEY_MISMATCH);
+        KeyValueStore<String, ProviderSchedule> stored = driver.getKeyValueStore(SchedulingTopology.SCHEDULES_STORE);
+        assertThat(stored.get(SlotKeys.provider("f-1", "dr-a")).getWeeklyTemplate()).hasSize(5);
+        assertThat(stored.get(SlotKeys.provider("f-1", "dr-b")).getWeeklyTemplate()).hasSize(5);
+    }
+
+    @Test
+    @DisplayName("A client id is scoped: another patient reusing the victim's bookingId gets its own booking and changes nothing of the victim's")
+    void shouldKeepTheVictimsBookingWhenAnotherPatientReusesItsClientId() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        String victim = ids.get("b-1");
+        BookingOutcome before = current("b-1");
+
+        requests.pipeInput("dr-nobody", request("b-1", "p-2", "dr-nobody", TEN, "new-patient", null));
+        requests.pipeInput("dr-a", request("b-1", "p-3", "dr-a", TEN.plusSeconds(1800), "new-patient", null));
+
+        KeyValueStore<String, BookingOutcome> table = driver.getKeyValueStore(SchedulingTopology.BOOKINGS_STORE);
+        assertThat(table.get(victim)).as("the victim's booking is untouched").isEqualTo(before);
+        assertThat(ids.get("b-1")).isNotEqualTo(victim);
+        assertThat(table.get(ids.get("b-1")).getPatientId()).isEqualTo("p-3");
+        cancellations.pipeInput(victim, BookingCancellation.newBuilder(cancellation("x")).setBookingId(victim).setPatientId("p-1").build());
+        assertThat(table.get(victim).getStatus()).as("the victim can still cancel").isEqualTo(BookingStatus.CANCELLED);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+    }
+
+    @Test
+    @DisplayName("A request whose bookingId is not derived from its own facility, patient, provider and client id is refused and writes nothing")
+    void shouldRefuseBookingIdMismatchWhenARawWriterReusesAnotherPatientsBookingId() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        String victim = ids.get("b-1");
+        BookingOutcome before = current("b-1");
+        outcomes.readValuesToList();
+
+        BookingRequest forged = BookingRequest.newBuilder(request("mine", "p-2", "dr-a", TEN.plusSeconds(1800), "new-patient", null))
+            .setBookingId(victim).setEventId("forged").build();
+        requests.pipeInput("dr-a", forged);
+        BookingRequest legacy = BookingRequest.newBuilder(forged).setClientBookingId(null).setEventId("legacy").build();
+        requests.pipeInput("dr-b", legacy);
+
+        assertThat(outcomes.isEmpty()).as("no outcome is written under the victim's id").isTrue();
+        assertThat(current("b-1")).isEqualTo(before);
+        assertThat(slotOrNull("dr-a", TEN.plusSeconds(1800))).isNull();
+        Map<String, SchedulingDecision> decided = decisions.readKeyValuesToMap();
+        assertThat(decided.get("forged").getReason()).isEqualTo(RefusalReason.BOOKING_ID_MISMATCH);
+        assertThat(decided.get("legacy").getReason()).isEqualTo(RefusalReason.BOOKING_ID_MISMATCH);
+    }
+
+    @Test
+    @DisplayName("A reschedule naming another patient's booking is rejected on the caller's own new booking; the victim's stays")
+    void shouldRejectNotPermittedOnTheCallersOwnBookingWhenRescheduleNamesAnotherPatientsCareflowId() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        String victim = ids.get("b-1");
+        BookingOutcome before = current("b-1");
+
+        requests.pipeInput("dr-b", request("b-1", "p-2", "dr-b", TEN.plusSeconds(1800), "follow-up", victim));
+
+        assertThat(reason("b-1")).as("p-2's own booking").isEqualTo(RejectionReason.NOT_PERMITTED);
+        KeyValueStore<String, BookingOutcome> table = driver.getKeyValueStore(SchedulingTopology.BOOKINGS_STORE);
+        assertThat(table.get(victim)).isEqualTo(before);
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+    }
+
+    @Test
+    @DisplayName("Rejected and cancelled bookings are forgotten after the retention, with a tombstone; confirmed ones stay")
+    void shouldTombstoneRejectedAndCancelledBookingsWhenTheirRetentionRunsOut() {
+        book("rejected", "p-1", "dr-z", TEN, "new-patient");
+        book("kept", "p-2", "dr-a", TEN, "new-patient");
+        book("cancelled", "p-3", "dr-b", TEN, "new-patient");
+        cancellations.pipeInput(ids.get("cancelled"), cancellation("cancelled"));
+        outcomes.readValuesToList();
+
+        driver.advanceWallClockTime(Duration.ofDays(29));
+        assertThat(outcomes.isEmpty()).as("within the retention").isTrue();
+        driver.advanceWallClockTime(Duration.ofDays(2));
+
+        Map<String, BookingOutcome> tombstones = outcomes.readKeyValuesToMap();
+        assertThat(tombstones).containsOnlyKeys(ids.get("rejected"), ids.get("cancelled")).containsValues((BookingOutcome) null);
+        assertThat(current("rejected")).isNull();
+        assertThat(current("cancelled")).isNull();
+        assertThat(current("kept").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        KeyValueStore<String, ?> providerBookings = driver.getKeyValueStore(SchedulingTopology.PROVIDER_BOOKINGS_STORE);
+        assertThat(providerBookings.get(ids.get("rejected"))).isNull();
+    }
+
+    @Test
+    @DisplayName("A decision is kept under its request id; a later record under that id never replaces it; it expires after the retention")
+    void shouldKeepTheFirstDecisionAndExpireItWhenRetentionRunsOut() {
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        String requestId = "req-b-1-p-1";
+        KeyValueStore<String, SchedulingDecision> stored = driver.getKeyValueStore(SchedulingTopology.DECISIONS_STORE);
+        SchedulingDecision first = stored.get(requestId);
+        assertThat(first.getStatus()).isEqualTo(DecisionStatus.ACCEPTED);
+
+        TestInputTopic<String, SchedulingDecision> forged = driver.createInputTopic(Topics.SCHEDULING_DECISIONS.name(),
+            Serdes.String().serializer(), serdes.valueSerde(Topics.SCHEDULING_DECISIONS).serializer());
+        forged.pipeInput(requestId, SchedulingDecision.newBuilder(first).setStatus(DecisionStatus.REFUSED)
+            .setReason(RefusalReason.NO_SUCH_BOOKING).build());
+        assertThat(stored.get(requestId)).isEqualTo(first);
+
+        driver.advanceWallClockTime(Duration.ofDays(8));
+        assertThat(stored.get(requestId)).isNull();
     }
 
     @Test
@@ -380,23 +554,31 @@ class SchedulingTopologyTest {
     }
 
     private void reschedule(String bookingId, String replaces, String patientId, String providerId, Instant slotStart) {
-        requests.pipeInput(providerId, request(bookingId, patientId, providerId, slotStart, "follow-up", replaces));
+        requests.pipeInput(providerId, request(bookingId, patientId, providerId, slotStart, "follow-up", ids.getOrDefault(replaces, replaces)));
     }
 
-    private static BookingRequest request(String bookingId, String patientId, String providerId, Instant slotStart, String type, String replaces) {
+    private BookingRequest request(String bookingId, String patientId, String providerId, Instant slotStart, String type, String replaces) {
+        return request(bookingId, patientId, providerId, null, slotStart, type, replaces);
+    }
+
+    /** A request as the ingest API writes it: careflow's id derived from the client's {@code clientId}. */
+    private BookingRequest request(String clientId, String patientId, String providerId, String facilityId, Instant slotStart, String type,
+                                   String replaces) {
+        String bookingId = BookingIds.of(facilityId, patientId, providerId, clientId);
+        ids.put(clientId, bookingId);
         return BookingRequest.newBuilder()
-            .setEventId("req-" + bookingId).setOccurredAt(NOW).setBookingId(bookingId).setPatientId(patientId)
-            .setProviderId(providerId).setFacilityId(null).setSlotStart(slotStart).setAppointmentType(type)
+            .setEventId("req-" + clientId + "-" + patientId).setOccurredAt(NOW).setBookingId(bookingId).setClientBookingId(clientId)
+            .setPatientId(patientId).setProviderId(providerId).setFacilityId(facilityId).setSlotStart(slotStart).setAppointmentType(type)
             .setNotes(null).setRequestedAt(NOW).setReplacesBookingId(replaces)
             .build();
     }
 
-    private static BookingCancellation cancellation(String bookingId) {
-        return BookingCancellation.newBuilder().setEventId("c-" + bookingId).setOccurredAt(NOW).setBookingId(bookingId)
+    private BookingCancellation cancellation(String clientId) {
+        return BookingCancellation.newBuilder().setEventId("c-" + clientId).setOccurredAt(NOW).setBookingId(ids.getOrDefault(clientId, clientId))
             .setPatientId(null).setReason("patient asked").setCancelledBy(CancelledBy.PATIENT).setStaffId(null).build();
     }
 
-    private static BookingCancellation staffCancellation(String bookingId, List<String> callerFacilities) {
+    private BookingCancellation staffCancellation(String bookingId, List<String> callerFacilities) {
         return BookingCancellation.newBuilder(cancellation(bookingId)).setCancelledBy(CancelledBy.STAFF).setStaffId("s-1")
             .setCallerFacilityIds(callerFacilities).build();
     }
@@ -407,12 +589,12 @@ class SchedulingTopologyTest {
     }
 
     private List<BookingStatus> statuses(String bookingId) {
-        return outcomes.readValuesToList().stream().filter(o -> o.getBookingId().equals(bookingId)).map(BookingOutcome::getStatus).toList();
+        return outcomes.readValuesToList().stream().filter(o -> o.getBookingId().equals(ids.get(bookingId))).map(BookingOutcome::getStatus).toList();
     }
 
     private BookingOutcome current(String bookingId) {
         KeyValueStore<String, BookingOutcome> store = driver.getKeyValueStore(SchedulingTopology.BOOKINGS_STORE);
-        return store.get(bookingId);
+        return store.get(ids.getOrDefault(bookingId, bookingId));
     }
 
     private RejectionReason reason(String bookingId) {
@@ -429,6 +611,6 @@ class SchedulingTopologyTest {
 
     private SlotState slotOrNull(String providerId, Instant start) {
         KeyValueStore<String, SlotState> store = driver.getKeyValueStore(SchedulingTopology.SLOTS_STORE);
-        return store.get(SlotKeys.slot(providerId, start));
+        return store.get(SlotKeys.slot("dr-c".equals(providerId) ? "f-2" : "f-1", providerId, start));
     }
 }

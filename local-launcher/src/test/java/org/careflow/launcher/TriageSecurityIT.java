@@ -75,7 +75,7 @@ class TriageSecurityIT {
         // Given: facility A's integration sends the id first
         assertThat(submit(A, "s-taken", patient, now, vitals(16, 70)).statusCode()).isEqualTo(202);
         // When: facility B's real submission uses the same id
-        assertThat(submit(B, "s-taken", patient, now, vitals(26, 130)).statusCode()).isEqualTo(202);
+        assertThat(submit(B, "s-taken", patient, now, SICK).statusCode()).isEqualTo(202);
 
         // Then: B's clinician sees B's assessment (HIGH), and B's queue has the patient
         JsonNode seenByB = Await.value("B's assessment", DEADLINE, () -> okJson(get(stack.triageUrl() + "/v1/patients/" + patient + "/triage",
@@ -96,12 +96,12 @@ class TriageSecurityIT {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
         // Given: facility A posts a HIGH assessment dated minutes ahead for the patient
-        assertThat(submit(A, "s-a-" + patient, patient, now.plusSeconds(240), vitals(26, 130)).statusCode()).isEqualTo(202);
+        assertThat(submit(A, "s-a-" + patient, patient, now.plusSeconds(240), SICK).statusCode()).isEqualTo(202);
         // When: at facility B the patient is assessed normal, then worse
         assertThat(submit(B, "s-b1-" + patient, patient, now, vitals(16, 70)).statusCode()).isEqualTo(202);
         Await.until("B's first assessment", DEADLINE, () -> okJson(get(stack.triageUrl() + "/v1/patients/" + patient + "/triage",
             token(Role.CLINICIAN, B))) != null);
-        assertThat(submit(B, "s-b2-" + patient, patient, now.plusSeconds(1), vitals(26, 130)).statusCode()).isEqualTo(202);
+        assertThat(submit(B, "s-b2-" + patient, patient, now.plusSeconds(1), SICK).statusCode()).isEqualTo(202);
 
         // Then: B's on-call clinician is alerted, comparing B's two assessments
         DeteriorationAlert alert = awaitAlert(B, patient);
@@ -122,7 +122,7 @@ class TriageSecurityIT {
         assertThat(submit(B, "s-ahead-" + patient, patient, now.plusSeconds(240), vitals(16, 70)).statusCode()).isEqualTo(202);
         Await.until("the assessment dated ahead", DEADLINE, () -> okJson(get(stack.triageUrl() + "/v1/patients/" + patient + "/triage",
             token(Role.CLINICIAN, B))) != null);
-        assertThat(submit(B, "s-real-" + patient, patient, now, vitals(26, 130)).statusCode()).isEqualTo(202);
+        assertThat(submit(B, "s-real-" + patient, patient, now, SICK).statusCode()).isEqualTo(202);
 
         DeteriorationAlert alert = awaitAlert(B, patient);
         assertThat(alert.getReasons()).contains(DeteriorationReason.BAND_ROSE);
@@ -163,6 +163,10 @@ class TriageSecurityIT {
              "submittedAt": "%s", "vitals": %s}
             """.formatted(submissionId, patientId, facility, at, vitals));
     }
+
+    /** NEWS2 9 (respiration 26, SpO2 91 on air, pulse 130): HIGH. */
+    private static final String SICK = "{\"respiratoryRate\": 26, \"spo2\": 91, \"onSupplementalOxygen\": false, \"systolicBp\": 120, "
+        + "\"heartRate\": 130, \"consciousness\": \"ALERT\", \"temperature\": 37.0}";
 
     private static String vitals(int respiratoryRate, int heartRate) {
         return "{\"respiratoryRate\": " + respiratoryRate + ", \"spo2\": 98, \"onSupplementalOxygen\": false, \"systolicBp\": 120, "

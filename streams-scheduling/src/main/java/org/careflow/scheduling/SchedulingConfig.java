@@ -29,7 +29,16 @@ public final class SchedulingConfig extends AbstractConfig {
     public static final String RETENTION_PURGE_INTERVAL_MINUTES_CONFIG = "retention.purge.interval.minutes";
     private static final String RETENTION_PURGE_INTERVAL_MINUTES_DOC = "How often (wall clock) expired bookings and decisions are deleted, in minutes.";
 
+    public static final String CANCELLATION_WAIT_MS_CONFIG = "cancellation.wait.ms";
+    private static final String CANCELLATION_WAIT_MS_DOC = "How long a cancellation naming a booking the bookings table "
+        + "does not show yet waits for it (a cancellation sent right after its booking's 202 can arrive before the booking's "
+        + "first outcome). It is applied as soon as the booking is there and the caller may cancel it; past this bound it is "
+        + "refused NO_SUCH_BOOKING. A cancellation of another's booking waits as long, so that it answers exactly as an "
+        + "unknown one does.";
+
     public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-scheduling", DEFAULT_HTTP_PORT, false))
+        .define(CANCELLATION_WAIT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 3_600_000L), Importance.LOW,
+            CANCELLATION_WAIT_MS_DOC)
         .define(HORIZON_WEEKS_CONFIG, Type.INT, 8, ConfigDef.Range.between(1, 104), Importance.MEDIUM, HORIZON_WEEKS_DOC)
         .define(CLOSED_BOOKING_RETENTION_DAYS_CONFIG, Type.INT, 30, ConfigDef.Range.between(1, 3650), Importance.LOW, CLOSED_BOOKING_RETENTION_DAYS_DOC)
         .define(DECISION_RETENTION_HOURS_CONFIG, Type.INT, 168, ConfigDef.Range.between(1, 87_600), Importance.LOW, DECISION_RETENTION_HOURS_DOC)
@@ -38,6 +47,10 @@ public final class SchedulingConfig extends AbstractConfig {
 
     public SchedulingConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
+    }
+
+    public Duration cancellationWait() {
+        return Duration.ofMillis(getLong(CANCELLATION_WAIT_MS_CONFIG));
     }
 
     public Duration horizon() {

@@ -20,6 +20,7 @@ import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.scheduling.SchedulingConfig;
+import org.careflow.state.scheduling.AwaitingBooking;
 import org.careflow.state.scheduling.PatientAppointments;
 import org.careflow.state.scheduling.ProviderBooking;
 import org.careflow.state.scheduling.SchedulingCommand;
@@ -86,6 +87,8 @@ public final class SchedulingTopology {
     public static final String PATIENT_APPOINTMENTS_STORE = "scheduling-patient-appointments-store";
     /** Every booking's current state (the booking-outcomes topic as a table), keyed by bookingId. */
     public static final String BOOKINGS_STORE = "scheduling-bookings-store";
+    /** Cancellations waiting for their booking to show in the bookings table, keyed bookingId NUL the cancellation's eventId. */
+    public static final String AWAITING_BOOKING_STORE = "scheduling-awaiting-booking-store";
     /** The decision on each request, taken or refused (the scheduling-decisions topic), keyed by requestId. */
     public static final String DECISIONS_STORE = "scheduling-decisions-store";
 
@@ -110,6 +113,8 @@ public final class SchedulingTopology {
             Serdes.String(), serdes.internalValueSerde(SlotState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FACILITY_PROVIDERS_STORE),
             Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_BOOKING_STORE),
+            Serdes.String(), serdes.internalValueSerde(AwaitingBooking.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROVIDER_BOOKINGS_STORE),
             Serdes.String(), serdes.internalValueSerde(ProviderBooking.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_APPOINTMENTS_STORE),
@@ -144,7 +149,8 @@ public final class SchedulingTopology {
         // Cancellations find their provider in the bookings table.
         KStream<String, Emissions> cancels = builder.stream(Topics.BOOKING_CANCELLATIONS.name(),
                 Topics.BOOKING_CANCELLATIONS.consumed(serdes, CANCELLATIONS_SOURCE))
-            .process(CancellationLookupProcessor::new, Named.as(LOOKUP_CANCELLATION), BOOKINGS_STORE);
+            .process(() -> new CancellationLookupProcessor(config.cancellationWait()), Named.as(LOOKUP_CANCELLATION),
+                BOOKINGS_STORE, AWAITING_BOOKING_STORE);
 
         // Step 3: the provider's task books or frees the slot, and applies cancellations.
         KStream<String, Emissions> applied = commands(patientDecided, Emissions::toProvider, SchedulingCommand::getProviderId, DECISIONS_OF_PATIENT_STEP)

@@ -173,6 +173,10 @@ class SchedulingTopologyTest {
         byOther.setPatientId("p-2");
         cancellations.pipeInput(ids.get("b-1"), byOther);
         cancellations.pipeInput("nobody", cancellation("nobody"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(decisions.readKeyValuesToMap()).as("refused only once the wait for a late booking is over")
+            .doesNotContainKeys(byOther.getEventId(), "c-nobody");
+        driver.advanceWallClockTime(config.cancellationWait());
 
         assertThat(current("b-1").getStatus()).as("still booked").isEqualTo(BookingStatus.CONFIRMED);
         assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
@@ -193,6 +197,25 @@ class SchedulingTopologyTest {
     }
 
     @Test
+    @DisplayName("No patient-facing effect lost: a cancellation that arrives before its booking's first outcome is applied once the booking is there")
+    void shouldCancelWhenTheCancellationArrivesBeforeTheBooking() {
+        // Given: the booking's id is known from its 202, and the cancellation overtakes the booking
+        String bookingId = BookingIds.of(null, "p-1", "dr-a", "b-early");
+        cancellations.pipeInput(bookingId, BookingCancellation.newBuilder(cancellation("b-early")).setBookingId(bookingId).setPatientId("p-1").build());
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(decisions.readKeyValuesToMap()).as("waiting, not refused").doesNotContainKey("c-b-early");
+
+        // When: the booking arrives within the wait
+        book("b-early", "p-1", "dr-a", TEN, "new-patient");
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        // Then
+        assertThat(current("b-early").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+        assertThat(decisions.readKeyValuesToMap().get("c-b-early").getStatus()).isEqualTo(DecisionStatus.ACCEPTED);
+    }
+
+    @Test
     @DisplayName("A staff cancellation of another facility's booking is refused NO_SUCH_BOOKING and changes nothing")
     void shouldRefuseWithADecisionWhenAStaffCancellationIsForAnotherFacilitysBooking() {
         schedules.pipeInput("dr-c", schedule("dr-c", "f-2"));
@@ -200,6 +223,7 @@ class SchedulingTopologyTest {
 
         BookingCancellation byOtherFacility = staffCancellation("b-1", List.of("f-1"));
         cancellations.pipeInput(ids.get("b-1"), byOtherFacility);
+        driver.advanceWallClockTime(config.cancellationWait());
 
         assertThat(current("b-1").getStatus()).as("still booked").isEqualTo(BookingStatus.CONFIRMED);
         assertThat(deadLetters.isEmpty()).isTrue();

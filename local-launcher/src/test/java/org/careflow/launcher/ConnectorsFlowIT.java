@@ -131,6 +131,19 @@ class ConnectorsFlowIT {
             assertThat(slots.get("slots").findValuesAsText("start")).containsExactly(tomorrowTen.toString(),
                 tomorrowTen.plus(Duration.ofMinutes(30)).toString());
 
+            // A facility inserted into the master-data database is registered: the ingest API then accepts writes naming it
+            String cdcSubmission = submission("s-cdc-facility", "p-cdc-facility", now).replace("\"f-1\"", "\"f-cdc\"");
+            assertThat(HttpCalls.send("POST", ingest + "/v1/triage-submissions", cdcSubmission).statusCode())
+                .as("f-cdc is not registered yet").isEqualTo(422);
+            try (Connection master = stack.postgres().connection(LocalStack.MASTERDATA_DATABASE); Statement sql = master.createStatement()) {
+                sql.execute("INSERT INTO facilities (facility_id, name, active, accepts_self_triage, oncall_email) "
+                    + "VALUES ('f-cdc', 'CDC clinic', true, false, 'oncall-cdc@example.org')");
+            }
+            var facility = Await.value("the captured facility", DEADLINE, () -> HttpCalls.getJson(ingest + "/v1/facilities/f-cdc"));
+            assertThat(facility.at("/onCallContacts/0/address").asText()).isEqualTo("oncall-cdc@example.org");
+            assertThat(facility.get("acceptsSelfTriage").asBoolean()).isFalse();
+            assertThat(HttpCalls.send("POST", ingest + "/v1/triage-submissions", cdcSubmission).statusCode()).isEqualTo(202);
+
             // A poison record is dead-lettered with the reason, and later records still arrive
             produceGarbage(stack, Topics.TRIAGE_ASSESSMENTS.name());
             assertThat(HttpCalls.send("POST", ingest + "/v1/triage-submissions", submission("s-sink-2", "p-sink-2", now)).statusCode())

@@ -149,6 +149,11 @@ public final class FacilityCatalog implements AutoCloseable {
         return reader.step();
     }
 
+    /** One read of the topic; false when it does not exist (yet). */
+    boolean pollOnce() {
+        return reader.pollOnce();
+    }
+
     /** Stops reading and closes the consumer. */
     @Override
     public void close() {

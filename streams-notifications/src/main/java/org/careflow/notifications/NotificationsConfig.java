@@ -62,6 +62,11 @@ public final class NotificationsConfig extends AbstractConfig {
         + "INTENT=WORD+WORD for every language, or LANG:INTENT=WORD+WORD for patients whose language has primary subtag LANG. "
         + "Intents: CONFIRM, CANCEL, STOP, START, HELP. Anything else goes to the messaging-inbox topic for a person.";
 
+    public static final String ALERTS_FACILITY_WAIT_MS_CONFIG = "alerts.facility.wait.ms";
+    private static final String ALERTS_FACILITY_WAIT_MS_DOC = "How long a deterioration alert for a facility whose record "
+        + "this instance does not hold yet waits for it (the record may still be on its way to the global store). It pages as "
+        + "soon as the record arrives; past this bound it is recorded FACILITY_UNKNOWN and nobody is paged.";
+
     public static final String ONCALL_CONTACTS_CONFIG = "alerts.oncall.contacts";
     private static final String ONCALL_CONTACTS_DOC = "Operator defaults for on-call paging, used only for a registered, active "
         + "facility whose record on the facilities topic names no on-call contact: entries FACILITY=https://webhook-url or "
@@ -144,6 +149,8 @@ public final class NotificationsConfig extends AbstractConfig {
         .define(DEFAULT_LANGUAGE_CONFIG, Type.STRING, "en", new ConfigDef.NonEmptyString(), Importance.LOW, DEFAULT_LANGUAGE_DOC)
         .define(REPLY_WORDS_CONFIG, Type.LIST, ReplyVocabulary.DEFAULT_WORDS, Importance.LOW, REPLY_WORDS_DOC)
         .define(ONCALL_CONTACTS_CONFIG, Type.LIST, "", Importance.MEDIUM, ONCALL_CONTACTS_DOC)
+        .define(ALERTS_FACILITY_WAIT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 3_600_000L), Importance.LOW,
+            ALERTS_FACILITY_WAIT_MS_DOC)
         .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC)
         .define(MESSAGE_LOG_MAX_ENTRIES_CONFIG, Type.INT, 200, ConfigDef.Range.between(10, 10_000), Importance.LOW, MESSAGE_LOG_MAX_ENTRIES_DOC)
         .define(DISPATCHER_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, DISPATCHER_ENABLED_DOC)
@@ -219,6 +226,10 @@ public final class NotificationsConfig extends AbstractConfig {
     /** Where on-call webhooks may point: public https hosts, plus the allow-listed hosts. */
     public OnCallWebhookRule onCallWebhookRule() {
         return new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG));
+    }
+
+    public java.time.Duration alertFacilityWait() {
+        return java.time.Duration.ofMillis(getLong(ALERTS_FACILITY_WAIT_MS_CONFIG));
     }
 
     public OnCallContacts onCallContacts() {

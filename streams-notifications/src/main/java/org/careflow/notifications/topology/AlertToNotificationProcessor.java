@@ -1,5 +1,6 @@
 package org.careflow.notifications.topology;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,9 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.careflow.events.facilities.Facility;
@@ -21,6 +24,7 @@ import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.RecipientKind;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.notifications.reminders.OnCallContacts;
+import org.careflow.state.notifications.AwaitingFacility;
 import org.careflow.topics.BusinessMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,26 +36,36 @@ import org.slf4j.LoggerFactory;
  * a facility that is not registered or not active, or that has no contact: that is a decision, recorded as an
  * {@link OnCallAlertRouted} with its outcome and counted, never a dead letter and never a page to a fallback.
  * Every alert gets exactly one {@code OnCallAlertRouted}, PAGED ones included, so the outcome topic is the audit trail.
+ * An alert for a facility this instance's global store does not hold yet waits for the record
+ * ({@code alerts.facility.wait.ms}): a registration racing the first alert never drops the alert.
  */
 final class AlertToNotificationProcessor extends ContextualProcessor<String, DeteriorationAlert, String, Emissions> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertToNotificationProcessor.class);
+    /** How often (wall clock) alerts waiting for their facility's record are checked. */
+    static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
 
     private final OnCallContacts operatorDefaults;
     private final String language;
     private final BusinessMetrics metrics;
+    private final Duration facilityWait;
     private KeyValueStore<String, ValueAndTimestamp<Facility>> facilities;
+    private KeyValueStore<String, AwaitingFacility> awaiting;
 
-    AlertToNotificationProcessor(OnCallContacts operatorDefaults, String language, BusinessMetrics metrics) {
+    /** @param facilityWait how long an alert for a facility not held yet waits for its record before it is FACILITY_UNKNOWN */
+    AlertToNotificationProcessor(OnCallContacts operatorDefaults, String language, BusinessMetrics metrics, Duration facilityWait) {
         this.operatorDefaults = Objects.requireNonNull(operatorDefaults, "operatorDefaults");
         this.language = Objects.requireNonNull(language, "language");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.facilityWait = Objects.requireNonNull(facilityWait, "facilityWait");
     }
 
     @Override
     public void init(ProcessorContext<String, Emissions> context) {
         super.init(context);
         this.facilities = context.getStateStore(NotificationsTopology.FACILITIES_STORE);
+        this.awaiting = context.getStateStore(NotificationsTopology.ALERTS_AWAITING_FACILITY_STORE);
+        context.schedule(CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkWaiting);
     }
 
     @Override
@@ -60,9 +74,38 @@ final class AlertToNotificationProcessor extends ContextualProcessor<String, Det
         if (alert == null) {
             return;
         }
+        if (facilityOf(alert) == null && !facilityWait.isZero()) {
+            // The facility's record may still be on its way to the global store: a clinical alert waits for it.
+            awaiting.put(alert.getEventId(), new AwaitingFacility(alert, Instant.ofEpochMilli(context().currentSystemTimeMs())));
+            return;
+        }
+        route(alert, record.timestamp());
+    }
+
+    /** Routes waiting alerts whose facility has arrived, and records FACILITY_UNKNOWN for those past the bound. */
+    private void checkWaiting(long wallClockMs) {
+        List<KeyValue<String, AwaitingFacility>> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, AwaitingFacility> it = awaiting.all()) {
+            it.forEachRemaining(waiting::add);
+        }
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        for (KeyValue<String, AwaitingFacility> entry : waiting) {
+            DeteriorationAlert alert = entry.value.getAlert();
+            if (facilityOf(alert) != null || !now.isBefore(entry.value.getParkedAt().plus(facilityWait))) {
+                awaiting.delete(entry.key);
+                route(alert, wallClockMs);
+            }
+        }
+    }
+
+    private Facility facilityOf(DeteriorationAlert alert) {
+        ValueAndTimestamp<Facility> stored = alert.getFacilityId() == null ? null : facilities.get(alert.getFacilityId());
+        return stored == null ? null : stored.value();
+    }
+
+    private void route(DeteriorationAlert alert, long timestamp) {
         String facilityId = alert.getFacilityId();
-        ValueAndTimestamp<Facility> stored = facilityId == null ? null : facilities.get(facilityId);
-        Facility facility = stored == null ? null : stored.value();
+        Facility facility = facilityOf(alert);
         List<OnCallContact> contacts = List.of();
         OnCallRouting outcome;
         if (facility == null) {
@@ -96,7 +139,7 @@ final class AlertToNotificationProcessor extends ContextualProcessor<String, Det
             LOG.warn("Deterioration alert {} for facility {} paged nobody: {}", alert.getEventId(), facilityId, outcome);
         }
         metrics.onCallAlert(outcome.name());
-        context().forward(new Record<>(null, out, record.timestamp()));
+        context().forward(new Record<>(null, out, timestamp));
     }
 
     /** The facility's own contacts; when it names none, the operator's default for it (its own entry, else {@code *}). */

@@ -21,6 +21,7 @@ import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.notifications.NotificationsConfig;
+import org.careflow.state.notifications.AwaitingFacility;
 import org.careflow.state.notifications.ContactTrust;
 import org.careflow.state.notifications.MessageStatusUpdate;
 import org.careflow.state.notifications.NotificationRecord;
@@ -87,6 +88,8 @@ public final class NotificationsTopology {
     public static final String PHONE_INDEX_STORE = "notifications-phone-index-store";
     /** Every registered facility (a global store of the facilities topic), keyed by facilityId: whom alerts page. */
     public static final String FACILITIES_STORE = "notifications-facilities-store";
+    /** Alerts waiting for their facility's record to reach the global store, keyed by the alert's eventId. */
+    public static final String ALERTS_AWAITING_FACILITY_STORE = "notifications-alerts-awaiting-facility-store";
     /** Each notification and its delivery history, keyed by notificationId. */
     public static final String NOTIFICATIONS_STORE = "notifications-store";
 
@@ -119,6 +122,8 @@ public final class NotificationsTopology {
             Serdes.String(), serdes.internalValueSerde(PatientMessages.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PHONE_INDEX_STORE),
             Serdes.String(), serdes.internalValueSerde(PhonePatients.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_AWAITING_FACILITY_STORE),
+            Serdes.String(), serdes.internalValueSerde(AwaitingFacility.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NOTIFICATIONS_STORE),
             Serdes.String(), serdes.internalValueSerde(NotificationRecord.class)));
 
@@ -162,8 +167,8 @@ public final class NotificationsTopology {
             .process(UpdateMessageLogProcessor::new, Named.as(UPDATE_MESSAGE_LOG), MESSAGES_STORE);
 
         KStream<String, Emissions> alertSteps = builder.stream(Topics.TRIAGE_ALERTS.name(), Topics.TRIAGE_ALERTS.consumed(serdes, ALERTS_SOURCE))
-            .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage(), metrics),
-                Named.as(ALERT_TO_NOTIFICATION));
+            .process(() -> new AlertToNotificationProcessor(config.onCallContacts(), config.reminderPolicy().defaultLanguage(), metrics,
+                config.alertFacilityWait()), Named.as(ALERT_TO_NOTIFICATION), ALERTS_AWAITING_FACILITY_STORE);
 
         KStream<String, Emissions> patientSteps = contactSteps.merge(reminderSteps, Named.as("merge-contact-steps"))
             .merge(replySteps, Named.as("merge-reply-steps")).merge(logSteps, Named.as(MERGE_PATIENT_STEPS));

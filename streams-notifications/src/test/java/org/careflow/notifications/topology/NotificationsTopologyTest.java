@@ -66,6 +66,7 @@ import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -559,6 +560,9 @@ class NotificationsTopologyTest {
         facility("f-1", true, contact(Channel.EMAIL, "ward@example.org"));
 
         alerts.pipeInput("f-ghost", alert("a-1", "f-ghost"), NOW);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(alertOutcomes.isEmpty()).as("waiting for the facility's record, not yet decided").isTrue();
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
 
         assertThat(outbound.isEmpty()).isTrue();
         assertThat(alertOutcomes.readKeyValuesToList()).singleElement().satisfies(kv -> {
@@ -572,6 +576,21 @@ class NotificationsTopologyTest {
     }
 
     @Test
+    @DisplayName("No clinical signal dropped: an alert that overtakes its facility's record pages as soon as the record arrives")
+    void shouldPageWhenTheFacilityRecordArrivesAfterTheAlert() {
+        start();
+        alerts.pipeInput("f-late", alert("a-1", "f-late"), NOW);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(alertOutcomes.isEmpty()).isTrue();
+
+        facility("f-late", true, contact(Channel.EMAIL, "ward@example.org"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(outbound.readValuesToList()).singleElement().satisfies(n -> assertThat(n.getRecipientAddress()).isEqualTo("ward@example.org"));
+        assertThat(alertOutcomes.readValuesToList()).extracting(OnCallAlertRouted::getOutcome).containsExactly(OnCallRouting.PAGED);
+    }
+
+    @Test
     void shouldPageNobodyWhenTheFacilityIsInactiveOrWasRemoved() {
         start(Map.of(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "*=mailto:duty@example.org"));
         facility("f-closed", false, contact(Channel.EMAIL, "ward@example.org"));
@@ -580,6 +599,7 @@ class NotificationsTopologyTest {
 
         alerts.pipeInput("f-closed", alert("a-1", "f-closed"), NOW);
         alerts.pipeInput("f-gone", alert("a-2", "f-gone"), NOW);
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
 
         assertThat(outbound.isEmpty()).isTrue();
         assertThat(alertOutcomes.readValuesToList()).extracting(OnCallAlertRouted::getOutcome)

@@ -8,18 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.platform.embedded.Await;
-import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -177,25 +169,10 @@ class TriageFlowIT {
     }
 
     private DeteriorationAlert awaitAlert(LocalStack stack, String patientId) {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(stack.urls().get("schema registry"), false).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "alert-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
-        try (KafkaConsumer<String, DeteriorationAlert> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.TRIAGE_ALERTS.name()));
-            return Await.value("an alert for " + patientId, DEADLINE, () -> {
-                for (ConsumerRecord<String, DeteriorationAlert> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (patientId.equals(r.value().getPatientId())) {
-                        assertThat(r.key()).isEqualTo("f-flow");
-                        return r.value();
-                    }
-                }
-                return null;
-            });
-        }
+        DeteriorationAlert alert = StackRecords.<DeteriorationAlert>await(stack, Topics.TRIAGE_ALERTS.name(), "an alert for " + patientId,
+            DEADLINE, r -> patientId.equals(r.value().getPatientId()));
+        assertThat(alert.getFacilityId()).isEqualTo("f-flow");
+        return alert;
     }
 
     private static JsonNode get(String url) {

@@ -3,31 +3,19 @@ package org.careflow.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.careflow.events.triage.DeteriorationAlert;
 import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.platform.embedded.Await;
 import org.careflow.security.Role;
-import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +34,6 @@ class TriageSecurityIT {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final String A = "f-sec-a";
     private static final String B = "f-sec-b";
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @TempDir
     static Path dataDir;
@@ -182,41 +169,12 @@ class TriageSecurityIT {
     }
 
     private static HttpResponse<String> send(String method, String url, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
-        if (body == null) {
-            request.GET();
-        } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HttpCalls.sendAs(token, method, url, body);
     }
 
     private static DeteriorationAlert awaitAlert(String facility, String patientId) {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(stack.urls().get("schema registry"), false).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "alert-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
-        try (KafkaConsumer<String, DeteriorationAlert> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.TRIAGE_ALERTS.name()));
-            return Await.value("an alert for the patient at " + facility, DEADLINE, () -> {
-                for (ConsumerRecord<String, DeteriorationAlert> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (patientId.equals(r.value().getPatientId()) && facility.equals(r.key())
-                        && r.value().getReasons().contains(DeteriorationReason.BAND_ROSE)) {
-                        return r.value();
-                    }
-                }
-                return null;
-            });
-        }
+        return StackRecords.<DeteriorationAlert>await(stack, Topics.TRIAGE_ALERTS.name(), "an alert for the patient at " + facility, DEADLINE,
+            r -> patientId.equals(r.value().getPatientId()) && facility.equals(r.key())
+                && r.value().getReasons().contains(DeteriorationReason.BAND_ROSE));
     }
 }

@@ -59,21 +59,11 @@ public final class ResourceAccess {
      * scope of the empty answer (the patient it is about), is refused: an empty list proves nothing about a facility.
      */
     public static <T> List<T> filter(Context ctx, List<T> items, Function<T, ResourceScope> scopeOf, ResourceScope whenEmpty) {
-        List<T> allowed = new ArrayList<>();
-        ResourceScope firstRefused = null;
-        for (T item : items) {
-            ResourceScope scope = scopeOf.apply(item);
-            if (permits(ctx, scope)) {
-                allowed.add(item);
-                note(ctx, scope);
-            } else if (firstRefused == null) {
-                firstRefused = scope;
-            }
+        Readable<T> readable = readable(ctx, items, scopeOf);
+        if (readable.allowed().isEmpty()) {
+            require(ctx, readable.firstRefused() != null ? readable.firstRefused() : whenEmpty);
         }
-        if (allowed.isEmpty()) {
-            require(ctx, firstRefused != null ? firstRefused : whenEmpty);
-        }
-        return allowed;
+        return readable.allowed();
     }
 
     /**
@@ -82,6 +72,20 @@ public final class ResourceAccess {
      * still audited as a denial, with its reason.
      */
     public static <T> List<T> filterConcealed(Context ctx, List<T> items, Function<T, ResourceScope> scopeOf) {
+        Readable<T> readable = readable(ctx, items, scopeOf);
+        if (readable.allowed().isEmpty() && readable.firstRefused() != null) {
+            note(ctx, readable.firstRefused());
+            ctx.attribute(DENIAL_ATTRIBUTE, denialReason(ctx, readable.firstRefused()));
+            throw ProblemException.notFound(NOTHING_STORED);
+        }
+        return readable.allowed();
+    }
+
+    /** The items the caller may read (their scopes noted), and the scope of the first one refused, if any. */
+    private record Readable<T>(List<T> allowed, ResourceScope firstRefused) {
+    }
+
+    private static <T> Readable<T> readable(Context ctx, List<T> items, Function<T, ResourceScope> scopeOf) {
         List<T> allowed = new ArrayList<>();
         ResourceScope firstRefused = null;
         for (T item : items) {
@@ -93,12 +97,7 @@ public final class ResourceAccess {
                 firstRefused = scope;
             }
         }
-        if (allowed.isEmpty() && firstRefused != null) {
-            note(ctx, firstRefused);
-            ctx.attribute(DENIAL_ATTRIBUTE, denialReason(ctx, firstRefused));
-            throw ProblemException.notFound(NOTHING_STORED);
-        }
-        return allowed;
+        return new Readable<>(allowed, firstRefused);
     }
 
     /** Whether this request's 404 hides a refusal ({@link #filterConcealed}). */

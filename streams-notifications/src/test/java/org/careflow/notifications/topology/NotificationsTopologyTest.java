@@ -958,6 +958,24 @@ class NotificationsTopologyTest {
         assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getBookingId).containsExactly("b-1");
     }
 
+    @Test
+    void shouldLetAFacilitysNewerConsentReachOnlyItsOwnMessagesWhenThePatientSentStop() {
+        // Given p-1's bookings at f-1 (the victim's number) and at f-2 (f-2's number); the victim sends STOP from their number
+        start();
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        victimWithAnotherFacilitysPhone(slot);
+        reply(VICTIM, "wamid.in-stop", "STOP", null, null, NOW.plusSeconds(60));
+
+        // When f-2's integration re-sends p-1's contact with consent granted after that STOP, and the reminders fall due
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW.plusSeconds(120), "f-2"), NOW.plusSeconds(120));
+        advanceTo(slot.minus(Duration.ofHours(23)));
+
+        // Then f-2's newer decision governs f-2's messages alone: f-1's reminder to the victim's number stays silenced
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRelatedBookingId, OutboundNotification::getRecipientAddress)
+            .containsExactly(tuple("b-2", ATTACKER));
+        assertThat(reminderStatuses("p-1", "b-1")).containsExactly(ReminderStatus.SENT, ReminderStatus.SUPPRESSED, ReminderStatus.PENDING);
+    }
+
     /**
      * f-1's integration writes {@link #VICTIM} for p-1 and f-1 books p-1 (b-1, at {@code slot}); f-2's integration writes
      * {@link #ATTACKER} for p-1 and f-2 books p-1 at its own provider (b-2, an hour later), which links f-2. Each

@@ -100,7 +100,7 @@ final class ContactWrites {
             apply(patientId, current, next, PhoneTrust.SYSTEM, trust, out);
             decide(patientId, trust, next, ContactOutcomeStatus.APPLIED, null, null, null, now, out);
         } else if (writer == ContactWriter.FACILITY) {
-            writeForFacility(patientId, current, next, trust, now, out);
+            writeForFacility(patientId, next, trust, now, out);
         } else {
             writeForPatient(patientId, current, next, trust, now, out);
         }
@@ -108,8 +108,7 @@ final class ContactWrites {
         trusts.put(patientId, trust);
     }
 
-    private void writeForFacility(String patientId, PatientContact current, PatientContact next, ContactTrust trust, Instant now,
-                                  Emissions out) {
+    private void writeForFacility(String patientId, PatientContact next, ContactTrust trust, Instant now, Emissions out) {
         List<String> callers = next.getCallerFacilityIds() == null ? List.of() : next.getCallerFacilityIds();
         if (callers.isEmpty()) {
             decide(patientId, trust, next, ContactOutcomeStatus.REFUSED, NO_FACILITY,

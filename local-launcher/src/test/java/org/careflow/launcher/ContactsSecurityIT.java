@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 15, contacts, attacked over HTTP and the signed WhatsApp webhook on the whole local stack: another facility's
- * integration rewriting a patient's number, a patient registering someone else's number, and a verification from the
- * wrong phone. Each step names the invariant it checks. The WhatsApp Cloud API is a local stand-in that records what
+ * integration rewriting a patient's number, a patient registering someone else's number, a verification from the
+ * wrong phone, and another facility that books the patient at its own provider to get its phone bound, then replies
+ * "2" and STOP from it. Each step names the invariant it checks. The WhatsApp Cloud API is a local stand-in that records what
  * careflow sends.
  */
 @Tag("integration")
@@ -63,6 +64,7 @@ class ContactsSecurityIT {
             try (LocalStack stack = LocalStack.start(options)) {
                 HttpCalls.actAs(stack.auth());
                 String ingest = stack.ingestUrl();
+                HttpCalls.registerFacilities(ingest, FACILITY, OTHER_FACILITY);
                 String scheduling = stack.schedulingUrl();
                 String notifications = stack.notificationsUrl();
                 String home = stack.auth().token(Role.INTEGRATION, Set.of(FACILITY), null);
@@ -127,6 +129,56 @@ class ContactsSecurityIT {
                 assertThat(cloudApi.awaitRequestFor(third, DEADLINE).body().path("to").asText()).isEqualTo(VICTIM_PHONE.substring(1));
                 assertThat(cloudApi.requestsTo("/messages")).noneMatch(r -> r.body() != null
                     && r.body().path("to").asText().equals(ATTACKER_PHONE.substring(1)));
+
+                // The other facility books the victim at its own provider: that links it, so its waiting write (the
+                // attacker's phone) applies, but for the other facility's messages and bookings alone
+                assertThat(send("PUT", ingest + "/v1/providers/dr-evil/schedule", schedule(OTHER_FACILITY, start), evil)).isEqualTo(202);
+                Await.until("the other facility's slots", DEADLINE, () -> freeSlots(scheduling, "dr-evil").contains(first.toString()));
+                assertThat(send("POST", ingest + "/v1/bookings", booking("bk-evil-1", "p-victim", "dr-evil", OTHER_FACILITY, first), evil)).isEqualTo(202);
+                String evilConfirmation = Await.value("the other facility's confirmation", DEADLINE, () -> confirmationOf(notifications, "bk-evil-1"));
+                assertThat(cloudApi.awaitRequestFor(evilConfirmation, DEADLINE).body().path("to").asText()).isEqualTo(ATTACKER_PHONE.substring(1));
+
+                // Invariant: another facility's phone never receives the home facility's messages
+                assertThat(book(ingest, "bk-victim-4", "p-victim", first.plus(Duration.ofMinutes(90)))).isEqualTo(202);
+                String fourth = Await.value("the fourth booking's confirmation", DEADLINE, () -> confirmationOf(notifications, "bk-victim-4"));
+                RecordedRequest fourthSent = cloudApi.awaitRequestFor(fourth, DEADLINE);
+                assertThat(fourthSent.body().path("to").asText()).isEqualTo(VICTIM_PHONE.substring(1));
+                Await.until("the victim's conversation to know the fourth confirmation's provider id", DEADLINE, () -> {
+                    JsonNode m = HttpCalls.getJson(notifications + "/v1/patients/p-victim/messages");
+                    return m != null && fourthSent.providerMessageId().equals(entry(m, fourth).path("providerMessageId").asText());
+                });
+
+                // Invariant: a "2" from the phone another facility bound acts only on that facility's bookings: answering the
+                // home facility's confirmation does nothing; typed, it cancels the other facility's own booking
+                assertThat(webhook(ingest, inbound(ATTACKER_PHONE, "wamid.evil-ctx", "2", fourthSent.providerMessageId()))).isEqualTo(200);
+                assertThat(webhook(ingest, inbound(ATTACKER_PHONE, "wamid.evil-2", "2", null))).isEqualTo(200);
+                JsonNode acted = Await.value("both replies from the other facility's phone to be decided", DEADLINE, () -> {
+                    JsonNode m = HttpCalls.getJson(notifications + "/v1/patients/p-victim/messages");
+                    return m != null && m.get("messages").findValuesAsText("id").containsAll(List.of("wamid.evil-ctx", "wamid.evil-2")) ? m : null;
+                });
+                assertThat(entry(acted, "wamid.evil-ctx").path("action").asText()).isEqualTo("TO_INBOX");
+                assertThat(entry(acted, "wamid.evil-2").path("action").asText()).isEqualTo("CANCELLATION_REQUESTED");
+                assertThat(entry(acted, "wamid.evil-2").path("bookingId").asText()).isEqualTo("bk-evil-1");
+                Await.until("the other facility's own booking to be cancelled", DEADLINE, () -> {
+                    JsonNode b = getJson(scheduling + "/v1/bookings/bk-evil-1", stack.auth().token(Role.SCHEDULER, Set.of(OTHER_FACILITY), null));
+                    return b != null && "CANCELLED".equals(b.get("status").asText());
+                });
+                for (String kept : List.of("bk-victim-2", "bk-victim-3", "bk-victim-4")) {
+                    assertThat(HttpCalls.getJson(scheduling + "/v1/bookings/" + kept).get("status").asText()).as(kept).isEqualTo("CONFIRMED");
+                }
+
+                // Invariant: STOP from that phone does not silence the home facility's messages to the victim's number
+                assertThat(webhook(ingest, inbound(ATTACKER_PHONE, "wamid.evil-stop", "STOP", null))).isEqualTo(200);
+                Await.until("the STOP to be decided", DEADLINE, () -> {
+                    JsonNode m = HttpCalls.getJson(notifications + "/v1/patients/p-victim/messages");
+                    return m != null && m.get("messages").findValuesAsText("id").contains("wamid.evil-stop")
+                        && "CONSENT_REVOKED".equals(entry(m, "wamid.evil-stop").path("action").asText());
+                });
+                assertThat(book(ingest, "bk-victim-5", "p-victim", first.plus(Duration.ofMinutes(120)))).isEqualTo(202);
+                String fifth = Await.value("the fifth booking's confirmation", DEADLINE, () -> confirmationOf(notifications, "bk-victim-5"));
+                assertThat(cloudApi.awaitRequestFor(fifth, DEADLINE).body().path("to").asText()).isEqualTo(VICTIM_PHONE.substring(1));
+                assertThat(cloudApi.requestsTo("/messages")).filteredOn(r -> r.body() != null
+                    && r.body().path("to").asText().equals(ATTACKER_PHONE.substring(1))).hasSize(1);
             }
         }
         LogHygiene.assertNothingSensitiveLogged(List.of("p-victim", "p-mallory"));
@@ -169,6 +221,44 @@ class ContactsSecurityIT {
         return null;
     }
 
+    private static String schedule(String facilityId, LocalDateTime start) {
+        return """
+            {"facilityId": "%s", "timeZone": "UTC", "slotMinutes": 30, "appointmentTypes": ["follow-up"],
+             "weekly": {}, "extraSessions": [{"date": "%s", "start": "09:00", "end": "12:00"}]}
+            """.formatted(facilityId, start.toLocalDate());
+    }
+
+    /** A booking as a facility's integration posts it, naming its facility. */
+    private static String booking(String bookingId, String patientId, String providerId, String facilityId, Instant slot) {
+        return """
+            {"bookingId": "%s", "patientId": "%s", "providerId": "%s", "facilityId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
+            """.formatted(bookingId, patientId, providerId, facilityId, slot);
+    }
+
+    /** The conversation entry with {@code id}. */
+    private static JsonNode entry(JsonNode log, String id) {
+        for (JsonNode m : log.get("messages")) {
+            if (id.equals(m.path("id").asText())) {
+                return m;
+            }
+        }
+        return HttpCalls.json("{}");
+    }
+
+    /** The JSON body of a 200 answer to a GET with an explicit token, or null. */
+    private static JsonNode getJson(String url, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? HttpCalls.json(response.body()) : null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String parameter(JsonNode body, String name) {
         for (JsonNode p : body.path("template").path("components").get(0).path("parameters")) {
             if (name.equals(p.path("parameter_name").asText())) {
@@ -179,7 +269,11 @@ class ContactsSecurityIT {
     }
 
     private static List<String> freeSlots(String scheduling) {
-        JsonNode slots = HttpCalls.getJson(scheduling + "/v1/providers/dr-home/slots");
+        return freeSlots(scheduling, "dr-home");
+    }
+
+    private static List<String> freeSlots(String scheduling, String provider) {
+        JsonNode slots = HttpCalls.getJson(scheduling + "/v1/providers/" + provider + "/slots");
         return slots == null ? List.of() : slots.get("slots").findValuesAsText("start");
     }
 

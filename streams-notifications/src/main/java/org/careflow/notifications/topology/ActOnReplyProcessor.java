@@ -20,6 +20,7 @@ import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.events.scheduling.CancelledBy;
 import org.careflow.notifications.replies.ReplyVocabulary;
 import org.careflow.state.notifications.BookingReminders;
+import org.careflow.state.notifications.ContactTrust;
 import org.careflow.state.notifications.Direction;
 import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.PatientMessages;
@@ -32,8 +33,10 @@ import org.careflow.topics.BusinessMetrics;
  * consent; anything else, or a CONFIRM or CANCEL with no booking to apply it to, goes to the messaging inbox. The
  * booking is the one a button named, else the one whose message the patient replied to, else the patient's next
  * upcoming appointment. A message delivered twice acts once. A message carrying the code of the patient's pending phone
- * verification, from that phone, binds the phone instead. Nothing is done for a patient whose contact phone is not the
- * sender's: the phone index may lag behind a change, so this task checks again against the record it holds.
+ * verification, from that phone, binds the phone instead. Nothing is done for a patient whose phone is not the
+ * sender's: the phone index may lag behind a change, so this task checks again against the records it holds. A phone
+ * bound to the patient only by some facilities' contact writes acts only on those facilities' bookings, and its STOP or
+ * START concerns only their messages; the patient's own phone acts on everything.
  */
 final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessage, String, Emissions> {
 
@@ -51,6 +54,7 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
     private KeyValueStore<String, PatientContact> contacts;
     private KeyValueStore<String, PatientReminders> reminders;
     private KeyValueStore<String, PatientMessages> messages;
+    private KeyValueStore<String, ContactTrust> trusts;
 
     ActOnReplyProcessor(ReplyVocabulary vocabulary, int maxLogEntries, BusinessMetrics metrics) {
         this.vocabulary = vocabulary;
@@ -64,8 +68,8 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
         contacts = context.getStateStore(NotificationsTopology.CONTACTS_STORE);
         reminders = context.getStateStore(NotificationsTopology.REMINDERS_STORE);
         messages = context.getStateStore(NotificationsTopology.MESSAGES_STORE);
-        writes = new ContactWrites(contacts, context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE), reminders, messages,
-            metrics, maxLogEntries);
+        trusts = context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE);
+        writes = new ContactWrites(contacts, trusts, reminders, messages, metrics, maxLogEntries);
     }
 
     @Override
@@ -89,9 +93,9 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
             context().forward(new Record<>(null, out, record.timestamp()));
             return;
         }
-        PatientContact contact = contacts.get(patientId);
-        Replies.Reading reading = Replies.intent(message, vocabulary, contact == null ? null : contact.getLanguage());
-        if (contact == null || !message.getFromPhone().equals(contact.getPhone())) {
+        ContactWrites.ReplyScope scope = ContactWrites.replyScope(contacts.get(patientId), trusts.get(patientId), message.getFromPhone());
+        Replies.Reading reading = Replies.intent(message, vocabulary, scope.contact() == null ? null : scope.contact().getLanguage());
+        if (scope.none()) {
             // The phone is not (or no longer) this patient's: nothing is done for them, a person reads it.
             out.inbox.add(KeyValue.pair(message.getFromPhone(), InboundMessage.newBuilder(message).setPatientId(null)
                 .setIntent(reading.intent()).build()));
@@ -109,7 +113,7 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
             case CONFIRM, CANCEL -> {
                 PatientReminders state = reminders.get(patientId);
                 Optional<BookingReminders> booking = booking(state, reading.bookingId() != null ? reading.bookingId()
-                    : repliedTo != null ? repliedTo.getBookingId() : null, now);
+                    : repliedTo != null ? repliedTo.getBookingId() : null, scope, now);
                 if (booking.isEmpty()) {
                     action = TO_INBOX;
                     out.inbox.add(KeyValue.pair(message.getFromPhone(), resolved));
@@ -131,11 +135,10 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
                 boolean granted = reading.intent() == MessageIntent.START;
                 ConsentChange change = ConsentChange.newBuilder().setEventId(Ids.derived("consent", message.getMessageId()))
                     .setOccurredAt(now).setPatientId(patientId).setGranted(granted).setSource(ConsentSource.PATIENT_MESSAGE)
-                    .setEvidence(message.getMessageId()).setAt(message.getReceivedAt()).build();
-                if (contact != null) {
-                    contact.setConsent(ApplyConsentProcessor.apply(contact.getConsent(), change));
-                    contacts.put(patientId, contact);
-                }
+                    .setEvidence(message.getMessageId()).setAt(message.getReceivedAt())
+                    .setFacilityIds(scope.consentFacilities()).build();
+                // From a phone only some facilities bound, it concerns only their messages.
+                ContactWrites.applyConsent(contacts, trusts, patientId, change);
                 out.consents.add(KeyValue.pair(patientId, change));
                 action = granted ? CONSENT_GRANTED : CONSENT_REVOKED;
             }
@@ -152,13 +155,17 @@ final class ActOnReplyProcessor extends ContextualProcessor<String, InboundMessa
         context().forward(new Record<>(null, out, record.timestamp()));
     }
 
-    /** The confirmed, upcoming booking named, or the patient's next one when none is named. */
-    private static Optional<BookingReminders> booking(PatientReminders state, String named, Instant now) {
+    /**
+     * The confirmed, upcoming booking named, or the patient's next one when none is named; only among the bookings the
+     * phone may act on (a phone one facility bound acts only on that facility's bookings).
+     */
+    private static Optional<BookingReminders> booking(PatientReminders state, String named, ContactWrites.ReplyScope scope, Instant now) {
         if (state == null) {
             return Optional.empty();
         }
         List<BookingReminders> upcoming = state.getBookings().stream()
-            .filter(b -> b.getStatus() == BookingStatus.CONFIRMED && b.getSlotStart().isAfter(now)).toList();
+            .filter(b -> b.getStatus() == BookingStatus.CONFIRMED && b.getSlotStart().isAfter(now) && scope.covers(b.getFacilityId()))
+            .toList();
         if (named != null) {
             return upcoming.stream().filter(b -> Objects.equals(b.getBookingId(), named)).findFirst();
         }

@@ -7,20 +7,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.events.notifications.ConsentChange;
 import org.careflow.events.notifications.MessagingConsent;
 import org.careflow.events.notifications.PatientContact;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.careflow.state.notifications.ContactTrust;
 
-/** Folds consent changes (keyed by patientId) into the patient's contact record, when they are the latest decision. */
+/**
+ * Folds consent changes (keyed by patientId) into the records they concern, when they are the latest decision: a change
+ * naming no facility into the patient's own record and what every facility wrote; a change naming facilities (a STOP
+ * from a phone only those facilities bound) into what those facilities wrote, and nothing else.
+ */
 final class ApplyConsentProcessor extends ContextualProcessor<String, ConsentChange, String, Emissions> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApplyConsentProcessor.class);
-
     private KeyValueStore<String, PatientContact> contacts;
+    private KeyValueStore<String, ContactTrust> trusts;
 
     @Override
     public void init(ProcessorContext<String, Emissions> context) {
         super.init(context);
         contacts = context.getStateStore(NotificationsTopology.CONTACTS_STORE);
+        trusts = context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE);
     }
 
     @Override
@@ -29,17 +32,8 @@ final class ApplyConsentProcessor extends ContextualProcessor<String, ConsentCha
         if (record.key() == null || change == null) {
             return;
         }
-        PatientContact contact = contacts.get(record.key());
-        if (contact == null) {
-            // Without a contact record there is nobody to message; the change stays on its topic for audit.
-            LOG.debug("Consent change for a patient without a contact record; nothing to apply");
-            return;
-        }
-        MessagingConsent consent = apply(contact.getConsent(), change);
-        if (consent != contact.getConsent()) {
-            contact.setConsent(consent);
-            contacts.put(record.key(), contact);
-        }
+        // A patient with no record has nothing to fold it into; the change stays on its topic for audit.
+        ContactWrites.applyConsent(contacts, trusts, record.key(), change);
     }
 
     /** The consent after {@code change}, or {@code current} itself when the change is older than the decision held. */

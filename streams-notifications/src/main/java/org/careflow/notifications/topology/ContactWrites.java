@@ -14,6 +14,7 @@ import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.events.notifications.Channel;
+import org.careflow.events.notifications.ConsentChange;
 import org.careflow.events.notifications.ContactOutcome;
 import org.careflow.events.notifications.ContactOutcomeStatus;
 import org.careflow.events.notifications.ContactWriter;
@@ -22,6 +23,7 @@ import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.notifications.RecipientKind;
 import org.careflow.state.notifications.BookingReminders;
 import org.careflow.state.notifications.ContactTrust;
+import org.careflow.state.notifications.FacilityContact;
 import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.ParkedContact;
 import org.careflow.state.notifications.PatientMessages;
@@ -40,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * booking of the patient held here, or whose integration wrote the contact applied before; an unlinked write waits
  * ({@code WAITING_FOR_LINK}) and takes effect only if that facility books the patient in time. A phone the patient
  * gives themselves is bound to them only once a code sent to it comes back from it; until then the phone held stays.
- * Every decision is a {@link ContactOutcome}, counted by status and reason.
+ * What a facility writes is kept for that facility alone ({@link ContactTrust#getFacilityContacts()}): it reaches only
+ * that facility's messages ({@link #effective}), and its phone acts only on that facility's bookings ({@link #replyScope}).
+ * The contacts store holds the patient's own record (written by the patient, or by a trusted system). Every decision is
+ * a {@link ContactOutcome}, counted by status and reason.
  */
 final class ContactWrites {
 
@@ -80,12 +85,11 @@ final class ContactWrites {
     void write(String patientId, PatientContact next, Instant now, Emissions out) {
         PatientContact current = contacts.get(patientId);
         ContactTrust trust = trust(patientId);
+        Set<String> before = boundPhones(current, trust);
         if (next == null) {
             contacts.delete(patientId);
             trusts.delete(patientId);
-            if (current != null && current.getPhone() != null) {
-                out.phoneUpdates.add(KeyValue.pair(current.getPhone(), bound(patientId, false)));
-            }
+            before.forEach(phone -> out.phoneUpdates.add(KeyValue.pair(phone, bound(patientId, false))));
             if (trust.getPending() != null) {
                 out.phoneUpdates.add(KeyValue.pair(trust.getPending().getPhone(), pending(patientId, trust.getPending(), false)));
             }
@@ -96,15 +100,15 @@ final class ContactWrites {
             apply(patientId, current, next, PhoneTrust.SYSTEM, trust, out);
             decide(patientId, trust, next, ContactOutcomeStatus.APPLIED, null, null, null, now, out);
         } else if (writer == ContactWriter.FACILITY) {
-            writeForFacility(patientId, current, next, trust, now, out);
+            writeForFacility(patientId, next, trust, now, out);
         } else {
             writeForPatient(patientId, current, next, trust, now, out);
         }
+        reindex(patientId, before, boundPhones(contacts.get(patientId), trust), out);
         trusts.put(patientId, trust);
     }
 
-    private void writeForFacility(String patientId, PatientContact current, PatientContact next, ContactTrust trust, Instant now,
-                                  Emissions out) {
+    private void writeForFacility(String patientId, PatientContact next, ContactTrust trust, Instant now, Emissions out) {
         List<String> callers = next.getCallerFacilityIds() == null ? List.of() : next.getCallerFacilityIds();
         if (callers.isEmpty()) {
             decide(patientId, trust, next, ContactOutcomeStatus.REFUSED, NO_FACILITY,
@@ -114,7 +118,8 @@ final class ContactWrites {
         Set<String> linked = linkedFacilities(patientId, trust);
         List<String> acting = callers.stream().filter(linked::contains).sorted().toList();
         if (!acting.isEmpty()) {
-            apply(patientId, current, next, PhoneTrust.FACILITY, trust, out);
+            // Kept for each acting facility alone: the patient's own record, and what other facilities wrote, stay as they are.
+            acting.forEach(facilityId -> applyForFacility(trust, facilityId, next));
             link(trust, acting);
             decide(patientId, trust, next, ContactOutcomeStatus.APPLIED, null, null, null, now, out);
             return;
@@ -194,11 +199,13 @@ final class ContactWrites {
             return false;
         }
         PatientContact current = contacts.get(patientId);
+        Set<String> before = boundPhones(current, trust);
         out.phoneUpdates.add(KeyValue.pair(phone, pending(patientId, pending, false)));
         trust.setPending(null);
         if (current != null) {
             apply(patientId, current, PatientContact.newBuilder(current).setPhone(phone).build(), PhoneTrust.VERIFIED, trust, out);
         }
+        reindex(patientId, before, boundPhones(contacts.get(patientId), trust), out);
         ContactOutcome outcome = outcome(patientId, pending.getContactEventId(), ContactOutcomeStatus.PHONE_VERIFIED, null,
             "the phone was verified from that phone", null, null, Ids.derived("contact-outcome", messageId + ":verified"), now);
         record(trust, outcome, out);
@@ -221,10 +228,12 @@ final class ContactWrites {
             .max(Comparator.comparing(p -> p.getContact().getOccurredAt())).orElse(null);
         if (waiting != null) {
             parked.remove(waiting);
-            PatientContact current = contacts.get(patientId);
+            PatientContact held = facilityContact(trust, facilityId);
             PatientContact next = waiting.getContact();
-            if (current == null || !next.getOccurredAt().isBefore(current.getOccurredAt())) {
-                apply(patientId, current, next, PhoneTrust.FACILITY, trust, out);
+            if (held == null || !next.getOccurredAt().isBefore(held.getOccurredAt())) {
+                Set<String> before = boundPhones(contacts.get(patientId), trust);
+                applyForFacility(trust, facilityId, next);
+                reindex(patientId, before, boundPhones(contacts.get(patientId), trust), out);
                 link(trust, List.of(facilityId));
                 decide(patientId, trust, next, ContactOutcomeStatus.APPLIED, null,
                     "applied once the facility booked the patient", null, now, out);
@@ -244,7 +253,7 @@ final class ContactWrites {
         return linked;
     }
 
-    /** Stores {@code next} (keeping a newer consent decision held) and tells the phone index when the phone changes. */
+    /** Stores {@code next} as the patient's own record (keeping a newer consent decision held); the caller reindexes. */
     private void apply(String patientId, PatientContact current, PatientContact next, PhoneTrust phoneTrust, ContactTrust trust,
                        Emissions out) {
         PatientContact stored = PatientContact.newBuilder(next).build();
@@ -255,14 +264,156 @@ final class ContactWrites {
         String oldPhone = current == null ? null : current.getPhone();
         String newPhone = stored.getPhone();
         if (!Objects.equals(oldPhone, newPhone)) {
-            if (oldPhone != null) {
-                out.phoneUpdates.add(KeyValue.pair(oldPhone, bound(patientId, false)));
-            }
-            if (newPhone != null) {
-                out.phoneUpdates.add(KeyValue.pair(newPhone, bound(patientId, true)));
-            }
             trust.setPhoneTrust(newPhone == null ? null : phoneTrust);
         }
+    }
+
+    /** Keeps {@code next} as what {@code facilityId} wrote (keeping a newer consent decision that facility's record holds). */
+    private static void applyForFacility(ContactTrust trust, String facilityId, PatientContact next) {
+        PatientContact stored = PatientContact.newBuilder(next).build();
+        PatientContact held = facilityContact(trust, facilityId);
+        if (held != null && !Consents.supersedes(stored.getConsent(), held.getConsent())) {
+            stored.setConsent(held.getConsent());
+        }
+        List<FacilityContact> written = new ArrayList<>(trust.getFacilityContacts());
+        written.removeIf(f -> f.getFacilityId().equals(facilityId));
+        written.add(new FacilityContact(facilityId, stored));
+        trust.setFacilityContacts(written);
+    }
+
+    /** Tells the phone index which phones the patient gained and lost. */
+    private static void reindex(String patientId, Set<String> before, Set<String> after, Emissions out) {
+        before.stream().filter(phone -> !after.contains(phone))
+            .forEach(phone -> out.phoneUpdates.add(KeyValue.pair(phone, bound(patientId, false))));
+        after.stream().filter(phone -> !before.contains(phone))
+            .forEach(phone -> out.phoneUpdates.add(KeyValue.pair(phone, bound(patientId, true))));
+    }
+
+    /** Every phone bound to the patient: their own record's, and each one a linked facility wrote (for that facility). */
+    static Set<String> boundPhones(PatientContact own, ContactTrust trust) {
+        Set<String> phones = new LinkedHashSet<>();
+        if (own != null && own.getPhone() != null) {
+            phones.add(own.getPhone());
+        }
+        if (trust != null) {
+            trust.getFacilityContacts().stream().map(f -> f.getContact().getPhone()).filter(Objects::nonNull).forEach(phones::add);
+        }
+        return phones;
+    }
+
+    /** What {@code facilityId}'s integration wrote for the patient, or null. */
+    static PatientContact facilityContact(ContactTrust trust, String facilityId) {
+        if (trust == null || facilityId == null) {
+            return null;
+        }
+        return trust.getFacilityContacts().stream().filter(f -> f.getFacilityId().equals(facilityId)).map(FacilityContact::getContact)
+            .findFirst().orElse(null);
+    }
+
+    /**
+     * The contact a message about a booking at {@code facilityId} uses; null when there is none. What that facility wrote,
+     * except that the patient's own verified phone wins over the facility's, and the patient's own record fills what the
+     * facility left empty (its phone or email); consent is the later decision of the two. Without a write of that facility:
+     * the patient's own record (written by the patient, or by a trusted system). Never what another facility wrote.
+     */
+    static PatientContact effective(PatientContact own, ContactTrust trust, String facilityId) {
+        PatientContact written = facilityContact(trust, facilityId);
+        if (written == null) {
+            return own;
+        }
+        PatientContact merged = PatientContact.newBuilder(written).build();
+        if (own == null) {
+            return merged;
+        }
+        boolean verified = trust.getPhoneTrust() == PhoneTrust.VERIFIED && own.getPhone() != null;
+        merged.setPhone(verified || written.getPhone() == null ? own.getPhone() : written.getPhone());
+        if (merged.getEmail() == null) {
+            merged.setEmail(own.getEmail());
+        }
+        if (Consents.supersedes(own.getConsent(), written.getConsent())) {
+            merged.setConsent(own.getConsent());
+        }
+        return merged;
+    }
+
+    /**
+     * Which of the patient's bookings a message from {@code phone} may act on: all of them from the patient's own phone
+     * (verified, or written by a trusted system); only a facility's from a phone bound to the patient by that facility's
+     * write alone; none from any other phone.
+     */
+    static ReplyScope replyScope(PatientContact own, ContactTrust trust, String phone) {
+        if (phone == null) {
+            return ReplyScope.NONE;
+        }
+        if (own != null && phone.equals(own.getPhone())) {
+            return new ReplyScope(true, Set.of(), own);
+        }
+        if (trust == null) {
+            return ReplyScope.NONE;
+        }
+        List<FacilityContact> written = trust.getFacilityContacts().stream()
+            .filter(f -> phone.equals(f.getContact().getPhone())).sorted(Comparator.comparing(FacilityContact::getFacilityId)).toList();
+        if (written.isEmpty()) {
+            return ReplyScope.NONE;
+        }
+        return new ReplyScope(false, written.stream().map(FacilityContact::getFacilityId).collect(java.util.stream.Collectors.toCollection(
+            LinkedHashSet::new)), written.get(0).getContact());
+    }
+
+    /**
+     * Where a reply may act: every booking ({@code all}), or only those at {@code facilityIds}; {@code contact} is the
+     * record that bound the phone (its language reads the reply).
+     */
+    record ReplyScope(boolean all, Set<String> facilityIds, PatientContact contact) {
+        static final ReplyScope NONE = new ReplyScope(false, Set.of(), null);
+
+        boolean none() {
+            return !all && facilityIds.isEmpty();
+        }
+
+        boolean covers(String facilityId) {
+            return all || (facilityId != null && facilityIds.contains(facilityId));
+        }
+
+        /** The facilities a consent change from this phone concerns; null: every message to the patient. */
+        List<String> consentFacilities() {
+            return all ? null : List.copyOf(facilityIds);
+        }
+    }
+
+    /**
+     * Folds a consent change into the records it concerns, each only when it is the later decision: with no facilities
+     * named, the patient's own record and every facility's; with facilities named, only what those facilities wrote.
+     */
+    static void applyConsent(KeyValueStore<String, PatientContact> contacts, KeyValueStore<String, ContactTrust> trusts,
+                             String patientId, ConsentChange change) {
+        List<String> scope = change.getFacilityIds();
+        if (scope == null) {
+            PatientContact own = contacts.get(patientId);
+            if (own != null) {
+                var consent = ApplyConsentProcessor.apply(own.getConsent(), change);
+                if (consent != own.getConsent()) {
+                    own.setConsent(consent);
+                    contacts.put(patientId, own);
+                }
+            }
+        }
+        ContactTrust trust = trusts.get(patientId);
+        if (trust == null || trust.getFacilityContacts().isEmpty()) {
+            return;
+        }
+        List<FacilityContact> written = new ArrayList<>();
+        for (FacilityContact f : trust.getFacilityContacts()) {
+            if (scope == null || scope.contains(f.getFacilityId())) {
+                PatientContact c = PatientContact.newBuilder(f.getContact()).build();
+                c.setConsent(ApplyConsentProcessor.apply(c.getConsent(), change));
+                written.add(new FacilityContact(f.getFacilityId(), c));
+            } else {
+                written.add(f);
+            }
+        }
+        trust.setFacilityContacts(written);
+        trusts.put(patientId, trust);
     }
 
     private void decide(String patientId, ContactTrust trust, PatientContact contact, ContactOutcomeStatus status, String reason,

@@ -74,9 +74,12 @@ public final class NotificationsTopology {
     public static final String STATUSES_BY_PATIENT = "notifications-statuses-by-patient";
     public static final String SENT_BY_PHONE = "notifications-sent-by-phone";
 
-    /** Each patient's contact record with the latest consent decision, keyed by patientId. */
+    /** Each patient's own contact record (written by the patient or a trusted system) with the latest consent decision, keyed by patientId. */
     public static final String CONTACTS_STORE = "notifications-contacts-store";
-    /** Who may change each patient's contact: linked facilities, the phone's trust, a pending verification; keyed by patientId. */
+    /**
+     * Who may change each patient's contact (linked facilities, the phone's trust, a pending verification) and what each
+     * linked facility wrote, for that facility's messages alone; keyed by patientId.
+     */
     public static final String CONTACT_TRUST_STORE = "notifications-contact-trust-store";
     /** Each patient's bookings and their planned messages, keyed by patientId. */
     public static final String REMINDERS_STORE = "notifications-reminders-store";
@@ -134,7 +137,7 @@ public final class NotificationsTopology {
                 CONTACTS_STORE, CONTACT_TRUST_STORE, REMINDERS_STORE, MESSAGES_STORE);
         builder.stream(Topics.CONSENT_CHANGES.name(),
                 Topics.CONSENT_CHANGES.consumed(serdes, CONSENTS_SOURCE))
-            .process(ApplyConsentProcessor::new, Named.as(APPLY_CONSENT), CONTACTS_STORE);
+            .process(ApplyConsentProcessor::new, Named.as(APPLY_CONSENT), CONTACTS_STORE, CONTACT_TRUST_STORE);
         KStream<String, Emissions> reminderSteps = builder.stream(Topics.BOOKING_OUTCOMES.name(),
                 Topics.BOOKING_OUTCOMES.consumed(serdes, OUTCOMES_SOURCE))
             .filter((bookingId, outcome) -> outcome != null, Named.as(OUTCOMES_BY_PATIENT + "-present"))

@@ -22,6 +22,7 @@ import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.notifications.reminders.ReminderPolicy;
 import org.careflow.state.notifications.BookingReminders;
+import org.careflow.state.notifications.ContactTrust;
 import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
@@ -51,6 +52,7 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
     private KeyValueStore<String, String> dueIndex;
     private KeyValueStore<String, PatientContact> contacts;
     private KeyValueStore<String, PatientMessages> messages;
+    private KeyValueStore<String, ContactTrust> trusts;
 
     private final BusinessMetrics metrics;
     private ContactWrites writes;
@@ -69,8 +71,8 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         dueIndex = context.getStateStore(NotificationsTopology.DUE_INDEX_STORE);
         contacts = context.getStateStore(NotificationsTopology.CONTACTS_STORE);
         messages = context.getStateStore(NotificationsTopology.MESSAGES_STORE);
-        writes = new ContactWrites(contacts, context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE), reminders, messages,
-            metrics, maxLogEntries);
+        trusts = context.getStateStore(NotificationsTopology.CONTACT_TRUST_STORE);
+        writes = new ContactWrites(contacts, trusts, reminders, messages, metrics, maxLogEntries);
         context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::sendDue);
     }
 
@@ -108,7 +110,7 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
     }
 
     private BookingReminders plan(String patientId, BookingOutcome outcome, Instant now, Emissions out) {
-        PatientContact contact = contacts.get(patientId);
+        PatientContact contact = contactFor(patientId, outcome.getFacilityId());
         ZoneId zone = contact != null ? ZoneId.of(contact.getTimeZone()) : policy.defaultZone();
         BookingReminders booking = BookingReminders.newBuilder()
             .setBookingId(outcome.getBookingId()).setProviderId(outcome.getProviderId()).setFacilityId(outcome.getFacilityId())
@@ -185,7 +187,7 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
     /** Turns a due entry into a notification, or suppresses it; updates the entry in place. */
     private void send(String patientId, BookingReminders booking, ReminderEntry entry, Instant now, Emissions out) {
         dueIndex.delete(Ids.dueKey(entry.getDueAt().toEpochMilli(), entry.getReminderId()));
-        PatientContact contact = contacts.get(patientId);
+        PatientContact contact = contactFor(patientId, booking.getFacilityId());
         if (contact == null) {
             cancel(patientId, booking, entry, ReminderStatus.SUPPRESSED, "no contact details for the patient", now, out);
             return;
@@ -209,6 +211,11 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         out.messageLog.add(Messages.logEvent(patientId, logged, now));
         out.outbound.add(KeyValue.pair(notification.getNotificationId(), notification));
         LOG.debug("Reminder {} due; notification emitted", entry.getOffsetLabel());
+    }
+
+    /** A booking's messages go where the patient, or the booking's facility, said: never where another facility said. */
+    private PatientContact contactFor(String patientId, String facilityId) {
+        return ContactWrites.effective(contacts.get(patientId), trusts.get(patientId), facilityId);
     }
 
     private static void cancel(String patientId, BookingReminders booking, ReminderEntry entry, ReminderStatus status, String reason,

@@ -22,6 +22,8 @@ import org.careflow.state.notifications.PhoneSent;
 /**
  * Finds whose an inbound message (keyed by the sender's phone) is. Only patients the phone is bound to (verified, or
  * written by a linked facility) are ever acted for; a patient still verifying the phone is reached only by the code.
+ * What the message may do for the patient (all their bookings, or only those of the facilities whose write bound the
+ * phone) is decided by the patient's task, which holds the records.
  * In order: a verification code pending for the phone goes to the patient who asked for it; a reply to a message
  * careflow sent to the phone goes to that message's patient; a phone bound to one patient goes to them. On a phone
  * bound to several (a family's): STOP and START go to each; CONFIRM or CANCEL go to the one patient with an open

@@ -53,6 +53,7 @@ import org.careflow.topics.BusinessMetrics;
 import org.careflow.events.triage.DeteriorationReason;
 import org.careflow.events.triage.RiskBand;
 import org.careflow.notifications.NotificationsConfig;
+import org.careflow.state.notifications.ContactTrust;
 import org.careflow.state.notifications.Direction;
 import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.NotificationRecord;
@@ -673,7 +674,7 @@ class NotificationsTopologyTest {
             assertThat(o.getCallerFacilityIds()).containsExactly("f-2");
         });
         assertThat(contactsCounted).containsExactly("WAITING_FOR_LINK/NOT_LINKED");
-        PatientContact held = (PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-1");
+        PatientContact held = contactFor("p-1", "f-1");
         assertThat(held.getPhone()).isEqualTo(VICTIM);
         assertThat(held.getConsent().getGranted()).isFalse();
         // and a "2" from the attacker's phone cancels nothing
@@ -700,7 +701,7 @@ class NotificationsTopologyTest {
             ContactOutcomeStatus.WAITING_FOR_LINK, ContactOutcomeStatus.WAITING_FOR_LINK, ContactOutcomeStatus.APPLIED);
         // and f-1 may change it from now on, even after the booking is gone
         contacts.pipeInput("p-1", facilityContact("p-1", "+447700900002", true, NOW.plusSeconds(5), "f-1"), NOW.plusSeconds(5));
-        assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-1")).getPhone()).isEqualTo("+447700900002");
+        assertThat(contactFor("p-1", "f-1").getPhone()).isEqualTo("+447700900002");
     }
 
     @Test
@@ -722,7 +723,7 @@ class NotificationsTopologyTest {
             .containsExactly(tuple(ContactOutcomeStatus.WAITING_FOR_LINK, ContactWrites.NOT_LINKED, decided.get(0).getDetail()),
                 tuple(ContactOutcomeStatus.WAITING_FOR_LINK, ContactWrites.NOT_LINKED, decided.get(0).getDetail()),
                 tuple(ContactOutcomeStatus.REFUSED, ContactWrites.NO_FACILITY, decided.get(2).getDetail()));
-        assertThat(((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get("p-1")).getPhone()).isEqualTo(VICTIM);
+        assertThat(contactFor("p-1", "f-1").getPhone()).isEqualTo(VICTIM);
     }
 
     @Test
@@ -867,6 +868,164 @@ class NotificationsTopologyTest {
     private PatientContact patientContact(String patientId, String phone, Instant at) {
         return PatientContact.newBuilder(contactRecord(patientId, phone, LONDON, true)).setEventId("c-" + (++contactEvents)).setOccurredAt(at)
             .setWrittenBy(ContactWriter.PATIENT).build();
+    }
+
+    // ---- contacts: a facility's write reaches only that facility's messages and bookings ----
+
+    @Test
+    void shouldRemindTheVictimsNumberForAnotherFacilitysBookingWhenAFacilityBooksThePatientAndWritesItsOwnPhone() {
+        // Given p-1, booked at f-1, whose number f-1 wrote; f-2 books p-1 at its own provider (which links it) and writes its phone
+        start();
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        victimWithAnotherFacilitysPhone(slot);
+
+        // When f-1 books p-1 again, and the reminders fall due
+        confirm("b-3", "p-1", slot.plus(Duration.ofDays(1)));
+        advanceTo(slot.minus(Duration.ofHours(23)));
+
+        // Then every message of f-1's bookings goes to the victim's number; only f-2's own booking's go to f-2's number
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRelatedBookingId, OutboundNotification::getRecipientAddress)
+            .containsExactly(tuple("b-3", VICTIM), tuple("b-1", VICTIM), tuple("b-2", ATTACKER));
+        // and f-2's write changed neither the patient's own record nor what f-1 wrote
+        assertThat(store(NotificationsTopology.CONTACTS_STORE).get("p-1")).isNull();
+        assertThat(contactFor("p-1", "f-1").getPhone()).isEqualTo(VICTIM);
+    }
+
+    @Test
+    void shouldNotSendAnotherFacilitysPhoneAMessageOfABookingItDidNotWriteFor() {
+        // Given only f-2 wrote p-1's contact (f-2 books p-1 too)
+        start();
+        confirmAt("b-2", "p-1", Instant.parse("2026-11-25T16:00:00Z"), "f-2");
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW, "f-2"), NOW);
+        outbound.readValuesToList();
+
+        // When f-1 books p-1 (f-1 wrote nothing, and the patient gave no number of their own)
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+
+        // Then f-1's confirmation is suppressed for want of a contact: it never goes to the number f-2 wrote
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(reminderStatuses("p-1", "b-1").get(0)).isEqualTo(ReminderStatus.SUPPRESSED);
+        assertThat(entries("p-1", "b-1").get(0).getNote()).isEqualTo("no contact details for the patient");
+    }
+
+    @Test
+    void shouldCancelOnlyTheWritingFacilitysBookingWhenThePhoneItWroteRepliesTwo() {
+        // Given p-1's bookings at f-1 (the victim's number) and at f-2 (f-2's number), each confirmed to its own number
+        start();
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        victimWithAnotherFacilitysPhone(slot);
+
+        // When f-2's number replies "2" typed, then presses a button naming f-1's booking, then answers f-1's confirmation
+        reply(ATTACKER, "wamid.in-1", "2", null, null, NOW.plusSeconds(60));
+        reply(ATTACKER, "wamid.in-2", "Cancel", null, "CANCEL:b-1", NOW.plusSeconds(61));
+        reply(ATTACKER, "wamid.in-3", "2", "wamid.out-b-1", null, NOW.plusSeconds(62));
+
+        // Then only f-2's own booking is cancelled; the attempts on f-1's booking go to a person, acting on nothing
+        assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getBookingId).containsExactly("b-2");
+        assertThat(inbox.readValuesToList()).extracting(InboundMessage::getMessageId).containsExactly("wamid.in-2", "wamid.in-3");
+        // and the victim's own "2" still cancels f-1's booking
+        reply(VICTIM, "wamid.in-4", "2", null, null, NOW.plusSeconds(63));
+        assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getBookingId).containsExactly("b-1");
+    }
+
+    @Test
+    void shouldNotSilenceAnotherFacilitysMessagesWhenThePhoneAFacilityWroteSendsStop() {
+        // Given p-1's bookings at f-1 (the victim's number) and at f-2 (f-2's number)
+        start();
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        victimWithAnotherFacilitysPhone(slot);
+
+        // When f-2's number sends STOP, and the reminders fall due
+        reply(ATTACKER, "wamid.in-stop", "STOP", null, null, NOW.plusSeconds(60));
+        advanceTo(slot.minus(Duration.ofHours(23)));
+
+        // Then the opt-out concerns f-2's messages alone: f-1's reminder still goes to the victim's number
+        assertThat(consents.readValuesToList()).singleElement().satisfies(c -> {
+            assertThat(c.getGranted()).isFalse();
+            assertThat(c.getFacilityIds()).containsExactly("f-2");
+        });
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRelatedBookingId, OutboundNotification::getRecipientAddress)
+            .containsExactly(tuple("b-1", VICTIM));
+        assertThat(reminderStatuses("p-1", "b-2")).containsExactly(ReminderStatus.SENT, ReminderStatus.SUPPRESSED, ReminderStatus.PENDING);
+        assertThat(contactFor("p-1", "f-1").getConsent().getGranted()).isTrue();
+        // and the victim's own STOP silences f-1's
+        reply(VICTIM, "wamid.in-stop-2", "STOP", null, null, NOW.plus(Duration.ofDays(1)).plusSeconds(1));
+        advanceTo(slot.minus(Duration.ofHours(2)));
+        assertThat(outbound.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSendEveryFacilitysMessagesToThePatientsVerifiedNumberAndLetItActOnAllBookings() {
+        // Given p-1 verified their own number, and f-2 (booking p-1) wrote another
+        start();
+        contacts.pipeInput("p-1", patientContact("p-1", "+447700900002", NOW), NOW);
+        String code = outbound.readValuesToList().get(0).getTemplateParameters().get("code");
+        reply("+447700900002", "wamid.in-code", code, null, null, NOW.plusSeconds(10));
+        confirmAt("b-2", "p-1", Instant.parse("2026-11-25T16:00:00Z"), "f-2");
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW.plusSeconds(20), "f-2"), NOW);
+        outbound.readValuesToList();
+
+        // When f-1 and f-2 book p-1
+        confirm("b-1", "p-1", Instant.parse("2026-11-25T15:00:00Z"));
+        confirmAt("b-4", "p-1", Instant.parse("2026-11-26T16:00:00Z"), "f-2");
+
+        // Then the patient's own verified number wins for both facilities
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRecipientAddress)
+            .containsExactly("+447700900002", "+447700900002");
+        // and it acts on any booking, while f-2's number acts only on f-2's
+        reply(ATTACKER, "wamid.in-1", "Cancel", null, "CANCEL:b-1", NOW.plusSeconds(60));
+        reply("+447700900002", "wamid.in-2", "Cancel", null, "CANCEL:b-1", NOW.plusSeconds(61));
+        assertThat(cancellations.readValuesToList()).extracting(BookingCancellation::getBookingId).containsExactly("b-1");
+    }
+
+    @Test
+    void shouldLetAFacilitysNewerConsentReachOnlyItsOwnMessagesWhenThePatientSentStop() {
+        // Given p-1's bookings at f-1 (the victim's number) and at f-2 (f-2's number); the victim sends STOP from their number
+        start();
+        Instant slot = Instant.parse("2026-11-25T15:00:00Z");
+        victimWithAnotherFacilitysPhone(slot);
+        reply(VICTIM, "wamid.in-stop", "STOP", null, null, NOW.plusSeconds(60));
+
+        // When f-2's integration re-sends p-1's contact with consent granted after that STOP, and the reminders fall due
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW.plusSeconds(120), "f-2"), NOW.plusSeconds(120));
+        advanceTo(slot.minus(Duration.ofHours(23)));
+
+        // Then f-2's newer decision governs f-2's messages alone: f-1's reminder to the victim's number stays silenced
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRelatedBookingId, OutboundNotification::getRecipientAddress)
+            .containsExactly(tuple("b-2", ATTACKER));
+        assertThat(reminderStatuses("p-1", "b-1")).containsExactly(ReminderStatus.SENT, ReminderStatus.SUPPRESSED, ReminderStatus.PENDING);
+    }
+
+    /**
+     * f-1's integration writes {@link #VICTIM} for p-1 and f-1 books p-1 (b-1, at {@code slot}); f-2's integration writes
+     * {@link #ATTACKER} for p-1 and f-2 books p-1 at its own provider (b-2, an hour later), which links f-2. Each
+     * confirmation went to its facility's number, accepted as {@code wamid.out-<bookingId>}.
+     */
+    private void victimWithAnotherFacilitysPhone(Instant slot) {
+        contacts.pipeInput("p-1", facilityContact("p-1", VICTIM, true, NOW, "f-1"), NOW);
+        confirm("b-1", "p-1", slot);
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW, "f-2"), NOW);
+        confirmAt("b-2", "p-1", slot.plus(Duration.ofHours(1)), "f-2");
+        assertThat(contactOutcomes.readValuesToList()).extracting(ContactOutcome::getStatus).containsExactly(
+            ContactOutcomeStatus.WAITING_FOR_LINK, ContactOutcomeStatus.APPLIED, ContactOutcomeStatus.WAITING_FOR_LINK,
+            ContactOutcomeStatus.APPLIED);
+        List<OutboundNotification> sent = outbound.readValuesToList();
+        assertThat(sent).extracting(OutboundNotification::getRelatedBookingId, OutboundNotification::getRecipientAddress)
+            .containsExactly(tuple("b-1", VICTIM), tuple("b-2", ATTACKER));
+        for (OutboundNotification n : sent) {
+            statuses.pipeInput(n.getNotificationId(), status(n.getNotificationId(), DeliveryStatus.SENT, "wamid.out-" + n.getRelatedBookingId()), NOW);
+        }
+    }
+
+    private void confirmAt(String bookingId, String patientId, Instant slot, String facilityId) {
+        outcomes.pipeInput(bookingId, BookingOutcome.newBuilder(outcome(bookingId, patientId, slot, BookingStatus.CONFIRMED))
+            .setFacilityId(facilityId).build(), Instant.ofEpochMilli(clock));
+    }
+
+    /** The contact a message about a booking at {@code facilityId} uses. */
+    private PatientContact contactFor(String patientId, String facilityId) {
+        return ContactWrites.effective((PatientContact) store(NotificationsTopology.CONTACTS_STORE).get(patientId),
+            (ContactTrust) store(NotificationsTopology.CONTACT_TRUST_STORE).get(patientId), facilityId);
     }
 
     @Test

@@ -79,7 +79,8 @@ class MasterDataAppIT {
         registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.all());
         topics.addAll(MasterDataTopics.owned());
-        topics.addAll(List.of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS, MasterDataTopics.PATIENT_CONTACTS));
+        topics.addAll(List.of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS, MasterDataTopics.PATIENT_CONTACTS,
+            MasterDataTopics.FACILITIES));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicProvisioner.createMissing(admin, topics, (short) 1);
         }

@@ -69,6 +69,7 @@ variable "secret_arns" {
     whatsapp_verify_token  = string
     whatsapp_access_token  = string
     smtp_password          = string
+    query_forward_secret   = string
   })
 }
 

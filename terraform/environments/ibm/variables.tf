@@ -48,6 +48,7 @@ variable "secrets" {
     whatsapp_verify_token   = string
     whatsapp_access_token   = string
     smtp_password           = string
+    query_forward_secret    = string
   })
   sensitive = true
 }

@@ -40,8 +40,10 @@ locals {
     CAREFLOW_AUTH_JWT_JWKS_URL           = var.auth.jwks_url
   }
 
+  # The cluster secret goes to every app: the streams apps' instances sign the queries they forward with it.
   common_secrets = {
     CAREFLOW_KAFKA_SASL_JAAS_CONFIG = var.secret_arns.kafka_sasl_jaas_config
+    CAREFLOW_QUERY_FORWARD_SECRET   = var.secret_arns.query_forward_secret
   }
 
   app_secrets = {

@@ -163,6 +163,7 @@ variable "secret_arns" {
       whatsapp_verify_token  : webhook verify token (ingest-api)
       whatsapp_access_token  : Cloud API access token (streams-notifications)
       smtp_password          : SMTP password (streams-notifications)
+      query_forward_secret   : the cluster secret (32+ random characters) instances sign forwarded queries with (query.forward.secret)
   EOT
   type = object({
     kafka_sasl_jaas_config = string
@@ -173,6 +174,7 @@ variable "secret_arns" {
     whatsapp_verify_token  = string
     whatsapp_access_token  = string
     smtp_password          = string
+    query_forward_secret   = string
   })
 }
 

@@ -42,7 +42,10 @@ locals {
   }
 
   # Environment variable => key of the Code Engine secret.
-  common_secret_refs = { CAREFLOW_KAFKA_SASL_JAAS_CONFIG = "kafka-sasl-jaas-config" }
+  common_secret_refs = {
+    CAREFLOW_KAFKA_SASL_JAAS_CONFIG = "kafka-sasl-jaas-config"
+    CAREFLOW_QUERY_FORWARD_SECRET   = "query-forward-secret"
+  }
   app_secret_refs = {
     "ingest-api" = {
       CAREFLOW_WHATSAPP_APP_SECRET   = "whatsapp-app-secret"
@@ -161,6 +164,7 @@ resource "ibm_code_engine_secret" "careflow" {
     "whatsapp-verify-token"  = var.secrets.whatsapp_verify_token
     "whatsapp-access-token"  = var.secrets.whatsapp_access_token
     "smtp-password"          = var.secrets.smtp_password
+    "query-forward-secret"   = var.secrets.query_forward_secret
   }
 }
 

@@ -126,6 +126,7 @@ variable "secrets" {
       mongodb_admin_password : admin password of Databases for MongoDB
       registry_db_password   : password of the registry's PostgreSQL user
       whatsapp_app_secret, whatsapp_verify_token, whatsapp_access_token, smtp_password: see docs/configuration.md
+      query_forward_secret   : the cluster secret (32+ random characters) instances sign forwarded queries with
   EOT
   type = object({
     postgres_admin_password = string
@@ -135,6 +136,7 @@ variable "secrets" {
     whatsapp_verify_token   = string
     whatsapp_access_token   = string
     smtp_password           = string
+    query_forward_secret    = string
   })
   sensitive = true
 }

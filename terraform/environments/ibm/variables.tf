@@ -49,6 +49,10 @@ variable "secrets" {
     whatsapp_access_token   = string
     smtp_password           = string
     query_forward_secret    = string
+    connect_rest_password   = string
+    sink_db_password        = string
+    debezium_db_password    = string
+    mongo_uri               = string
   })
   sensitive = true
 }

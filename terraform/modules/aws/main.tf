@@ -96,7 +96,7 @@ locals {
       "connect" = {
         image         = "${var.image_repository}/connect:${var.image_tag}"
         port          = 8083
-        health_path   = "/connectors"
+        health_path   = "/health"
         cpu           = 1024
         memory        = 2048
         desired_count = 2
@@ -108,11 +108,18 @@ locals {
           CONNECT_PRODUCER_SASL_MECHANISM    = "SCRAM-SHA-512"
           CONNECT_CONSUMER_SECURITY_PROTOCOL = "SASL_SSL"
           CONNECT_CONSUMER_SASL_MECHANISM    = "SCRAM-SHA-512"
+          CONNECT_REST_USER                  = "careflow-connect-admin"
         }
+        # The REST API's password (HTTP Basic), and the connectors' secrets: connector configurations name them as
+        # ${env:...} (connectors/worker/connect-distributed.properties), so the REST API never returns them.
         secrets = {
           CONNECT_SASL_JAAS_CONFIG          = var.secret_arns.kafka_sasl_jaas_config
           CONNECT_PRODUCER_SASL_JAAS_CONFIG = var.secret_arns.kafka_sasl_jaas_config
           CONNECT_CONSUMER_SASL_JAAS_CONFIG = var.secret_arns.kafka_sasl_jaas_config
+          CONNECT_REST_PASSWORD             = var.secret_arns.connect_rest_password
+          SINK_JDBC_PASSWORD                = var.secret_arns.sink_db_password
+          MASTERDATA_PASSWORD               = var.secret_arns.debezium_db_password
+          MONGO_URI                         = var.secret_arns.mongo_uri
         }
         discovery = true
       }

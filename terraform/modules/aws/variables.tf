@@ -164,6 +164,10 @@ variable "secret_arns" {
       whatsapp_access_token  : Cloud API access token (streams-notifications)
       smtp_password          : SMTP password (streams-notifications)
       query_forward_secret   : the cluster secret (32+ random characters) instances sign forwarded queries with (query.forward.secret)
+      connect_rest_password  : password of the Connect REST API's user careflow-connect-admin (HTTP Basic)
+      sink_db_password       : password of the sink connectors' PostgreSQL role careflow
+      debezium_db_password   : password of the CDC source's PostgreSQL role debezium
+      mongo_uri              : the MongoDB sink's connection string, with its user and password
   EOT
   type = object({
     kafka_sasl_jaas_config = string
@@ -175,6 +179,10 @@ variable "secret_arns" {
     whatsapp_access_token  = string
     smtp_password          = string
     query_forward_secret   = string
+    connect_rest_password  = string
+    sink_db_password       = string
+    debezium_db_password   = string
+    mongo_uri              = string
   })
 }
 

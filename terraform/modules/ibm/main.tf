@@ -165,6 +165,10 @@ resource "ibm_code_engine_secret" "careflow" {
     "whatsapp-access-token"  = var.secrets.whatsapp_access_token
     "smtp-password"          = var.secrets.smtp_password
     "query-forward-secret"   = var.secrets.query_forward_secret
+    "connect-rest-password"  = var.secrets.connect_rest_password
+    "sink-db-password"       = var.secrets.sink_db_password
+    "debezium-db-password"   = var.secrets.debezium_db_password
+    "mongo-uri"              = var.secrets.mongo_uri
   }
 }
 
@@ -228,6 +232,7 @@ resource "ibm_code_engine_app" "connect" {
       CONNECT_PRODUCER_SASL_MECHANISM    = "PLAIN"
       CONNECT_CONSUMER_SECURITY_PROTOCOL = "SASL_SSL"
       CONNECT_CONSUMER_SASL_MECHANISM    = "PLAIN"
+      CONNECT_REST_USER                  = "careflow-connect-admin"
     }
     content {
       type  = "literal"
@@ -243,6 +248,22 @@ resource "ibm_code_engine_app" "connect" {
       name      = run_env_variables.value
       reference = ibm_code_engine_secret.careflow.name
       key       = "kafka-sasl-jaas-config"
+    }
+  }
+
+  # The REST API's password, and the connectors' secrets, which connector configurations name as ${env:...}.
+  dynamic "run_env_variables" {
+    for_each = {
+      CONNECT_REST_PASSWORD = "connect-rest-password"
+      SINK_JDBC_PASSWORD    = "sink-db-password"
+      MASTERDATA_PASSWORD   = "debezium-db-password"
+      MONGO_URI             = "mongo-uri"
+    }
+    content {
+      type      = "secret_key_reference"
+      name      = run_env_variables.key
+      reference = ibm_code_engine_secret.careflow.name
+      key       = run_env_variables.value
     }
   }
 }

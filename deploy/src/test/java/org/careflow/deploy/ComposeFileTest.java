@@ -151,7 +151,7 @@ class ComposeFileTest {
         assertThat(list(mongo.get("entrypoint"))).contains("/careflow/start-mongod.sh");
         assertThat(Files.readString(ROOT.resolve("docker/mongo/start-mongod.sh"))).contains("--replSet rs0", "--keyFile");
         assertThat(Files.readString(ROOT.resolve("docker/mongo/replica-set-ready.sh"))).contains("rs.initiate(", "_id: \"rs0\"");
-        assertThat(Files.readString(ROOT.resolve("deploy/env/connect.env.example"))).contains("replicaSet=rs0");
+        assertThat(Files.readString(ROOT.resolve("deploy/env/connect-worker.env.example"))).contains("replicaSet=rs0");
         assertThat(map(map(services.get("connect-init").get("depends_on")).get("mongo"))).containsEntry("condition", "service_healthy");
     }
 

@@ -23,6 +23,7 @@ import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.connectors.BiMigration;
+import org.careflow.connectors.ConnectorConfigs;
 import org.careflow.connectors.ConnectorsApply;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
@@ -37,6 +38,7 @@ import org.careflow.platform.embedded.EmbeddedMongo;
 import org.careflow.platform.embedded.EmbeddedPostgres;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.scheduling.SchedulingApp;
+import org.careflow.security.SecretFile;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
@@ -71,6 +73,10 @@ public final class LocalStack implements AutoCloseable {
     static final String SINK_DATABASE = "careflow";
     static final String MASTERDATA_DATABASE = "masterdata";
     static final String MONGO_DATABASE = "careflow";
+    /** The folder of the data directory holding the Connect worker's REST users and its connectors' secrets. */
+    public static final String CONNECT_DIRECTORY = "connect";
+    /** The Connect REST API's user; its password is made once per data directory ({@code connect/rest-password}). */
+    public static final String CONNECT_REST_USER = "careflow-connect-admin";
     /** How many views connectors/sql/bi creates once every sink table exists. */
     private static final int BI_VIEWS = 4;
 
@@ -89,6 +95,8 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedConnect connect;
     private Map<String, String> connectorVariables;
     private LocalAuth auth;
+    private String connectRestPassword;
+    private SinkDatabaseRoles.Logins sinkLogins;
 
     private LocalStack() {
     }
@@ -180,8 +188,11 @@ public final class LocalStack implements AutoCloseable {
         urls.put("streams-scheduling", "http://" + options.host() + ":" + scheduling.port());
         urls.put("streams-notifications", "http://" + options.host() + ":" + notifications.port());
         urls.put("streams-masterdata", "http://" + options.host() + ":" + masterdata.port());
-        urls.put("Kafka Connect", connect.url());
-        urls.put("PostgreSQL (sinks)", postgres.jdbcUrl(SINK_DATABASE) + " user " + postgres.user());
+        urls.put("Kafka Connect", connect.url() + " user " + CONNECT_REST_USER + " (password in "
+            + data.resolve(CONNECT_DIRECTORY).resolve("rest-password") + ")");
+        urls.put("PostgreSQL (sinks)", postgres.jdbcUrl(SINK_DATABASE) + " superuser " + postgres.user() + ", sink login "
+            + SinkDatabaseRoles.SINK_ROLE + ", BI owner " + SinkDatabaseRoles.BI_OWNER_ROLE + " (passwords in "
+            + data.resolve(SinkDatabaseRoles.DIRECTORY) + ")");
         urls.put("PostgreSQL (master data)", postgres.jdbcUrl(MASTERDATA_DATABASE) + " user " + postgres.user());
         urls.put("MongoDB (in the JVM)", mongo.connectionString() + "/" + MONGO_DATABASE);
         urls.put("schema registry", registry.url());
@@ -198,26 +209,41 @@ public final class LocalStack implements AutoCloseable {
     private void startConnectors(StackOptions options, Path data) {
         Path home = Path.of(System.getProperty(CONNECTORS_HOME_PROPERTY, "connectors")).toAbsolutePath();
         postgres = started(EmbeddedPostgres.builder().port(options.postgresPort()).dataDirectory(data.resolve("postgres"))
-            .database(SINK_DATABASE).user("careflow").password("careflow").build().start());
+            .database(SINK_DATABASE).user("careflow").password(SinkDatabaseRoles.superuserPassword(data, data.resolve("postgres")))
+            .build().start());
+        // The sinks write as careflow_sink; the BI views and their pseudonymisation key belong to careflow_bi_owner.
+        sinkLogins = SinkDatabaseRoles.ensure(postgres, SINK_DATABASE, data, home.resolve("sql").resolve("roles"));
         postgres.createDatabase(MASTERDATA_DATABASE);
         MasterDataSql.ensure(postgres, MASTERDATA_DATABASE, home.resolve("sql").resolve("masterdata"));
         mongo = started(EmbeddedMongo.builder().port(options.mongoPort()).build().start());
+        // The worker's REST API needs a user (Basic); connectors name their secrets, which the worker reads from a file.
+        Path connectDir = data.resolve(CONNECT_DIRECTORY);
+        connectRestPassword = SecretFile.loadOrCreate(connectDir.resolve("rest-password"));
+        Path users = SecretFile.writeProperties(connectDir.resolve("rest-users.properties"), Map.of(CONNECT_REST_USER, connectRestPassword));
+        Path secrets = SecretFile.writeProperties(connectDir.resolve("secrets.properties"), Map.of(
+            "SINK_JDBC_PASSWORD", sinkLogins.sinkPassword(),
+            "MASTERDATA_PASSWORD", postgres.password(),
+            "MONGO_URI", mongo.connectionString()));
         connect = started(EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers()).restPort(options.connectPort())
-            .groupId("careflow-connect").build().start());
+            .groupId("careflow-connect").basicAuth(users, CONNECT_REST_USER, connectRestPassword)
+            .workerProperty("config.providers", "file")
+            .workerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+            .workerProperty("config.providers.file.param.allowed.paths", connectDir.toString())
+            .build().start());
         connectorVariables = new HashMap<>();
+        connectorVariables.put(ConnectorConfigs.SECRETS_VARIABLE, "file:" + secrets);
+        connectorVariables.put(ConnectorsApply.REST_USER, CONNECT_REST_USER);
+        connectorVariables.put(ConnectorsApply.REST_PASSWORD, connectRestPassword);
         // The Connect converter speaks the registry's v2 API (see connectors/README.md).
         connectorVariables.put("REGISTRY_V2_URL", registry.url().replace("/apis/registry/v3", "/apis/registry/v2"));
         connectorVariables.put("REPLICATION_FACTOR", "1");
         connectorVariables.put("SINK_JDBC_URL", postgres.jdbcUrl(SINK_DATABASE));
-        connectorVariables.put("SINK_JDBC_USER", postgres.user());
-        connectorVariables.put("SINK_JDBC_PASSWORD", postgres.password());
-        connectorVariables.put("MONGO_URI", mongo.connectionString());
+        connectorVariables.put("SINK_JDBC_USER", SinkDatabaseRoles.SINK_ROLE);
         connectorVariables.put("MONGO_DATABASE", MONGO_DATABASE);
         connectorVariables.put("MASTERDATA_HOST", postgres.host());
         connectorVariables.put("MASTERDATA_PORT", Integer.toString(postgres.port()));
         connectorVariables.put("MASTERDATA_DATABASE", MASTERDATA_DATABASE);
         connectorVariables.put("MASTERDATA_USER", postgres.user());
-        connectorVariables.put("MASTERDATA_PASSWORD", postgres.password());
         connectorVariables.put("BI_PSEUDONYM_KEY", MasterDataSql.pseudonymKey(data.resolve("bi-pseudonym.key")));
         int applied = ConnectorsApply.run(new ConnectorsApply.Options(connect.url(), home.resolve("config"), connectorVariables,
             Duration.ofSeconds(120), null));
@@ -249,7 +275,8 @@ public final class LocalStack implements AutoCloseable {
      */
     public List<String> applyBiViews() throws IOException {
         Path home = Path.of(System.getProperty(CONNECTORS_HOME_PROPERTY, "connectors")).toAbsolutePath();
-        return BiMigration.apply(new BiMigration.Target(postgres.jdbcUrl(SINK_DATABASE), postgres.user(), postgres.password(),
+        return BiMigration.apply(new BiMigration.Target(postgres.jdbcUrl(SINK_DATABASE), SinkDatabaseRoles.BI_OWNER_ROLE,
+            sinkLogins.biOwnerPassword(),
             home.resolve("sql").resolve("bi")), connectorVariables);
     }
 
@@ -259,6 +286,16 @@ public final class LocalStack implements AutoCloseable {
 
     public EmbeddedMongo mongo() {
         return mongo;
+    }
+
+    /** The password of the sink connectors' database login, {@code careflow_sink}. */
+    public String sinkPassword() {
+        return sinkLogins.sinkPassword();
+    }
+
+    /** The password of {@link #CONNECT_REST_USER} on the Connect REST API. */
+    public String connectRestPassword() {
+        return connectRestPassword;
     }
 
     public String connectUrl() {

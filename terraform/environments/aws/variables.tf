@@ -74,6 +74,7 @@ variable "secret_arns" {
     sink_db_password       = string
     debezium_db_password   = string
     mongo_uri              = string
+    registry_client_secret = string
   })
 }
 

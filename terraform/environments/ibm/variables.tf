@@ -53,6 +53,7 @@ variable "secrets" {
     sink_db_password        = string
     debezium_db_password    = string
     mongo_uri               = string
+    registry_client_secret  = string
   })
   sensitive = true
 }

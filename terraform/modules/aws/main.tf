@@ -85,10 +85,18 @@ locals {
         memory        = 2048
         desired_count = 2
         environment = {
-          APICURIO_STORAGE_KIND        = "sql"
-          APICURIO_STORAGE_SQL_KIND    = "postgresql"
-          APICURIO_DATASOURCE_URL      = "jdbc:postgresql://${aws_db_instance.postgres.address}:5432/registry"
-          APICURIO_DATASOURCE_USERNAME = "registry"
+          APICURIO_STORAGE_KIND                           = "sql"
+          APICURIO_STORAGE_SQL_KIND                       = "postgresql"
+          APICURIO_DATASOURCE_URL                         = "jdbc:postgresql://${aws_db_instance.postgres.address}:5432/registry"
+          APICURIO_DATASOURCE_USERNAME                    = "registry"
+          # Tokens of the apps' identity provider: reads are open (the apps and the sinks only read schemas), registering
+          # needs role sr-developer, the global rules sr-admin (a token, or a client's id and secret as HTTP Basic).
+          QUARKUS_OIDC_TENANT_ENABLED                     = "true"
+          QUARKUS_OIDC_AUTH_SERVER_URL                    = var.auth.issuer
+          QUARKUS_OIDC_CLIENT_ID                          = "registry-api"
+          APICURIO_AUTH_ROLE_BASED_AUTHORIZATION          = "true"
+          APICURIO_AUTH_ANONYMOUS_READ_ACCESS_ENABLED     = "true"
+          APICURIO_AUTHN_BASIC_CLIENT_CREDENTIALS_ENABLED = "true"
         }
         secrets   = { APICURIO_DATASOURCE_PASSWORD = var.secret_arns.registry_db_password }
         discovery = true
@@ -120,6 +128,7 @@ locals {
           SINK_JDBC_PASSWORD                = var.secret_arns.sink_db_password
           MASTERDATA_PASSWORD               = var.secret_arns.debezium_db_password
           MONGO_URI                         = var.secret_arns.mongo_uri
+          REGISTRY_CLIENT_SECRET            = var.secret_arns.registry_client_secret
         }
         discovery = true
       }

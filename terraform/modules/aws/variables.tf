@@ -168,6 +168,7 @@ variable "secret_arns" {
       sink_db_password       : password of the sink connectors' PostgreSQL role careflow
       debezium_db_password   : password of the CDC source's PostgreSQL role debezium
       mongo_uri              : the MongoDB sink's connection string, with its user and password
+      registry_client_secret : secret of the identity provider client careflow-connect (role sr-developer), as which the CDC source registers schemas
   EOT
   type = object({
     kafka_sasl_jaas_config = string
@@ -183,6 +184,7 @@ variable "secret_arns" {
     sink_db_password       = string
     debezium_db_password   = string
     mongo_uri              = string
+    registry_client_secret = string
   })
 }
 

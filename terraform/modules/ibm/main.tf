@@ -169,6 +169,7 @@ resource "ibm_code_engine_secret" "careflow" {
     "sink-db-password"       = var.secrets.sink_db_password
     "debezium-db-password"   = var.secrets.debezium_db_password
     "mongo-uri"              = var.secrets.mongo_uri
+    "registry-client-secret" = var.secrets.registry_client_secret
   }
 }
 
@@ -208,6 +209,24 @@ resource "ibm_code_engine_app" "registry" {
     name      = "APICURIO_DATASOURCE_PASSWORD"
     reference = ibm_code_engine_secret.careflow.name
     key       = "registry-db-password"
+  }
+
+  # Tokens of the apps' identity provider: reads are open (the apps and the sinks only read schemas), registering needs
+  # role sr-developer, the global rules sr-admin (a token, or a client's id and secret as HTTP Basic).
+  dynamic "run_env_variables" {
+    for_each = {
+      QUARKUS_OIDC_TENANT_ENABLED                     = "true"
+      QUARKUS_OIDC_AUTH_SERVER_URL                    = var.auth.issuer
+      QUARKUS_OIDC_CLIENT_ID                          = "registry-api"
+      APICURIO_AUTH_ROLE_BASED_AUTHORIZATION          = "true"
+      APICURIO_AUTH_ANONYMOUS_READ_ACCESS_ENABLED     = "true"
+      APICURIO_AUTHN_BASIC_CLIENT_CREDENTIALS_ENABLED = "true"
+    }
+    content {
+      type  = "literal"
+      name  = run_env_variables.key
+      value = run_env_variables.value
+    }
   }
 }
 
@@ -254,10 +273,11 @@ resource "ibm_code_engine_app" "connect" {
   # The REST API's password, and the connectors' secrets, which connector configurations name as ${env:...}.
   dynamic "run_env_variables" {
     for_each = {
-      CONNECT_REST_PASSWORD = "connect-rest-password"
-      SINK_JDBC_PASSWORD    = "sink-db-password"
-      MASTERDATA_PASSWORD   = "debezium-db-password"
-      MONGO_URI             = "mongo-uri"
+      CONNECT_REST_PASSWORD  = "connect-rest-password"
+      SINK_JDBC_PASSWORD     = "sink-db-password"
+      MASTERDATA_PASSWORD    = "debezium-db-password"
+      MONGO_URI              = "mongo-uri"
+      REGISTRY_CLIENT_SECRET = "registry-client-secret"
     }
     content {
       type      = "secret_key_reference"

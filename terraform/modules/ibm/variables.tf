@@ -130,6 +130,7 @@ variable "secrets" {
       connect_rest_password  : password of the Connect REST API's user careflow-connect-admin
       sink_db_password, debezium_db_password: passwords of the sink's (careflow) and the CDC source's (debezium) roles
       mongo_uri              : the MongoDB sink's connection string, with its user and password
+      registry_client_secret : secret of the identity provider client careflow-connect (role sr-developer) the CDC source registers schemas as
   EOT
   type = object({
     postgres_admin_password = string
@@ -144,6 +145,7 @@ variable "secrets" {
     sink_db_password        = string
     debezium_db_password    = string
     mongo_uri               = string
+    registry_client_secret  = string
   })
   sensitive = true
 }

@@ -223,7 +223,9 @@ public final class LocalStack implements AutoCloseable {
         Path secrets = SecretFile.writeProperties(connectDir.resolve("secrets.properties"), Map.of(
             "SINK_JDBC_PASSWORD", sinkLogins.sinkPassword(),
             "MASTERDATA_PASSWORD", postgres.password(),
-            "MONGO_URI", mongo.connectionString()));
+            "MONGO_URI", mongo.connectionString(),
+            // The local registry asks for no login; the CDC source's converters send one all the same.
+            "REGISTRY_CLIENT_SECRET", "unused-by-the-local-registry"));
         connect = started(EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers()).restPort(options.connectPort())
             .groupId("careflow-connect").basicAuth(users, CONNECT_REST_USER, connectRestPassword)
             .workerProperty("config.providers", "file")

@@ -75,6 +75,10 @@ public final class LocalStack implements AutoCloseable {
     static final String MONGO_DATABASE = "careflow";
     /** The folder of the data directory holding the Connect worker's REST users and its connectors' secrets. */
     public static final String CONNECT_DIRECTORY = "connect";
+    /** The apps' Kafka user on the SASL listener; its password is made once per data directory ({@code secrets/kafka-careflow-password}). */
+    public static final String KAFKA_APPS_USER = "careflow";
+    /** The Connect worker's Kafka user ({@code secrets/kafka-connect-password}). */
+    public static final String KAFKA_CONNECT_USER = "connect";
     /** The Connect REST API's user; its password is made once per data directory ({@code connect/rest-password}). */
     public static final String CONNECT_REST_USER = "careflow-connect-admin";
     /** How many views connectors/sql/bi creates once every sink table exists. */
@@ -97,6 +101,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalAuth auth;
     private String connectRestPassword;
     private SinkDatabaseRoles.Logins sinkLogins;
+    private Map<String, String> kafkaPasswords;
 
     private LocalStack() {
     }
@@ -119,11 +124,16 @@ public final class LocalStack implements AutoCloseable {
             deleteRecursively(data);
         }
         auth = LocalAuth.loadOrCreate(data);
+        // The apps and the Connect worker log in on the broker's SASL listener (PLAIN), each with its own password.
+        kafkaPasswords = Map.of(
+            KAFKA_APPS_USER, SecretFile.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY).resolve("kafka-careflow-password")),
+            KAFKA_CONNECT_USER, SecretFile.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY).resolve("kafka-connect-password")));
         broker = started(EmbeddedKafkaBroker.builder()
             .dataDirectory(data.resolve("kafka"))
             .brokerPort(options.kafkaPort())
             .controllerPort(options.kafkaControllerPort())
             .numPartitions(Topics.DEFAULT_PARTITIONS)
+            .saslPlainUsers(kafkaPasswords)
             .build().start());
         // One partition layout (topic.partitions) for topic creation and every streams app, which size repartition topics from it.
         TopicLayout layout = topicLayout(settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(), Map.of()));
@@ -146,25 +156,25 @@ public final class LocalStack implements AutoCloseable {
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
 
         Map<String, Object> ingestProps = settings(options, auth, INGEST, IngestConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.ingestPort()));
+            appConnection(options.host(), options.ingestPort()));
         ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
         Map<String, Object> triageProps = settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.triagePort()));
+            appConnection(options.host(), options.triagePort()));
         triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         triageProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         triage = started(TriageApp.start(new TriageConfig(triageProps)));
 
         Map<String, Object> schedulingProps = settings(options, auth, SCHEDULING, SchedulingConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.schedulingPort()));
+            appConnection(options.host(), options.schedulingPort()));
         schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         schedulingProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         scheduling = started(SchedulingApp.start(new SchedulingConfig(schedulingProps)));
 
         Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.notificationsPort()));
+            appConnection(options.host(), options.notificationsPort()));
         notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         notificationsProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
@@ -175,7 +185,7 @@ public final class LocalStack implements AutoCloseable {
         notifications = started(NotificationsApp.start(new NotificationsConfig(notificationsProps)));
 
         Map<String, Object> masterdataProps = settings(options, auth, MASTERDATA, MasterDataConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.masterdataPort()));
+            appConnection(options.host(), options.masterdataPort()));
         masterdataProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         masterdataProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         masterdataProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
@@ -197,6 +207,8 @@ public final class LocalStack implements AutoCloseable {
         urls.put("MongoDB (in the JVM)", mongo.connectionString() + "/" + MONGO_DATABASE);
         urls.put("schema registry", registry.url());
         urls.put("Kafka", broker.bootstrapServers());
+        urls.put("Kafka (SASL PLAIN, the apps' and Connect's logins)", broker.saslBootstrapServers() + " users " + KAFKA_APPS_USER
+            + ", " + KAFKA_CONNECT_USER + " (passwords in " + data.resolve(SinkDatabaseRoles.DIRECTORY) + ")");
         urls.put("data", data.toString());
         LOG.info("careflow is up");
     }
@@ -226,7 +238,14 @@ public final class LocalStack implements AutoCloseable {
             "MONGO_URI", mongo.connectionString(),
             // The local registry asks for no login; the CDC source's converters send one all the same.
             "REGISTRY_CLIENT_SECRET", "unused-by-the-local-registry"));
-        connect = started(EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers()).restPort(options.connectPort())
+        EmbeddedConnect.Builder worker = EmbeddedConnect.builder().bootstrapServers(broker.saslBootstrapServers());
+        // The worker's own clients and its connectors' producers, consumers and admin clients log in as KAFKA_CONNECT_USER.
+        for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+            worker.workerProperty(prefix + "security.protocol", "SASL_PLAINTEXT")
+                .workerProperty(prefix + "sasl.mechanism", "PLAIN")
+                .workerProperty(prefix + "sasl.jaas.config", plainLogin(KAFKA_CONNECT_USER));
+        }
+        connect = started(worker.restPort(options.connectPort())
             .groupId("careflow-connect").basicAuth(users, CONNECT_REST_USER, connectRestPassword)
             .workerProperty("config.providers", "file")
             .workerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
@@ -302,6 +321,22 @@ public final class LocalStack implements AutoCloseable {
 
     public String connectUrl() {
         return connect.url();
+    }
+
+    /**
+     * Where an app finds Kafka and the registry, and how it logs in to Kafka: the SASL listener, as {@value #KAFKA_APPS_USER}.
+     */
+    private Map<String, Object> appConnection(String host, int httpPort) {
+        Map<String, Object> connection = CommonConfig.connection(broker.saslBootstrapServers(), registry.url(), host, httpPort);
+        connection.put(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        connection.put(CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN");
+        connection.put(CommonConfig.KAFKA_SASL_JAAS_CONFIG, plainLogin(KAFKA_APPS_USER));
+        return connection;
+    }
+
+    private String plainLogin(String user) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+            + kafkaPasswords.get(user) + "\";";
     }
 
     /**

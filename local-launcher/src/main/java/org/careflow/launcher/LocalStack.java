@@ -231,7 +231,7 @@ public final class LocalStack implements AutoCloseable {
         // The worker's REST API needs a user (Basic); connectors name their secrets, which the worker reads from a file.
         Path connectDir = data.resolve(CONNECT_DIRECTORY);
         connectRestPassword = SecretFile.loadOrCreate(connectDir.resolve("rest-password"));
-        Path users = SecretFile.writeProperties(connectDir.resolve("rest-users.properties"), Map.of(CONNECT_REST_USER, connectRestPassword));
+        Path users = SecretFile.writeProperties(restUsersFile(connectDir, connectRestPassword), Map.of(CONNECT_REST_USER, connectRestPassword));
         Path secrets = SecretFile.writeProperties(connectDir.resolve("secrets.properties"), Map.of(
             "SINK_JDBC_PASSWORD", sinkLogins.sinkPassword(),
             "MASTERDATA_PASSWORD", postgres.password(),
@@ -332,6 +332,28 @@ public final class LocalStack implements AutoCloseable {
         connection.put(CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN");
         connection.put(CommonConfig.KAFKA_SASL_JAAS_CONFIG, plainLogin(KAFKA_APPS_USER));
         return connection;
+    }
+
+    /**
+     * The worker's users file, named after a hash of the password: Kafka's login module keeps a file's users for the JVM's
+     * life by path, so a new password (a fresh data directory, in the same JVM) must come in a file of another name.
+     */
+    private static Path restUsersFile(Path connectDir, String password) {
+        try {
+            String tag = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+            java.nio.file.Files.createDirectories(connectDir);
+            try (var old = java.nio.file.Files.newDirectoryStream(connectDir, "rest-users*.properties")) {
+                for (Path file : old) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+            return connectDir.resolve("rest-users-" + tag + ".properties");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot prepare " + connectDir, e);
+        }
     }
 
     private String plainLogin(String user) {

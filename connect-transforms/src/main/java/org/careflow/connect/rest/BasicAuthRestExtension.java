@@ -27,7 +27,8 @@ import org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModul
  *
  * <p>Every request needs the credentials except the worker-to-worker calls Kafka exempts (task configs, fencing: those
  * are signed with the cluster's internal key) and {@code GET /health}, which says only whether the worker runs, for
- * health checks. A worker without the users file refuses to start.
+ * health checks. A worker without the users file refuses to start. Kafka's login module reads a users file once and keeps
+ * it, by path, for the JVM's life: a changed password needs a file of another name (or a worker restart).
  */
 public final class BasicAuthRestExtension implements ConnectRestExtension {
 

@@ -2,7 +2,12 @@
 -- Patient identifiers are replaced by a keyed hash (SHA-256 of a secret and the id); phone numbers, names and
 -- message texts never appear. BI users get the careflow_bi role: USAGE on schema bi and SELECT on its views, nothing
 -- on the sink tables or on careflow_private, whose key the views read with their owner's rights.
--- Safe to run again. A view whose sink table does not exist yet (no record has arrived) is created on a later run.
+-- Run as careflow_bi_owner, after connectors/sql/roles (which creates the schemas it owns); the sink login has no
+-- access to careflow_private. Safe to run again. A view whose sink table does not exist yet (no record has arrived) is
+-- created on a later run.
+
+-- Names below are schema-qualified; nothing the sink login creates in public can stand in for a built-in function.
+SET LOCAL search_path = pg_catalog, pg_temp;
 
 CREATE SCHEMA IF NOT EXISTS bi;
 CREATE SCHEMA IF NOT EXISTS careflow_private;

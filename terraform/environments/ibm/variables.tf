@@ -48,6 +48,12 @@ variable "secrets" {
     whatsapp_verify_token   = string
     whatsapp_access_token   = string
     smtp_password           = string
+    query_forward_secret    = string
+    connect_rest_password   = string
+    sink_db_password        = string
+    debezium_db_password    = string
+    mongo_uri               = string
+    registry_client_secret  = string
   })
   sensitive = true
 }

@@ -40,8 +40,10 @@ locals {
     CAREFLOW_AUTH_JWT_JWKS_URL           = var.auth.jwks_url
   }
 
+  # The cluster secret goes to every app: the streams apps' instances sign the queries they forward with it.
   common_secrets = {
     CAREFLOW_KAFKA_SASL_JAAS_CONFIG = var.secret_arns.kafka_sasl_jaas_config
+    CAREFLOW_QUERY_FORWARD_SECRET   = var.secret_arns.query_forward_secret
   }
 
   app_secrets = {
@@ -83,10 +85,18 @@ locals {
         memory        = 2048
         desired_count = 2
         environment = {
-          APICURIO_STORAGE_KIND        = "sql"
-          APICURIO_STORAGE_SQL_KIND    = "postgresql"
-          APICURIO_DATASOURCE_URL      = "jdbc:postgresql://${aws_db_instance.postgres.address}:5432/registry"
-          APICURIO_DATASOURCE_USERNAME = "registry"
+          APICURIO_STORAGE_KIND                           = "sql"
+          APICURIO_STORAGE_SQL_KIND                       = "postgresql"
+          APICURIO_DATASOURCE_URL                         = "jdbc:postgresql://${aws_db_instance.postgres.address}:5432/registry"
+          APICURIO_DATASOURCE_USERNAME                    = "registry"
+          # Tokens of the apps' identity provider: reads are open (the apps and the sinks only read schemas), registering
+          # needs role sr-developer, the global rules sr-admin (a token, or a client's id and secret as HTTP Basic).
+          QUARKUS_OIDC_TENANT_ENABLED                     = "true"
+          QUARKUS_OIDC_AUTH_SERVER_URL                    = var.auth.issuer
+          QUARKUS_OIDC_CLIENT_ID                          = "registry-api"
+          APICURIO_AUTH_ROLE_BASED_AUTHORIZATION          = "true"
+          APICURIO_AUTH_ANONYMOUS_READ_ACCESS_ENABLED     = "true"
+          APICURIO_AUTHN_BASIC_CLIENT_CREDENTIALS_ENABLED = "true"
         }
         secrets   = { APICURIO_DATASOURCE_PASSWORD = var.secret_arns.registry_db_password }
         discovery = true
@@ -94,7 +104,7 @@ locals {
       "connect" = {
         image         = "${var.image_repository}/connect:${var.image_tag}"
         port          = 8083
-        health_path   = "/connectors"
+        health_path   = "/health"
         cpu           = 1024
         memory        = 2048
         desired_count = 2
@@ -106,11 +116,19 @@ locals {
           CONNECT_PRODUCER_SASL_MECHANISM    = "SCRAM-SHA-512"
           CONNECT_CONSUMER_SECURITY_PROTOCOL = "SASL_SSL"
           CONNECT_CONSUMER_SASL_MECHANISM    = "SCRAM-SHA-512"
+          CONNECT_REST_USER                  = "careflow-connect-admin"
         }
+        # The REST API's password (HTTP Basic), and the connectors' secrets: connector configurations name them as
+        # ${env:...} (connectors/worker/connect-distributed.properties), so the REST API never returns them.
         secrets = {
           CONNECT_SASL_JAAS_CONFIG          = var.secret_arns.kafka_sasl_jaas_config
           CONNECT_PRODUCER_SASL_JAAS_CONFIG = var.secret_arns.kafka_sasl_jaas_config
           CONNECT_CONSUMER_SASL_JAAS_CONFIG = var.secret_arns.kafka_sasl_jaas_config
+          CONNECT_REST_PASSWORD             = var.secret_arns.connect_rest_password
+          SINK_JDBC_PASSWORD                = var.secret_arns.sink_db_password
+          MASTERDATA_PASSWORD               = var.secret_arns.debezium_db_password
+          MONGO_URI                         = var.secret_arns.mongo_uri
+          REGISTRY_CLIENT_SECRET            = var.secret_arns.registry_client_secret
         }
         discovery = true
       }

@@ -163,6 +163,12 @@ variable "secret_arns" {
       whatsapp_verify_token  : webhook verify token (ingest-api)
       whatsapp_access_token  : Cloud API access token (streams-notifications)
       smtp_password          : SMTP password (streams-notifications)
+      query_forward_secret   : the cluster secret (32+ random characters) instances sign forwarded queries with (query.forward.secret)
+      connect_rest_password  : password of the Connect REST API's user careflow-connect-admin (HTTP Basic)
+      sink_db_password       : password of the sink connectors' PostgreSQL role careflow
+      debezium_db_password   : password of the CDC source's PostgreSQL role debezium
+      mongo_uri              : the MongoDB sink's connection string, with its user and password
+      registry_client_secret : secret of the identity provider client careflow-connect (role sr-developer), as which the CDC source registers schemas
   EOT
   type = object({
     kafka_sasl_jaas_config = string
@@ -173,6 +179,12 @@ variable "secret_arns" {
     whatsapp_verify_token  = string
     whatsapp_access_token  = string
     smtp_password          = string
+    query_forward_secret   = string
+    connect_rest_password  = string
+    sink_db_password       = string
+    debezium_db_password   = string
+    mongo_uri              = string
+    registry_client_secret = string
   })
 }
 

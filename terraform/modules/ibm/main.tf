@@ -42,7 +42,10 @@ locals {
   }
 
   # Environment variable => key of the Code Engine secret.
-  common_secret_refs = { CAREFLOW_KAFKA_SASL_JAAS_CONFIG = "kafka-sasl-jaas-config" }
+  common_secret_refs = {
+    CAREFLOW_KAFKA_SASL_JAAS_CONFIG = "kafka-sasl-jaas-config"
+    CAREFLOW_QUERY_FORWARD_SECRET   = "query-forward-secret"
+  }
   app_secret_refs = {
     "ingest-api" = {
       CAREFLOW_WHATSAPP_APP_SECRET   = "whatsapp-app-secret"
@@ -161,6 +164,12 @@ resource "ibm_code_engine_secret" "careflow" {
     "whatsapp-verify-token"  = var.secrets.whatsapp_verify_token
     "whatsapp-access-token"  = var.secrets.whatsapp_access_token
     "smtp-password"          = var.secrets.smtp_password
+    "query-forward-secret"   = var.secrets.query_forward_secret
+    "connect-rest-password"  = var.secrets.connect_rest_password
+    "sink-db-password"       = var.secrets.sink_db_password
+    "debezium-db-password"   = var.secrets.debezium_db_password
+    "mongo-uri"              = var.secrets.mongo_uri
+    "registry-client-secret" = var.secrets.registry_client_secret
   }
 }
 
@@ -201,6 +210,24 @@ resource "ibm_code_engine_app" "registry" {
     reference = ibm_code_engine_secret.careflow.name
     key       = "registry-db-password"
   }
+
+  # Tokens of the apps' identity provider: reads are open (the apps and the sinks only read schemas), registering needs
+  # role sr-developer, the global rules sr-admin (a token, or a client's id and secret as HTTP Basic).
+  dynamic "run_env_variables" {
+    for_each = {
+      QUARKUS_OIDC_TENANT_ENABLED                     = "true"
+      QUARKUS_OIDC_AUTH_SERVER_URL                    = var.auth.issuer
+      QUARKUS_OIDC_CLIENT_ID                          = "registry-api"
+      APICURIO_AUTH_ROLE_BASED_AUTHORIZATION          = "true"
+      APICURIO_AUTH_ANONYMOUS_READ_ACCESS_ENABLED     = "true"
+      APICURIO_AUTHN_BASIC_CLIENT_CREDENTIALS_ENABLED = "true"
+    }
+    content {
+      type  = "literal"
+      name  = run_env_variables.key
+      value = run_env_variables.value
+    }
+  }
 }
 
 resource "ibm_code_engine_app" "connect" {
@@ -224,6 +251,7 @@ resource "ibm_code_engine_app" "connect" {
       CONNECT_PRODUCER_SASL_MECHANISM    = "PLAIN"
       CONNECT_CONSUMER_SECURITY_PROTOCOL = "SASL_SSL"
       CONNECT_CONSUMER_SASL_MECHANISM    = "PLAIN"
+      CONNECT_REST_USER                  = "careflow-connect-admin"
     }
     content {
       type  = "literal"
@@ -239,6 +267,23 @@ resource "ibm_code_engine_app" "connect" {
       name      = run_env_variables.value
       reference = ibm_code_engine_secret.careflow.name
       key       = "kafka-sasl-jaas-config"
+    }
+  }
+
+  # The REST API's password, and the connectors' secrets, which connector configurations name as ${env:...}.
+  dynamic "run_env_variables" {
+    for_each = {
+      CONNECT_REST_PASSWORD  = "connect-rest-password"
+      SINK_JDBC_PASSWORD     = "sink-db-password"
+      MASTERDATA_PASSWORD    = "debezium-db-password"
+      MONGO_URI              = "mongo-uri"
+      REGISTRY_CLIENT_SECRET = "registry-client-secret"
+    }
+    content {
+      type      = "secret_key_reference"
+      name      = run_env_variables.key
+      reference = ibm_code_engine_secret.careflow.name
+      key       = run_env_variables.value
     }
   }
 }

@@ -126,6 +126,11 @@ variable "secrets" {
       mongodb_admin_password : admin password of Databases for MongoDB
       registry_db_password   : password of the registry's PostgreSQL user
       whatsapp_app_secret, whatsapp_verify_token, whatsapp_access_token, smtp_password: see docs/configuration.md
+      query_forward_secret   : the cluster secret (32+ random characters) instances sign forwarded queries with
+      connect_rest_password  : password of the Connect REST API's user careflow-connect-admin
+      sink_db_password, debezium_db_password: passwords of the sink's (careflow) and the CDC source's (debezium) roles
+      mongo_uri              : the MongoDB sink's connection string, with its user and password
+      registry_client_secret : secret of the identity provider client careflow-connect (role sr-developer) the CDC source registers schemas as
   EOT
   type = object({
     postgres_admin_password = string
@@ -135,6 +140,12 @@ variable "secrets" {
     whatsapp_verify_token   = string
     whatsapp_access_token   = string
     smtp_password           = string
+    query_forward_secret    = string
+    connect_rest_password   = string
+    sink_db_password        = string
+    debezium_db_password    = string
+    mongo_uri               = string
+    registry_client_secret  = string
   })
   sensitive = true
 }

@@ -7,9 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -32,10 +34,19 @@ public final class ConnectClient {
     private static final Duration REBALANCE_PATIENCE = Duration.ofSeconds(60);
 
     private final URI base;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** A client without credentials, for a worker whose REST API is open. */
     public ConnectClient(String url) {
+        this(url, null, null);
+    }
+
+    /** A client sending HTTP Basic credentials (the worker's REST users file); {@code user} null sends none. */
+    public ConnectClient(String url, String user, String password) {
         this.base = URI.create(url.replaceAll("/+$", "") + "/");
+        this.authorization = user == null || user.isBlank() ? null : "Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Creates the connector, or updates its configuration; true when it was created. */
@@ -72,8 +83,15 @@ public final class ConnectClient {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         Instant giveUp = Instant.now().plus(REBALANCE_PATIENCE);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         while (true) {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                throw new IOException("Connect refused the credentials (HTTP 401): set CONNECT_REST_USER and CONNECT_REST_PASSWORD"
+                    + " (or --connect-user and --connect-password) to a user of the worker's REST users file");
+            }
             if (response.statusCode() != 409 || Instant.now().isAfter(giveUp)) {
                 return response;
             }

@@ -18,7 +18,14 @@ import java.util.stream.Stream;
 /**
  * The connector configurations shipped in {@code connectors/config/}: one JSON file per connector,
  * {@code {"name": ..., "config": {...}}}, whose values may use {@code ${VARIABLE}} or {@code ${VARIABLE:-default}}
- * for what differs between deployments (the Mongo URI, the registry URL, database credentials).
+ * for what differs between deployments (the registry URL, database hosts and users).
+ *
+ * <p>Secrets (database passwords, a Mongo URI with its password) are never values: a configuration names them as
+ * {@code ${secret:NAME}}, and this class turns that into a reference to one of the worker's Connect config providers,
+ * chosen by the variable {@value #SECRETS_VARIABLE}: {@code env} gives {@code ${env:NAME}} (EnvVarConfigProvider),
+ * {@code file:PATH} gives {@code ${file:PATH:NAME}} (FileConfigProvider, a properties file), {@code dir:PATH} gives
+ * {@code ${dir:PATH:NAME}} (DirectoryConfigProvider, one file per secret). The worker resolves it when it starts the
+ * connector, so neither this tool nor Connect's REST answers ({@code GET /connectors/x/config}) ever hold the secret.
  */
 public final class ConnectorConfigs {
 
@@ -32,6 +39,9 @@ public final class ConnectorConfigs {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
+    private static final Pattern SECRET = Pattern.compile("\\$\\{secret:([A-Z0-9_]+)}");
+    /** The variable saying which worker config provider holds the secrets: {@code env}, {@code file:PATH} or {@code dir:PATH}. */
+    public static final String SECRETS_VARIABLE = "CONNECT_CONFIG_PROVIDER";
 
     private ConnectorConfigs() {
     }
@@ -76,6 +86,35 @@ public final class ConnectorConfigs {
             m.appendReplacement(out, Matcher.quoteReplacement(resolved));
         }
         m.appendTail(out);
+        return secrets(file, key, out.toString(), variables);
+    }
+
+    /** Turns each {@code ${secret:NAME}} of {@code value} into the worker's config provider reference for NAME. */
+    static String secrets(Path file, String key, String value, Map<String, String> variables) {
+        Matcher m = SECRET.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(providerReference(file, key, m.group(1), variables.get(SECRETS_VARIABLE))));
+        }
+        m.appendTail(out);
         return out.toString();
+    }
+
+    private static String providerReference(Path file, String key, String name, String spec) {
+        String how = spec == null ? "" : spec.strip();
+        if ("env".equals(how)) {
+            return "${env:" + name + "}";
+        }
+        if ((how.startsWith("file:") || how.startsWith("dir:")) && how.indexOf(':') + 1 < how.length()) {
+            String provider = how.substring(0, how.indexOf(':'));
+            String path = how.substring(how.indexOf(':') + 1);
+            if (path.contains(":") || path.contains("}")) {
+                throw new IllegalArgumentException(SECRETS_VARIABLE + ": the path may not hold ':' or '}', got " + path);
+            }
+            return "${" + provider + ":" + path + ":" + name + "}";
+        }
+        throw new IllegalArgumentException(file.getFileName() + ": " + key + " needs the secret " + name + ", and " + SECRETS_VARIABLE
+            + (how.isEmpty() ? " is not set" : " is '" + how + "'") + ": set it to env, file:PATH or dir:PATH, the config provider"
+            + " of the Connect workers that holds " + name + " (see connectors/README.md)");
     }
 }

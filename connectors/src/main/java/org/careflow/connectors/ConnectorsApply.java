@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 public final class ConnectorsApply {
 
     private static final Logger CONSOLE = LoggerFactory.getLogger("careflow.console");
+    /** The variables (environment, {@code --set}, or {@code --connect-user}/{@code --connect-password}) of the REST credentials. */
+    public static final String REST_USER = "CONNECT_REST_USER";
+    public static final String REST_PASSWORD = "CONNECT_REST_PASSWORD";
 
     /** What to apply where. */
     public record Options(String connectUrl, Path configDir, Map<String, String> variables, Duration timeout, BiMigration.Target database) {
@@ -35,7 +38,8 @@ public final class ConnectorsApply {
         try {
             code = run(parse(List.of(args), System.getenv()));
         } catch (IllegalArgumentException e) {
-            CONSOLE.info("careflow connectors: {}\nusage: connectors apply --connect-url URL [--config-dir DIR] [--set NAME=VALUE]... "
+            CONSOLE.info("careflow connectors: {}\nusage: connectors apply --connect-url URL [--connect-user USER --connect-password PASSWORD]"
+                + " [--config-dir DIR] [--set NAME=VALUE]... "
                 + "[--timeout SECONDS] [--jdbc-url URL --jdbc-user USER --jdbc-password PASSWORD]", e.getMessage());
             code = 2;
         }
@@ -45,7 +49,8 @@ public final class ConnectorsApply {
     /** Applies everything and reports; 0 when every connector and task runs. */
     public static int run(Options options) {
         List<ConnectorConfigs.Connector> connectors = ConnectorConfigs.load(options.configDir(), options.variables());
-        ConnectClient client = new ConnectClient(options.connectUrl());
+        ConnectClient client = new ConnectClient(options.connectUrl(), options.variables().get(REST_USER),
+            options.variables().get(REST_PASSWORD));
         try {
             for (ConnectorConfigs.Connector connector : connectors) {
                 boolean created = client.put(connector.name(), connector.config());
@@ -116,6 +121,8 @@ public final class ConnectorsApply {
                 case "--connect-url" -> connectUrl = value(flag, rest);
                 case "--config-dir" -> configDir = Path.of(value(flag, rest));
                 case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(value(flag, rest)));
+                case "--connect-user" -> variables.put(REST_USER, value(flag, rest));
+                case "--connect-password" -> variables.put(REST_PASSWORD, value(flag, rest));
                 case "--jdbc-url" -> jdbcUrl = value(flag, rest);
                 case "--jdbc-user" -> jdbcUser = value(flag, rest);
                 case "--jdbc-password" -> jdbcPassword = value(flag, rest);

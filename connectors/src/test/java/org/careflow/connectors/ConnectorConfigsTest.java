@@ -37,16 +37,16 @@ class ConnectorConfigsTest {
 
     @Test
     void shouldLoadEveryShippedConfigurationWhenAllVariablesAreGiven() {
-        Map<String, String> vars = Map.of("MONGO_URI", "mongodb://m:27017", "REGISTRY_V2_URL", "http://r:8080/apis/registry/v2",
-            "SINK_JDBC_URL", "jdbc:postgresql://p:5432/careflow", "SINK_JDBC_USER", "u", "SINK_JDBC_PASSWORD", "p",
+        Map<String, String> vars = Map.of("REGISTRY_V2_URL", "http://r:8080/apis/registry/v2",
+            "SINK_JDBC_URL", "jdbc:postgresql://p:5432/careflow", "SINK_JDBC_USER", "u",
             "MASTERDATA_HOST", "p", "MASTERDATA_PORT", "5432", "MASTERDATA_DATABASE", "masterdata", "MASTERDATA_USER", "u",
-            "MASTERDATA_PASSWORD", "p");
+            ConnectorConfigs.SECRETS_VARIABLE, "env");
 
         List<ConnectorConfigs.Connector> all = ConnectorConfigs.load(Path.of("config"), vars);
 
         assertThat(all).isNotEmpty();
         assertThat(all).allSatisfy(c -> {
-            assertThat(c.config().values()).noneMatch(v -> v.contains("${"));
+            assertThat(c.config().values()).filteredOn(v -> v.contains("${")).allMatch(v -> v.matches("\\$\\{env:[A-Z_]+}"));
             assertThat(c.config()).containsKey("connector.class");
             assertThat(c.config()).containsEntry("value.converter", "io.apicurio.registry.utils.converter.AvroConverter");
         });
@@ -54,5 +54,41 @@ class ConnectorConfigsTest {
             assertThat(c.config()).containsEntry("errors.tolerance", "all");
             assertThat(c.config()).containsEntry("errors.deadletterqueue.context.headers.enable", "true");
         });
+    }
+
+    @Test
+    void shouldNameEverySecretOfTheShippedConfigurationsThroughAConfigProviderWhenLoading() {
+        // Given: every variable a secret used to be given by, with values that must never reach a connector's config
+        Map<String, String> vars = Map.of("REGISTRY_V2_URL", "http://r:8080/apis/registry/v2",
+            "SINK_JDBC_URL", "jdbc:postgresql://p:5432/careflow", "SINK_JDBC_USER", "u", "SINK_JDBC_PASSWORD", "sink-pw-literal",
+            "MASTERDATA_HOST", "p", "MASTERDATA_USER", "u", "MASTERDATA_PASSWORD", "cdc-pw-literal",
+            "MONGO_URI", "mongodb://u:mongo-pw-literal@m:27017", ConnectorConfigs.SECRETS_VARIABLE, "file:/etc/careflow/connect/secrets.properties");
+
+        // When
+        List<ConnectorConfigs.Connector> all = ConnectorConfigs.load(Path.of("config"), vars);
+
+        // Then: passwords and the Mongo URI are file-provider references, and no literal secret is in any config
+        assertThat(all).allSatisfy(c -> {
+            assertThat(c.config().values()).noneMatch(v -> v.contains("literal"));
+            c.config().forEach((key, value) -> {
+                if (key.endsWith("password") || key.equals("connection.uri")) {
+                    assertThat(value).as("%s of %s", key, c.name()).matches("\\$\\{file:/etc/careflow/connect/secrets\\.properties:[A-Z_]+}");
+                }
+            });
+        });
+    }
+
+    @Test
+    void shouldTurnASecretIntoTheChosenProvidersReference() {
+        Path file = Path.of("x.json");
+
+        assertThat(ConnectorConfigs.resolve(file, "k", "${secret:DB_PASSWORD}", Map.of(ConnectorConfigs.SECRETS_VARIABLE, "env")))
+            .isEqualTo("${env:DB_PASSWORD}");
+        assertThat(ConnectorConfigs.resolve(file, "k", "${secret:DB_PASSWORD}", Map.of(ConnectorConfigs.SECRETS_VARIABLE, "dir:/run/secrets")))
+            .isEqualTo("${dir:/run/secrets:DB_PASSWORD}");
+        assertThatThrownBy(() -> ConnectorConfigs.resolve(file, "k", "${secret:DB_PASSWORD}", Map.of()))
+            .hasMessageContaining(ConnectorConfigs.SECRETS_VARIABLE).hasMessageContaining("DB_PASSWORD");
+        assertThatThrownBy(() -> ConnectorConfigs.resolve(file, "k", "${secret:DB_PASSWORD}", Map.of(ConnectorConfigs.SECRETS_VARIABLE, "vault")))
+            .hasMessageContaining("env, file:PATH or dir:PATH");
     }
 }

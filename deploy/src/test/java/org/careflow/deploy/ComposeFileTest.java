@@ -38,6 +38,8 @@ class ComposeFileTest {
     private static final List<String> STREAMS_APPS = APPS.subList(1, APPS.size());
     /** Names of settings that hold secrets; none may have a value in the compose file itself. */
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL|_KEY$|PRIVATE).*");
+    /** A switch, whatever its name says (APICURIO_AUTHN_BASIC_CLIENT_CREDENTIALS_ENABLED turns a feature on, it holds none). */
+    private static final Pattern FLAG = Pattern.compile("true|false");
     /** A URL with a password in it, e.g. mongodb://user:pass@host. */
     private static final Pattern URL_WITH_PASSWORD = Pattern.compile("[a-z][a-z0-9+.-]*://[^/\\s:@]+:[^/\\s@]+@");
 
@@ -151,8 +153,44 @@ class ComposeFileTest {
         assertThat(list(mongo.get("entrypoint"))).contains("/careflow/start-mongod.sh");
         assertThat(Files.readString(ROOT.resolve("docker/mongo/start-mongod.sh"))).contains("--replSet rs0", "--keyFile");
         assertThat(Files.readString(ROOT.resolve("docker/mongo/replica-set-ready.sh"))).contains("rs.initiate(", "_id: \"rs0\"");
-        assertThat(Files.readString(ROOT.resolve("deploy/env/connect.env.example"))).contains("replicaSet=rs0");
+        assertThat(Files.readString(ROOT.resolve("deploy/env/connect-worker.env.example"))).contains("replicaSet=rs0");
         assertThat(map(map(services.get("connect-init").get("depends_on")).get("mongo"))).containsEntry("condition", "service_healthy");
+    }
+
+    @Test
+    void shouldAskForALoginOnEveryKafkaListenerTheRegistryAndConnectsRestApi() throws IOException {
+        // Kafka: no PLAINTEXT listener; clients and brokers log in with SCRAM over TLS, controllers use mutual TLS
+        List<Map<String, String>> nodes = services.values().stream().map(ComposeFileTest::environment)
+            .filter(env -> env.getOrDefault("KAFKA_PROCESS_ROLES", "").contains("broker")).toList();
+        assertThat(nodes).hasSize(3).allSatisfy(env -> {
+            assertThat(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).doesNotContain("PLAINTEXT")
+                .contains("SASL_SSL:SASL_SSL", "CONTROLLER:SSL");
+            assertThat(env).containsEntry("KAFKA_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512")
+                .containsEntry("KAFKA_INTER_BROKER_LISTENER_NAME", "SASL_SSL")
+                .containsEntry("KAFKA_LISTENER_NAME_CONTROLLER_SSL_CLIENT_AUTH", "required");
+            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).startsWith("SASL_SSL://");
+        });
+        assertThat(Files.readString(ROOT.resolve("docker/kafka/start-node.sh"))).contains("--add-scram");
+
+        // Every app and the Connect worker log in to Kafka
+        services.forEach((name, service) -> {
+            Map<String, String> env = environment(service);
+            if (env.containsKey("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS")) {
+                assertThat(env).as(name).containsEntry("CAREFLOW_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("CAREFLOW_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+            }
+        });
+        Map<String, String> connect = environment(services.get("connect"));
+        for (String prefix : List.of("CONNECT_", "CONNECT_PRODUCER_", "CONNECT_CONSUMER_", "CONNECT_ADMIN_")) {
+            assertThat(connect).containsEntry(prefix + "SECURITY_PROTOCOL", "SASL_SSL");
+        }
+
+        // The registry authenticates (OIDC) and authorises writes by role; Connect's REST API asks for a user
+        assertThat(environment(services.get("registry"))).containsEntry("QUARKUS_OIDC_TENANT_ENABLED", "true")
+            .containsEntry("APICURIO_AUTH_ROLE_BASED_AUTHORIZATION", "true");
+        assertThat(Files.readString(ROOT.resolve("connectors/worker/connect-distributed.properties")))
+            .contains("rest.extension.classes=org.careflow.connect.rest.BasicAuthRestExtension", "config.providers=env");
+        assertThat(list(services.get("connect").get("env_file"))).contains("deploy/env/connect-worker.env");
     }
 
     @Test
@@ -161,7 +199,7 @@ class ComposeFileTest {
         Set<String> envFiles = new HashSet<>();
         services.forEach((name, service) -> {
             environment(service).forEach((key, value) -> {
-                if (SECRET_NAME.matcher(key).matches()) {
+                if (SECRET_NAME.matcher(key).matches() && !FLAG.matcher(value).matches()) {
                     problems.add(name + " sets " + key + " inline: move it to an env file under deploy/env");
                 }
                 if (URL_WITH_PASSWORD.matcher(value).find()) {

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.Role;
+import org.careflow.security.SecretFile;
 import org.careflow.security.SigningKeys;
 
 /**
@@ -22,29 +24,40 @@ public final class LocalAuth {
     public static final String AUDIENCE = "careflow";
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
-    private final SigningKeys keys;
+    /** The file of {@link #DIRECTORY} holding the cluster secret the apps' instances forward queries with. */
+    public static final String CLUSTER_SECRET_FILE = "cluster-secret";
 
-    private LocalAuth(SigningKeys keys) {
+    private final SigningKeys keys;
+    private final String clusterSecret;
+
+    private LocalAuth(SigningKeys keys, String clusterSecret) {
         this.keys = keys;
+        this.clusterSecret = clusterSecret;
     }
 
-    /** The stack's key in {@code dataDir}, made if there is none yet. */
+    /** The stack's key and cluster secret in {@code dataDir}, made if there are none yet. */
     public static LocalAuth loadOrCreate(Path dataDir) {
-        return new LocalAuth(SigningKeys.loadOrCreate(dataDir.resolve(DIRECTORY)));
+        Path directory = dataDir.resolve(DIRECTORY);
+        return new LocalAuth(SigningKeys.loadOrCreate(directory), SecretFile.loadOrCreate(directory.resolve(CLUSTER_SECRET_FILE)));
     }
 
     /** The key of a stack that has started at least once in {@code dataDir}. */
     public static LocalAuth load(Path dataDir) {
-        return new LocalAuth(SigningKeys.load(dataDir.resolve(DIRECTORY)));
+        Path directory = dataDir.resolve(DIRECTORY);
+        return new LocalAuth(SigningKeys.load(directory), SecretFile.loadOrCreate(directory.resolve(CLUSTER_SECRET_FILE)));
     }
 
-    /** The settings every app of the stack gets: authentication on, trusting this key only. */
+    /**
+     * The settings every app of the stack gets: authentication on, trusting this key only, and the cluster secret
+     * ({@code query.forward.secret}; ingest-api ignores it) that instances prove their forwarded queries with.
+     */
     public Map<String, Object> appSettings() {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put(AuthSettings.AUTH_ENABLED_CONFIG, true);
         settings.put(AuthSettings.JWT_ISSUER_CONFIG, ISSUER);
         settings.put(AuthSettings.JWT_AUDIENCE_CONFIG, AUDIENCE);
         settings.put(AuthSettings.JWT_PUBLIC_KEY_FILE_CONFIG, keys.publicKeyFile().toString());
+        settings.put(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG, clusterSecret);
         return settings;
     }
 

@@ -23,6 +23,7 @@ import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.connectors.BiMigration;
+import org.careflow.connectors.ConnectorConfigs;
 import org.careflow.connectors.ConnectorsApply;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
@@ -37,6 +38,7 @@ import org.careflow.platform.embedded.EmbeddedMongo;
 import org.careflow.platform.embedded.EmbeddedPostgres;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.scheduling.SchedulingApp;
+import org.careflow.security.SecretFile;
 import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
@@ -71,6 +73,14 @@ public final class LocalStack implements AutoCloseable {
     static final String SINK_DATABASE = "careflow";
     static final String MASTERDATA_DATABASE = "masterdata";
     static final String MONGO_DATABASE = "careflow";
+    /** The folder of the data directory holding the Connect worker's REST users and its connectors' secrets. */
+    public static final String CONNECT_DIRECTORY = "connect";
+    /** The apps' Kafka user on the SASL listener; its password is made once per data directory ({@code secrets/kafka-careflow-password}). */
+    public static final String KAFKA_APPS_USER = "careflow";
+    /** The Connect worker's Kafka user ({@code secrets/kafka-connect-password}). */
+    public static final String KAFKA_CONNECT_USER = "connect";
+    /** The Connect REST API's user; its password is made once per data directory ({@code connect/rest-password}). */
+    public static final String CONNECT_REST_USER = "careflow-connect-admin";
     /** How many views connectors/sql/bi creates once every sink table exists. */
     private static final int BI_VIEWS = 4;
 
@@ -89,6 +99,9 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedConnect connect;
     private Map<String, String> connectorVariables;
     private LocalAuth auth;
+    private String connectRestPassword;
+    private SinkDatabaseRoles.Logins sinkLogins;
+    private Map<String, String> kafkaPasswords;
 
     private LocalStack() {
     }
@@ -111,11 +124,16 @@ public final class LocalStack implements AutoCloseable {
             deleteRecursively(data);
         }
         auth = LocalAuth.loadOrCreate(data);
+        // The apps and the Connect worker log in on the broker's SASL listener (PLAIN), each with its own password.
+        kafkaPasswords = Map.of(
+            KAFKA_APPS_USER, SecretFile.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY).resolve("kafka-careflow-password")),
+            KAFKA_CONNECT_USER, SecretFile.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY).resolve("kafka-connect-password")));
         broker = started(EmbeddedKafkaBroker.builder()
             .dataDirectory(data.resolve("kafka"))
             .brokerPort(options.kafkaPort())
             .controllerPort(options.kafkaControllerPort())
             .numPartitions(Topics.DEFAULT_PARTITIONS)
+            .saslPlainUsers(kafkaPasswords)
             .build().start());
         // One partition layout (topic.partitions) for topic creation and every streams app, which size repartition topics from it.
         TopicLayout layout = topicLayout(settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(), Map.of()));
@@ -138,25 +156,25 @@ public final class LocalStack implements AutoCloseable {
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
 
         Map<String, Object> ingestProps = settings(options, auth, INGEST, IngestConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.ingestPort()));
+            appConnection(options.host(), options.ingestPort()));
         ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
         Map<String, Object> triageProps = settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.triagePort()));
+            appConnection(options.host(), options.triagePort()));
         triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         triageProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         triage = started(TriageApp.start(new TriageConfig(triageProps)));
 
         Map<String, Object> schedulingProps = settings(options, auth, SCHEDULING, SchedulingConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.schedulingPort()));
+            appConnection(options.host(), options.schedulingPort()));
         schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         schedulingProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
         scheduling = started(SchedulingApp.start(new SchedulingConfig(schedulingProps)));
 
         Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.notificationsPort()));
+            appConnection(options.host(), options.notificationsPort()));
         notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         notificationsProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
@@ -167,7 +185,7 @@ public final class LocalStack implements AutoCloseable {
         notifications = started(NotificationsApp.start(new NotificationsConfig(notificationsProps)));
 
         Map<String, Object> masterdataProps = settings(options, auth, MASTERDATA, MasterDataConfig.CONFIG.names(),
-            CommonConfig.connection(broker.bootstrapServers(), registry.url(), options.host(), options.masterdataPort()));
+            appConnection(options.host(), options.masterdataPort()));
         masterdataProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         masterdataProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         masterdataProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
@@ -180,12 +198,17 @@ public final class LocalStack implements AutoCloseable {
         urls.put("streams-scheduling", "http://" + options.host() + ":" + scheduling.port());
         urls.put("streams-notifications", "http://" + options.host() + ":" + notifications.port());
         urls.put("streams-masterdata", "http://" + options.host() + ":" + masterdata.port());
-        urls.put("Kafka Connect", connect.url());
-        urls.put("PostgreSQL (sinks)", postgres.jdbcUrl(SINK_DATABASE) + " user " + postgres.user());
+        urls.put("Kafka Connect", connect.url() + " user " + CONNECT_REST_USER + " (password in "
+            + data.resolve(CONNECT_DIRECTORY).resolve("rest-password") + ")");
+        urls.put("PostgreSQL (sinks)", postgres.jdbcUrl(SINK_DATABASE) + " superuser " + postgres.user() + ", sink login "
+            + SinkDatabaseRoles.SINK_ROLE + ", BI owner " + SinkDatabaseRoles.BI_OWNER_ROLE + " (passwords in "
+            + data.resolve(SinkDatabaseRoles.DIRECTORY) + ")");
         urls.put("PostgreSQL (master data)", postgres.jdbcUrl(MASTERDATA_DATABASE) + " user " + postgres.user());
         urls.put("MongoDB (in the JVM)", mongo.connectionString() + "/" + MONGO_DATABASE);
         urls.put("schema registry", registry.url());
         urls.put("Kafka", broker.bootstrapServers());
+        urls.put("Kafka (SASL PLAIN, the apps' and Connect's logins)", broker.saslBootstrapServers() + " users " + KAFKA_APPS_USER
+            + ", " + KAFKA_CONNECT_USER + " (passwords in " + data.resolve(SinkDatabaseRoles.DIRECTORY) + ")");
         urls.put("data", data.toString());
         LOG.info("careflow is up");
     }
@@ -198,26 +221,50 @@ public final class LocalStack implements AutoCloseable {
     private void startConnectors(StackOptions options, Path data) {
         Path home = Path.of(System.getProperty(CONNECTORS_HOME_PROPERTY, "connectors")).toAbsolutePath();
         postgres = started(EmbeddedPostgres.builder().port(options.postgresPort()).dataDirectory(data.resolve("postgres"))
-            .database(SINK_DATABASE).user("careflow").password("careflow").build().start());
+            .database(SINK_DATABASE).user("careflow").password(SinkDatabaseRoles.superuserPassword(data, data.resolve("postgres")))
+            .build().start());
+        // The sinks write as careflow_sink; the BI views and their pseudonymisation key belong to careflow_bi_owner.
+        sinkLogins = SinkDatabaseRoles.ensure(postgres, SINK_DATABASE, data, home.resolve("sql").resolve("roles"));
         postgres.createDatabase(MASTERDATA_DATABASE);
         MasterDataSql.ensure(postgres, MASTERDATA_DATABASE, home.resolve("sql").resolve("masterdata"));
         mongo = started(EmbeddedMongo.builder().port(options.mongoPort()).build().start());
-        connect = started(EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers()).restPort(options.connectPort())
-            .groupId("careflow-connect").build().start());
+        // The worker's REST API needs a user (Basic); connectors name their secrets, which the worker reads from a file.
+        Path connectDir = data.resolve(CONNECT_DIRECTORY);
+        connectRestPassword = SecretFile.loadOrCreate(connectDir.resolve("rest-password"));
+        Path users = SecretFile.writeProperties(restUsersFile(connectDir, connectRestPassword), Map.of(CONNECT_REST_USER, connectRestPassword));
+        Path secrets = SecretFile.writeProperties(connectDir.resolve("secrets.properties"), Map.of(
+            "SINK_JDBC_PASSWORD", sinkLogins.sinkPassword(),
+            "MASTERDATA_PASSWORD", postgres.password(),
+            "MONGO_URI", mongo.connectionString(),
+            // The local registry asks for no login; the CDC source's converters send one all the same.
+            "REGISTRY_CLIENT_SECRET", "unused-by-the-local-registry"));
+        EmbeddedConnect.Builder worker = EmbeddedConnect.builder().bootstrapServers(broker.saslBootstrapServers());
+        // The worker's own clients and its connectors' producers, consumers and admin clients log in as KAFKA_CONNECT_USER.
+        for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+            worker.workerProperty(prefix + "security.protocol", "SASL_PLAINTEXT")
+                .workerProperty(prefix + "sasl.mechanism", "PLAIN")
+                .workerProperty(prefix + "sasl.jaas.config", plainLogin(KAFKA_CONNECT_USER));
+        }
+        connect = started(worker.restPort(options.connectPort())
+            .groupId("careflow-connect").basicAuth(users, CONNECT_REST_USER, connectRestPassword)
+            .workerProperty("config.providers", "file")
+            .workerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+            .workerProperty("config.providers.file.param.allowed.paths", connectDir.toString())
+            .build().start());
         connectorVariables = new HashMap<>();
+        connectorVariables.put(ConnectorConfigs.SECRETS_VARIABLE, "file:" + secrets);
+        connectorVariables.put(ConnectorsApply.REST_USER, CONNECT_REST_USER);
+        connectorVariables.put(ConnectorsApply.REST_PASSWORD, connectRestPassword);
         // The Connect converter speaks the registry's v2 API (see connectors/README.md).
         connectorVariables.put("REGISTRY_V2_URL", registry.url().replace("/apis/registry/v3", "/apis/registry/v2"));
         connectorVariables.put("REPLICATION_FACTOR", "1");
         connectorVariables.put("SINK_JDBC_URL", postgres.jdbcUrl(SINK_DATABASE));
-        connectorVariables.put("SINK_JDBC_USER", postgres.user());
-        connectorVariables.put("SINK_JDBC_PASSWORD", postgres.password());
-        connectorVariables.put("MONGO_URI", mongo.connectionString());
+        connectorVariables.put("SINK_JDBC_USER", SinkDatabaseRoles.SINK_ROLE);
         connectorVariables.put("MONGO_DATABASE", MONGO_DATABASE);
         connectorVariables.put("MASTERDATA_HOST", postgres.host());
         connectorVariables.put("MASTERDATA_PORT", Integer.toString(postgres.port()));
         connectorVariables.put("MASTERDATA_DATABASE", MASTERDATA_DATABASE);
         connectorVariables.put("MASTERDATA_USER", postgres.user());
-        connectorVariables.put("MASTERDATA_PASSWORD", postgres.password());
         connectorVariables.put("BI_PSEUDONYM_KEY", MasterDataSql.pseudonymKey(data.resolve("bi-pseudonym.key")));
         int applied = ConnectorsApply.run(new ConnectorsApply.Options(connect.url(), home.resolve("config"), connectorVariables,
             Duration.ofSeconds(120), null));
@@ -249,7 +296,8 @@ public final class LocalStack implements AutoCloseable {
      */
     public List<String> applyBiViews() throws IOException {
         Path home = Path.of(System.getProperty(CONNECTORS_HOME_PROPERTY, "connectors")).toAbsolutePath();
-        return BiMigration.apply(new BiMigration.Target(postgres.jdbcUrl(SINK_DATABASE), postgres.user(), postgres.password(),
+        return BiMigration.apply(new BiMigration.Target(postgres.jdbcUrl(SINK_DATABASE), SinkDatabaseRoles.BI_OWNER_ROLE,
+            sinkLogins.biOwnerPassword(),
             home.resolve("sql").resolve("bi")), connectorVariables);
     }
 
@@ -261,8 +309,56 @@ public final class LocalStack implements AutoCloseable {
         return mongo;
     }
 
+    /** The password of the sink connectors' database login, {@code careflow_sink}. */
+    public String sinkPassword() {
+        return sinkLogins.sinkPassword();
+    }
+
+    /** The password of {@link #CONNECT_REST_USER} on the Connect REST API. */
+    public String connectRestPassword() {
+        return connectRestPassword;
+    }
+
     public String connectUrl() {
         return connect.url();
+    }
+
+    /**
+     * Where an app finds Kafka and the registry, and how it logs in to Kafka: the SASL listener, as {@value #KAFKA_APPS_USER}.
+     */
+    private Map<String, Object> appConnection(String host, int httpPort) {
+        Map<String, Object> connection = CommonConfig.connection(broker.saslBootstrapServers(), registry.url(), host, httpPort);
+        connection.put(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        connection.put(CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN");
+        connection.put(CommonConfig.KAFKA_SASL_JAAS_CONFIG, plainLogin(KAFKA_APPS_USER));
+        return connection;
+    }
+
+    /**
+     * The worker's users file, named after a hash of the password: Kafka's login module keeps a file's users for the JVM's
+     * life by path, so a new password (a fresh data directory, in the same JVM) must come in a file of another name.
+     */
+    private static Path restUsersFile(Path connectDir, String password) {
+        try {
+            String tag = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+            java.nio.file.Files.createDirectories(connectDir);
+            try (var old = java.nio.file.Files.newDirectoryStream(connectDir, "rest-users*.properties")) {
+                for (Path file : old) {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+            return connectDir.resolve("rest-users-" + tag + ".properties");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot prepare " + connectDir, e);
+        }
+    }
+
+    private String plainLogin(String user) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+            + kafkaPasswords.get(user) + "\";";
     }
 
     /**

@@ -1,12 +1,19 @@
 package org.careflow.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -15,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +52,42 @@ class ConnectorsFlowIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
+    /**
+     * The worker's REST API answers nobody without the stack's Connect user (but says it is healthy), and the connector
+     * configurations it returns name their secrets through the worker's file config provider, never holding them.
+     */
+    private static void assertConnectRestIsAuthenticatedAndHoldsNoSecret(LocalStack stack) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(
+            (LocalStack.CONNECT_REST_USER + ":" + stack.connectRestPassword()).getBytes(StandardCharsets.UTF_8));
+        String wrong = "Basic " + Base64.getEncoder().encodeToString(
+            (LocalStack.CONNECT_REST_USER + ":not-the-password").getBytes(StandardCharsets.UTF_8));
+        String config = stack.connectUrl() + "/connectors/careflow-pg-appointments/config";
+
+        assertThat(connect(http, stack.connectUrl() + "/connectors", null).statusCode()).as("no credentials").isEqualTo(401);
+        assertThat(connect(http, config, null).statusCode()).as("no credentials").isEqualTo(401);
+        assertThat(connect(http, config, wrong).statusCode()).as("a wrong password").isEqualTo(401);
+        assertThat(connect(http, stack.connectUrl() + "/health", null).statusCode()).as("the health check").isEqualTo(200);
+
+        for (String path : List.of("/connectors/careflow-pg-appointments/config", "/connectors/careflow-pg-appointments/tasks",
+            "/connectors/careflow-masterdata-cdc/config", "/connectors/careflow-mongo-assessments/config")) {
+            HttpResponse<String> answer = connect(http, stack.connectUrl() + path, basic);
+            assertThat(answer.statusCode()).as(path).isEqualTo(200);
+            assertThat(answer.body()).as(path).contains("${file:").doesNotContain(stack.sinkPassword())
+                .doesNotContain(stack.postgres().password()).doesNotContain(stack.mongo().connectionString());
+        }
+        assertThat(connect(http, config, basic).body()).contains("\"connection.password\":\"${file:")
+            .contains(":SINK_JDBC_PASSWORD}");
+    }
+
+    private static HttpResponse<String> connect(HttpClient http, String url, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void shouldSinkResultsCaptureMasterDataAndKeepBiViewsFreeOfIdentifiers(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(StackOptions.ephemeral(dataDir))) {
@@ -51,6 +95,7 @@ class ConnectorsFlowIT {
             String ingest = stack.ingestUrl();
             HttpCalls.registerFacilities(ingest, "f-sink", "f-1");
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            assertConnectRestIsAuthenticatedAndHoldsNoSecret(stack);
 
             // A submission posted over HTTP ...
             assertThat(HttpCalls.sendUntilAccepted("POST", ingest + "/v1/triage-submissions", submission("s-sink-1", "p-sink-1", now)).statusCode())
@@ -171,6 +216,15 @@ class ConnectorsFlowIT {
             }
             assertThat(rows(stack, "SELECT * FROM bi.appointments WHERE booking_id = '" + bookingId + "'")).singleElement()
                 .satisfies(r -> assertThat(r.get("patient_key").toString()).hasSize(64));
+
+            // The sink login, whose password the Connect worker holds, cannot read the key the pseudonyms are made with
+            try (Connection sink = DriverManager.getConnection(stack.postgres().jdbcUrl(LocalStack.SINK_DATABASE),
+                SinkDatabaseRoles.SINK_ROLE, stack.sinkPassword()); Statement sql = sink.createStatement()) {
+                assertThatThrownBy(() -> sql.executeQuery("SELECT secret FROM careflow_private.pseudonym_key"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                assertThat(rows(stack, "SELECT count(*) AS n FROM careflow_private.pseudonym_key")).singleElement()
+                    .satisfies(r -> assertThat(r.get("n")).isEqualTo(1L));
+            }
         }
         // Nor did Connect, the sinks or the apps log a patient's id, phone or token, even for the poison record
         LogHygiene.assertNothingSensitiveLogged(List.of("p-sink-1", "p-sink-2"));

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * owner's 401/403 (with {@code WWW-Authenticate}) pass back unchanged. Reads of audited endpoint classes are written
  * to the audit topic by the instance that read the store, whatever the outcome (allowed, denied, not found), and an
  * allowed read is answered only once its audit event is acknowledged (503 otherwise). The forwarding headers are loop
- * guards only: they grant nothing and suppress nothing.
+ * guards only: they grant nothing and suppress nothing, and are accepted only with another instance's credential
+ * ({@link InstanceCredentials}, the cluster secret), from which alone the audit records the forwarder.
  */
 public final class InteractiveQueryService {
 
@@ -71,6 +72,7 @@ public final class InteractiveQueryService {
     private final String scheme;
     private volatile LagSnapshot lags;
     private final StalenessClock clock;
+    private final InstanceCredentials credentials;
 
     /** A service without audit: for tests whose subject is not security. */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout) {
@@ -101,6 +103,17 @@ public final class InteractiveQueryService {
      */
     public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout, String app,
                                    AuditPublisher audit, String scheme, boolean transactionalChangelogs) {
+        this(streams, self, client, forwardTimeout, app, audit, scheme, transactionalChangelogs, InstanceCredentials.unverified());
+    }
+
+    /**
+     * @param credentials signs the requests this instance forwards and verifies those forwarded to it (the cluster secret);
+     *                    {@link InstanceCredentials#unverified()} only where nothing is audited
+     */
+    public InteractiveQueryService(KafkaStreams streams, HostInfo self, HttpClient client, Duration forwardTimeout, String app,
+                                   AuditPublisher audit, String scheme, boolean transactionalChangelogs,
+                                   InstanceCredentials credentials) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.clock = new StalenessClock(StalenessClock.HISTORY, transactionalChangelogs ? 1 : 0);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("scheme must be http or https, not " + scheme);
@@ -153,6 +166,7 @@ public final class InteractiveQueryService {
      * restoring copy answers when the owner cannot, and the answer carries a {@code staleness} member.
      */
     public void respondFromOwner(Context ctx, String storeName, String key, Function<LocalStores, Object> query) {
+        credentials.verify(ctx);
         StaleReads stale = StaleReads.from(ctx);
         if (!stale.allowed()) {
             KeyQueryMetadata metadata = ownerOf(storeName, key);
@@ -394,6 +408,7 @@ public final class InteractiveQueryService {
      * whole. A null result is 404.
      */
     public void respondLocally(Context ctx, Function<LocalStores, Object> query) {
+        credentials.verify(ctx);
         if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
             throw ProblemException.unavailable("The stream processor is " + streams.state(), RETRY_AFTER);
         }
@@ -406,6 +421,7 @@ public final class InteractiveQueryService {
      * provider of a facility. An instance that cannot be asked makes the answer 503, never a partial list.
      */
     public void respondFromAll(Context ctx, String storeName, Function<LocalStores, List<?>> localPart, Comparator<JsonNode> order) {
+        credentials.verify(ctx);
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw ProblemException.unavailable("The stream processor is " + streams.state(), RETRY_AFTER);
         }
@@ -448,10 +464,9 @@ public final class InteractiveQueryService {
     private List<JsonNode> remotePart(Context ctx, HostInfo host) {
         String query = ctx.queryString();
         URI target = URI.create(scheme + "://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(forwardTimeout)
-            .header(LOCAL_PART_HEADER, self.host() + ":" + self.port()).header("Accept", "application/json").GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(forwardTimeout).header("Accept", "application/json").GET();
         // The other instance checks the caller itself: it gets the same credentials, never more.
-        SecurityGate.authorization(ctx).ifPresent(value -> builder.header(SecurityGate.AUTHORIZATION, value));
+        mark(builder, ctx, LOCAL_PART_HEADER, query);
         HttpRequest request = builder.build();
         try {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -509,10 +524,9 @@ public final class InteractiveQueryService {
     private HttpResponse<byte[]> send(Context ctx, HostInfo host, String header) {
         String query = ctx.queryString();
         URI target = URI.create(scheme + "://" + host.host() + ":" + host.port() + ctx.path() + (query == null ? "" : "?" + query));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(forwardTimeout)
-            .header(header, self.host() + ":" + self.port()).header("Accept", "application/json").GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(forwardTimeout).header("Accept", "application/json").GET();
         // The other instance authenticates and checks the caller again, and audits the read: it trusts nothing from us.
-        SecurityGate.authorization(ctx).ifPresent(value -> builder.header(SecurityGate.AUTHORIZATION, value));
+        mark(builder, ctx, header, query);
         try {
             return client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -521,6 +535,23 @@ public final class InteractiveQueryService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable("Interrupted while forwarding", RETRY_AFTER);
+        }
+    }
+
+    /**
+     * Adds the forwarding header {@code marker} naming this instance, the caller's {@code Authorization} header and this
+     * instance's credential for both ({@link InstanceCredentials}) to a request for {@code ctx}'s path and {@code query}.
+     */
+    private void mark(HttpRequest.Builder builder, Context ctx, String marker, String query) {
+        String instance = self.host() + ":" + self.port();
+        String authorization = SecurityGate.authorization(ctx).orElse(null);
+        builder.header(marker, instance);
+        if (authorization != null) {
+            builder.header(SecurityGate.AUTHORIZATION, authorization);
+        }
+        String credential = credentials.sign(marker, instance, "GET", ctx.path() + (query == null ? "" : "?" + query), authorization);
+        if (credential != null) {
+            builder.header(InstanceCredentials.HEADER, credential);
         }
     }
 
@@ -543,11 +574,10 @@ public final class InteractiveQueryService {
         URI target = URI.create(scheme + "://" + owner.host() + ":" + owner.port() + ctx.path() + (query == null ? "" : "?" + query));
         HttpRequest.Builder builder = HttpRequest.newBuilder(target)
             .timeout(forwardTimeout)
-            .header(FORWARDED_HEADER, self.host() + ":" + self.port())
             .header("Accept", "application/json")
             .GET();
         // The owner authenticates and checks the caller again, and audits the read: it trusts nothing from us.
-        SecurityGate.authorization(ctx).ifPresent(value -> builder.header(SecurityGate.AUTHORIZATION, value));
+        mark(builder, ctx, FORWARDED_HEADER, query);
         HttpRequest request = builder.build();
         try {
             HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -105,8 +105,8 @@ final class ReadAudit {
             .setTokenId(principal.tokenId())
             .setApp(app)
             .setInstance(self.host() + ":" + self.port())
-            .setForwardedBy(ctx.header(InteractiveQueryService.FORWARDED_HEADER) != null ? ctx.header(InteractiveQueryService.FORWARDED_HEADER)
-                : ctx.header(InteractiveQueryService.STALE_FORWARDED_HEADER))
+            // Verified from the forwarder's instance credential, never read from a header a client could send.
+            .setForwardedBy(InstanceCredentials.forwardedBy(ctx))
             .setMethod(ctx.method().name())
             .setEndpoint(ctx.endpoint().path)
             .setEndpointClass(endpointClass.name())

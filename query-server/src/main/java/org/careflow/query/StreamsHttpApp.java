@@ -124,7 +124,7 @@ public final class StreamsHttpApp implements AutoCloseable {
             boolean transactional = org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2.equals(
                 props.getProperty(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
             InteractiveQueryService service = new InteractiveQueryService(streams, new HostInfo(advertisedHost, server.port()),
-                forwarding, forwardTimeout, name, security.audit(), tls.scheme(), transactional);
+                forwarding, forwardTimeout, name, security.audit(), tls.scheme(), transactional, security.instances());
             queries.set(service);
             streamsRef.set(streams);
             streams.start();

@@ -1,11 +1,14 @@
 package org.careflow.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsAppConfig;
 import org.junit.jupiter.api.Test;
 
 class QuerySecurityTest {
@@ -23,5 +26,29 @@ class QuerySecurityTest {
         // Then
         assertThat(props).containsEntry("bootstrap.servers", "broker:9093").containsEntry("security.protocol", "SASL_PLAINTEXT")
             .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+    }
+
+    @Test
+    void shouldNameTheClusterSecretWhenAuthIsOnAndItIsMissingOrShort() {
+        for (String secret : new String[] {"", "too-short"}) {
+            // Given
+            AbstractConfig config = new AbstractConfig(StreamsAppConfig.define(new ConfigDef(), "app", 0, false),
+                Map.of(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG, secret), false);
+
+            // When / Then
+            assertThatThrownBy(() -> QuerySecurity.instanceCredentials(config, true)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG).hasMessageNotContaining("too-short");
+        }
+    }
+
+    @Test
+    void shouldVerifyForwardingWhenASecretIsSetAndLeaveItUnverifiedOnlyWithoutAuthOrSecret() {
+        AbstractConfig withSecret = new AbstractConfig(StreamsAppConfig.define(new ConfigDef(), "app", 0, false),
+            Map.of(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG, "s".repeat(StreamsAppConfig.QUERY_FORWARD_SECRET_MIN_LENGTH)), false);
+        AbstractConfig without = new AbstractConfig(StreamsAppConfig.define(new ConfigDef(), "app", 0, false), Map.of(), false);
+
+        assertThat(QuerySecurity.instanceCredentials(withSecret, true).verifying()).isTrue();
+        assertThat(QuerySecurity.instanceCredentials(withSecret, false).verifying()).isTrue();
+        assertThat(QuerySecurity.instanceCredentials(without, false).verifying()).isFalse();
     }
 }

@@ -37,6 +37,20 @@ public final class StreamsAppConfig {
     public static final String QUERY_FORWARD_TIMEOUT_MS_CONFIG = "query.forward.timeout.ms";
     private static final String QUERY_FORWARD_TIMEOUT_MS_DOC = "How long a query forwarded to the instance owning the key may take.";
 
+    public static final String QUERY_FORWARD_SECRET_CONFIG = "query.forward.secret";
+    private static final String QUERY_FORWARD_SECRET_DOC = "The cluster secret the instances of an app share: every request one "
+        + "instance forwards to another carries an HMAC-SHA256 of its method, path, time and caller token made with it, and an "
+        + "instance accepts forwarding headers (and records the forwarder in the audit) only with a valid one. At least 32 "
+        + "characters, the same on every instance of the app, e.g. the output of openssl rand -base64 32. Required when auth.enabled is true; "
+        + "./careflow up makes one per data directory. Never logged.";
+    /** The least length of {@value #QUERY_FORWARD_SECRET_CONFIG}. */
+    public static final int QUERY_FORWARD_SECRET_MIN_LENGTH = 32;
+
+    public static final String QUERY_FORWARD_MAX_AGE_MS_CONFIG = "query.forward.max.age.ms";
+    private static final String QUERY_FORWARD_MAX_AGE_MS_DOC = "How old (or how far ahead, for clocks that differ) a forwarded "
+        + "request's instance credential may be; older ones are refused with 401. Keep it above the clock difference between "
+        + "instances and above query.forward.timeout.ms.";
+
     public static final String ROCKSDB_MEMORY_BYTES_CONFIG = "rocksdb.memory.bytes";
     private static final String ROCKSDB_MEMORY_BYTES_DOC = "Off-heap memory all RocksDB stores of the process share: one block cache "
         + "(index and filter blocks included) that also accounts for the memtables; the JVM heap comes on top of it. 0 (the default) "
@@ -81,6 +95,9 @@ public final class StreamsAppConfig {
                 INTERNAL_REPLICATION_FACTOR_DOC)
             .define(QUERY_FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.between(100L, 60_000L), Importance.LOW,
                 QUERY_FORWARD_TIMEOUT_MS_DOC)
+            .define(QUERY_FORWARD_SECRET_CONFIG, Type.PASSWORD, "", Importance.HIGH, QUERY_FORWARD_SECRET_DOC)
+            .define(QUERY_FORWARD_MAX_AGE_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(1_000L, 300_000L), Importance.LOW,
+                QUERY_FORWARD_MAX_AGE_MS_DOC)
             .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0L, 64L << 30),
                 Importance.MEDIUM, ROCKSDB_MEMORY_BYTES_DOC)
             .define(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG, Type.INT, 25, ConfigDef.Range.between(5, 75), Importance.LOW,

@@ -10,8 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +43,7 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
+import org.careflow.query.InstanceCredentials;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.JwtTestKit;
@@ -65,7 +68,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and its refusal reaches the caller), and that reads are audited once, by the instance that read the store.
  *
  * <p>Instance {@code first} accepts audience {@code careflow} only; {@code second} also accepts {@code ward}, so a
- * {@code ward} token is good at {@code second} and refused by {@code first} when {@code second} forwards to it.
+ * {@code ward} token is good at {@code second} and refused by {@code first} when {@code second} forwards to it. Both share
+ * a cluster secret: forwarding headers are accepted, and recorded as provenance, only with an instance credential made with it.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -76,6 +80,7 @@ class SecuredQueryRoutesIT {
     private static final String F1 = "F1";
     private static final String F2 = "F2";
     private static final String WARD_AUDIENCE = "ward";
+    private static final String CLUSTER_SECRET = "secured-query-routes-it-cluster-secret-0123456789";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ECKey key = JwtTestKit.ecKey("secured-it");
@@ -307,22 +312,60 @@ class SecuredQueryRoutesIT {
     }
 
     @Test
-    void shouldStillAuditWhenAClientSendsTheForwardingHeaders() {
-        // Given: a client pretending to be a forwarding instance, asking the owner directly
+    void shouldRefuseWithoutDataOrAuditWhenAClientSendsTheForwardingHeaders() {
+        // Given: a client with a good token pretending to be a forwarding instance, asking the owner directly
         String patient = f1Patients.stream().filter(p -> owner(p).equals(host(first))).findFirst().orElseThrow();
         String subject = "audit-spoof-" + UUID.randomUUID();
         String token = JwtTestKit.mint(key).subject(subject).role(Role.CLINICIAN).facilities(F1).sign();
 
         // When
-        HttpResponse<String> response = get(first, "/v1/patients/" + patient + "/triage", token,
-            Map.of(InteractiveQueryService.FORWARDED_HEADER, "10.0.0.1:1", InteractiveQueryService.LOCAL_PART_HEADER, "10.0.0.1:1"));
+        HttpResponse<String> forwarded = get(first, "/v1/patients/" + patient + "/triage", token,
+            Map.of(InteractiveQueryService.FORWARDED_HEADER, "10.0.0.1:1"));
+        HttpResponse<String> localPart = get(first, "/v1/facilities/" + F1 + "/queue", token,
+            Map.of(InteractiveQueryService.LOCAL_PART_HEADER, "10.0.0.1:1"));
+        HttpResponse<String> unsigned = get(first, "/v1/patients/" + patient + "/triage", token, Map.of());
 
-        // Then
-        assertThat(response.statusCode()).isEqualTo(200);
+        // Then: the forged provenance is refused, answers no data and is never recorded; the same caller without it is answered
+        assertThat(forwarded.statusCode()).isEqualTo(401);
+        assertThat(forwarded.body()).contains(InstanceCredentials.PROBLEM_TYPE).doesNotContain("\"score\"");
+        assertThat(localPart.statusCode()).isEqualTo(401);
+        assertThat(unsigned.statusCode()).isEqualTo(200);
         List<DataAccessAudit> events = auditsSoFar(e -> subject.equals(e.getSubject()));
-        assertThat(events).hasSize(1);
-        assertThat(events.get(0).getOutcome()).isEqualTo(AccessOutcome.ALLOWED);
-        assertThat(events.get(0).getForwardedBy()).isEqualTo("10.0.0.1:1");
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.getOutcome()).isEqualTo(AccessOutcome.ALLOWED);
+            assertThat(event.getForwardedBy()).isNull();
+        });
+        assertThat(auditsSoFar(e -> "10.0.0.1:1".equals(e.getForwardedBy()))).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAForwardedRequestWhenItsInstanceCredentialIsBadMissingOrExpired() {
+        // Given: a patient owned by the second instance, asked of it as the first instance would forward it
+        String patient = f1Patients.stream().filter(p -> owner(p).equals(host(second))).findFirst().orElseThrow();
+        String path = "/v1/patients/" + patient + "/triage";
+        String subject = "audit-bad-instance-" + UUID.randomUUID();
+        String bearer = "Bearer " + JwtTestKit.mint(key).subject(subject).role(Role.CLINICIAN).facilities(F1).sign();
+        String peer = "127.0.0.1:" + first.port();
+        InstanceCredentials wrongSecret = InstanceCredentials.of("not-the-cluster-secret-but-as-long-as-it", Duration.ofSeconds(30));
+        InstanceCredentials stale = InstanceCredentials.of(CLUSTER_SECRET, Duration.ofSeconds(30),
+            Clock.fixed(Instant.now().minusSeconds(120), ZoneOffset.UTC));
+        InstanceCredentials good = InstanceCredentials.of(CLUSTER_SECRET, Duration.ofSeconds(30));
+
+        // When
+        HttpResponse<String> missing = getAs(second, path, bearer, InteractiveQueryService.FORWARDED_HEADER, peer, null);
+        HttpResponse<String> bad = getAs(second, path, bearer, InteractiveQueryService.FORWARDED_HEADER, peer, wrongSecret);
+        HttpResponse<String> expired = getAs(second, path, bearer, InteractiveQueryService.FORWARDED_HEADER, peer, stale);
+        HttpResponse<String> valid = getAs(second, path, bearer, InteractiveQueryService.FORWARDED_HEADER, peer, good);
+
+        // Then: refused with no data and nothing recorded; the same request with the cluster's credential is answered and
+        // recorded with the verified forwarder
+        for (HttpResponse<String> refused : List.of(missing, bad, expired)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains(InstanceCredentials.PROBLEM_TYPE).doesNotContain(patient);
+        }
+        assertThat(valid.statusCode()).isEqualTo(200);
+        assertThat(auditsSoFar(e -> subject.equals(e.getSubject()))).singleElement()
+            .satisfies(event -> assertThat(event.getForwardedBy()).isEqualTo(peer));
     }
 
     @Test
@@ -331,18 +374,20 @@ class SecuredQueryRoutesIT {
         // first would ask it when it cannot answer itself
         String patient = f1Patients.stream().filter(p -> owner(p).equals(host(first))).findFirst().orElseThrow();
         String path = "/v1/patients/" + patient + "/triage?allowStale=true";
-        Map<String, String> fromPeer = Map.of(InteractiveQueryService.STALE_FORWARDED_HEADER, "127.0.0.1:" + first.port());
+        String peer = "127.0.0.1:" + first.port();
+        String marker = InteractiveQueryService.STALE_FORWARDED_HEADER;
+        InstanceCredentials cluster = InstanceCredentials.of(CLUSTER_SECRET, Duration.ofSeconds(30));
         Await.until("the standby copy on the second instance to hold the patient", DEADLINE,
-            () -> get(second, path, token(Role.CLINICIAN, F1), fromPeer).statusCode() == 200);
+            () -> getAs(second, path, "Bearer " + token(Role.CLINICIAN, F1), marker, peer, cluster).statusCode() == 200);
         String allowedSubject = "audit-stale-" + UUID.randomUUID();
         String deniedSubject = "audit-stale-denied-" + UUID.randomUUID();
 
         // When
-        HttpResponse<String> allowed = get(second, path,
-            JwtTestKit.mint(key).subject(allowedSubject).role(Role.CLINICIAN).facilities(F1).sign(), fromPeer);
-        HttpResponse<String> denied = get(second, path,
-            JwtTestKit.mint(key).subject(deniedSubject).role(Role.CLINICIAN).facilities(F2).sign(), fromPeer);
-        HttpResponse<String> anonymous = get(second, path, null, fromPeer);
+        HttpResponse<String> allowed = getAs(second, path,
+            "Bearer " + JwtTestKit.mint(key).subject(allowedSubject).role(Role.CLINICIAN).facilities(F1).sign(), marker, peer, cluster);
+        HttpResponse<String> denied = getAs(second, path,
+            "Bearer " + JwtTestKit.mint(key).subject(deniedSubject).role(Role.CLINICIAN).facilities(F2).sign(), marker, peer, cluster);
+        HttpResponse<String> anonymous = getAs(second, path, null, marker, peer, cluster);
 
         // Then: the standby answered from its copy, saying so, and audited the read as its reader ...
         assertThat(allowed.statusCode()).isEqualTo(200);
@@ -352,7 +397,7 @@ class SecuredQueryRoutesIT {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).getOutcome()).isEqualTo(AccessOutcome.ALLOWED);
         assertThat(events.get(0).getInstance()).isEqualTo("127.0.0.1:" + second.port());
-        assertThat(events.get(0).getForwardedBy()).isEqualTo("127.0.0.1:" + first.port());
+        assertThat(events.get(0).getForwardedBy()).isEqualTo(peer);
         assertThat(events.get(0).getPatientId()).isEqualTo(patient);
         // ... and the peer header granted nothing: another facility's clinician and a caller without a token are refused
         assertThat(denied.statusCode()).isEqualTo(404);
@@ -372,6 +417,7 @@ class SecuredQueryRoutesIT {
         props.put(AuthSettings.JWT_PUBLIC_KEY_FILE_CONFIG, keyFile.toString());
         props.put(AuthSettings.JWT_AUDIENCE_CONFIG, audiences);
         props.put(AuthSettings.RATE_LIMIT_ENABLED_CONFIG, "false");
+        props.put(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG, CLUSTER_SECRET);
         // A standby copy of each partition on the other instance, for the stale-read checks.
         props.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         return new TriageConfig(props);
@@ -424,6 +470,17 @@ class SecuredQueryRoutesIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A request as an instance forwards it: {@code marker} naming {@code peer}, with {@code credentials}' proof (null: none). */
+    private HttpResponse<String> getAs(TriageApp instance, String path, String authorization, String marker, String peer,
+                                       InstanceCredentials credentials) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put(marker, peer);
+        if (credentials != null) {
+            headers.put(InstanceCredentials.HEADER, credentials.sign(marker, peer, "GET", path, authorization));
+        }
+        return get(instance, path, authorization == null ? null : authorization.substring("Bearer ".length()), headers);
     }
 
     private static JsonNode json(String body) {

@@ -56,6 +56,11 @@ public final class EmbeddedConnect implements AutoCloseable {
     /** Environment variable naming the plugin path when neither the builder nor {@link #PLUGIN_PATH_PROPERTY} does. */
     public static final String PLUGIN_PATH_ENV = "CAREFLOW_CONNECT_PLUGIN_PATH";
 
+    /** careflow's REST authentication extension (in the careflow-transforms plugin folder; see connect-transforms). */
+    public static final String BASIC_AUTH_EXTENSION = "org.careflow.connect.rest.BasicAuthRestExtension";
+    /** The worker setting naming the REST users file of {@link #BASIC_AUTH_EXTENSION}. */
+    public static final String BASIC_AUTH_USERS_FILE = "careflow.rest.basic.auth.users.file";
+
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedConnect.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +76,8 @@ public final class EmbeddedConnect implements AutoCloseable {
     private final int requestedRestPort;
     private final Map<String, String> overrides;
     private final Duration startupTimeout;
+    private final Path usersFile;
+    private final String authorization;
 
     private State state = State.NEW;
     private Connect<DistributedHerder> connect;
@@ -86,6 +93,9 @@ public final class EmbeddedConnect implements AutoCloseable {
         this.requestedRestPort = builder.restPort;
         this.overrides = Map.copyOf(builder.overrides);
         this.startupTimeout = builder.startupTimeout;
+        this.usersFile = builder.usersFile;
+        this.authorization = builder.user == null ? null : "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((builder.user + ":" + builder.password).getBytes(StandardCharsets.UTF_8));
     }
 
     public static Builder builder() {
@@ -283,6 +293,10 @@ public final class EmbeddedConnect implements AutoCloseable {
         properties.put("plugin.discovery", "service_load");
         // A single worker that restarts should get its tasks back at once, not after the default 5 minutes.
         properties.put("scheduled.rebalance.max.delay.ms", "0");
+        if (usersFile != null) {
+            properties.put("rest.extension.classes", BASIC_AUTH_EXTENSION);
+            properties.put(BASIC_AUTH_USERS_FILE, usersFile.toAbsolutePath().toString());
+        }
         properties.putAll(overrides);
         return properties;
     }
@@ -334,6 +348,9 @@ public final class EmbeddedConnect implements AutoCloseable {
         synchronized (this) {
             requireStarted();
             client = http;
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         try {
             return client.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
@@ -391,8 +408,23 @@ public final class EmbeddedConnect implements AutoCloseable {
         private int restPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private Path usersFile;
+        private String user;
+        private String password;
 
         private Builder() {
+        }
+
+        /**
+         * Requires HTTP Basic credentials on the REST API ({@value EmbeddedConnect#BASIC_AUTH_EXTENSION}, whose plugin folder
+         * must be on the plugin path, and Kafka's connect-basic-auth-extension on the classpath): {@code usersFile} holds
+         * {@code user=password} lines, and this class's own calls use {@code user} and {@code password}.
+         */
+        public Builder basicAuth(Path usersFile, String user, String password) {
+            this.usersFile = Objects.requireNonNull(usersFile, "usersFile");
+            this.user = Objects.requireNonNull(user, "user");
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
         }
 
         /** The Kafka cluster the worker keeps its state in and its connectors read from and write to. Required. */

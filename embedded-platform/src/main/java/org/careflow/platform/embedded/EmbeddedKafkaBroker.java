@@ -30,7 +30,9 @@ import java.util.Properties;
  *
  * <p>It starts the way {@code kafka-storage format} followed by {@code kafka-server-start} does: the data directory
  * is formatted with Kafka's {@link Formatter} (only if it is not formatted yet, so data and cluster id survive
- * restarts) and the node runs as {@link KafkaRaftServer}. Clients connect over PLAINTEXT on 127.0.0.1.
+ * restarts) and the node runs as {@link KafkaRaftServer}. Clients connect over PLAINTEXT on 127.0.0.1, or, when the builder
+ * is given users ({@link Builder#saslPlainUsers}), over SASL_PLAINTEXT with the PLAIN mechanism on a second port
+ * ({@link #saslBootstrapServers()}).
  * Without a data directory the broker works in a temporary one that {@link #close()} deletes.
  *
  * <pre>{@code
@@ -46,6 +48,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SASL_LISTENER = "SASL";
     private static final String HOST = "127.0.0.1";
 
     private enum State { NEW, STARTED, CLOSED }
@@ -55,6 +58,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int requestedControllerPort;
     private final Map<String, String> overrides;
     private final int numPartitions;
+    private final Map<String, String> saslUsers;
+    private int saslPort;
 
     private State state = State.NEW;
     private Path dataDirectory;
@@ -70,6 +75,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.requestedControllerPort = builder.controllerPort;
         this.numPartitions = builder.numPartitions;
         this.overrides = Map.copyOf(builder.overrides);
+        this.saslUsers = Map.copyOf(builder.saslUsers);
     }
 
     public static Builder builder() {
@@ -88,9 +94,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long begin = System.nanoTime();
         try {
             dataDirectory = prepareDataDirectory();
-            int[] ports = FreePorts.resolve(requestedBrokerPort, requestedControllerPort);
+            int[] ports = saslUsers.isEmpty() ? FreePorts.resolve(requestedBrokerPort, requestedControllerPort)
+                    : FreePorts.resolve(requestedBrokerPort, requestedControllerPort, 0);
             brokerPort = ports[0];
             controllerPort = ports[1];
+            saslPort = saslUsers.isEmpty() ? 0 : ports[2];
             clusterId = formatIfNeeded(dataDirectory);
             server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(), false), Time.SYSTEM);
             server.startup();
@@ -113,6 +121,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public synchronized String bootstrapServers() {
         requireStarted();
         return HOST + ":" + brokerPort;
+    }
+
+    /** The {@code bootstrap.servers} of the SASL_PLAINTEXT listener (PLAIN mechanism); only with users given to the builder. */
+    public synchronized String saslBootstrapServers() {
+        requireStarted();
+        if (saslUsers.isEmpty()) {
+            throw new IllegalStateException("This broker has no SASL listener: give it users with Builder.saslPlainUsers(...)");
+        }
+        return HOST + ":" + saslPort;
     }
 
     /** The cluster id, kept in the data directory's {@code meta.properties} and so stable across restarts. */
@@ -222,6 +239,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
         config.put("inter.broker.listener.name", BROKER_LISTENER);
         config.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        if (!saslUsers.isEmpty()) {
+            // A second listener where clients must log in (PLAIN); the PLAINTEXT one stays for the broker itself and tools.
+            config.put("listeners", config.get("listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
+            config.put("advertised.listeners", config.get("advertised.listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
+            config.put("listener.security.protocol.map", config.get("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
+            config.put("listener.name." + SASL_LISTENER.toLowerCase() + ".sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password.replace("\"", "\\\""))
+                .append('"'));
+            config.put("listener.name." + SASL_LISTENER.toLowerCase() + ".plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         config.put("log.dirs", dataDirectory.toString());
         config.put("metadata.log.dir", dataDirectory.toString());
         // Fail instead of hanging when the node cannot come up (e.g. a data directory from another node).
@@ -274,6 +302,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int controllerPort;
         private int numPartitions = 1;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -302,6 +331,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalArgumentException("numPartitions must be at least 1, was " + numPartitions);
             }
             this.numPartitions = numPartitions;
+            return this;
+        }
+
+        /**
+         * Adds a SASL_PLAINTEXT listener (mechanism PLAIN) accepting these users and passwords, at
+         * {@link EmbeddedKafkaBroker#saslBootstrapServers()}.
+         */
+        public Builder saslPlainUsers(Map<String, String> users) {
+            users.forEach((user, password) -> {
+                if (!user.matches("[A-Za-z0-9_.-]+")) {
+                    throw new IllegalArgumentException("A SASL user name is letters, digits, '_', '.' or '-': " + user);
+                }
+                Objects.requireNonNull(password, "password");
+            });
+            saslUsers.putAll(users);
             return this;
         }
 

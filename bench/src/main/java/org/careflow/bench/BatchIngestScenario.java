@@ -81,6 +81,7 @@ final class BatchIngestScenario implements Scenario {
     public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
         long begin = System.nanoTime();
         BenchStack stack = context.stack();
+        stack.registerFacilities(context.data().facilityIds());
         IngestConfig config = stack.ingestConfig();
         List<Integer> sizes = batchSizes(config.batchMaxItems(), config.maxBatchRequestBytes());
         List<Integer> levels = concurrency(settings);

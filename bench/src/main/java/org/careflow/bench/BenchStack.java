@@ -21,9 +21,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.config.CommonConfig;
+import org.careflow.events.facilities.Facility;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
@@ -131,6 +136,30 @@ public final class BenchStack implements AutoCloseable {
         Map<String, Object> settings = CommonConfig.connection(bootstrapServers, registryUrl, "127.0.0.1", 0);
         settings.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         return new IngestConfig(settings);
+    }
+
+    /**
+     * Registers {@code facilityIds} (active, accepting self-triage) on the {@code facilities} topic as ops would, so that
+     * an ingest API started afterwards serves writes naming them; writes naming an unregistered facility are 422.
+     */
+    public void registerFacilities(Collection<String> facilityIds) {
+        RegistryEventSerdes serdes = serdes();
+        Map<String, Object> props = new java.util.HashMap<>(serdes.clientConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, Facility> producer = new KafkaProducer<>(props, new StringSerializer(),
+            serdes.valueSerde(Topics.FACILITIES).serializer())) {
+            for (String id : facilityIds) {
+                producer.send(new ProducerRecord<>(Topics.FACILITIES.name(), id, Facility.newBuilder().setEventId("facility-" + id)
+                    .setOccurredAt(java.time.Instant.now()).setFacilityId(id).setName(id).setActive(true).setAcceptsSelfTriage(true)
+                    .build())).get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not register the bench's facilities", e.getCause());
+        }
     }
 
     /** Serdes through the registry, with registration off as in production. */

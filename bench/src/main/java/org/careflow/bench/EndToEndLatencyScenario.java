@@ -209,6 +209,7 @@ final class EndToEndLatencyScenario implements Scenario {
         List<Metric> metrics = new ArrayList<>();
         ExecutorService queryThreads = Executors.newFixedThreadPool(QUERY_THREADS, daemon("bench-latency-query"));
         HttpClient queryClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        stack.registerFacilities(context.data().facilityIds());
         IngestConfig ingestConfig = stack.ingestConfig();
         try (IngestApp ingest = IngestApp.start(ingestConfig);
              Serde<TriageAssessment> serde = stack.serdes().valueSerde(Topics.TRIAGE_ASSESSMENTS)) {

@@ -59,6 +59,7 @@ final class IngestScenario implements Scenario {
     public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
         long begin = System.nanoTime();
         BenchStack stack = context.stack();
+        stack.registerFacilities(context.data().facilityIds());
         IngestConfig config = stack.ingestConfig();
         List<Metric> metrics = new ArrayList<>();
         Map<String, Object> levels = new LinkedHashMap<>();

@@ -26,6 +26,7 @@ import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.Await;
+import org.careflow.topics.BookingIds;
 import org.careflow.query.metrics.PrometheusSamples;
 import org.careflow.security.Role;
 import org.junit.jupiter.api.Tag;
@@ -41,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class ContactsSecurityIT {
+
+    /** careflow's id of the other facility's booking of the victim (its request names the facility). */
+    private static final String EVIL_BOOKING = BookingIds.of(OTHER_FACILITY, "p-victim", "dr-evil", "bk-evil-1");
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final String APP_SECRET = "contacts-app-secret";
@@ -100,7 +104,7 @@ class ContactsSecurityIT {
                     () -> sentTo(cloudApi, VICTIM_PHONE, "phone_verification", 1));
                 assertThat(webhook(ingest, inbound(VICTIM_PHONE, "wamid.victim-2", "2", confirmation.providerMessageId()))).isEqualTo(200);
                 Await.until("the victim's booking to be cancelled by the victim's own reply", DEADLINE, () -> {
-                    JsonNode b = HttpCalls.getJson(scheduling + "/v1/bookings/bk-victim-1");
+                    JsonNode b = HttpCalls.getJson(scheduling + "/v1/bookings/" + victimBooking("bk-victim-1"));
                     return b != null && "CANCELLED".equals(b.get("status").asText());
                 });
                 assertThat(parameter(stolenCode.body(), "code")).matches("[0-9]{6}");
@@ -125,7 +129,7 @@ class ContactsSecurityIT {
                 // Invariant: after all this the victim's number is still the victim's alone: a new booking's confirmation goes there
                 // (the victim wrote, so it may go as free text: find it by its notification)
                 assertThat(book(ingest, "bk-victim-3", "p-victim", first.plus(Duration.ofMinutes(60)))).isEqualTo(202);
-                String third = Await.value("the third booking's confirmation", DEADLINE, () -> confirmationOf(notifications, "bk-victim-3"));
+                String third = Await.value("the third booking's confirmation", DEADLINE, () -> confirmationOf(notifications, victimBooking("bk-victim-3")));
                 assertThat(cloudApi.awaitRequestFor(third, DEADLINE).body().path("to").asText()).isEqualTo(VICTIM_PHONE.substring(1));
                 assertThat(cloudApi.requestsTo("/messages")).noneMatch(r -> r.body() != null
                     && r.body().path("to").asText().equals(ATTACKER_PHONE.substring(1)));
@@ -135,12 +139,12 @@ class ContactsSecurityIT {
                 assertThat(send("PUT", ingest + "/v1/providers/dr-evil/schedule", schedule(OTHER_FACILITY, start), evil)).isEqualTo(202);
                 Await.until("the other facility's slots", DEADLINE, () -> freeSlots(scheduling, "dr-evil").contains(first.toString()));
                 assertThat(send("POST", ingest + "/v1/bookings", booking("bk-evil-1", "p-victim", "dr-evil", OTHER_FACILITY, first), evil)).isEqualTo(202);
-                String evilConfirmation = Await.value("the other facility's confirmation", DEADLINE, () -> confirmationOf(notifications, "bk-evil-1"));
+                String evilConfirmation = Await.value("the other facility's confirmation", DEADLINE, () -> confirmationOf(notifications, EVIL_BOOKING));
                 assertThat(cloudApi.awaitRequestFor(evilConfirmation, DEADLINE).body().path("to").asText()).isEqualTo(ATTACKER_PHONE.substring(1));
 
                 // Invariant: another facility's phone never receives the home facility's messages
                 assertThat(book(ingest, "bk-victim-4", "p-victim", first.plus(Duration.ofMinutes(90)))).isEqualTo(202);
-                String fourth = Await.value("the fourth booking's confirmation", DEADLINE, () -> confirmationOf(notifications, "bk-victim-4"));
+                String fourth = Await.value("the fourth booking's confirmation", DEADLINE, () -> confirmationOf(notifications, victimBooking("bk-victim-4")));
                 RecordedRequest fourthSent = cloudApi.awaitRequestFor(fourth, DEADLINE);
                 assertThat(fourthSent.body().path("to").asText()).isEqualTo(VICTIM_PHONE.substring(1));
                 Await.until("the victim's conversation to know the fourth confirmation's provider id", DEADLINE, () -> {
@@ -158,13 +162,13 @@ class ContactsSecurityIT {
                 });
                 assertThat(entry(acted, "wamid.evil-ctx").path("action").asText()).isEqualTo("TO_INBOX");
                 assertThat(entry(acted, "wamid.evil-2").path("action").asText()).isEqualTo("CANCELLATION_REQUESTED");
-                assertThat(entry(acted, "wamid.evil-2").path("bookingId").asText()).isEqualTo("bk-evil-1");
+                assertThat(entry(acted, "wamid.evil-2").path("bookingId").asText()).isEqualTo(EVIL_BOOKING);
                 Await.until("the other facility's own booking to be cancelled", DEADLINE, () -> {
-                    JsonNode b = getJson(scheduling + "/v1/bookings/bk-evil-1", stack.auth().token(Role.SCHEDULER, Set.of(OTHER_FACILITY), null));
+                    JsonNode b = getJson(scheduling + "/v1/bookings/" + EVIL_BOOKING, stack.auth().token(Role.SCHEDULER, Set.of(OTHER_FACILITY), null));
                     return b != null && "CANCELLED".equals(b.get("status").asText());
                 });
                 for (String kept : List.of("bk-victim-2", "bk-victim-3", "bk-victim-4")) {
-                    assertThat(HttpCalls.getJson(scheduling + "/v1/bookings/" + kept).get("status").asText()).as(kept).isEqualTo("CONFIRMED");
+                    assertThat(HttpCalls.getJson(scheduling + "/v1/bookings/" + victimBooking(kept)).get("status").asText()).as(kept).isEqualTo("CONFIRMED");
                 }
 
                 // Invariant: STOP from that phone does not silence the home facility's messages to the victim's number
@@ -175,7 +179,7 @@ class ContactsSecurityIT {
                         && "CONSENT_REVOKED".equals(entry(m, "wamid.evil-stop").path("action").asText());
                 });
                 assertThat(book(ingest, "bk-victim-5", "p-victim", first.plus(Duration.ofMinutes(120)))).isEqualTo(202);
-                String fifth = Await.value("the fifth booking's confirmation", DEADLINE, () -> confirmationOf(notifications, "bk-victim-5"));
+                String fifth = Await.value("the fifth booking's confirmation", DEADLINE, () -> confirmationOf(notifications, victimBooking("bk-victim-5")));
                 assertThat(cloudApi.awaitRequestFor(fifth, DEADLINE).body().path("to").asText()).isEqualTo(VICTIM_PHONE.substring(1));
                 assertThat(cloudApi.requestsTo("/messages")).filteredOn(r -> r.body() != null
                     && r.body().path("to").asText().equals(ATTACKER_PHONE.substring(1))).hasSize(1);
@@ -189,6 +193,11 @@ class ContactsSecurityIT {
             {"phone": "%s", "preferredChannel": "WHATSAPP", "language": "en-GB", "timeZone": "Europe/London",
              "consent": {"granted": true, "at": "%s"}}
             """.formatted(phone, Instant.now().minus(Duration.ofMinutes(1)));
+    }
+
+    /** careflow's id of the victim's booking {@code clientId} with the home provider (the requests name no facility). */
+    private static String victimBooking(String clientId) {
+        return BookingIds.of(null, "p-victim", "dr-home", clientId);
     }
 
     private static int book(String ingest, String bookingId, String patientId, Instant slot) {

@@ -42,7 +42,8 @@ class ProvisioningFilesTest {
         // Given the topics the local stack creates: the catalogue, streams-masterdata's own and the CDC topics
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.all());
         topics.addAll(MasterDataTopics.owned());
-        topics.addAll(List.of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS, MasterDataTopics.PATIENT_CONTACTS));
+        topics.addAll(List.of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS, MasterDataTopics.PATIENT_CONTACTS,
+            MasterDataTopics.FACILITIES));
 
         // When they are written as create-topics.sh reads them
         StringBuilder expected = new StringBuilder()

@@ -143,7 +143,7 @@ public final class LocalStack implements AutoCloseable {
             TopicProvisioner.createMissing(admin, MasterDataTopics.owned(), (short) 1);
             // The change topics exist before streams-masterdata starts; the Debezium source then finds them.
             TopicProvisioner.createMissing(admin, List.<Topic<?, ?>>of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS,
-                MasterDataTopics.PATIENT_CONTACTS), (short) 1);
+                MasterDataTopics.PATIENT_CONTACTS, MasterDataTopics.FACILITIES), (short) 1);
         }
         registry = started(EmbeddedRegistry.builder()
             .httpPort(options.registryPort())

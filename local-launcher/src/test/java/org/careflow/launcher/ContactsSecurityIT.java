@@ -43,13 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class ContactsSecurityIT {
 
-    /** careflow's id of the other facility's booking of the victim (its request names the facility). */
-    private static final String EVIL_BOOKING = BookingIds.of(OTHER_FACILITY, "p-victim", "dr-evil", "bk-evil-1");
-
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final String APP_SECRET = "contacts-app-secret";
     private static final String FACILITY = "f-home";
     private static final String OTHER_FACILITY = "f-evil";
+    /** careflow's id of the other facility's booking of the victim (its request names the facility). */
+    private static final String EVIL_BOOKING = BookingIds.of(OTHER_FACILITY, "p-victim", "dr-evil", "bk-evil-1");
     private static final String VICTIM_PHONE = "+447700900101";
     private static final String ATTACKER_PHONE = "+447700900666";
     private static final String MALLORY_PHONE = "+447700900202";

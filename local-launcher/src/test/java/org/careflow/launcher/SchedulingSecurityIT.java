@@ -56,6 +56,7 @@ class SchedulingSecurityIT {
         HttpCalls.actAs(stack.auth());
         ingest = stack.ingestUrl();
         scheduling = stack.schedulingUrl();
+        HttpCalls.registerFacilities(ingest, FACILITY_A, FACILITY_B);
         String day = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.DAYS).toString().substring(0, 10);
         slot = Instant.parse(day + "T09:00:00Z");
         // Given facility B's provider with a session, and B's patient booked into its first slot

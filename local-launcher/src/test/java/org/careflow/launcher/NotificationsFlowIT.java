@@ -68,8 +68,9 @@ class NotificationsFlowIT {
                 // Given an appointment whose reminder falls 20 to 80 seconds from now (sessions start on whole minutes)
                 Instant now = Instant.now();
                 Instant slot = now.plus(REMINDER_OFFSET).plusSeconds(20 + 59).truncatedTo(ChronoUnit.MINUTES);
-                // The provider's time zone keeps the session away from midnight, whatever time the test runs.
-                ZoneId zone = slot.atZone(ZoneOffset.UTC).getHour() >= 22 ? ZoneId.of("Etc/GMT+6") : ZoneId.of("UTC");
+                // The provider's time zone keeps the session away from midnight, whatever time the test runs (a region
+                // with a fixed UTC-6 offset: the APIs refuse fixed-offset ids such as Etc/GMT+6).
+                ZoneId zone = slot.atZone(ZoneOffset.UTC).getHour() >= 22 ? ZoneId.of("America/Regina") : ZoneId.of("UTC");
                 LocalDateTime local = LocalDateTime.ofInstant(slot, zone);
                 String ingest = stack.ingestUrl();
                 HttpCalls.registerFacilities(ingest, "f-msg");

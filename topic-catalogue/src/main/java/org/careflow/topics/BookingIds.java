@@ -1,9 +1,5 @@
 package org.careflow.topics;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -20,7 +16,7 @@ public final class BookingIds {
     /** Every careflow booking id starts with this. */
     public static final String PREFIX = "bk-";
     /** Characters of the digest kept: 22 base64url characters, 132 bits. */
-    static final int DIGEST_CHARS = 22;
+    static final int DIGEST_CHARS = OpaqueIds.DIGEST_CHARS;
 
     private BookingIds() {
     }
@@ -35,8 +31,7 @@ public final class BookingIds {
         Objects.requireNonNull(providerId, "providerId");
         Objects.requireNonNull(clientBookingId, "clientBookingId");
         String joined = (facilityId == null ? "" : facilityId) + '\u0000' + patientId + '\u0000' + providerId + '\u0000' + clientBookingId;
-        byte[] digest = sha256().digest(joined.getBytes(StandardCharsets.UTF_8));
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, DIGEST_CHARS);
+        return PREFIX + OpaqueIds.digest(joined);
     }
 
     /** Whether {@code bookingId} is the id of {@code clientBookingId} for that facility, patient and provider. */
@@ -45,11 +40,4 @@ public final class BookingIds {
             && bookingId.equals(of(facilityId, patientId, providerId, clientBookingId));
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", e);
-        }
-    }
 }

@@ -1,9 +1,6 @@
 package org.careflow.triage.topology;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+import org.careflow.topics.OpaqueIds;
 
 /**
  * Ids derived from a client's id and its owners (facility, patient): deterministic, so reprocessing yields the same
@@ -15,18 +12,12 @@ public final class ScopedIds {
     private ScopedIds() {
     }
 
-    /** {@code prefix} followed by 22 URL-safe characters (132 bits of SHA-256 over the parts, NUL-separated). */
+    /** {@code prefix} followed by 22 URL-safe characters: {@link OpaqueIds#digest} of the parts, each followed by NUL. */
     public static String of(String prefix, String... parts) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        StringBuilder joined = new StringBuilder();
         for (String part : parts) {
-            sha.update(part.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
+            joined.append(part).append('\u0000');
         }
-        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest()).substring(0, 22);
+        return prefix + OpaqueIds.digest(joined.toString());
     }
 }

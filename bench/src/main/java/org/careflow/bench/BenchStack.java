@@ -207,9 +207,21 @@ public final class BenchStack implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - begin);
     }
 
+    /** How many partitions {@code topic} has. */
+    public int partitions(String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot describe " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing " + topic, e);
+        }
+    }
+
     private Map<TopicPartition, Long> endOffsets(String topic, IsolationLevel isolation) {
         try {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+            int partitions = partitions(topic);
             Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 request.put(new TopicPartition(topic, p), OffsetSpec.latest());

@@ -28,6 +28,7 @@ import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.scheduling.SchedulingApp;
 import org.careflow.scheduling.SchedulingConfig;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,9 +133,11 @@ final class BookingScenario implements Scenario {
     private static void prefill(BenchContext context, BookingLoad bookings) {
         try (Serde<ProviderSchedule> schedules = context.stack().serdes().valueSerde(Topics.PROVIDER_SCHEDULES);
              Serde<BookingRequest> requests = context.stack().serdes().valueSerde(Topics.BOOKING_REQUESTS)) {
+            int partitions = context.stack().partitions(Topics.PROVIDER_SCHEDULES.name());
             Prefill.write(context, "pre-fill " + Topics.PROVIDER_SCHEDULES.name(), 0, bookings.providers(), schedules.serializer(), k -> {
                 ProviderSchedule schedule = bookings.schedule((int) k);
-                return new ProducerRecord<>(Topics.PROVIDER_SCHEDULES.name(), schedule.getProviderId(), schedule);
+                return new ProducerRecord<>(Topics.PROVIDER_SCHEDULES.name(), ProviderScheduleKeys.partition(schedule.getProviderId(), partitions),
+                    ProviderScheduleKeys.of(schedule.getProviderId(), schedule.getFacilityId()), schedule);
             });
             // Written after the schedules, so with later timestamps: each provider's task applies its schedule first.
             Prefill.write(context, "pre-fill " + Topics.BOOKING_REQUESTS.name(), 0, bookings.requests(), requests.serializer(), i -> {

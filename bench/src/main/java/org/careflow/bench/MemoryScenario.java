@@ -56,6 +56,7 @@ import org.careflow.scheduling.SchedulingConfig;
 import org.careflow.scheduling.topology.SchedulingTopology;
 import org.careflow.topics.BookingIds;
 import org.careflow.topics.EventSerdes;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
@@ -362,10 +363,11 @@ final class MemoryScenario implements Scenario {
                     submission.getPatientId(), submission);
             });
             // Schedules carry an earlier timestamp than the requests: each provider's task applies its schedule first.
+            int schedulePartitions = stack.partitions(Topics.PROVIDER_SCHEDULES.name());
             Prefill.write(context, "pre-fill " + Topics.PROVIDER_SCHEDULES.name() + " (memory)", 0, providers, schedules.serializer(), k -> {
                 ProviderSchedule schedule = schedule(data, seed, (int) k, now);
-                return new ProducerRecord<>(Topics.PROVIDER_SCHEDULES.name(), null, now.minusSeconds(60).toEpochMilli(),
-                    schedule.getProviderId(), schedule);
+                return new ProducerRecord<>(Topics.PROVIDER_SCHEDULES.name(), ProviderScheduleKeys.partition(schedule.getProviderId(), schedulePartitions),
+                    now.minusSeconds(60).toEpochMilli(), ProviderScheduleKeys.of(schedule.getProviderId(), schedule.getFacilityId()), schedule);
             });
             Instant firstDay = now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(FIRST_SLOT_DAY));
             Prefill.write(context, "pre-fill " + Topics.BOOKING_REQUESTS.name() + " (memory)", 0, patients, requests.serializer(), j -> {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -77,9 +78,20 @@ public final class EventPublisher implements AutoCloseable {
      * broker acknowledged it, or exceptionally (timeout, broker or registry unreachable).
      */
     public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<String, V> topic, String key, V value) {
+        return publish(topic, key, value, null);
+    }
+
+    /**
+     * Sends {@code value} keyed by {@code key} to the partition {@code placement} picks among the topic's partitions
+     * (Kafka's built-in partitioner of the key when {@code placement} is null), as {@link #publish(Topic, String, SpecificRecord)}.
+     */
+    public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<String, V> topic, String key, V value,
+                                                                              IntUnaryOperator placement) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key, value), (metadata, error) -> {
+            // The partition count comes from the producer's metadata (fetched once, then cached), bounded by max.block.ms.
+            Integer partition = placement == null ? null : placement.applyAsInt(producer.partitionsFor(topic.name()).size());
+            producer.send(new ProducerRecord<>(topic.name(), partition, key, value), (metadata, error) -> {
                 if (error != null) {
                     lastFailureNanos.set(System.nanoTime());
                     result.completeExceptionally(error);

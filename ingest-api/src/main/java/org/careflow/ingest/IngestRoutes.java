@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.careflow.events.notifications.ContactWriter;
@@ -49,6 +50,7 @@ import org.careflow.security.Role;
 import org.careflow.security.SecurityGate;
 import org.careflow.security.SecurityRejection;
 import org.careflow.topics.OnCallWebhookRule;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
@@ -176,12 +178,14 @@ public final class IngestRoutes {
             });
     }
 
-    /** Replaces the provider's whole schedule: the topic is compacted by providerId, so the latest PUT wins. */
+    /** Replaces the facility's whole schedule of the provider: the topic is compacted by (providerId, facilityId), so the latest PUT wins. */
     private void putSchedule(Context ctx) {
         ProviderSchedule schedule = scheduleParser.parse(ctx.pathParam("providerId"), jsonBody(ctx));
         SecurityGate.requireWrite(ctx, schedule.getFacilityId(), null);
         facilities.requireKnown(schedule.getFacilityId(), "/facilityId");
-        publishThen(ctx, Topics.PROVIDER_SCHEDULES, schedule.getProviderId(), schedule,
+        // Keyed by provider and facility, in the provider's partition: see ProviderScheduleKeys.
+        publishThen(ctx, Topics.PROVIDER_SCHEDULES, ProviderScheduleKeys.of(schedule.getProviderId(), schedule.getFacilityId()), schedule,
+            n -> ProviderScheduleKeys.partition(schedule.getProviderId(), n),
             "Retry the same PUT; the schedule published last replaces the others.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("providerId", schedule.getProviderId());
@@ -205,11 +209,9 @@ public final class IngestRoutes {
      * known only to streams-scheduling, so the caller's facilities travel with the request and it decides.
      */
     private void publishBooking(Context ctx, BookingRequest request) {
-        requireFacilityNamed(ctx, request.getFacilityId());
+        // The parser requires facilityId: a provider id alone may name providers of several facilities.
         SecurityGate.requireWrite(ctx, request.getFacilityId(), request.getPatientId());
-        if (request.getFacilityId() != null) {
-            facilities.requireKnown(request.getFacilityId(), "/facilityId");
-        }
+        facilities.requireKnown(request.getFacilityId(), "/facilityId");
         request.setCallerFacilityIds(staffFacilities(ctx));
         String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
         publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
@@ -379,19 +381,6 @@ public final class IngestRoutes {
     }
 
     /**
-     * A facility-bound caller (scheduler, integration) must say which facility a booking is for: the scheduler would
-     * otherwise take the provider's facility, which may not be theirs. 403 naming the field; patients may leave it out.
-     */
-    private static void requireFacilityNamed(Context ctx, String facilityId) {
-        Optional<Principal> caller = SecurityGate.principal(ctx);
-        if (facilityId == null && caller.isPresent() && caller.get().role() != Role.PATIENT) {
-            String message = "is required from a " + caller.get().role().claimValue() + " caller: name one of the token's facilities";
-            throw new ProblemException(new Problem(SecurityRejection.TYPE_FORBIDDEN, "Forbidden", 403,
-                "Access refused: facilityId is required. Nothing was recorded.", List.of(new Problem.FieldError("/facilityId", message))));
-        }
-    }
-
-    /**
      * What ingest can check of a cancellation: the booking's patient and facility are known only to streams-scheduling,
      * so what it needs to decide is recorded on the event. A patient may cancel only as themselves: a patientId in the
      * body must be theirs, is recorded as theirs when absent, and cancelledBy must be PATIENT. A scheduler's or
@@ -446,7 +435,13 @@ public final class IngestRoutes {
     /** Publishes {@code value} and answers 202 with {@code body} once Kafka acknowledged it, 503 if it did not. */
     private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, String retryHint,
                                                        Function<RecordMetadata, Map<String, Object>> body) {
-        ctx.future(() -> publisher.publish(topic, key, value).handle((metadata, error) -> {
+        publishThen(ctx, topic, key, value, null, retryHint, body);
+    }
+
+    /** As above, to the partition {@code placement} picks (see {@link EventPublisher#publish(Topic, String, SpecificRecord, IntUnaryOperator)}). */
+    private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, IntUnaryOperator placement,
+                                                       String retryHint, Function<RecordMetadata, Map<String, Object>> body) {
+        ctx.future(() -> publisher.publish(topic, key, value, placement).handle((metadata, error) -> {
             if (error != null) {
                 respondUnavailable(ctx, error, retryHint);
             } else {

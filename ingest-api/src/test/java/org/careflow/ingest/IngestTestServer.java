@@ -48,7 +48,7 @@ final class IngestTestServer implements AutoCloseable {
 
     private static final Serializer<SpecificRecord> NO_BYTES = (topic, value) -> new byte[0];
 
-    final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
+    final MockProducer<String, SpecificRecord> producer = new MockProducer<>(TestCluster.catalogue(), true, null, new StringSerializer(), NO_BYTES);
     private final FormCatalog forms = FormCatalog.fixed(List.of());
     private final FacilityCatalog facilities;
     private final Javalin server;

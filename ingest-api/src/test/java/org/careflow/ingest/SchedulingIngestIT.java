@@ -32,6 +32,7 @@ import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.BookingIds;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.ingest.facilities.TestFacilities;
@@ -106,7 +107,9 @@ class SchedulingIngestIT {
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
         assertThat(body.get("providerId").asText()).isEqualTo("dr-it-1");
         ConsumerRecord<String, ProviderSchedule> record = read(Topics.PROVIDER_SCHEDULES, body);
-        assertThat(record.key()).isEqualTo("dr-it-1");
+        // One record per facility's provider (compaction keeps each), in the partition booking requests for dr-it-1 take.
+        assertThat(record.key()).isEqualTo(ProviderScheduleKeys.of("dr-it-1", "f-1"));
+        assertThat(record.partition()).isEqualTo(ProviderScheduleKeys.partition("dr-it-1", Topics.PROVIDER_SCHEDULES.partitions()));
         ProviderSchedule schedule = record.value();
         assertThat(schedule.getProviderId()).isEqualTo("dr-it-1");
         assertThat(schedule.getFacilityId()).isEqualTo("f-1");
@@ -141,6 +144,8 @@ class SchedulingIngestIT {
         assertThat(body.get("status").asText()).isEqualTo("PENDING");
         ConsumerRecord<String, BookingRequest> record = read(Topics.BOOKING_REQUESTS, body);
         assertThat(record.key()).isEqualTo("dr-it-2");
+        // Kafka's own partitioner put it where ProviderScheduleKeys puts dr-it-2's schedules: one task holds both.
+        assertThat(record.partition()).isEqualTo(ProviderScheduleKeys.partition("dr-it-2", Topics.BOOKING_REQUESTS.partitions()));
         BookingRequest request = record.value();
         assertThat(request.getBookingId()).isEqualTo(body.get("bookingId").asText());
         assertThat(request.getClientBookingId()).isEqualTo("b-it-1");
@@ -180,14 +185,14 @@ class SchedulingIngestIT {
     void shouldWriteRescheduleAsANewBookingReplacingTheOldKeyedByProviderWhenPosted() throws Exception {
         // When
         HttpResponse<String> response = send("POST", "/v1/bookings/b-it-4/reschedule", """
-            {"newBookingId": "b-it-5", "patientId": "p-123", "providerId": "dr-it-2", "slotStart": "2026-12-08T10:00:00Z",
+            {"newBookingId": "b-it-5", "patientId": "p-123", "providerId": "dr-it-2", "facilityId": "f-1", "slotStart": "2026-12-08T10:00:00Z",
              "appointmentType": "follow-up"}
             """);
 
         // Then
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
-        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of(null, "p-123", "dr-it-2", "b-it-5"));
+        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of("f-1", "p-123", "dr-it-2", "b-it-5"));
         assertThat(body.get("replacesBookingId").asText()).isEqualTo("b-it-4");
         assertThat(body.get("status").asText()).isEqualTo("PENDING");
         ConsumerRecord<String, BookingRequest> record = read(Topics.BOOKING_REQUESTS, body);

@@ -29,6 +29,7 @@ import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.SecurityGate;
 import org.careflow.topics.BookingIds;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,11 +45,11 @@ class SchedulingRoutesTest {
          "extraSessions": [{"date": "2026-12-27", "start": "09:00", "end": "12:00"}]}
         """;
     private static final String BOOKING = """
-        {"bookingId": "b-1", "patientId": "p-123", "providerId": "dr-7", "slotStart": "2026-12-07T09:30:00Z",
+        {"bookingId": "b-1", "patientId": "p-123", "providerId": "dr-7", "facilityId": "f-1", "slotStart": "2026-12-07T09:30:00Z",
          "appointmentType": "follow-up"}
         """;
     private static final String RESCHEDULE = """
-        {"newBookingId": "b-2", "patientId": "p-123", "providerId": "dr-7", "slotStart": "2026-12-07T10:00:00Z",
+        {"newBookingId": "b-2", "patientId": "p-123", "providerId": "dr-7", "facilityId": "f-1", "slotStart": "2026-12-07T10:00:00Z",
          "appointmentType": "follow-up"}
         """;
 
@@ -60,7 +61,7 @@ class SchedulingRoutesTest {
     private Javalin server;
 
     private void start(boolean autoComplete) {
-        producer = new MockProducer<>(autoComplete, null, new StringSerializer(), noopSerializer);
+        producer = new MockProducer<>(TestCluster.catalogue(), autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
         IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
         server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), routes::register).start();
@@ -92,7 +93,9 @@ class SchedulingRoutesTest {
         assertThat(body.get("offset").asLong()).isZero();
         ProducerRecord<String, SpecificRecord> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(Topics.PROVIDER_SCHEDULES.name());
-        assertThat(record.key()).isEqualTo("dr-7");
+        // Keyed by provider and facility, so compaction keeps each facility's schedule; placed in the provider's partition.
+        assertThat(record.key()).isEqualTo(ProviderScheduleKeys.of("dr-7", "f-1"));
+        assertThat(record.partition()).isEqualTo(ProviderScheduleKeys.partition("dr-7", Topics.PROVIDER_SCHEDULES.partitions()));
         ProviderSchedule written = (ProviderSchedule) record.value();
         assertThat(written.getOccurredAt()).isEqualTo(NOW);
         assertThat(written.getWeeklyTemplate()).hasSize(2);
@@ -135,7 +138,7 @@ class SchedulingRoutesTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
         assertThat(fieldNames(body)).containsExactly("bookingId", "clientBookingId", "requestId", "decision", "status", "topic", "partition", "offset");
-        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of(null, "p-123", "dr-7", "b-1"));
+        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of("f-1", "p-123", "dr-7", "b-1"));
         assertThat(body.get("clientBookingId").asText()).isEqualTo("b-1");
         assertThat(body.get("status").asText()).isEqualTo("PENDING");
         assertDecisionLink(response, body, ((BookingRequest) producer.history().get(0).value()).getEventId());
@@ -159,7 +162,7 @@ class SchedulingRoutesTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(HttpServerFactory.MAPPER.readTree(response.body()).get("errors").findValuesAsText("field"))
-            .containsExactly("/bookingId", "/slotStart", "/appointmentType", "/notes");
+            .containsExactly("/bookingId", "/facilityId", "/slotStart", "/appointmentType", "/notes");
         assertThat(producer.history()).isEmpty();
     }
 
@@ -257,7 +260,7 @@ class SchedulingRoutesTest {
         JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
         assertThat(fieldNames(body)).containsExactly("bookingId", "clientBookingId", "replacesBookingId", "requestId", "decision", "status",
             "topic", "partition", "offset");
-        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of(null, "p-123", "dr-7", "b-2"));
+        assertThat(body.get("bookingId").asText()).isEqualTo(BookingIds.of("f-1", "p-123", "dr-7", "b-2"));
         assertThat(body.get("clientBookingId").asText()).isEqualTo("b-2");
         assertThat(body.get("replacesBookingId").asText()).isEqualTo("b-1");
         assertThat(body.get("status").asText()).isEqualTo("PENDING");

@@ -335,31 +335,23 @@ class SecuredIngestRoutesTest {
 
     // ---- Bookings: what only the body can say
 
-    @Test
-    void shouldAnswer403NamingFacilityIdWhenStaffBooksWithoutFacility() throws Exception {
+    @ParameterizedTest(name = "by {0}")
+    @MethodSource("bookingRoles")
+    void shouldAnswer400NamingFacilityIdWhenABookingNamesNoFacilitySinceAProviderIdAloneIsAmbiguous(Role role) throws Exception {
         // Given
         String booking = BOOKING.formatted(OWN_PATIENT, OWN_FACILITY).replace("\"facilityId\": \"F1\",", "");
 
         // When
-        HttpResponse<String> response = server.sendJson("POST", IngestRoutes.BOOKINGS_PATH, booking, token(Role.SCHEDULER));
+        HttpResponse<String> response = server.sendJson("POST", IngestRoutes.BOOKINGS_PATH, booking, token(role));
 
         // Then
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(HttpServerFactory.MAPPER.readTree(response.body()).at("/errors/0/field").asText()).isEqualTo("/facilityId");
         assertThat(server.producer.history()).isEmpty();
     }
 
-    @Test
-    void shouldAccept202WhenPatientBooksWithoutFacility() throws Exception {
-        // Given
-        String booking = BOOKING.formatted(OWN_PATIENT, OWN_FACILITY).replace("\"facilityId\": \"F1\",", "");
-
-        // When
-        HttpResponse<String> response = server.sendJson("POST", IngestRoutes.BOOKINGS_PATH, booking, token(Role.PATIENT));
-
-        // Then
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        assertThat(((BookingRequest) server.producer.history().get(0).value()).getFacilityId()).isNull();
+    static Stream<Role> bookingRoles() {
+        return Stream.of(Role.PATIENT, Role.SCHEDULER, Role.INTEGRATION);
     }
 
     @Test

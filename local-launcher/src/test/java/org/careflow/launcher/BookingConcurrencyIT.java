@@ -185,8 +185,9 @@ class BookingConcurrencyIT {
         // When the patient reschedules to another provider's later slot
         String other = kept.getProviderId().equals(first) ? second : first;
         assertThat(HttpCalls.send("POST", ingestUrl() + "/v1/bookings/" + kept.getBookingId() + "/reschedule", """
-            {"newBookingId": "overlap-moved", "patientId": "patient-overlap", "providerId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
-            """.formatted(other, slot(1))).statusCode()).isEqualTo(202);
+            {"newBookingId": "overlap-moved", "patientId": "patient-overlap", "providerId": "%s", "facilityId": "%s", "slotStart": "%s",
+             "appointmentType": "follow-up"}
+            """.formatted(other, facilityOf(other), slot(1))).statusCode()).isEqualTo(202);
 
         // Then the new booking is confirmed and only then the old one cancelled
         String moved = id("overlap-moved", "patient-overlap", other);
@@ -374,15 +375,20 @@ class BookingConcurrencyIT {
         return latest;
     }
 
-    /** careflow's id of a client's booking id: these requests name no facility. */
+    /** careflow's id of a client's booking id, at the provider's facility. */
     private static String id(String clientBookingId, String patientId, String providerId) {
-        return BookingIds.of(null, patientId, providerId, clientBookingId);
+        return BookingIds.of(facilityOf(providerId), patientId, providerId, clientBookingId);
+    }
+
+    /** The facility whose schedule each provider of this test has: dr-dst's night at f-dst, the load's at f-load. */
+    private static String facilityOf(String providerId) {
+        return providerId.equals("dr-dst") ? "f-dst" : "f-load";
     }
 
     private HttpResponse<String> book(String bookingId, String patientId, String providerId, Instant slotStart) {
         return HttpCalls.send("POST", ingestUrl() + "/v1/bookings", """
-            {"bookingId": "%s", "patientId": "%s", "providerId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
-            """.formatted(bookingId, patientId, providerId, slotStart));
+            {"bookingId": "%s", "patientId": "%s", "providerId": "%s", "facilityId": "%s", "slotStart": "%s", "appointmentType": "follow-up"}
+            """.formatted(bookingId, patientId, providerId, facilityOf(providerId), slotStart));
     }
 
     private String status(String bookingId) {

@@ -139,9 +139,10 @@ class ConnectorsFlowIT {
             Await.until("the provider's slots", DEADLINE, () -> HttpCalls.getJson(stack.schedulingUrl() + "/v1/providers/dr-sink/slots?from="
                 + slot + "&to=" + slot.plus(Duration.ofHours(3))) != null);
             // careflow's id of the client's booking "bk-sink": it keys the rows and the messages
-            String bookingId = BookingIds.of(null, "p-sink-1", "dr-sink", "bk-sink");
+            String bookingId = BookingIds.of("f-sink", "p-sink-1", "dr-sink", "bk-sink");
             assertThat(HttpCalls.send("POST", ingest + "/v1/bookings", """
-                {"bookingId": "bk-sink", "patientId": "p-sink-1", "providerId": "dr-sink", "slotStart": "%s", "appointmentType": "follow-up"}
+                {"bookingId": "bk-sink", "patientId": "p-sink-1", "providerId": "dr-sink", "facilityId": "f-sink", "slotStart": "%s",
+                 "appointmentType": "follow-up"}
                 """.formatted(slot)).statusCode()).isEqualTo(202);
             Await.until("the booking row to be CONFIRMED", DEADLINE,
                 () -> "CONFIRMED".equals(value(stack, "SELECT status FROM appointments WHERE booking_id = '" + bookingId + "'")));

@@ -194,15 +194,13 @@ class ContactsSecurityIT {
             """.formatted(phone, Instant.now().minus(Duration.ofMinutes(1)));
     }
 
-    /** careflow's id of the victim's booking {@code clientId} with the home provider (the requests name no facility). */
+    /** careflow's id of the victim's booking {@code clientId} with the home facility's provider. */
     private static String victimBooking(String clientId) {
-        return BookingIds.of(null, "p-victim", "dr-home", clientId);
+        return BookingIds.of(FACILITY, "p-victim", "dr-home", clientId);
     }
 
     private static int book(String ingest, String bookingId, String patientId, Instant slot) {
-        return HttpCalls.sendUntilAccepted("POST", ingest + "/v1/bookings", """
-            {"bookingId": "%s", "patientId": "%s", "providerId": "dr-home", "slotStart": "%s", "appointmentType": "follow-up"}
-            """.formatted(bookingId, patientId, slot)).statusCode();
+        return HttpCalls.sendUntilAccepted("POST", ingest + "/v1/bookings", booking(bookingId, patientId, "dr-home", FACILITY, slot)).statusCode();
     }
 
     /** The {@code n}th message of {@code template} sent to {@code phone}, or null while there are fewer. */

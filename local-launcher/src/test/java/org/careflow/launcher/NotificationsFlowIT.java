@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NotificationsFlowIT {
 
     /** careflow's ids of the client's bookings "bk-msg" and "bk-after-restart" (the patient names no facility). */
-    private static final String BK_MSG = BookingIds.of(null, "p-msg", "dr-msg", "bk-msg");
-    private static final String BK_AFTER_RESTART = BookingIds.of(null, "p-msg", "dr-msg", "bk-after-restart");
+    private static final String BK_MSG = BookingIds.of("f-msg", "p-msg", "dr-msg", "bk-msg");
+    private static final String BK_AFTER_RESTART = BookingIds.of("f-msg", "p-msg", "dr-msg", "bk-after-restart");
 
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
@@ -243,7 +243,7 @@ class NotificationsFlowIT {
 
     private static HttpResponse<String> book(String ingest, String bookingId, Instant slot) {
         return HttpCalls.send("POST", ingest + "/v1/bookings", """
-            {"bookingId": "%s", "patientId": "p-msg", "providerId": "dr-msg", "slotStart": "%s", "appointmentType": "follow-up"}
+            {"bookingId": "%s", "patientId": "p-msg", "providerId": "dr-msg", "facilityId": "f-msg", "slotStart": "%s", "appointmentType": "follow-up"}
             """.formatted(bookingId, slot));
     }
 

@@ -46,6 +46,7 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.metrics.PrometheusSamples;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
@@ -120,7 +121,10 @@ class MasterDataAppIT {
         }
 
         // Then the events the ingest API would write, read back through the registry as consumers read them
-        ProviderSchedule schedule = (ProviderSchedule) awaitValue(Topics.PROVIDER_SCHEDULES.name(), "dr-it");
+        // keyed by provider and facility, in the partition booking requests for dr-it take (Kafka's partitioner of "dr-it")
+        ConsumerRecord<String, Object> published = awaitRecord(Topics.PROVIDER_SCHEDULES.name(), ProviderScheduleKeys.of("dr-it", "f-1"));
+        assertThat(published.partition()).isEqualTo(ProviderScheduleKeys.partition("dr-it", Topics.PROVIDER_SCHEDULES.partitions()));
+        ProviderSchedule schedule = (ProviderSchedule) published.value();
         assertThat(schedule.getWeeklyTemplate()).singleElement().satisfies(s -> assertThat(s.getHours().getStartTime()).hasToString("09:00"));
         PatientContact contact = (PatientContact) awaitValue(Topics.PATIENT_CONTACTS.name(), "p-it");
         assertThat(contact.getPhone()).isEqualTo("+447700900321");
@@ -155,15 +159,19 @@ class MasterDataAppIT {
     }
 
     private Object awaitValue(String topic, String key) {
+        return awaitRecord(topic, key).value();
+    }
+
+    private ConsumerRecord<String, Object> awaitRecord(String topic, String key) {
         AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
         values.configure(new RegistryEventSerdes(registry.url(), false).clientConfig(), false);
-        List<Object> found = new ArrayList<>();
+        List<ConsumerRecord<String, Object>> found = new ArrayList<>();
         return Await.value("a record for " + key + " on " + topic, DEADLINE, () -> {
             try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), values)) {
                 consumer.subscribe(List.of(topic));
                 consumer.poll(Duration.ofSeconds(2)).forEach(r -> {
                     if (key.equals(r.key())) {
-                        found.add(r.value());
+                        found.add(r);
                     }
                 });
             }

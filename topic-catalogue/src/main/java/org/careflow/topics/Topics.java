@@ -64,7 +64,10 @@ public final class Topics {
     public static final Topic<byte[], byte[]> TRIAGE_DEAD_LETTERS =
         new Topic<>("triage-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
-    /** Providers' schedules, keyed by providerId; compacted: the latest schedule replaces the last. */
+    /**
+     * Providers' schedules, keyed by (providerId, facilityId) and partitioned by providerId ({@link ProviderScheduleKeys});
+     * compacted: a facility's latest schedule for a provider replaces its last, never another facility's.
+     */
     public static final Topic<String, ProviderSchedule> PROVIDER_SCHEDULES =
         new Topic<>("provider-schedules", String.class, ProviderSchedule.class, DEFAULT_PARTITIONS, Topic.Cleanup.COMPACT);
 

@@ -69,7 +69,8 @@ public final class BookingRequestParser {
     private BookingRequest build(JsonReader in, JsonNode body, String bookingId, String replacesBookingId) {
         String patientId = in.id(body, "patientId", "/patientId", true);
         String providerId = in.id(body, "providerId", "/providerId", true);
-        String facilityId = in.id(body, "facilityId", "/facilityId", false);
+        // Required: the provider is the facility's, and a provider id alone may name providers of several facilities.
+        String facilityId = in.id(body, "facilityId", "/facilityId", true);
         Instant now = clock.instant();
         Instant slotStart = slotStart(in, body, now);
         String appointmentType = in.id(body, "appointmentType", "/appointmentType", true);

@@ -26,7 +26,7 @@ class BookingRequestParserTest {
          "slotStart": "2026-12-01T09:30:00Z", "appointmentType": "follow-up", "notes": " Knee still hurts "}
         """;
     private static final String RESCHEDULE = """
-        {"newBookingId": "b-2", "patientId": "p-123", "providerId": "dr-7", "slotStart": "2026-12-02T10:00:00Z",
+        {"newBookingId": "b-2", "patientId": "p-123", "providerId": "dr-7", "facilityId": "f-1", "slotStart": "2026-12-02T10:00:00Z",
          "appointmentType": "follow-up"}
         """;
 
@@ -63,11 +63,16 @@ class BookingRequestParserTest {
     }
 
     @Test
-    void shouldLeaveFacilityAndNotesNullWhenAbsentOrBlank() throws Exception {
-        BookingRequest request = parser.parse(json(BOOKING.replace("\"facilityId\": \"f-1\",", "").replace("\" Knee still hurts \"", "\"  \"")));
+    void shouldLeaveNotesNullWhenBlank() throws Exception {
+        BookingRequest request = parser.parse(json(BOOKING.replace("\" Knee still hurts \"", "\"  \"")));
 
-        assertThat(request.getFacilityId()).isNull();
         assertThat(request.getNotes()).isNull();
+    }
+
+    @Test
+    void shouldRequireFacilityBecauseAProviderIdAloneMayNameSeveralFacilitiesProviders() throws Exception {
+        assertThat(errors(BOOKING.replace("\"facilityId\": \"f-1\",", "")))
+            .containsExactly(new Problem.FieldError("/facilityId", "is required"));
     }
 
     @Test
@@ -76,6 +81,7 @@ class BookingRequestParserTest {
             new Problem.FieldError("/bookingId", "is required"),
             new Problem.FieldError("/patientId", "is required"),
             new Problem.FieldError("/providerId", "is required"),
+            new Problem.FieldError("/facilityId", "is required"),
             new Problem.FieldError("/slotStart", "is required"),
             new Problem.FieldError("/appointmentType", "is required"));
     }
@@ -174,11 +180,11 @@ class BookingRequestParserTest {
 
             // Then
             assertThat(request.getClientBookingId()).isEqualTo("b-2");
-            assertThat(request.getBookingId()).isEqualTo(BookingIds.of(null, "p-123", "dr-7", "b-2"));
+            assertThat(request.getBookingId()).isEqualTo(BookingIds.of("f-1", "p-123", "dr-7", "b-2"));
             assertThat(request.getReplacesBookingId()).as("the path names careflow's id").isEqualTo("b-1");
             assertThat(request.getPatientId()).isEqualTo("p-123");
             assertThat(request.getProviderId()).isEqualTo("dr-7");
-            assertThat(request.getFacilityId()).isNull();
+            assertThat(request.getFacilityId()).isEqualTo("f-1");
             assertThat(request.getSlotStart()).isEqualTo(Instant.parse("2026-12-02T10:00:00Z"));
             assertThat(request.getAppointmentType()).isEqualTo("follow-up");
             assertThat(request.getNotes()).isNull();
@@ -189,9 +195,8 @@ class BookingRequestParserTest {
         @Test
         void shouldKeepOptionalFieldsWhenGiven() throws Exception {
             BookingRequest request = parser.parseReschedule("b-1",
-                json(RESCHEDULE.replace("\"appointmentType\"", "\"facilityId\": \"f-2\", \"notes\": \"later please\", \"appointmentType\"")));
+                json(RESCHEDULE.replace("\"appointmentType\"", "\"notes\": \"later please\", \"appointmentType\"")));
 
-            assertThat(request.getFacilityId()).isEqualTo("f-2");
             assertThat(request.getNotes()).isEqualTo("later please");
         }
 
@@ -212,6 +217,7 @@ class BookingRequestParserTest {
                 new Problem.FieldError("/newBookingId", "is required"),
                 new Problem.FieldError("/patientId", "is required"),
                 new Problem.FieldError("/providerId", "is required"),
+                new Problem.FieldError("/facilityId", "is required"),
                 new Problem.FieldError("/slotStart", "lies more than a year ahead (after 2027-11-21T10:16:00Z)"),
                 new Problem.FieldError("/appointmentType", "is required"),
                 new Problem.FieldError("/notes", "must be at most 1000 characters"));

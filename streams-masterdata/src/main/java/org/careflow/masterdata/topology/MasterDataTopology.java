@@ -16,6 +16,7 @@ import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.cdc.CdcSerdes;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.OnCallWebhookRule;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
@@ -101,7 +102,8 @@ public final class MasterDataTopology {
         KStream<String, ProviderSchedule> fromSessions = sessionRows.process(PublishScheduleProcessor.SessionRow::new,
             Named.as(APPLY_SESSION_ROW), PROVIDERS_STORE, SESSIONS_STORE, SCHEDULES_STORE);
         fromProviders.merge(fromSessions, Named.as(MERGE_SCHEDULES))
-            .to(Topics.PROVIDER_SCHEDULES.name(), Topics.PROVIDER_SCHEDULES.produced(serdes, SCHEDULES_SINK));
+            .to(Topics.PROVIDER_SCHEDULES.name(), Topics.PROVIDER_SCHEDULES.produced(serdes, SCHEDULES_SINK)
+                .withStreamPartitioner(ProviderScheduleKeys.partitioner()));
 
         Topic<GenericRecord, GenericRecord> contacts = config.patientContactsTopic();
         builder.stream(contacts.name(), cdcSerdes.consumed(contacts, CONTACTS_SOURCE))

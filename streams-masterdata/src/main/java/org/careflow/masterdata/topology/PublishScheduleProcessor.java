@@ -14,12 +14,15 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.masterdata.mapping.EventIds;
 import org.careflow.masterdata.mapping.Schedules;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topics;
 
 /**
  * The provider's task: applies one row change to the stores (which mirror the provider's rows), then publishes the
- * provider's whole schedule if it changed. A provider without a row or without sessions has no schedule: one
- * published before is withdrawn with a tombstone. When the rows make no valid schedule (a session shorter than the
+ * provider's whole schedule if it changed, keyed by provider and facility ({@link ProviderScheduleKeys}). A provider
+ * without a row or without sessions has no schedule: one published before is withdrawn with a tombstone. A provider
+ * whose row moves to another facility (an ops change to the master data, captured and audited as every row change)
+ * withdraws its schedule at the old facility and publishes it at the new one. When the rows make no valid schedule (a session shorter than the
  * slot, two sessions overlapping), this throws after the stores took the change: the change goes to the dead-letter
  * topic, the schedule last published stays in force, and the next change that makes the rows valid publishes again.
  *
@@ -60,7 +63,7 @@ abstract sealed class PublishScheduleProcessor<V> extends ContextualProcessor<St
         if (provider == null || week.isEmpty()) {
             if (current != null) {
                 published.delete(providerId);
-                context().forward(new Record<String, ProviderSchedule>(providerId, null, change.timestamp(), new RecordHeaders()));
+                withdraw(current, change);
             }
             return;
         }
@@ -70,8 +73,19 @@ abstract sealed class PublishScheduleProcessor<V> extends ContextualProcessor<St
         if (Schedules.sameContent(schedule, current)) {
             return;
         }
+        if (current != null && !current.getFacilityId().equals(schedule.getFacilityId())) {
+            // The provider moved to another facility: the old facility's provider is withdrawn, not left behind.
+            withdraw(current, change);
+        }
         published.put(providerId, schedule);
-        context().forward(new Record<>(providerId, schedule, change.timestamp(), new RecordHeaders()));
+        context().forward(new Record<>(ProviderScheduleKeys.of(providerId, schedule.getFacilityId()), schedule, change.timestamp(),
+            new RecordHeaders()));
+    }
+
+    /** A tombstone for the facility's schedule of the provider that {@code current} last published. */
+    private void withdraw(ProviderSchedule current, Record<String, V> change) {
+        context().forward(new Record<String, ProviderSchedule>(ProviderScheduleKeys.of(current.getProviderId(), current.getFacilityId()),
+            null, change.timestamp(), new RecordHeaders()));
     }
 
     private List<WeeklySession> sessionsOf(String providerId) {

@@ -46,6 +46,7 @@ import org.careflow.masterdata.cdc.DebeziumRows;
 import org.careflow.masterdata.cdc.PlainCdcSerdes;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.PlainAvroEventSerdes;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,7 +122,7 @@ class MasterDataTopologyTest {
 
         // Then
         List<TestRecord<String, ProviderSchedule>> published = schedules.readRecordsToList();
-        assertThat(published).hasSize(2).allSatisfy(r -> assertThat(r.key()).isEqualTo("dr-1"));
+        assertThat(published).hasSize(2).allSatisfy(r -> assertThat(r.key()).isEqualTo(ProviderScheduleKeys.of("dr-1", "f-1")));
         ProviderSchedule latest = published.get(1).value();
         assertThat(latest.getWeeklyTemplate()).containsExactly(week(Weekday.MONDAY, "09:00", "12:00"), week(Weekday.WEDNESDAY, "13:00", "17:00"));
         assertThat(latest.getProviderId()).isEqualTo("dr-1");
@@ -173,7 +174,7 @@ class MasterDataTopologyTest {
         sessions.pipeInput(sessionKey(1), (GenericRecord) null);
 
         assertThat(schedules.readRecordsToList()).singleElement().satisfies(r -> {
-            assertThat(r.key()).isEqualTo("dr-1");
+            assertThat(r.key()).isEqualTo(ProviderScheduleKeys.of("dr-1", "f-1"));
             assertThat(r.value()).isNull();
         });
     }
@@ -192,7 +193,7 @@ class MasterDataTopologyTest {
 
         // Then
         List<KeyValue<String, ProviderSchedule>> published = schedules.readKeyValuesToList();
-        assertThat(published).extracting(kv -> kv.key).containsExactly("dr-1", "dr-2");
+        assertThat(published).extracting(kv -> kv.key).containsExactly(ProviderScheduleKeys.of("dr-1", "f-1"), ProviderScheduleKeys.of("dr-2", "f-1"));
         assertThat(published.get(0).value.getWeeklyTemplate()).containsExactly(week(Weekday.MONDAY, "09:00", "12:00"));
         assertThat(published.get(1).value.getWeeklyTemplate()).containsExactly(week(Weekday.TUESDAY, "09:00", "12:00"));
     }
@@ -218,6 +219,23 @@ class MasterDataTopologyTest {
             assertThat(s.getFacilityId()).isEqualTo("f-2");
             assertThat(s.getWeeklyTemplate()).containsExactly(week(Weekday.MONDAY, "09:00", "12:00"));
         });
+    }
+
+    @Test
+    void shouldWithdrawTheOldFacilitysProviderThenPublishTheNewWhenAProviderRowMovesToAnotherFacility() {
+        // Given
+        providers.pipeInput(providerKey("dr-1"), provider("dr-1", "f-1").build());
+        sessions.pipeInput(sessionKey(1), session(1, "dr-1", "MONDAY", "09:00", "12:00").build());
+        schedules.readRecordsToList();
+
+        // When ops moves the provider to f-2 in the master data
+        providers.pipeInput(providerKey("dr-1"), provider("dr-1", "f-2").build());
+
+        // Then f-1's provider is withdrawn (not left offering slots), and f-2's published under its own key
+        List<KeyValue<String, ProviderSchedule>> published = schedules.readKeyValuesToList();
+        assertThat(published).extracting(kv -> kv.key).containsExactly(ProviderScheduleKeys.of("dr-1", "f-1"), ProviderScheduleKeys.of("dr-1", "f-2"));
+        assertThat(published.get(0).value).as("a tombstone for f-1's provider").isNull();
+        assertThat(published.get(1).value.getFacilityId()).isEqualTo("f-2");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.careflow.scheduling.topology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,14 +15,17 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.RefusalReason;
 import org.careflow.scheduling.slots.SlotGenerator;
 import org.careflow.state.scheduling.SlotState;
+import org.careflow.topics.ProviderScheduleKeys;
 
 /**
  * Keeps each facility's providers' schedules and the facility index. A provider belongs to the facility that publishes
- * its schedule: the store key is (providerId, facilityId), so a schedule naming facility A only ever replaces A's
- * provider of that id, never another facility's (see {@link SlotKeys}). A new schedule replaces the old; held and
- * booked slots stay, flagged as conflicts when the new schedule no longer covers them. A schedule whose key is not the
- * provider it names, or that cannot produce slots, is refused with a decision record and changes nothing.
- * A tombstone (no facility: only the master-data path writes one) withdraws every facility's schedule of the id.
+ * its schedule: the topic's key and the store key are (providerId, facilityId) ({@link ProviderScheduleKeys},
+ * {@link SlotKeys}), so a schedule naming facility A only ever replaces A's provider of that id, never another
+ * facility's. A new schedule replaces the old; held and booked slots stay, flagged as conflicts when the new schedule
+ * no longer covers them. A schedule whose key is not the provider and facility it names, or that cannot produce
+ * slots, is refused with a decision record and changes nothing. A tombstone withdraws the schedule of its key's
+ * facility; an earlier release's tombstone, keyed by the provider alone, withdraws every facility's schedule of the
+ * id, as it did when it was written.
  */
 public final class ApplyScheduleProcessor implements Processor<String, ProviderSchedule, String, Emissions> {
 
@@ -42,22 +46,26 @@ public final class ApplyScheduleProcessor implements Processor<String, ProviderS
 
     @Override
     public void process(Record<String, ProviderSchedule> record) {
-        String providerId = record.key();
-        if (providerId == null) {
+        if (record.key() == null) {
             return;
         }
+        String providerId = ProviderScheduleKeys.providerOf(record.key());
+        Optional<String> keyFacility = ProviderScheduleKeys.facilityOf(record.key());
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         ProviderSchedule schedule = record.value();
         if (schedule == null) {
-            for (ProviderSchedule withdrawn : facilitiesOf(providerId)) {
-                schedules.delete(SlotKeys.provider(withdrawn.getFacilityId(), providerId));
-                facilityProviders.delete(SlotKeys.facilityProvider(withdrawn.getFacilityId(), providerId));
-                flagConflicts(withdrawn.getFacilityId(), providerId, null, now);
+            List<String> facilities = keyFacility.map(List::of)
+                .orElseGet(() -> facilitiesOf(providerId).stream().map(ProviderSchedule::getFacilityId).toList());
+            for (String facilityId : facilities) {
+                if (schedules.delete(SlotKeys.provider(facilityId, providerId)) != null) {
+                    facilityProviders.delete(SlotKeys.facilityProvider(facilityId, providerId));
+                    flagConflicts(facilityId, providerId, null, now);
+                }
             }
             return;
         }
         Emissions out = Emissions.empty();
-        RefusalReason refused = refusal(providerId, schedule, now);
+        RefusalReason refused = refusal(providerId, keyFacility, schedule, now);
         if (refused != null) {
             out.decisions().add(Decisions.of(providerId, schedule, refused, now));
             context.forward(record.withValue(out));
@@ -70,8 +78,9 @@ public final class ApplyScheduleProcessor implements Processor<String, ProviderS
         context.forward(record.withValue(out));
     }
 
-    private static RefusalReason refusal(String providerId, ProviderSchedule schedule, Instant now) {
-        if (!providerId.equals(schedule.getProviderId()) || schedule.getFacilityId() == null) {
+    private static RefusalReason refusal(String providerId, Optional<String> keyFacility, ProviderSchedule schedule, Instant now) {
+        if (!providerId.equals(schedule.getProviderId()) || schedule.getFacilityId() == null
+            || keyFacility.filter(f -> !f.equals(schedule.getFacilityId())).isPresent()) {
             return RefusalReason.KEY_MISMATCH;
         }
         try {

@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -39,6 +41,7 @@ import org.careflow.state.scheduling.SlotStatus;
 import org.careflow.topics.BookingIds;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.PlainAvroEventSerdes;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -420,6 +423,66 @@ class SchedulingTopologyTest {
         assertThat(current("b-next").getStatus()).as("B's slots are still offered").isEqualTo(BookingStatus.CONFIRMED);
         requests.pipeInput("dr-c", request("b-a", "p-3", "dr-c", "f-1", TEN, "new-patient", null));
         assertThat(reason("b-a")).as("A's provider has only A's hours").isEqualTo(RejectionReason.NO_SUCH_SLOT);
+    }
+
+    @Test
+    @DisplayName("Each facility's provider is its own record of the compacted topic: a replay of the latest record per key restores both")
+    void shouldRestoreBothFacilitiesProvidersWhenTheCompactedScheduleTopicIsReplayed() {
+        ProviderSchedule hersFirst = schedule("dr-c", "f-2");
+        ProviderSchedule theirs = schedule("dr-c", "f-1");
+        theirs.setWeeklyTemplate(List.of(session(Weekday.MONDAY, 14, 17)));
+        ProviderSchedule hersNow = schedule("dr-c", "f-2");
+        hersNow.setWeeklyTemplate(List.of(session(Weekday.TUESDAY, 9, 12)));
+        List<KeyValue<String, ProviderSchedule>> log = List.of(
+            KeyValue.pair(ProviderScheduleKeys.of("dr-c", "f-2"), hersFirst),
+            KeyValue.pair(ProviderScheduleKeys.of("dr-c", "f-1"), theirs),
+            KeyValue.pair(ProviderScheduleKeys.of("dr-c", "f-2"), hersNow));
+        // What compaction leaves of the log: the latest record of each key, in log order.
+        Map<String, ProviderSchedule> compacted = new LinkedHashMap<>();
+        log.forEach(kv -> {
+            compacted.remove(kv.key);
+            compacted.put(kv.key, kv.value);
+        });
+
+        compacted.forEach(schedules::pipeInput);
+
+        KeyValueStore<String, ProviderSchedule> stored = driver.getKeyValueStore(SchedulingTopology.SCHEDULES_STORE);
+        assertThat(compacted).as("one record per facility's provider survives compaction").hasSize(2);
+        assertThat(stored.get(SlotKeys.provider("f-2", "dr-c")).getWeeklyTemplate()).as("f-2's latest schedule").containsExactly(
+            session(Weekday.TUESDAY, 9, 12));
+        assertThat(stored.get(SlotKeys.provider("f-1", "dr-c")).getWeeklyTemplate()).as("f-1's schedule").containsExactly(
+            session(Weekday.MONDAY, 14, 17));
+    }
+
+    @Test
+    @DisplayName("A tombstone withdraws its key's facility's provider only, never another facility's of the same id")
+    void shouldWithdrawOnlyTheKeysFacilitysProviderWhenATombstoneArrives() {
+        schedules.pipeInput(ProviderScheduleKeys.of("dr-c", "f-2"), schedule("dr-c", "f-2"));
+        schedules.pipeInput(ProviderScheduleKeys.of("dr-c", "f-1"), schedule("dr-c", "f-1"));
+
+        schedules.pipeInput(ProviderScheduleKeys.of("dr-c", "f-1"), null);
+
+        KeyValueStore<String, ProviderSchedule> stored = driver.getKeyValueStore(SchedulingTopology.SCHEDULES_STORE);
+        assertThat(stored.get(SlotKeys.provider("f-1", "dr-c"))).as("f-1's provider is withdrawn").isNull();
+        assertThat(stored.get(SlotKeys.provider("f-2", "dr-c"))).as("f-2's provider stays").isNotNull();
+        requests.pipeInput("dr-c", request("b-1", "p-1", "dr-c", "f-2", TEN, "new-patient", null));
+        assertThat(current("b-1").getStatus()).as("f-2's slots are still offered").isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    @Test
+    @DisplayName("A schedule keyed by one facility's provider but naming another facility is refused KEY_MISMATCH and changes neither")
+    void shouldRefuseAScheduleWhoseKeyNamesAnotherFacilityThanItsBody() {
+        schedules.pipeInput(ProviderScheduleKeys.of("dr-c", "f-2"), schedule("dr-c", "f-2"));
+        ProviderSchedule crossed = schedule("dr-c", "f-1");
+        crossed.setEventId("crossed");
+        crossed.setWeeklyTemplate(List.of(session(Weekday.MONDAY, 14, 17)));
+
+        schedules.pipeInput(ProviderScheduleKeys.of("dr-c", "f-2"), crossed);
+
+        assertThat(decisions.readKeyValuesToMap().get("crossed").getReason()).isEqualTo(RefusalReason.KEY_MISMATCH);
+        KeyValueStore<String, ProviderSchedule> stored = driver.getKeyValueStore(SchedulingTopology.SCHEDULES_STORE);
+        assertThat(stored.get(SlotKeys.provider("f-2", "dr-c")).getWeeklyTemplate()).hasSize(5);
+        assertThat(stored.get(SlotKeys.provider("f-1", "dr-c"))).isNull();
     }
 
     @Test

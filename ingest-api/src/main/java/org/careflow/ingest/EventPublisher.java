@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntUnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -17,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.config.CommonConfig;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.Topic;
+import org.careflow.topics.TopicPlacement;
 
 /**
  * Writes events with acks=all and an idempotent producer, completing only when the broker acknowledged
@@ -74,24 +74,13 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends {@code value} keyed by {@code key}; the future completes with the partition and offset once the
+     * Sends {@code value} keyed by {@code key} (to the partition {@link TopicPlacement} names, if it names one); the future completes with the partition and offset once the
      * broker acknowledged it, or exceptionally (timeout, broker or registry unreachable).
      */
     public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<String, V> topic, String key, V value) {
-        return publish(topic, key, value, null);
-    }
-
-    /**
-     * Sends {@code value} keyed by {@code key} to the partition {@code placement} picks among the topic's partitions
-     * (Kafka's built-in partitioner of the key when {@code placement} is null), as {@link #publish(Topic, String, SpecificRecord)}.
-     */
-    public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<String, V> topic, String key, V value,
-                                                                              IntUnaryOperator placement) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            // The partition count comes from the producer's metadata (fetched once, then cached), bounded by max.block.ms.
-            Integer partition = placement == null ? null : placement.applyAsInt(producer.partitionsFor(topic.name()).size());
-            producer.send(new ProducerRecord<>(topic.name(), partition, key, value), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic.name(), partition(topic, key), key, value), (metadata, error) -> {
                 if (error != null) {
                     lastFailureNanos.set(System.nanoTime());
                     result.completeExceptionally(error);
@@ -105,6 +94,17 @@ public final class EventPublisher implements AutoCloseable {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /**
+     * The partition {@link TopicPlacement} gives the record, or null for Kafka's built-in partitioner. The partition
+     * count comes from the producer's metadata (fetched once, then cached), within max.block.ms like a send.
+     */
+    private Integer partition(Topic<String, ?> topic, String key) {
+        if (TopicPlacement.partition(topic.name(), key, 1).isEmpty()) {
+            return null;
+        }
+        return TopicPlacement.partition(topic.name(), key, producer.partitionsFor(topic.name()).size()).getAsInt();
     }
 
     /** False while the last write failed less than one timeout ago: Kafka or the registry is unreachable. */

@@ -15,7 +15,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
-import java.util.function.IntUnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.careflow.events.notifications.ContactWriter;
@@ -183,9 +182,8 @@ public final class IngestRoutes {
         ProviderSchedule schedule = scheduleParser.parse(ctx.pathParam("providerId"), jsonBody(ctx));
         SecurityGate.requireWrite(ctx, schedule.getFacilityId(), null);
         facilities.requireKnown(schedule.getFacilityId(), "/facilityId");
-        // Keyed by provider and facility, in the provider's partition: see ProviderScheduleKeys.
+        // Keyed by provider and facility, in the provider's partition (the publisher places it: see ProviderScheduleKeys).
         publishThen(ctx, Topics.PROVIDER_SCHEDULES, ProviderScheduleKeys.of(schedule.getProviderId(), schedule.getFacilityId()), schedule,
-            n -> ProviderScheduleKeys.partition(schedule.getProviderId(), n),
             "Retry the same PUT; the schedule published last replaces the others.", metadata -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("providerId", schedule.getProviderId());
@@ -435,13 +433,7 @@ public final class IngestRoutes {
     /** Publishes {@code value} and answers 202 with {@code body} once Kafka acknowledged it, 503 if it did not. */
     private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, String retryHint,
                                                        Function<RecordMetadata, Map<String, Object>> body) {
-        publishThen(ctx, topic, key, value, null, retryHint, body);
-    }
-
-    /** As above, to the partition {@code placement} picks (see {@link EventPublisher#publish(Topic, String, SpecificRecord, IntUnaryOperator)}). */
-    private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, IntUnaryOperator placement,
-                                                       String retryHint, Function<RecordMetadata, Map<String, Object>> body) {
-        ctx.future(() -> publisher.publish(topic, key, value, placement).handle((metadata, error) -> {
+        ctx.future(() -> publisher.publish(topic, key, value).handle((metadata, error) -> {
             if (error != null) {
                 respondUnavailable(ctx, error, retryHint);
             } else {

@@ -201,7 +201,7 @@ class SchedulingIngestIT {
         assertThat(record.value().getClientBookingId()).isEqualTo("b-it-5");
         assertThat(record.value().getReplacesBookingId()).isEqualTo("b-it-4");
         assertThat(record.value().getSlotStart()).isEqualTo(Instant.parse("2026-12-08T10:00:00Z"));
-        assertThat(record.value().getFacilityId()).isNull();
+        assertThat(record.value().getFacilityId()).isEqualTo("f-1");
     }
 
     private static LocalTimeRange hours(int startHour, int endHour) {

@@ -1,5 +1,6 @@
 package org.careflow.ops;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicLayout;
+import org.careflow.topics.TopicPlacement;
 import org.careflow.topics.Topics;
 
 /**
@@ -47,7 +50,8 @@ import org.careflow.topics.Topics;
  * the stateful apps' stores rely on. Adding partitions in place would send a key's new records to another partition
  * (another task, another store) than its old ones; instead the topic (with the topics co-partitioned with it) is
  * copied to a retained backup, deleted, recreated with the new count and the same configs, and refilled from the
- * backup with the default partitioner, so every key lands in {@code hash(key) % N} in its original order. The
+ * backup with the default partitioner (a provider's schedules with its provider's booking requests: {@link TopicPlacement}),
+ * so every key lands in {@code hash(key) % N} in its original order. The
  * affected apps then reprocess everything under a new application id. The procedure is in docs/operations.md.
  */
 final class ScalePartitions {
@@ -98,11 +102,10 @@ final class ScalePartitions {
             throw new Refused(topicName + " has " + from + " partitions but its co-partitioned topics " + uneven
                 + " do not: fix that first, they must have equal counts");
         }
-        TopicLayout after = layout;
+        TopicLayout after;
         try {
-            for (String name : grow) {
-                after = after.with(Topics.all().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(), partitions);
-            }
+            // All at once: a layout with one of a co-partitioned group grown and not the others is not valid.
+            after = layout.with(Topics.all().stream().filter(t -> grow.contains(t.name())).toList(), partitions);
         } catch (ConfigException e) {
             throw new Refused("The new layout is not valid: " + e.getMessage());
         }
@@ -228,7 +231,7 @@ final class ScalePartitions {
 
     /**
      * Copies every record of {@code from}, partition by partition in offset order, to {@code to}: to the same partition
-     * number when {@code samePartition}, else to the partition the default partitioner picks for the key.
+     * number when {@code samePartition}, else to the partition the key's topic places it in ({@link #partition}).
      */
     private long copy(String from, String to, boolean samePartition) {
         Map<String, Object> consumerProps = new HashMap<>(clientProps);
@@ -243,6 +246,7 @@ final class ScalePartitions {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             int partitions = partitionCounts(List.of(from)).get(from);
+            int toPartitions = samePartition ? partitions : partitionCounts(List.of(to)).get(to);
             for (int p = 0; p < partitions; p++) {
                 TopicPartition tp = new TopicPartition(from, p);
                 consumer.assign(List.of(tp));
@@ -251,7 +255,8 @@ final class ScalePartitions {
                 long deadline = System.nanoTime() + TIMEOUT.toNanos();
                 while (consumer.position(tp) < end) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        producer.send(new ProducerRecord<>(to, samePartition ? Integer.valueOf(p) : null, r.timestamp(), r.key(), r.value(), r.headers()));
+                        producer.send(new ProducerRecord<>(to, partition(to, r.key(), p, samePartition, toPartitions), r.timestamp(), r.key(),
+                            r.value(), r.headers()));
                         total++;
                     }
                     if (System.nanoTime() > deadline) {
@@ -265,8 +270,24 @@ final class ScalePartitions {
         return total;
     }
 
+    /**
+     * The same partition number for a backup; for a refill, the partition {@link TopicPlacement} gives the key (a
+     * provider's schedules go with its booking requests), else null: Kafka's partitioner of the key.
+     */
+    private static Integer partition(String topic, byte[] key, int from, boolean samePartition, int partitions) {
+        if (samePartition) {
+            return from;
+        }
+        if (key == null) {
+            return null;
+        }
+        OptionalInt placed = TopicPlacement.partition(topic, new String(key, StandardCharsets.UTF_8), partitions);
+        return placed.isPresent() ? placed.getAsInt() : null;
+    }
+
     private void printNextSteps(Plan plan, List<String> backups) {
-        out.accept("Done. " + plan.topics() + " now have " + plan.to() + " partitions; every key is in partition hash(key) % " + plan.to() + ".");
+        out.accept("Done. " + plan.topics() + " now have " + plan.to() + " partitions; every key is in partition hash(key) % " + plan.to()
+            + " (a provider's schedules: hash(providerId) % " + plan.to() + ", with its booking requests).");
         out.accept("Backups kept: " + backups + " (delete them once the apps are verified).");
         out.accept("Next: start every app that reads them with these settings, and every other app with the same topic.partitions:");
         String layout = String.join(",", plan.layout().toEntries());

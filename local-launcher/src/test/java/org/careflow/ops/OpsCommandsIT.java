@@ -48,6 +48,7 @@ import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
@@ -256,6 +257,46 @@ class OpsCommandsIT {
         try (Admin admin = admin()) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).noneMatch(n -> n.startsWith(applicationId + "-")
                 && !n.startsWith(newId));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void shouldRefillEveryFacilitysProviderScheduleIntoItsProvidersNewPartitionWhenBookingTopicsAreScaledOut() throws Exception {
+        // Given: schedules of two facilities' providers of one id (and an earlier release's key), and booking requests
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            keys.add(ProviderScheduleKeys.of("dr-" + i, "f-a"));
+            keys.add(ProviderScheduleKeys.of("dr-" + i, "f-b"));
+        }
+        keys.add("dr-legacy");
+        assertThat(keys).as("Kafka's partitioner of the whole key would scatter a provider's schedules")
+            .anyMatch(k -> Utils.toPositive(Utils.murmur2(k.getBytes(StandardCharsets.UTF_8))) % NEW_PARTITIONS
+                != ProviderScheduleKeys.partition(ProviderScheduleKeys.providerOf(k), NEW_PARTITIONS));
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (String key : keys) {
+                int partition = ProviderScheduleKeys.partition(ProviderScheduleKeys.providerOf(key), Topics.PROVIDER_SCHEDULES.partitions());
+                producer.send(new ProducerRecord<>(Topics.PROVIDER_SCHEDULES.name(), partition, key, "schedule of " + key));
+                producer.send(new ProducerRecord<>(Topics.BOOKING_REQUESTS.name(), ProviderScheduleKeys.providerOf(key), "request"));
+            }
+            producer.flush();
+        }
+
+        // When: booking-requests grows, and with it provider-schedules (co-partitioned in streams-scheduling)
+        Result done = ops("scale-partitions", "--kafka", broker.bootstrapServers(), "--topic", Topics.BOOKING_REQUESTS.name(),
+            "--partitions", Integer.toString(NEW_PARTITIONS), "--quiet-period", "1s");
+        assertThat(done.code).as(done.err).isZero();
+
+        // Then: each schedule is in the partition of its provider's booking requests, none lost
+        assertThat(partitions(Topics.PROVIDER_SCHEDULES.name())).isEqualTo(NEW_PARTITIONS);
+        List<ConsumerRecord<byte[], byte[]>> schedules = readAll(Topics.PROVIDER_SCHEDULES.name());
+        assertThat(schedules).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrderElementsOf(keys);
+        Map<String, Integer> requestPartitions = new HashMap<>();
+        readAll(Topics.BOOKING_REQUESTS.name()).forEach(r -> requestPartitions.put(new String(r.key(), StandardCharsets.UTF_8), r.partition()));
+        for (ConsumerRecord<byte[], byte[]> r : schedules) {
+            String provider = ProviderScheduleKeys.providerOf(new String(r.key(), StandardCharsets.UTF_8));
+            assertThat(r.partition()).as(provider).isEqualTo(requestPartitions.get(provider));
         }
     }
 

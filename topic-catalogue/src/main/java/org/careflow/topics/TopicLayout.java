@@ -87,9 +87,19 @@ public final class TopicLayout {
 
     /** The layout with {@code topic} (and nothing else) set to {@code partitions}, checked as {@link #parse} checks. */
     public TopicLayout with(Topic<?, ?> topic, int partitions) {
+        return with(List.of(topic), partitions);
+    }
+
+    /**
+     * The layout with every one of {@code topics} set to {@code partitions} at once, checked as {@link #parse} checks:
+     * co-partitioned topics grow together, and the layout is only valid once all of them have.
+     */
+    public TopicLayout with(Collection<? extends Topic<?, ?>> topics, int partitions) {
         List<String> entries = new ArrayList<>(toEntries());
-        entries.removeIf(e -> e.startsWith(topic.name() + ":"));
-        entries.add(topic.name() + ":" + partitions);
+        for (Topic<?, ?> topic : topics) {
+            entries.removeIf(e -> e.startsWith(topic.name() + ":"));
+            entries.add(topic.name() + ":" + partitions);
+        }
         return parse(entries);
     }
 

@@ -60,6 +60,15 @@ class TopicLayoutTest {
     }
 
     @Test
+    void shouldGrowACoPartitionedGroupAtOnceWhereGrowingOneAtATimeIsRefused() {
+        TopicLayout defaults = TopicLayout.defaults();
+
+        assertThatThrownBy(() -> defaults.with(Topics.BOOKING_REQUESTS, 12)).isInstanceOf(ConfigException.class);
+        assertThat(defaults.with(List.of(Topics.BOOKING_REQUESTS, Topics.PROVIDER_SCHEDULES), 12).toEntries())
+            .containsExactly("booking-requests:12", "provider-schedules:12");
+    }
+
+    @Test
     void shouldRefuseDuplicateWhenTopicIsGivenTwice() {
         assertThatThrownBy(() -> TopicLayout.parse(List.of("audit-events:3", "audit-events:4")))
             .hasMessageContaining("audit-events is given twice");

@@ -8,12 +8,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.careflow.platform.embedded.Await;
 import org.careflow.query.metrics.PrometheusSamples;
 import org.careflow.security.Role;
 import org.careflow.topics.BookingIds;
+import org.careflow.topics.ProviderScheduleKeys;
+import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -176,6 +187,45 @@ class SchedulingSecurityIT {
         assertThat(rejected.get("rejectionReason").asText()).isEqualTo("NOT_PERMITTED");
         assertThat(freeSlots(FACILITY_B).get("slots").findValuesAsText("start")).as("the held slot is freed")
             .contains(slot.plus(Duration.ofMinutes(60)).toString());
+        assertVictimUnchanged();
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("Each facility's provider is its own record of the compacted provider-schedules: compaction never drops B's schedule for A's")
+    void shouldKeepFacilityBsScheduleOnTheTopicWhenCompactionCleansFacilityAsSchedulesOfTheSameProviderId() throws Exception {
+        // Given a topic that rolls and cleans its log quickly (the broker's cleaner runs every 15 s)
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.PROVIDER_SCHEDULES.name());
+        try (Admin admin = StackRecords.admin(stack)) {
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(
+                new AlterConfigOp(new ConfigEntry(TopicConfig.SEGMENT_MS_CONFIG, "1000"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.01"), AlterConfigOp.OpType.SET)))).all()
+                .get(30, TimeUnit.SECONDS);
+        }
+        String keyOfA = ProviderScheduleKeys.of(PROVIDER, FACILITY_A);
+        String keyOfB = ProviderScheduleKeys.of(PROVIDER, FACILITY_B);
+        String day = slot.toString().substring(0, 10);
+
+        // When A publishes its schedule of the provider id again and again, until compaction has removed A's older ones
+        AtomicInteger published = new AtomicInteger();
+        List<ConsumerRecord<String, byte[]>> compacted = Await.value("compaction to clean A's older schedules", Duration.ofMinutes(3), () -> {
+            HttpResponse<String> put = HttpCalls.sendAs(scheduler(FACILITY_A), "PUT", ingest + "/v1/providers/" + PROVIDER + "/schedule",
+                scheduleAt(FACILITY_A, day, "14:00", "15:00"));
+            if (put.statusCode() == 202) {
+                published.incrementAndGet();
+            }
+            List<ConsumerRecord<String, byte[]>> all = StackRecords.readAll(stack, Topics.PROVIDER_SCHEDULES.name(), DEADLINE);
+            long ofA = all.stream().filter(r -> keyOfA.equals(r.key())).count();
+            // A has published 1 (in the first test) + published.get() schedules; fewer on the topic means the cleaner ran
+            return ofA < 1 + published.get() ? all : null;
+        });
+
+        // Then B's schedule, keyed by B's provider, is still on the topic, in the same partition as A's (the provider's)
+        List<ConsumerRecord<String, byte[]>> ofB = compacted.stream().filter(r -> keyOfB.equals(r.key())).toList();
+        assertThat(ofB).as("B's schedule survives compaction").hasSize(1);
+        assertThat(compacted.stream().filter(r -> keyOfA.equals(r.key())).map(ConsumerRecord::partition).distinct().toList())
+            .containsExactly(ofB.get(0).partition());
+        assertThat(freeSlots(FACILITY_B).get("slots").findValuesAsText("start")).as("B's provider still offers B's hours").isNotEmpty();
         assertVictimUnchanged();
     }
 

@@ -144,6 +144,7 @@ public final class IngestRoutes {
         config.routes.put(FORM_PATH, this::putForm, EndpointClass.FORM_ADMIN);
         config.routes.post(DISPOSITION_PATH, this::dispose, EndpointClass.DISPOSITION);
         config.routes.put(PROVIDER_SCHEDULE_PATH, this::putSchedule, EndpointClass.SCHEDULE_WRITE);
+        config.routes.delete(PROVIDER_SCHEDULE_PATH, this::withdrawSchedule, EndpointClass.SCHEDULE_WRITE);
         config.routes.post(BOOKINGS_PATH, this::book, EndpointClass.BOOKING_WRITE);
         config.routes.post(BOOKING_CANCEL_PATH, this::cancelBooking, EndpointClass.BOOKING_WRITE);
         config.routes.post(BOOKING_RESCHEDULE_PATH, this::reschedule, EndpointClass.BOOKING_WRITE);
@@ -191,6 +192,29 @@ public final class IngestRoutes {
                 decisionLink(ctx, body, schedule.getEventId());
                 return accepted(body, metadata);
             });
+    }
+
+    /**
+     * Withdraws the facility's provider (a tombstone for its key): its schedule and free slots go, booked slots stay
+     * and are flagged as conflicts for the facility to resolve. Only the facility's own staff or integration may, as
+     * for a schedule; another facility's provider of the same id is another key, out of reach.
+     */
+    private void withdrawSchedule(Context ctx) {
+        String facilityId = ctx.queryParam("facilityId");
+        String key = scheduleParser.withdrawalKey(ctx.pathParam("providerId"), facilityId);
+        SecurityGate.requireWrite(ctx, facilityId, null);
+        facilities.requireKnown(facilityId, "facilityId");
+        ctx.future(() -> publisher.publish(Topics.PROVIDER_SCHEDULES, key, (ProviderSchedule) null).handle((metadata, error) -> {
+            if (error != null) {
+                respondUnavailable(ctx, error, "Retry the same DELETE; withdrawing twice is harmless.");
+            } else {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("providerId", ctx.pathParam("providerId"));
+                body.put("facilityId", facilityId);
+                ctx.status(202).json(accepted(body, "WITHDRAWN", metadata));
+            }
+            return null;
+        }));
     }
 
     private void book(Context ctx) {

@@ -104,6 +104,34 @@ class SchedulingRoutesTest {
     }
 
     @Test
+    void shouldWriteATombstoneForTheFacilitysProviderOnlyWhenItsScheduleIsWithdrawn() throws Exception {
+        start(true);
+
+        HttpResponse<String> response = send("DELETE", schedulePath("dr-7") + "?facilityId=f-1", "");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
+        assertThat(body.get("status").asText()).isEqualTo("WITHDRAWN");
+        assertThat(body.get("facilityId").asText()).isEqualTo("f-1");
+        ProducerRecord<String, SpecificRecord> record = producer.history().get(0);
+        assertThat(record.topic()).isEqualTo(Topics.PROVIDER_SCHEDULES.name());
+        assertThat(record.key()).as("f-1's provider, not another facility's of the id").isEqualTo(ProviderScheduleKeys.of("dr-7", "f-1"));
+        assertThat(record.value()).isNull();
+        assertThat(record.partition()).isEqualTo(ProviderScheduleKeys.partition("dr-7", Topics.PROVIDER_SCHEDULES.partitions()));
+    }
+
+    @Test
+    void shouldAnswer400NamingFacilityIdAndWriteNothingWhenAWithdrawalNamesNoFacility() throws Exception {
+        start(true);
+
+        HttpResponse<String> response = send("DELETE", schedulePath("dr-7"), "");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(HttpServerFactory.MAPPER.readTree(response.body()).get("errors").findValuesAsText("field")).containsExactly("facilityId");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
     void shouldAnswer400ListingEveryProblemAndWriteNothingWhenScheduleIsInvalid() throws Exception {
         start(true);
         String body = SCHEDULE.replace("Europe/London", "+01:00").replace("\"13:00\"", "\"11:00\"").replace("\"30\"", "\"x\"");

@@ -117,6 +117,8 @@ class SecuredIngestRoutesTest {
             (f, p) -> FORM, Map.of(Role.OPS, Scope.ANY), 1),
         new Route("provider schedule", EndpointClass.SCHEDULE_WRITE, "PUT", (f, p) -> "/v1/providers/dr-7/schedule",
             (f, p) -> SCHEDULE.formatted(f), Map.of(Role.SCHEDULER, Scope.FACILITY, Role.INTEGRATION, Scope.FACILITY), 1),
+        new Route("provider withdrawal", EndpointClass.SCHEDULE_WRITE, "DELETE", (f, p) -> "/v1/providers/dr-7/schedule?facilityId=" + f,
+            (f, p) -> "", Map.of(Role.SCHEDULER, Scope.FACILITY, Role.INTEGRATION, Scope.FACILITY), 1),
         new Route("booking", EndpointClass.BOOKING_WRITE, "POST", (f, p) -> IngestRoutes.BOOKINGS_PATH,
             (f, p) -> BOOKING.formatted(p, f), Map.of(Role.PATIENT, Scope.PATIENT, Role.SCHEDULER, Scope.FACILITY,
                 Role.INTEGRATION, Scope.FACILITY), 1),

@@ -42,7 +42,7 @@ final class HttpCalls {
             request.header("Authorization", "Bearer " + token);
         }
         if (body == null) {
-            request.GET();
+            request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }

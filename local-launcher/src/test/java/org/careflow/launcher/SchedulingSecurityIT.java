@@ -229,6 +229,27 @@ class SchedulingSecurityIT {
         assertVictimUnchanged();
     }
 
+    @Test
+    @Order(6)
+    @DisplayName("A facility withdraws only its own provider: A's scheduler naming B is refused; A's own withdrawal leaves B's provider of the id")
+    void shouldWithdrawOnlyFacilityAsProviderWhenAWithdrawsTheSharedProviderId() {
+        String path = ingest + "/v1/providers/" + PROVIDER + "/schedule?facilityId=";
+
+        // When A's scheduler tries to withdraw B's provider
+        HttpResponse<String> refused = HttpCalls.sendAs(scheduler(FACILITY_A), "DELETE", path + FACILITY_B, null);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+
+        // When A withdraws its own provider of the id
+        HttpResponse<String> withdrawn = HttpCalls.sendAs(scheduler(FACILITY_A), "DELETE", path + FACILITY_A, null);
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(202);
+
+        // Then A's provider is gone (its slots answer 404 as for an unknown provider), and B's offers B's hours still
+        Await.until("A's provider to be withdrawn", DEADLINE, () -> HttpCalls.sendAs(patient(ItCallers.ANY_PATIENT), "GET", scheduling
+            + "/v1/providers/" + PROVIDER + "/slots?facilityId=" + FACILITY_A, null).statusCode() == 404);
+        assertThat(freeSlots(FACILITY_B).get("slots").findValuesAsText("start")).as("B's provider still offers B's hours").isNotEmpty();
+        assertVictimUnchanged();
+    }
+
     private void assertVictimUnchanged() {
         JsonNode now = bookingAs(patient(VICTIM), victimBooking);
         assertThat(now).as("the victim's booking").isEqualTo(victimBefore);

@@ -30,6 +30,7 @@ import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.query.JsonReader;
 import org.careflow.query.ProblemException;
+import org.careflow.topics.ProviderScheduleKeys;
 
 /**
  * Turns {@code PUT /v1/providers/{providerId}/schedule} into a {@link ProviderSchedule}, or a 400 naming every problem
@@ -64,6 +65,24 @@ public final class ProviderScheduleParser {
      * Parses and validates {@code body} as the whole schedule of {@code providerId} (from the request path); throws
      * {@link ProblemException} (400) listing every problem. The event gets a new id and the clock's time.
      */
+    /**
+     * The key of the provider {@code DELETE /v1/providers/{providerId}/schedule?facilityId=F} withdraws: both ids
+     * required and valid, else a 400 naming each ({@code providerId} from the path, {@code facilityId} from the query).
+     */
+    public String withdrawalKey(String providerId, String facilityId) {
+        JsonReader in = new JsonReader();
+        SchedulingJson.pathId(in, "providerId", providerId);
+        if (facilityId == null || facilityId.isEmpty()) {
+            in.error("facilityId", "is required: the facility whose provider is withdrawn");
+        } else {
+            SchedulingJson.pathId(in, "facilityId", facilityId);
+        }
+        if (!in.errors().isEmpty()) {
+            throw ProblemException.invalid(in.errors());
+        }
+        return ProviderScheduleKeys.of(providerId, facilityId);
+    }
+
     public ProviderSchedule parse(String providerId, JsonNode body) {
         Objects.requireNonNull(providerId, "providerId");
         JsonReader in = new JsonReader();

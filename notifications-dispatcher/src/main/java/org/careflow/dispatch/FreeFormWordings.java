@@ -23,7 +23,13 @@ final class FreeFormWordings {
             "appointment_confirmation", "Your {appointment_type} appointment at {facility} is booked for {appointment_time}. "
                 + "Reply 1 to confirm you will come, or 2 to cancel.",
             "appointment_reminder", "Reminder: your {appointment_type} appointment at {facility} is at {appointment_time}. "
-                + "Reply 1 to confirm you will come, or 2 to cancel."));
+                + "Reply 1 to confirm you will come, or 2 to cancel.",
+            // Sent only inside the window the patient's own message opened: a reply that could mean several bookings.
+            "which_appointment", "This phone has {appointments} upcoming appointments, so we did not act on your message. "
+                + "Please reply to the message about the appointment you mean (swipe it, or press and hold and choose Reply), "
+                + "then send 1 to confirm or 2 to cancel.",
+            "phone_verification", "Your careflow verification code is {code}. Send it from this phone within {valid_hours} hours "
+                + "to confirm this number is yours. If you did not ask for it, ignore this message."));
 
     private FreeFormWordings() {
     }

@@ -68,6 +68,33 @@ class WhatsAppMessagesTest {
     }
 
     @Test
+    void shouldAskWhichAppointmentInFreeFormTextSinceTheQuestionIsSentInsideThePatientsWindow() {
+        // Given the question a shared phone's ambiguous reply gets, inside the window that reply opened
+        OutboundNotification notification = reminder("n-ask").setTemplateId("which_appointment")
+            .setTemplateParameters(Map.of("appointments", "2")).setSessionWindowEndsAt(NOW.plusSeconds(3600)).build();
+
+        // When its body is built
+        JsonNode body = WhatsAppMessages.body(notification, NOW);
+
+        // Then it is text, needing no approved template, and names how many appointments the phone has
+        assertThat(body.get("type").asText()).isEqualTo("text");
+        assertThat(body.at("/text/body").asText()).startsWith("This phone has 2 upcoming appointments");
+    }
+
+    @Test
+    void shouldSendTheVerificationCodeAsTheApprovedTemplateOutsideTheWindowAndAsTextInsideIt() {
+        OutboundNotification.Builder verification = reminder("n-code").setTemplateId("phone_verification")
+            .setTemplateParameters(Map.of("code", "042917", "valid_hours", "24"));
+
+        JsonNode outside = WhatsAppMessages.body(verification.setSessionWindowEndsAt(null).build(), NOW);
+        JsonNode inside = WhatsAppMessages.body(verification.setSessionWindowEndsAt(NOW.plusSeconds(60)).build(), NOW);
+
+        assertThat(outside.at("/template/name").asText()).isEqualTo("phone_verification");
+        assertThat(outside.toString()).contains("042917");
+        assertThat(inside.at("/text/body").asText()).contains("042917").contains("24 hours");
+    }
+
+    @Test
     void shouldSendReminderWordingWhenSessionWindowIsOpen() {
         // Given a reminder inside the window
         OutboundNotification notification = reminder("n-3").setSessionWindowEndsAt(NOW.plusSeconds(1)).build();

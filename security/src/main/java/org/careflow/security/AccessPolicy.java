@@ -42,7 +42,8 @@ public final class AccessPolicy {
         ROLES.put(PATIENT_TRIAGE_READ, EnumSet.of(Role.PATIENT, Role.CLINICIAN));
         ROLES.put(FACILITY_TRIAGE_READ, EnumSet.of(Role.CLINICIAN));
         ROLES.put(FORM_READ, everyone);
-        ROLES.put(BOOKING_READ, EnumSet.of(Role.PATIENT, Role.SCHEDULER));
+        // Integrations write schedules and bookings: they read the decisions and bookings of their facilities.
+        ROLES.put(BOOKING_READ, EnumSet.of(Role.PATIENT, Role.SCHEDULER, Role.INTEGRATION));
         ROLES.put(PROVIDER_READ, EnumSet.of(Role.SCHEDULER, Role.PATIENT));
         ROLES.put(PROVIDER_CONFLICTS_READ, EnumSet.of(Role.SCHEDULER));
         ROLES.put(FACILITY_SLOTS_READ, EnumSet.of(Role.SCHEDULER, Role.PATIENT));

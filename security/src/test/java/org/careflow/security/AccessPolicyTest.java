@@ -33,7 +33,7 @@ class AccessPolicyTest {
         PATIENT_TRIAGE_READ        F - P - -
         FACILITY_TRIAGE_READ       F - - - -
         FORM_READ                  A A A A A
-        BOOKING_READ               - F P - -
+        BOOKING_READ               - F P F -
         PROVIDER_READ              - F A - -
         PROVIDER_CONFLICTS_READ    - F - - -
         FACILITY_SLOTS_READ        - F A - -

@@ -35,6 +35,9 @@ class SchedulingScopesTest {
         assertThat(allowed(principal(Role.PATIENT, Set.of(), "p-2"), EndpointClass.BOOKING_READ, booking)).isFalse();
         assertThat(allowed(principal(Role.SCHEDULER, Set.of("F2"), null), EndpointClass.BOOKING_READ, booking)).isFalse();
         assertThat(allowed(CLINICIAN_F1, EndpointClass.BOOKING_READ, booking)).isFalse();
+        // An integration that books at F1 reads F1's bookings (and the decisions on its requests), never F2's
+        assertThat(allowed(principal(Role.INTEGRATION, Set.of("F1"), null), EndpointClass.BOOKING_READ, booking)).isTrue();
+        assertThat(allowed(principal(Role.INTEGRATION, Set.of("F2"), null), EndpointClass.BOOKING_READ, booking)).isFalse();
     }
 
     @Test

@@ -74,16 +74,21 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends {@code value} keyed by {@code key} (to the partition {@link TopicPlacement} names, if it names one); the future completes with the partition and offset once the
-     * broker acknowledged it, or exceptionally (timeout, broker or registry unreachable).
+     * Sends {@code value} keyed by {@code key} (to the partition {@link TopicPlacement} names, if it names one). The
+     * future completes with the partition and offset once the broker acknowledged it, or exceptionally with a
+     * {@link WriteFailure} saying whether the record was not written or may have been (timeout, broker or registry
+     * unreachable).
      */
     public <V extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic<String, V> topic, String key, V value) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        Thread caller = Thread.currentThread();
         try {
             producer.send(new ProducerRecord<>(topic.name(), partition(topic, key), key, value), (metadata, error) -> {
                 if (error != null) {
                     lastFailureNanos.set(System.nanoTime());
-                    result.completeExceptionally(error);
+                    // The producer calls back on the caller's thread, inside send, only for a record it never queued
+                    // (metadata did not come in time); later failures come from its I/O thread, after it held the record.
+                    result.completeExceptionally(Thread.currentThread() == caller ? WriteFailure.beforeSend(error) : WriteFailure.afterSend(error));
                 } else {
                     result.complete(metadata);
                 }
@@ -91,7 +96,7 @@ public final class EventPublisher implements AutoCloseable {
         } catch (RuntimeException e) {
             // Metadata wait timed out, or the serializer could not reach the registry.
             lastFailureNanos.set(System.nanoTime());
-            result.completeExceptionally(e);
+            result.completeExceptionally(WriteFailure.beforeSend(e));
         }
         return result;
     }

@@ -492,11 +492,26 @@ public final class IngestRoutes {
 
     private void respondUnavailable(Context ctx, Throwable error, String retryHint) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        LOG.warn("Event not accepted on {}, Kafka did not acknowledge it: {}", ctx.endpoint().path, cause.getClass().getSimpleName());
+        LOG.warn("Event not accepted on {}, Kafka did not acknowledge it: {}", ctx.endpoint().path, cause.getMessage());
         ctx.header("Retry-After", Long.toString(RETRY_AFTER.toSeconds()));
-        HttpServerFactory.respond(ctx, Problem.of(503, "Event not accepted",
-            "Kafka did not acknowledge the event within " + publisher.timeout().toMillis()
-                + " ms; it was not recorded. " + retryHint));
+        HttpServerFactory.respond(ctx, unconfirmed(error, publisher.timeout(), retryHint));
+    }
+
+    /** Problem type of a write Kafka did not confirm in time, that it may nonetheless hold. */
+    public static final String OUTCOME_UNKNOWN_TYPE = "https://careflow.org/problems/write-outcome-unknown";
+
+    /**
+     * The 503 of a write Kafka did not confirm: "not recorded" only when the record certainly was not written, else
+     * {@value #OUTCOME_UNKNOWN_TYPE}, which says it may have been and that the same request, sent again, is safe.
+     */
+    public static Problem unconfirmed(Throwable error, Duration timeout, String retryHint) {
+        if (WriteFailure.outcomeOf(error) == WriteFailure.Outcome.NOT_WRITTEN) {
+            return Problem.of(503, "Event not accepted", "Kafka did not acknowledge the event within " + timeout.toMillis()
+                + " ms; it was not recorded. " + retryHint);
+        }
+        return new Problem(OUTCOME_UNKNOWN_TYPE, "Write outcome unknown", 503, "Kafka did not confirm the write within "
+            + timeout.toMillis() + " ms: the event may or may not have been recorded. Sending the same request again is safe, "
+            + "it is recorded once (the same ids are de-duplicated downstream). " + retryHint, List.of());
     }
 
     /** The body as JSON: 415 unless it is declared JSON, 400 when it does not parse. */

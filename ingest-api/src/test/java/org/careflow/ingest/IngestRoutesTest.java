@@ -102,6 +102,23 @@ class IngestRoutesTest {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        // The producer held the record when delivery timed out: the broker may have it, so "not recorded" would be a lie
+        JsonNode problem = HttpServerFactory.MAPPER.readTree(response.body());
+        assertThat(problem.get("type").asText()).isEqualTo(IngestRoutes.OUTCOME_UNKNOWN_TYPE);
+        assertThat(problem.get("detail").asText()).contains("may or may not have been recorded").contains("same request again is safe");
+    }
+
+    @Test
+    void shouldAnswer503NotRecordedWhenTheProducerNeverTookTheRecord() throws Exception {
+        start(true);
+        producer.sendException = new org.apache.kafka.common.errors.TimeoutException("metadata not available");
+
+        HttpResponse<String> response = post(VALID, "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        JsonNode problem = HttpServerFactory.MAPPER.readTree(response.body());
+        assertThat(problem.get("type").asText()).isEqualTo("about:blank");
+        assertThat(problem.get("detail").asText()).contains("it was not recorded");
     }
 
     @Test

@@ -144,9 +144,8 @@ public final class WhatsAppWebhook {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         LOG.warn("WhatsApp webhook delivery not accepted, Kafka did not acknowledge every event: {}", cause.getClass().getSimpleName());
         ctx.header("Retry-After", Long.toString(RETRY_AFTER.toSeconds()));
-        HttpServerFactory.respond(ctx, Problem.of(503, "Events not accepted",
-            "Kafka did not acknowledge every event of the delivery within " + publisher.timeout().toMillis()
-                + " ms. Meta redelivers it; a redelivered event keeps its eventId, so copies are dropped downstream."));
+        HttpServerFactory.respond(ctx, IngestRoutes.unconfirmed(error, publisher.timeout(),
+            "Meta redelivers it; a redelivered event keeps its eventId, so copies are dropped downstream."));
     }
 
     private static ProblemException forbidden(String detail) {

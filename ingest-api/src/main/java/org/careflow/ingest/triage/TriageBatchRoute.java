@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.ingest.EventPublisher;
+import org.careflow.ingest.IngestRoutes;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Problem;
 import org.careflow.ingest.facilities.FacilityCatalog;
@@ -163,9 +164,8 @@ public final class TriageBatchRoute {
                     results[index] = ItemResult.accepted(index, submission.getSubmissionId(), metadata);
                 } else {
                     firstError.compareAndSet(null, error);
-                    results[index] = ItemResult.failed(index, submission.getSubmissionId(), Problem.of(503, "Event not accepted",
-                        "Kafka did not acknowledge the event within " + publisher.timeout().toMillis()
-                            + " ms; it was not recorded. " + RETRY_HINT));
+                    results[index] = ItemResult.failed(index, submission.getSubmissionId(),
+                        IngestRoutes.unconfirmed(error, publisher.timeout(), RETRY_HINT));
                 }
                 return null;
             }));

@@ -370,7 +370,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The app's settings: the stack's authentication, then the environment, then the options' extras, then the
-     * launcher's own {@code connection}.
+     * launcher's own registry login and {@code connection}.
      */
     private Map<String, Object> settings(StackOptions options, LocalAuth auth, String app, Set<String> keys,
                                                 Map<String, Object> connection) {

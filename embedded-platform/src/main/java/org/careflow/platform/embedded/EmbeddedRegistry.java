@@ -420,7 +420,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
          * ({@code client_credentials}). Roles come from the token's roles claim: {@code sr-readonly} reads,
          * {@code sr-developer} also creates artifacts and versions, {@code sr-admin} also changes rules. Anonymous
          * reads are refused, and only an artifact's creator (or an admin) may change it (owner-only authorization).
-         * The same settings as the production registry's, except that production allows anonymous reads.
+         * Production's registry (docker-compose.yml, terraform/) authenticates the same way but allows anonymous reads
+         * and does not set owner-only authorization.
          */
         public Builder authentication(EmbeddedOidcIssuer issuer) {
             Objects.requireNonNull(issuer, "issuer");

@@ -57,6 +57,26 @@ class ConnectorConfigsTest {
     }
 
     @Test
+    void shouldLogEveryRegistryConverterInWhenLoadingTheShippedConfigurations() {
+        // Given: the shipped configurations, with a registry client id
+        Map<String, String> vars = Map.of("REGISTRY_V2_URL", "http://r:8080/apis/registry/v2", "REGISTRY_CLIENT_ID", "careflow-connect",
+            "SINK_JDBC_URL", "jdbc:postgresql://p:5432/careflow", "SINK_JDBC_USER", "u",
+            "MASTERDATA_HOST", "p", "MASTERDATA_USER", "u", ConnectorConfigs.SECRETS_VARIABLE, "env");
+
+        // When
+        List<ConnectorConfigs.Connector> all = ConnectorConfigs.load(Path.of("config"), vars);
+
+        // Then: a registry that refuses anonymous reads (the local stack's) still serves every converter
+        assertThat(all).allSatisfy(c -> c.config().forEach((key, value) -> {
+            if (key.endsWith(".converter") && value.equals("io.apicurio.registry.utils.converter.AvroConverter")) {
+                assertThat(c.config()).as("%s of %s logs in to the registry", key, c.name())
+                    .containsEntry(key + ".apicurio.auth.username", "careflow-connect")
+                    .containsEntry(key + ".apicurio.auth.password", "${env:REGISTRY_CLIENT_SECRET}");
+            }
+        }));
+    }
+
+    @Test
     void shouldNameEverySecretOfTheShippedConfigurationsThroughAConfigProviderWhenLoading() {
         // Given: every variable a secret used to be given by, with values that must never reach a connector's config
         Map<String, String> vars = Map.of("REGISTRY_V2_URL", "http://r:8080/apis/registry/v2",

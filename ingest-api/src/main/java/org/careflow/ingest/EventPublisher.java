@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.config.CommonConfig;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicPlacement;
 
@@ -38,7 +39,8 @@ public final class EventPublisher implements AutoCloseable {
     /** A publisher writing through the schema registry as {@code config} says. */
     public static EventPublisher create(IngestConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
+                config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
         Duration timeout = config.kafkaAckTimeout();
         return new EventPublisher(new KafkaProducer<>(producerConfig(config, serdes.clientConfig())), timeout);
     }

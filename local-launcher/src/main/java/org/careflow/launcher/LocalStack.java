@@ -35,6 +35,7 @@ import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.EmbeddedConnect;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedMongo;
+import org.careflow.platform.embedded.EmbeddedOidcIssuer;
 import org.careflow.platform.embedded.EmbeddedPostgres;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.scheduling.SchedulingApp;
@@ -99,6 +100,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedConnect connect;
     private Map<String, String> connectorVariables;
     private LocalAuth auth;
+    private LocalRegistryAuth registryAuth;
     private String connectRestPassword;
     private SinkDatabaseRoles.Logins sinkLogins;
     private Map<String, String> kafkaPasswords;
@@ -124,6 +126,7 @@ public final class LocalStack implements AutoCloseable {
             deleteRecursively(data);
         }
         auth = LocalAuth.loadOrCreate(data);
+        registryAuth = LocalRegistryAuth.loadOrCreate(data);
         // The apps and the Connect worker log in on the broker's SASL listener (PLAIN), each with its own password.
         kafkaPasswords = Map.of(
             KAFKA_APPS_USER, SecretFile.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY).resolve("kafka-careflow-password")),
@@ -145,7 +148,8 @@ public final class LocalStack implements AutoCloseable {
             TopicProvisioner.createMissing(admin, List.<Topic<?, ?>>of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS,
                 MasterDataTopics.PATIENT_CONTACTS, MasterDataTopics.FACILITIES), (short) 1);
         }
-        registry = started(EmbeddedRegistry.builder()
+        EmbeddedOidcIssuer registryIssuer = started(registryAuth.startIssuer());
+        registry = started(EmbeddedRegistry.builder().authentication(registryIssuer)
             .httpPort(options.registryPort())
             .managementPort(options.registryManagementPort())
             .workDirectory(data.resolve("registry"))
@@ -153,7 +157,7 @@ public final class LocalStack implements AutoCloseable {
             .systemProperty("apicurio.storage.sql.kind", "h2")
             .systemProperty("apicurio.datasource.url", "jdbc:h2:file:" + data.resolve("registry/db/registry") + ";DB_CLOSE_ON_EXIT=FALSE")
             .build().start());
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        new SchemaRegistrar(registry.url(), registryAuth.login(LocalRegistryAuth.REGISTRAR_CLIENT)).registerAll(Topics.all());
 
         Map<String, Object> ingestProps = settings(options, auth, INGEST, IngestConfig.CONFIG.names(),
             appConnection(options.host(), options.ingestPort()));
@@ -206,6 +210,8 @@ public final class LocalStack implements AutoCloseable {
         urls.put("PostgreSQL (master data)", postgres.jdbcUrl(MASTERDATA_DATABASE) + " user " + postgres.user());
         urls.put("MongoDB (in the JVM)", mongo.connectionString() + "/" + MONGO_DATABASE);
         urls.put("schema registry", registry.url());
+        urls.put("schema registry's token issuer (OIDC)", registryIssuer.issuer() + " clients " + String.join(", ",
+            LocalRegistryAuth.CLIENTS.keySet()) + " (secrets in " + registryAuth.directory() + ")");
         urls.put("Kafka", broker.bootstrapServers());
         urls.put("Kafka (SASL PLAIN, the apps' and Connect's logins)", broker.saslBootstrapServers() + " users " + KAFKA_APPS_USER
             + ", " + KAFKA_CONNECT_USER + " (passwords in " + data.resolve(SinkDatabaseRoles.DIRECTORY) + ")");
@@ -236,8 +242,8 @@ public final class LocalStack implements AutoCloseable {
             "SINK_JDBC_PASSWORD", sinkLogins.sinkPassword(),
             "MASTERDATA_PASSWORD", postgres.password(),
             "MONGO_URI", mongo.connectionString(),
-            // The local registry asks for no login; the CDC source's converters send one all the same.
-            "REGISTRY_CLIENT_SECRET", "unused-by-the-local-registry"));
+            // The converters log in to the registry as LocalRegistryAuth.CONNECT_CLIENT.
+            "REGISTRY_CLIENT_SECRET", registryAuth.login(LocalRegistryAuth.CONNECT_CLIENT).clientSecret()));
         EmbeddedConnect.Builder worker = EmbeddedConnect.builder().bootstrapServers(broker.saslBootstrapServers());
         // The worker's own clients and its connectors' producers, consumers and admin clients log in as KAFKA_CONNECT_USER.
         for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
@@ -257,6 +263,7 @@ public final class LocalStack implements AutoCloseable {
         connectorVariables.put(ConnectorsApply.REST_PASSWORD, connectRestPassword);
         // The Connect converter speaks the registry's v2 API (see connectors/README.md).
         connectorVariables.put("REGISTRY_V2_URL", registry.url().replace("/apis/registry/v3", "/apis/registry/v2"));
+        connectorVariables.put("REGISTRY_CLIENT_ID", LocalRegistryAuth.CONNECT_CLIENT);
         connectorVariables.put("REPLICATION_FACTOR", "1");
         connectorVariables.put("SINK_JDBC_URL", postgres.jdbcUrl(SINK_DATABASE));
         connectorVariables.put("SINK_JDBC_USER", SinkDatabaseRoles.SINK_ROLE);
@@ -363,14 +370,15 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The app's settings: the stack's authentication, then the environment, then the options' extras, then the
-     * launcher's own {@code connection}.
+     * launcher's own registry login and {@code connection}.
      */
-    private static Map<String, Object> settings(StackOptions options, LocalAuth auth, String app, Set<String> keys,
+    private Map<String, Object> settings(StackOptions options, LocalAuth auth, String app, Set<String> keys,
                                                 Map<String, Object> connection) {
         Map<String, Object> props = new HashMap<>(auth.appSettings());
         System.getenv().forEach((name, value) -> keys.stream().filter(k -> ConfigSources.envName(k).equals(name)).findFirst()
             .ifPresent(k -> props.put(k, value)));
         props.putAll(options.settingsOf(app));
+        props.putAll(registryAuth.appSettings(app));
         props.putAll(connection);
         return props;
     }
@@ -388,6 +396,11 @@ public final class LocalStack implements AutoCloseable {
     private <T extends AutoCloseable> T started(T component) {
         started.push(component);
         return component;
+    }
+
+    /** Who may use the schema registry: its clients' logins. */
+    public LocalRegistryAuth registryAuth() {
+        return registryAuth;
     }
 
     /** The stack's token issuer: tokens it mints are accepted by every app of the stack. */

@@ -199,7 +199,7 @@ class FacilitiesSecurityIT {
     }
 
     private <V> void produce(Topic<String, V> topic, String key, V value) {
-        RegistryEventSerdes serdes = new RegistryEventSerdes(stack.urls().get("schema registry"), false);
+        RegistryEventSerdes serdes = StackRegistry.serdes(stack);
         Map<String, Object> props = new HashMap<>(serdes.clientConfig());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), serdes.valueSerde(topic).serializer())) {
@@ -210,7 +210,7 @@ class FacilitiesSecurityIT {
     }
 
     private <V> KafkaConsumer<String, V> consumer(Topic<String, V> topic) {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(stack.urls().get("schema registry"), false).clientConfig());
+        Map<String, Object> props = new HashMap<>(StackRegistry.serdes(stack).clientConfig());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "facilities-security-it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

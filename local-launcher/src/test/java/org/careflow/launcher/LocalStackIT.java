@@ -90,8 +90,8 @@ class LocalStackIT {
     }
 
     private int versionCount(LocalStack stack, String artifactId) {
-        String registry = stack.urls().get("schema registry");
-        return json(get(registry + "/groups/default/artifacts/" + artifactId + "/versions").body()).get("count").asInt();
+        return json(StackRegistry.get(stack, StackRegistry.reader(stack), "/groups/default/artifacts/" + artifactId + "/versions").body())
+            .get("count").asInt();
     }
 
     private static HttpResponse<String> post(LocalStack stack, String body) {

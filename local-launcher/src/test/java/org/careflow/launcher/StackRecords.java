@@ -15,7 +15,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.careflow.platform.embedded.Await;
-import org.careflow.topics.RegistryEventSerdes;
 
 /** Reads what the stack's apps wrote to a topic, as a downstream consumer would (read_committed, from the start). */
 final class StackRecords {
@@ -55,7 +54,7 @@ final class StackRecords {
 
     /** The value of the first record of {@code topic} that {@code wanted} accepts, polling until {@code deadline}. */
     static <V> V await(LocalStack stack, String topic, String description, Duration deadline, Predicate<ConsumerRecord<String, V>> wanted) {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(stack.urls().get("schema registry"), false).clientConfig());
+        Map<String, Object> props = new HashMap<>(StackRegistry.serdes(stack).clientConfig());
         props.putAll(kafkaProps(stack));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -35,6 +35,15 @@ public final class CommonConfig {
     private static final String REGISTRY_AUTO_REGISTER_DOC =
         "Whether serializers register schemas they do not find. Keep false in production, where schemas are registered by release tooling.";
 
+    public static final String REGISTRY_CLIENT_ID_CONFIG = "registry.client.id";
+    private static final String REGISTRY_CLIENT_ID_DOC = "Client id the app logs in to the schema registry with (sent as HTTP Basic "
+        + "with registry.client.secret; the registry exchanges them at its identity provider for a token carrying the client's "
+        + "roles: sr-readonly to read schemas, sr-developer to register the app's own state-store schemas). Empty (the default) "
+        + "sends no login, for a registry that allows anonymous reads.";
+
+    public static final String REGISTRY_CLIENT_SECRET_CONFIG = "registry.client.secret";
+    private static final String REGISTRY_CLIENT_SECRET_DOC = "Secret of registry.client.id; required when it is set. Never logged.";
+
     public static final String HTTP_HOST_CONFIG = "http.host";
     private static final String HTTP_HOST_DOC = "Interface the HTTP server binds to.";
 
@@ -128,6 +137,8 @@ public final class CommonConfig {
             .define(REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8085/apis/registry/v3", new HttpUrlValidator(),
                 Importance.HIGH, REGISTRY_URL_DOC)
             .define(REGISTRY_AUTO_REGISTER_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, REGISTRY_AUTO_REGISTER_DOC)
+            .define(REGISTRY_CLIENT_ID_CONFIG, Type.STRING, "", Importance.HIGH, REGISTRY_CLIENT_ID_DOC)
+            .define(REGISTRY_CLIENT_SECRET_CONFIG, Type.PASSWORD, "", Importance.HIGH, REGISTRY_CLIENT_SECRET_DOC)
             .define(HTTP_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_HOST_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, defaultHttpPort, ConfigDef.Range.between(0, 65535), Importance.HIGH, HTTP_PORT_DOC)
             .define(HTTP_TLS_KEYSTORE_PATH_CONFIG, Type.STRING, "", Importance.HIGH, HTTP_TLS_KEYSTORE_PATH_DOC)
@@ -188,6 +199,25 @@ public final class CommonConfig {
             props.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, config.getString(KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG));
         }
         return props;
+    }
+
+    /**
+     * The secret the app logs in to the registry with, checked against {@link #REGISTRY_CLIENT_ID_CONFIG}: empty when no
+     * client id is set; fails with a ConfigException naming the key to fix when only one of the two is set.
+     */
+    public static String registryClientSecret(AbstractConfig config) {
+        String clientId = config.getString(REGISTRY_CLIENT_ID_CONFIG);
+        Password secret = config.getPassword(REGISTRY_CLIENT_SECRET_CONFIG);
+        boolean hasSecret = secret != null && !secret.value().isEmpty();
+        if (!clientId.isBlank() && !hasSecret) {
+            throw new ConfigException(REGISTRY_CLIENT_SECRET_CONFIG, "[hidden]", "set the secret of " + REGISTRY_CLIENT_ID_CONFIG
+                + " " + clientId + ", or leave " + REGISTRY_CLIENT_ID_CONFIG + " empty to send no login");
+        }
+        if (clientId.isBlank() && hasSecret) {
+            throw new ConfigException(REGISTRY_CLIENT_ID_CONFIG, clientId, "set the client id that "
+                + REGISTRY_CLIENT_SECRET_CONFIG + " belongs to, or leave the secret empty");
+        }
+        return hasSecret ? secret.value() : "";
     }
 
     private static void putStore(Map<String, Object> props, AbstractConfig config, String key, String kafkaKey) {

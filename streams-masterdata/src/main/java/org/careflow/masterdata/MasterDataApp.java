@@ -12,6 +12,7 @@ import org.careflow.masterdata.topology.MasterDataTopology;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 
 /**
  * The streams-masterdata process: master data captured by Debezium turned into careflow's schedule and contact
@@ -29,10 +30,11 @@ public final class MasterDataApp implements AutoCloseable {
 
     public static MasterDataApp start(MasterDataConfig config) {
         String registryUrl = config.getString(CommonConfig.REGISTRY_URL_CONFIG);
-        RegistryEventSerdes serdes = new RegistryEventSerdes(registryUrl, config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+        RegistryLogin login = RegistryLogin.of(config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config));
+        RegistryEventSerdes serdes = new RegistryEventSerdes(registryUrl, config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), login);
         return new MasterDataApp(StreamsHttpApp.start("streams-masterdata", config.getString(CommonConfig.HTTP_HOST_CONFIG),
             config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-            config.queryForwardTimeout(), MasterDataTopology.build(config, serdes, new RegistryCdcSerdes(registryUrl)),
+            config.queryForwardTimeout(), MasterDataTopology.build(config, serdes, new RegistryCdcSerdes(registryUrl, login)),
             config::streamsProperties, QuerySecurity.from(config, serdes),
             HttpTlsSettings.from(config), (routes, queries) -> new MasterDataQueryRoutes(queries).register(routes)), CommonConfig.shutdownTimeout(config));
     }

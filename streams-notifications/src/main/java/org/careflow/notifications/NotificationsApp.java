@@ -17,6 +17,7 @@ import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,8 @@ public final class NotificationsApp implements AutoCloseable {
 
     public static NotificationsApp start(NotificationsConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
+                config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
         AppMetrics metrics = AppMetrics.create("streams-notifications");
         StreamsHttpApp app;
         try {

@@ -13,6 +13,7 @@ import org.careflow.query.metrics.AppMetrics;
 import org.careflow.scheduling.query.SchedulingQueryRoutes;
 import org.careflow.scheduling.topology.SchedulingTopology;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 
 /** The streams-scheduling process: the booking saga on Kafka Streams, and its query API over HTTP. */
 public final class SchedulingApp implements AutoCloseable {
@@ -27,7 +28,8 @@ public final class SchedulingApp implements AutoCloseable {
 
     public static SchedulingApp start(SchedulingConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
+                config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
         AppMetrics metrics = AppMetrics.create("streams-scheduling");
         try {
             return new SchedulingApp(StreamsHttpApp.start("streams-scheduling", config.getString(CommonConfig.HTTP_HOST_CONFIG),

@@ -9,6 +9,7 @@ import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 import org.careflow.triage.query.TriageQueryRoutes;
 import org.careflow.triage.topology.TriageTopology;
 
@@ -25,7 +26,8 @@ public final class TriageApp implements AutoCloseable {
 
     public static TriageApp start(TriageConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
+                config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
         AppMetrics metrics = AppMetrics.create("streams-triage");
         try {
             return new TriageApp(StreamsHttpApp.start("streams-triage", config.getString(CommonConfig.HTTP_HOST_CONFIG),

@@ -22,10 +22,17 @@ public final class RegistryEventSerdes implements EventSerdes {
 
     private final String registryUrl;
     private final boolean autoRegister;
+    private final RegistryLogin login;
 
+    /** Serdes that send no login, for a registry that allows anonymous access. */
     public RegistryEventSerdes(String registryUrl, boolean autoRegister) {
+        this(registryUrl, autoRegister, RegistryLogin.NONE);
+    }
+
+    public RegistryEventSerdes(String registryUrl, boolean autoRegister, RegistryLogin login) {
         this.registryUrl = Objects.requireNonNull(registryUrl, "registryUrl");
         this.autoRegister = autoRegister;
+        this.login = Objects.requireNonNull(login, "login");
     }
 
     /** The serializer/deserializer settings, for clients that build their own (producers in the ingest API). */
@@ -36,6 +43,7 @@ public final class RegistryEventSerdes implements EventSerdes {
     private Map<String, Object> clientConfig(boolean register) {
         Map<String, Object> config = new HashMap<>();
         config.put(SerdeConfig.REGISTRY_URL, registryUrl);
+        config.putAll(login.serdeSettings());
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, register);
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "FIND_OR_CREATE_VERSION");
         config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);

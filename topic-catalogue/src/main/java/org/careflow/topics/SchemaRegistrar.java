@@ -31,10 +31,18 @@ public final class SchemaRegistrar {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String registryUrl;
+    private final RegistryLogin login;
     private final HttpClient client;
 
+    /** A registrar that sends no login, for a registry that allows anonymous writes. */
     public SchemaRegistrar(String registryUrl) {
+        this(registryUrl, RegistryLogin.NONE);
+    }
+
+    /** A registrar logging in as {@code login}, a client with role sr-admin (the global rule is an admin's). */
+    public SchemaRegistrar(String registryUrl, RegistryLogin login) {
         this.registryUrl = Objects.requireNonNull(registryUrl, "registryUrl").replaceAll("/+$", "");
+        this.login = Objects.requireNonNull(login, "login");
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -91,12 +99,12 @@ public final class SchemaRegistrar {
 
     private HttpResponse<String> send(String method, String path, ObjectNode body) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(registryUrl + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registryUrl + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build();
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            login.authorizationHeader().ifPresent(value -> request.header("Authorization", value));
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("Registry at " + registryUrl + " is unreachable: " + e.getMessage(), e);
         } catch (InterruptedException e) {

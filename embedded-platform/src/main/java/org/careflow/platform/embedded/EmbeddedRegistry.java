@@ -414,6 +414,28 @@ public final class EmbeddedRegistry implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Requires a login on every API call, checked against the started {@code issuer}: a bearer token it signed, or a
+         * client's id and secret as HTTP Basic, which the registry exchanges at the issuer's token endpoint
+         * ({@code client_credentials}). Roles come from the token's roles claim: {@code sr-readonly} reads,
+         * {@code sr-developer} also creates artifacts and versions, {@code sr-admin} also changes rules. Anonymous
+         * reads are refused, and only an artifact's creator (or an admin) may change it (owner-only authorization).
+         * Production's registry (docker-compose.yml, terraform/) authenticates the same way but allows anonymous reads
+         * and does not set owner-only authorization.
+         */
+        public Builder authentication(EmbeddedOidcIssuer issuer) {
+            Objects.requireNonNull(issuer, "issuer");
+            systemProperties.put("quarkus.oidc.tenant-enabled", "true");
+            systemProperties.put("quarkus.oidc.auth-server-url", issuer.issuer());
+            systemProperties.put("quarkus.oidc.token.audience", issuer.audience());
+            systemProperties.put("quarkus.oidc.roles.role-claim-path", issuer.rolesClaim());
+            systemProperties.put("apicurio.authn.basic-client-credentials.enabled", "true");
+            systemProperties.put("apicurio.auth.role-based-authorization", "true");
+            systemProperties.put("apicurio.auth.owner-only-authorization", "true");
+            systemProperties.put("apicurio.auth.anonymous-read-access.enabled", "false");
+            return this;
+        }
+
         /** How long {@link #start()} waits for the server to be ready. Default 60 s. */
         public Builder startupTimeout(Duration startupTimeout) {
             if (startupTimeout.isNegative() || startupTimeout.isZero()) {

@@ -17,6 +17,7 @@ import org.careflow.ingest.catalog.CompactedTopicReader;
 import org.careflow.query.Problem;
 import org.careflow.query.ProblemException;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,8 @@ public final class FacilityCatalog implements AutoCloseable {
     /** A catalog reading the {@code facilities} topic through the schema registry, as {@code config} says; not started. */
     public static FacilityCatalog create(IngestConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
+                config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
         return new FacilityCatalog(new KafkaConsumer<>(CompactedTopicReader.consumerConfig(config, serdes.clientConfig(), "facilities")),
             Topics.FACILITIES.name());
     }

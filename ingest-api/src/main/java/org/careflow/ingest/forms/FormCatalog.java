@@ -20,6 +20,7 @@ import org.careflow.forms.FormKey;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.ingest.catalog.CompactedTopicReader;
 import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,8 @@ public final class FormCatalog implements AutoCloseable {
     /** A catalog reading the {@code triage-forms} topic through the schema registry, as {@code config} says; not started. */
     public static FormCatalog create(IngestConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG));
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
+                config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
         return new FormCatalog(new KafkaConsumer<>(consumerConfig(config, serdes.clientConfig())), Topics.TRIAGE_FORMS.name());
     }
 

@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.Topic;
 
 /**
@@ -23,15 +24,18 @@ import org.careflow.topics.Topic;
 public final class RegistryCdcSerdes implements CdcSerdes {
 
     private final String registryUrl;
+    private final RegistryLogin login;
 
-    public RegistryCdcSerdes(String registryUrl) {
+    public RegistryCdcSerdes(String registryUrl, RegistryLogin login) {
         this.registryUrl = Objects.requireNonNull(registryUrl, "registryUrl");
+        this.login = Objects.requireNonNull(login, "login");
     }
 
     /** The deserializer settings. */
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>();
         config.put(SerdeConfig.REGISTRY_URL, registryUrl);
+        config.putAll(login.serdeSettings());
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, false);
         // Debezium's schemas have no generated classes: read whatever the writer's schema says, as generic records.
         config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, false);

@@ -61,20 +61,21 @@ variable "auth" {
 variable "secret_arns" {
   description = "ARNs of the Secrets Manager secrets the services read (see terraform/README.md and the module's variable)."
   type = object({
-    kafka_sasl_jaas_config = string
-    msk_scram_user         = string
-    docdb_master_password  = string
-    registry_db_password   = string
-    whatsapp_app_secret    = string
-    whatsapp_verify_token  = string
-    whatsapp_access_token  = string
-    smtp_password          = string
-    query_forward_secret   = string
-    connect_rest_password  = string
-    sink_db_password       = string
-    debezium_db_password   = string
-    mongo_uri              = string
-    registry_client_secret = string
+    kafka_sasl_jaas_config      = string
+    msk_scram_user              = string
+    docdb_master_password       = string
+    registry_db_password        = string
+    whatsapp_app_secret         = string
+    whatsapp_verify_token       = string
+    whatsapp_access_token       = string
+    smtp_password               = string
+    query_forward_secret        = string
+    connect_rest_password       = string
+    sink_db_password            = string
+    debezium_db_password        = string
+    mongo_uri                   = string
+    registry_client_secret      = string
+    apps_registry_client_secret = string
   })
 }
 

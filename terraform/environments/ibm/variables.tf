@@ -41,19 +41,20 @@ variable "auth" {
 variable "secrets" {
   description = "Secret values (database admin passwords, registry database password, WhatsApp and SMTP secrets): pass as TF_VAR_secrets from your secret store, never in a tfvars file. See terraform/README.md."
   type = object({
-    postgres_admin_password = string
-    mongodb_admin_password  = string
-    registry_db_password    = string
-    whatsapp_app_secret     = string
-    whatsapp_verify_token   = string
-    whatsapp_access_token   = string
-    smtp_password           = string
-    query_forward_secret    = string
-    connect_rest_password   = string
-    sink_db_password        = string
-    debezium_db_password    = string
-    mongo_uri               = string
-    registry_client_secret  = string
+    postgres_admin_password     = string
+    mongodb_admin_password      = string
+    registry_db_password        = string
+    whatsapp_app_secret         = string
+    whatsapp_verify_token       = string
+    whatsapp_access_token       = string
+    smtp_password               = string
+    query_forward_secret        = string
+    connect_rest_password       = string
+    sink_db_password            = string
+    debezium_db_password        = string
+    mongo_uri                   = string
+    registry_client_secret      = string
+    apps_registry_client_secret = string
   })
   sensitive = true
 }

@@ -38,12 +38,15 @@ locals {
     CAREFLOW_AUTH_JWT_ISSUER             = var.auth.issuer
     CAREFLOW_AUTH_JWT_AUDIENCE           = var.auth.audience
     CAREFLOW_AUTH_JWT_JWKS_URL           = var.auth.jwks_url
+    # The apps' registry client (role sr-developer): the streams apps register their state stores' schemas.
+    CAREFLOW_REGISTRY_CLIENT_ID = "careflow-apps"
   }
 
   # The cluster secret goes to every app: the streams apps' instances sign the queries they forward with it.
   common_secrets = {
     CAREFLOW_KAFKA_SASL_JAAS_CONFIG = var.secret_arns.kafka_sasl_jaas_config
     CAREFLOW_QUERY_FORWARD_SECRET   = var.secret_arns.query_forward_secret
+    CAREFLOW_REGISTRY_CLIENT_SECRET = var.secret_arns.apps_registry_client_secret
   }
 
   app_secrets = {
@@ -85,10 +88,10 @@ locals {
         memory        = 2048
         desired_count = 2
         environment = {
-          APICURIO_STORAGE_KIND                           = "sql"
-          APICURIO_STORAGE_SQL_KIND                       = "postgresql"
-          APICURIO_DATASOURCE_URL                         = "jdbc:postgresql://${aws_db_instance.postgres.address}:5432/registry"
-          APICURIO_DATASOURCE_USERNAME                    = "registry"
+          APICURIO_STORAGE_KIND        = "sql"
+          APICURIO_STORAGE_SQL_KIND    = "postgresql"
+          APICURIO_DATASOURCE_URL      = "jdbc:postgresql://${aws_db_instance.postgres.address}:5432/registry"
+          APICURIO_DATASOURCE_USERNAME = "registry"
           # Tokens of the apps' identity provider: reads are open (the apps and the sinks only read schemas), registering
           # needs role sr-developer, the global rules sr-admin (a token, or a client's id and secret as HTTP Basic).
           QUARKUS_OIDC_TENANT_ENABLED                     = "true"

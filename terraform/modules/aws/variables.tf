@@ -169,22 +169,24 @@ variable "secret_arns" {
       debezium_db_password   : password of the CDC source's PostgreSQL role debezium
       mongo_uri              : the MongoDB sink's connection string, with its user and password
       registry_client_secret : secret of the identity provider client careflow-connect (role sr-developer), as which the CDC source registers schemas
+      apps_registry_client_secret : secret of the identity provider client careflow-apps (role sr-developer), as which the apps read schemas and the streams apps register their stores'
   EOT
   type = object({
-    kafka_sasl_jaas_config = string
-    msk_scram_user         = string
-    docdb_master_password  = string
-    registry_db_password   = string
-    whatsapp_app_secret    = string
-    whatsapp_verify_token  = string
-    whatsapp_access_token  = string
-    smtp_password          = string
-    query_forward_secret   = string
-    connect_rest_password  = string
-    sink_db_password       = string
-    debezium_db_password   = string
-    mongo_uri              = string
-    registry_client_secret = string
+    kafka_sasl_jaas_config      = string
+    msk_scram_user              = string
+    docdb_master_password       = string
+    registry_db_password        = string
+    whatsapp_app_secret         = string
+    whatsapp_verify_token       = string
+    whatsapp_access_token       = string
+    smtp_password               = string
+    query_forward_secret        = string
+    connect_rest_password       = string
+    sink_db_password            = string
+    debezium_db_password        = string
+    mongo_uri                   = string
+    registry_client_secret      = string
+    apps_registry_client_secret = string
   })
 }
 

@@ -39,12 +39,15 @@ locals {
     CAREFLOW_AUTH_JWT_ISSUER             = var.auth.issuer
     CAREFLOW_AUTH_JWT_AUDIENCE           = var.auth.audience
     CAREFLOW_AUTH_JWT_JWKS_URL           = var.auth.jwks_url
+    # The apps' registry client (role sr-developer): the streams apps register their state stores' schemas.
+    CAREFLOW_REGISTRY_CLIENT_ID = "careflow-apps"
   }
 
   # Environment variable => key of the Code Engine secret.
   common_secret_refs = {
     CAREFLOW_KAFKA_SASL_JAAS_CONFIG = "kafka-sasl-jaas-config"
     CAREFLOW_QUERY_FORWARD_SECRET   = "query-forward-secret"
+    CAREFLOW_REGISTRY_CLIENT_SECRET = "apps-registry-client-secret"
   }
   app_secret_refs = {
     "ingest-api" = {
@@ -158,18 +161,19 @@ resource "ibm_code_engine_secret" "careflow" {
   name       = "careflow"
   format     = "generic"
   data = {
-    "kafka-sasl-jaas-config" = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\"${ibm_resource_key.event_streams.credentials["apikey"]}\";"
-    "registry-db-password"   = var.secrets.registry_db_password
-    "whatsapp-app-secret"    = var.secrets.whatsapp_app_secret
-    "whatsapp-verify-token"  = var.secrets.whatsapp_verify_token
-    "whatsapp-access-token"  = var.secrets.whatsapp_access_token
-    "smtp-password"          = var.secrets.smtp_password
-    "query-forward-secret"   = var.secrets.query_forward_secret
-    "connect-rest-password"  = var.secrets.connect_rest_password
-    "sink-db-password"       = var.secrets.sink_db_password
-    "debezium-db-password"   = var.secrets.debezium_db_password
-    "mongo-uri"              = var.secrets.mongo_uri
-    "registry-client-secret" = var.secrets.registry_client_secret
+    "kafka-sasl-jaas-config"      = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"token\" password=\"${ibm_resource_key.event_streams.credentials["apikey"]}\";"
+    "registry-db-password"        = var.secrets.registry_db_password
+    "whatsapp-app-secret"         = var.secrets.whatsapp_app_secret
+    "whatsapp-verify-token"       = var.secrets.whatsapp_verify_token
+    "whatsapp-access-token"       = var.secrets.whatsapp_access_token
+    "smtp-password"               = var.secrets.smtp_password
+    "query-forward-secret"        = var.secrets.query_forward_secret
+    "connect-rest-password"       = var.secrets.connect_rest_password
+    "sink-db-password"            = var.secrets.sink_db_password
+    "debezium-db-password"        = var.secrets.debezium_db_password
+    "mongo-uri"                   = var.secrets.mongo_uri
+    "registry-client-secret"      = var.secrets.registry_client_secret
+    "apps-registry-client-secret" = var.secrets.apps_registry_client_secret
   }
 }
 

@@ -131,21 +131,23 @@ variable "secrets" {
       sink_db_password, debezium_db_password: passwords of the sink's (careflow) and the CDC source's (debezium) roles
       mongo_uri              : the MongoDB sink's connection string, with its user and password
       registry_client_secret : secret of the identity provider client careflow-connect (role sr-developer) the CDC source registers schemas as
+      apps_registry_client_secret : secret of the identity provider client careflow-apps (role sr-developer) the apps read schemas and the streams apps register their stores' as
   EOT
   type = object({
-    postgres_admin_password = string
-    mongodb_admin_password  = string
-    registry_db_password    = string
-    whatsapp_app_secret     = string
-    whatsapp_verify_token   = string
-    whatsapp_access_token   = string
-    smtp_password           = string
-    query_forward_secret    = string
-    connect_rest_password   = string
-    sink_db_password        = string
-    debezium_db_password    = string
-    mongo_uri               = string
-    registry_client_secret  = string
+    postgres_admin_password     = string
+    mongodb_admin_password      = string
+    registry_db_password        = string
+    whatsapp_app_secret         = string
+    whatsapp_verify_token       = string
+    whatsapp_access_token       = string
+    smtp_password               = string
+    query_forward_secret        = string
+    connect_rest_password       = string
+    sink_db_password            = string
+    debezium_db_password        = string
+    mongo_uri                   = string
+    registry_client_secret      = string
+    apps_registry_client_secret = string
   })
   sensitive = true
 }

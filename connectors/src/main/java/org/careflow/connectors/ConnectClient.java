@@ -60,6 +60,18 @@ public final class ConnectClient {
         return response.statusCode() == 201;
     }
 
+    /**
+     * Restarts the connector's failed instance and failed tasks (Connect's {@code onlyFailed} restart), with the
+     * configuration it holds now.
+     */
+    public void restartFailed(String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("connectors/" + name
+            + "/restart?includeTasks=true&onlyFailed=true")).POST(HttpRequest.BodyPublishers.noBody()));
+        if (response.statusCode() != 200 && response.statusCode() != 202 && response.statusCode() != 204 && response.statusCode() != 404) {
+            throw new IOException("Connect answered HTTP " + response.statusCode() + " to restarting " + name + ": " + response.body());
+        }
+    }
+
     /** The connector's status, or null while Connect does not know it yet. */
     public Status status(String name) throws IOException, InterruptedException {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("connectors/" + name + "/status")).GET());

@@ -7,9 +7,11 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,15 +86,25 @@ public final class ConnectorsApply {
         }
     }
 
-    /** Polls until every connector runs with all its tasks, or one failed, or the time is up. */
+    /**
+     * Polls until every connector runs with all its tasks, or one failed, or the time is up. A failure seen first may
+     * be the previous configuration's (a worker restarted on the same data runs the configurations it stored until the
+     * new ones take over): such a connector is restarted once, with the configuration just applied, and only a failure
+     * after that restart counts.
+     */
     static Map<String, ConnectClient.Status> awaitSettled(ConnectClient client, List<ConnectorConfigs.Connector> connectors, Duration timeout)
         throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Map<String, ConnectClient.Status> states = new LinkedHashMap<>();
+        Set<String> restarted = new HashSet<>();
         while (true) {
             boolean settled = true;
             for (ConnectorConfigs.Connector connector : connectors) {
                 ConnectClient.Status status = client.status(connector.name());
+                if (status != null && status.failed() && restarted.add(connector.name())) {
+                    client.restartFailed(connector.name());
+                    status = null;
+                }
                 states.put(connector.name(), status);
                 settled &= status != null && (status.running() || status.failed());
             }

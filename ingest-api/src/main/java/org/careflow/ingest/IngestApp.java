@@ -14,6 +14,7 @@ import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Readiness;
+import org.careflow.query.health.RegistryProbe;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.SecurityGate;
@@ -99,7 +100,8 @@ public final class IngestApp implements AutoCloseable {
             }
             Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                readiness(publisher, catalog, facilityCatalog, RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG))), gate, tls, metrics, http -> {
+                readiness(publisher, catalog, facilityCatalog, RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
+                    config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config))), gate, tls, metrics, http -> {
                     routes.register(http);
                     whatsApp.register(http);
                 }).start();

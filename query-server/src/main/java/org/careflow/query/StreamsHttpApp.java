@@ -17,6 +17,9 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.HttpTlsSettings;
 import org.careflow.query.metrics.AppMetrics;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.query.health.DependencyHealth;
+import org.careflow.query.health.RegistryProbe;
 import org.careflow.query.metrics.DeadLetterCounting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,8 +99,9 @@ public final class StreamsHttpApp implements AutoCloseable {
         AtomicReference<KafkaStreams> streamsRef = new AtomicReference<>();
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         AtomicReference<InstanceStatus> status = new AtomicReference<>();
+        DependencyHealth dependencies = new DependencyHealth();
         Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            new StreamsReadiness(streamsRef::get, topology), security.gate(), tls, metrics,
+            new StreamsReadiness(streamsRef::get, topology, dependencies), security.gate(), tls, metrics,
             config -> {
                 routes.accept(config, queries::get);
                 // This instance's tasks, store sizes and restoration, for ./careflow ops status.
@@ -110,7 +114,7 @@ public final class StreamsHttpApp implements AutoCloseable {
                 }, org.careflow.security.EndpointClass.OPS);
             }).start();
         try {
-            Properties props = DeadLetterCounting.install(streamsProperties.apply(server.port()), metrics);
+            Properties props = installHandlers(streamsProperties.apply(server.port()), metrics, dependencies);
             KafkaStreams streams = new KafkaStreams(topology, props);
             metrics.bind(streams);
             RestoreProgress restores = new RestoreProgress();
@@ -141,6 +145,20 @@ public final class StreamsHttpApp implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /**
+     * The counting exception handlers; when the properties name the registry the serdes use, the deserialization
+     * handler also tells its outage (reported in {@code dependencies}, the record read again) from an unreadable record.
+     */
+    private static Properties installHandlers(Properties props, AppMetrics metrics, DependencyHealth dependencies) {
+        String registryUrl = props.getProperty(StreamsAppConfig.REGISTRY_URL_PROPERTY);
+        if (registryUrl == null) {
+            return DeadLetterCounting.install(props, metrics);
+        }
+        RegistryProbe registry = RegistryProbe.create(registryUrl, props.getProperty(StreamsAppConfig.REGISTRY_CLIENT_ID_PROPERTY, ""),
+            props.getProperty(StreamsAppConfig.REGISTRY_CLIENT_SECRET_PROPERTY, ""));
+        return DeadLetterCounting.install(props, metrics, registry, dependencies);
     }
 
     public int port() {

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.internals.StateStoreProvider;
+import org.careflow.query.health.DependencyHealth;
 
 /**
  * Readiness of a Kafka Streams app: ready only when the client is {@code RUNNING} and every store of the topology is
@@ -31,6 +32,7 @@ import org.apache.kafka.streams.state.internals.StateStoreProvider;
 public final class StreamsReadiness implements Readiness.Check {
 
     private final Supplier<KafkaStreams> streams;
+    private final DependencyHealth dependencies;
     private final Map<Integer, Set<String>> storesBySubtopology;
     private final Set<String> globalStores;
 
@@ -38,7 +40,16 @@ public final class StreamsReadiness implements Readiness.Check {
      * @param streams yields the stream processor, or null before it exists (not ready)
      */
     public StreamsReadiness(Supplier<KafkaStreams> streams, Topology topology) {
+        this(streams, topology, new DependencyHealth());
+    }
+
+    /**
+     * @param streams yields the stream processor, or null before it exists (not ready)
+     * @param dependencies what processing found down (the schema registry): not ready while any is
+     */
+    public StreamsReadiness(Supplier<KafkaStreams> streams, Topology topology, DependencyHealth dependencies) {
         this.streams = Objects.requireNonNull(streams, "streams");
+        this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
         TopologyDescription description = topology.describe();
         Map<Integer, Set<String>> bySubtopology = new HashMap<>();
         for (TopologyDescription.Subtopology sub : description.subtopologies()) {
@@ -65,6 +76,14 @@ public final class StreamsReadiness implements Readiness.Check {
             return Readiness.down(Map.of("state", "CREATED"));
         }
         KafkaStreams.State state = kafkaStreams.state();
+        // A dependency processing waits for is named whatever the state (waiting on it, stream threads fail and rejoin).
+        Map<String, String> down = dependencies.current();
+        if (!down.isEmpty()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("state", state.name());
+            details.put("dependenciesDown", down);
+            return Readiness.down(details);
+        }
         if (state != KafkaStreams.State.RUNNING) {
             return Readiness.down(Map.of("state", state.name()));
         }

@@ -118,6 +118,11 @@ public final class StreamsAppConfig {
         return Duration.ofMillis(config.getLong(QUERY_FORWARD_TIMEOUT_MS_CONFIG));
     }
 
+    /** The Kafka Streams properties carrying the registry the app's serdes use, and its login (read by StreamsHttpApp). */
+    public static final String REGISTRY_URL_PROPERTY = "careflow.registry.url";
+    public static final String REGISTRY_CLIENT_ID_PROPERTY = "careflow.registry.client.id";
+    public static final String REGISTRY_CLIENT_SECRET_PROPERTY = "careflow.registry.client.secret";
+
     /**
      * The Kafka Streams settings, with this instance reachable for queries at {@code httpPort} (the port the
      * HTTP server really bound) and unreadable or failing records sent to {@code deadLetterTopic}.
@@ -139,6 +144,11 @@ public final class StreamsAppConfig {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        // Where the serdes read schemas, and as whom: a record unreadable while the registry does not serve the app is
+        // read again, not dead-lettered (the app's deserialization handler asks the registry, see StreamsHttpApp).
+        props.put(REGISTRY_URL_PROPERTY, config.getString(CommonConfig.REGISTRY_URL_CONFIG));
+        props.put(REGISTRY_CLIENT_ID_PROPERTY, config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG));
+        props.put(REGISTRY_CLIENT_SECRET_PROPERTY, CommonConfig.registryClientSecret(config));
         if (config.getLong(COMMIT_INTERVAL_MS_CONFIG) >= 0) {
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(COMMIT_INTERVAL_MS_CONFIG));
         }

@@ -1,4 +1,4 @@
-package org.careflow.ingest;
+package org.careflow.query.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +56,30 @@ class RegistryProbeTest {
             assertThat(probe.reachable()).isTrue();
             status.set(503);
             assertThat(probe.reachable()).isFalse();
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    @Test
+    void shouldServeOnlyWhenTheRegistryAnswers2xxToTheAppsLogin() throws Exception {
+        HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("careflow-streams:right".getBytes());
+        registry.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(expected.equals(exchange.getRequestHeaders().getFirst("Authorization")) ? 200 : 401, -1);
+            exchange.close();
+        });
+        registry.start();
+        try {
+            String url = "http://127.0.0.1:" + registry.getAddress().getPort() + "/apis/registry/v3";
+            RegistryProbe right = new RegistryProbe(url, "careflow-streams", "right", HttpClient.newHttpClient(), Duration.ofSeconds(1),
+                Duration.ZERO, nanos::get);
+            RegistryProbe wrong = new RegistryProbe(url, "careflow-streams", "wrong", HttpClient.newHttpClient(), Duration.ofSeconds(1),
+                Duration.ZERO, nanos::get);
+
+            assertThat(right.serving()).isTrue();
+            assertThat(wrong.reachable()).as("up").isTrue();
+            assertThat(wrong.serving()).as("but refusing the app: its records wait, none is poison").isFalse();
         } finally {
             registry.stop(0);
         }

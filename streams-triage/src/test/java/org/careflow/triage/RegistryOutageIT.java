@@ -45,8 +45,9 @@ class RegistryOutageIT {
     @Test
     void shouldAssessASubmissionReadDuringARegistryOutageOnceTheRegistryIsBackAndDeadLetterNothing(@TempDir Path dir) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start()) {
-            EmbeddedRegistry registry = registry(dir, 0).start();
-            int registryPort = URI.create(registry.url()).getPort();
+            EmbeddedRegistry registry = registry(dir, 0).build().start();
+            String registryUrl = registry.url();
+            int registryPort = URI.create(registryUrl).getPort();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
             }
@@ -59,7 +60,7 @@ class RegistryOutageIT {
 
             // When the registry goes down before streams-triage (knowing no schema yet) reads it
             registry.close();
-            try (TriageApp triage = TriageApp.start(config(broker.bootstrapServers(), registry.url(), dir))) {
+            try (TriageApp triage = TriageApp.start(config(broker.bootstrapServers(), registryUrl, dir))) {
                 // Then the app says it waits for the registry, and nothing is dead-lettered
                 String notReady = Await.value("readiness to name the registry", DEADLINE, () -> {
                     HttpResponse<String> r = get(triage.port(), "/health/ready");
@@ -69,7 +70,7 @@ class RegistryOutageIT {
                 assertThat(deadLetters(broker.bootstrapServers())).as("a registry outage is not poison").isZero();
 
                 // When the registry is back, on the same port and database
-                try (EmbeddedRegistry again = registry(dir, registryPort).start()) {
+                try (EmbeddedRegistry again = registry(dir, registryPort).build().start()) {
                     // Then the submission is assessed, once, and still nothing is dead-lettered
                     String history = Await.value("the submission to be assessed", DEADLINE, () -> {
                         HttpResponse<String> r = get(triage.port(), "/v1/patients/outage-patient/triage/history?limit=20");

@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.careflow.platform.embedded.Await;
 import org.careflow.topics.RegistryEventSerdes;
 
-/** Reads what the stack's apps wrote to a topic, as a downstream consumer would (read_committed, from the start). */
+/** Reads what the stack's apps wrote to a topic, as a downstream consumer would (read_committed, from the start), logged in as the ops user. */
 final class StackRecords {
 
     private StackRecords() {
@@ -22,7 +22,7 @@ final class StackRecords {
     /** The value of the first record of {@code topic} that {@code wanted} accepts, polling until {@code deadline}. */
     static <V> V await(LocalStack stack, String topic, String description, Duration deadline, Predicate<ConsumerRecord<String, V>> wanted) {
         Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(stack.urls().get("schema registry"), false).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
+        props.putAll(stack.kafkaClientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

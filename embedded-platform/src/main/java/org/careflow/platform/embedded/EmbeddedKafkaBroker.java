@@ -139,9 +139,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return HOST + ":" + brokerPort;
     }
 
-    /** The {@code bootstrap.servers} of the SASL_PLAINTEXT listener (PLAIN mechanism); only with users given to the builder. */
+    /**
+     * The {@code bootstrap.servers} of the SASL_PLAINTEXT listener (PLAIN mechanism): with users given to the builder, or
+     * in secured mode (where it is {@link #bootstrapServers()}, the only client listener).
+     */
     public synchronized String saslBootstrapServers() {
         requireStarted();
+        if (security != null) {
+            return bootstrapServers();
+        }
         if (saslUsers.isEmpty()) {
             throw new IllegalStateException("This broker has no SASL listener: give it users with Builder.saslPlainUsers(...)");
         }

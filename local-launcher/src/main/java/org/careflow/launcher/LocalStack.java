@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
@@ -30,8 +31,11 @@ import org.careflow.ingest.IngestConfig;
 import org.careflow.masterdata.MasterDataApp;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.MasterDataTopics;
+import org.careflow.masterdata.topology.MasterDataTopology;
 import org.careflow.notifications.NotificationsApp;
 import org.careflow.notifications.NotificationsConfig;
+import org.careflow.notifications.topology.NotificationsTopology;
+import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedConnect;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedMongo;
@@ -41,6 +45,9 @@ import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.scheduling.SchedulingApp;
 import org.careflow.security.SecretFile;
 import org.careflow.scheduling.SchedulingConfig;
+import org.careflow.scheduling.topology.SchedulingTopology;
+import org.careflow.topics.EventSerdes;
+import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicLayout;
@@ -48,6 +55,7 @@ import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
 import org.careflow.triage.TriageConfig;
+import org.careflow.triage.topology.TriageTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,14 +84,20 @@ public final class LocalStack implements AutoCloseable {
     static final String MONGO_DATABASE = "careflow";
     /** The folder of the data directory holding the Connect worker's REST users and its connectors' secrets. */
     public static final String CONNECT_DIRECTORY = "connect";
-    /** The apps' Kafka user on the SASL listener; its password is made once per data directory ({@code secrets/kafka-careflow-password}). */
-    public static final String KAFKA_APPS_USER = "careflow";
-    /** The Connect worker's Kafka user ({@code secrets/kafka-connect-password}). */
-    public static final String KAFKA_CONNECT_USER = "connect";
+    /** The Kafka super user for operators and tests; its client settings are {@link #kafkaClientProperties()}. */
+    public static final String KAFKA_OPS_USER = KafkaLogins.OPS;
+    /** The Connect worker's group; it names the worker's internal topics too. */
+    private static final String CONNECT_GROUP = "careflow-connect";
     /** The Connect REST API's user; its password is made once per data directory ({@code connect/rest-password}). */
     public static final String CONNECT_REST_USER = "careflow-connect-admin";
+    /** How long a streams app may take from start to RUNNING before the stack gives up on it. */
+    private static final Duration STREAMS_START_DEADLINE = Duration.ofSeconds(120);
     /** How many views connectors/sql/bi creates once every sink table exists. */
     private static final int BI_VIEWS = 4;
+
+    /** Topologies built only to read their topics for ACLs: no registry, nothing started. */
+    private static final EventSerdes TOPOLOGY_SERDES = new PlainAvroEventSerdes();
+    private static final org.careflow.masterdata.cdc.CdcSerdes TOPOLOGY_CDC_SERDES = new UnusedCdcSerdes();
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
@@ -103,7 +117,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalRegistryAuth registryAuth;
     private String connectRestPassword;
     private SinkDatabaseRoles.Logins sinkLogins;
-    private Map<String, String> kafkaPasswords;
+    private KafkaLogins kafkaLogins;
 
     private LocalStack() {
     }
@@ -127,21 +141,21 @@ public final class LocalStack implements AutoCloseable {
         }
         auth = LocalAuth.loadOrCreate(data);
         registryAuth = LocalRegistryAuth.loadOrCreate(data);
-        // The apps and the Connect worker log in on the broker's SASL listener (PLAIN), each with its own password.
-        kafkaPasswords = Map.of(
-            KAFKA_APPS_USER, SecretFile.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY).resolve("kafka-careflow-password")),
-            KAFKA_CONNECT_USER, SecretFile.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY).resolve("kafka-connect-password")));
+        // No anonymous client: every app, the Connect worker and the operator log in (SASL PLAIN) as their own user, and
+        // ACLs (KafkaAcls) decide what each may touch.
+        kafkaLogins = KafkaLogins.loadOrCreate(data.resolve(SinkDatabaseRoles.DIRECTORY));
         broker = started(EmbeddedKafkaBroker.builder()
             .dataDirectory(data.resolve("kafka"))
             .brokerPort(options.kafkaPort())
             .controllerPort(options.kafkaControllerPort())
             .numPartitions(Topics.DEFAULT_PARTITIONS)
-            .saslPlainUsers(kafkaPasswords)
+            .secured(KafkaLogins.BROKER, kafkaLogins.passwords(), Set.of(KafkaLogins.OPS))
             .build().start());
+        Path opsProperties = kafkaLogins.writeOpsProperties();
         // One partition layout (topic.partitions) for topic creation and every streams app, which size repartition topics from it.
         TopicLayout layout = topicLayout(settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(), Map.of()));
         String layoutSetting = String.join(",", layout.toEntries());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(kafkaClientProperties())) {
             TopicProvisioner.createMissing(admin, layout.apply(Topics.all()), (short) 1);
             TopicProvisioner.createMissing(admin, MasterDataTopics.owned(), (short) 1);
             // The change topics exist before streams-masterdata starts; the Debezium source then finds them.
@@ -160,25 +174,31 @@ public final class LocalStack implements AutoCloseable {
         new SchemaRegistrar(registry.url(), registryAuth.login(LocalRegistryAuth.REGISTRAR_CLIENT)).registerAll(Topics.all());
 
         Map<String, Object> ingestProps = settings(options, auth, INGEST, IngestConfig.CONFIG.names(),
-            appConnection(options.host(), options.ingestPort()));
+            appConnection(INGEST, options.host(), options.ingestPort()));
+        grant(INGEST, KafkaAcls.ingest(INGEST));
         ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
         Map<String, Object> triageProps = settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(),
-            appConnection(options.host(), options.triagePort()));
+            appConnection(TRIAGE, options.host(), options.triagePort()));
         triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         triageProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
-        triage = started(TriageApp.start(new TriageConfig(triageProps)));
+        TriageConfig triageConfig = new TriageConfig(triageProps);
+        grant(TRIAGE, KafkaAcls.streamsApp(TRIAGE, triageConfig.streamsProperties(0), TriageTopology.build(triageConfig, TOPOLOGY_SERDES), List.of()));
+        triage = started(TriageApp.start(triageConfig));
 
         Map<String, Object> schedulingProps = settings(options, auth, SCHEDULING, SchedulingConfig.CONFIG.names(),
-            appConnection(options.host(), options.schedulingPort()));
+            appConnection(SCHEDULING, options.host(), options.schedulingPort()));
         schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         schedulingProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
-        scheduling = started(SchedulingApp.start(new SchedulingConfig(schedulingProps)));
+        SchedulingConfig schedulingConfig = new SchedulingConfig(schedulingProps);
+        grant(SCHEDULING, KafkaAcls.streamsApp(SCHEDULING, schedulingConfig.streamsProperties(0),
+            SchedulingTopology.build(schedulingConfig, TOPOLOGY_SERDES), List.of()));
+        scheduling = started(SchedulingApp.start(schedulingConfig));
 
         Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
-            appConnection(options.host(), options.notificationsPort()));
+            appConnection(NOTIFICATIONS, options.host(), options.notificationsPort()));
         notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         notificationsProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
@@ -186,14 +206,23 @@ public final class LocalStack implements AutoCloseable {
         Object token = notificationsProps.get(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
         notificationsProps.putIfAbsent(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, token != null && !token.toString().isBlank());
         lastNotificationsProps = notificationsProps;
-        notifications = started(NotificationsApp.start(new NotificationsConfig(notificationsProps)));
+        NotificationsConfig notificationsConfig = new NotificationsConfig(notificationsProps);
+        // The dispatcher runs in this process as the same user: its topics are granted whether it is on or not.
+        grant(NOTIFICATIONS, KafkaAcls.streamsApp(NOTIFICATIONS, notificationsConfig.streamsProperties(0),
+            NotificationsTopology.build(notificationsConfig, TOPOLOGY_SERDES), KafkaAcls.DISPATCHER_WRITES));
+        notifications = started(NotificationsApp.start(notificationsConfig));
 
         Map<String, Object> masterdataProps = settings(options, auth, MASTERDATA, MasterDataConfig.CONFIG.names(),
-            appConnection(options.host(), options.masterdataPort()));
+            appConnection(MASTERDATA, options.host(), options.masterdataPort()));
         masterdataProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         masterdataProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         masterdataProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
-        masterdata = started(MasterDataApp.start(new MasterDataConfig(masterdataProps)));
+        MasterDataConfig masterdataConfig = new MasterDataConfig(masterdataProps);
+        grant(MASTERDATA, KafkaAcls.streamsApp(MASTERDATA, masterdataConfig.streamsProperties(0),
+            MasterDataTopology.build(masterdataConfig, TOPOLOGY_SERDES, TOPOLOGY_CDC_SERDES), List.of()));
+        masterdata = started(MasterDataApp.start(masterdataConfig));
+        requireRunning(Map.of(TRIAGE, triage.streams(), SCHEDULING, scheduling.streams(), NOTIFICATIONS, notifications.streams(),
+            MASTERDATA, masterdata.streams()));
 
         startConnectors(options, data);
 
@@ -212,9 +241,9 @@ public final class LocalStack implements AutoCloseable {
         urls.put("schema registry", registry.url());
         urls.put("schema registry's token issuer (OIDC)", registryIssuer.issuer() + " clients " + String.join(", ",
             LocalRegistryAuth.CLIENTS.keySet()) + " (secrets in " + registryAuth.directory() + ")");
-        urls.put("Kafka", broker.bootstrapServers());
-        urls.put("Kafka (SASL PLAIN, the apps' and Connect's logins)", broker.saslBootstrapServers() + " users " + KAFKA_APPS_USER
-            + ", " + KAFKA_CONNECT_USER + " (passwords in " + data.resolve(SinkDatabaseRoles.DIRECTORY) + ")");
+        // No anonymous address: the one listener wants a login (ops' client settings are in opsProperties).
+        urls.put("Kafka (SASL PLAIN only)", broker.bootstrapServers() + " users " + String.join(", ", KafkaLogins.users())
+            + " (passwords in " + kafkaLogins.directory() + ", kafka-<user>-password; ops client settings in " + opsProperties + ")");
         urls.put("data", data.toString());
         LOG.info("careflow is up");
     }
@@ -244,19 +273,6 @@ public final class LocalStack implements AutoCloseable {
             "MONGO_URI", mongo.connectionString(),
             // The converters log in to the registry as LocalRegistryAuth.CONNECT_CLIENT.
             "REGISTRY_CLIENT_SECRET", registryAuth.login(LocalRegistryAuth.CONNECT_CLIENT).clientSecret()));
-        EmbeddedConnect.Builder worker = EmbeddedConnect.builder().bootstrapServers(broker.saslBootstrapServers());
-        // The worker's own clients and its connectors' producers, consumers and admin clients log in as KAFKA_CONNECT_USER.
-        for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
-            worker.workerProperty(prefix + "security.protocol", "SASL_PLAINTEXT")
-                .workerProperty(prefix + "sasl.mechanism", "PLAIN")
-                .workerProperty(prefix + "sasl.jaas.config", plainLogin(KAFKA_CONNECT_USER));
-        }
-        connect = started(worker.restPort(options.connectPort())
-            .groupId("careflow-connect").basicAuth(users, CONNECT_REST_USER, connectRestPassword)
-            .workerProperty("config.providers", "file")
-            .workerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
-            .workerProperty("config.providers.file.param.allowed.paths", connectDir.toString())
-            .build().start());
         connectorVariables = new HashMap<>();
         connectorVariables.put(ConnectorConfigs.SECRETS_VARIABLE, "file:" + secrets);
         connectorVariables.put(ConnectorsApply.REST_USER, CONNECT_REST_USER);
@@ -273,6 +289,20 @@ public final class LocalStack implements AutoCloseable {
         connectorVariables.put("MASTERDATA_DATABASE", MASTERDATA_DATABASE);
         connectorVariables.put("MASTERDATA_USER", postgres.user());
         connectorVariables.put("BI_PSEUDONYM_KEY", MasterDataSql.pseudonymKey(data.resolve("bi-pseudonym.key")));
+        // The worker's ACLs come from the connector configurations it is about to run.
+        grant(KafkaLogins.CONNECT, KafkaAcls.connect(KafkaLogins.CONNECT, CONNECT_GROUP,
+            ConnectorConfigs.load(home.resolve("config"), connectorVariables)));
+        EmbeddedConnect.Builder worker = EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers());
+        // The worker's own clients and its connectors' producers, consumers and admin clients log in as the connect user.
+        for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+            kafkaLogins.clientSecurity(KafkaLogins.CONNECT).forEach((key, value) -> worker.workerProperty(prefix + key, value));
+        }
+        connect = started(worker.restPort(options.connectPort())
+            .groupId(CONNECT_GROUP).basicAuth(users, CONNECT_REST_USER, connectRestPassword)
+            .workerProperty("config.providers", "file")
+            .workerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+            .workerProperty("config.providers.file.param.allowed.paths", connectDir.toString())
+            .build().start());
         int applied = ConnectorsApply.run(new ConnectorsApply.Options(connect.url(), home.resolve("config"), connectorVariables,
             Duration.ofSeconds(120), null));
         if (applied != 0) {
@@ -330,15 +360,60 @@ public final class LocalStack implements AutoCloseable {
         return connect.url();
     }
 
-    /**
-     * Where an app finds Kafka and the registry, and how it logs in to Kafka: the SASL listener, as {@value #KAFKA_APPS_USER}.
-     */
-    private Map<String, Object> appConnection(String host, int httpPort) {
-        Map<String, Object> connection = CommonConfig.connection(broker.saslBootstrapServers(), registry.url(), host, httpPort);
+    /** Where an app finds Kafka and the registry, and how it logs in to Kafka: as its own user, named like the app. */
+    private Map<String, Object> appConnection(String app, String host, int httpPort) {
+        Map<String, Object> connection = CommonConfig.connection(broker.bootstrapServers(), registry.url(), host, httpPort);
         connection.put(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
         connection.put(CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN");
-        connection.put(CommonConfig.KAFKA_SASL_JAAS_CONFIG, plainLogin(KAFKA_APPS_USER));
+        connection.put(CommonConfig.KAFKA_SASL_JAAS_CONFIG, kafkaLogins.jaas(app));
         return connection;
+    }
+
+    /**
+     * Waits until every streams app runs, and fails the start naming the app that stopped instead: an app stops on a
+     * refusal no retry heals (a Kafka ACL it lacks, a wrong password), and a stack that only seems up is worse.
+     */
+    private static void requireRunning(Map<String, KafkaStreams> apps) {
+        apps.forEach((app, streams) -> {
+            KafkaStreams.State state;
+            try {
+                state = Await.value(app + " to run", STREAMS_START_DEADLINE, () -> {
+                    KafkaStreams.State now = streams.state();
+                    return now == KafkaStreams.State.RUNNING || !now.isRunningOrRebalancing() && now != KafkaStreams.State.CREATED
+                        ? now : null;
+                });
+            } catch (AssertionError timedOut) {
+                throw new IllegalStateException(app + " did not reach RUNNING within " + STREAMS_START_DEADLINE.toSeconds()
+                    + " s (state " + streams.state() + "); see its log", timedOut);
+            }
+            if (state != KafkaStreams.State.RUNNING) {
+                throw new IllegalStateException(app + " stopped (state " + state + "); its log says why: a Kafka ACL it lacks "
+                    + "(KafkaAcls) or a refused login");
+            }
+        });
+    }
+
+    /** Gives {@code user} exactly {@code acls}, through the ops user; see {@link KafkaAclsApply}. */
+    private void grant(String user, List<org.apache.kafka.common.acl.AclBinding> acls) {
+        try (Admin admin = Admin.create(kafkaClientProperties())) {
+            KafkaAclsApply.replace(admin, KafkaAcls.principal(user), acls);
+        }
+    }
+
+    /**
+     * Client settings of the Kafka super user {@value #KAFKA_OPS_USER}: {@code bootstrap.servers} and its SASL login
+     * (the password is in {@code sasl.jaas.config}: never log these). For tools and tests; the stack has no anonymous
+     * Kafka address.
+     */
+    public Map<String, Object> kafkaClientProperties() {
+        return kafkaClientProperties(KAFKA_OPS_USER);
+    }
+
+    /** Client settings of one of the stack's Kafka users (an app's user is named like the app): for tests of the ACLs. */
+    public Map<String, Object> kafkaClientProperties(String user) {
+        Map<String, Object> props = new HashMap<>(kafkaLogins.clientSecurity(user));
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        return props;
     }
 
     /**
@@ -361,11 +436,6 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("Cannot prepare " + connectDir, e);
         }
-    }
-
-    private String plainLogin(String user) {
-        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
-            + kafkaPasswords.get(user) + "\";";
     }
 
     /**

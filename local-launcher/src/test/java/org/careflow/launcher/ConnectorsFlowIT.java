@@ -242,7 +242,7 @@ class ConnectorsFlowIT {
 
     private static void produceGarbage(LocalStack stack, String topic) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
+        props.putAll(stack.kafkaClientProperties());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, "poison".getBytes(), new byte[] {0, 0, 0, 0, 0, 0, 0, 99, 1, 2, 3})).get();
         } catch (Exception e) {
@@ -252,7 +252,7 @@ class ConnectorsFlowIT {
 
     private static ConsumerRecord<byte[], byte[]> deadLetter(LocalStack stack) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
+        props.putAll(stack.kafkaClientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -201,7 +201,7 @@ class FacilitiesSecurityIT {
     private <V> void produce(Topic<String, V> topic, String key, V value) {
         RegistryEventSerdes serdes = StackRegistry.serdes(stack);
         Map<String, Object> props = new HashMap<>(serdes.clientConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
+        props.putAll(stack.kafkaClientProperties());
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), serdes.valueSerde(topic).serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
         } catch (Exception e) {
@@ -211,7 +211,7 @@ class FacilitiesSecurityIT {
 
     private <V> KafkaConsumer<String, V> consumer(Topic<String, V> topic) {
         Map<String, Object> props = new HashMap<>(StackRegistry.serdes(stack).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
+        props.putAll(stack.kafkaClientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "facilities-security-it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

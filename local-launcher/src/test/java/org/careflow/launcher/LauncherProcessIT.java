@@ -54,7 +54,8 @@ class LauncherProcessIT {
             assertThat(lines(console)).anyMatch(l -> l.matches(".*ingest API\\s+http://127\\.0\\.0\\.1:\\d+"))
                 .anyMatch(l -> l.matches(".*streams-triage\\s+http://127\\.0\\.0\\.1:\\d+"))
                 .anyMatch(l -> l.matches(".*schema registry\\s+http://127\\.0\\.0\\.1:\\d+/apis/registry/v3"))
-                .anyMatch(l -> l.matches(".*Kafka\\s+127\\.0\\.0\\.1:\\d+"));
+                .anyMatch(l -> l.matches(".*Kafka \\(SASL PLAIN only\\)\\s+127\\.0\\.0\\.1:\\d+ users .*"))
+                .as("no anonymous Kafka address is offered").noneMatch(l -> l.matches(".*Kafka\\s+127\\.0\\.0\\.1:\\d+"));
             assertThat(descendants).isNotEmpty();
 
             // When it is told to stop (SIGTERM runs the same shutdown as Ctrl-C's SIGINT)

@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.careflow.platform.embedded.Await;
 
-/** Reads what the stack's apps wrote to a topic, as a downstream consumer would (read_committed, from the start). */
+/** Reads what the stack's apps wrote to a topic, as a downstream consumer would (read_committed, from the start), logged in as the ops user. */
 final class StackRecords {
 
     private StackRecords() {
@@ -24,9 +24,8 @@ final class StackRecords {
 
     /** Kafka client settings for a test's own clients of the stack's broker. */
     static Map<String, Object> kafkaProps(LocalStack stack) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.urls().get("Kafka"));
-        return props;
+        // The stack's broker has no anonymous listener: tests log in as ops.
+        return new HashMap<>(stack.kafkaClientProperties());
     }
 
     /** An admin client of the stack's broker; the caller closes it. */

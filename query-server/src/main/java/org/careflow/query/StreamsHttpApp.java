@@ -122,6 +122,13 @@ public final class StreamsHttpApp implements AutoCloseable {
             status.set(new InstanceStatus(name, props.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG),
                 advertisedHost + ":" + server.port(), restores));
             streams.setUncaughtExceptionHandler(e -> {
+                // A missing ACL does not heal by retrying: a replaced thread would fail the same way, forever. Stop this
+                // client (state ERROR, readiness 503) and say what to grant.
+                if (accessFailure(e) != null) {
+                    LOG.error("{}: Kafka refused this app's login or an operation ({}); stopping instead of retrying: check "
+                        + "its Kafka user's password and grant it the ACL it lacks", name, accessFailure(e).getMessage(), e);
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
                 LOG.error("{}: stream thread failed; replacing it", name, e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
@@ -159,6 +166,20 @@ public final class StreamsHttpApp implements AutoCloseable {
         RegistryProbe registry = RegistryProbe.create(registryUrl, props.getProperty(StreamsAppConfig.REGISTRY_CLIENT_ID_PROPERTY, ""),
             props.getProperty(StreamsAppConfig.REGISTRY_CLIENT_SECRET_PROPERTY, ""));
         return DeadLetterCounting.install(props, metrics, registry, dependencies);
+    }
+
+    /**
+     * The refusal among {@code e}'s causes that no retry heals, or null: a failed login, or a missing topic, group,
+     * transactional id or cluster ACL.
+     */
+    static org.apache.kafka.common.KafkaException accessFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.AuthorizationException
+                || cause instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                return (org.apache.kafka.common.KafkaException) cause;
+            }
+        }
+        return null;
     }
 
     public int port() {

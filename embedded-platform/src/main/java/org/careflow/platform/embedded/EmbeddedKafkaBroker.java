@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A real single-node Apache Kafka cluster (KRaft, broker and controller in one node) running inside this JVM.
@@ -33,6 +35,12 @@ import java.util.Properties;
  * restarts) and the node runs as {@link KafkaRaftServer}. Clients connect over PLAINTEXT on 127.0.0.1, or, when the builder
  * is given users ({@link Builder#saslPlainUsers}), over SASL_PLAINTEXT with the PLAIN mechanism on a second port
  * ({@link #saslBootstrapServers()}).
+ *
+ * <p>In secured mode ({@link Builder#secured}) no listener accepts an anonymous connection: the client listener (also
+ * the inter-broker listener, where the broker logs in as its own user) and the KRaft controller listener (which only
+ * the broker's own user may use) require SASL PLAIN, and Kafka's {@code StandardAuthorizer} refuses every operation
+ * that no ACL allows, except to the super users. {@link #bootstrapServers()} is then the SASL address, and
+ * {@link #clientProperties(String)} gives a user's client settings.
  * Without a data directory the broker works in a temporary one that {@link #close()} deletes.
  *
  * <pre>{@code
@@ -50,6 +58,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String SASL_LISTENER = "SASL";
     private static final String HOST = "127.0.0.1";
+    private static final String SECURED_CLIENT_LISTENER = "CLIENT";
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    private static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
     private enum State { NEW, STARTED, CLOSED }
 
@@ -59,6 +70,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> overrides;
     private final int numPartitions;
     private final Map<String, String> saslUsers;
+    private final Security security;
     private int saslPort;
 
     private State state = State.NEW;
@@ -76,6 +88,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.numPartitions = builder.numPartitions;
         this.overrides = Map.copyOf(builder.overrides);
         this.saslUsers = Map.copyOf(builder.saslUsers);
+        this.security = builder.security;
     }
 
     public static Builder builder() {
@@ -117,19 +130,50 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return this;
     }
 
-    /** The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:9092}. */
+    /**
+     * The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:9092}: PLAINTEXT, or in secured mode the
+     * SASL_PLAINTEXT listener, where clients need {@link #clientProperties(String)}.
+     */
     public synchronized String bootstrapServers() {
         requireStarted();
         return HOST + ":" + brokerPort;
     }
 
-    /** The {@code bootstrap.servers} of the SASL_PLAINTEXT listener (PLAIN mechanism); only with users given to the builder. */
+    /**
+     * The {@code bootstrap.servers} of the SASL_PLAINTEXT listener (PLAIN mechanism): with users given to the builder, or
+     * in secured mode (where it is {@link #bootstrapServers()}, the only client listener).
+     */
     public synchronized String saslBootstrapServers() {
         requireStarted();
+        if (security != null) {
+            return bootstrapServers();
+        }
         if (saslUsers.isEmpty()) {
             throw new IllegalStateException("This broker has no SASL listener: give it users with Builder.saslPlainUsers(...)");
         }
         return HOST + ":" + saslPort;
+    }
+
+    /** Whether this broker runs in secured mode ({@link Builder#secured}). */
+    public boolean secured() {
+        return security != null;
+    }
+
+    /**
+     * Everything a client of {@code user} needs in secured mode: {@code bootstrap.servers}, {@code security.protocol},
+     * {@code sasl.mechanism} and {@code sasl.jaas.config} (which holds the password: never log it).
+     */
+    public synchronized Map<String, Object> clientProperties(String user) {
+        requireStarted();
+        if (security == null) {
+            throw new IllegalStateException("This broker is not secured: its clients need only bootstrap.servers");
+        }
+        String password = security.users().get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("No Kafka user " + user + " on this broker; its users are " + security.users().keySet());
+        }
+        return Map.of("bootstrap.servers", bootstrapServers(), "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+            "sasl.jaas.config", plainLogin(user, password, Map.of()));
     }
 
     /** The cluster id, kept in the data directory's {@code meta.properties} and so stable across restarts. */
@@ -235,20 +279,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Static voters: the controller port may then change between restarts of the same data directory.
         config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         config.put("controller.listener.names", CONTROLLER_LISTENER);
-        config.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        config.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-        config.put("inter.broker.listener.name", BROKER_LISTENER);
-        config.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        if (!saslUsers.isEmpty()) {
-            // A second listener where clients must log in (PLAIN); the PLAINTEXT one stays for the broker itself and tools.
-            config.put("listeners", config.get("listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
-            config.put("advertised.listeners", config.get("advertised.listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
-            config.put("listener.security.protocol.map", config.get("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
-            config.put("listener.name." + SASL_LISTENER.toLowerCase() + ".sasl.enabled.mechanisms", "PLAIN");
-            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password.replace("\"", "\\\""))
-                .append('"'));
-            config.put("listener.name." + SASL_LISTENER.toLowerCase() + ".plain.sasl.jaas.config", jaas.append(';').toString());
+        if (security != null) {
+            putSecuredListeners(config);
+        } else {
+            putPlainListeners(config);
         }
         config.put("log.dirs", dataDirectory.toString());
         config.put("metadata.log.dir", dataDirectory.toString());
@@ -283,6 +317,61 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return properties;
     }
 
+    /** PLAINTEXT for clients and the controller, plus a SASL listener when the builder was given users. */
+    private void putPlainListeners(Map<String, String> config) {
+        config.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        config.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        config.put("inter.broker.listener.name", BROKER_LISTENER);
+        config.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        if (!saslUsers.isEmpty()) {
+            // A second listener where clients must log in (PLAIN); the PLAINTEXT one stays for the broker itself and tools.
+            config.put("listeners", config.get("listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
+            config.put("advertised.listeners", config.get("advertised.listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
+            config.put("listener.security.protocol.map", config.get("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
+            config.put("listener.name." + SASL_LISTENER.toLowerCase() + ".sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE + " required");
+            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(quoted(password)).append('"'));
+            config.put("listener.name." + SASL_LISTENER.toLowerCase() + ".plain.sasl.jaas.config", jaas.append(';').toString());
+        }
+    }
+
+    /**
+     * Secured mode: two SASL_PLAINTEXT listeners and no PLAINTEXT one. The client listener is also the inter-broker
+     * listener, where the broker logs in as its own user; the controller listener accepts only that user (only the
+     * broker talks to the controller). The authorizer denies whatever no ACL allows, except to the super users.
+     */
+    private void putSecuredListeners(Map<String, String> config) {
+        String client = SECURED_CLIENT_LISTENER;
+        config.put("listeners", client + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        config.put("advertised.listeners", client + "://" + HOST + ":" + brokerPort);
+        config.put("inter.broker.listener.name", client);
+        config.put("listener.security.protocol.map", client + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+        config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        config.put("sasl.mechanism.controller.protocol", "PLAIN");
+        String brokerUser = security.brokerUser();
+        String brokerPassword = security.users().get(brokerUser);
+        // username/password: the broker's own login (inter-broker, and to the controller); user_*: whom the listener accepts.
+        config.put("listener.name." + client.toLowerCase() + ".sasl.enabled.mechanisms", "PLAIN");
+        config.put("listener.name." + client.toLowerCase() + ".plain.sasl.jaas.config", plainLogin(brokerUser, brokerPassword, security.users()));
+        config.put("listener.name." + CONTROLLER_LISTENER.toLowerCase() + ".sasl.enabled.mechanisms", "PLAIN");
+        config.put("listener.name." + CONTROLLER_LISTENER.toLowerCase() + ".plain.sasl.jaas.config",
+            plainLogin(brokerUser, brokerPassword, Map.of(brokerUser, brokerPassword)));
+        config.put("authorizer.class.name", STANDARD_AUTHORIZER);
+        config.put("allow.everyone.if.no.acl.found", "false");
+        config.put("super.users", security.superUsers().stream().map(u -> "User:" + u).collect(Collectors.joining(";")));
+    }
+
+    /** A PLAIN JAAS line: this side's login, and (on a broker listener) the users it accepts. */
+    private static String plainLogin(String user, String password, Map<String, String> accepted) {
+        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + quoted(password) + '"');
+        accepted.forEach((name, secret) -> jaas.append(" user_").append(name).append("=\"").append(quoted(secret)).append('"'));
+        return jaas.append(';').toString();
+    }
+
+    private static String quoted(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
     private static void deleteQuietly(Path directory) {
         if (directory == null) {
             return;
@@ -294,6 +383,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Secured mode's logins: the broker's own user, every user's password, and the users no ACL limits. */
+    private record Security(String brokerUser, Map<String, String> users, Set<String> superUsers) {
+    }
+
     /** Options of an {@link EmbeddedKafkaBroker}; every one has a default that suits tests. */
     public static final class Builder {
 
@@ -303,6 +396,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int numPartitions = 1;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private Security security;
 
         private Builder() {
         }
@@ -313,7 +407,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** The PLAINTEXT client port on 127.0.0.1; 0 (the default) picks a free port at start. */
+        /** The client port on 127.0.0.1 (PLAINTEXT, or SASL_PLAINTEXT in secured mode); 0 (the default) picks a free port at start. */
         public Builder brokerPort(int brokerPort) {
             this.brokerPort = FreePorts.checkPort("brokerPort", brokerPort);
             return this;
@@ -339,14 +433,40 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * {@link EmbeddedKafkaBroker#saslBootstrapServers()}.
          */
         public Builder saslPlainUsers(Map<String, String> users) {
+            checkUsers(users);
+            saslUsers.putAll(users);
+            return this;
+        }
+
+        /**
+         * Secured mode: every listener requires SASL PLAIN and ACLs decide what each user may do (none at first).
+         *
+         * @param brokerUser the broker's own user, one of {@code users}: it logs in between broker and controller and
+         *     is a super user
+         * @param users every user and its password; the broker accepts no one else
+         * @param superUsers users (besides {@code brokerUser}) that no ACL limits, such as an operator's
+         */
+        public Builder secured(String brokerUser, Map<String, String> users, Set<String> superUsers) {
+            checkUsers(users);
+            if (!users.containsKey(brokerUser)) {
+                throw new IllegalArgumentException("The broker's user " + brokerUser + " needs a password among the users");
+            }
+            superUsers.stream().filter(u -> !users.containsKey(u)).findFirst().ifPresent(u -> {
+                throw new IllegalArgumentException("Super user " + u + " is not among the users");
+            });
+            Set<String> supers = new java.util.TreeSet<>(superUsers);
+            supers.add(brokerUser);
+            this.security = new Security(brokerUser, Map.copyOf(users), Set.copyOf(supers));
+            return this;
+        }
+
+        private static void checkUsers(Map<String, String> users) {
             users.forEach((user, password) -> {
                 if (!user.matches("[A-Za-z0-9_.-]+")) {
                     throw new IllegalArgumentException("A SASL user name is letters, digits, '_', '.' or '-': " + user);
                 }
                 Objects.requireNonNull(password, "password");
             });
-            saslUsers.putAll(users);
-            return this;
         }
 
         /** Sets any broker configuration key, overriding this class's defaults (listeners and roles included: take care). */
@@ -356,6 +476,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         public EmbeddedKafkaBroker build() {
+            if (security != null && !saslUsers.isEmpty()) {
+                throw new IllegalStateException("saslPlainUsers adds a SASL listener next to PLAINTEXT; secured mode has only SASL "
+                    + "listeners: give its users to secured(...) instead");
+            }
             return new EmbeddedKafkaBroker(this);
         }
     }

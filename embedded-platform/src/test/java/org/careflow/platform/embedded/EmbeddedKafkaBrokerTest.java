@@ -24,6 +24,29 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void shouldRejectSecuredModeWhenTheBrokerUserHasNoPassword() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().secured("broker", java.util.Map.of("ops", "x"), java.util.Set.of("ops")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("broker");
+    }
+
+    @Test
+    void shouldRejectSecuredModeWhenASuperUserIsUnknown() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().secured("broker", java.util.Map.of("broker", "x"), java.util.Set.of("ops")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("ops");
+    }
+
+    @Test
+    void shouldRejectSecuredModeWhenAPlaintextListenerWasAskedFor() {
+        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder()
+            .saslPlainUsers(java.util.Map.of("app", "x"))
+            .secured("broker", java.util.Map.of("broker", "x"), java.util.Set.of());
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("secured");
+    }
+
+    @Test
     void shouldNotThrowWhenClosedTwiceWithoutStart() {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build();
 

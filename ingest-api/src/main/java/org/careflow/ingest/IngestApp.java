@@ -14,7 +14,7 @@ import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.query.HttpServerFactory;
 import org.careflow.query.Readiness;
-import org.careflow.query.health.RegistryProbe;
+import org.careflow.topics.RegistryProbe;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.SecurityGate;

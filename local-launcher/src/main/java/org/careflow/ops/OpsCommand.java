@@ -46,6 +46,9 @@ public final class OpsCommand {
                careflow ops scale-partitions --topic T --partitions N --from-backup BACKUP [--kafka SERVERS]
                careflow ops scale-partitions --cleanup-old-app-id OLD --new-app-id NEW [--kafka SERVERS]
                careflow ops create-topics [--kafka SERVERS] [--replication-factor R] [--topic-partitions T:N,...]
+               careflow dlq list --topic T [--since TIME] [--kafka SERVERS]
+               careflow dlq show --topic T --id P:O [--id P:O]... [--kafka SERVERS]
+               careflow dlq replay --topic T (--id P:O [--id P:O]... | --since TIME) [--kafka SERVERS]
           --kafka SERVERS          bootstrap servers (default 127.0.0.1:9092, the local stack)
           --command-config FILE    Kafka client properties (security.protocol, sasl.*, ssl.*) for every command
           --app URL                an instance of a streams app (repeatable; one per app is enough, it lists the others);
@@ -55,7 +58,9 @@ public final class OpsCommand {
                                    with the local stack's key when .careflow/data holds one)
           --json                   print JSON instead of tables
           --quiet-period D         how long the topics' end offsets must stay still before the swap (default 10s)
-          --topic-partitions L     partition counts differing from the catalogue (default: $CAREFLOW_TOPIC_PARTITIONS)"""
+          --topic-partitions L     partition counts differing from the catalogue (default: $CAREFLOW_TOPIC_PARTITIONS)
+          --id P:O                 a dead letter, by its partition and offset in the dead-letter topic (as dlq list shows)
+          --since TIME             dead letters written at or after TIME (ISO-8601, like 2026-12-01T08:00:00Z)"""
         .formatted(OpsApps.names());
 
     private OpsCommand() {
@@ -80,6 +85,7 @@ public final class OpsCommand {
                 case "status" -> status(options, admin, out);
                 case "scale-partitions" -> scale(options, admin, out);
                 case "create-topics" -> createTopics(options, admin, out);
+                case "dlq" -> deadLetters(options, out);
                 default -> throw new IllegalStateException("unreachable");
             };
         } catch (ScalePartitions.Refused | IllegalStateException | ConfigException e) {
@@ -121,6 +127,21 @@ public final class OpsCommand {
         return 0;
     }
 
+    private static int deadLetters(Options options, Consumer<String> out) {
+        DeadLetters dlq = new DeadLetters(options.clientProps(), out);
+        return switch (options.dlqAction()) {
+            case "list" -> dlq.list(options.topic(), options.since());
+            case "show" -> {
+                if (options.ids().isEmpty()) {
+                    throw new IllegalStateException("dlq show needs --id P:O");
+                }
+                yield dlq.show(options.topic(), options.ids());
+            }
+            case "replay" -> dlq.replay(options.topic(), options.ids(), options.since());
+            default -> throw new IllegalStateException("dlq takes list, show or replay; got " + options.dlqAction());
+        };
+    }
+
     private static int createTopics(Options options, Admin admin, Consumer<String> out) {
         TopicLayout layout = options.layout();
         List<String> created = TopicProvisioner.createMissing(admin, layout.apply(Topics.all()), options.replicationFactor());
@@ -131,13 +152,22 @@ public final class OpsCommand {
     /** The parsed command line. */
     record Options(String command, Map<String, Object> clientProps, List<URI> urls, Map<String, String> applicationIds, String token,
                    boolean json, String topic, int partitions, Duration quietPeriod, String fromBackup, String cleanupOld, String newAppId,
-                   short replicationFactor, TopicLayout layout) {
+                   short replicationFactor, TopicLayout layout, String dlqAction, List<String> ids, Instant since) {
 
         static Options parse(List<String> args) {
-            if (args.isEmpty() || !List.of("status", "scale-partitions", "create-topics").contains(args.get(0))) {
+            if (args.isEmpty() || !List.of("status", "scale-partitions", "create-topics", "dlq").contains(args.get(0))) {
                 throw new IllegalArgumentException(args.isEmpty() ? "name a command" : "unknown command " + args.get(0));
             }
             Deque<String> rest = new ArrayDeque<>(args.subList(1, args.size()));
+            String dlqAction = null;
+            if (args.get(0).equals("dlq")) {
+                if (rest.isEmpty() || !List.of("list", "show", "replay").contains(rest.peekFirst())) {
+                    throw new IllegalArgumentException("dlq takes list, show or replay");
+                }
+                dlqAction = rest.removeFirst();
+            }
+            List<String> dlqIds = new ArrayList<>();
+            Instant since = null;
             String kafka = "127.0.0.1:9092";
             Path commandConfig = null;
             List<URI> urls = new ArrayList<>();
@@ -176,6 +206,21 @@ public final class OpsCommand {
                     case "--new-app-id" -> newAppId = value(flag, rest);
                     case "--replication-factor" -> replication = (short) positive(flag, value(flag, rest));
                     case "--topic-partitions" -> layoutText = value(flag, rest);
+                    case "--id" -> {
+                        String id = value(flag, rest);
+                        if (!id.matches("\\d+:\\d+")) {
+                            throw new IllegalArgumentException("--id takes PARTITION:OFFSET, like 0:17; got " + id);
+                        }
+                        dlqIds.add(id);
+                    }
+                    case "--since" -> {
+                        String text = value(flag, rest);
+                        try {
+                            since = Instant.parse(text);
+                        } catch (java.time.format.DateTimeParseException e) {
+                            throw new IllegalArgumentException("--since takes an ISO-8601 instant, like 2026-12-01T08:00:00Z; got " + text);
+                        }
+                    }
                     default -> throw new IllegalArgumentException("Unknown option " + flag);
                 }
             }
@@ -202,7 +247,7 @@ public final class OpsCommand {
                 throw new IllegalArgumentException(e.getMessage());
             }
             return new Options(args.get(0), props, List.copyOf(urls), ids, token, json, topic, partitions, quiet, fromBackup, cleanupOld,
-                newAppId, replication, layout);
+                newAppId, replication, layout, dlqAction, List.copyOf(dlqIds), since);
         }
 
         private static URI url(String text) {

@@ -29,6 +29,7 @@ import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.RecipientKind;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
+import org.careflow.topics.RegistryProbe;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,15 +78,21 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Sleeper closableSleeper;
     private final Thread thread;
     private final BusinessMetrics metrics;
+    private final RegistryProbe registry;
+    private final Backoff registryBackoff;
+    private int registryWaits;
     private volatile boolean closing;
     private volatile boolean running;
+    private volatile boolean waitingForRegistry;
     private volatile Throwable failure;
 
     private enum Step { NEXT, REJOIN, STOP }
 
     private NotificationDispatcher(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes, DispatcherSettings settings,
-                                   SmtpSettings smtp, Clock clock, BusinessMetrics metrics) {
+                                   SmtpSettings smtp, Clock clock, BusinessMetrics metrics, RegistryProbe registry) {
         this.groupId = Objects.requireNonNull(groupId, "groupId");
+        this.registry = registry;
+        this.registryBackoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble());
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.attemptTimeout = attemptTimeout(settings, smtp);
@@ -163,7 +170,18 @@ public final class NotificationDispatcher implements AutoCloseable {
      */
     public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
                                                DispatcherSettings settings, SmtpSettings smtp, Clock clock, BusinessMetrics metrics) {
-        NotificationDispatcher dispatcher = new NotificationDispatcher(kafkaConfig, groupId, serdes, settings, smtp, clock, metrics);
+        return start(kafkaConfig, groupId, serdes, settings, smtp, clock, metrics, null);
+    }
+
+    /**
+     * As {@link #start(Map, String, EventSerdes, DispatcherSettings, SmtpSettings, Clock, BusinessMetrics)}, asking
+     * {@code registry} (null: nobody) whether a record it cannot read is unreadable on its own (dead-lettered to
+     * {@code notifications-dead-letters}) or waits for the registry (read again, with backoff; nothing skipped).
+     */
+    public static NotificationDispatcher start(Map<String, Object> kafkaConfig, String groupId, EventSerdes serdes,
+                                               DispatcherSettings settings, SmtpSettings smtp, Clock clock, BusinessMetrics metrics,
+                                               RegistryProbe registry) {
+        NotificationDispatcher dispatcher = new NotificationDispatcher(kafkaConfig, groupId, serdes, settings, smtp, clock, metrics, registry);
         dispatcher.running = true;
         dispatcher.thread.start();
         LOG.info("Notification dispatcher started in group {} with {} and {}", groupId, settings,
@@ -174,6 +192,11 @@ public final class NotificationDispatcher implements AutoCloseable {
     /** False once the dispatcher stopped, because it was closed or because of {@link #failure()}. */
     public boolean isRunning() {
         return running;
+    }
+
+    /** True while the dispatcher holds a record it cannot read because the schema registry does not serve it. */
+    public boolean waitingForRegistry() {
+        return waitingForRegistry;
     }
 
     /** The error that stopped the dispatcher, if one did. */
@@ -212,7 +235,9 @@ public final class NotificationDispatcher implements AutoCloseable {
                 try {
                     records = consumer.poll(POLL_TIMEOUT);
                 } catch (RecordDeserializationException e) {
-                    skipUnreadable(e);
+                    if (!handleUnreadable(e)) {
+                        return;
+                    }
                     continue;
                 }
                 for (ConsumerRecord<String, OutboundNotification> record : records) {
@@ -290,10 +315,36 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
     }
 
-    private void skipUnreadable(RecordDeserializationException e) {
-        LOG.error("Skipped the unreadable record at offset {} of {}: it is not an OutboundNotification", e.offset(), e.topicPartition(), e);
+    /**
+     * A record the consumer could not read. While the schema registry does not serve the dispatcher it is not
+     * unreadable, only unread: the consumer goes back to it and reads it again after a backoff (nothing is skipped or
+     * dead-lettered for an outage). Otherwise it goes, unchanged, to {@code notifications-dead-letters} and the
+     * dispatcher moves past it. False when the dispatcher closed meanwhile.
+     */
+    private boolean handleUnreadable(RecordDeserializationException e) {
+        if (registry != null && !registry.serving()) {
+            waitingForRegistry = true;
+            Duration pause = registryBackoff.delay(++registryWaits, null);
+            LOG.warn("Could not read the record at offset {} of {} while the schema registry does not serve the dispatcher; "
+                + "reading it again in {} ms", e.offset(), e.topicPartition(), pause.toMillis());
+            consumer.seek(e.topicPartition(), e.offset());
+            try {
+                closableSleeper.sleep(pause);
+                return true;
+            } catch (InterruptedException closingNow) {
+                return false;
+            }
+        }
+        waitingForRegistry = false;
+        registryWaits = 0;
+        LOG.error("The record at offset {} of {} is not an OutboundNotification; dead-lettering it unchanged", e.offset(), e.topicPartition(), e);
+        if (!publisher.deadLetterUnreadable(e)) {
+            return false;
+        }
+        metrics.deadLetter(Topics.NOTIFICATIONS_DEAD_LETTERS.name());
         consumer.seek(e.topicPartition(), e.offset() + 1);
         commit(e.topicPartition(), e.offset() + 1);
+        return true;
     }
 
     private void fail(Throwable e) {

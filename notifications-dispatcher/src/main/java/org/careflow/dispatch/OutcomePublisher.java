@@ -1,5 +1,7 @@
 package org.careflow.dispatch;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -88,6 +91,50 @@ final class OutcomePublisher implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /**
+     * Writes a record the dispatcher cannot read, unchanged (key, value, headers), to {@code notifications-dead-letters}
+     * with why and where it came from in headers, and waits for the acknowledgement as {@link #publish} does.
+     *
+     * @return false if the dispatcher closed before Kafka acknowledged
+     */
+    boolean deadLetterUnreadable(RecordDeserializationException unreadable) {
+        Headers headers = new RecordHeaders(unreadable.headers() == null ? new RecordHeaders().toArray() : unreadable.headers().toArray());
+        headers.add(DeadLetter.REASON_HEADER, ("unreadable: " + unreadable.getMessage()).getBytes(StandardCharsets.UTF_8));
+        // Where it came from, under Kafka Streams' dead-letter header names, so ./careflow dlq reads every dead letter alike.
+        headers.add("__streams.errors.topic", unreadable.topicPartition().topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("__streams.errors.partition", Integer.toString(unreadable.topicPartition().partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("__streams.errors.offset", Long.toString(unreadable.offset()).getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.NOTIFICATIONS_DEAD_LETTERS.name(), null,
+            bytes(unreadable.keyBuffer()), bytes(unreadable.valueBuffer()), headers);
+        while (true) {
+            try {
+                producer.send(record).get();
+                return true;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new KafkaException("Could not dead-letter the unreadable record of " + unreadable.topicPartition(), e.getCause());
+                }
+                try {
+                    sleeper.sleep(RETRY_PAUSE);
+                } catch (InterruptedException closing) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
     }
 
     private <V> ProducerRecord<byte[], byte[]> record(Topic<String, V> topic, String key, V value, Serializer<V> serializer,

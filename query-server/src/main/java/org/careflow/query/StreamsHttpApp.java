@@ -19,7 +19,7 @@ import org.careflow.config.HttpTlsSettings;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.query.health.DependencyHealth;
-import org.careflow.query.health.RegistryProbe;
+import org.careflow.topics.RegistryProbe;
 import org.careflow.query.metrics.DeadLetterCounting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

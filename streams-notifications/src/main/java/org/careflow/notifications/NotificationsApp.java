@@ -18,6 +18,7 @@ import org.careflow.query.StreamsHttpApp;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.RegistryLogin;
+import org.careflow.topics.RegistryProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +59,13 @@ public final class NotificationsApp implements AutoCloseable {
         AutoCloseable dispatcher = () -> { };
         if (config.dispatcherEnabled()) {
             try {
+                // The registry the serdes read from, as the app logs in: a record unreadable while it does not serve
+                // the dispatcher is read again later, never skipped.
+                RegistryProbe registry = RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
+                    config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config));
                 dispatcher = NotificationDispatcher.start(dispatcherClientConfig(config),
                     config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings(),
-                    config.smtpSettings(), Clock.systemUTC(), metrics);
+                    config.smtpSettings(), Clock.systemUTC(), metrics, registry);
             } catch (RuntimeException e) {
                 app.close();
                 throw e;

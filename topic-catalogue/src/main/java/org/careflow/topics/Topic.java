@@ -1,5 +1,6 @@
 package org.careflow.topics;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,6 +33,9 @@ public record Topic<K, V>(String name, Class<K> keyType, Class<V> valueType, int
         }
     }
 
+    /** How long a dead-letter topic keeps its records (see {@link #deadLetters()}). */
+    public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
+
     public Topic {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(keyType, "keyType");
@@ -54,8 +58,18 @@ public record Topic<K, V>(String name, Class<K> keyType, Class<V> valueType, int
 
     /** The topic as the admin client creates it, with a replication factor chosen by the cluster. */
     public NewTopic newTopic(short replicationFactor) {
-        return new NewTopic(name, partitions, replicationFactor)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.policy()));
+        Map<String, String> configs = new java.util.TreeMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.policy());
+        if (deadLetters()) {
+            // Long enough for ops to find, read and replay them (./careflow dlq); the broker's default is 7 days.
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(DEAD_LETTER_RETENTION.toMillis()));
+        }
+        return new NewTopic(name, partitions, replicationFactor).configs(configs);
+    }
+
+    /** Whether this is a dead-letter topic: records careflow could not read or gave up on, kept {@link #DEAD_LETTER_RETENTION}. */
+    public boolean deadLetters() {
+        return name.endsWith("-dead-letters");
     }
 
     /** The topic with another partition count, for deployments that size it differently. */

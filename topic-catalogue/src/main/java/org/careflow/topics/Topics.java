@@ -155,6 +155,13 @@ public final class Topics {
         new Topic<>("connect-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
     /**
+     * The ledger of {@code ./careflow dlq replay}: one record per dead letter put back on its topic, keyed by the dead
+     * letter's topic, partition and offset, written in the same transaction as the replayed record; compacted.
+     */
+    public static final Topic<byte[], byte[]> DEAD_LETTER_REPLAYS =
+        new Topic<>("dead-letter-replays", byte[].class, byte[].class, 1, Topic.Cleanup.COMPACT);
+
+    /**
      * Every read of patient data through a query endpoint (allowed, denied or not found), written by the instance that
      * read its store, keyed by eventId. It names patients by design: access to it is access to patient data. Retention
      * is an ops setting; the JDBC sink (connectors/config/14-pg-audit-events.json) archives it.
@@ -167,7 +174,7 @@ public final class Topics {
         SCHEDULING_DECISIONS, SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, CONTACT_OUTCOMES, REMINDERS_SCHEDULED,
         REMINDERS_CANCELLED,
         OUTBOUND_NOTIFICATIONS, NOTIFICATION_STATUSES, INBOUND_MESSAGES, MESSAGING_INBOX, MESSAGE_LOG, OUTBOUND_DEAD_LETTERS,
-        ONCALL_ALERT_OUTCOMES, NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS);
+        ONCALL_ALERT_OUTCOMES, NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS, DEAD_LETTER_REPLAYS);
 
     private Topics() {
     }

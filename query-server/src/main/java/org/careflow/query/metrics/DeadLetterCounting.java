@@ -13,7 +13,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.careflow.query.health.DependencyHealth;
-import org.careflow.query.health.RegistryProbe;
+import org.careflow.topics.RegistryProbe;
 import org.careflow.topics.BusinessMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.careflow.query.health.DependencyHealth;
-import org.careflow.query.health.RegistryProbe;
+import org.careflow.topics.RegistryProbe;
 import org.careflow.topics.BusinessMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package org.careflow.query.health;
+package org.careflow.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

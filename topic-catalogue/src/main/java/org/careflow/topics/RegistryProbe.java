@@ -1,4 +1,4 @@
-package org.careflow.query.health;
+package org.careflow.topics;
 
 import java.io.IOException;
 import java.net.URI;

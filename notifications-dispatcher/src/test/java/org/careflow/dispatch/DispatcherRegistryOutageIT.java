@@ -88,7 +88,6 @@ class DispatcherRegistryOutageIT {
                     assertThat(dispatcher.isRunning()).isTrue();
                 }
             }
-            RegistryEventSerdes.releaseSharedResources();
         }
     }
 

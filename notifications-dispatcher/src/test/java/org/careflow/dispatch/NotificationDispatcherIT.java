@@ -105,7 +105,6 @@ class NotificationDispatcherIT {
                 // keep closing the rest
             }
         }
-        RegistryEventSerdes.releaseSharedResources();
     }
 
     @Test

@@ -46,10 +46,12 @@ public final class StreamsHttpApp implements AutoCloseable {
     private final AuditPublisher audit;
     private final AppMetrics metrics;
     private final java.util.concurrent.ScheduledExecutorService lagSampler;
+    private final DependencyHealth dependencies;
 
     private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit, AppMetrics metrics,
-                           java.util.concurrent.ScheduledExecutorService lagSampler) {
+                           java.util.concurrent.ScheduledExecutorService lagSampler, DependencyHealth dependencies) {
         this.lagSampler = lagSampler;
+        this.dependencies = dependencies;
         this.name = name;
         this.server = server;
         this.streams = streams;
@@ -145,7 +147,7 @@ public final class StreamsHttpApp implements AutoCloseable {
             lagSampler.scheduleWithFixedDelay(service::sampleLags, LAG_SAMPLE_INTERVAL.toMillis(), LAG_SAMPLE_INTERVAL.toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
             LOG.info("{} started; queries on port {}", name, server.port());
-            return new StreamsHttpApp(name, server, streams, security.audit(), metrics, lagSampler);
+            return new StreamsHttpApp(name, server, streams, security.audit(), metrics, lagSampler, dependencies);
         } catch (RuntimeException e) {
             server.stop();
             security.audit().close();
@@ -184,6 +186,11 @@ public final class StreamsHttpApp implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** What this app's readiness reports down besides Kafka Streams (the registry, a part the app runs beside it). */
+    public DependencyHealth dependencies() {
+        return dependencies;
     }
 
     public KafkaStreams streams() {

@@ -10,6 +10,7 @@ import org.careflow.config.CommonConfig;
 import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.dispatch.DispatcherSupervisor;
 import org.careflow.dispatch.NotificationDispatcher;
 import org.careflow.notifications.query.NotificationsQueryRoutes;
 import org.careflow.notifications.topology.NotificationsTopology;
@@ -63,9 +64,10 @@ public final class NotificationsApp implements AutoCloseable {
                 // the dispatcher is read again later, never skipped.
                 RegistryProbe registry = RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
                     config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config));
-                dispatcher = NotificationDispatcher.start(dispatcherClientConfig(config),
+                // Supervised: one that stopped on an error is started again (backoff), readiness says so meanwhile.
+                dispatcher = DispatcherSupervisor.start(() -> NotificationDispatcher.start(dispatcherClientConfig(config),
                     config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings(),
-                    config.smtpSettings(), Clock.systemUTC(), metrics, registry);
+                    config.smtpSettings(), Clock.systemUTC(), metrics, registry), app.dependencies()::down, Duration.ofSeconds(60));
             } catch (RuntimeException e) {
                 app.close();
                 throw e;

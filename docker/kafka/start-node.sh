@@ -26,7 +26,8 @@ listener.security.protocol.map=${KAFKA_LISTENER_SECURITY_PROTOCOL_MAP}
 inter.broker.listener.name=${KAFKA_INTER_BROKER_LISTENER_NAME}
 log.dirs=${KAFKA_LOG_DIRS}
 PROPS
-  /opt/kafka/bin/kafka-storage.sh format --ignore-formatted -t "$CLUSTER_ID" -c "$props" \
+  # transaction.version=2: KIP-890's transaction protocol, which closes the hanging and zombie transaction anomalies.
+  /opt/kafka/bin/kafka-storage.sh format --ignore-formatted -t "$CLUSTER_ID" -c "$props" --feature transaction.version=2 \
     --add-scram "SCRAM-SHA-512=[name=kafka-broker,password=${SCRAM_BROKER_PASSWORD}]" \
     --add-scram "SCRAM-SHA-512=[name=kafka-admin,password=${SCRAM_ADMIN_PASSWORD}]" \
     --add-scram "SCRAM-SHA-512=[name=careflow,password=${SCRAM_APPS_PASSWORD}]" \

@@ -54,6 +54,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     private static final int NODE_ID = 1;
+    /** The finalized {@code transaction.version} a new cluster gets (2: KIP-890's transaction protocol). */
+    public static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+    public static final short TRANSACTION_VERSION = 2;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String SASL_LISTENER = "SASL";
@@ -257,6 +260,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setReleaseVersion(MetadataVersion.latestProduction())
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    // The transaction protocol of KIP-890 part 2 (epoch bumped per transaction, server-side checks),
+                    // which closes the hanging and zombie transaction anomalies reported against exactly-once Kafka.
+                    .setFeatureLevel(TRANSACTION_VERSION_FEATURE, TRANSACTION_VERSION)
                     .setUnstableFeatureVersionsEnabled(false)
                     .run();
             LOG.debug("Formatted Kafka data directory: {}", report.toString(StandardCharsets.UTF_8).strip());

@@ -22,11 +22,20 @@ import org.careflow.state.scheduling.SchedulingCommand;
  * overlaps another of the patient's appointments. A confirmed reschedule cancels the booking it replaces. A reschedule
  * is rejected NOT_PERMITTED when the booking it replaces is not among this patient's appointments, or is at a facility
  * the staff or integration caller does not act for: nobody moves someone else's appointment.
+ *
+ * <p>A patient's record is bounded: at most {@link #MAX_LIVE_APPOINTMENTS} confirmed appointments (one more is
+ * REJECTED {@code TOO_MANY_APPOINTMENTS}, a readable refusal rather than a record that grows until it breaks its
+ * partition), and the refusals it remembers (to answer a repeated request the same way) are the latest
+ * {@link #MAX_REMEMBERED_REFUSALS}; appointments that ended {@link #KEEP_PAST} ago are forgotten.
  */
 public final class PatientStepProcessor implements Processor<String, SchedulingCommand, String, Emissions> {
 
     /** Appointments that ended this long ago are forgotten. */
     static final Duration KEEP_PAST = Duration.ofDays(90);
+    /** Confirmed, not cancelled appointments a patient may hold. */
+    static final int MAX_LIVE_APPOINTMENTS = 200;
+    /** Refused requests remembered per patient, the latest kept. */
+    static final int MAX_REMEMBERED_REFUSALS = 100;
 
     private ProcessorContext<String, Emissions> context;
     private KeyValueStore<String, PatientAppointments> store;
@@ -53,6 +62,7 @@ public final class PatientStepProcessor implements Processor<String, SchedulingC
             case RELEASE_PATIENT -> find(appointments, command.getBookingId()).ifPresent(a -> a.setCancelled(true));
             default -> throw new IllegalStateException("The patient step does not take " + command.getKind());
         }
+        forgetOldestRefusals(appointments);
         store.put(record.key(), new PatientAppointments(appointments));
         if (!out.isEmpty()) {
             context.forward(record.withValue(out));
@@ -71,6 +81,12 @@ public final class PatientStepProcessor implements Processor<String, SchedulingC
             out.toProvider().add(decision(c, false, RejectionReason.NOT_PERMITTED));
             return;
         }
+        long live = appointments.stream().filter(a -> a.getConfirmed() && !a.getCancelled()).count();
+        if (c.getReplacesBookingId() == null && live >= MAX_LIVE_APPOINTMENTS) {
+            appointments.add(appointment(c, false));
+            out.toProvider().add(decision(c, false, RejectionReason.TOO_MANY_APPOINTMENTS));
+            return;
+        }
         boolean overlaps = appointments.stream().anyMatch(a -> a.getConfirmed() && !a.getCancelled()
             && !a.getBookingId().equals(c.getReplacesBookingId())
             && a.getStart().isBefore(c.getSlotEnd()) && c.getSlotStart().isBefore(a.getEnd()));
@@ -87,6 +103,17 @@ public final class PatientStepProcessor implements Processor<String, SchedulingC
                     .setReason("rescheduled to booking " + c.getBookingId()).setCancelledBy(CancelledBy.SYSTEM)
                     .build());
             });
+        }
+    }
+
+    /** Drops the oldest refusals beyond {@link #MAX_REMEMBERED_REFUSALS} (the list is in the order they were decided). */
+    private static void forgetOldestRefusals(List<PatientAppointment> appointments) {
+        long refusals = appointments.stream().filter(a -> !a.getConfirmed()).count();
+        for (var it = appointments.iterator(); it.hasNext() && refusals > MAX_REMEMBERED_REFUSALS; ) {
+            if (!it.next().getConfirmed()) {
+                it.remove();
+                refusals--;
+            }
         }
     }
 

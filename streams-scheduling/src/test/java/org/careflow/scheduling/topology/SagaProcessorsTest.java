@@ -156,6 +156,30 @@ class SagaProcessorsTest {
         assertThat(slots.get(SlotKeys.slot("f-1", "dr-a", TEN))).isNull();
     }
 
+    @Test
+    void shouldRefuseTooManyAppointmentsAndKeepThePatientsRecordBoundedWhenAPatientBooksWithoutEnd() {
+        // Given a patient holding the most confirmed appointments careflow keeps for one patient
+        for (int i = 0; i < PatientStepProcessor.MAX_LIVE_APPOINTMENTS; i++) {
+            patient.process(check("b-" + i, "dr-a", TEN.plus(Duration.ofHours(i)), null));
+        }
+        assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.record().value().toProvider().get(0).getConfirmed()).isTrue());
+        context.resetForwards();
+
+        // When one more arrives, then many more that overlap
+        patient.process(check("one-more", "dr-b", TEN.minus(Duration.ofHours(1)), null));
+        SchedulingCommand refused = decision(0);
+        for (int i = 0; i < 3 * PatientStepProcessor.MAX_REMEMBERED_REFUSALS; i++) {
+            patient.process(check("flood-" + i, "dr-b", TEN.minus(Duration.ofHours(2)), null));
+        }
+
+        // Then the one more is refused with a readable reason, and the record stays bounded
+        assertThat(refused.getConfirmed()).isFalse();
+        assertThat(refused.getReason()).isEqualTo(RejectionReason.TOO_MANY_APPOINTMENTS.name());
+        KeyValueStore<String, PatientAppointments> store = context.getStateStore(SchedulingTopology.PATIENT_APPOINTMENTS_STORE);
+        assertThat(store.get("p-1").getAppointments())
+            .hasSize(PatientStepProcessor.MAX_LIVE_APPOINTMENTS + PatientStepProcessor.MAX_REMEMBERED_REFUSALS);
+    }
+
     private Emissions forwarded(int index) {
         List<MockProcessorContext.CapturedForward<? extends String, ? extends Emissions>> all = context.forwarded();
         return all.get(index).record().value();

@@ -39,7 +39,8 @@ final class KafkaAcls {
     /** The catalogue topics the ingest API reads, without a consumer group: its facility and form catalogues. */
     static final List<Topic<?, ?>> INGEST_READS = List.of(Topics.FACILITIES, Topics.TRIAGE_FORMS);
     /** What the notification dispatcher (run inside streams-notifications, as its user) writes besides the topology. */
-    static final List<Topic<?, ?>> DISPATCHER_WRITES = List.of(Topics.NOTIFICATION_STATUSES, Topics.OUTBOUND_DEAD_LETTERS);
+    static final List<Topic<?, ?>> DISPATCHER_WRITES = List.of(Topics.NOTIFICATION_STATUSES, Topics.OUTBOUND_DEAD_LETTERS,
+        Topics.NOTIFICATIONS_DEAD_LETTERS);
     /** Every streams app's query layer records each read of patient data here (query-server's AuditPublisher). */
     static final Topic<?, ?> QUERY_AUDIT = Topics.AUDIT_EVENTS;
 

@@ -97,8 +97,10 @@ public final class ConnectorsApply {
         Instant deadline = Instant.now().plus(timeout);
         Map<String, ConnectClient.Status> states = new LinkedHashMap<>();
         Set<String> restarted = new HashSet<>();
+        Map<String, String> previous = Map.of();
         while (true) {
             boolean settled = true;
+            Map<String, String> seen = new HashMap<>();
             for (ConnectorConfigs.Connector connector : connectors) {
                 ConnectClient.Status status = client.status(connector.name());
                 if (status != null && status.failed() && restarted.add(connector.name())) {
@@ -106,11 +108,15 @@ public final class ConnectorsApply {
                     status = null;
                 }
                 states.put(connector.name(), status);
+                seen.put(connector.name(), status == null ? "" : status.state() + status.taskStates());
                 settled &= status != null && (status.running() || status.failed());
             }
-            if (settled || Instant.now().isAfter(deadline)) {
+            // Settled only when two polls half a second apart agree: a configuration just written may still restart a
+            // task that looked running a moment before.
+            if (settled && seen.equals(previous) || Instant.now().isAfter(deadline)) {
                 return states;
             }
+            previous = seen;
             Thread.sleep(500);
         }
     }

@@ -167,9 +167,7 @@ public final class LocalStack implements AutoCloseable {
             .httpPort(options.registryPort())
             .managementPort(options.registryManagementPort())
             .workDirectory(data.resolve("registry"))
-            .systemProperty("apicurio.storage.kind", "sql")
-            .systemProperty("apicurio.storage.sql.kind", "h2")
-            .systemProperty("apicurio.datasource.url", "jdbc:h2:file:" + data.resolve("registry/db/registry") + ";DB_CLOSE_ON_EXIT=FALSE")
+            .h2Storage(data.resolve("registry/db/registry"))
             .build().start());
         new SchemaRegistrar(registry.url(), registryAuth.login(LocalRegistryAuth.REGISTRAR_CLIENT)).registerAll(Topics.all());
 

@@ -65,32 +65,12 @@ final class OutcomePublisher implements AutoCloseable {
      */
     boolean publish(OutboundNotification notification, Outcome outcome) {
         String id = notification.getNotificationId();
-        while (true) {
-            try {
-                List<Future<RecordMetadata>> acks = new ArrayList<>(2);
-                if (outcome.deadLetter() != null) {
-                    acks.add(producer.send(record(Topics.OUTBOUND_DEAD_LETTERS, id, notification, deadLetterSerializer,
-                        outcome.deadLetter().toHeaders())));
-                }
-                acks.add(producer.send(record(Topics.NOTIFICATION_STATUSES, id, outcome.status(), statusSerializer, new RecordHeaders())));
-                for (Future<RecordMetadata> ack : acks) {
-                    ack.get();
-                }
-                return true;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException)) {
-                    throw new KafkaException("Could not publish the outcome of notification " + id, e.getCause());
-                }
-                LOG.warn("Could not publish the outcome of notification {}; trying again in {} ms", id, RETRY_PAUSE.toMillis(), e.getCause());
-                try {
-                    sleeper.sleep(RETRY_PAUSE);
-                } catch (InterruptedException closing) {
-                    return false;
-                }
-            } catch (InterruptedException e) {
-                return false;
-            }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
+        if (outcome.deadLetter() != null) {
+            records.add(record(Topics.OUTBOUND_DEAD_LETTERS, id, notification, deadLetterSerializer, outcome.deadLetter().toHeaders()));
         }
+        records.add(record(Topics.NOTIFICATION_STATUSES, id, outcome.status(), statusSerializer, new RecordHeaders()));
+        return sendAndWait(records, "the outcome of notification " + id);
     }
 
     /**
@@ -108,14 +88,29 @@ final class OutcomePublisher implements AutoCloseable {
         headers.add("__streams.errors.offset", Long.toString(unreadable.offset()).getBytes(StandardCharsets.UTF_8));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.NOTIFICATIONS_DEAD_LETTERS.name(), null,
             bytes(unreadable.keyBuffer()), bytes(unreadable.valueBuffer()), headers);
+        return sendAndWait(List.of(record), "the dead letter of the unreadable record of " + unreadable.topicPartition());
+    }
+
+    /**
+     * Sends {@code records} and waits for every acknowledgement, sending them all again after a pause while Kafka is
+     * only temporarily unavailable. False if the dispatcher closed first; a KafkaException when Kafka refuses for good.
+     */
+    private boolean sendAndWait(List<ProducerRecord<byte[], byte[]>> records, String what) {
         while (true) {
             try {
-                producer.send(record).get();
+                List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+                for (ProducerRecord<byte[], byte[]> record : records) {
+                    acks.add(producer.send(record));
+                }
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get();
+                }
                 return true;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RetriableException)) {
-                    throw new KafkaException("Could not dead-letter the unreadable record of " + unreadable.topicPartition(), e.getCause());
+                    throw new KafkaException("Could not publish " + what, e.getCause());
                 }
+                LOG.warn("Could not publish {}; trying again in {} ms", what, RETRY_PAUSE.toMillis(), e.getCause());
                 try {
                     sleeper.sleep(RETRY_PAUSE);
                 } catch (InterruptedException closing) {

@@ -93,10 +93,7 @@ class DispatcherRegistryOutageIT {
 
     /** The registry on {@code port} (0: any free one), its schemas kept in an H2 file of {@code dir} across restarts. */
     private static EmbeddedRegistry.Builder registry(Path dir, int port) {
-        return EmbeddedRegistry.builder().httpPort(port).workDirectory(dir.resolve("registry"))
-            .systemProperty("apicurio.storage.kind", "sql")
-            .systemProperty("apicurio.storage.sql.kind", "h2")
-            .systemProperty("apicurio.datasource.url", "jdbc:h2:file:" + dir.resolve("registry-db/registry") + ";DB_CLOSE_ON_EXIT=FALSE");
+        return EmbeddedRegistry.builder().httpPort(port).workDirectory(dir.resolve("registry")).h2Storage(dir.resolve("registry-db/registry"));
     }
 
     private static long endOffset(EmbeddedKafkaBroker broker, String topic) {

@@ -408,6 +408,16 @@ public final class EmbeddedRegistry implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the registry's artifacts in an H2 database file at {@code file} (its path without the {@code .mv.db}
+         * suffix), so they survive a restart on the same file; the default is in memory.
+         */
+        public Builder h2Storage(Path file) {
+            return systemProperty("apicurio.storage.kind", "sql")
+                .systemProperty("apicurio.storage.sql.kind", "h2")
+                .systemProperty("apicurio.datasource.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE");
+        }
+
         /** Adds a {@code -Dkey=value} for the server, e.g. its storage settings; it may override the host and port ones. */
         public Builder systemProperty(String key, String value) {
             systemProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));

@@ -19,10 +19,24 @@ import org.careflow.topics.OnCallWebhookRule;
  * @param maxBackoff          the longest wait between attempts
  * @param requestTimeout      how long one HTTP call may take
  * @param webhookRule         where on-call webhooks may be sent (public https hosts, plus the operator's allow-list)
+ * @param inDoubtWait         how long a WhatsApp message whose fate is unknown (a timeout, a 5xx, a dispatcher that stopped
+ *                            between the send and its outcome) waits for the Cloud API's status report before it is sent
+ *                            again; see {@link SendIntent}
  */
 public record DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion, String phoneNumberId, String accessToken,
                                  int sendRatePerSecond, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                                 Duration requestTimeout, OnCallWebhookRule webhookRule) {
+                                 Duration requestTimeout, OnCallWebhookRule webhookRule, Duration inDoubtWait) {
+
+    /** How long an in-doubt WhatsApp message waits for its status report by default: the Cloud API reports within seconds. */
+    public static final Duration DEFAULT_IN_DOUBT_WAIT = Duration.ofSeconds(60);
+
+    /** Settings with the default in-doubt wait. */
+    public DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion, String phoneNumberId, String accessToken,
+                              int sendRatePerSecond, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                              Duration requestTimeout, OnCallWebhookRule webhookRule) {
+        this(whatsAppBaseUrl, whatsAppApiVersion, phoneNumberId, accessToken, sendRatePerSecond, maxAttempts, initialBackoff,
+            maxBackoff, requestTimeout, webhookRule, DEFAULT_IN_DOUBT_WAIT);
+    }
 
     /** Settings with no webhook host allow-listed. */
     public DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion, String phoneNumberId, String accessToken,
@@ -41,6 +55,13 @@ public record DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion,
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(webhookRule, "webhookRule");
+        Objects.requireNonNull(inDoubtWait, "inDoubtWait");
+    }
+
+    /** These settings with another in-doubt wait. */
+    public DispatcherSettings withInDoubtWait(Duration wait) {
+        return new DispatcherSettings(whatsAppBaseUrl, whatsAppApiVersion, phoneNumberId, accessToken, sendRatePerSecond, maxAttempts,
+            initialBackoff, maxBackoff, requestTimeout, webhookRule, wait);
     }
 
     @Override
@@ -48,6 +69,6 @@ public record DispatcherSettings(URI whatsAppBaseUrl, String whatsAppApiVersion,
         return "DispatcherSettings[whatsAppBaseUrl=" + whatsAppBaseUrl + ", whatsAppApiVersion=" + whatsAppApiVersion
             + ", phoneNumberId=" + phoneNumberId + ", accessToken=[hidden], sendRatePerSecond=" + sendRatePerSecond
             + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
-            + ", requestTimeout=" + requestTimeout + "]";
+            + ", requestTimeout=" + requestTimeout + ", inDoubtWait=" + inDoubtWait + "]";
     }
 }

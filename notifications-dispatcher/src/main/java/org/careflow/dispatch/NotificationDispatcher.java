@@ -3,6 +3,9 @@ package org.careflow.dispatch;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -24,6 +28,7 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.DeliveryStatus;
+import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.notifications.RecipientKind;
@@ -41,12 +46,17 @@ import org.slf4j.LoggerFactory;
  * unchanged to {@code outbound-dead-letters} with the reason in headers (see {@link DeadLetter}).
  *
  * <p>Delivery guarantee: one record at a time, the offset is committed synchronously right after Kafka acknowledged
- * the outcome, so a restarted dispatcher resumes after the last handled record. Within one dispatcher, at most one
- * message is sent per idempotency key (the {@value #RECENT_KEYS_CAPACITY} most recent keys are remembered). What
- * remains at-least-once: a crash (or a lost group membership) after the provider accepted a message and before the
- * offset is committed makes the next owner of the partition send it again; webhook receivers can drop that repeat by
- * its {@code Idempotency-Key} header, an email repeat carries the same {@code Message-ID}, a WhatsApp recipient would
- * see the message twice.
+ * the outcome, so a restarted dispatcher resumes after the last handled record. Before each attempt the record's
+ * offset is committed again with a {@link SendIntent} as its metadata, which both checks that this dispatcher still
+ * owns the partition (Kafka refuses the commit from an older group generation) and leaves a durable note: a dispatcher
+ * that finds the note on the record it resumes at knows that record's fate is unknown, and reads its status reports
+ * ({@link StatusReports}: its own SENT, or the Cloud API's status webhook) before sending anything again, waiting
+ * {@link DispatcherSettings#inDoubtWait()} for a WhatsApp report. A patient can get a message twice only if a
+ * dispatcher stops after the Cloud API accepted it and before its SENT status was acknowledged (a window of one HTTP
+ * call and one Kafka write, measured as {@code careflow_notification_unrecorded_send_seconds}) and the Cloud API's
+ * status report then does not arrive within the in-doubt wait; each such resend is counted
+ * ({@code careflow_notification_sends_in_doubt_total{resolution="sent_again"}}). Within one dispatcher the
+ * {@value #RECENT_KEYS_CAPACITY} most recent idempotency keys are remembered too.
  *
  * <pre>{@code
  * try (NotificationDispatcher dispatcher = NotificationDispatcher.start(kafkaConfig, "careflow-dispatcher", serdes, settings, smtp)) {
@@ -80,6 +90,10 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final BusinessMetrics metrics;
     private final RegistryProbe registry;
     private final Backoff registryBackoff;
+    private final StatusReports reports;
+    private final Clock clock;
+    /** The committed offset, with its metadata, of each partition this dispatcher owns, as Kafka holds it. */
+    private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
     private int registryWaits;
     private volatile boolean closing;
     private volatile boolean running;
@@ -98,7 +112,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.attemptTimeout = attemptTimeout(settings, smtp);
         Objects.requireNonNull(kafkaConfig, "kafkaConfig");
         Objects.requireNonNull(serdes, "serdes");
-        Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.closableSleeper = duration -> {
             if (closed.await(Math.max(duration.toNanos(), 0), TimeUnit.NANOSECONDS)) {
                 throw new InterruptedException("the dispatcher is closing");
@@ -114,19 +128,28 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         this.handler = new NotificationHandler(senders, settings.maxAttempts(),
             new Backoff(settings.initialBackoff(), settings.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble()),
-            closableSleeper, clock, new RecentKeys(RECENT_KEYS_CAPACITY));
+            closableSleeper, clock, new RecentKeys(RECENT_KEYS_CAPACITY), settings.inDoubtWait());
         KafkaConsumer<String, OutboundNotification> created = null;
+        StatusReports createdReports = null;
         try {
             created = new KafkaConsumer<>(consumerConfig(kafkaConfig, groupId, settings, smtp),
                 serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).deserializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).deserializer());
+            createdReports = new StatusReports(kafkaConfig, "careflow-dispatcher-" + groupId + "-reports", serdes);
             this.publisher = new OutcomePublisher(kafkaConfig, "careflow-dispatcher-" + groupId + "-producer", serdes, closableSleeper);
         } catch (RuntimeException e) {
-            if (created != null) {
-                created.close();
+            for (AutoCloseable client : new AutoCloseable[] {created, createdReports}) {
+                if (client != null) {
+                    try {
+                        client.close();
+                    } catch (Exception closing) {
+                        e.addSuppressed(closing);
+                    }
+                }
             }
             http.close();
             throw e;
         }
+        this.reports = createdReports;
         this.consumer = created;
         this.thread = Thread.ofPlatform().name("careflow-notification-dispatcher-" + groupId).unstarted(this::run);
     }
@@ -229,7 +252,22 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(Topics.OUTBOUND_NOTIFICATIONS.name()));
+            consumer.subscribe(List.of(Topics.OUTBOUND_NOTIFICATIONS.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // Where each partition resumes, with the send intent a previous owner may have left there.
+                    consumer.committed(new HashSet<>(partitions)).forEach((partition, offset) -> {
+                        if (offset != null) {
+                            committed.put(partition, offset);
+                        }
+                    });
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    partitions.forEach(committed::remove);
+                }
+            });
             while (!closing) {
                 ConsumerRecords<String, OutboundNotification> records;
                 try {
@@ -267,13 +305,18 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     private Step process(ConsumerRecord<String, OutboundNotification> record) {
         OutboundNotification notification = record.value();
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         if (notification != null) {
             Outcome outcome;
             try {
-                outcome = handler.handle(notification);
+                outcome = handler.handle(notification, inDoubtSince(partition, record.offset(), notification),
+                    new PartitionLedger(partition, record.offset()));
             } catch (InterruptedException e) {
                 LOG.info("Closing: notification {} is left for the next run", notification.getNotificationId());
                 return Step.STOP;
+            } catch (SendLedger.NotOwnerException e) {
+                LOG.warn("Notification {} was not sent: {}", notification.getNotificationId(), e.getMessage());
+                return Step.REJOIN;
             }
             if (!outcome.skipped()) {
                 if (!publisher.publish(notification, outcome)) {
@@ -282,10 +325,57 @@ public final class NotificationDispatcher implements AutoCloseable {
                 count(notification, outcome);
             }
         }
-        return commit(new TopicPartition(record.topic(), record.partition()), record.offset() + 1) ? Step.NEXT : Step.REJOIN;
+        return commit(partition, record.offset() + 1) ? Step.NEXT : Step.REJOIN;
+    }
+
+    /** When the attempt a previous owner left unfinished on this very record started; null when there is none. */
+    private Instant inDoubtSince(TopicPartition partition, long offset, OutboundNotification notification) {
+        OffsetAndMetadata resumedAt = committed.get(partition);
+        if (resumedAt == null || resumedAt.offset() != offset) {
+            return null;
+        }
+        return SendIntent.parse(resumedAt.metadata())
+            .filter(intent -> intent.notificationId().equals(notification.getNotificationId()))
+            .map(SendIntent::at).orElse(null);
+    }
+
+    /** The ledger of the record at {@code offset}: its intents are its committed offset's metadata. */
+    private final class PartitionLedger implements SendLedger {
+
+        private final TopicPartition partition;
+        private final long offset;
+
+        PartitionLedger(TopicPartition partition, long offset) {
+            this.partition = partition;
+            this.offset = offset;
+        }
+
+        @Override
+        public void intend(OutboundNotification notification, Instant at) throws InterruptedException {
+            OffsetAndMetadata intent = new OffsetAndMetadata(offset, new SendIntent(notification.getNotificationId(), at).metadata());
+            try {
+                consumer.commitSync(Map.of(partition, intent));
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                throw new NotOwnerException("the group rebalanced and " + partition + " may belong to another dispatcher now", e);
+            } catch (WakeupException e) {
+                throw new InterruptedException("the dispatcher is closing");
+            }
+            committed.put(partition, intent);
+        }
+
+        @Override
+        public Optional<NotificationStatus> reportedSent(String notificationId, Instant since) {
+            return reports.reportedSent(notificationId, since);
+        }
     }
 
     private void count(OutboundNotification notification, Outcome outcome) {
+        if (outcome.inDoubt() != null) {
+            metrics.sendInDoubt(outcome.inDoubt());
+        }
+        if (outcome.sentAttemptAt() != null) {
+            metrics.unrecordedSend(Duration.between(outcome.sentAttemptAt(), clock.instant()));
+        }
         if (notification.getRecipientKind() == RecipientKind.PATIENT) {
             DeliveryStatus status = outcome.status().getStatus();
             if (status == DeliveryStatus.SENT || status == DeliveryStatus.FAILED) {
@@ -307,6 +397,7 @@ public final class NotificationDispatcher implements AutoCloseable {
                 // close() woke the consumer, but this record is handled: record that before stopping.
                 consumer.commitSync(offsets);
             }
+            committed.put(partition, offsets.get(partition));
             return true;
         } catch (CommitFailedException | RebalanceInProgressException e) {
             LOG.warn("Could not commit offset {} of {}: the group rebalanced, so its new owner may handle the record again",
@@ -353,7 +444,7 @@ public final class NotificationDispatcher implements AutoCloseable {
     }
 
     private void closeClients() {
-        for (AutoCloseable closeable : new AutoCloseable[] {consumer, publisher, http}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {consumer, reports, publisher, http}) {
             try {
                 closeable.close();
             } catch (Exception e) {
@@ -382,7 +473,10 @@ public final class NotificationDispatcher implements AutoCloseable {
 
     /** As {@link #maxPollInterval(DispatcherSettings)}, with attempts as long as the slower of HTTP and SMTP ({@code smtp} may be null). */
     static Duration maxPollInterval(DispatcherSettings settings, SmtpSettings smtp) {
-        Duration worstPerRecord = attemptTimeout(settings, smtp).plus(settings.maxBackoff()).multipliedBy(Math.max(settings.maxAttempts(), 1));
+        // Each attempt may wait for status reports instead of the backoff, and a record in doubt waits once before its first.
+        Duration longestWait = settings.maxBackoff().compareTo(settings.inDoubtWait()) > 0 ? settings.maxBackoff() : settings.inDoubtWait();
+        Duration worstPerRecord = attemptTimeout(settings, smtp).plus(longestWait).multipliedBy(Math.max(settings.maxAttempts(), 1))
+            .plus(settings.inDoubtWait());
         Duration worstPerPoll = worstPerRecord.multipliedBy(MAX_POLL_RECORDS);
         Duration interval = worstPerPoll.compareTo(MIN_MAX_POLL_INTERVAL) > 0 ? worstPerPoll : MIN_MAX_POLL_INTERVAL;
         return interval.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0 ? Duration.ofMillis(Integer.MAX_VALUE) : interval;

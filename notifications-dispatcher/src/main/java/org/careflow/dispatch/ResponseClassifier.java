@@ -50,6 +50,16 @@ final class ResponseClassifier {
             true, null);
     }
 
+    /**
+     * True when a failed attempt may nevertheless have reached the provider and been accepted: no answer came in time,
+     * the connection broke after the request was written, or a 5xx without a Graph error said nothing about it. A
+     * refused connection, a 429 and a Graph error are answers that it was not taken.
+     */
+    static boolean mayHaveArrived(SendResult.Failed failed) {
+        String code = failed.code();
+        return code.equals("TIMEOUT") || code.equals("IO_ERROR") || (code.startsWith("HTTP_5") && code.length() == "HTTP_500".length());
+    }
+
     static boolean isRetryableStatus(int status) {
         return status == 429 || status >= 500;
     }

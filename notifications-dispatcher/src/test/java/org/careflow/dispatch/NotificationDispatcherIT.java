@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,6 +62,7 @@ class NotificationDispatcherIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int MAX_ATTEMPTS = 3;
+    private static final Duration IN_DOUBT_WAIT = Duration.ofSeconds(3);
 
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
@@ -273,9 +275,125 @@ class NotificationDispatcherIT {
         assertThat(deadLetters.all(id)).isEmpty();
     }
 
+    @Test
+    void shouldNotSendAgainWhatAStoppedDispatcherLeftInDoubtWhenItsSentStatusIsOnRecord() throws Exception {
+        // Given a dispatcher that stopped after its SENT status of a notification was acknowledged and before its commit:
+        // the group's offset still points at the notification, with the intent recorded before the send
+        dispatcher.close();
+        String id = newId();
+        long offset = publishAt(0, TestNotifications.reminder(id).build());
+        publishStatus(id, DeliveryStatus.SENT, "wamid.sent-before-the-stop");
+        leaveIntent(0, offset, id, Instant.now().minusSeconds(1));
+        long reportedBefore = metrics.count("sendInDoubt:" + Outcome.REPORTED_SENT);
+
+        // When a new dispatcher of the group takes the partition over, and handles a marker behind it
+        dispatcher = startDispatcher();
+        String marker = newId();
+        publish(0, TestNotifications.reminder(marker).build());
+        statuses.await(marker);
+
+        // Then the notification was not sent again: it is settled as SENT from the report, and counted as resolved by it
+        assertThat(api.requestsFor(id)).isEmpty();
+        assertThat(statuses.all(id)).hasSize(2).last().satisfies(settled -> {
+            assertThat(settled.getStatus()).isEqualTo(DeliveryStatus.SENT);
+            assertThat(settled.getProviderMessageId()).isEqualTo("wamid.sent-before-the-stop");
+        });
+        Await.until("the in-doubt resolution to be counted", DEADLINE,
+            () -> metrics.count("sendInDoubt:" + Outcome.REPORTED_SENT) == reportedBefore + 1);
+    }
+
+    @Test
+    void shouldSendAgainOnceAfterTheInDoubtWaitWhatAStoppedDispatcherLeftWithoutAnyReport() throws Exception {
+        // Given a dispatcher that stopped during a send that left no trace: its intent is the group's offset, no status anywhere
+        dispatcher.close();
+        String id = newId();
+        long offset = publishAt(0, TestNotifications.reminder(id).build());
+        Instant intentAt = Instant.now();
+        leaveIntent(0, offset, id, intentAt);
+        long againBefore = metrics.count("sendInDoubt:" + Outcome.SENT_AGAIN);
+
+        // When a new dispatcher takes the partition over
+        dispatcher = startDispatcher();
+        NotificationStatus status = statuses.await(id);
+
+        // Then it is sent exactly once, not before the in-doubt wait after the stopped attempt, and counted as sent again
+        assertThat(status.getStatus()).isEqualTo(DeliveryStatus.SENT);
+        List<RecordedRequest> requests = api.requestsFor(id);
+        assertThat(requests).hasSize(1);
+        assertThat(status.getProviderMessageId()).isEqualTo(requests.get(0).providerMessageId());
+        assertThat(status.getOccurredAt()).isAfterOrEqualTo(intentAt.plus(IN_DOUBT_WAIT));
+        Await.until("the resend to be counted", DEADLINE, () -> metrics.count("sendInDoubt:" + Outcome.SENT_AGAIN) == againBefore + 1);
+    }
+
+    @Test
+    void shouldNotSendATimedOutMessageAgainWhenTheCloudApiReportsItDelivered() {
+        // Given a Cloud API that accepts the message but answers after the dispatcher's timeout, and then reports it
+        // delivered through its status webhook (written to notification-statuses, as ingest does)
+        String id = newId();
+        api.failNextFor(id, 1, Reply.slow(Duration.ofSeconds(4)));
+        long unrecordedBefore = metrics.count("unrecordedSend");
+
+        // When it is published and the webhook's report follows the request
+        publish(TestNotifications.reminder(id).build());
+        RecordedRequest accepted = api.awaitRequestFor(id, DEADLINE);
+        publishStatus(id, DeliveryStatus.DELIVERED, accepted.providerMessageId());
+
+        // Then the dispatcher read the report instead of sending again: one request, SENT with the accepted message's id
+        Await.until("the dispatcher's own status", DEADLINE, () -> statuses.all(id).size() == 2);
+        assertThat(api.requestsFor(id)).hasSize(1);
+        NotificationStatus settled = statuses.all(id).get(1);
+        assertThat(settled.getStatus()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(settled.getProviderMessageId()).isEqualTo(accepted.providerMessageId());
+        // (no attempt was answered, so no unrecorded window was measured)
+        assertThat(metrics.count("unrecordedSend")).isEqualTo(unrecordedBefore);
+    }
+
+    @Test
+    void shouldMeasureHowLongEachAcceptedSendStayedUnrecorded() {
+        // Given a reminder the API accepts at once
+        String id = newId();
+        long measuredBefore = metrics.count("unrecordedSend");
+
+        // When it is sent
+        publish(TestNotifications.reminder(id).build());
+        assertThat(statuses.await(id).getStatus()).isEqualTo(DeliveryStatus.SENT);
+
+        // Then the window from the attempt's start to the acknowledged SENT status was measured, and is short
+        Await.until("the window to be measured", DEADLINE, () -> metrics.count("unrecordedSend") == measuredBefore + 1);
+        assertThat(metrics.lastWindow()).isPositive().isLessThan(Duration.ofSeconds(5));
+    }
+
+    /** Publishes and returns the record's offset. */
+    private long publishAt(int partition, OutboundNotification notification) throws Exception {
+        return producer.send(new ProducerRecord<>(Topics.OUTBOUND_NOTIFICATIONS.name(), partition, notification.getNotificationId(),
+            notification)).get().offset();
+    }
+
+    /** A status on notification-statuses, as a dispatcher or the Cloud API's webhook (through ingest) writes it. */
+    private void publishStatus(String notificationId, DeliveryStatus status, String providerMessageId) {
+        NotificationStatus report = NotificationStatus.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
+            .setNotificationId(notificationId).setStatus(status).setProviderMessageId(providerMessageId).setAt(Instant.now()).build();
+        try (KafkaProducer<String, NotificationStatus> statusProducer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                serdes.keySerde(Topics.NOTIFICATION_STATUSES).serializer(), serdes.valueSerde(Topics.NOTIFICATION_STATUSES).serializer())) {
+            statusProducer.send(new ProducerRecord<>(Topics.NOTIFICATION_STATUSES.name(), notificationId, report)).get();
+        } catch (Exception e) {
+            throw new AssertionError("Could not publish a status of " + notificationId, e);
+        }
+    }
+
+    /** Commits the group's offset of {@code partition} at {@code offset} with a send intent, as a dispatcher does before sending. */
+    private void leaveIntent(int partition, long offset, String notificationId, Instant at) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.alterConsumerGroupOffsets(groupId, Map.of(new TopicPartition(Topics.OUTBOUND_NOTIFICATIONS.name(), partition),
+                new OffsetAndMetadata(offset, new SendIntent(notificationId, at).metadata()))).all().get();
+        }
+    }
+
     private NotificationDispatcher startDispatcher() {
         DispatcherSettings settings = new DispatcherSettings(api.baseUri(), "v21.0", TestNotifications.PHONE_NUMBER_ID,
-            TestNotifications.TOKEN, 80, MAX_ATTEMPTS, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2));
+            TestNotifications.TOKEN, 80, MAX_ATTEMPTS, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2))
+            .withInDoubtWait(IN_DOUBT_WAIT);
         return NotificationDispatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), groupId,
             serdes, settings, TestNotifications.smtp(mail.getSmtp().getPort()), Clock.systemUTC(), metrics);
     }
@@ -298,6 +416,23 @@ class NotificationDispatcherIT {
         @Override
         public void deadLetter(String topic) {
             counts.computeIfAbsent("deadLetter:" + topic, k -> new LongAdder()).increment();
+        }
+
+        @Override
+        public void sendInDoubt(String resolution) {
+            counts.computeIfAbsent("sendInDoubt:" + resolution, k -> new LongAdder()).increment();
+        }
+
+        private volatile Duration lastWindow;
+
+        @Override
+        public void unrecordedSend(Duration window) {
+            lastWindow = window;
+            counts.computeIfAbsent("unrecordedSend", k -> new LongAdder()).increment();
+        }
+
+        Duration lastWindow() {
+            return lastWindow;
         }
     }
 

@@ -63,6 +63,22 @@ class ResponseClassifierTest {
     }
 
     @Test
+    void shouldCountOnlyFailuresWithoutARefusalAsPossiblyArrived() {
+        // No answer in time, a broken exchange, a bare 5xx: the provider may have accepted the message
+        assertThat(ResponseClassifier.mayHaveArrived(ResponseClassifier.failure(new HttpTimeoutException("t"), Duration.ofSeconds(1), "api")))
+            .isTrue();
+        assertThat(ResponseClassifier.mayHaveArrived(ResponseClassifier.failure(new IOException("reset"), Duration.ofSeconds(1), "api")))
+            .isTrue();
+        assertThat(ResponseClassifier.mayHaveArrived(ResponseClassifier.failure(504, NO_HEADERS, "", "api"))).isTrue();
+        // A refused connection, a 429 and a Graph error are answers that it was not taken
+        assertThat(ResponseClassifier.mayHaveArrived(ResponseClassifier.failure(new ConnectException("refused"), Duration.ofSeconds(1),
+            "api"))).isFalse();
+        assertThat(ResponseClassifier.mayHaveArrived(ResponseClassifier.failure(429, NO_HEADERS, "", "api"))).isFalse();
+        assertThat(ResponseClassifier.mayHaveArrived(ResponseClassifier.failure(500, NO_HEADERS,
+            "{\"error\":{\"code\":2,\"message\":\"Service temporarily unavailable\"}}", "api"))).isFalse();
+    }
+
+    @Test
     void shouldReadRetryAfterSecondsWhenHeaderIsPresent() {
         // Given a 429 with Retry-After: 7
         HttpHeaders headers = HttpHeaders.of(Map.of("Retry-After", List.of("7")), (a, b) -> true);

@@ -119,6 +119,11 @@ public final class NotificationsConfig extends AbstractConfig {
     public static final String DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG = "dispatcher.request.timeout.ms";
     private static final String DISPATCHER_REQUEST_TIMEOUT_MS_DOC = "How long one HTTP call to the Cloud API or a webhook may take; a timeout is retryable.";
 
+    public static final String DISPATCHER_IN_DOUBT_WAIT_MS_CONFIG = "dispatcher.in.doubt.wait.ms";
+    private static final String DISPATCHER_IN_DOUBT_WAIT_MS_DOC = "How long a WhatsApp message whose fate is unknown (the Cloud API timed "
+        + "out or answered 5xx, or a dispatcher stopped between sending it and recording the outcome) waits for the Cloud API's status "
+        + "report before it is sent again. Longer: fewer possible repeats, later retries.";
+
     public static final String SMTP_HOST_CONFIG = "smtp.host";
     private static final String SMTP_HOST_DOC = "SMTP server for email notifications (on-call alerts to mailto: contacts, patients who prefer "
         + "email). Empty: email is not sent; such notifications fail with CHANNEL_UNSUPPORTED and are dead-lettered.";
@@ -167,6 +172,8 @@ public final class NotificationsConfig extends AbstractConfig {
             DISPATCHER_BACKOFF_MAX_MS_DOC)
         .define(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(100L, 120_000L), Importance.LOW,
             DISPATCHER_REQUEST_TIMEOUT_MS_DOC)
+        .define(DISPATCHER_IN_DOUBT_WAIT_MS_CONFIG, Type.LONG, DispatcherSettings.DEFAULT_IN_DOUBT_WAIT.toMillis(),
+            ConfigDef.Range.between(0L, 3_600_000L), Importance.LOW, DISPATCHER_IN_DOUBT_WAIT_MS_DOC)
         .define(SMTP_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM, SMTP_HOST_DOC)
         .define(SMTP_PORT_CONFIG, Type.INT, 587, ConfigDef.Range.between(1, 65_535), Importance.LOW, SMTP_PORT_DOC)
         .define(SMTP_FROM_CONFIG, Type.STRING, "", Importance.MEDIUM, SMTP_FROM_DOC)
@@ -253,7 +260,7 @@ public final class NotificationsConfig extends AbstractConfig {
             getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG), getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value(), getInt(WHATSAPP_SEND_RATE_CONFIG),
             getInt(DISPATCHER_MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG)),
             Duration.ofMillis(getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG)), Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)),
-            onCallWebhookRule());
+            onCallWebhookRule(), Duration.ofMillis(getLong(DISPATCHER_IN_DOUBT_WAIT_MS_CONFIG)));
     }
 
     /** The SMTP server for email notifications, or null when none is configured. */

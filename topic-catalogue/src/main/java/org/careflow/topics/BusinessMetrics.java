@@ -1,5 +1,7 @@
 package org.careflow.topics;
 
+import java.time.Duration;
+
 /**
  * The business counters careflow's processors report (assessments by band, bookings by status and reason, reminders
  * by outcome, dead letters by topic), passed into a topology or the dispatcher as serdes are, so that a topology
@@ -64,5 +66,20 @@ public interface BusinessMetrics {
 
     /** A record was written to the dead-letter topic {@code topic}. */
     default void deadLetter(String topic) {
+    }
+
+    /**
+     * A notification whose fate was unknown (an attempt timed out or got a 5xx, or a dispatcher stopped between sending
+     * and recording it) was resolved: {@code reported_sent} (a status report said it went out; it was not sent again)
+     * or {@code sent_again} (no report came within the in-doubt wait: the one case where a patient may get it twice).
+     */
+    default void sendInDoubt(String resolution) {
+    }
+
+    /**
+     * How long a sent notification stayed unrecorded: from the start of the attempt that the provider accepted until Kafka
+     * acknowledged its SENT status. A dispatcher that stops inside this window leaves the notification in doubt.
+     */
+    default void unrecordedSend(Duration window) {
     }
 }

@@ -50,6 +50,8 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public static final String DEAD_LETTERS = "careflow.dead.letters";
     public static final String CONTACT_DECISIONS = "careflow.contact.decisions";
     public static final String ONCALL_ALERTS = "careflow.oncall.alerts";
+    public static final String SENDS_IN_DOUBT = "careflow.notification.sends.in.doubt";
+    public static final String UNRECORDED_SENDS = "careflow.notification.unrecorded.send";
     /** The route label of a request that matched no route: its path is never a label, it may hold identifiers. */
     public static final String UNMATCHED = "unmatched";
     public static final String PATH = "/metrics";
@@ -179,6 +181,19 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
     public void deadLetter(String topic) {
         Counter.builder(DEAD_LETTERS).description("Records written to a dead-letter topic, by topic")
             .tag("topic", label(topic)).register(registry).increment();
+    }
+
+    @Override
+    public void sendInDoubt(String resolution) {
+        Counter.builder(SENDS_IN_DOUBT).description("Notifications whose fate was unknown, by how that was resolved (reported_sent or sent_again)")
+            .tag("resolution", label(resolution)).register(registry).increment();
+    }
+
+    @Override
+    public void unrecordedSend(Duration window) {
+        Timer.builder(UNRECORDED_SENDS).description("From the start of an accepted send until Kafka acknowledged its SENT status: "
+                + "the window in which a stopped dispatcher leaves a message in doubt")
+            .publishPercentiles(0.5, 0.99).register(registry).record(window);
     }
 
     @Override

@@ -68,7 +68,8 @@ final class KafkaAcls {
     /**
      * A Kafka Streams app with exactly-once: its group, internal topics and transactional ids by the prefix of its
      * {@code application.id} (the dispatcher's group {@code <application.id>-dispatcher} falls under it too), READ on
-     * the topics its topology reads, WRITE on those it writes, on its dead-letter topic and on the audit topic.
+     * the topics its topology reads, WRITE on those it writes, on its dead-letter topic and on the audit topic, and READ
+     * on the dead-letter topics it writes and the replay ledger (its metrics count what waits there).
      *
      * @param streamsProperties the app's Kafka Streams settings, as its config class makes them
      * @param extraWrites topics the process writes outside the topology (the dispatcher's)
@@ -90,6 +91,13 @@ final class KafkaAcls {
         writes.add(QUERY_AUDIT.name());
         extraWrites.forEach(t -> writes.add(t.name()));
         writes.forEach(t -> acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE)));
+        // Its metrics count what waits on the dead-letter topics it writes: it reads them and the replay ledger (keys only).
+        Set<String> deadLetterReads = new TreeSet<>();
+        deadLetterReads.add(deadLetters);
+        extraWrites.stream().map(Topic::name).filter(t -> t.endsWith("dead-letters")).forEach(deadLetterReads::add);
+        deadLetterReads.add(Topics.DEAD_LETTER_REPLAYS.name());
+        deadLetterReads.removeAll(topics.reads());
+        deadLetterReads.forEach(t -> acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ)));
         return acls;
     }
 

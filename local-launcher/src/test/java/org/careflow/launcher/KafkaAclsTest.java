@@ -46,8 +46,9 @@ class KafkaAclsTest {
         used.remove(Topics.OUTBOUND_NOTIFICATIONS.name()); // read by the topology already, under the same user
 
         assertThat(used).as("KafkaAcls.DISPATCHER_WRITES must list what the dispatcher writes").isEqualTo(names(KafkaAcls.DISPATCHER_WRITES));
-        assertThat(catalogueTopicsUsedIn("org.careflow.query")).as("the query layer writes only the audit topic")
-            .containsExactly(KafkaAcls.QUERY_AUDIT.name());
+        assertThat(catalogueTopicsUsedIn("org.careflow.query"))
+            .as("the query layer writes only the audit topic, and its metrics read only the dead-letter replay ledger")
+            .containsExactlyInAnyOrder(KafkaAcls.QUERY_AUDIT.name(), Topics.DEAD_LETTER_REPLAYS.name());
     }
 
     @Test
@@ -56,8 +57,10 @@ class KafkaAclsTest {
         List<AclBinding> acls = KafkaAcls.streamsApp("streams-triage", config.streamsProperties(0),
             TriageTopology.build(config, new PlainAvroEventSerdes()), List.of());
 
+        // (its dead-letter topic and the replay ledger are read by the metrics that count what waits there)
         assertThat(literalTopics(acls, AclOperation.READ)).containsExactlyInAnyOrder(Topics.TRIAGE_FORMS.name(),
-            Topics.TRIAGE_SUBMISSIONS.name(), Topics.TRIAGE_DISPOSITIONS.name());
+            Topics.TRIAGE_SUBMISSIONS.name(), Topics.TRIAGE_DISPOSITIONS.name(), Topics.TRIAGE_DEAD_LETTERS.name(),
+            Topics.DEAD_LETTER_REPLAYS.name());
         assertThat(literalTopics(acls, AclOperation.WRITE)).contains(Topics.TRIAGE_ASSESSMENTS.name(), Topics.TRIAGE_DEAD_LETTERS.name(),
                 Topics.AUDIT_EVENTS.name())
             .doesNotContain(Topics.PATIENT_CONTACTS.name(), Topics.BOOKING_OUTCOMES.name());

@@ -23,7 +23,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.query.metrics.DeadLetterBacklog;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
@@ -64,6 +67,12 @@ class DeadLettersIT {
                     "the submission".getBytes(StandardCharsets.UTF_8), headers)).get();
             }
 
+            // Then the waiting gauge counts it
+            DeadLetterBacklog backlog = DeadLetterBacklog.start(client, List.of(Topics.TRIAGE_DEAD_LETTERS.name()), new SimpleMeterRegistry(),
+                Duration.ofMillis(200));
+            Await.until("the gauge to count one waiting dead letter", Duration.ofSeconds(30),
+                () -> backlog.waiting(Topics.TRIAGE_DEAD_LETTERS.name()) == 1);
+
             // When ops lists the dead letters
             List<String> listed = new ArrayList<>();
             assertThat(OpsCommand.run(List.of("dlq", "list", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
@@ -96,6 +105,25 @@ class DeadLettersIT {
             OpsCommand.run(List.of("dlq", "list", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
                 after::add, after::add);
             assertThat(String.join("\n", after)).contains("0 not replayed");
+            // and the gauge counts nothing waiting any more
+            Await.until("the gauge to count the replayed one out", Duration.ofSeconds(30),
+                () -> backlog.waiting(Topics.TRIAGE_DEAD_LETTERS.name()) == 0);
+
+            // When a stream thread dead-letters another record inside its transaction (the commit marker takes an offset too)
+            try (KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dead-letter-it"), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                transactional.initTransactions();
+                transactional.beginTransaction();
+                transactional.send(new ProducerRecord<>(Topics.TRIAGE_DEAD_LETTERS.name(), 0, "k".getBytes(StandardCharsets.UTF_8),
+                    "v".getBytes(StandardCharsets.UTF_8)));
+                transactional.commitTransaction();
+            }
+
+            // Then the gauge counts the record, not its offsets
+            Await.until("the gauge to count the new dead letter", Duration.ofSeconds(30),
+                () -> backlog.waiting(Topics.TRIAGE_DEAD_LETTERS.name()) == 1);
+            backlog.close();
 
             // And a replay must name what it replays
             List<String> refused = new ArrayList<>();

@@ -119,6 +119,10 @@ public final class StreamsHttpApp implements AutoCloseable {
             Properties props = installHandlers(streamsProperties.apply(server.port()), metrics, dependencies);
             KafkaStreams streams = new KafkaStreams(topology, props);
             metrics.bind(streams);
+            String deadLetters = props.getProperty(org.apache.kafka.streams.StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+            if (deadLetters != null) {
+                metrics.watchDeadLetters(org.careflow.query.metrics.DeadLetterBacklog.clientConfig(props), java.util.List.of(deadLetters));
+            }
             RestoreProgress restores = new RestoreProgress();
             streams.setGlobalStateRestoreListener(restores);
             status.set(new InstanceStatus(name, props.getProperty(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG),

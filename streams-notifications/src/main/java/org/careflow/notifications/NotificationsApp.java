@@ -3,6 +3,7 @@ package org.careflow.notifications;
 import java.time.Duration;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
@@ -20,6 +21,7 @@ import org.careflow.query.metrics.AppMetrics;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.RegistryProbe;
+import org.careflow.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,9 @@ public final class NotificationsApp implements AutoCloseable {
             metrics.close();
             throw e;
         }
+        // What the dispatcher (here or in another process of this app) gave up on or could not read, waiting for ops.
+        metrics.watchDeadLetters(dispatcherClientConfig(config),
+            List.of(Topics.OUTBOUND_DEAD_LETTERS.name(), Topics.NOTIFICATIONS_DEAD_LETTERS.name()));
         AutoCloseable dispatcher = () -> { };
         if (config.dispatcherEnabled()) {
             try {

@@ -106,6 +106,14 @@ public final class AppMetrics implements BusinessMetrics, AutoCloseable {
         binders.add(binder);
     }
 
+    /**
+     * Counts what waits on the dead-letter {@code topics} ({@value DeadLetterBacklog#WAITING}), sampled in the background
+     * with a consumer of {@code clientConfig}'s settings until these metrics close.
+     */
+    public synchronized void watchDeadLetters(java.util.Map<String, Object> clientConfig, java.util.Collection<String> topics) {
+        binders.add(DeadLetterBacklog.start(clientConfig, topics, registry, DeadLetterBacklog.DEFAULT_INTERVAL));
+    }
+
     /** Adds a producer's metrics ({@code kafka_producer_...}). */
     public synchronized void bind(Producer<?, ?> producer) {
         KafkaClientMetrics binder = new KafkaClientMetrics(producer, Tags.empty(), kafkaScheduler, kafkaRefresh);

@@ -170,7 +170,8 @@ class ConnectPluginsIT {
                 .containsEntry("com.mongodb.kafka.connect.MongoSinkConnector", "sink")
                 .containsEntry("io.debezium.connector.jdbc.JdbcSinkConnector", "sink")
                 .containsEntry("io.debezium.connector.postgresql.PostgresConnector", "source")
-                .containsEntry("io.apicurio.registry.utils.converter.AvroConverter", "converter");
+                .containsEntry("io.apicurio.registry.utils.converter.AvroConverter", "converter")
+                .containsEntry("org.careflow.connect.converters.RegistryOutageAwareConverter", "converter");
     }
 
     @Test

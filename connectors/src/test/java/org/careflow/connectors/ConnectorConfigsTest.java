@@ -48,9 +48,13 @@ class ConnectorConfigsTest {
         assertThat(all).allSatisfy(c -> {
             assertThat(c.config().values()).filteredOn(v -> v.contains("${")).allMatch(v -> v.matches("\\$\\{env:[A-Z_]+}"));
             assertThat(c.config()).containsKey("connector.class");
-            assertThat(c.config()).containsEntry("value.converter", "io.apicurio.registry.utils.converter.AvroConverter");
+            assertThat(c.config().get("value.converter")).isIn("io.apicurio.registry.utils.converter.AvroConverter",
+                "org.careflow.connect.converters.RegistryOutageAwareConverter");
         });
         assertThat(all).filteredOn(c -> c.config().get("connector.class").contains("Sink")).allSatisfy(c -> {
+            // A sink waits out a registry outage (retried for 7 days), and dead-letters only what is unreadable on its own
+            assertThat(c.config()).containsEntry("value.converter", "org.careflow.connect.converters.RegistryOutageAwareConverter");
+            assertThat(c.config()).containsEntry("errors.retry.timeout", "604800000");
             assertThat(c.config()).containsEntry("errors.tolerance", "all");
             assertThat(c.config()).containsEntry("errors.deadletterqueue.context.headers.enable", "true");
         });
@@ -68,7 +72,8 @@ class ConnectorConfigsTest {
 
         // Then: a registry that refuses anonymous reads (the local stack's) still serves every converter
         assertThat(all).allSatisfy(c -> c.config().forEach((key, value) -> {
-            if (key.endsWith(".converter") && value.equals("io.apicurio.registry.utils.converter.AvroConverter")) {
+            if (key.endsWith(".converter") && (value.equals("io.apicurio.registry.utils.converter.AvroConverter")
+                || value.equals("org.careflow.connect.converters.RegistryOutageAwareConverter"))) {
                 assertThat(c.config()).as("%s of %s logs in to the registry", key, c.name())
                     .containsEntry(key + ".apicurio.auth.username", "careflow-connect")
                     .containsEntry(key + ".apicurio.auth.password", "${env:REGISTRY_CLIENT_SECRET}");

@@ -56,7 +56,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     /** Environment variable naming the plugin path when neither the builder nor {@link #PLUGIN_PATH_PROPERTY} does. */
     public static final String PLUGIN_PATH_ENV = "CAREFLOW_CONNECT_PLUGIN_PATH";
 
-    /** careflow's REST authentication extension (in the careflow-transforms plugin folder; see connect-transforms). */
+    /** careflow's REST authentication extension (in the apicurio-converter plugin folder, with careflow's converter; see connect-transforms). */
     public static final String BASIC_AUTH_EXTENSION = "org.careflow.connect.rest.BasicAuthRestExtension";
     /** The worker setting naming the REST users file of {@link #BASIC_AUTH_EXTENSION}. */
     public static final String BASIC_AUTH_USERS_FILE = "careflow.rest.basic.auth.users.file";

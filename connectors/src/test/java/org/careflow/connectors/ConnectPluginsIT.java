@@ -187,24 +187,7 @@ class ConnectPluginsIT {
         }
 
         // When
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
-        config.put("tasks.max", "1");
-        config.put("topics", topic);
-        config.put("connection.url", postgres.jdbcUrl());
-        config.put("connection.username", postgres.user());
-        config.put("connection.password", postgres.password());
-        config.put("insert.mode", "upsert");
-        config.put("delete.enabled", "true");
-        config.put("primary.key.mode", "record_key");
-        config.put("primary.key.fields", "booking_id");
-        // JDBC sink 3.6.0 casts a primitive key to Struct (ClassCastException): wrap the String key in a struct first.
-        config.put("transforms", "keyToStruct");
-        config.put("transforms.keyToStruct.type", "org.apache.kafka.connect.transforms.HoistField$Key");
-        config.put("transforms.keyToStruct.field", "booking_id");
-        config.put("schema.evolution", "basic");
-        config.put("collection.name.format", "booking_outcomes");
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        Map<String, String> config = BookingOutcomeSinks.jdbc(topic, "booking_outcomes", postgres);
         config.putAll(avroConverter("value.converter", false));
         connect.putConnector("it-jdbc-sink", config);
         connect.awaitConnectorRunning("it-jdbc-sink", DEADLINE);

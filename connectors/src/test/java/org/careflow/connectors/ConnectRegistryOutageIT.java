@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -122,22 +121,7 @@ class ConnectRegistryOutageIT {
     }
 
     private static Map<String, String> sinkConfig(String topic, String deadLetters, String registryUrl, EmbeddedPostgres postgres) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
-        config.put("tasks.max", "1");
-        config.put("topics", topic);
-        config.put("connection.url", postgres.jdbcUrl());
-        config.put("connection.username", postgres.user());
-        config.put("connection.password", postgres.password());
-        config.put("insert.mode", "upsert");
-        config.put("primary.key.mode", "record_key");
-        config.put("primary.key.fields", "booking_id");
-        config.put("transforms", "keyToStruct");
-        config.put("transforms.keyToStruct.type", "org.apache.kafka.connect.transforms.HoistField$Key");
-        config.put("transforms.keyToStruct.field", "booking_id");
-        config.put("schema.evolution", "basic");
-        config.put("collection.name.format", "outage_bookings");
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        Map<String, String> config = BookingOutcomeSinks.jdbc(topic, "outage_bookings", postgres);
         config.put("value.converter", "org.careflow.connect.converters.RegistryOutageAwareConverter");
         config.put("value.converter.apicurio.registry.url", registryUrl.replace("/apis/registry/v3", "/apis/registry/v2"));
         config.put("value.converter.apicurio.registry.id-handler", "io.apicurio.registry.serde.Legacy4ByteIdHandler");

@@ -307,6 +307,48 @@ class TriageTopologyTest {
     }
 
     @Test
+    void shouldKeepTheLatestAssessmentsAndStillAlertOnTheLatestWhenALongStayPatientSubmitsWithoutEnd() {
+        // Given a long-stay patient who submitted far more often than the history keeps
+        int many = 2 * AssessSubmissionProcessor.MAX_SEEN_IDS;
+        for (int i = 0; i < many; i++) {
+            submit("s-" + i, "p-1", T0.plusSeconds(60L * i), TriageFixtures.lowVitals());
+        }
+        assessments.readValuesToList();
+
+        // When the patient deteriorates, and a client repeats the latest submission
+        submit("s-worse", "p-1", T0.plusSeconds(60L * many), TriageFixtures.exampleVitals());
+        submit("s-worse", "p-1", T0.plusSeconds(60L * many), TriageFixtures.exampleVitals());
+
+        // Then the entry keeps the latest assessments, newest first, and the latest submission ids
+        PatientTriageHistory history = history("p-1");
+        assertThat(history.getAssessments()).hasSize(AssessSubmissionProcessor.MAX_HISTORY)
+            .extracting(TriageAssessment::getSubmissionId).startsWith("s-worse", "s-" + (many - 1), "s-" + (many - 2));
+        assertThat(history.getSeenSubmissionIds()).hasSize(AssessSubmissionProcessor.MAX_SEEN_IDS).startsWith("s-worse");
+        // and the deterioration is compared with the assessment received just before it, once
+        assertThat(assessments.readValuesToList()).hasSize(1);
+        assertThat(alerts.readValuesToList()).filteredOn(a -> a.getCurrent().getSubmissionId().equals("s-worse"))
+            .singleElement().satisfies(a -> assertThat(a.getPrevious().getSubmissionId()).isEqualTo("s-" + (many - 1)));
+    }
+
+    @Test
+    void shouldCountEveryPatientButKeepABoundedSampleOfWaitsWhenMorePatientsLeaveInAnHourThanItKeeps() {
+        // Given more patients leaving the queue in one hour than an hour's entry keeps waits for
+        int patients = FacilityStatsWriter.MAX_WAIT_SAMPLES + 200;
+        Instant hour = Instant.parse("2026-11-21T10:00:00Z");
+        for (int i = 0; i < patients; i++) {
+            submit("s-" + i, "p-" + i, hour, TriageFixtures.lowVitals());
+            dispositions.pipeInput("f-1", disposition("p-" + i, hour.plusSeconds(60L * 30)));
+        }
+
+        // Then the hour counts them all, and keeps at most the bound of their waits
+        WindowStore<String, FacilityHourStats> stats = driver.getWindowStore(TriageTopology.FACILITY_STATS_STORE);
+        FacilityHourStats entry = stats.fetch("f-1", hour.toEpochMilli());
+        assertThat(entry.getLeft()).isEqualTo(patients);
+        assertThat(entry.getMinutesToBeSeen()).hasSize(FacilityStatsWriter.MAX_WAIT_SAMPLES).containsOnly(30L);
+        assertThat(queue("f-1")).isEmpty();
+    }
+
+    @Test
     void shouldMatchPinnedDescriptionWhenTopologyIsBuilt() throws IOException {
         Topology topology = TriageTopology.build(config, serdes);
 

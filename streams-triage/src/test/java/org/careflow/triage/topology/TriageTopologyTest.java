@@ -331,24 +331,6 @@ class TriageTopologyTest {
     }
 
     @Test
-    void shouldCountEveryPatientButKeepABoundedSampleOfWaitsWhenMorePatientsLeaveInAnHourThanItKeeps() {
-        // Given more patients leaving the queue in one hour than an hour's entry keeps waits for
-        int patients = FacilityStatsWriter.MAX_WAIT_SAMPLES + 200;
-        Instant hour = Instant.parse("2026-11-21T10:00:00Z");
-        for (int i = 0; i < patients; i++) {
-            submit("s-" + i, "p-" + i, hour, TriageFixtures.lowVitals());
-            dispositions.pipeInput("f-1", disposition("p-" + i, hour.plusSeconds(60L * 30)));
-        }
-
-        // Then the hour counts them all, and keeps at most the bound of their waits
-        WindowStore<String, FacilityHourStats> stats = driver.getWindowStore(TriageTopology.FACILITY_STATS_STORE);
-        FacilityHourStats entry = stats.fetch("f-1", hour.toEpochMilli());
-        assertThat(entry.getLeft()).isEqualTo(patients);
-        assertThat(entry.getMinutesToBeSeen()).hasSize(FacilityStatsWriter.MAX_WAIT_SAMPLES).containsOnly(30L);
-        assertThat(queue("f-1")).isEmpty();
-    }
-
-    @Test
     void shouldMatchPinnedDescriptionWhenTopologyIsBuilt() throws IOException {
         Topology topology = TriageTopology.build(config, serdes);
 

@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -38,11 +42,11 @@ import org.slf4j.LoggerFactory;
  * scans: each task sends its own partitions' reminders, so any number of instances share the work. Under exactly-once
  * a reminder's notification and its removal from the due index commit together: a restart cannot send it twice.
  *
- * <p>A patient's entry is bounded. At most {@link #MAX_OPEN_BOOKINGS} bookings with messages still to send are held: a
- * confirmation beyond them is refused (each of its messages is reported cancelled with a reason, and counted as
- * {@code refused_too_many_bookings}), so no pending reminder is ever dropped to make room. Of the closed bookings
- * (cancelled, or started, with nothing left to send) the {@link #MAX_CLOSED_BOOKINGS} latest are kept, and none longer
- * than {@link #KEEP_AFTER_APPOINTMENT} after its start.
+ * <p>A patient's entry is bounded. At most {@link #MAX_OPEN_BOOKINGS} open bookings (confirmed, and not started or
+ * with a message still to send) are held: a confirmation beyond them is refused (each of its messages is reported
+ * cancelled with a reason, and counted as {@code refused_too_many_bookings}), so no pending reminder is ever dropped
+ * to make room. Of the closed bookings (cancelled, or started, with nothing left to send) the
+ * {@link #MAX_CLOSED_BOOKINGS} latest are kept, and none longer than {@link #KEEP_AFTER_APPOINTMENT} after its start.
  */
 final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOutcome, String, Emissions> {
 
@@ -50,7 +54,7 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
     static final String CONFIRMATION_LABEL = "confirmation";
     /** How long a past booking stays visible on the reminders endpoint. */
     static final Duration KEEP_AFTER_APPOINTMENT = Duration.ofDays(30);
-    /** Bookings with messages still to send that a patient may hold: as many as streams-scheduling lets them confirm. */
+    /** Open bookings a patient may hold: as many as streams-scheduling lets them confirm. */
     static final int MAX_OPEN_BOOKINGS = 200;
     /** Closed bookings (cancelled, or started, nothing left to send) kept for the reminders endpoint, the latest first. */
     static final int MAX_CLOSED_BOOKINGS = 50;
@@ -100,12 +104,13 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         List<BookingReminders> bookings = state == null ? new ArrayList<>() : new ArrayList<>(state.getBookings());
         BookingReminders known = bookings.stream().filter(b -> b.getBookingId().equals(outcome.getBookingId())).findFirst().orElse(null);
         Emissions out = new Emissions();
-        if (outcome.getStatus() == BookingStatus.CONFIRMED && known == null
-            && bookings.stream().filter(b -> isOpen(b, now)).count() >= MAX_OPEN_BOOKINGS) {
+        boolean confirmsNew = outcome.getStatus() == BookingStatus.CONFIRMED && known == null;
+        if (confirmsNew && bookings.stream().filter(b -> isOpen(b, now)).count() >= MAX_OPEN_BOOKINGS) {
             refuse(patientId, outcome, now, out);
             forward(out, record.timestamp());
             return;
-        } else if (outcome.getStatus() == BookingStatus.CONFIRMED && known == null) {
+        }
+        if (confirmsNew) {
             // The booking links its facility to the patient: a contact that facility wrote while unlinked applies now.
             writes.linked(patientId, outcome.getFacilityId(), now, out);
             BookingReminders planned = plan(patientId, outcome, now, out);
@@ -139,8 +144,8 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
      */
     static List<BookingReminders> bounded(List<BookingReminders> bookings, Instant now) {
         List<BookingReminders> closed = bookings.stream().filter(b -> !isOpen(b, now))
-            .sorted(java.util.Comparator.comparing(BookingReminders::getSlotStart).reversed()).toList();
-        java.util.Set<BookingReminders> dropped = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            .sorted(Comparator.comparing(BookingReminders::getSlotStart).reversed()).toList();
+        Set<BookingReminders> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < closed.size(); i++) {
             BookingReminders b = closed.get(i);
             boolean pending = b.getReminders().stream().anyMatch(r -> r.getStatus() == ReminderStatus.PENDING);

@@ -47,7 +47,11 @@ public interface BusinessMetrics {
     default void schedulingRefusal(String kind, String reason) {
     }
 
-    /** A notification to a patient (a confirmation or reminder) came to {@code outcome}: {@code sent} or {@code failed}. */
+    /**
+     * A notification to a patient (a confirmation or reminder) came to {@code outcome}: {@code sent} or {@code failed}
+     * (the dispatcher), or {@code refused_too_many_bookings} (streams-notifications planned no messages for a booking
+     * because the patient holds the most bookings it plans messages for).
+     */
     default void reminder(String outcome) {
     }
 

@@ -60,6 +60,12 @@ final class ContactWrites {
     /** How long an unlinked facility's write waits for that facility to book the patient. */
     static final Duration PARK_TTL = Duration.ofDays(30);
     static final int MAX_PARKED = 20;
+    static final String TOO_MANY_FACILITIES = "TOO_MANY_FACILITIES";
+    /**
+     * Facilities whose contact writes a patient's trust record keeps (one record each): a write that would link one more
+     * is refused {@link #TOO_MANY_FACILITIES}, as dropping another facility's record would silently redirect its messages.
+     */
+    static final int MAX_LINKED_FACILITIES = 50;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -117,6 +123,10 @@ final class ContactWrites {
         }
         Set<String> linked = linkedFacilities(patientId, trust);
         List<String> acting = callers.stream().filter(linked::contains).sorted().toList();
+        if (!acting.isEmpty() && !roomFor(trust, acting)) {
+            decide(patientId, trust, next, ContactOutcomeStatus.REFUSED, TOO_MANY_FACILITIES, tooManyFacilities(), null, now, out);
+            return;
+        }
         if (!acting.isEmpty()) {
             // Kept for each acting facility alone: the patient's own record, and what other facilities wrote, stay as they are.
             acting.forEach(facilityId -> applyForFacility(trust, facilityId, next));
@@ -230,7 +240,9 @@ final class ContactWrites {
             parked.remove(waiting);
             PatientContact held = facilityContact(trust, facilityId);
             PatientContact next = waiting.getContact();
-            if (held == null || !next.getOccurredAt().isBefore(held.getOccurredAt())) {
+            if (!roomFor(trust, List.of(facilityId))) {
+                decide(patientId, trust, next, ContactOutcomeStatus.REFUSED, TOO_MANY_FACILITIES, tooManyFacilities(), null, now, out);
+            } else if (held == null || !next.getOccurredAt().isBefore(held.getOccurredAt())) {
                 Set<String> before = boundPhones(contacts.get(patientId), trust);
                 applyForFacility(trust, facilityId, next);
                 reindex(patientId, before, boundPhones(contacts.get(patientId), trust), out);
@@ -438,6 +450,18 @@ final class ContactWrites {
     private ContactTrust trust(String patientId) {
         ContactTrust trust = trusts.get(patientId);
         return trust != null ? trust : ContactTrust.newBuilder().setPatientId(patientId).build();
+    }
+
+    /** Whether linking {@code facilities} keeps the patient within {@link #MAX_LINKED_FACILITIES}. */
+    private static boolean roomFor(ContactTrust trust, List<String> facilities) {
+        Set<String> linked = new LinkedHashSet<>(trust.getLinkedFacilityIds());
+        linked.addAll(facilities);
+        return linked.size() <= MAX_LINKED_FACILITIES;
+    }
+
+    private static String tooManyFacilities() {
+        return "the patient already has contact records from the most facilities careflow keeps for one patient ("
+            + MAX_LINKED_FACILITIES + "): nothing changed";
     }
 
     private static void link(ContactTrust trust, List<String> facilities) {

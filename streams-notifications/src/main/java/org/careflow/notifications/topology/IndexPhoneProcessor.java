@@ -14,11 +14,20 @@ import org.careflow.state.notifications.PhoneSent;
 /**
  * Keeps, per phone number, the patients it is bound to (verified, or written by a linked facility), the patients
  * waiting to verify it, and the messages recently sent to it: how an inbound message finds its patient.
+ *
+ * <p>A phone's entry is bounded: the latest {@link #MAX_PATIENTS} patients bound to it (a newer binding displaces the
+ * oldest, whose replies from that phone then find nobody, as for an unknown phone), the latest {@link #MAX_PENDING}
+ * verifications not yet expired (an expired or displaced code no longer verifies; the patient asks for a new one), and
+ * the latest {@link #MAX_RECENT} messages sent to it.
  */
 final class IndexPhoneProcessor extends ContextualProcessor<String, PhoneIndexUpdate, String, Emissions> {
 
     /** Enough to match replies to the messages of several family members' appointments. */
     static final int MAX_RECENT = 50;
+    /** Patients one phone is bound to: a large family, or a care home's shared phone. */
+    static final int MAX_PATIENTS = 20;
+    /** Verifications of one phone waiting for their code. */
+    static final int MAX_PENDING = 10;
 
     private KeyValueStore<String, PhonePatients> index;
 
@@ -43,6 +52,10 @@ final class IndexPhoneProcessor extends ContextualProcessor<String, PhoneIndexUp
                 patients.remove(patientId);
                 if (update.getPresent()) {
                     patients.add(patientId);
+                    while (patients.size() > MAX_PATIENTS) {
+                        String displaced = patients.remove(0);
+                        next.setRecent(new ArrayList<>(next.getRecent().stream().filter(s -> !s.getPatientId().equals(displaced)).toList()));
+                    }
                 } else {
                     // Messages sent to the phone no longer route replies to a patient it left.
                     next.setRecent(new ArrayList<>(next.getRecent().stream().filter(s -> !s.getPatientId().equals(patientId)).toList()));
@@ -54,6 +67,9 @@ final class IndexPhoneProcessor extends ContextualProcessor<String, PhoneIndexUp
                 pending.removeIf(p -> p.getPatientId().equals(patientId));
                 if (update.getPresent() && update.getCode() != null) {
                     pending.add(new PhonePending(patientId, update.getCode(), update.getNotificationId(), update.getExpiresAt()));
+                }
+                while (pending.size() > MAX_PENDING) {
+                    pending.remove(0);
                 }
                 next.setPending(pending);
             }
@@ -68,6 +84,11 @@ final class IndexPhoneProcessor extends ContextualProcessor<String, PhoneIndexUp
                 }
                 next.setRecent(recent);
             }
+        }
+        // A code past its expiry verifies nothing (ResolveSenderProcessor checks it too): forget it whenever the phone is written.
+        java.time.Instant now = java.time.Instant.ofEpochMilli(context().currentSystemTimeMs());
+        if (next.getPending().stream().anyMatch(p -> !p.getExpiresAt().isAfter(now))) {
+            next.setPending(new ArrayList<>(next.getPending().stream().filter(p -> p.getExpiresAt().isAfter(now)).toList()));
         }
         if (next.getPatientIds().isEmpty() && next.getPending().isEmpty() && next.getRecent().isEmpty()) {
             index.delete(record.key());

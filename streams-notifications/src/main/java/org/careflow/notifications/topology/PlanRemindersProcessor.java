@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -37,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * patientId. A confirmation goes at once; reminders wait in a store ordered by due time, which a wall-clock punctuator
  * scans: each task sends its own partitions' reminders, so any number of instances share the work. Under exactly-once
  * a reminder's notification and its removal from the due index commit together: a restart cannot send it twice.
+ *
+ * <p>A patient's entry is bounded. At most {@link #MAX_OPEN_BOOKINGS} open bookings (confirmed, and not started or
+ * with a message still to send) are held: a confirmation beyond them is refused (each of its messages is reported
+ * cancelled with a reason, and counted as {@code refused_too_many_bookings}), so no pending reminder is ever dropped
+ * to make room. Of the closed bookings (cancelled, or started, with nothing left to send) the
+ * {@link #MAX_CLOSED_BOOKINGS} latest are kept, and none longer than {@link #KEEP_AFTER_APPOINTMENT} after its start.
  */
 final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOutcome, String, Emissions> {
 
@@ -44,6 +54,12 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
     static final String CONFIRMATION_LABEL = "confirmation";
     /** How long a past booking stays visible on the reminders endpoint. */
     static final Duration KEEP_AFTER_APPOINTMENT = Duration.ofDays(30);
+    /** Open bookings a patient may hold: as many as streams-scheduling lets them confirm. */
+    static final int MAX_OPEN_BOOKINGS = 200;
+    /** Closed bookings (cancelled, or started, nothing left to send) kept for the reminders endpoint, the latest first. */
+    static final int MAX_CLOSED_BOOKINGS = 50;
+    static final String TOO_MANY_BOOKINGS = "the patient holds the most bookings careflow plans messages for ("
+        + MAX_OPEN_BOOKINGS + "): no messages for this booking";
 
     private final ReminderPolicy policy;
     private final Duration punctuateInterval;
@@ -88,7 +104,13 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         List<BookingReminders> bookings = state == null ? new ArrayList<>() : new ArrayList<>(state.getBookings());
         BookingReminders known = bookings.stream().filter(b -> b.getBookingId().equals(outcome.getBookingId())).findFirst().orElse(null);
         Emissions out = new Emissions();
-        if (outcome.getStatus() == BookingStatus.CONFIRMED && known == null) {
+        boolean confirmsNew = outcome.getStatus() == BookingStatus.CONFIRMED && known == null;
+        if (confirmsNew && bookings.stream().filter(b -> isOpen(b, now)).count() >= MAX_OPEN_BOOKINGS) {
+            refuse(patientId, outcome, now, out);
+            forward(out, record.timestamp());
+            return;
+        }
+        if (confirmsNew) {
             // The booking links its facility to the patient: a contact that facility wrote while unlinked applies now.
             writes.linked(patientId, outcome.getFacilityId(), now, out);
             BookingReminders planned = plan(patientId, outcome, now, out);
@@ -104,9 +126,59 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         } else {
             return;
         }
-        bookings.removeIf(b -> b.getSlotStart().plus(KEEP_AFTER_APPOINTMENT).isBefore(now));
+        bookings = bounded(bookings, now);
         reminders.put(patientId, PatientReminders.newBuilder().setPatientId(patientId).setBookings(bookings).build());
         forward(out, record.timestamp());
+    }
+
+    /** Open: confirmed, and either not started yet or with a message still to send. */
+    static boolean isOpen(BookingReminders booking, Instant now) {
+        return booking.getStatus() != BookingStatus.CANCELLED
+            && (booking.getSlotStart().isAfter(now) || booking.getReminders().stream().anyMatch(r -> r.getStatus() == ReminderStatus.PENDING));
+    }
+
+    /**
+     * The bookings to keep: every open one, and the latest {@link #MAX_CLOSED_BOOKINGS} closed ones (by appointment
+     * start) that started less than {@link #KEEP_AFTER_APPOINTMENT} ago. A booking with a pending message is never
+     * dropped. Keeps the given order.
+     */
+    static List<BookingReminders> bounded(List<BookingReminders> bookings, Instant now) {
+        List<BookingReminders> closed = bookings.stream().filter(b -> !isOpen(b, now))
+            .sorted(Comparator.comparing(BookingReminders::getSlotStart).reversed()).toList();
+        Set<BookingReminders> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < closed.size(); i++) {
+            BookingReminders b = closed.get(i);
+            boolean pending = b.getReminders().stream().anyMatch(r -> r.getStatus() == ReminderStatus.PENDING);
+            if (!pending && (i >= MAX_CLOSED_BOOKINGS || b.getSlotStart().plus(KEEP_AFTER_APPOINTMENT).isBefore(now))) {
+                dropped.add(b);
+            }
+        }
+        List<BookingReminders> kept = new ArrayList<>(bookings);
+        kept.removeIf(dropped::contains);
+        return kept;
+    }
+
+    /**
+     * A confirmation beyond {@link #MAX_OPEN_BOOKINGS}: nothing is planned or stored; each message it would have had is
+     * reported cancelled with the reason, so the refusal is readable on the reminders-cancelled topic.
+     */
+    private void refuse(String patientId, BookingOutcome outcome, Instant now, Emissions out) {
+        BookingReminders booking = BookingReminders.newBuilder()
+            .setBookingId(outcome.getBookingId()).setProviderId(outcome.getProviderId()).setFacilityId(outcome.getFacilityId())
+            .setAppointmentType(outcome.getAppointmentType()).setSlotStart(outcome.getSlotStart()).setStatus(BookingStatus.CONFIRMED)
+            .build();
+        cancel(patientId, booking, entry(outcome.getBookingId(), ReminderKind.CONFIRMATION, CONFIRMATION_LABEL, now, now,
+            ReminderStatus.CANCELLED, null), ReminderStatus.CANCELLED, TOO_MANY_BOOKINGS, now, out);
+        PatientContact contact = contactFor(patientId, outcome.getFacilityId());
+        ZoneId zone = contact != null ? ZoneId.of(contact.getTimeZone()) : policy.defaultZone();
+        for (ReminderPolicy.Offset offset : policy.offsetsFor(outcome.getFacilityId(), outcome.getAppointmentType())) {
+            ReminderPolicy.Plan plan = policy.plan(now, outcome.getSlotStart(), zone, offset);
+            cancel(patientId, booking, entry(outcome.getBookingId(), ReminderKind.REMINDER, offset.label(), plan.plannedAt(),
+                plan.skipped() ? plan.plannedAt() : plan.dueAt(), ReminderStatus.CANCELLED, null),
+                ReminderStatus.CANCELLED, TOO_MANY_BOOKINGS, now, out);
+        }
+        metrics.reminder("refused_too_many_bookings");
+        LOG.warn("A confirmed booking was refused reminders: the patient holds {} bookings with messages to send", MAX_OPEN_BOOKINGS);
     }
 
     private BookingReminders plan(String patientId, BookingOutcome outcome, Instant now, Emissions out) {

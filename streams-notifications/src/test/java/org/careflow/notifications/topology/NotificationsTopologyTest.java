@@ -59,6 +59,8 @@ import org.careflow.state.notifications.MessageEntry;
 import org.careflow.state.notifications.NotificationRecord;
 import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
+import org.careflow.state.notifications.PhonePatients;
+import org.careflow.state.notifications.PhonePending;
 import org.careflow.state.notifications.ReminderEntry;
 import org.careflow.state.notifications.ReminderStatus;
 import org.careflow.topics.BusinessMetrics;
@@ -103,6 +105,7 @@ class NotificationsTopologyTest {
     /** Contact decisions counted, as status/reason. */
     private final List<String> contactsCounted = new java.util.ArrayList<>();
     private int contactEvents;
+    private final List<String> remindersCounted = new java.util.ArrayList<>();
 
     private void start(Map<String, Object> settings) {
         Map<String, Object> all = new HashMap<>(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false));
@@ -119,6 +122,11 @@ class NotificationsTopologyTest {
             @Override
             public void onCallAlert(String outcome) {
                 counted.add(outcome);
+            }
+
+            @Override
+            public void reminder(String outcome) {
+                remindersCounted.add(outcome);
             }
         };
         driver = new TopologyTestDriver(NotificationsTopology.build(config, serdes, metrics), props, NOW);
@@ -1038,6 +1046,143 @@ class NotificationsTopologyTest {
         assertThat(topology.describe().toString().strip())
             .as("the topology changed: if deliberate, rerun with -Dcareflow.updatePins=true and commit the file")
             .isEqualTo(Files.readString(pin).strip());
+    }
+
+    // ---- bounded state: no patient's or phone's entry grows without bound ----
+
+    @Test
+    void shouldRefuseMessagesForOneMoreBookingAndStillSendTheHeldRemindersWhenAPatientHoldsTheMostOpenBookings() {
+        // Given a patient holding the most bookings with messages to send
+        start();
+        contact("p-1", VICTIM, LONDON, true);
+        Instant first = NOW.plus(Duration.ofHours(25));
+        for (int i = 0; i < PlanRemindersProcessor.MAX_OPEN_BOOKINGS; i++) {
+            confirm("b-" + i, "p-1", first.plus(Duration.ofMinutes(30L * i)));
+        }
+        assertThat(outbound.readValuesToList()).hasSize(PlanRemindersProcessor.MAX_OPEN_BOOKINGS);
+        scheduled.readValuesToList();
+
+        // When one more booking is confirmed
+        confirm("one-more", "p-1", first.minus(Duration.ofMinutes(30)));
+
+        // Then nothing is planned or sent for it: each of its messages is reported cancelled with the reason, and counted
+        assertThat(outbound.isEmpty()).isTrue();
+        assertThat(scheduled.isEmpty()).isTrue();
+        assertThat(cancelled.readValuesToList()).allSatisfy(c -> {
+            assertThat(c.getBookingId()).isEqualTo("one-more");
+            assertThat(c.getReason()).isEqualTo(PlanRemindersProcessor.TOO_MANY_BOOKINGS);
+        }).extracting(ReminderCancelled::getOffsetLabel).containsExactly("confirmation", "24h", "2h");
+        assertThat(remindersCounted).containsExactly("refused_too_many_bookings");
+        PatientReminders held = (PatientReminders) store(NotificationsTopology.REMINDERS_STORE).get("p-1");
+        assertThat(held.getBookings()).hasSize(PlanRemindersProcessor.MAX_OPEN_BOOKINGS)
+            .noneMatch(b -> b.getBookingId().equals("one-more"));
+        // and the reminders already held are still sent at their time
+        advanceTo(first.minus(Duration.ofHours(24)));
+        assertThat(outbound.readValuesToList()).singleElement().satisfies(n -> {
+            assertThat(n.getRelatedBookingId()).isEqualTo("b-0");
+            assertThat(n.getTemplateParameters().get("reminder_offset")).isEqualTo("24h");
+        });
+        // and once a booking is cancelled, there is room for another
+        outcomes.pipeInput("b-199", outcome("b-199", "p-1", first.plus(Duration.ofMinutes(30L * 199)), BookingStatus.CANCELLED),
+            Instant.ofEpochMilli(clock));
+        cancelled.readValuesToList();
+        confirm("another", "p-1", first.plus(Duration.ofDays(30)));
+        assertThat(outbound.readValuesToList()).extracting(OutboundNotification::getRelatedBookingId).containsExactly("another");
+    }
+
+    @Test
+    void shouldKeepOnlyTheLatestClosedBookingsAndEveryOpenOneWhenAPatientBooksAndCancelsWithoutEnd() {
+        // Given an open booking, far ahead
+        start();
+        contact("p-1", VICTIM, LONDON, true);
+        Instant open = NOW.plus(Duration.ofDays(3)).plus(Duration.ofHours(4));
+        confirm("b-open", "p-1", open);
+        outbound.readValuesToList();
+
+        // When the patient books and cancels many times more than the closed bookings kept
+        int cycles = 3 * PlanRemindersProcessor.MAX_CLOSED_BOOKINGS;
+        for (int i = 0; i < cycles; i++) {
+            Instant slot = NOW.plus(Duration.ofDays(2)).plus(Duration.ofHours(i));
+            confirm("b-" + i, "p-1", slot);
+            outcomes.pipeInput("b-" + i, outcome("b-" + i, "p-1", slot, BookingStatus.CANCELLED), Instant.ofEpochMilli(clock));
+        }
+
+        // Then the entry holds the open booking, with its reminders pending, and only the latest closed ones
+        PatientReminders held = (PatientReminders) store(NotificationsTopology.REMINDERS_STORE).get("p-1");
+        assertThat(held.getBookings()).hasSize(1 + PlanRemindersProcessor.MAX_CLOSED_BOOKINGS);
+        assertThat(reminderStatuses("p-1", "b-open")).containsExactly(ReminderStatus.SENT, ReminderStatus.PENDING, ReminderStatus.PENDING);
+        assertThat(held.getBookings()).filteredOn(b -> b.getStatus() == BookingStatus.CANCELLED)
+            .extracting(b -> b.getBookingId())
+            .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(cycles - PlanRemindersProcessor.MAX_CLOSED_BOOKINGS, cycles)
+                .mapToObj(i -> "b-" + i).toList());
+        // and the open booking's reminders are still sent
+        outbound.readValuesToList();
+        advanceTo(open.minus(Duration.ofHours(2)).plusSeconds(1));
+        assertThat(outbound.readValuesToList()).filteredOn(n -> "b-open".equals(n.getRelatedBookingId()))
+            .extracting(n -> n.getTemplateParameters().get("reminder_offset")).containsExactly("24h", "2h");
+    }
+
+    @Test
+    void shouldKeepTheLatestPatientsAndUnexpiredVerificationsOfAPhoneWhenMorePatientsShareIt() {
+        // Given more patients bound to one phone than a phone's entry keeps (written by a trusted system)
+        start();
+        int patients = IndexPhoneProcessor.MAX_PATIENTS + 5;
+        for (int i = 0; i < patients; i++) {
+            contact("p-" + i, FAMILY, LONDON, true);
+        }
+        // and more patients registering it themselves than verifications kept
+        for (int i = 0; i < IndexPhoneProcessor.MAX_PENDING + 5; i++) {
+            contacts.pipeInput("v-" + i, patientContact("v-" + i, FAMILY, NOW.plusSeconds(i)), NOW.plusSeconds(i));
+        }
+
+        // Then the phone's entry keeps the latest of each
+        PhonePatients entry = (PhonePatients) store(NotificationsTopology.PHONE_INDEX_STORE).get(FAMILY);
+        assertThat(entry.getPatientIds()).containsExactlyElementsOf(java.util.stream.IntStream.range(5, patients)
+            .mapToObj(i -> "p-" + i).toList());
+        assertThat(entry.getPending()).extracting(PhonePending::getPatientId).containsExactlyElementsOf(
+            java.util.stream.IntStream.range(5, IndexPhoneProcessor.MAX_PENDING + 5).mapToObj(i -> "v-" + i).toList());
+
+        // When the codes expire and one more patient registers the phone
+        advanceTo(NOW.plus(ContactWrites.VERIFICATION_TTL).plusSeconds(60));
+        Instant later = Instant.ofEpochMilli(clock);
+        contacts.pipeInput("v-late", patientContact("v-late", FAMILY, later), later);
+
+        // Then only the live verification is kept
+        entry = (PhonePatients) store(NotificationsTopology.PHONE_INDEX_STORE).get(FAMILY);
+        assertThat(entry.getPending()).extracting(PhonePending::getPatientId).containsExactly("v-late");
+    }
+
+    @Test
+    void shouldRefuseAFacilitysWriteReadablyWhenThePatientHasContactRecordsFromTheMostFacilities() {
+        // Given a patient booked at one facility more than the facility records kept, and each of those facilities wrote a contact
+        start();
+        int facilities = ContactWrites.MAX_LINKED_FACILITIES + 1;
+        for (int i = 0; i < facilities; i++) {
+            confirmAt("b-" + i, "p-1", NOW.plus(Duration.ofDays(3)).plus(Duration.ofHours(i)), "f-" + i);
+        }
+        for (int i = 0; i < ContactWrites.MAX_LINKED_FACILITIES; i++) {
+            contacts.pipeInput("p-1", facilityContact("p-1", "+4477009001" + String.format("%02d", i), true, NOW, "f-" + i), NOW);
+        }
+        contactOutcomes.readValuesToList();
+        contactsCounted.clear();
+
+        // When the last facility writes too
+        contacts.pipeInput("p-1", facilityContact("p-1", ATTACKER, true, NOW, "f-" + (facilities - 1)), NOW);
+
+        // Then it is refused with a readable reason, counted, and nothing of it is kept
+        assertThat(contactOutcomes.readValuesToList()).singleElement().satisfies(o -> {
+            assertThat(o.getStatus()).isEqualTo(ContactOutcomeStatus.REFUSED);
+            assertThat(o.getReason()).isEqualTo(ContactWrites.TOO_MANY_FACILITIES);
+        });
+        assertThat(contactsCounted).containsExactly("REFUSED/TOO_MANY_FACILITIES");
+        ContactTrust trust = (ContactTrust) store(NotificationsTopology.CONTACT_TRUST_STORE).get("p-1");
+        assertThat(trust.getLinkedFacilityIds()).hasSize(ContactWrites.MAX_LINKED_FACILITIES);
+        assertThat(trust.getFacilityContacts()).hasSize(ContactWrites.MAX_LINKED_FACILITIES);
+        assertThat(contactFor("p-1", "f-" + (facilities - 1))).isNull();
+        // while a facility already linked still writes
+        contacts.pipeInput("p-1", facilityContact("p-1", VICTIM, true, NOW.plusSeconds(1), "f-0"), NOW.plusSeconds(1));
+        assertThat(contactOutcomes.readValuesToList()).extracting(ContactOutcome::getStatus).containsExactly(ContactOutcomeStatus.APPLIED);
+        assertThat(contactFor("p-1", "f-0").getPhone()).isEqualTo(VICTIM);
     }
 
     // ---- fixtures ----

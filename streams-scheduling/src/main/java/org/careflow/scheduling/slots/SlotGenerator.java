@@ -50,8 +50,11 @@ import org.careflow.events.scheduling.WeeklySession;
  *       day), resolved to instants like a session. Every slot that overlaps it is removed, including slots
  *       of extra sessions: time off wins.
  *   <li><b>Invalid content</b> (unknown time zone, {@code slotMinutes} outside 5..480, a range whose end is
- *       not after its start, a missing required value) is an {@link IllegalArgumentException} naming every
- *       offending field. The ingest API validates first; this is defence.
+ *       not after its start, a missing required value, more entries than the ingest API accepts: more than
+ *       {@value #MAX_APPOINTMENT_TYPES} appointment types, {@value #MAX_SESSIONS_PER_DAY} sessions on one weekday
+ *       or {@value #MAX_EXCEPTIONS} time-off entries or extra sessions) is an {@link IllegalArgumentException}
+ *       naming every offending field. The ingest API validates first; this is defence, and what keeps a schedule
+ *       written around it from growing the provider's stored schedule without bound.
  * </ul>
  *
  * <p>{@link #generate} and {@link #slotAt} always agree. The cost of {@code generate} grows with the number
@@ -61,6 +64,11 @@ public final class SlotGenerator {
 
     static final int MIN_SLOT_MINUTES = 5;
     static final int MAX_SLOT_MINUTES = 480;
+    /** The ingest API's limits ({@code ProviderScheduleParser}), checked again for writers that bypass it. */
+    public static final int MAX_APPOINTMENT_TYPES = 50;
+    public static final int MAX_SESSIONS_PER_DAY = 48;
+    /** Per list: time off, extra sessions. */
+    public static final int MAX_EXCEPTIONS = 500;
 
     private SlotGenerator() {
     }
@@ -148,6 +156,10 @@ public final class SlotGenerator {
                         + ", was " + slotMinutes);
             }
 
+            checkSize("appointmentTypes", schedule.getAppointmentTypes(), MAX_APPOINTMENT_TYPES, problems);
+            checkSize("extraSessions", schedule.getExtraSessions(), MAX_EXCEPTIONS, problems);
+            checkSize("timeOff", schedule.getTimeOff(), MAX_EXCEPTIONS, problems);
+
             Map<DayOfWeek, List<LocalTimeRange>> template = new EnumMap<>(DayOfWeek.class);
             List<WeeklySession> weekly = schedule.getWeeklyTemplate();
             if (weekly == null) {
@@ -202,6 +214,12 @@ public final class SlotGenerator {
                     }
                 }
             }
+
+            template.forEach((day, sessions) -> {
+                if (sessions.size() > MAX_SESSIONS_PER_DAY) {
+                    problems.add("weeklyTemplate: " + day + " has " + sessions.size() + " sessions, more than " + MAX_SESSIONS_PER_DAY);
+                }
+            });
 
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid ProviderSchedule of provider "
@@ -352,6 +370,12 @@ public final class SlotGenerator {
             }
             merged.add(current);
             return merged;
+        }
+    }
+
+    private static void checkSize(String field, List<?> items, int max, List<String> problems) {
+        if (items != null && items.size() > max) {
+            problems.add(field + ": at most " + max + " entries, was " + items.size());
         }
     }
 }

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.careflow.events.scheduling.ExtraSession;
 import org.careflow.events.scheduling.LocalTimeRange;
+import org.careflow.events.scheduling.TimeOff;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
@@ -698,6 +700,29 @@ class SlotGeneratorTest {
             assertThatThrownBy(() -> SlotGenerator.slotAt(schedule, at("2026-01-12T09:00:00Z")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContainingAll("timeZone:", "slotMinutes:", "weeklyTemplate[0].hours.endTime:");
+        }
+
+        @Test
+        void shouldRefuseAScheduleWithMoreEntriesThanTheIngestApiAcceptsWhenAWriterBypassedIt() {
+            // Given one entry too many in each list, and one session too many on a Monday
+            List<String> types = java.util.stream.IntStream.rangeClosed(0, SlotGenerator.MAX_APPOINTMENT_TYPES).mapToObj(i -> "type-" + i).toList();
+            List<TimeOff> leave = java.util.stream.IntStream.rangeClosed(0, SlotGenerator.MAX_EXCEPTIONS)
+                    .mapToObj(i -> timeOff(java.time.LocalDate.parse("2027-01-01").plusDays(i).toString(), null,
+                            java.time.LocalDate.parse("2027-01-01").plusDays(i).toString(), null)).toList();
+            List<ExtraSession> extras = java.util.stream.IntStream.rangeClosed(0, SlotGenerator.MAX_EXCEPTIONS)
+                    .mapToObj(i -> extra(java.time.LocalDate.parse("2030-01-01").plusDays(i).toString(), "09:00", "10:00")).toList();
+            List<WeeklySession> monday = java.util.stream.IntStream.rangeClosed(0, SlotGenerator.MAX_SESSIONS_PER_DAY)
+                    .mapToObj(i -> new WeeklySession(Weekday.MONDAY, new LocalTimeRange(LocalTime.MIDNIGHT.plusMinutes(20L * i),
+                            LocalTime.MIDNIGHT.plusMinutes(20L * i + 10)))).toList();
+            ProviderSchedule schedule = schedule("Europe/London", 5).setAppointmentTypes(types).setTimeOff(leave)
+                    .setExtraSessions(extras).setWeeklyTemplate(monday).build();
+
+            // When / Then every list over its bound is named
+            assertThatThrownBy(() -> SlotGenerator.slotAt(schedule, at("2026-01-12T09:00:00Z")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContainingAll("appointmentTypes: at most " + SlotGenerator.MAX_APPOINTMENT_TYPES,
+                            "timeOff: at most " + SlotGenerator.MAX_EXCEPTIONS, "extraSessions: at most " + SlotGenerator.MAX_EXCEPTIONS,
+                            "weeklyTemplate: MONDAY has " + (SlotGenerator.MAX_SESSIONS_PER_DAY + 1) + " sessions");
         }
 
         @Test

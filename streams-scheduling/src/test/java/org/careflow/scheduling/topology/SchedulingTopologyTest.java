@@ -401,6 +401,27 @@ class SchedulingTopologyTest {
         assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
     }
 
+    @Test
+    @DisplayName("A schedule with more entries than the ingest API accepts is refused INVALID_SCHEDULE: the stored schedule stays bounded")
+    void shouldRefuseAndKeepTheStoredScheduleWhenAScheduleHasMoreTimeOffThanAccepted() {
+        ProviderSchedule oversized = schedule("dr-a", "f-1");
+        oversized.setEventId("oversized");
+        oversized.setTimeOff(java.util.stream.IntStream.rangeClosed(0, org.careflow.scheduling.slots.SlotGenerator.MAX_EXCEPTIONS)
+            .mapToObj(i -> new org.careflow.events.scheduling.TimeOff(java.time.LocalDate.parse("2027-01-01").plusDays(i),
+                java.time.LocalDate.parse("2027-01-01").plusDays(i), null, null, "leave")).toList());
+        schedules.pipeInput("dr-a", oversized);
+
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(decisions.readKeyValuesToMap().get("oversized")).satisfies(d -> {
+            assertThat(d.getStatus()).isEqualTo(DecisionStatus.REFUSED);
+            assertThat(d.getReason()).isEqualTo(RefusalReason.INVALID_SCHEDULE);
+        });
+        KeyValueStore<String, ProviderSchedule> stored = driver.getKeyValueStore(SchedulingTopology.SCHEDULES_STORE);
+        assertThat(stored.get(SlotKeys.provider("f-1", "dr-a")).getTimeOff()).isEmpty();
+        book("b-1", "p-1", "dr-a", TEN, "new-patient");
+        assertThat(current("b-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+    }
+
     // --- Tenancy: who owns a provider, a booking id, a decision ---
 
     @Test

@@ -11,7 +11,8 @@ public record StatsView(String facilityId, Instant from, Instant to, Map<String,
 
     /**
      * One hour: new assessments by band, how many patients left the queue, and their time to be seen
-     * (nearest-rank median and 90th percentile, minutes; null when nobody left in the hour).
+     * (nearest-rank median and 90th percentile, minutes; null when nobody left in the hour). {@code seen} counts everyone
+     * who left; the percentiles are exact up to 1,000 patients in the hour and drawn from a uniform sample of 1,000 beyond.
      */
     public record Hour(Instant start, Map<String, Integer> submissionsByBand, int seen, Long medianMinutesToBeSeen,
                        Long p90MinutesToBeSeen) {

@@ -178,7 +178,7 @@ public final class TriageQueryRoutes {
                     var kv = it.next();
                     FacilityHourStats s = kv.value;
                     hours.add(new StatsView.Hour(Instant.ofEpochMilli(kv.key), new TreeMap<>(s.getSubmissionsByBand()),
-                        s.getMinutesToBeSeen().size(), StatsView.percentile(s.getMinutesToBeSeen(), 50),
+                        Math.max(s.getLeft(), s.getMinutesToBeSeen().size()), StatsView.percentile(s.getMinutesToBeSeen(), 50),
                         StatsView.percentile(s.getMinutesToBeSeen(), 90)));
                 }
             }

@@ -45,6 +45,7 @@ public final class ApplyDispositionProcessor implements Processor<String, Triage
         queue.delete(QueueKeys.orderKey(entry));
         patients.put(patientKey, TriageQueueEntry.newBuilder(entry).setLeftAt(d.getDecidedAt()).build());
         long minutes = Math.max(0, Duration.between(entry.getWaitingSince(), d.getDecidedAt()).toMinutes());
-        stats.update(d.getFacilityId(), d.getDecidedAt(), s -> s.getMinutesToBeSeen().add(minutes));
+        stats.update(d.getFacilityId(), d.getDecidedAt(),
+            s -> FacilityStatsWriter.recordWait(s, minutes, patientKey + "@" + d.getDecidedAt().toEpochMilli()));
     }
 }

@@ -108,6 +108,22 @@ class QueueProcessorsTest {
     }
 
     @Test
+    void shouldCountEveryPatientButKeepABoundedSampleOfWaitsWhenMorePatientsLeaveInAnHourThanItKeeps() {
+        // Given more patients leaving the queue in one hour than an hour's entry keeps waits for
+        int patients = FacilityStatsWriter.MAX_WAIT_SAMPLES + 200;
+        for (int i = 0; i < patients; i++) {
+            enqueue("p-" + i, T0, TriageFixtures.lowVitals());
+            dispose("p-" + i, T0.plus(Duration.ofMinutes(30)));
+        }
+
+        // Then the hour counts them all, and keeps at most the bound of their waits
+        FacilityHourStats hour = stats.fetch("f-1", T0.toEpochMilli());
+        assertThat(hour.getLeft()).isEqualTo(patients);
+        assertThat(hour.getMinutesToBeSeen()).hasSize(FacilityStatsWriter.MAX_WAIT_SAMPLES).containsOnly(30L);
+        assertThat(queuedPatients()).isEmpty();
+    }
+
+    @Test
     void shouldNotRequeueWhenSubmissionReceivedBeforeLeavingArrivesLateAndIsNoWorse() {
         enqueue("p-1", T0.plusSeconds(60), TriageFixtures.lowVitals());
         dispose("p-1", T0.plusSeconds(600));

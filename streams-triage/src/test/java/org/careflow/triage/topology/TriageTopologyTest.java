@@ -307,6 +307,30 @@ class TriageTopologyTest {
     }
 
     @Test
+    void shouldKeepTheLatestAssessmentsAndStillAlertOnTheLatestWhenALongStayPatientSubmitsWithoutEnd() {
+        // Given a long-stay patient who submitted far more often than the history keeps
+        int many = 2 * AssessSubmissionProcessor.MAX_SEEN_IDS;
+        for (int i = 0; i < many; i++) {
+            submit("s-" + i, "p-1", T0.plusSeconds(60L * i), TriageFixtures.lowVitals());
+        }
+        assessments.readValuesToList();
+
+        // When the patient deteriorates, and a client repeats the latest submission
+        submit("s-worse", "p-1", T0.plusSeconds(60L * many), TriageFixtures.exampleVitals());
+        submit("s-worse", "p-1", T0.plusSeconds(60L * many), TriageFixtures.exampleVitals());
+
+        // Then the entry keeps the latest assessments, newest first, and the latest submission ids
+        PatientTriageHistory history = history("p-1");
+        assertThat(history.getAssessments()).hasSize(AssessSubmissionProcessor.MAX_HISTORY)
+            .extracting(TriageAssessment::getSubmissionId).startsWith("s-worse", "s-" + (many - 1), "s-" + (many - 2));
+        assertThat(history.getSeenSubmissionIds()).hasSize(AssessSubmissionProcessor.MAX_SEEN_IDS).startsWith("s-worse");
+        // and the deterioration is compared with the assessment received just before it, once
+        assertThat(assessments.readValuesToList()).hasSize(1);
+        assertThat(alerts.readValuesToList()).filteredOn(a -> a.getCurrent().getSubmissionId().equals("s-worse"))
+            .singleElement().satisfies(a -> assertThat(a.getPrevious().getSubmissionId()).isEqualTo("s-" + (many - 1)));
+    }
+
+    @Test
     void shouldMatchPinnedDescriptionWhenTopologyIsBuilt() throws IOException {
         Topology topology = TriageTopology.build(config, serdes);
 

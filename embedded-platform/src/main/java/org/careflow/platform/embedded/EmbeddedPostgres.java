@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  * directory's {@code postmaster.pid} and, when it names a live postmaster of this directory (same start time), asks
  * it to stop (SIGTERM, a smart shutdown, which ends at once as the dead run's sessions are gone) and kills it after a
  * grace. PostgreSQL itself removes a {@code postmaster.pid} whose process is gone and recovers from its WAL, so
- * committed data survive a crash.
+ * committed data survive a crash. (The zonky fallback starts its server through {@code pg_ctl}, detached; only the
+ * {@code postmaster.pid} check covers it.)
  *
  * <pre>{@code
  * try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().dataDirectory(dir).build().start()) {

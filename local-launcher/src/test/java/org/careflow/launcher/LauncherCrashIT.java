@@ -70,7 +70,7 @@ class LauncherCrashIT {
     void killLeftovers() {
         for (Process launcher : launchers) {
             // Whatever a failed assertion left: the whole group, as the test started each launcher as a group leader.
-            if (launcher.isAlive()) {
+            if (!processGroup(launcher.pid()).isEmpty()) {
                 killGroup(launcher.pid());
             }
         }

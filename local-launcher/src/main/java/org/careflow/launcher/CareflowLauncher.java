@@ -1,5 +1,6 @@
 package org.careflow.launcher;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,6 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ./careflow up}: starts the local stack, prints where everything is, and runs in the foreground
  * until Ctrl-C, which stops every part (including the registry's process) cleanly.
+ *
+ * <p>Never a half-started stack: the shutdown hook is in place before the first part starts, so a Ctrl-C or SIGTERM
+ * during start-up stops what has started; a part that fails to start stops the others, and the launcher then exits
+ * with {@value #START_FAILED} after printing why, as no non-daemon thread left behind may keep this JVM alive. The
+ * child processes (PostgreSQL, the registry) stay in the launcher's process group, and their pids are recorded in the
+ * data directory, so even a SIGKILL leaves nothing that the next start does not end first (see README, Running locally).
  */
 public final class CareflowLauncher {
 
@@ -30,6 +37,9 @@ public final class CareflowLauncher {
           masterdata 8084, PostgreSQL 55432, MongoDB 27018, Kafka Connect 8088
           other settings of each app come from CAREFLOW_* environment variables, e.g. CAREFLOW_WHATSAPP_ACCESS_TOKEN""";
 
+    /** The exit code when the stack could not start, or failed after starting. */
+    static final int START_FAILED = 1;
+
     private CareflowLauncher() {
     }
 
@@ -43,7 +53,7 @@ public final class CareflowLauncher {
             return;
         }
         CONSOLE.info("Starting careflow (data in {}) ...", options.dataDir().toAbsolutePath());
-        LocalStack stack = LocalStack.start(options);
+        LocalStack stack = LocalStack.create();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             CONSOLE.info("Stopping careflow ...");
@@ -52,7 +62,31 @@ public final class CareflowLauncher {
             CONSOLE.info("careflow stopped");
             stopped.countDown();
         }, "careflow-shutdown"));
+        try {
+            stack.startAll(options);
+            printWelcome(stack, options);
+        } catch (Exception | Error e) {
+            // startAll has stopped what had started; the hook runs again on exit and finds nothing left to stop.
+            CONSOLE.error("careflow could not start: {}", reason(e), e);
+            System.exit(START_FAILED);
+            return;
+        }
+        stopped.await();
+    }
 
+    /** The failure's message and those of its causes, the first line of each: what a user needs to fix it. */
+    static String reason(Throwable failure) {
+        StringBuilder reason = new StringBuilder();
+        for (Throwable t = failure; t != null && reason.length() < 2000; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+            if (reason.indexOf(message) < 0) {
+                reason.append(reason.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return reason.toString();
+    }
+
+    private static void printWelcome(LocalStack stack, StackOptions options) throws IOException, InterruptedException {
         CONSOLE.info("\ncareflow is up:");
         stack.urls().entrySet().stream()
             .sorted(java.util.Map.Entry.comparingByKey())
@@ -73,7 +107,6 @@ public final class CareflowLauncher {
         }
         CONSOLE.info("\nEvery API needs a bearer token; ./careflow token --role ROLE [--facility F] [--patient P] prints one.");
         CONSOLE.info("\nPress Ctrl-C to stop.");
-        stopped.await();
     }
 
     /** Parses {@code up} and its options. */

@@ -90,8 +90,15 @@ public final class LocalStack implements AutoCloseable {
     private static final String CONNECT_GROUP = "careflow-connect";
     /** The Connect REST API's user; its password is made once per data directory ({@code connect/rest-password}). */
     public static final String CONNECT_REST_USER = "careflow-connect-admin";
-    /** How long a streams app may take from start to RUNNING before the stack gives up on it. */
-    private static final Duration STREAMS_START_DEADLINE = Duration.ofSeconds(120);
+    /** The folder of the data directory recording the pids of the launcher's child processes. */
+    static final String PIDS_DIRECTORY = "pids";
+    /**
+     * How long a streams app may take from start to RUNNING before the stack gives up on it. After a crash an app waits
+     * for its killed predecessor's group membership to expire (the 45 s session timeout) and rebuilds the stores that
+     * exactly-once cannot trust without a checkpoint, which on a busy laptop takes minutes; an app that stops instead
+     * fails the start at once (see {@link #requireRunning}).
+     */
+    private static final Duration STREAMS_START_DEADLINE = Duration.ofSeconds(300);
     /** How many views connectors/sql/bi creates once every sink table exists. */
     private static final int BI_VIEWS = 4;
 
@@ -119,17 +126,36 @@ public final class LocalStack implements AutoCloseable {
     private SinkDatabaseRoles.Logins sinkLogins;
     private KafkaLogins kafkaLogins;
 
+    /** Guarded by {@link #started}: once true, nothing more starts. */
+    private boolean closed;
+
     private LocalStack() {
     }
 
     /** Starts everything; on failure stops what had started and rethrows. */
     public static LocalStack start(StackOptions options) {
-        LocalStack stack = new LocalStack();
+        LocalStack stack = create();
+        stack.startAll(options);
+        return stack;
+    }
+
+    /**
+     * A stack with nothing started yet, for a caller that must be able to {@link #close()} it from another thread (a
+     * shutdown hook) while {@link #startAll(StackOptions)} runs.
+     */
+    static LocalStack create() {
+        return new LocalStack();
+    }
+
+    /**
+     * Starts everything; on failure stops what had started and rethrows, so a part that cannot start never leaves a
+     * half-started stack. A {@link #close()} from another thread meanwhile stops what runs and makes this fail.
+     */
+    void startAll(StackOptions options) {
         try {
-            stack.run(options);
-            return stack;
-        } catch (RuntimeException e) {
-            stack.close();
+            run(options);
+        } catch (RuntimeException | Error e) {
+            close();
             throw e;
         }
     }
@@ -167,6 +193,8 @@ public final class LocalStack implements AutoCloseable {
             .httpPort(options.registryPort())
             .managementPort(options.registryManagementPort())
             .workDirectory(data.resolve("registry"))
+            // A launcher killed alone leaves its registry child running: the next start ends it by this record.
+            .pidFile(data.resolve(PIDS_DIRECTORY).resolve("registry.pid"))
             .h2Storage(data.resolve("registry/db/registry"))
             .build().start());
         new SchemaRegistrar(registry.url(), registryAuth.login(LocalRegistryAuth.REGISTRAR_CLIENT)).registerAll(Topics.all());
@@ -312,7 +340,7 @@ public final class LocalStack implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        started.push(views::shutdownNow);
+        started((AutoCloseable) views::shutdownNow);
         views.scheduleWithFixedDelay(() -> {
             try {
                 if (applyBiViews().size() >= BI_VIEWS) {
@@ -462,8 +490,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T started(T component) {
-        started.push(component);
-        return component;
+        synchronized (started) {
+            if (!closed) {
+                started.push(component);
+                return component;
+            }
+        }
+        // Stopped while this part was starting (Ctrl-C during start): it must not outlive the stack.
+        closeQuietly(component);
+        throw new IllegalStateException("careflow is stopping; not starting the rest");
     }
 
     /** Who may use the schema registry: its clients' logins. */
@@ -504,7 +539,9 @@ public final class LocalStack implements AutoCloseable {
     /** Stops streams-notifications and starts it again on the same state and settings, as after a crash or a deploy. */
     public void restartNotifications() {
         int port = notifications.port();
-        started.remove(notifications);
+        synchronized (started) {
+            started.remove(notifications);
+        }
         notifications.close();
         Map<String, Object> props = new HashMap<>(lastNotificationsProps);
         props.put(CommonConfig.HTTP_PORT_CONFIG, port);
@@ -515,15 +552,27 @@ public final class LocalStack implements AutoCloseable {
         return triage;
     }
 
+    /** Stops every part, newest first. Safe from any thread, also while the stack is starting, and more than once. */
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable component = started.pop();
-            try {
-                component.close();
-            } catch (Exception e) {
-                LOG.warn("Stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+        while (true) {
+            AutoCloseable component;
+            synchronized (started) {
+                closed = true;
+                component = started.poll();
             }
+            if (component == null) {
+                return;
+            }
+            closeQuietly(component);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable component) {
+        try {
+            component.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
         }
     }
 

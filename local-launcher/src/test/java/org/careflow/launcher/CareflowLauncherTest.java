@@ -41,4 +41,14 @@ class CareflowLauncherTest {
     void shouldRejectUnknownOptionWhenGiven() {
         assertThatThrownBy(() -> CareflowLauncher.parse(List.of("up", "--turbo"))).hasMessageContaining("--turbo");
     }
+
+    @Test
+    void shouldGiveEveryCauseOnOneLineWhenTheStartFails() {
+        // Given: a failure wrapping the one that says what to fix, with a multi-line log tail
+        IllegalStateException failure = new IllegalStateException("Could not start PostgreSQL",
+            new IllegalStateException("Port already in use: 55432\nlast lines of the server log:\n..."));
+
+        // When / Then
+        assertThat(CareflowLauncher.reason(failure)).isEqualTo("Could not start PostgreSQL: Port already in use: 55432");
+    }
 }

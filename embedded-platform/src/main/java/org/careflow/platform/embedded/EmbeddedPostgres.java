@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * slots and WAL senders to spare), for the local launcher, for the Kafka Connect sinks and Debezium sources, and
  * for integration tests.
  *
- * <p>It runs the machine's PostgreSQL binaries ({@code initdb} and {@code pg_ctl} from the {@code PATH}, else the
+ * <p>It runs the machine's PostgreSQL binaries ({@code initdb}, {@code postgres} and {@code pg_ctl} from the {@code PATH}, else the
  * newest {@code /usr/lib/postgresql/<version>/bin}). PostgreSQL refuses to run as root, so when this JVM is root
  * the binaries run as the {@code postgres} user through {@code runuser}, and the data directory is handed to that
  * user ({@code chown}): it must then be reachable by it (no root-only parent folder). Without system binaries it
@@ -44,8 +44,18 @@ import java.util.stream.Stream;
  *
  * <p>The data directory is initialised only when it holds no cluster yet, so data survive a restart on the same
  * directory. The server is a separate process: {@link #close()} stops it ({@code pg_ctl stop -m fast}) and no
- * shutdown hook does that for you, so close it (try-with-resources) or it outlives this JVM. Local connections
- * are trusted; TCP connections authenticate with the user and password given to the builder.
+ * shutdown hook does that for you, so close it (try-with-resources). Local connections are trusted; TCP connections
+ * authenticate with the user and password given to the builder.
+ *
+ * <p>The postmaster runs as a direct child ({@code postgres -D}), not through {@code pg_ctl start}, which detaches it
+ * into its own session: as a child it stays in this JVM's process group, so whatever ends the group (Ctrl-C in a
+ * terminal, a group SIGKILL, a closed terminal) ends the server too, and a crash leaves no server holding the port
+ * and the data directory. A JVM killed alone still leaves its postmaster running; so every start first reads the data
+ * directory's {@code postmaster.pid} and, when it names a live postmaster of this directory (same start time), asks
+ * it to stop (SIGTERM, a smart shutdown, which ends at once as the dead run's sessions are gone) and kills it after a
+ * grace. PostgreSQL itself removes a {@code postmaster.pid} whose process is gone and recovers from its WAL, so
+ * committed data survive a crash. (The zonky fallback starts its server through {@code pg_ctl}, detached; only the
+ * {@code postmaster.pid} check covers it.)
  *
  * <pre>{@code
  * try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().dataDirectory(dir).build().start()) {
@@ -63,6 +73,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final String LOG_FILE = "embedded-postgres.log";
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration POLL_PAUSE = Duration.ofMillis(200);
     private static final int LOG_TAIL_LINES = 30;
 
     private enum State { NEW, STARTED, CLOSED }
@@ -115,6 +127,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         long begin = System.nanoTime();
         try {
             dataDirectory = prepareDataDirectory();
+            if (!temporaryDataDirectory) {
+                LeftoverPostmaster.endIn(dataDirectory, STOP_TIMEOUT);
+            }
             port = FreePorts.resolve(requestedPort)[0];
             server = chooseServer();
             server.start();
@@ -475,6 +490,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
         private final Path bin;
         private final String systemUser;
+        /** The child running the postmaster (or {@code runuser}, its parent, when this JVM is root). */
+        private Process postmaster;
 
         private SystemServer(Path bin, String systemUser) {
             this.bin = bin;
@@ -493,23 +510,58 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 initdb();
             }
             writeSettings();
-            Duration wait = startupTimeout;
-            Outcome started = run(command(bin.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(),
-                    "-l", dataDirectory.resolve(LOG_FILE).toString(), "-w", "-t", String.valueOf(Math.max(1, wait.toSeconds())), "start"),
-                    wait.plusSeconds(10));
-            if (started.exitCode() != 0) {
-                throw new IllegalStateException("pg_ctl start failed (exit code " + started.exitCode() + "): " + started.output()
-                        + "\nlast lines of " + dataDirectory.resolve(LOG_FILE) + ":\n" + logTail());
+            try {
+                // A child in this JVM's process group (pg_ctl start would detach it): see the class comment.
+                postmaster = new ProcessBuilder(command(bin.resolve("postgres").toString(), "-D", dataDirectory.toString()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDirectory.resolve(LOG_FILE).toFile()))
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not run " + bin.resolve("postgres"), e);
             }
+            awaitAcceptingConnections();
+        }
+
+        /** Polls with a connection until the server accepts one; fails at once, with its log, if the server exits. */
+        private void awaitAcceptingConnections() {
+            long deadline = System.nanoTime() + startupTimeout.toNanos();
+            SQLException last = null;
+            while (System.nanoTime() < deadline) {
+                if (!postmaster.isAlive()) {
+                    throw new IllegalStateException("PostgreSQL exited at start (exit code " + postmaster.exitValue() + "); last lines of "
+                            + dataDirectory.resolve(LOG_FILE) + ":\n" + logTail());
+                }
+                try (Connection ignored = connection("postgres")) {
+                    return;
+                } catch (SQLException e) {
+                    last = e;
+                }
+                try {
+                    // Waits for the pause, or less if the server exits meanwhile.
+                    postmaster.waitFor(POLL_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for PostgreSQL to start", e);
+                }
+            }
+            throw new IllegalStateException("PostgreSQL did not accept connections within " + startupTimeout.toSeconds() + " s ("
+                    + (last == null ? "no attempt" : last.getMessage()) + "); last lines of " + dataDirectory.resolve(LOG_FILE)
+                    + ":\n" + logTail());
         }
 
         @Override
         public void stop() {
+            if (postmaster == null || !postmaster.isAlive()) {
+                // Never started, or already stopped by a signal to the whole process group (Ctrl-C).
+                return;
+            }
             Outcome stopped = run(command(bin.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(),
                     "-m", "fast", "-w", "-t", String.valueOf(STOP_TIMEOUT.toSeconds()), "stop"), STOP_TIMEOUT.plusSeconds(10));
             if (stopped.exitCode() != 0) {
                 LOG.warn("pg_ctl stop for {} failed (exit code {}): {}", dataDirectory, stopped.exitCode(), stopped.output());
             }
+            // Ends the child itself too (runuser waits for the postmaster), killing it if pg_ctl could not stop it.
+            ProcessRecord.destroyTree(postmaster.toHandle(), STOP_GRACE);
         }
 
         private void initdb() {

@@ -30,7 +30,10 @@ import java.util.stream.Stream;
  * (the folder holding {@code quarkus-run.jar}) and bound to 127.0.0.1.
  *
  * <p>The caller owns the lifecycle: {@link #close()} kills the child process and its descendants, and no shutdown
- * hook does it for you, so close it (try-with-resources) or the server outlives this JVM. The child's output goes
+ * hook does it for you, so close it (try-with-resources) or the server outlives this JVM. The child stays in this
+ * JVM's process group, so a signal to the whole group (Ctrl-C in a terminal, a group SIGKILL) ends it too; a JVM killed
+ * alone leaves it running, which {@link Builder#pidFile(Path)} covers: the next start ends the child an earlier,
+ * killed run recorded there before it binds its own ports. The child's output goes
  * to {@link #logFile()}, never to this process's stdout. Storage is the distribution's default (in-memory H2, lost
  * on close) unless {@link Builder#systemProperty(String, String)} points it elsewhere, e.g. at PostgreSQL.
  *
@@ -68,6 +71,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Map<String, String> systemProperties;
     private final Duration startupTimeout;
+    private final ProcessRecord pidRecord;
 
     private State state = State.NEW;
     private Path workDirectory;
@@ -87,6 +91,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.systemProperties = Map.copyOf(builder.systemProperties);
         this.startupTimeout = builder.startupTimeout;
+        this.pidRecord = builder.pidFile == null ? null : ProcessRecord.at(builder.pidFile);
     }
 
     public static Builder builder() {
@@ -107,6 +112,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
         long begin = System.nanoTime();
         try {
             workDirectory = prepareWorkDirectory();
+            if (pidRecord != null) {
+                pidRecord.endLeftover(STOP_GRACE);
+            }
             int[] ports = FreePorts.resolve(requestedHttpPort, requestedManagementPort);
             httpPort = ports[0];
             managementPort = ports[1];
@@ -115,6 +123,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(logFile().toFile()))
                     .start();
+            if (pidRecord != null) {
+                pidRecord.write(process.toHandle());
+            }
             LOG.info("Started Apicurio Registry process {} from {} on ports {} (API) and {} (management), log {}",
                     process.pid(), home, httpPort, managementPort, logFile());
             awaitReady();
@@ -182,7 +193,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
         try {
             if (process != null) {
                 long begin = System.nanoTime();
-                destroyTree(process.toHandle());
+                ProcessRecord.destroyTree(process.toHandle(), STOP_GRACE);
+                if (pidRecord != null) {
+                    pidRecord.delete();
+                }
                 LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), (System.nanoTime() - begin) / 1_000_000);
             }
         } finally {
@@ -277,37 +291,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
     }
 
-    private static void destroyTree(ProcessHandle root) {
-        // Children first, so none is re-parented and lost when the root goes.
-        List<ProcessHandle> handles = Stream.concat(root.descendants(), Stream.of(root)).toList();
-        handles.forEach(ProcessHandle::destroy);
-        if (!awaitExit(handles, STOP_GRACE)) {
-            LOG.warn("Apicurio Registry did not stop within {}; killing it", STOP_GRACE);
-            handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-            if (!awaitExit(handles, STOP_GRACE)) {
-                LOG.warn("Apicurio Registry process {} is still alive after being killed", root.pid());
-            }
-        }
-    }
-
-    private static boolean awaitExit(List<ProcessHandle> handles, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (ProcessHandle handle : handles) {
-            long remaining = deadline - System.nanoTime();
-            try {
-                handle.onExit().get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException e) {
-                return !handle.isAlive();
-            }
-        }
-        return true;
-    }
-
     private String logTail() {
         Path file = logFile();
         try (RandomAccessFile log = new RandomAccessFile(file.toFile(), "r")) {
@@ -365,8 +348,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private Path pidFile;
 
         private Builder() {
+        }
+
+        /**
+         * Records the child's pid in {@code pidFile} while it runs, and at start first ends the child an earlier run
+         * recorded there if it still runs (that run's JVM was killed before it could stop it). Default: no record.
+         */
+        public Builder pidFile(Path pidFile) {
+            this.pidFile = Objects.requireNonNull(pidFile, "pidFile");
+            return this;
         }
 
         /**

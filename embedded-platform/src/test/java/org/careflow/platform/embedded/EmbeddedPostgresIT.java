@@ -87,6 +87,48 @@ class EmbeddedPostgresIT {
         }
     }
 
+    @Test
+    void shouldRunThePostmasterAsThisJvmsDescendantWhenStarted() throws IOException {
+        // Given / When
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().dataDirectory(tempDir.resolve("pgdata")).build().start()) {
+
+            // Then: not detached (as pg_ctl start does), so whatever ends this process group ends the server too
+            long postmaster = postmasterPid(postgres.dataDirectory());
+            assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).contains(postmaster);
+        }
+    }
+
+    @Test
+    void shouldEndTheServerAnEarlierRunLeftRunningWhenStartedOnSameDataDirectory() throws Exception {
+        // Given: a server with a committed row, never closed, as when the JVM that started it was killed alone
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().dataDirectory(tempDir.resolve("pgdata"));
+        EmbeddedPostgres abandoned = builder.build().start();
+        try (Connection connection = abandoned.connection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE visits (id TEXT PRIMARY KEY)");
+            statement.execute("INSERT INTO visits VALUES ('v-1')");
+        }
+        ProcessHandle leftover = ProcessHandle.of(postmasterPid(abandoned.dataDirectory())).orElseThrow();
+
+        // When: a new server starts on the same data directory
+        try (EmbeddedPostgres next = builder.build().start();
+             Connection connection = next.connection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id FROM visits")) {
+
+            // Then: the leftover was ended first, and the committed row is there
+            assertThat(leftover.isAlive()).isFalse();
+            assertThat(postmasterPid(next.dataDirectory())).isNotEqualTo(leftover.pid());
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("v-1");
+        } finally {
+            assertThatCode(abandoned::close).doesNotThrowAnyException();
+        }
+    }
+
+    private static long postmasterPid(Path dataDirectory) throws IOException {
+        return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
+    }
+
     private static void assertTableSurvivesRestart(EmbeddedPostgres.Builder builder) throws SQLException {
         // Given: a table with a row, on a server that is then stopped (twice)
         EmbeddedPostgres first = builder.build().start();

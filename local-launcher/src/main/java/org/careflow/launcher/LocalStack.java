@@ -182,6 +182,8 @@ public final class LocalStack implements AutoCloseable {
         TopicLayout layout = topicLayout(settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(), Map.of()));
         String layoutSetting = String.join(",", layout.toEntries());
         try (Admin admin = Admin.create(kafkaClientProperties())) {
+            // A killed run's producers died mid-transaction; nothing of it is alive, so what they left open is aborted.
+            LeftoverTransactions.abortAll(admin);
             TopicProvisioner.createMissing(admin, layout.apply(Topics.all()), (short) 1);
             TopicProvisioner.createMissing(admin, MasterDataTopics.owned(), (short) 1);
             // The change topics exist before streams-masterdata starts; the Debezium source then finds them.

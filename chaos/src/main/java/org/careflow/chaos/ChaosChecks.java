@@ -1,0 +1,240 @@
+package org.careflow.chaos;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
+import org.careflow.events.scheduling.BookingOutcome;
+import org.careflow.events.scheduling.BookingStatus;
+import org.careflow.topics.Topic;
+import org.careflow.topics.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The suite's invariants, read from careflow's outputs: every acknowledged submission assessed exactly once; every
+ * acknowledged booking decided once, no slot held by two confirmed bookings, no patient holding overlapping
+ * appointments; every due reminder sent exactly once (counted at the WhatsApp stand-in, by notification id) and none
+ * after its appointment; every dead-letter topic empty.
+ */
+final class ChaosChecks implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChaosChecks.class);
+    static final String REMINDER_TEMPLATE = "appointment_reminder";
+    /** A reminder is due this long after its time at the latest: punctuation, the dispatcher's poll and send. */
+    static final Duration REMINDER_GRACE = Duration.ofSeconds(45);
+
+    /** What a check found. */
+    record Verdict(long acknowledged, long lost, long duplicated, List<String> problems) {
+        boolean clean() {
+            return lost == 0 && duplicated == 0 && problems.isEmpty();
+        }
+    }
+
+    private final ChaosCluster cluster;
+    private final Acknowledged acknowledged;
+    private final OutputsReader outputs;
+    /** When each request to the stand-in was first seen (its index in the stand-in's list): "none after its appointment". */
+    private final Map<Integer, Instant> firstSeen = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chaos-sent-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ChaosChecks(ChaosCluster cluster, Acknowledged acknowledged) {
+        this.cluster = cluster;
+        this.acknowledged = acknowledged;
+        this.outputs = new OutputsReader(cluster.bootstrapServers(), cluster.serdes());
+        watcher.scheduleWithFixedDelay(() -> {
+            int n = cluster.cloudApi().requests().size();
+            Instant now = Instant.now();
+            for (int i = 0; i < n; i++) {
+                firstSeen.putIfAbsent(i, now);
+            }
+        }, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether everything acknowledged up to {@code cutoff} is visible in the outputs (assessed, decided). */
+    boolean allVisible(Instant cutoff) {
+        return missingSubmissions(cutoff).isEmpty() && missingBookings(cutoff).isEmpty();
+    }
+
+    /** Whether a submission acknowledged after {@code after} has been assessed: the pipeline moves again. */
+    boolean progressSince(Instant after) {
+        return acknowledged.submissions.entrySet().stream().anyMatch(e -> e.getValue().isAfter(after) && outputs.assessments.containsKey(e.getKey()));
+    }
+
+    private List<String> missingSubmissions(Instant cutoff) {
+        return acknowledged.submissions.entrySet().stream().filter(e -> !e.getValue().isAfter(cutoff))
+            .map(Map.Entry::getKey).filter(id -> !outputs.assessments.containsKey(id)).toList();
+    }
+
+    private List<String> missingBookings(Instant cutoff) {
+        return acknowledged.bookings.values().stream().filter(b -> !b.acknowledgedAt().isAfter(cutoff))
+            .map(Acknowledged.Booking::bookingId).filter(id -> {
+                OutputsReader.BookingHistory h = outputs.bookings.get(id);
+                return h == null || h.decisions.get() == 0;
+            }).toList();
+    }
+
+    /** Reminders of confirmed bookings that fell due (with grace) by {@code cutoff}. */
+    private List<Acknowledged.Booking> dueReminders(Instant cutoff) {
+        return acknowledged.bookings.values().stream().filter(Acknowledged.Booking::reminder)
+            .filter(b -> !b.slotStart().minus(ChaosCluster.REMINDER_OFFSET).plus(REMINDER_GRACE).isAfter(cutoff))
+            .filter(b -> {
+                OutputsReader.BookingHistory h = outputs.bookings.get(b.bookingId());
+                return h != null && h.latest != null && h.latest.getStatus() == BookingStatus.CONFIRMED;
+            }).toList();
+    }
+
+    private List<RecordedRequest> remindersFor(String bookingId) {
+        return cluster.cloudApi().requestsTo("/messages").stream().filter(r -> r.body() != null
+            && REMINDER_TEMPLATE.equals(r.body().path("template").path("name").asText()) && r.rawBody().contains(bookingId)).toList();
+    }
+
+    /**
+     * Waits (up to {@code deadline}) until everything acknowledged by {@code cutoff} is visible and every reminder due by
+     * then was sent, then judges: what is still missing is lost, what came twice is duplicated.
+     */
+    Verdict check(Instant cutoff, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end && !(allVisible(cutoff) && dueReminders(cutoff).stream().allMatch(b -> !remindersFor(b.bookingId()).isEmpty()))) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        }
+        List<String> problems = new ArrayList<>();
+        long lost = 0;
+        long duplicated = 0;
+        List<String> missingSubmissions = missingSubmissions(cutoff);
+        List<String> missingBookings = missingBookings(cutoff);
+        lost += missingSubmissions.size() + missingBookings.size();
+        if (!missingSubmissions.isEmpty()) {
+            problems.add(missingSubmissions.size() + " acknowledged submissions never assessed, e.g. " + sample(missingSubmissions));
+        }
+        if (!missingBookings.isEmpty()) {
+            problems.add(missingBookings.size() + " acknowledged bookings never decided, e.g. " + sample(missingBookings));
+        }
+        List<String> twiceAssessed = outputs.assessments.entrySet().stream().filter(e -> e.getValue().get() > 1).map(Map.Entry::getKey).toList();
+        List<String> twiceDecided = outputs.bookings.entrySet().stream().filter(e -> e.getValue().decisions.get() > 1).map(Map.Entry::getKey).toList();
+        duplicated += twiceAssessed.size() + twiceDecided.size();
+        if (!twiceAssessed.isEmpty()) {
+            problems.add(twiceAssessed.size() + " submissions assessed more than once, e.g. " + sample(twiceAssessed));
+        }
+        if (!twiceDecided.isEmpty()) {
+            problems.add(twiceDecided.size() + " bookings decided more than once, e.g. " + sample(twiceDecided));
+        }
+        problems.addAll(slotAndPatientConflicts());
+
+        long dueCount = 0;
+        for (Acknowledged.Booking b : dueReminders(cutoff)) {
+            dueCount++;
+            List<RecordedRequest> sent = remindersFor(b.bookingId());
+            if (sent.isEmpty()) {
+                lost++;
+                problems.add("the reminder of booking " + b.bookingId() + " (slot " + b.slotStart() + ") was never sent");
+            }
+        }
+        Map<String, Integer> sends = new HashMap<>();
+        List<RecordedRequest> all = cluster.cloudApi().requests();
+        for (int i = 0; i < all.size(); i++) {
+            RecordedRequest r = all.get(i);
+            if (!r.path().endsWith("/messages") || r.notificationId() == null) {
+                continue;
+            }
+            sends.merge(r.notificationId(), 1, Integer::sum);
+            if (r.body() != null && REMINDER_TEMPLATE.equals(r.body().path("template").path("name").asText())) {
+                Instant seen = firstSeen.get(i);
+                acknowledged.bookings.values().stream().filter(b -> r.rawBody().contains(b.bookingId())).findFirst().ifPresent(b -> {
+                    if (seen != null && seen.isAfter(b.slotStart())) {
+                        problems.add("the reminder " + r.notificationId() + " was sent after its appointment (" + b.slotStart() + ")");
+                    }
+                });
+            }
+        }
+        List<String> twiceSent = sends.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()).toList();
+        duplicated += twiceSent.size();
+        if (!twiceSent.isEmpty()) {
+            problems.add(twiceSent.size() + " notifications sent more than once at the WhatsApp stand-in: " + sample(twiceSent));
+        }
+        long deadLetters = deadLetters();
+        if (deadLetters > 0) {
+            problems.add(deadLetters + " records dead-lettered");
+        }
+        long acked = acknowledged.submissions.values().stream().filter(t -> !t.isAfter(cutoff)).count()
+            + acknowledged.bookings.values().stream().filter(b -> !b.acknowledgedAt().isAfter(cutoff)).count();
+        LOG.info("Checked to {}: {} acknowledged submissions and bookings, {} reminders due, {} sends; lost {}, duplicated {}{}",
+            cutoff, acked, dueCount, sends.size(), lost, duplicated, problems.isEmpty() ? "" : "; " + problems);
+        return new Verdict(acked, lost, duplicated, List.copyOf(problems));
+    }
+
+    /** From each booking's latest outcome: two confirmed bookings of one slot, or one patient's overlapping appointments. */
+    private List<String> slotAndPatientConflicts() {
+        Map<String, List<BookingOutcome>> bySlot = new HashMap<>();
+        Map<String, List<BookingOutcome>> byPatient = new HashMap<>();
+        for (OutputsReader.BookingHistory h : outputs.bookings.values()) {
+            BookingOutcome o = h.latest;
+            if (o == null || o.getStatus() != BookingStatus.CONFIRMED) {
+                continue;
+            }
+            bySlot.computeIfAbsent(o.getProviderId() + "@" + o.getSlotStart(), k -> new ArrayList<>()).add(o);
+            byPatient.computeIfAbsent(o.getPatientId(), k -> new ArrayList<>()).add(o);
+        }
+        List<String> problems = new ArrayList<>();
+        bySlot.forEach((slot, held) -> {
+            if (held.size() > 1) {
+                problems.add("slot confirmed " + held.size() + " times: bookings " + held.stream().map(BookingOutcome::getBookingId).toList());
+            }
+        });
+        byPatient.forEach((patient, held) -> {
+            for (int i = 0; i < held.size(); i++) {
+                for (int j = i + 1; j < held.size(); j++) {
+                    BookingOutcome a = held.get(i);
+                    BookingOutcome b = held.get(j);
+                    if (a.getSlotStart().isBefore(b.getSlotEnd()) && b.getSlotStart().isBefore(a.getSlotEnd())) {
+                        problems.add("overlapping appointments of one patient: bookings " + a.getBookingId() + " and " + b.getBookingId());
+                    }
+                }
+            }
+        });
+        return problems;
+    }
+
+    private long deadLetters() {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (Topic<?, ?> topic : Topics.all()) {
+            if (topic.deadLetters()) {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    request.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+                }
+            }
+        }
+        try {
+            return cluster.admin().listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (Exception e) {
+            LOG.warn("Cannot read the dead-letter topics' offsets: {}", e.toString());
+            return 0;
+        }
+    }
+
+    private static String sample(List<String> ids) {
+        return ids.subList(0, Math.min(5, ids.size())).toString();
+    }
+
+    @Override
+    public void close() {
+        watcher.shutdownNow();
+        outputs.close();
+    }
+}

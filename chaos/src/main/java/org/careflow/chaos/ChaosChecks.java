@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +48,9 @@ final class ChaosChecks implements AutoCloseable {
     private final OutputsReader outputs;
     /** When each request to the stand-in was first seen (its index in the stand-in's list): "none after its appointment". */
     private final Map<Integer, Instant> firstSeen = new ConcurrentHashMap<>();
+    /** Duplicates, conflicts and late sends already reported: each counts in the scenario that first saw it. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private long reportedDeadLetters;
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "chaos-sent-watcher");
         t.setDaemon(true);
@@ -68,7 +72,11 @@ final class ChaosChecks implements AutoCloseable {
 
     /** Whether everything acknowledged up to {@code cutoff} is visible in the outputs (assessed, decided). */
     boolean allVisible(Instant cutoff) {
-        return missingSubmissions(cutoff).isEmpty() && missingBookings(cutoff).isEmpty();
+        return missingSubmissions(Instant.EPOCH, cutoff).isEmpty() && missingBookings(Instant.EPOCH, cutoff).isEmpty();
+    }
+
+    private static boolean within(Instant t, Instant from, Instant cutoff) {
+        return t.isAfter(from) && !t.isAfter(cutoff);
     }
 
     /** Whether a submission acknowledged after {@code after} has been assessed: the pipeline moves again. */
@@ -76,23 +84,23 @@ final class ChaosChecks implements AutoCloseable {
         return acknowledged.submissions.entrySet().stream().anyMatch(e -> e.getValue().isAfter(after) && outputs.assessments.containsKey(e.getKey()));
     }
 
-    private List<String> missingSubmissions(Instant cutoff) {
-        return acknowledged.submissions.entrySet().stream().filter(e -> !e.getValue().isAfter(cutoff))
+    private List<String> missingSubmissions(Instant from, Instant cutoff) {
+        return acknowledged.submissions.entrySet().stream().filter(e -> within(e.getValue(), from, cutoff))
             .map(Map.Entry::getKey).filter(id -> !outputs.assessments.containsKey(id)).toList();
     }
 
-    private List<String> missingBookings(Instant cutoff) {
-        return acknowledged.bookings.values().stream().filter(b -> !b.acknowledgedAt().isAfter(cutoff))
+    private List<String> missingBookings(Instant from, Instant cutoff) {
+        return acknowledged.bookings.values().stream().filter(b -> within(b.acknowledgedAt(), from, cutoff))
             .map(Acknowledged.Booking::bookingId).filter(id -> {
                 OutputsReader.BookingHistory h = outputs.bookings.get(id);
                 return h == null || h.decisions.get() == 0;
             }).toList();
     }
 
-    /** Reminders of confirmed bookings that fell due (with grace) by {@code cutoff}. */
-    private List<Acknowledged.Booking> dueReminders(Instant cutoff) {
+    /** Reminders of confirmed bookings that fell due (with grace) after {@code from} and by {@code cutoff}. */
+    private List<Acknowledged.Booking> dueReminders(Instant from, Instant cutoff) {
         return acknowledged.bookings.values().stream().filter(Acknowledged.Booking::reminder)
-            .filter(b -> !b.slotStart().minus(ChaosCluster.REMINDER_OFFSET).plus(REMINDER_GRACE).isAfter(cutoff))
+            .filter(b -> within(b.slotStart().minus(ChaosCluster.REMINDER_OFFSET).plus(REMINDER_GRACE), from, cutoff))
             .filter(b -> {
                 OutputsReader.BookingHistory h = outputs.bookings.get(b.bookingId());
                 return h != null && h.latest != null && h.latest.getStatus() == BookingStatus.CONFIRMED;
@@ -105,19 +113,21 @@ final class ChaosChecks implements AutoCloseable {
     }
 
     /**
-     * Waits (up to {@code deadline}) until everything acknowledged by {@code cutoff} is visible and every reminder due by
-     * then was sent, then judges: what is still missing is lost, what came twice is duplicated.
+     * Waits (up to {@code deadline}) until everything acknowledged after {@code from} and by {@code cutoff} is visible
+     * and every reminder due in that window was sent, then judges that window: what is still missing is lost. Duplicates
+     * and conflicts are looked for everywhere and reported once, by the first check that sees them.
      */
-    Verdict check(Instant cutoff, Duration deadline) {
+    Verdict check(Instant from, Instant cutoff, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
-        while (System.nanoTime() < end && !(allVisible(cutoff) && dueReminders(cutoff).stream().allMatch(b -> !remindersFor(b.bookingId()).isEmpty()))) {
+        while (System.nanoTime() < end && !(missingSubmissions(from, cutoff).isEmpty() && missingBookings(from, cutoff).isEmpty()
+            && dueReminders(from, cutoff).stream().allMatch(b -> !remindersFor(b.bookingId()).isEmpty()))) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         }
         List<String> problems = new ArrayList<>();
         long lost = 0;
         long duplicated = 0;
-        List<String> missingSubmissions = missingSubmissions(cutoff);
-        List<String> missingBookings = missingBookings(cutoff);
+        List<String> missingSubmissions = missingSubmissions(from, cutoff);
+        List<String> missingBookings = missingBookings(from, cutoff);
         lost += missingSubmissions.size() + missingBookings.size();
         if (!missingSubmissions.isEmpty()) {
             problems.add(missingSubmissions.size() + " acknowledged submissions never assessed, e.g. " + sample(missingSubmissions));
@@ -125,8 +135,10 @@ final class ChaosChecks implements AutoCloseable {
         if (!missingBookings.isEmpty()) {
             problems.add(missingBookings.size() + " acknowledged bookings never decided, e.g. " + sample(missingBookings));
         }
-        List<String> twiceAssessed = outputs.assessments.entrySet().stream().filter(e -> e.getValue().get() > 1).map(Map.Entry::getKey).toList();
-        List<String> twiceDecided = outputs.bookings.entrySet().stream().filter(e -> e.getValue().decisions.get() > 1).map(Map.Entry::getKey).toList();
+        List<String> twiceAssessed = fresh("assessed:", outputs.assessments.entrySet().stream().filter(e -> e.getValue().get() > 1)
+            .map(Map.Entry::getKey).toList());
+        List<String> twiceDecided = fresh("decided:", outputs.bookings.entrySet().stream().filter(e -> e.getValue().decisions.get() > 1)
+            .map(Map.Entry::getKey).toList());
         duplicated += twiceAssessed.size() + twiceDecided.size();
         if (!twiceAssessed.isEmpty()) {
             problems.add(twiceAssessed.size() + " submissions assessed more than once, e.g. " + sample(twiceAssessed));
@@ -134,10 +146,10 @@ final class ChaosChecks implements AutoCloseable {
         if (!twiceDecided.isEmpty()) {
             problems.add(twiceDecided.size() + " bookings decided more than once, e.g. " + sample(twiceDecided));
         }
-        problems.addAll(slotAndPatientConflicts());
+        problems.addAll(fresh("conflict:", slotAndPatientConflicts()));
 
         long dueCount = 0;
-        for (Acknowledged.Booking b : dueReminders(cutoff)) {
+        for (Acknowledged.Booking b : dueReminders(from, cutoff)) {
             dueCount++;
             List<RecordedRequest> sent = remindersFor(b.bookingId());
             if (sent.isEmpty()) {
@@ -156,25 +168,27 @@ final class ChaosChecks implements AutoCloseable {
             if (r.body() != null && REMINDER_TEMPLATE.equals(r.body().path("template").path("name").asText())) {
                 Instant seen = firstSeen.get(i);
                 acknowledged.bookings.values().stream().filter(b -> r.rawBody().contains(b.bookingId())).findFirst().ifPresent(b -> {
-                    if (seen != null && seen.isAfter(b.slotStart())) {
+                    if (seen != null && seen.isAfter(b.slotStart()) && reported.add("late:" + r.notificationId())) {
                         problems.add("the reminder " + r.notificationId() + " was sent after its appointment (" + b.slotStart() + ")");
                     }
                 });
             }
         }
-        List<String> twiceSent = sends.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()).toList();
+        List<String> twiceSent = sends.entrySet().stream().filter(e -> e.getValue() > 1 && reported.add("sent:" + e.getKey()))
+            .map(e -> e.getKey() + " x" + e.getValue()).toList();
         duplicated += twiceSent.size();
         if (!twiceSent.isEmpty()) {
             problems.add(twiceSent.size() + " notifications sent more than once at the WhatsApp stand-in: " + sample(twiceSent));
         }
         long deadLetters = deadLetters();
-        if (deadLetters > 0) {
-            problems.add(deadLetters + " records dead-lettered");
+        if (deadLetters > reportedDeadLetters) {
+            problems.add((deadLetters - reportedDeadLetters) + " records dead-lettered");
+            reportedDeadLetters = deadLetters;
         }
-        long acked = acknowledged.submissions.values().stream().filter(t -> !t.isAfter(cutoff)).count()
-            + acknowledged.bookings.values().stream().filter(b -> !b.acknowledgedAt().isAfter(cutoff)).count();
-        LOG.info("Checked to {}: {} acknowledged submissions and bookings, {} reminders due, {} sends; lost {}, duplicated {}{}",
-            cutoff, acked, dueCount, sends.size(), lost, duplicated, problems.isEmpty() ? "" : "; " + problems);
+        long acked = acknowledged.submissions.values().stream().filter(t -> within(t, from, cutoff)).count()
+            + acknowledged.bookings.values().stream().filter(b -> within(b.acknowledgedAt(), from, cutoff)).count();
+        LOG.info("Checked {} to {}: {} acknowledged submissions and bookings, {} reminders due, {} sends; lost {}, duplicated {}{}",
+            from, cutoff, acked, dueCount, sends.size(), lost, duplicated, problems.isEmpty() ? "" : "; " + problems);
         return new Verdict(acked, lost, duplicated, List.copyOf(problems));
     }
 
@@ -226,6 +240,11 @@ final class ChaosChecks implements AutoCloseable {
             LOG.warn("Cannot read the dead-letter topics' offsets: {}", e.toString());
             return 0;
         }
+    }
+
+    /** Those of {@code found} no earlier check reported. */
+    private List<String> fresh(String kind, List<String> found) {
+        return found.stream().filter(id -> reported.add(kind + id)).toList();
     }
 
     private static String sample(List<String> ids) {

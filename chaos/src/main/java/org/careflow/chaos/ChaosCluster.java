@@ -67,7 +67,7 @@ final class ChaosCluster implements AutoCloseable {
     static final int NODES = 3;
     /** The facility every chaos booking and contact belongs to; its reminders fall due {@link #REMINDER_OFFSET} before the slot. */
     static final String CLINIC = "chaos-clinic";
-    static final Duration REMINDER_OFFSET = Duration.ofSeconds(90);
+    static final Duration REMINDER_OFFSET = Duration.ofSeconds(60);
     static final String APP_SECRET = "chaos-app-secret";
     static final String PHONE_NUMBER_ID = "100200300";
     static final Duration START_DEADLINE = Duration.ofSeconds(240);
@@ -372,14 +372,16 @@ final class ChaosCluster implements AutoCloseable {
     public void close() {
         List<ChaosProcess> apps = instances.values().stream().map(Instance::process).toList();
         // SIGTERM to every app at once, then wait: they close in parallel.
-        apps.parallelStream().forEach(ChaosProcess::close);
+        apps.forEach(ChaosProcess::signalStop);
+        apps.forEach(ChaosProcess::close);
         if (cloudApi != null) {
             cloudApi.close();
         }
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
-        nodes.parallelStream().forEach(ChaosProcess::close);
+        nodes.forEach(ChaosProcess::signalStop);
+        nodes.forEach(ChaosProcess::close);
         if (registry != null) {
             registry.close();
         }

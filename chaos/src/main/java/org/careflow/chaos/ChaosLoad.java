@@ -51,11 +51,11 @@ final class ChaosLoad implements AutoCloseable {
     static final int SLOT_MINUTES = 5;
     static final String TYPE = "follow-up";
     /** A reminder booking's slot is at least this far ahead: its reminder falls due this minus the offset after booking. */
-    static final Duration REMINDER_LEAD = ChaosCluster.REMINDER_OFFSET.plusSeconds(60);
+    static final Duration REMINDER_LEAD = ChaosCluster.REMINDER_OFFSET.plusSeconds(30);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_IN_FLIGHT = 16;
     /** One request in this many books a reminder appointment. */
-    static final int REMINDER_EVERY = 75;
+    static final int REMINDER_EVERY = 40;
 
     private final ChaosCluster cluster;
     private final Acknowledged acknowledged;
@@ -89,22 +89,15 @@ final class ChaosLoad implements AutoCloseable {
     /** Providers' schedules and the reminder patients' contacts, then waits until scheduling offers the slots. */
     void prepare() {
         String ingest = cluster.ingestUrl();
-        // Every day, all day (UTC): a slot is there whenever the run needs one.
-        String weekly = """
-            {"MONDAY": [%1$s], "TUESDAY": [%1$s], "WEDNESDAY": [%1$s], "THURSDAY": [%1$s], "FRIDAY": [%1$s], "SATURDAY": [%1$s], "SUNDAY": [%1$s]}
-            """.formatted("{\"start\": \"00:00\", \"end\": \"23:55\"}");
         List<String> providers = new ArrayList<>();
         for (int k = 0; k < CONTENDED_PROVIDERS; k++) {
             providers.add(contendedProvider(k));
+            putSchedule(ingest, contendedProvider(k), 0);
         }
         for (int k = 0; k < REMINDER_PAIRS; k++) {
             providers.add(reminderProvider(k));
-        }
-        for (String provider : providers) {
-            String body = """
-                {"facilityId": "%s", "timeZone": "UTC", "slotMinutes": %d, "appointmentTypes": ["%s"], "weekly": %s}
-                """.formatted(ChaosCluster.CLINIC, SLOT_MINUTES, TYPE, weekly);
-            sendUntilAccepted("PUT", ingest + "/v1/providers/" + provider + "/schedule", body);
+            // Reminder provider k's slots start on minutes equal to k modulo the slot length: some provider has a slot every minute.
+            putSchedule(ingest, reminderProvider(k), k % SLOT_MINUTES);
         }
         for (int k = 0; k < REMINDER_PAIRS; k++) {
             String body = """
@@ -120,6 +113,18 @@ final class ChaosLoad implements AutoCloseable {
                 return slots != null && slots.path("slots").size() > 0;
             });
         }
+    }
+
+    /** Every day, all day (UTC), from {@code minute} past midnight: a slot is there whenever the run needs one. */
+    private void putSchedule(String ingest, String provider, int minute) {
+        String session = "{\"start\": \"00:%02d\", \"end\": \"23:%02d\"}".formatted(minute, 50 + minute);
+        String weekly = """
+            {"MONDAY": [%1$s], "TUESDAY": [%1$s], "WEDNESDAY": [%1$s], "THURSDAY": [%1$s], "FRIDAY": [%1$s], "SATURDAY": [%1$s], "SUNDAY": [%1$s]}
+            """.formatted(session);
+        String body = """
+            {"facilityId": "%s", "timeZone": "UTC", "slotMinutes": %d, "appointmentTypes": ["%s"], "weekly": %s}
+            """.formatted(ChaosCluster.CLINIC, SLOT_MINUTES, TYPE, weekly);
+        sendUntilAccepted("PUT", ingest + "/v1/providers/" + provider + "/schedule", body);
     }
 
     private String anyScheduling() {
@@ -195,11 +200,13 @@ final class ChaosLoad implements AutoCloseable {
 
     private void reminderBooking() {
         long n = reminderSequence.getAndIncrement();
-        int k = (int) (n % REMINDER_PAIRS);
-        // The first whole slot after the lead, and after this pair's previous one: the pair's patient never overlaps itself.
-        Instant earliest = Instant.now().plus(REMINDER_LEAD);
-        long minutes = (earliest.getEpochSecond() / 60 + SLOT_MINUTES) / SLOT_MINUTES * SLOT_MINUTES;
-        Instant slot = Instant.ofEpochSecond(minutes * 60);
+        // The first whole minute after the lead; the pair whose slots start on such minutes, in turn; and after that pair's
+        // previous slot, so that its patient never overlaps themselves.
+        long minute = (Instant.now().plus(REMINDER_LEAD).getEpochSecond() + 59) / 60;
+        int residue = (int) (minute % SLOT_MINUTES);
+        int pairsPerResidue = REMINDER_PAIRS / SLOT_MINUTES;
+        int k = residue + SLOT_MINUTES * (int) (n % pairsPerResidue);
+        Instant slot = Instant.ofEpochSecond(minute * 60);
         synchronized (lastReminderSlot) {
             Instant last = lastReminderSlot[k];
             if (last != null && !slot.isAfter(last)) {

@@ -32,6 +32,7 @@ final class ChaosProcess implements AutoCloseable {
     private Process process;
     private Thread killOnExit;
     private int starts;
+    private boolean paused;
 
     private ChaosProcess(String name, List<String> command, Path logFile) {
         this.name = name;
@@ -114,13 +115,25 @@ final class ChaosProcess implements AutoCloseable {
     }
 
     /** SIGSTOP: the process keeps its sockets and memory but answers nothing, as behind a stalled network. */
-    void pause() {
+    synchronized void pause() {
         signal("STOP");
+        paused = true;
     }
 
     /** SIGCONT after {@link #pause()}. */
-    void resume() {
+    synchronized void resume() {
         signal("CONT");
+        paused = false;
+    }
+
+    /** SIGTERM without waiting (a paused process is resumed first): {@link #close()} then waits. */
+    synchronized void signalStop() {
+        if (process != null && process.isAlive()) {
+            if (paused) {
+                resume();
+            }
+            process.destroy();
+        }
     }
 
     private void signal(String signal) {
@@ -159,13 +172,7 @@ final class ChaosProcess implements AutoCloseable {
         }
         try {
             if (process.isAlive()) {
-                // A paused process cannot act on SIGTERM.
-                try {
-                    signal("CONT");
-                } catch (RuntimeException e) {
-                    LOG.debug("Could not resume {}: {}", name, e.toString());
-                }
-                process.destroy();
+                signalStop();
                 if (!process.waitFor(GRACEFUL_STOP_SECONDS, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }

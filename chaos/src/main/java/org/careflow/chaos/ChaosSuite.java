@@ -34,11 +34,14 @@ final class ChaosSuite {
                 load.start(options.rate());
                 // A clean baseline first: a check that fails here fails for a reason no fault explains.
                 hold(options.before());
-                ChaosChecks.Verdict baseline = checks.check(Instant.now(), options.checkDeadline());
+                Instant cutoff = Instant.now();
+                ChaosChecks.Verdict baseline = checks.check(Instant.EPOCH, cutoff, options.checkDeadline());
                 report.add(new ChaosReport.Row("baseline (no fault)", "the load alone", 1.0, baseline.acknowledged(), baseline.lost(),
                     baseline.duplicated(), 0, baseline.problems()));
                 for (Fault fault : faults) {
-                    report.add(runOne(fault, options, acknowledged, checks));
+                    ScenarioRun run = runOne(fault, options, acknowledged, checks, cutoff);
+                    cutoff = run.cutoff();
+                    report.add(run.row());
                     LOG.info("\n{}", report.table());
                 }
                 load.stop();
@@ -47,7 +50,11 @@ final class ChaosSuite {
         return report;
     }
 
-    private static ChaosReport.Row runOne(Fault fault, ChaosOptions options, Acknowledged acknowledged, ChaosChecks checks) {
+    /** A scenario's row, and the cutoff its check went to: the next scenario's window starts there. */
+    private record ScenarioRun(ChaosReport.Row row, Instant cutoff) {
+    }
+
+    private static ScenarioRun runOne(Fault fault, ChaosOptions options, Acknowledged acknowledged, ChaosChecks checks, Instant from) {
         LOG.info("Scenario {}: {}", fault.name(), fault.description());
         hold(options.before());
         long attemptedBefore = acknowledged.attempted.get();
@@ -71,10 +78,10 @@ final class ChaosSuite {
         long attempted = acknowledged.attempted.get() - attemptedBefore;
         long refused = acknowledged.refused.get() - refusedBefore;
         double held = attempted == 0 ? 0 : (attempted - refused) / (double) attempted;
-        ChaosChecks.Verdict verdict = checks.check(cutoff, options.checkDeadline());
+        ChaosChecks.Verdict verdict = checks.check(from, cutoff, options.checkDeadline());
         double recoverySeconds = recovery.join();
-        return new ChaosReport.Row(fault.name(), fault.description(), held, verdict.acknowledged(), verdict.lost(), verdict.duplicated(),
-            recoverySeconds, verdict.problems());
+        return new ScenarioRun(new ChaosReport.Row(fault.name(), fault.description(), held, verdict.acknowledged(), verdict.lost(),
+            verdict.duplicated(), recoverySeconds, verdict.problems()), cutoff);
     }
 
     /** Lets the load run for a while: not a synchronisation, the time the load holds. */

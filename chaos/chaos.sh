@@ -28,5 +28,7 @@ exec "$JAVA" "${jvm_flags[@]}" \
   -Dlog4j2.configurationFile=log4j2-chaos.xml \
   -Dcareflow.registry.home="$registry_home" \
   -Dcareflow.chaos.output="$ROOT/chaos/target/chaos" \
+  -Dcareflow.connect.plugin.path="$ROOT/connectors/target/plugins" \
+  -Dcareflow.connectors.home="$ROOT/connectors" \
   -cp "$ROOT/chaos/target/classes:$ROOT/chaos/target/lib/*" \
   org.careflow.chaos.ChaosMain "$@"

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
+import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.topics.Topic;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The suite's invariants, read from careflow's outputs: every acknowledged submission assessed exactly once; every
  * acknowledged booking decided once, no slot held by two confirmed bookings, no patient holding overlapping
  * appointments; every due reminder sent exactly once (counted at the WhatsApp stand-in, by notification id) and none
- * after its appointment; every dead-letter topic empty.
+ * after its appointment; every acknowledged submission in PostgreSQL and MongoDB, every acknowledged booking in
+ * PostgreSQL; every dead-letter topic empty.
  */
 final class ChaosChecks implements AutoCloseable {
 
@@ -70,9 +72,33 @@ final class ChaosChecks implements AutoCloseable {
         }, 0, 200, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether everything acknowledged up to {@code cutoff} is visible in the outputs (assessed, decided). */
+    /** Whether everything acknowledged up to {@code cutoff} is visible in the outputs (assessed, decided) and the sinks. */
     boolean allVisible(Instant cutoff) {
-        return missingSubmissions(Instant.EPOCH, cutoff).isEmpty() && missingBookings(Instant.EPOCH, cutoff).isEmpty();
+        return missingSubmissions(Instant.EPOCH, cutoff).isEmpty() && missingBookings(Instant.EPOCH, cutoff).isEmpty()
+            && missingInSinks(Instant.EPOCH, cutoff).isEmpty();
+    }
+
+    /**
+     * What the sinks lack of what was acknowledged in the window: submissions not in PostgreSQL's or MongoDB's
+     * assessments, bookings not in PostgreSQL's appointments; each entry names the store.
+     */
+    private List<String> missingInSinks(Instant from, Instant cutoff) {
+        List<String> missing = new ArrayList<>();
+        List<String> submissions = acknowledged.submissions.entrySet().stream().filter(e -> within(e.getValue(), from, cutoff))
+            .map(Map.Entry::getKey).toList();
+        List<String> bookings = acknowledged.bookings.values().stream().filter(b -> within(b.acknowledgedAt(), from, cutoff))
+            .map(Acknowledged.Booking::bookingId).toList();
+        if (!submissions.isEmpty()) {
+            Set<String> pg = cluster.sinks().postgresAssessmentIds();
+            submissions.stream().filter(id -> !pg.contains(id)).forEach(id -> missing.add("postgres triage_assessments: " + id));
+            Set<String> mongo = cluster.sinks().mongoAssessmentIds();
+            submissions.stream().filter(id -> !mongo.contains(id)).forEach(id -> missing.add("mongo assessments: " + id));
+        }
+        if (!bookings.isEmpty()) {
+            Set<String> pg = cluster.sinks().appointmentIds();
+            bookings.stream().filter(id -> !pg.contains(id)).forEach(id -> missing.add("postgres appointments: " + id));
+        }
+        return missing;
     }
 
     private static boolean within(Instant t, Instant from, Instant cutoff) {
@@ -107,9 +133,12 @@ final class ChaosChecks implements AutoCloseable {
             }).toList();
     }
 
+    /** The stand-in's requests sending the reminder of {@code bookingId} (as a template, or as text in an open conversation). */
     private List<RecordedRequest> remindersFor(String bookingId) {
-        return cluster.cloudApi().requestsTo("/messages").stream().filter(r -> r.body() != null
-            && REMINDER_TEMPLATE.equals(r.body().path("template").path("name").asText()) && r.rawBody().contains(bookingId)).toList();
+        return cluster.cloudApi().requestsTo("/messages").stream().filter(r -> r.notificationId() != null).filter(r -> {
+            OutboundNotification n = outputs.notifications.get(r.notificationId());
+            return n != null && REMINDER_TEMPLATE.equals(n.getTemplateId()) && bookingId.equals(n.getRelatedBookingId());
+        }).toList();
     }
 
     /**
@@ -120,8 +149,9 @@ final class ChaosChecks implements AutoCloseable {
     Verdict check(Instant from, Instant cutoff, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < end && !(missingSubmissions(from, cutoff).isEmpty() && missingBookings(from, cutoff).isEmpty()
-            && dueReminders(from, cutoff).stream().allMatch(b -> !remindersFor(b.bookingId()).isEmpty()))) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            && dueReminders(from, cutoff).stream().allMatch(b -> !remindersFor(b.bookingId()).isEmpty())
+            && missingInSinks(from, cutoff).isEmpty())) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1000));
         }
         List<String> problems = new ArrayList<>();
         long lost = 0;
@@ -147,6 +177,11 @@ final class ChaosChecks implements AutoCloseable {
             problems.add(twiceDecided.size() + " bookings decided more than once, e.g. " + sample(twiceDecided));
         }
         problems.addAll(fresh("conflict:", slotAndPatientConflicts()));
+        List<String> notInSinks = missingInSinks(from, cutoff);
+        lost += notInSinks.size();
+        if (!notInSinks.isEmpty()) {
+            problems.add(notInSinks.size() + " acknowledged writes missing from the sinks, e.g. " + sample(notInSinks));
+        }
 
         long dueCount = 0;
         for (Acknowledged.Booking b : dueReminders(from, cutoff)) {
@@ -165,13 +200,13 @@ final class ChaosChecks implements AutoCloseable {
                 continue;
             }
             sends.merge(r.notificationId(), 1, Integer::sum);
-            if (r.body() != null && REMINDER_TEMPLATE.equals(r.body().path("template").path("name").asText())) {
+            OutboundNotification n = outputs.notifications.get(r.notificationId());
+            if (n != null && REMINDER_TEMPLATE.equals(n.getTemplateId()) && n.getRelatedBookingId() != null) {
                 Instant seen = firstSeen.get(i);
-                acknowledged.bookings.values().stream().filter(b -> r.rawBody().contains(b.bookingId())).findFirst().ifPresent(b -> {
-                    if (seen != null && seen.isAfter(b.slotStart()) && reported.add("late:" + r.notificationId())) {
-                        problems.add("the reminder " + r.notificationId() + " was sent after its appointment (" + b.slotStart() + ")");
-                    }
-                });
+                Acknowledged.Booking b = acknowledged.bookings.get(n.getRelatedBookingId());
+                if (b != null && seen != null && seen.isAfter(b.slotStart()) && reported.add("late:" + r.notificationId())) {
+                    problems.add("the reminder " + r.notificationId() + " was sent after its appointment (" + b.slotStart() + ")");
+                }
             }
         }
         List<String> twiceSent = sends.entrySet().stream().filter(e -> e.getValue() > 1 && reported.add("sent:" + e.getKey()))

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The system under test: three KRaft nodes, the Apicurio Registry, the ingest API and two instances each of
  * streams-triage, streams-scheduling and streams-notifications (whose dispatcher sends to a {@link CloudApiStandIn}),
- * every one a process of its own. Runs without Kafka SASL, ACLs or registry and API authentication: the suite is about
+ * every one a process of its own, and the {@link Sinks} (a Connect worker of its own, PostgreSQL, MongoDB). Runs without Kafka SASL, ACLs or registry and API authentication: the suite is about
  * failures, and security has its own integration tests. It knows how to hurt each part and how to bring it back on
  * the same data and ports.
  */
@@ -67,7 +67,7 @@ final class ChaosCluster implements AutoCloseable {
     static final int NODES = 3;
     /** The facility every chaos booking and contact belongs to; its reminders fall due {@link #REMINDER_OFFSET} before the slot. */
     static final String CLINIC = "chaos-clinic";
-    static final Duration REMINDER_OFFSET = Duration.ofSeconds(60);
+    static final Duration REMINDER_OFFSET = Duration.ofSeconds(150);
     static final String APP_SECRET = "chaos-app-secret";
     static final String PHONE_NUMBER_ID = "100200300";
     static final Duration START_DEADLINE = Duration.ofSeconds(240);
@@ -97,6 +97,7 @@ final class ChaosCluster implements AutoCloseable {
     private int registryManagementPort;
     private EmbeddedRegistry registry;
     private CloudApiStandIn cloudApi;
+    private Sinks sinks;
     private Admin admin;
     private String bootstrap;
 
@@ -118,7 +119,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     private void run() {
-        int[] ports = FreePorts.reserve(2 * NODES + 2 + 1 + 2 * 3);
+        int[] ports = FreePorts.reserve(2 * NODES + 2 + 1 + 2 * 3 + 1);
         int next = 0;
         List<String> voters = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
@@ -131,7 +132,7 @@ final class ChaosCluster implements AutoCloseable {
         bootstrap = java.util.Arrays.stream(clientPorts).mapToObj(p -> HOST + ":" + p).collect(Collectors.joining(","));
         String clusterId = Uuid.randomUuid().toString();
         for (int i = 0; i < NODES; i++) {
-            nodes.add(ChaosProcess.of("kafka-" + (i + 1), KafkaNodeMain.class.getName(), List.of(NODE_HEAP, "-XX:+UseSerialGC"),
+            nodes.add(ChaosProcess.of("kafka-" + (i + 1), KafkaNodeMain.class.getName(), List.of(NODE_HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 List.of(String.valueOf(i + 1), clusterId, String.join(",", voters), dir.resolve("kafka-" + (i + 1)).toString(),
                     String.valueOf(clientPorts[i]), String.valueOf(controllerPorts[i])), dir.resolve("logs/kafka-" + (i + 1) + ".log")).start());
         }
@@ -153,12 +154,23 @@ final class ChaosCluster implements AutoCloseable {
         }
         instances.values().forEach(instance -> instance.process().start());
         instances.values().forEach(instance -> awaitReady(instance, START_DEADLINE));
-        LOG.info("The chaos cluster is up: {} Kafka nodes, the registry, {} app instances", NODES, instances.size());
+        sinks = Sinks.start(dir, bootstrap, registry.url(), ports[next++], START_DEADLINE);
+        LOG.info("The chaos cluster is up: {} Kafka nodes, the registry, {} app instances, a Connect worker and its sinks", NODES,
+            instances.size());
     }
 
     private EmbeddedRegistry startRegistry() {
-        return EmbeddedRegistry.builder().httpPort(registryPort).managementPort(registryManagementPort)
+        return startRegistry(EmbeddedRegistry.builder());
+    }
+
+    /** Starts the registry on its ports and storage; a harness stopped by a signal takes it down too (it is a process of its own). */
+    private EmbeddedRegistry startRegistry(EmbeddedRegistry.Builder builder) {
+        EmbeddedRegistry started = builder.httpPort(registryPort).managementPort(registryManagementPort)
             .workDirectory(dir.resolve("registry")).h2Storage(dir.resolve("registry/db/registry")).build().start();
+        long pid = started.pid();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly),
+            "chaos-kill-registry"));
+        return started;
     }
 
     private Map<String, Object> common(int port) {
@@ -248,6 +260,10 @@ final class ChaosCluster implements AutoCloseable {
 
     Admin admin() {
         return admin;
+    }
+
+    Sinks sinks() {
+        return sinks;
     }
 
     CloudApiStandIn cloudApi() {
@@ -355,8 +371,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     void startRegistry(Duration deadline) {
-        registry = EmbeddedRegistry.builder().httpPort(registryPort).managementPort(registryManagementPort)
-            .workDirectory(dir.resolve("registry")).h2Storage(dir.resolve("registry/db/registry")).startupTimeout(deadline).build().start();
+        registry = startRegistry(EmbeddedRegistry.builder().startupTimeout(deadline));
         LOG.info("Registry back");
     }
 
@@ -374,6 +389,9 @@ final class ChaosCluster implements AutoCloseable {
         // SIGTERM to every app at once, then wait: they close in parallel.
         apps.forEach(ChaosProcess::signalStop);
         apps.forEach(ChaosProcess::close);
+        if (sinks != null) {
+            sinks.close();
+        }
         if (cloudApi != null) {
             cloudApi.close();
         }

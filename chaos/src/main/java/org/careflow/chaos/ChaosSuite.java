@@ -67,7 +67,7 @@ final class ChaosSuite {
                 if (checks.progressSince(injected) && checks.allVisible(injected)) {
                     return Duration.between(injected, Instant.now()).toMillis() / 1000.0;
                 }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1000));
             }
             return -1.0;
         });

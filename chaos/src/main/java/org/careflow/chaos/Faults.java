@@ -27,6 +27,12 @@ final class Faults {
         put(out, killBroker(cluster, "kill-active-controller", "SIGKILL of the active KRaft controller", cluster::activeController,
             options.down()));
         put(out, registryOutage(cluster, options.registryOutage()));
+        put(out, simple("kill-kafka-connect", "SIGKILL of the Kafka Connect worker", options.down(),
+            () -> cluster.sinks().worker().kill(),
+            () -> {
+                cluster.sinks().worker().start();
+                cluster.sinks().awaitWorker(HEAL_DEADLINE);
+            }));
         put(out, pause(cluster, cluster.instance("streams-scheduling-1"), Duration.ofSeconds(20)));
         put(out, Fault.combined("combined-triage-and-leader", List.of(killInstance(cluster, cluster.instance("streams-triage-1"), options.down()),
             killBroker(cluster, "", "SIGKILL of the leader of " + Topics.TRIAGE_SUBMISSIONS.name() + "-0",

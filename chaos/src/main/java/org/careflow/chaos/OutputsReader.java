@@ -13,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.events.triage.TriageAssessment;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads what careflow answered, as a downstream consumer would ({@code read_committed}, from the beginning): every
- * assessment per submission, every booking outcome per booking. A record that cannot be read yet (the registry away)
+ * assessment per submission, every booking outcome per booking, every notification to send. A record that cannot be read yet (the registry away)
  * is read again, never skipped.
  */
 final class OutputsReader implements AutoCloseable {
@@ -39,9 +40,12 @@ final class OutputsReader implements AutoCloseable {
 
     final Map<String, AtomicInteger> assessments = new ConcurrentHashMap<>();
     final Map<String, BookingHistory> bookings = new ConcurrentHashMap<>();
+    /** Every notification careflow decided to send, by notification id: what the stand-in's requests are about. */
+    final Map<String, OutboundNotification> notifications = new ConcurrentHashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<TriageAssessment> assessmentReader;
     private final Deserializer<BookingOutcome> outcomeReader;
+    private final Deserializer<OutboundNotification> notificationReader;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -52,8 +56,9 @@ final class OutputsReader implements AutoCloseable {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         assessmentReader = serdes.valueSerde(Topics.TRIAGE_ASSESSMENTS).deserializer();
         outcomeReader = serdes.valueSerde(Topics.BOOKING_OUTCOMES).deserializer();
+        notificationReader = serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).deserializer();
         List<TopicPartition> partitions = new ArrayList<>();
-        for (Topic<?, ?> topic : List.<Topic<?, ?>>of(Topics.TRIAGE_ASSESSMENTS, Topics.BOOKING_OUTCOMES)) {
+        for (Topic<?, ?> topic : List.<Topic<?, ?>>of(Topics.TRIAGE_ASSESSMENTS, Topics.BOOKING_OUTCOMES, Topics.OUTBOUND_NOTIFICATIONS)) {
             for (int p = 0; p < topic.partitions(); p++) {
                 partitions.add(new TopicPartition(topic.name(), p));
             }
@@ -93,6 +98,9 @@ final class OutputsReader implements AutoCloseable {
         if (record.topic().equals(Topics.TRIAGE_ASSESSMENTS.name())) {
             TriageAssessment a = assessmentReader.deserialize(record.topic(), record.headers(), record.value());
             assessments.computeIfAbsent(a.getSubmissionId(), k -> new AtomicInteger()).incrementAndGet();
+        } else if (record.topic().equals(Topics.OUTBOUND_NOTIFICATIONS.name())) {
+            OutboundNotification n = notificationReader.deserialize(record.topic(), record.headers(), record.value());
+            notifications.put(n.getNotificationId(), n);
         } else {
             BookingOutcome o = outcomeReader.deserialize(record.topic(), record.headers(), record.value());
             BookingHistory h = bookings.computeIfAbsent(o.getBookingId(), k -> new BookingHistory());

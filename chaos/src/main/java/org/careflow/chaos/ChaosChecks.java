@@ -1,5 +1,12 @@
 package org.careflow.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
@@ -35,6 +41,7 @@ final class ChaosChecks implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosChecks.class);
     static final String REMINDER_TEMPLATE = "appointment_reminder";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** A reminder is due this long after its time at the latest: punctuation, the dispatcher's poll and send. */
     static final Duration REMINDER_GRACE = Duration.ofSeconds(45);
 
@@ -52,7 +59,7 @@ final class ChaosChecks implements AutoCloseable {
     private final Map<Integer, Instant> firstSeen = new ConcurrentHashMap<>();
     /** Duplicates, conflicts and late sends already reported: each counts in the scenario that first saw it. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private long reportedDeadLetters;
+    private final Map<String, Long> reportedDeadLetters = new HashMap<>();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "chaos-sent-watcher");
         t.setDaemon(true);
@@ -189,7 +196,8 @@ final class ChaosChecks implements AutoCloseable {
             List<RecordedRequest> sent = remindersFor(b.bookingId());
             if (sent.isEmpty()) {
                 lost++;
-                problems.add("the reminder of booking " + b.bookingId() + " (slot " + b.slotStart() + ") was never sent");
+                problems.add("the reminder of booking " + b.bookingId() + " (slot " + b.slotStart() + ") was never sent; "
+                    + "streams-notifications says: " + reminderState(b));
             }
         }
         Map<String, Integer> sends = new HashMap<>();
@@ -215,11 +223,14 @@ final class ChaosChecks implements AutoCloseable {
         if (!twiceSent.isEmpty()) {
             problems.add(twiceSent.size() + " notifications sent more than once at the WhatsApp stand-in: " + sample(twiceSent));
         }
-        long deadLetters = deadLetters();
-        if (deadLetters > reportedDeadLetters) {
-            problems.add((deadLetters - reportedDeadLetters) + " records dead-lettered");
-            reportedDeadLetters = deadLetters;
-        }
+        Map<String, Long> deadLetters = deadLetters();
+        deadLetters.forEach((topic, count) -> {
+            long before = reportedDeadLetters.getOrDefault(topic, 0L);
+            if (count > before) {
+                problems.add((count - before) + " records dead-lettered on " + topic);
+                reportedDeadLetters.put(topic, count);
+            }
+        });
         long acked = acknowledged.submissions.values().stream().filter(t -> within(t, from, cutoff)).count()
             + acknowledged.bookings.values().stream().filter(b -> within(b.acknowledgedAt(), from, cutoff)).count();
         LOG.info("Checked {} to {}: {} acknowledged submissions and bookings, {} reminders due, {} sends; lost {}, duplicated {}{}",
@@ -259,7 +270,8 @@ final class ChaosChecks implements AutoCloseable {
         return problems;
     }
 
-    private long deadLetters() {
+    /** Records on each dead-letter topic so far (end offsets: nothing is deleted during a run). */
+    private Map<String, Long> deadLetters() {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (Topic<?, ?> topic : Topics.all()) {
             if (topic.deadLetters()) {
@@ -268,13 +280,44 @@ final class ChaosChecks implements AutoCloseable {
                 }
             }
         }
+        Map<String, Long> counts = new java.util.TreeMap<>();
         try {
-            return cluster.admin().listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
-                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+            cluster.admin().listOffsets(request).all().get(30, TimeUnit.SECONDS)
+                .forEach((tp, info) -> counts.merge(tp.topic(), info.offset(), Long::sum));
         } catch (Exception e) {
-            LOG.warn("Cannot read the dead-letter topics' offsets: {}", e.toString());
-            return 0;
+            // Not knowing is not a pass: the scenario fails, saying why.
+            counts.put("(the dead-letter topics, unreadable: " + e + ")", 1L);
         }
+        return counts;
+    }
+
+    /** What streams-notifications' query API says of the booking's reminders (evidence for a reminder never sent). */
+    private String reminderState(Acknowledged.Booking b) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        for (ChaosCluster.Instance instance : cluster.instances()) {
+            if (!instance.app().equals("streams-notifications") || !instance.process().isAlive()) {
+                continue;
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(instance.url() + "/v1/patients/" + b.patientId()
+                    + "/reminders")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    JsonNode root = JSON.readTree(r.body());
+                    for (JsonNode booking : root.path("bookings")) {
+                        if (booking.path("bookingId").asText().equals(b.bookingId())) {
+                            return booking.path("reminders").toString();
+                        }
+                    }
+                    return "no such booking among the patient's reminders";
+                }
+            } catch (IOException e) {
+                // try the other instance
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return "(no answer)";
     }
 
     /** Those of {@code found} no earlier check reported. */

@@ -67,7 +67,8 @@ final class ChaosCluster implements AutoCloseable {
     static final int NODES = 3;
     /** The facility every chaos booking and contact belongs to; its reminders fall due {@link #REMINDER_OFFSET} before the slot. */
     static final String CLINIC = "chaos-clinic";
-    static final Duration REMINDER_OFFSET = Duration.ofSeconds(150);
+    /** Longer than any fault and its recovery: a reminder delayed by a fault is late, not too late to send. */
+    static final Duration REMINDER_OFFSET = Duration.ofSeconds(300);
     static final String APP_SECRET = "chaos-app-secret";
     static final String PHONE_NUMBER_ID = "100200300";
     static final Duration START_DEADLINE = Duration.ofSeconds(240);

@@ -130,13 +130,18 @@ final class ChaosChecks implements AutoCloseable {
             }).toList();
     }
 
-    /** Reminders of confirmed bookings that fell due (with grace) after {@code from} and by {@code cutoff}. */
+    /**
+     * Reminders of bookings confirmed before their reminder's time that fell due (with grace) after {@code from} and by
+     * {@code cutoff}.
+     */
     private List<Acknowledged.Booking> dueReminders(Instant from, Instant cutoff) {
         return acknowledged.bookings.values().stream().filter(Acknowledged.Booking::reminder)
             .filter(b -> within(b.slotStart().minus(ChaosCluster.REMINDER_OFFSET).plus(REMINDER_GRACE), from, cutoff))
             .filter(b -> {
+                // A reminder whose time passed before the booking was confirmed is skipped by design, never due.
                 OutputsReader.BookingHistory h = outputs.bookings.get(b.bookingId());
-                return h != null && h.latest != null && h.latest.getStatus() == BookingStatus.CONFIRMED;
+                return h != null && h.latest != null && h.latest.getStatus() == BookingStatus.CONFIRMED && h.latest.getDecidedAt() != null
+                    && h.latest.getDecidedAt().isBefore(b.slotStart().minus(ChaosCluster.REMINDER_OFFSET));
             }).toList();
     }
 
@@ -218,7 +223,7 @@ final class ChaosChecks implements AutoCloseable {
             }
         }
         List<String> twiceSent = sends.entrySet().stream().filter(e -> e.getValue() > 1 && reported.add("sent:" + e.getKey()))
-            .map(e -> e.getKey() + " x" + e.getValue()).toList();
+            .map(e -> e.getKey() + " x" + e.getValue() + describe(outputs.notifications.get(e.getKey()))).toList();
         duplicated += twiceSent.size();
         if (!twiceSent.isEmpty()) {
             problems.add(twiceSent.size() + " notifications sent more than once at the WhatsApp stand-in: " + sample(twiceSent));
@@ -318,6 +323,12 @@ final class ChaosChecks implements AutoCloseable {
             }
         }
         return "(no answer)";
+    }
+
+    /** What a notification was (template, booking, idempotency key), for a report; never the patient or the phone. */
+    private static String describe(OutboundNotification n) {
+        return n == null ? "" : " (" + n.getTemplateId() + ", booking " + n.getRelatedBookingId() + ", idempotency key "
+            + n.getIdempotencyKey() + ")";
     }
 
     /** Those of {@code found} no earlier check reported. */

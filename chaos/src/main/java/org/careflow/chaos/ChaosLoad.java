@@ -50,8 +50,11 @@ final class ChaosLoad implements AutoCloseable {
     static final int REMINDER_PAIRS = 40;
     static final int SLOT_MINUTES = 5;
     static final String TYPE = "follow-up";
-    /** A reminder booking's slot is at least this far ahead: its reminder falls due this minus the offset after booking. */
-    static final Duration REMINDER_LEAD = ChaosCluster.REMINDER_OFFSET.plusSeconds(30);
+    /**
+     * A reminder booking's slot is at least this far ahead: its reminder falls due this minus the offset after booking,
+     * time for the booking to be confirmed first on a loaded machine (a reminder whose time passed before is skipped).
+     */
+    static final Duration REMINDER_LEAD = ChaosCluster.REMINDER_OFFSET.plusSeconds(90);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_IN_FLIGHT = 16;
     /** One request in this many books a reminder appointment. */

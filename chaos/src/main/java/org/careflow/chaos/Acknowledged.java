@@ -19,6 +19,8 @@ final class Acknowledged {
     }
 
     final Map<String, Instant> submissions = new ConcurrentHashMap<>();
+    /** When each acknowledged submission and booking was sent: what a recovery is measured from. */
+    final Map<String, Instant> sent = new ConcurrentHashMap<>();
     final Map<String, Booking> bookings = new ConcurrentHashMap<>();
     final Map<String, Instant> cancellations = new ConcurrentHashMap<>();
     final AtomicLong webhooks = new AtomicLong();

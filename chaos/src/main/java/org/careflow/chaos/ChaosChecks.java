@@ -112,9 +112,18 @@ final class ChaosChecks implements AutoCloseable {
         return t.isAfter(from) && !t.isAfter(cutoff);
     }
 
-    /** Whether a submission acknowledged after {@code after} has been assessed: the pipeline moves again. */
+    /**
+     * Whether the system moves again: a submission sent after {@code after} has been assessed and a booking sent after
+     * it decided (through the ingest API, triage and scheduling).
+     */
     boolean progressSince(Instant after) {
-        return acknowledged.submissions.entrySet().stream().anyMatch(e -> e.getValue().isAfter(after) && outputs.assessments.containsKey(e.getKey()));
+        boolean assessed = acknowledged.submissions.keySet().stream()
+            .anyMatch(id -> acknowledged.sent.getOrDefault(id, Instant.EPOCH).isAfter(after) && outputs.assessments.containsKey(id));
+        boolean decided = acknowledged.bookings.keySet().stream().anyMatch(id -> {
+            OutputsReader.BookingHistory h = outputs.bookings.get(id);
+            return acknowledged.sent.getOrDefault(id, Instant.EPOCH).isAfter(after) && h != null && h.decisions.get() > 0;
+        });
+        return assessed && decided;
     }
 
     private List<String> missingSubmissions(Instant from, Instant cutoff) {

@@ -188,8 +188,10 @@ final class ChaosLoad implements AutoCloseable {
         body.put("patientId", "chaos-" + run + "-tp-" + (i % 200));
         body.put("facilityId", ChaosCluster.CLINIC);
         body.put("submittedAt", Instant.now().toString());
+        Instant sent = Instant.now();
         HttpResponse<String> response = post(cluster.ingestUrl() + "/v1/triage-submissions", body.toString(), null);
         if (ok(response, "submission")) {
+            acknowledged.sent.put(submissionId, sent);
             acknowledged.submissions.put(submissionId, Instant.now());
         }
     }
@@ -224,9 +226,11 @@ final class ChaosLoad implements AutoCloseable {
         String body = """
             {"bookingId": "%s", "patientId": "%s", "providerId": "%s", "facilityId": "%s", "slotStart": "%s", "appointmentType": "%s"}
             """.formatted(clientBookingId, patient, provider, ChaosCluster.CLINIC, slot, TYPE);
+        Instant sent = Instant.now();
         HttpResponse<String> response = post(cluster.ingestUrl() + "/v1/bookings", body, null);
         if (ok(response, "booking")) {
             String bookingId = json(response.body()).path("bookingId").asText();
+            acknowledged.sent.put(bookingId, sent);
             acknowledged.bookings.put(bookingId, new Acknowledged.Booking(bookingId, patient, provider, slot, reminder, Instant.now()));
         }
     }

@@ -72,7 +72,14 @@ final class ChaosSuite {
             return -1.0;
         });
         hold(fault.down());
-        fault.heal();
+        List<String> healing = new java.util.ArrayList<>();
+        try {
+            fault.heal();
+        } catch (RuntimeException | AssertionError e) {
+            // The scenario fails, saying why; the next ones run on whatever is left, and the report is still written.
+            LOG.warn("Scenario {} could not heal", fault.name(), e);
+            healing.add("could not bring the cluster back: " + e.getMessage());
+        }
         hold(options.after());
         Instant cutoff = Instant.now();
         long attempted = acknowledged.attempted.get() - attemptedBefore;
@@ -80,8 +87,10 @@ final class ChaosSuite {
         double held = attempted == 0 ? 0 : (attempted - refused) / (double) attempted;
         ChaosChecks.Verdict verdict = checks.check(from, cutoff, options.checkDeadline());
         double recoverySeconds = recovery.join();
+        List<String> problems = new java.util.ArrayList<>(healing);
+        problems.addAll(verdict.problems());
         return new ScenarioRun(new ChaosReport.Row(fault.name(), fault.description(), held, verdict.acknowledged(), verdict.lost(),
-            verdict.duplicated(), recoverySeconds, verdict.problems()), cutoff);
+            verdict.duplicated(), recoverySeconds, problems), cutoff);
     }
 
     /** Lets the load run for a while: not a synchronisation, the time the load holds. */

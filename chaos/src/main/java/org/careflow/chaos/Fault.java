@@ -19,7 +19,7 @@ interface Fault {
 
     void heal();
 
-    /** Several faults at once: injected together, healed together. */
+    /** Several faults at once: injected together, healed in the reverse order (an app cannot be ready while the registry is away). */
     static Fault combined(String name, List<Fault> faults) {
         Duration down = faults.stream().map(Fault::down).max(Duration::compareTo).orElse(Duration.ZERO);
         return new Fault() {
@@ -45,7 +45,7 @@ interface Fault {
 
             @Override
             public void heal() {
-                faults.forEach(Fault::heal);
+                faults.reversed().forEach(Fault::heal);
             }
         };
     }

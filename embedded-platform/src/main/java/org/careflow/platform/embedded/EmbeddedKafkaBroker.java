@@ -53,7 +53,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
-    private static final int NODE_ID = 1;
+    private static final int SINGLE_NODE_ID = 1;
     /** The finalized {@code transaction.version} a new cluster gets (2: KIP-890's transaction protocol). */
     public static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
     public static final short TRANSACTION_VERSION = 2;
@@ -74,6 +74,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int numPartitions;
     private final Map<String, String> saslUsers;
     private final Security security;
+    private final ClusterNode clusterNode;
     private int saslPort;
 
     private State state = State.NEW;
@@ -92,6 +93,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.overrides = Map.copyOf(builder.overrides);
         this.saslUsers = Map.copyOf(builder.saslUsers);
         this.security = builder.security;
+        this.clusterNode = builder.clusterNode;
     }
 
     public static Builder builder() {
@@ -115,7 +117,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             brokerPort = ports[0];
             controllerPort = ports[1];
             saslPort = saslUsers.isEmpty() ? 0 : ports[2];
-            clusterId = formatIfNeeded(dataDirectory);
+            clusterId = formatIfNeeded(dataDirectory, nodeId(), clusterNode == null ? null : clusterNode.clusterId());
             server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(), false), Time.SYSTEM);
             server.startup();
         } catch (RuntimeException e) {
@@ -234,8 +236,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Formats like {@code kafka-storage format}, unless an earlier run already did; returns the cluster id. */
-    private static String formatIfNeeded(Path directory) {
+    private int nodeId() {
+        return clusterNode == null ? SINGLE_NODE_ID : clusterNode.nodeId();
+    }
+
+    /**
+     * Formats like {@code kafka-storage format}, unless an earlier run already did; returns the cluster id (a new random
+     * one when {@code wantedClusterId} is null).
+     */
+    private static String formatIfNeeded(Path directory, int nodeId, String wantedClusterId) {
         String dir = directory.toString();
         try {
             MetaPropertiesEnsemble ensemble = new MetaPropertiesEnsemble.Loader()
@@ -248,12 +257,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 LOG.debug("Kafka data directory {} is already formatted for cluster {}", dir, existing);
                 return existing;
             }
-            String newClusterId = Uuid.randomUuid().toString();
+            String newClusterId = wantedClusterId == null ? Uuid.randomUuid().toString() : wantedClusterId;
             // The Formatter reports on a PrintStream; keep that off stdout and in our log instead.
             ByteArrayOutputStream report = new ByteArrayOutputStream();
             new Formatter()
                     .setPrintStream(new PrintStream(report, true, StandardCharsets.UTF_8))
-                    .setNodeId(NODE_ID)
+                    .setNodeId(nodeId)
                     .setClusterId(newClusterId)
                     .setDirectories(List.of(dir))
                     .setMetadataLogDirectory(dir)
@@ -281,9 +290,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Properties brokerProperties() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
-        config.put("node.id", String.valueOf(NODE_ID));
-        // Static voters: the controller port may then change between restarts of the same data directory.
-        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        config.put("node.id", String.valueOf(nodeId()));
+        // Static voters: a single node's controller port may then change between restarts of the same data directory.
+        config.put("controller.quorum.voters", clusterNode == null ? SINGLE_NODE_ID + "@" + HOST + ":" + controllerPort
+            : clusterNode.quorumVoters());
         config.put("controller.listener.names", CONTROLLER_LISTENER);
         if (security != null) {
             putSecuredListeners(config);
@@ -389,6 +399,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** One node of a cluster of several: its id, the cluster's id and the static voters every node is given. */
+    private record ClusterNode(int nodeId, String clusterId, String quorumVoters) {
+    }
+
     /** Secured mode's logins: the broker's own user, every user's password, and the users no ACL limits. */
     private record Security(String brokerUser, Map<String, String> users, Set<String> superUsers) {
     }
@@ -403,6 +417,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final Map<String, String> saslUsers = new LinkedHashMap<>();
         private Security security;
+        private ClusterNode clusterNode;
 
         private Builder() {
         }
@@ -473,6 +488,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
                 Objects.requireNonNull(password, "password");
             });
+        }
+
+        /**
+         * Makes this node one of a multi-node KRaft cluster (each node combined broker and controller, as here): its
+         * {@code node.id}, the cluster id every node is formatted with (a base64 UUID, {@code Uuid.randomUuid()}), and
+         * the static {@code controller.quorum.voters} ({@code 1@127.0.0.1:P1,2@127.0.0.1:P2,...}), which must name this
+         * node's {@link #controllerPort(int)}. Replication settings for several brokers are the caller's, through
+         * {@link #brokerProperty}. Default: a cluster of this one node.
+         */
+        public Builder clusterNode(int nodeId, String clusterId, String quorumVoters) {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("nodeId must not be negative, was " + nodeId);
+            }
+            this.clusterNode = new ClusterNode(nodeId, Objects.requireNonNull(clusterId, "clusterId"),
+                Objects.requireNonNull(quorumVoters, "quorumVoters"));
+            return this;
         }
 
         /** Sets any broker configuration key, overriding this class's defaults (listeners and roles included: take care). */

@@ -47,6 +47,13 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void shouldRejectClusterNodeWhenTheNodeIdIsNegative() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().clusterNode(-1, "cFw9cjKmQSu8pqGFHUXkzw", "1@127.0.0.1:9093"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("nodeId");
+    }
+
+    @Test
     void shouldNotThrowWhenClosedTwiceWithoutStart() {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build();
 

@@ -1,0 +1,52 @@
+package org.careflow.chaos;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One scenario of the suite: what it breaks and how it heals. {@link #inject()} hurts the cluster and returns at once;
+ * after {@link #down()} the suite calls {@link #heal()}, which brings the part back and returns once it serves.
+ */
+interface Fault {
+
+    String name();
+
+    String description();
+
+    Duration down();
+
+    void inject();
+
+    void heal();
+
+    /** Several faults at once: injected together, healed in the reverse order (an app cannot be ready while the registry is away). */
+    static Fault combined(String name, List<Fault> faults) {
+        Duration down = faults.stream().map(Fault::down).max(Duration::compareTo).orElse(Duration.ZERO);
+        return new Fault() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return String.join(" + ", faults.stream().map(Fault::description).toList());
+            }
+
+            @Override
+            public Duration down() {
+                return down;
+            }
+
+            @Override
+            public void inject() {
+                faults.forEach(Fault::inject);
+            }
+
+            @Override
+            public void heal() {
+                faults.reversed().forEach(Fault::heal);
+            }
+        };
+    }
+}

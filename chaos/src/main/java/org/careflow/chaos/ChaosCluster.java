@@ -88,6 +88,10 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     private final Path dir;
+    /** The node whose data the disk-full scenario fills, and the size of its filesystem. */
+    static final int DISK_FULL_NODE = 3;
+    private static final int SMALL_DISK_MEGABYTES = 768;
+    private SmallDisk smallDisk;
     private final ChaosOptions options;
     private final List<ChaosProcess> nodes = new ArrayList<>();
     private final int[] clientPorts = new int[NODES];
@@ -132,6 +136,10 @@ final class ChaosCluster implements AutoCloseable {
         registryManagementPort = ports[next++];
         bootstrap = java.util.Arrays.stream(clientPorts).mapToObj(p -> HOST + ":" + p).collect(Collectors.joining(","));
         String clusterId = Uuid.randomUuid().toString();
+        if (Faults.runsDiskFull(options)) {
+            // The disk-full scenario's node keeps its data on a small filesystem of its own, which the scenario fills.
+            smallDisk = SmallDisk.mount(dir.resolve("kafka-" + DISK_FULL_NODE), SMALL_DISK_MEGABYTES);
+        }
         for (int i = 0; i < NODES; i++) {
             nodes.add(ChaosProcess.of("kafka-" + (i + 1), KafkaNodeMain.class.getName(), List.of(NODE_HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 List.of(String.valueOf(i + 1), clusterId, String.join(",", voters), dir.resolve("kafka-" + (i + 1)).toString(),
@@ -401,8 +409,19 @@ final class ChaosCluster implements AutoCloseable {
         }
         nodes.forEach(ChaosProcess::signalStop);
         nodes.forEach(ChaosProcess::close);
+        if (smallDisk != null) {
+            smallDisk.close();
+        }
         if (registry != null) {
             registry.close();
         }
+    }
+
+    /** The small filesystem under node {@value #DISK_FULL_NODE}'s data, when the disk-full scenario runs. */
+    SmallDisk smallDisk() {
+        if (smallDisk == null) {
+            throw new IllegalStateException("No small disk is mounted: the disk-full scenario was not selected at start");
+        }
+        return smallDisk;
     }
 }

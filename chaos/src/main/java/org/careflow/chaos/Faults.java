@@ -27,6 +27,9 @@ final class Faults {
         put(out, killBroker(cluster, "kill-active-controller", "SIGKILL of the active KRaft controller", cluster::activeController,
             options.down()));
         put(out, registryOutage(cluster, options.registryOutage()));
+        if (runsDiskFull(options)) {
+            put(out, diskFull(cluster, options.down()));
+        }
         put(out, simple("kill-kafka-connect", "SIGKILL of the Kafka Connect worker", options.down(),
             () -> cluster.sinks().worker().kill(),
             () -> {
@@ -40,6 +43,31 @@ final class Faults {
         put(out, Fault.combined("combined-notifications-and-registry", List.of(
             killInstance(cluster, cluster.instance("streams-notifications-1"), options.down()), registryOutage(cluster, options.registryOutage()))));
         return out;
+    }
+
+    static final String DISK_FULL = "disk-full-broker";
+
+    /** Whether the disk-full scenario runs: in the full suite, or asked for by name (it needs to mount a small disk). */
+    static boolean runsDiskFull(ChaosOptions options) {
+        return options.scenario().map(DISK_FULL::equals).orElse(!options.quick());
+    }
+
+    /**
+     * Fills the disk under one node's data: the node fails its writes, and with its only log directory failed Kafka
+     * stops the node. Brought back by freeing the space and starting the node again on its data.
+     */
+    static Fault diskFull(ChaosCluster cluster, Duration down) {
+        ChaosProcess node = cluster.node(ChaosCluster.DISK_FULL_NODE);
+        return simple(DISK_FULL, "the disk under kafka-" + ChaosCluster.DISK_FULL_NODE + "'s data filled", down,
+            () -> cluster.smallDisk().fill(),
+            () -> {
+                cluster.smallDisk().free();
+                if (!node.isAlive()) {
+                    node.start();
+                }
+                cluster.awaitBrokers(HEAL_DEADLINE);
+                cluster.awaitFullIsr(HEAL_DEADLINE);
+            });
     }
 
     /** The subset {@code --quick} runs, and {@code ./careflow test} with it. */

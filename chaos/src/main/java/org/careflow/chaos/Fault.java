@@ -22,31 +22,21 @@ interface Fault {
     /** Several faults at once: injected together, healed in the reverse order (an app cannot be ready while the registry is away). */
     static Fault combined(String name, List<Fault> faults) {
         Duration down = faults.stream().map(Fault::down).max(Duration::compareTo).orElse(Duration.ZERO);
-        return new Fault() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new Of(name, String.join(" + ", faults.stream().map(Fault::description).toList()), down,
+            () -> faults.forEach(Fault::inject), () -> faults.reversed().forEach(Fault::heal));
+    }
 
-            @Override
-            public String description() {
-                return String.join(" + ", faults.stream().map(Fault::description).toList());
-            }
+    /** A fault made of its parts: what it is called and says, how long it lasts, how it hurts and how it heals. */
+    record Of(String name, String description, Duration down, Runnable injector, Runnable healer) implements Fault {
 
-            @Override
-            public Duration down() {
-                return down;
-            }
+        @Override
+        public void inject() {
+            injector.run();
+        }
 
-            @Override
-            public void inject() {
-                faults.forEach(Fault::inject);
-            }
-
-            @Override
-            public void heal() {
-                faults.reversed().forEach(Fault::heal);
-            }
-        };
+        @Override
+        public void heal() {
+            healer.run();
+        }
     }
 }

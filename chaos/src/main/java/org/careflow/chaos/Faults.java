@@ -134,31 +134,6 @@ final class Faults {
     }
 
     private static Fault simple(String name, String description, Duration down, Runnable inject, Runnable heal) {
-        return new Fault() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Duration down() {
-                return down;
-            }
-
-            @Override
-            public void inject() {
-                inject.run();
-            }
-
-            @Override
-            public void heal() {
-                heal.run();
-            }
-        };
+        return new Fault.Of(name, description, down, inject, heal);
     }
 }

@@ -1,5 +1,6 @@
 package org.careflow.ingest;
 
+import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
@@ -40,9 +41,9 @@ import org.careflow.ingest.scheduling.ProviderScheduleParser;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.ingest.triage.TriageDispositionParser;
 import org.careflow.ingest.triage.TriageSubmissionParser;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.Problem;
+import org.careflow.http.ProblemException;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.Principal;
 import org.careflow.security.Role;
@@ -419,7 +420,7 @@ public final class IngestRoutes {
         if (cancellation.getCancelledBy() != CancelledBy.PATIENT) {
             throw new ProblemException(new Problem(SecurityRejection.TYPE_FORBIDDEN, "Forbidden", 403,
                 "Access refused: a patient cancels as PATIENT. Nothing was recorded.",
-                List.of(new Problem.FieldError("/cancelledBy", "must be PATIENT (or absent) for a patient caller"))));
+                List.of(new FieldError("/cancelledBy", "must be PATIENT (or absent) for a patient caller"))));
         }
         // Recorded, so the scheduler can compare it with the booking's patient.
         cancellation.setPatientId(patientId);
@@ -451,7 +452,7 @@ public final class IngestRoutes {
 
     private static ProblemException versionConflict(String title, String message) {
         return new ProblemException(new Problem(FORM_VERSION_CONFLICT_TYPE, title, 409, message,
-            List.of(new Problem.FieldError("/version", message))));
+            List.of(new FieldError("/version", message))));
     }
 
     /** Publishes {@code value} and answers 202 with {@code body} once Kafka acknowledged it, 503 if it did not. */
@@ -527,9 +528,9 @@ public final class IngestRoutes {
             return HttpServerFactory.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ProblemException.invalid(List.of(new Problem.FieldError("", "the body is not valid JSON" + where)));
+            throw ProblemException.invalid(List.of(new FieldError("", "the body is not valid JSON" + where)));
         } catch (java.io.IOException e) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError("", "the body could not be read")));
+            throw ProblemException.invalid(List.of(new FieldError("", "the body could not be read")));
         }
     }
 }

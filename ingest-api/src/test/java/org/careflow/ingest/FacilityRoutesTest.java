@@ -15,7 +15,7 @@ import org.careflow.events.facilities.Facility;
 import org.careflow.events.notifications.Channel;
 import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.ingest.facilities.TestFacilities;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.JwtTestKit;
 import org.careflow.security.Role;
 import org.careflow.security.SecurityGate;

@@ -16,7 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.JwtTestKit;
 import org.careflow.security.Role;

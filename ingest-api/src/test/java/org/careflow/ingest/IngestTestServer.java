@@ -29,7 +29,7 @@ import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.JwtTestKit;
 import org.careflow.security.SecurityGate;

@@ -39,7 +39,7 @@ import org.careflow.ingest.notifications.WhatsAppWebhook;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;

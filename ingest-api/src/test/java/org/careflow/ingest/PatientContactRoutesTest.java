@@ -25,7 +25,7 @@ import org.careflow.events.notifications.PatientContact;
 import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.SecurityGate;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;

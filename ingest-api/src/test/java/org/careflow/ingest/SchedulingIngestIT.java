@@ -29,7 +29,7 @@ import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.BookingIds;
 import org.careflow.topics.ProviderScheduleKeys;

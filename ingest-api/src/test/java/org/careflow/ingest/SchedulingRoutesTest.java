@@ -26,7 +26,7 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.SecurityGate;
 import org.careflow.topics.BookingIds;
 import org.careflow.topics.ProviderScheduleKeys;

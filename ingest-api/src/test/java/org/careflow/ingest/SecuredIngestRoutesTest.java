@@ -20,7 +20,7 @@ import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.triage.TriageSubmission;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.JwtAuthenticator;

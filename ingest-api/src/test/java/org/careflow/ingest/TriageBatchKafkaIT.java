@@ -23,7 +23,7 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.ingest.facilities.TestFacilities;

@@ -36,7 +36,7 @@ import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.platform.embedded.Await;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.SecurityGate;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.JwtTestKit;
 import org.careflow.security.Role;
 import org.careflow.security.SecurityGate;

@@ -36,7 +36,7 @@ import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.ingest.facilities.TestFacilities;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.SecurityGate;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterEach;

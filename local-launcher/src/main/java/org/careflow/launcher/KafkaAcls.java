@@ -41,7 +41,7 @@ final class KafkaAcls {
     /** What the notification dispatcher (run inside streams-notifications, as its user) writes besides the topology. */
     static final List<Topic<?, ?>> DISPATCHER_WRITES = List.of(Topics.NOTIFICATION_STATUSES, Topics.OUTBOUND_DEAD_LETTERS,
         Topics.NOTIFICATIONS_DEAD_LETTERS);
-    /** Every streams app's query layer records each read of patient data here (query-server's AuditPublisher). */
+    /** Every streams app's query layer records each read of patient data here (streams-query's AuditPublisher). */
     static final Topic<?, ?> QUERY_AUDIT = Topics.AUDIT_EVENTS;
 
     /**

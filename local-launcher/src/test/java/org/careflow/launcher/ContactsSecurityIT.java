@@ -27,7 +27,7 @@ import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.Await;
 import org.careflow.topics.BookingIds;
-import org.careflow.query.metrics.PrometheusSamples;
+import org.careflow.http.metrics.PrometheusSamples;
 import org.careflow.security.Role;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

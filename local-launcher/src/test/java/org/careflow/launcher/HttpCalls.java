@@ -7,7 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 
 /**
  * Plain HTTP calls for the stack's integration tests, failing the test on I/O errors. Once {@link #actAs} was given

@@ -26,7 +26,7 @@ import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.Await;
-import org.careflow.query.metrics.PrometheusSamples;
+import org.careflow.http.metrics.PrometheusSamples;
 import org.careflow.topics.BookingIds;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

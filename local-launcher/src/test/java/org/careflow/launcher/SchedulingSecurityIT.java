@@ -20,7 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.careflow.platform.embedded.Await;
-import org.careflow.query.metrics.PrometheusSamples;
+import org.careflow.http.metrics.PrometheusSamples;
 import org.careflow.security.Role;
 import org.careflow.topics.BookingIds;
 import org.careflow.topics.ProviderScheduleKeys;

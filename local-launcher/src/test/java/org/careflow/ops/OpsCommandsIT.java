@@ -45,7 +45,7 @@ import org.careflow.events.triage.VitalSigns;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.ProviderScheduleKeys;

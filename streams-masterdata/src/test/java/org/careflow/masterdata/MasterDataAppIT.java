@@ -45,7 +45,7 @@ import org.careflow.masterdata.query.MasterDataQueryRoutes;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
-import org.careflow.query.metrics.PrometheusSamples;
+import org.careflow.http.metrics.PrometheusSamples;
 import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;

@@ -17,7 +17,9 @@ import org.careflow.notifications.query.NotificationsQueryRoutes;
 import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
-import org.careflow.query.metrics.AppMetrics;
+import org.careflow.http.metrics.AppMetrics;
+import org.careflow.query.metrics.BusinessMeters;
+import org.careflow.query.metrics.DeadLetterBacklog;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.RegistryProbe;
@@ -52,7 +54,7 @@ public final class NotificationsApp implements AutoCloseable {
         try {
             app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-                config.queryForwardTimeout(), NotificationsTopology.build(config, serdes, metrics), config::streamsProperties,
+                config.queryForwardTimeout(), NotificationsTopology.build(config, serdes, new BusinessMeters(metrics.registry())), config::streamsProperties,
                 QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
                 (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
         } catch (RuntimeException e) {
@@ -60,8 +62,9 @@ public final class NotificationsApp implements AutoCloseable {
             throw e;
         }
         // What the dispatcher (here or in another process of this app) gave up on or could not read, waiting for ops.
-        metrics.watchDeadLetters(dispatcherClientConfig(config),
-            List.of(Topics.OUTBOUND_DEAD_LETTERS.name(), Topics.NOTIFICATIONS_DEAD_LETTERS.name()));
+        metrics.closeWith(DeadLetterBacklog.start(dispatcherClientConfig(config),
+            List.of(Topics.OUTBOUND_DEAD_LETTERS.name(), Topics.NOTIFICATIONS_DEAD_LETTERS.name()), metrics.registry(),
+            DeadLetterBacklog.DEFAULT_INTERVAL));
         AutoCloseable dispatcher = () -> { };
         if (config.dispatcherEnabled()) {
             try {
@@ -72,7 +75,7 @@ public final class NotificationsApp implements AutoCloseable {
                 // Supervised: one that stopped on an error is started again (backoff), readiness says so meanwhile.
                 dispatcher = DispatcherSupervisor.start(() -> NotificationDispatcher.start(dispatcherClientConfig(config),
                     config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings(),
-                    config.smtpSettings(), Clock.systemUTC(), metrics, registry), app.dependencies()::down, Duration.ofSeconds(60));
+                    config.smtpSettings(), Clock.systemUTC(), new BusinessMeters(metrics.registry()), registry), app.dependencies()::down, Duration.ofSeconds(60));
             } catch (RuntimeException e) {
                 app.close();
                 throw e;

@@ -9,7 +9,8 @@ import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
-import org.careflow.query.metrics.AppMetrics;
+import org.careflow.http.metrics.AppMetrics;
+import org.careflow.query.metrics.BusinessMeters;
 import org.careflow.scheduling.query.SchedulingQueryRoutes;
 import org.careflow.scheduling.topology.SchedulingTopology;
 import org.careflow.topics.RegistryEventSerdes;
@@ -34,7 +35,7 @@ public final class SchedulingApp implements AutoCloseable {
         try {
             return new SchedulingApp(StreamsHttpApp.start("streams-scheduling", config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-                config.queryForwardTimeout(), SchedulingTopology.build(config, serdes, metrics), config::streamsProperties,
+                config.queryForwardTimeout(), SchedulingTopology.build(config, serdes, new BusinessMeters(metrics.registry())), config::streamsProperties,
                 QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
                 (routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes)),
                 CommonConfig.shutdownTimeout(config));

@@ -7,7 +7,8 @@ import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.query.QuerySecurity;
 import org.careflow.query.StreamsHttpApp;
-import org.careflow.query.metrics.AppMetrics;
+import org.careflow.http.metrics.AppMetrics;
+import org.careflow.query.metrics.BusinessMeters;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.RegistryLogin;
 import org.careflow.triage.query.TriageQueryRoutes;
@@ -32,7 +33,7 @@ public final class TriageApp implements AutoCloseable {
         try {
             return new TriageApp(StreamsHttpApp.start("streams-triage", config.getString(CommonConfig.HTTP_HOST_CONFIG),
                 config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG),
-                config.queryForwardTimeout(), TriageTopology.build(config, serdes, metrics), config::streamsProperties,
+                config.queryForwardTimeout(), TriageTopology.build(config, serdes, new BusinessMeters(metrics.registry())), config::streamsProperties,
                 QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
                 (routes, queries) -> new TriageQueryRoutes(queries).register(routes)),
                 CommonConfig.shutdownTimeout(config));

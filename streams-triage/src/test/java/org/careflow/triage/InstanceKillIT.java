@@ -16,7 +16,7 @@ import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.FreePorts;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.triage.topology.TriageTopology;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

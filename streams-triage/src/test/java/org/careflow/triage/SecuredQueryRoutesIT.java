@@ -42,7 +42,7 @@ import org.careflow.events.security.DataAccessAudit;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.query.InstanceCredentials;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.security.AuthSettings;

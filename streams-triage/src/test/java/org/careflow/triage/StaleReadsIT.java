@@ -15,7 +15,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.platform.embedded.Await;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.triage.topology.TriageTopology;
 import org.junit.jupiter.api.Tag;

@@ -6,7 +6,7 @@ import java.time.Duration;
  * The business counters careflow's processors report (assessments by band, bookings by status and reason, reminders
  * by outcome, dead letters by topic), passed into a topology or the dispatcher as serdes are, so that a topology
  * stays a pure function of its configuration. Labels are closed sets (enum names, topic names): never an identifier.
- * The apps count into Prometheus ({@code AppMetrics} in query-server); tests that do not care pass {@link #NONE}.
+ * The apps count into Prometheus ({@code BusinessMeters} in streams-query); tests that do not care pass {@link #NONE}.
  *
  * <p>Counting happens when a record is processed: under exactly-once a transaction that aborts and is retried counts
  * its records again, so the counters can run slightly ahead of what the output topics hold.

@@ -1,5 +1,6 @@
 package org.careflow.forms;
 
+import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.FormQuestion;
-import org.careflow.query.Problem;
 
 /**
  * Checks a submission's answers against the form they answer and writes them in canonical text, so that rules
@@ -36,7 +36,7 @@ public final class AnswerValidator {
      * The outcome of checking answers: the canonical answers by question id, in the form's question order, and
      * every problem found. The answers are complete only when {@link #valid()}.
      */
-    public record Result(Map<String, String> answers, List<Problem.FieldError> errors) {
+    public record Result(Map<String, String> answers, List<FieldError> errors) {
         public Result {
             answers = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(answers, "answers")));
             errors = List.copyOf(Objects.requireNonNull(errors, "errors"));
@@ -48,17 +48,17 @@ public final class AnswerValidator {
     }
 
     /** Every problem with {@code answers} (a JSON object; null or absent means no answers) as answers to {@code form}. */
-    public static List<Problem.FieldError> validate(FormDefinition form, JsonNode answers) {
+    public static List<FieldError> validate(FormDefinition form, JsonNode answers) {
         return check(form, answers).errors();
     }
 
     /** Checks {@code answers} against {@code form} and normalises the valid ones. */
     public static Result check(FormDefinition form, JsonNode answers) {
         Objects.requireNonNull(form, "form");
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         Map<String, String> normalized = new LinkedHashMap<>();
         if (answers != null && !answers.isNull() && !answers.isMissingNode() && !answers.isObject()) {
-            errors.add(new Problem.FieldError(ANSWERS, "must be an object"));
+            errors.add(new FieldError(ANSWERS, "must be an object"));
             return new Result(normalized, errors);
         }
         boolean given = answers != null && answers.isObject();
@@ -71,7 +71,7 @@ public final class AnswerValidator {
             JsonNode value = given ? answers.get(question.getQuestionId()) : null;
             if (value == null || value.isNull()) {
                 if (question.getRequired()) {
-                    errors.add(new Problem.FieldError(pointer, "is required"));
+                    errors.add(new FieldError(pointer, "is required"));
                 }
                 continue;
             }
@@ -81,14 +81,14 @@ public final class AnswerValidator {
                 normalized.put(question.getQuestionId(), text);
             } else if (errors.size() == errorsBefore && question.getRequired()) {
                 // A blank TEXT answer is no answer.
-                errors.add(new Problem.FieldError(pointer, "is required"));
+                errors.add(new FieldError(pointer, "is required"));
             }
         }
         if (given) {
             for (Iterator<String> it = answers.fieldNames(); it.hasNext(); ) {
                 String questionId = it.next();
                 if (!questions.containsKey(questionId)) {
-                    errors.add(new Problem.FieldError(pointer(questionId),
+                    errors.add(new FieldError(pointer(questionId),
                         "is not a question of form " + form.getFormId() + " version " + form.getVersion()));
                 }
             }
@@ -102,7 +102,7 @@ public final class AnswerValidator {
     }
 
     /** The canonical text of {@code value}, or null: after recording why, or silently for a blank TEXT answer. */
-    private static String normalize(FormQuestion question, JsonNode value, String pointer, List<Problem.FieldError> errors) {
+    private static String normalize(FormQuestion question, JsonNode value, String pointer, List<FieldError> errors) {
         return switch (question.getType()) {
             case YES_NO -> yesNo(value, pointer, errors);
             case CHOICE -> choice(question, value, pointer, errors);
@@ -111,7 +111,7 @@ public final class AnswerValidator {
         };
     }
 
-    private static String yesNo(JsonNode value, String pointer, List<Problem.FieldError> errors) {
+    private static String yesNo(JsonNode value, String pointer, List<FieldError> errors) {
         if (value.isBoolean()) {
             return value.booleanValue() ? "yes" : "no";
         }
@@ -121,28 +121,28 @@ public final class AnswerValidator {
                 return text;
             }
         }
-        errors.add(new Problem.FieldError(pointer, "must be yes or no (or true or false)"));
+        errors.add(new FieldError(pointer, "must be yes or no (or true or false)"));
         return null;
     }
 
-    private static String choice(FormQuestion question, JsonNode value, String pointer, List<Problem.FieldError> errors) {
+    private static String choice(FormQuestion question, JsonNode value, String pointer, List<FieldError> errors) {
         // Exact: allowed values are codes the rules compare against, not display text to guess at.
         if (value.isTextual() && question.getAllowedValues().contains(value.textValue())) {
             return value.textValue();
         }
-        errors.add(new Problem.FieldError(pointer, "must be one of " + question.getAllowedValues()));
+        errors.add(new FieldError(pointer, "must be one of " + question.getAllowedValues()));
         return null;
     }
 
-    private static String number(FormQuestion question, JsonNode value, String pointer, List<Problem.FieldError> errors) {
+    private static String number(FormQuestion question, JsonNode value, String pointer, List<FieldError> errors) {
         BigDecimal number = decimal(value);
         if (number == null) {
-            errors.add(new Problem.FieldError(pointer, "must be a number"));
+            errors.add(new FieldError(pointer, "must be a number"));
             return null;
         }
         number = number.stripTrailingZeros();
         if (number.precision() - number.scale() > MAX_INTEGER_DIGITS || number.scale() > MAX_DECIMAL_DIGITS) {
-            errors.add(new Problem.FieldError(pointer, "must have at most " + MAX_INTEGER_DIGITS + " digits before and "
+            errors.add(new FieldError(pointer, "must have at most " + MAX_INTEGER_DIGITS + " digits before and "
                 + MAX_DECIMAL_DIGITS + " after the decimal point"));
             return null;
         }
@@ -151,7 +151,7 @@ public final class AnswerValidator {
         boolean tooLow = min != null && Double.isFinite(min) && number.compareTo(BigDecimal.valueOf(min)) < 0;
         boolean tooHigh = max != null && Double.isFinite(max) && number.compareTo(BigDecimal.valueOf(max)) > 0;
         if (tooLow || tooHigh) {
-            errors.add(new Problem.FieldError(pointer, bounds(min, max)));
+            errors.add(new FieldError(pointer, bounds(min, max)));
             return null;
         }
         return number.toPlainString();
@@ -175,14 +175,14 @@ public final class AnswerValidator {
         return min != null ? "must be at least " + FormDefinitionParser.plain(min) : "must be at most " + FormDefinitionParser.plain(max);
     }
 
-    private static String text(JsonNode value, String pointer, List<Problem.FieldError> errors) {
+    private static String text(JsonNode value, String pointer, List<FieldError> errors) {
         if (!value.isTextual()) {
-            errors.add(new Problem.FieldError(pointer, "must be a string"));
+            errors.add(new FieldError(pointer, "must be a string"));
             return null;
         }
         String text = value.textValue().strip();
         if (text.length() > MAX_TEXT_LENGTH) {
-            errors.add(new Problem.FieldError(pointer, "must be at most " + MAX_TEXT_LENGTH + " characters"));
+            errors.add(new FieldError(pointer, "must be at most " + MAX_TEXT_LENGTH + " characters"));
             return null;
         }
         // A blank answer is no answer: the caller reports it when the question is required.

@@ -15,8 +15,8 @@ import org.careflow.events.triage.FormQuestion;
 import org.careflow.events.triage.QuestionType;
 import org.careflow.events.triage.RedFlagRule;
 import org.careflow.events.triage.ScoringRule;
-import org.careflow.query.JsonReader;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.validation.InvalidInputException;
 
 /**
  * Turns the JSON body of {@code PUT /v1/forms/{formId}} into a {@link FormDefinition}, or a 400 naming every
@@ -54,7 +54,7 @@ public final class FormDefinitionParser {
 
     /**
      * Parses and validates {@code body} as version of form {@code formId} (from the request path); throws
-     * {@link ProblemException} (400) listing every problem. The event gets a new id and the clock's time.
+     * {@link InvalidInputException} listing every problem (rendered as a 400). The event gets a new id and the clock's time.
      */
     public FormDefinition parse(String formId, JsonNode body) {
         Objects.requireNonNull(formId, "formId");
@@ -66,7 +66,7 @@ public final class FormDefinitionParser {
         }
         if (body == null || !body.isObject()) {
             in.error("", "the body must be a JSON object");
-            throw ProblemException.invalid(in.errors());
+            throw new InvalidInputException(in.errors());
         }
         in.rejectUnknown(body, "", FIELDS);
         Integer version = version(in, body);
@@ -81,7 +81,7 @@ public final class FormDefinitionParser {
         rejectDoubleScoring(in, scoring);
 
         if (!in.errors().isEmpty()) {
-            throw ProblemException.invalid(in.errors());
+            throw new InvalidInputException(in.errors());
         }
         return FormDefinition.newBuilder()
             .setEventId(UUID.randomUUID().toString())

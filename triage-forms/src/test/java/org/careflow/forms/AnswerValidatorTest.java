@@ -1,5 +1,6 @@
 package org.careflow.forms;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.careflow.forms.FormJson.chestPain;
 import static org.careflow.forms.FormJson.json;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.careflow.events.triage.FormDefinition;
-import org.careflow.query.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,7 +50,7 @@ class AnswerValidatorTest {
     @ValueSource(strings = {"\"y\"", "\"true\"", "1", "0", "\"\"", "[]", "{}"})
     void shouldRejectYesNoAnswerWhenNotYesNoOrBoolean(String answer) {
         assertThat(AnswerValidator.validate(form, json("{\"chest_pain\": " + answer + "}"))).containsExactly(
-            new Problem.FieldError("/answers/chest_pain", "must be yes or no (or true or false)"));
+            new FieldError("/answers/chest_pain", "must be yes or no (or true or false)"));
     }
 
     @ParameterizedTest
@@ -67,27 +67,27 @@ class AnswerValidatorTest {
     @ValueSource(strings = {"-0.01", "10.001", "11", "-1", "\"11\""})
     void shouldRejectNumberAnswerWhenOutsideTheQuestionsBounds(String answer) {
         assertThat(AnswerValidator.validate(form, json("{\"chest_pain\": \"no\", \"pain_score\": " + answer + "}"))).containsExactly(
-            new Problem.FieldError("/answers/pain_score", "must be between 0 and 10"));
+            new FieldError("/answers/pain_score", "must be between 0 and 10"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\"seven\"", "\"\"", "\"NaN\"", "\"Infinity\"", "\"0x10\"", "true", "[7]", "{\"v\": 7}", "\"7 8\""})
     void shouldRejectNumberAnswerWhenNotANumber(String answer) {
         assertThat(AnswerValidator.validate(form, json("{\"chest_pain\": \"no\", \"pain_score\": " + answer + "}"))).containsExactly(
-            new Problem.FieldError("/answers/pain_score", "must be a number"));
+            new FieldError("/answers/pain_score", "must be a number"));
     }
 
     @Test
     void shouldRejectNumberAnswerWhenItOverflowsToInfinity() {
         assertThat(AnswerValidator.validate(openNumberForm(), json("{\"n\": 1e400}")))
-            .extracting(Problem.FieldError::field).containsExactly("/answers/n");
+            .extracting(FieldError::field).containsExactly("/answers/n");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1234567890123456", "0.0000000000001", "\"1e100\""})
     void shouldRejectNumberAnswerWhenItHasTooManyDigits(String answer) {
         assertThat(AnswerValidator.validate(openNumberForm(), json("{\"n\": " + answer + "}"))).containsExactly(
-            new Problem.FieldError("/answers/n", "must have at most 15 digits before and 12 after the decimal point"));
+            new FieldError("/answers/n", "must have at most 15 digits before and 12 after the decimal point"));
     }
 
     @ParameterizedTest
@@ -103,7 +103,7 @@ class AnswerValidatorTest {
                                                        {"id": "m", "text": "M", "type": "NUMBER", "max": 2.5}]}"""));
 
         assertThat(AnswerValidator.validate(atLeastOne, json("{\"n\": 0, \"m\": 3}"))).containsExactly(
-            new Problem.FieldError("/answers/n", "must be at least 1"), new Problem.FieldError("/answers/m", "must be at most 2.5"));
+            new FieldError("/answers/n", "must be at least 1"), new FieldError("/answers/m", "must be at most 2.5"));
     }
 
     @Test
@@ -116,7 +116,7 @@ class AnswerValidatorTest {
     @ValueSource(strings = {"\"Today\"", "\" today\"", "\"yesterday\"", "1", "true", "[\"today\"]"})
     void shouldRejectChoiceWhenNotExactlyAnAllowedValue(String answer) {
         assertThat(AnswerValidator.validate(form, json("{\"chest_pain\": \"no\", \"onset\": " + answer + "}"))).containsExactly(
-            new Problem.FieldError("/answers/onset", "must be one of [today, this_week, longer]"));
+            new FieldError("/answers/onset", "must be one of [today, this_week, longer]"));
     }
 
     @Test
@@ -130,14 +130,14 @@ class AnswerValidatorTest {
     @Test
     void shouldRejectTextWhenLongerThan2000Characters() {
         assertThat(AnswerValidator.validate(form, json("{\"chest_pain\": \"no\", \"notes\": \"" + "x".repeat(2001) + "\"}")))
-            .containsExactly(new Problem.FieldError("/answers/notes", "must be at most 2000 characters"));
+            .containsExactly(new FieldError("/answers/notes", "must be at most 2000 characters"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"3", "true", "[\"a\"]", "{}"})
     void shouldRejectTextWhenNotAString(String answer) {
         assertThat(AnswerValidator.validate(form, json("{\"chest_pain\": \"no\", \"notes\": " + answer + "}"))).containsExactly(
-            new Problem.FieldError("/answers/notes", "must be a string"));
+            new FieldError("/answers/notes", "must be a string"));
     }
 
     @Test
@@ -154,20 +154,20 @@ class AnswerValidatorTest {
             {"version": 1, "title": "T", "questions": [{"id": "why", "text": "Why?", "type": "TEXT", "required": true}]}"""));
 
         assertThat(AnswerValidator.validate(required, json("{\"why\": \" \"}"))).containsExactly(
-            new Problem.FieldError("/answers/why", "is required"));
+            new FieldError("/answers/why", "is required"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{}", "{\"chest_pain\": null}", "{\"onset\": \"today\"}"})
     void shouldRequireAnswerWhenRequiredQuestionIsUnansweredOrNull(String answers) {
         assertThat(AnswerValidator.validate(form, json(answers))).containsExactly(
-            new Problem.FieldError("/answers/chest_pain", "is required"));
+            new FieldError("/answers/chest_pain", "is required"));
     }
 
     @Test
     void shouldRequireAnswersWhenTheyAreAbsentAltogether() {
-        assertThat(AnswerValidator.validate(form, null)).containsExactly(new Problem.FieldError("/answers/chest_pain", "is required"));
-        assertThat(AnswerValidator.validate(form, json("null"))).containsExactly(new Problem.FieldError("/answers/chest_pain", "is required"));
+        assertThat(AnswerValidator.validate(form, null)).containsExactly(new FieldError("/answers/chest_pain", "is required"));
+        assertThat(AnswerValidator.validate(form, json("null"))).containsExactly(new FieldError("/answers/chest_pain", "is required"));
     }
 
     @Test
@@ -180,25 +180,25 @@ class AnswerValidatorTest {
 
     @Test
     void shouldRejectAnswersWhenTheyAreNotAnObject() {
-        assertThat(AnswerValidator.validate(form, json("[\"yes\"]"))).containsExactly(new Problem.FieldError("/answers", "must be an object"));
+        assertThat(AnswerValidator.validate(form, json("[\"yes\"]"))).containsExactly(new FieldError("/answers", "must be an object"));
     }
 
     @Test
     void shouldNameTheFormAndVersionWhenAnAnswerIsToAnUnknownQuestion() {
         assertThat(AnswerValidator.validate(form, json("{\"chest_pain\": \"no\", \"chest_pian\": \"yes\"}"))).containsExactly(
-            new Problem.FieldError("/answers/chest_pian", "is not a question of form chest-pain version 2"));
+            new FieldError("/answers/chest_pian", "is not a question of form chest-pain version 2"));
     }
 
     @Test
     void shouldRejectEveryAnswerWhenFormIsGeneralV1() {
         assertThat(AnswerValidator.validate(BuiltInForms.generalV1(), json("{\"chest_pain\": \"no\"}"))).containsExactly(
-            new Problem.FieldError("/answers/chest_pain", "is not a question of form general-v1 version 1"));
+            new FieldError("/answers/chest_pain", "is not a question of form general-v1 version 1"));
     }
 
     @Test
     void shouldEscapePointerWhenQuestionIdHoldsTildeOrSlash() {
         assertThat(AnswerValidator.validate(BuiltInForms.generalV1(), json("{\"a/b~c\": 1}"))).containsExactly(
-            new Problem.FieldError("/answers/a~1b~0c", "is not a question of form general-v1 version 1"));
+            new FieldError("/answers/a~1b~0c", "is not a question of form general-v1 version 1"));
         assertThat(AnswerValidator.pointer("x~/y")).isEqualTo("/answers/x~0~1y");
     }
 
@@ -210,11 +210,11 @@ class AnswerValidatorTest {
 
         // When / Then: form questions first, in form order, then the answers to no question
         assertThat(AnswerValidator.check(form, json(answers)).errors()).containsExactly(
-            new Problem.FieldError("/answers/chest_pain", "is required"),
-            new Problem.FieldError("/answers/pain_score", "must be between 0 and 10"),
-            new Problem.FieldError("/answers/onset", "must be one of [today, this_week, longer]"),
-            new Problem.FieldError("/answers/notes", "must be a string"),
-            new Problem.FieldError("/answers/extra", "is not a question of form chest-pain version 2"));
+            new FieldError("/answers/chest_pain", "is required"),
+            new FieldError("/answers/pain_score", "must be between 0 and 10"),
+            new FieldError("/answers/onset", "must be one of [today, this_week, longer]"),
+            new FieldError("/answers/notes", "must be a string"),
+            new FieldError("/answers/extra", "is not a question of form chest-pain version 2"));
     }
 
     @Test

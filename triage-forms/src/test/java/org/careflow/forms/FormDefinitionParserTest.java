@@ -1,5 +1,6 @@
 package org.careflow.forms;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.careflow.forms.FormJson.chestPain;
@@ -18,8 +19,7 @@ import org.careflow.events.triage.FormQuestion;
 import org.careflow.events.triage.QuestionType;
 import org.careflow.events.triage.RedFlagRule;
 import org.careflow.events.triage.ScoringRule;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.InvalidInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -153,18 +153,18 @@ class FormDefinitionParserTest {
     @Test
     void shouldRefuseGeneralV1WhenItIsPublished() {
         assertThat(errors("general-v1", chestPain())).containsExactly(
-            new Problem.FieldError("formId", "general-v1 is a built-in form and cannot be published or changed"));
+            new FieldError("formId", "general-v1 is a built-in form and cannot be published or changed"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-starts-with-dash", "has space", "a@b", "ünïcode"})
     void shouldRejectFormIdWhenNotAnId(String formId) {
-        assertThat(errors(formId, chestPain())).extracting(Problem.FieldError::field).containsExactly("formId");
+        assertThat(errors(formId, chestPain())).extracting(FieldError::field).containsExactly("formId");
     }
 
     @Test
     void shouldRejectBodyWhenItIsNotAnObject() {
-        assertThat(errors("chest-pain", json("[1]"))).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+        assertThat(errors("chest-pain", json("[1]"))).containsExactly(new FieldError("", "the body must be a JSON object"));
     }
 
     @Test
@@ -177,7 +177,7 @@ class FormDefinitionParserTest {
             """;
 
         // When / Then
-        assertThat(errors("chest-pain", json(body))).extracting(Problem.FieldError::field).containsExactly(
+        assertThat(errors("chest-pain", json(body))).extracting(FieldError::field).containsExactly(
             "/verison", "/version", "/facilityId", "/title", "/questions/0/type", "/questions/1", "/scoringRules",
             "/redFlags/0/questionId");
     }
@@ -194,7 +194,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         body.set("version", json(version));
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/version", message));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/version", message));
     }
 
     @Test
@@ -204,7 +204,7 @@ class FormDefinitionParserTest {
         body.remove("title");
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/version", "is required"), new Problem.FieldError("/title", "is required"));
+            new FieldError("/version", "is required"), new FieldError("/title", "is required"));
     }
 
     @Test
@@ -212,7 +212,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         body.put("title", "x".repeat(201));
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/title", "must be at most 200 characters"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/title", "must be at most 200 characters"));
     }
 
     @Test
@@ -222,7 +222,7 @@ class FormDefinitionParserTest {
         body.remove("scoringRules");
         body.remove("redFlags");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/questions", "must be an array"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/questions", "must be an array"));
     }
 
     @Test
@@ -235,7 +235,7 @@ class FormDefinitionParserTest {
         body.remove("scoringRules");
         body.remove("redFlags");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/questions", "must have at most 200 items"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/questions", "must have at most 200 items"));
     }
 
     // ---- questions
@@ -250,7 +250,7 @@ class FormDefinitionParserTest {
         body.set("redflags", json("[]"));
 
         // When / Then
-        assertThat(errors("chest-pain", body)).extracting(Problem.FieldError::field).containsExactly(
+        assertThat(errors("chest-pain", body)).extracting(FieldError::field).containsExactly(
             "/redflags", "/questions/1/maximum", "/scoringRules/2/equal", "/redFlags/0/descripton");
     }
 
@@ -261,7 +261,7 @@ class FormDefinitionParserTest {
         body.remove("scoringRules");
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/questions/2/id", "duplicates the question id chest_pain of /questions/0/id"));
+            new FieldError("/questions/2/id", "duplicates the question id chest_pain of /questions/0/id"));
     }
 
     @Test
@@ -275,12 +275,12 @@ class FormDefinitionParserTest {
         body.remove("redFlags");
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/questions/0/id", "is required"),
-            new Problem.FieldError("/questions/1/id", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
-            new Problem.FieldError("/questions/2/text", "is required"),
-            new Problem.FieldError("/questions/3/type", "is required"),
-            new Problem.FieldError("/questions/4/type", "must be one of [YES_NO, CHOICE, NUMBER, TEXT]"),
-            new Problem.FieldError("/questions/5/required", "must be true or false"));
+            new FieldError("/questions/0/id", "is required"),
+            new FieldError("/questions/1/id", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
+            new FieldError("/questions/2/text", "is required"),
+            new FieldError("/questions/3/type", "is required"),
+            new FieldError("/questions/4/type", "must be one of [YES_NO, CHOICE, NUMBER, TEXT]"),
+            new FieldError("/questions/5/required", "must be true or false"));
     }
 
     @Test
@@ -290,7 +290,7 @@ class FormDefinitionParserTest {
 
         // The rule equals "today" is not checked against values that do not exist
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/questions/2/allowedValues", "is required for a CHOICE question: list at least one value"));
+            new FieldError("/questions/2/allowedValues", "is required for a CHOICE question: list at least one value"));
     }
 
     @ParameterizedTest
@@ -305,7 +305,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("questions").get(2)).set("allowedValues", json(values));
         body.remove("scoringRules");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError(field, message));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError(field, message));
     }
 
     @ParameterizedTest
@@ -315,7 +315,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("questions").get(question)).set("allowedValues", json("[\"a\"]"));
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/questions/" + question + "/allowedValues", "only CHOICE questions have allowedValues"));
+            new FieldError("/questions/" + question + "/allowedValues", "only CHOICE questions have allowedValues"));
     }
 
     @ParameterizedTest
@@ -325,7 +325,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("questions").get(question)).put(bound, 1);
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/questions/" + question + "/" + bound, "only NUMBER questions have " + bound));
+            new FieldError("/questions/" + question + "/" + bound, "only NUMBER questions have " + bound));
     }
 
     @Test
@@ -333,7 +333,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("questions").get(1)).put("min", 11);
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/questions/1/min", "must not be above max (10)"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/questions/1/min", "must not be above max (10)"));
     }
 
     @Test
@@ -341,7 +341,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("questions").get(1)).put("max", "10");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/questions/1/max", "must be a number"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/questions/1/max", "must be a number"));
     }
 
     // ---- rules
@@ -351,7 +351,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("scoringRules").get(2)).put("questionId", "x");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/scoringRules/2/questionId", "unknown question x"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/scoringRules/2/questionId", "unknown question x"));
     }
 
     @Test
@@ -359,7 +359,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("redFlags").get(0)).put("id", "sudden");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/redFlags/0/id",
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/redFlags/0/id",
             "duplicates the rule id sudden of /scoringRules/2/id; rule ids are unique across scoringRules and redFlags"));
     }
 
@@ -368,7 +368,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("scoringRules").get(1)).put("id", "severe_pain");
 
-        assertThat(errors("chest-pain", body)).extracting(Problem.FieldError::field).containsExactly("/scoringRules/1/id");
+        assertThat(errors("chest-pain", body)).extracting(FieldError::field).containsExactly("/scoringRules/1/id");
     }
 
     @Test
@@ -378,12 +378,12 @@ class FormDefinitionParserTest {
         body.set("redFlags", json("[{\"equals\": \"yes\"}]"));
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/scoringRules/0/id", "is required"),
-            new Problem.FieldError("/scoringRules/0/questionId", "is required"),
-            new Problem.FieldError("/scoringRules/0/points", "is required"),
-            new Problem.FieldError("/redFlags/0/id", "is required"),
-            new Problem.FieldError("/redFlags/0/questionId", "is required"),
-            new Problem.FieldError("/redFlags/0/description", "is required"));
+            new FieldError("/scoringRules/0/id", "is required"),
+            new FieldError("/scoringRules/0/questionId", "is required"),
+            new FieldError("/scoringRules/0/points", "is required"),
+            new FieldError("/redFlags/0/id", "is required"),
+            new FieldError("/redFlags/0/questionId", "is required"),
+            new FieldError("/redFlags/0/description", "is required"));
     }
 
     @ParameterizedTest
@@ -393,7 +393,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("scoringRules").get(2)).put("points", points);
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/scoringRules/2/points", "must be between -100 and 100"));
+            new FieldError("/scoringRules/2/points", "must be between -100 and 100"));
     }
 
     @Test
@@ -403,8 +403,8 @@ class FormDefinitionParserTest {
         ((ArrayNode) body.get("redFlags")).add(json("{\"id\": \"f\", \"questionId\": \"notes\", \"equals\": \"bad\", \"description\": \"d\"}"));
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/scoringRules/3/questionId", "question notes is TEXT; free text cannot be scored or flagged"),
-            new Problem.FieldError("/redFlags/1/questionId", "question notes is TEXT; free text cannot be scored or flagged"));
+            new FieldError("/scoringRules/3/questionId", "question notes is TEXT; free text cannot be scored or flagged"),
+            new FieldError("/redFlags/1/questionId", "question notes is TEXT; free text cannot be scored or flagged"));
     }
 
     @Test
@@ -413,7 +413,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("redFlags").get(0)).put("min", 1);
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/redFlags/0", "has both equals and a range (min, max); a condition is one or the other"));
+            new FieldError("/redFlags/0", "has both equals and a range (min, max); a condition is one or the other"));
     }
 
     @Test
@@ -422,7 +422,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("scoringRules").get(2)).remove("equals");
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/scoringRules/2", "needs a condition: equals, or a range with min and/or max"));
+            new FieldError("/scoringRules/2", "needs a condition: equals, or a range with min and/or max"));
     }
 
     @ParameterizedTest
@@ -432,7 +432,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("redFlags").get(0)).put("equals", value);
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/redFlags/0/equals", "must be yes or no for a YES_NO question"));
+            new FieldError("/redFlags/0/equals", "must be yes or no for a YES_NO question"));
     }
 
     @Test
@@ -448,7 +448,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("scoringRules").get(2)).put("equals", "Today");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/scoringRules/2/equals",
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/scoringRules/2/equals",
             "must be one of the question's allowedValues [today, this_week, longer]"));
     }
 
@@ -459,7 +459,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("scoringRules").get(0)).put("equals", "9");
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/scoringRules/0/equals", "is not allowed on a NUMBER question; use min and/or max"));
+            new FieldError("/scoringRules/0/equals", "is not allowed on a NUMBER question; use min and/or max"));
     }
 
     @Test
@@ -467,7 +467,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("redFlags").get(0)).put("equals", true);
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/redFlags/0/equals", "must be a string"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/redFlags/0/equals", "must be a string"));
     }
 
     @ParameterizedTest
@@ -476,7 +476,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         body.set("scoringRules", json("[{\"id\": \"r\", \"questionId\": \"" + question + "\", \"" + bound + "\": 1, \"points\": 1}]"));
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/scoringRules/0/" + bound,
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/scoringRules/0/" + bound,
             "ranges are only for NUMBER questions; question " + question + " is " + type + ", use equals"));
     }
 
@@ -488,7 +488,7 @@ class FormDefinitionParserTest {
             + ", \"points\": 1}]"));
 
         assertThat(errors("chest-pain", body)).containsExactly(
-            new Problem.FieldError("/scoringRules/0/min", "must be below max (7): a range is [min, max)"));
+            new FieldError("/scoringRules/0/min", "must be below max (7): a range is [min, max)"));
     }
 
     @Test
@@ -496,7 +496,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ObjectNode) body.get("scoringRules").get(0)).put("min", "7");
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/scoringRules/0/min", "must be a number"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/scoringRules/0/min", "must be a number"));
     }
 
     @Test
@@ -506,7 +506,7 @@ class FormDefinitionParserTest {
         ((ObjectNode) body.get("scoringRules").get(1)).put("max", 8);
 
         // When / Then
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/scoringRules/1",
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/scoringRules/1",
             "the range [4, 8) of rule moderate_pain overlaps the range [7, ∞) of rule severe_pain (/scoringRules/0) "
                 + "on question pain_score; ranges are [min, max)"));
     }
@@ -519,7 +519,7 @@ class FormDefinitionParserTest {
             [{"id": "low", "questionId": "pain_score", "max": 5, "points": 0},
              {"id": "high", "questionId": "pain_score", "min": 3, "points": 2}]"""));
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/scoringRules/1",
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/scoringRules/1",
             "the range [3, ∞) of rule high overlaps the range [-∞, 5) of rule low (/scoringRules/0) on question pain_score; "
                 + "ranges are [min, max)"));
     }
@@ -531,7 +531,7 @@ class FormDefinitionParserTest {
         ((ArrayNode) body.get("scoringRules")).add(json(
             "{\"id\": \"narrow\", \"questionId\": \"pain_score\", \"min\": 5.5, \"max\": 6, \"points\": 1}"));
 
-        assertThat(errors("chest-pain", body)).extracting(Problem.FieldError::message).containsExactly(
+        assertThat(errors("chest-pain", body)).extracting(FieldError::message).containsExactly(
             "the range [5.5, 6) of rule narrow overlaps the range [4, 7) of rule moderate_pain (/scoringRules/1) on question "
                 + "pain_score; ranges are [min, max)");
     }
@@ -541,7 +541,7 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ArrayNode) body.get("scoringRules")).add(json("{\"id\": \"again\", \"questionId\": \"onset\", \"equals\": \"today\", \"points\": 3}"));
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/scoringRules/3",
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/scoringRules/3",
             "rule again scores the same answer 'today' to question onset as rule sudden (/scoringRules/2)"));
     }
 
@@ -559,13 +559,12 @@ class FormDefinitionParserTest {
         ObjectNode body = chestPain();
         ((ArrayNode) body.get("redFlags")).add(json("3"));
 
-        assertThat(errors("chest-pain", body)).containsExactly(new Problem.FieldError("/redFlags/1", "must be an object"));
+        assertThat(errors("chest-pain", body)).containsExactly(new FieldError("/redFlags/1", "must be an object"));
     }
 
-    private List<Problem.FieldError> errors(String formId, JsonNode body) {
-        ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(formId, body));
-        assertThat(problem).as("a 400 problem").isNotNull();
-        assertThat(problem.problem().status()).isEqualTo(400);
-        return problem.problem().errors();
+    private List<FieldError> errors(String formId, JsonNode body) {
+        InvalidInputException invalid = catchThrowableOfType(InvalidInputException.class, () -> parser.parse(formId, body));
+        assertThat(invalid).as("an invalid input").isNotNull();
+        return invalid.errors();
     }
 }

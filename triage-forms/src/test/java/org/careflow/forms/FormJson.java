@@ -3,7 +3,7 @@ package org.careflow.forms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
-import org.careflow.query.HttpServerFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The README's example form and JSON helpers shared by this module's tests. */
 final class FormJson {
@@ -25,7 +25,7 @@ final class FormJson {
 
     static JsonNode json(String text) {
         try {
-            return HttpServerFactory.MAPPER.readTree(text);
+            return new ObjectMapper().readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

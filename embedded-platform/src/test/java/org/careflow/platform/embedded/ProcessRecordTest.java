@@ -61,9 +61,11 @@ class ProcessRecordTest {
     @Test
     void shouldFindNothingWhenTheRecordedProcessHasExited() throws Exception {
         // Given
-        child = new ProcessBuilder("true").start();
+        // Alive while it is recorded (a process that has already exited has no start time to record), then ended.
+        child = new ProcessBuilder("sleep", "30").start();
         ProcessRecord record = ProcessRecord.at(dir.resolve("child.pid"));
         record.write(child.toHandle());
+        child.destroy();
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         // When / Then

@@ -1,5 +1,6 @@
 package org.careflow.ingest.facilities;
 
+import org.careflow.validation.FieldError;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -14,8 +15,8 @@ import org.careflow.config.CommonConfig;
 import org.careflow.events.facilities.Facility;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.ingest.catalog.CompactedTopicReader;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.Problem;
+import org.careflow.http.ProblemException;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.Topics;
@@ -104,7 +105,7 @@ public final class FacilityCatalog implements AutoCloseable {
             + "(PUT /v1/facilities/{facilityId}, ops) or name another";
         throw new ProblemException(new Problem(UNKNOWN_FACILITY_TYPE, "Unknown facility", 422,
             "The request names a facility careflow does not serve. Nothing was recorded.",
-            List.of(new Problem.FieldError(pointer, message))));
+            List.of(new FieldError(pointer, message))));
     }
 
     /** Problem type of a patient's own triage to a facility that does not accept self-triage. */
@@ -121,7 +122,7 @@ public final class FacilityCatalog implements AutoCloseable {
                 + "contact the facility, or submit through its staff or integration";
             throw new ProblemException(new Problem(SELF_TRIAGE_REFUSED_TYPE, "Self-triage not accepted", 403,
                 "The facility does not accept patient self-triage. Nothing was recorded.",
-                List.of(new Problem.FieldError(pointer, message))));
+                List.of(new FieldError(pointer, message))));
         }
         return facility;
     }

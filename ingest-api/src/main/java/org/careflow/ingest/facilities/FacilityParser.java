@@ -1,5 +1,6 @@
 package org.careflow.ingest.facilities;
 
+import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -15,9 +16,9 @@ import java.util.regex.Pattern;
 import org.careflow.events.facilities.Facility;
 import org.careflow.events.facilities.OnCallContact;
 import org.careflow.events.notifications.Channel;
-import org.careflow.query.JsonReader;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.Problem;
+import org.careflow.http.ProblemException;
 import org.careflow.topics.OnCallWebhookRule;
 
 /**
@@ -62,7 +63,7 @@ public final class FacilityParser {
         Boolean active = in.bool(body, "active", "/active", false);
         Boolean selfTriage = in.bool(body, "acceptsSelfTriage", "/acceptsSelfTriage", false);
         String timeZone = timeZone(in, body);
-        List<Problem.FieldError> unsafe = new ArrayList<>();
+        List<FieldError> unsafe = new ArrayList<>();
         List<OnCallContact> contacts = contacts(in, body, unsafe);
         if (!in.errors().isEmpty()) {
             throw ProblemException.invalid(in.errors());
@@ -85,7 +86,7 @@ public final class FacilityParser {
             .build();
     }
 
-    private List<OnCallContact> contacts(JsonReader in, JsonNode body, List<Problem.FieldError> unsafe) {
+    private List<OnCallContact> contacts(JsonReader in, JsonNode body, List<FieldError> unsafe) {
         JsonNode node = body.get("onCallContacts");
         if (node == null || node.isNull()) {
             return List.of();
@@ -125,7 +126,7 @@ public final class FacilityParser {
             if (channel == Channel.WEBHOOK) {
                 var problem = webhooks.checkUrl(address);
                 if (problem.isPresent()) {
-                    unsafe.add(new Problem.FieldError(pointer + "/address", problem.get()));
+                    unsafe.add(new FieldError(pointer + "/address", problem.get()));
                     continue;
                 }
             }

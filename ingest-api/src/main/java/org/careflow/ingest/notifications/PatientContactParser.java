@@ -16,8 +16,8 @@ import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.ConsentSource;
 import org.careflow.events.notifications.MessagingConsent;
 import org.careflow.events.notifications.PatientContact;
-import org.careflow.query.JsonReader;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.ProblemException;
 
 /**
  * Turns {@code PUT /v1/patients/{patientId}/contact} into a {@link PatientContact}, or a 400 naming every bad field by

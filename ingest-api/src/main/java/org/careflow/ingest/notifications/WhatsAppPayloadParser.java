@@ -15,8 +15,8 @@ import org.careflow.events.notifications.DeliveryError;
 import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.NotificationStatus;
-import org.careflow.query.JsonReader;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.ProblemException;
 
 /**
  * Turns a WhatsApp Cloud API webhook delivery into careflow events: each message a patient sent becomes an

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.UUID;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.CancelledBy;
-import org.careflow.query.JsonReader;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.ProblemException;
 
 /**
  * Turns {@code POST /v1/bookings/{bookingId}/cancel} into a {@link BookingCancellation}, or a 400 naming every bad

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.careflow.events.scheduling.BookingRequest;
-import org.careflow.query.JsonReader;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.ProblemException;
 import org.careflow.topics.BookingIds;
 
 /**

@@ -28,8 +28,8 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.TimeOff;
 import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
-import org.careflow.query.JsonReader;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.ProblemException;
 import org.careflow.topics.ProviderScheduleKeys;
 
 /**

@@ -7,7 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.careflow.query.JsonReader;
+import org.careflow.validation.JsonReader;
 
 /** JSON helpers the scheduling parsers share: local times, dates, bounded arrays and ids from the path. */
 final class SchedulingJson {

@@ -1,5 +1,6 @@
 package org.careflow.ingest.triage;
 
+import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -21,10 +22,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.ingest.EventPublisher;
 import org.careflow.ingest.IngestRoutes;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.Problem;
 import org.careflow.ingest.facilities.FacilityCatalog;
-import org.careflow.query.ProblemException;
+import org.careflow.http.ProblemException;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.SecurityGate;
 import org.careflow.security.SecurityRejection;
@@ -301,7 +302,7 @@ public final class TriageBatchRoute {
     }
 
     private static ProblemException invalid(String message) {
-        return ProblemException.invalid(List.of(new Problem.FieldError("", message)));
+        return ProblemException.invalid(List.of(new FieldError("", message)));
     }
 
     private ProblemException tooManyItems(int count) {

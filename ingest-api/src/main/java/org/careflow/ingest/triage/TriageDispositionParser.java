@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.UUID;
 import org.careflow.events.triage.Disposition;
 import org.careflow.events.triage.TriageDisposition;
-import org.careflow.query.JsonReader;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.ProblemException;
 
 /**
  * Turns {@code POST /v1/facilities/{facilityId}/queue/{patientId}/disposition} into a {@link TriageDisposition},

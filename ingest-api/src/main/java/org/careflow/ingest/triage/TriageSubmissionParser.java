@@ -1,5 +1,6 @@
 package org.careflow.ingest.triage;
 
+import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +18,9 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
 import org.careflow.forms.AnswerValidator;
 import org.careflow.ingest.forms.FormCatalog;
-import org.careflow.query.JsonReader;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.validation.JsonReader;
+import org.careflow.http.Problem;
+import org.careflow.http.ProblemException;
 
 /**
  * Turns a {@code POST /v1/triage-submissions} body into a {@link TriageSubmission}, or a problem naming every
@@ -89,7 +90,7 @@ public final class TriageSubmissionParser {
         VitalSigns vitals = vitals(in, body);
         String chiefComplaint = in.text(body, "chiefComplaint", "/chiefComplaint", false, 500);
 
-        List<Problem.FieldError> errors = new ArrayList<>(in.errors());
+        List<FieldError> errors = new ArrayList<>(in.errors());
         boolean versionInvalid = present(body, "formVersion") && formVersion == null;
         Resolution resolution = formId == null || versionInvalid ? null : resolve(formId, formVersion, facilityId);
         Map<String, String> answers = Map.of();
@@ -98,7 +99,7 @@ public final class TriageSubmissionParser {
             errors.addAll(checked.errors());
             answers = checked.answers();
         } else if (present(body, "answers") && !body.get("answers").isObject()) {
-            errors.add(new Problem.FieldError("/answers", "must be an object"));
+            errors.add(new FieldError("/answers", "must be an object"));
         }
         if (!errors.isEmpty() || resolution == null) {
             // resolution is null only when formId or formVersion is invalid, which is an error already.
@@ -169,7 +170,7 @@ public final class TriageSubmissionParser {
     }
 
     private static ProblemException unusable(String title, String field, String message) {
-        return new ProblemException(new Problem(FORM_PROBLEM_TYPE, title, 422, message, List.of(new Problem.FieldError(field, message))));
+        return new ProblemException(new Problem(FORM_PROBLEM_TYPE, title, 422, message, List.of(new FieldError(field, message))));
     }
 
     private static boolean present(JsonNode body, String name) {

@@ -11,7 +11,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.careflow.events.facilities.Facility;
-import org.careflow.query.ProblemException;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package org.careflow.ingest.notifications;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -13,9 +14,8 @@ import java.util.List;
 import org.careflow.events.notifications.Channel;
 import org.careflow.events.notifications.ConsentSource;
 import org.careflow.events.notifications.PatientContact;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,12 +59,12 @@ class PatientContactParserTest {
 
     @Test
     void shouldRejectPatientIdWhenNotAnId() throws Exception {
-        assertThat(errors("p 1", VALID)).containsExactly(new Problem.FieldError("patientId", ID_MESSAGE));
+        assertThat(errors("p 1", VALID)).containsExactly(new FieldError("patientId", ID_MESSAGE));
     }
 
     @Test
     void shouldRejectBodyWhenNotAnObject() throws Exception {
-        assertThat(errors("p-1", "[]")).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+        assertThat(errors("p-1", "[]")).containsExactly(new FieldError("", "the body must be a JSON object"));
     }
 
     @Test
@@ -104,7 +104,7 @@ class PatientContactParserTest {
         @ValueSource(strings = {"447700900123", "+44 7700 900123", "+44-7700-900123", "+(44)7700900123", " +447700900123",
             "+447700900123 ", "+0447700900123", "+123456", "+1234567890123456", "+44770090012a", "", "+"})
         void shouldRejectPhoneWhenNotExactlyE164(String phone) throws Exception {
-            assertThat(errors("p-1", body().put("phone", phone))).containsExactly(new Problem.FieldError("/phone",
+            assertThat(errors("p-1", body().put("phone", phone))).containsExactly(new FieldError("/phone",
                 "must be an E.164 number: + then the country code and number, digits only, no spaces or punctuation "
                     + "(such as +447700900123)"));
         }
@@ -112,7 +112,7 @@ class PatientContactParserTest {
         @Test
         void shouldRejectPhoneWhenNotAString() throws Exception {
             assertThat(errors("p-1", body().put("phone", 447700900123L)))
-                .containsExactly(new Problem.FieldError("/phone", "must be a string"));
+                .containsExactly(new FieldError("/phone", "must be a string"));
         }
 
         @Test
@@ -141,7 +141,7 @@ class PatientContactParserTest {
             "pat@example..org", "pat@.example.org", "pat@example.org."})
         void shouldRejectEmailWhenNotAnAddress(String email) throws Exception {
             assertThat(errors("p-1", body().put("email", email)))
-                .containsExactly(new Problem.FieldError("/email", "must be an email address such as patient@example.org"));
+                .containsExactly(new FieldError("/email", "must be an email address such as patient@example.org"));
         }
 
         @Test
@@ -150,7 +150,7 @@ class PatientContactParserTest {
 
             assertThat(email).hasSize(255);
             assertThat(errors("p-1", body().put("email", email)))
-                .containsExactly(new Problem.FieldError("/email", "must be at most 254 characters"));
+                .containsExactly(new FieldError("/email", "must be at most 254 characters"));
         }
 
         @Test
@@ -170,7 +170,7 @@ class PatientContactParserTest {
             body.remove(List.of("phone", "email", "preferredChannel"));
 
             assertThat(errors("p-1", body))
-                .containsExactly(new Problem.FieldError("", "give a phone, an email or both: a contact record needs an address"));
+                .containsExactly(new FieldError("", "give a phone, an email or both: a contact record needs an address"));
         }
     }
 
@@ -194,7 +194,7 @@ class PatientContactParserTest {
 
         @Test
         void shouldRefuseWebhookWhenGivenAsPreferredChannel() throws Exception {
-            assertThat(errors("p-1", body().put("preferredChannel", "WEBHOOK"))).containsExactly(new Problem.FieldError(
+            assertThat(errors("p-1", body().put("preferredChannel", "WEBHOOK"))).containsExactly(new FieldError(
                 "/preferredChannel", "must not be WEBHOOK: it delivers to another system, never to a patient; use one of [WHATSAPP, SMS, EMAIL]"));
         }
 
@@ -202,7 +202,7 @@ class PatientContactParserTest {
         @ValueSource(strings = {"whatsapp", "TELEGRAM"})
         void shouldRejectPreferredChannelWhenNotAPatientChannel(String channel) throws Exception {
             assertThat(errors("p-1", body().put("preferredChannel", channel)))
-                .containsExactly(new Problem.FieldError("/preferredChannel", "must be one of [WHATSAPP, SMS, EMAIL]"));
+                .containsExactly(new FieldError("/preferredChannel", "must be one of [WHATSAPP, SMS, EMAIL]"));
         }
 
         @ParameterizedTest
@@ -211,7 +211,7 @@ class PatientContactParserTest {
             ObjectNode body = body().put("preferredChannel", channel);
             body.remove("phone");
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/preferredChannel",
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/preferredChannel",
                 "is " + channel + " but no phone is given: give the phone or choose another channel"));
         }
 
@@ -220,7 +220,7 @@ class PatientContactParserTest {
             ObjectNode body = body().put("preferredChannel", "EMAIL");
             body.remove("email");
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/preferredChannel",
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/preferredChannel",
                 "is EMAIL but no email is given: give the email or choose another channel"));
         }
     }
@@ -243,7 +243,7 @@ class PatientContactParserTest {
         @ValueSource(strings = {"en_GB", "english", "und", "e", "en-", "12", "en GB"})
         void shouldRejectLanguageWhenNotBcp47(String tag) throws Exception {
             assertThat(errors("p-1", body().put("language", tag)))
-                .containsExactly(new Problem.FieldError("/language", "must be a BCP 47 language tag such as en-GB or cy-GB"));
+                .containsExactly(new FieldError("/language", "must be a BCP 47 language tag such as en-GB or cy-GB"));
         }
 
         @Test
@@ -251,7 +251,7 @@ class PatientContactParserTest {
             ObjectNode body = body();
             body.remove("language");
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/language", "is required"));
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/language", "is required"));
         }
     }
 
@@ -267,7 +267,7 @@ class PatientContactParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"+02:00", "UTC+2", "GMT+01:00", "Etc/GMT-2", "Z"})
         void shouldRejectTimeZoneWhenFixedOffset(String zone) throws Exception {
-            assertThat(errors("p-1", body().put("timeZone", zone))).containsExactly(new Problem.FieldError("/timeZone",
+            assertThat(errors("p-1", body().put("timeZone", zone))).containsExactly(new FieldError("/timeZone",
                 "must be a region such as Europe/London, not a fixed offset: times shown to the patient follow daylight-saving "
                     + "rules (UTC is accepted)"));
         }
@@ -276,7 +276,7 @@ class PatientContactParserTest {
         @ValueSource(strings = {"Europe/Atlantis", "london"})
         void shouldRejectTimeZoneWhenUnknown(String zone) throws Exception {
             assertThat(errors("p-1", body().put("timeZone", zone)))
-                .containsExactly(new Problem.FieldError("/timeZone", "must be an IANA time-zone id such as Europe/London"));
+                .containsExactly(new FieldError("/timeZone", "must be an IANA time-zone id such as Europe/London"));
         }
 
         @Test
@@ -284,7 +284,7 @@ class PatientContactParserTest {
             ObjectNode body = body();
             body.remove("timeZone");
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/timeZone", "is required"));
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/timeZone", "is required"));
         }
     }
 
@@ -320,7 +320,7 @@ class PatientContactParserTest {
             ObjectNode body = body();
             ((ObjectNode) body.get("consent")).put("source", "PATIENT_MESSAGE");
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/consent/source",
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/consent/source",
                 "must not be PATIENT_MESSAGE: only careflow records a patient's STOP or START; use one of [API, STAFF]"));
         }
 
@@ -329,12 +329,12 @@ class PatientContactParserTest {
             ObjectNode body = body();
             body.remove("consent");
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/consent", "is required"));
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/consent", "is required"));
         }
 
         @Test
         void shouldRejectConsentWhenNotAnObject() throws Exception {
-            assertThat(errors("p-1", body().put("consent", true))).containsExactly(new Problem.FieldError("/consent", "must be an object"));
+            assertThat(errors("p-1", body().put("consent", true))).containsExactly(new FieldError("/consent", "must be an object"));
         }
 
         @Test
@@ -343,8 +343,8 @@ class PatientContactParserTest {
             body.putObject("consent");
 
             assertThat(errors("p-1", body)).containsExactly(
-                new Problem.FieldError("/consent/granted", "is required"),
-                new Problem.FieldError("/consent/at", "is required"));
+                new FieldError("/consent/granted", "is required"),
+                new FieldError("/consent/at", "is required"));
         }
 
         @Test
@@ -352,7 +352,7 @@ class PatientContactParserTest {
             ObjectNode body = body();
             ((ObjectNode) body.get("consent")).put("granted", "true");
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/consent/granted", "must be true or false"));
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/consent/granted", "must be true or false"));
         }
 
         @Test
@@ -361,7 +361,7 @@ class PatientContactParserTest {
             ((ObjectNode) body.get("consent")).put("at", "2026-11-20");
 
             assertThat(errors("p-1", body)).containsExactly(
-                new Problem.FieldError("/consent/at", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"));
+                new FieldError("/consent/at", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"));
         }
 
         @Test
@@ -377,7 +377,7 @@ class PatientContactParserTest {
             ObjectNode body = body();
             ((ObjectNode) body.get("consent")).put("at", now.plus(Duration.ofMinutes(5)).plusMillis(1).toString());
 
-            assertThat(errors("p-1", body)).containsExactly(new Problem.FieldError("/consent/at",
+            assertThat(errors("p-1", body)).containsExactly(new FieldError("/consent/at",
                 "lies in the future: give the time the patient gave or withdrew consent"));
         }
     }
@@ -394,18 +394,18 @@ class PatientContactParserTest {
         return node;
     }
 
-    private List<Problem.FieldError> errors(String patientId, String body) throws Exception {
+    private List<FieldError> errors(String patientId, String body) throws Exception {
         return errors(patientId, json(body));
     }
 
-    private List<Problem.FieldError> errors(String patientId, JsonNode body) {
+    private List<FieldError> errors(String patientId, JsonNode body) {
         ProblemException e = catchThrowableOfType(ProblemException.class, () -> parser.parse(patientId, body));
         assertThat(e).as("a ProblemException").isNotNull();
         assertThat(e.problem().status()).isEqualTo(400);
         return e.problem().errors();
     }
 
-    private static List<String> fields(List<Problem.FieldError> errors) {
-        return errors.stream().map(Problem.FieldError::field).toList();
+    private static List<String> fields(List<FieldError> errors) {
+        return errors.stream().map(FieldError::field).toList();
     }
 }

@@ -1,5 +1,6 @@
 package org.careflow.ingest.notifications;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -14,9 +15,8 @@ import org.careflow.events.notifications.DeliveryError;
 import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.NotificationStatus;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -235,20 +235,20 @@ class WhatsAppPayloadParserTest {
 
         // Then
         assertThat(errors(payload)).containsExactly(
-            new Problem.FieldError("/entry/0/changes/0/value/messages/1/from",
+            new FieldError("/entry/0/changes/0/value/messages/1/from",
                 "must be the sender's WhatsApp number: country code and number in digits, without + (such as 447700900123)"),
-            new Problem.FieldError("/entry/0/changes/0/value/messages/2/id", "is required"),
-            new Problem.FieldError("/entry/0/changes/0/value/messages/2/timestamp",
+            new FieldError("/entry/0/changes/0/value/messages/2/id", "is required"),
+            new FieldError("/entry/0/changes/0/value/messages/2/timestamp",
                 "must be seconds since 1970-01-01T00:00:00Z, such as \"1764237600\""),
-            new Problem.FieldError("/entry/0/changes/0/value/messages/3/text", "is required"),
-            new Problem.FieldError("/entry/0/changes/0/value/statuses/0/status", "is required"));
+            new FieldError("/entry/0/changes/0/value/messages/3/text", "is required"),
+            new FieldError("/entry/0/changes/0/value/statuses/0/status", "is required"));
     }
 
     @Test
     void shouldRejectPayloadWhenTheEnvelopeIsWrong() throws Exception {
         assertThat(errors("{\"object\": \"page\", \"entry\": {}}")).containsExactly(
-            new Problem.FieldError("/object", "must be whatsapp_business_account: subscribe this webhook to WhatsApp Business Account events only"),
-            new Problem.FieldError("/entry", "must be an array"));
+            new FieldError("/object", "must be whatsapp_business_account: subscribe this webhook to WhatsApp Business Account events only"),
+            new FieldError("/entry", "must be an array"));
     }
 
     @Test
@@ -257,13 +257,13 @@ class WhatsAppPayloadParserTest {
             {"object": "whatsapp_business_account", "entry": [{"id": "waba-1"}, 7, {"changes": [{"value": {}}, {"field": "messages"},
               {"field": "messages", "value": {"messages": [7], "statuses": "none"}}]}]}
             """)).containsExactly(
-            new Problem.FieldError("/entry/0/changes", "is required"),
-            new Problem.FieldError("/entry/1", "must be an object"),
-            new Problem.FieldError("/entry/2/changes/0/field", "is required"),
-            new Problem.FieldError("/entry/2/changes/1/value", "is required"),
-            new Problem.FieldError("/entry/2/changes/2/value/statuses", "must be an array"),
-            new Problem.FieldError("/entry/2/changes/2/value/metadata", "is required"),
-            new Problem.FieldError("/entry/2/changes/2/value/messages/0", "must be an object"));
+            new FieldError("/entry/0/changes", "is required"),
+            new FieldError("/entry/1", "must be an object"),
+            new FieldError("/entry/2/changes/0/field", "is required"),
+            new FieldError("/entry/2/changes/1/value", "is required"),
+            new FieldError("/entry/2/changes/2/value/statuses", "must be an array"),
+            new FieldError("/entry/2/changes/2/value/metadata", "is required"),
+            new FieldError("/entry/2/changes/2/value/messages/0", "must be an object"));
     }
 
     @Test
@@ -272,8 +272,8 @@ class WhatsAppPayloadParserTest {
             {"from": "447700900123", "id": "wamid.I1", "timestamp": "1764237600", "type": "interactive",
              "interactive": {"type": "button_reply", "button_reply": {"title": 5}}}
             """))).containsExactly(
-            new Problem.FieldError("/entry/0/changes/0/value/messages/0/interactive/button_reply/id", "is required"),
-            new Problem.FieldError("/entry/0/changes/0/value/messages/0/interactive/button_reply/title", "must be a string"));
+            new FieldError("/entry/0/changes/0/value/messages/0/interactive/button_reply/id", "is required"),
+            new FieldError("/entry/0/changes/0/value/messages/0/interactive/button_reply/title", "must be a string"));
     }
 
     @Test
@@ -281,14 +281,14 @@ class WhatsAppPayloadParserTest {
         assertThat(errors(statuses("""
             {"id": "wamid.OUT1", "status": "failed", "timestamp": "1764237660", "biz_opaque_callback_data": "n-42",
              "errors": [{"code": {"x": 1}, "title": "t"}]}
-            """))).containsExactly(new Problem.FieldError("/entry/0/changes/0/value/statuses/0/errors/0/code", "must be a whole number"));
+            """))).containsExactly(new FieldError("/entry/0/changes/0/value/statuses/0/errors/0/code", "must be a whole number"));
     }
 
     @Test
     void shouldRejectBodyWhenNotAnObject() {
         ProblemException e = catchThrowableOfType(ProblemException.class, () -> parser.parse(HttpServerFactory.MAPPER.readTree("[]")));
 
-        assertThat(e.problem().errors()).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+        assertThat(e.problem().errors()).containsExactly(new FieldError("", "the body must be a JSON object"));
     }
 
     static String text(String id, String body) {
@@ -319,7 +319,7 @@ class WhatsAppPayloadParserTest {
         return parser.parse(HttpServerFactory.MAPPER.readTree(payload));
     }
 
-    private List<Problem.FieldError> errors(String payload) throws Exception {
+    private List<FieldError> errors(String payload) throws Exception {
         ProblemException e = catchThrowableOfType(ProblemException.class, () -> parse(payload));
         assertThat(e).as("a ProblemException").isNotNull();
         assertThat(e.problem().status()).isEqualTo(400);

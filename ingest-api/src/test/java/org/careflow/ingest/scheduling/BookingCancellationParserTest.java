@@ -1,5 +1,6 @@
 package org.careflow.ingest.scheduling;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -10,9 +11,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.CancelledBy;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -63,32 +63,32 @@ class BookingCancellationParserTest {
 
     @Test
     void shouldRequireReasonWhenAbsent() throws Exception {
-        assertThat(errors("b-1", "{}")).containsExactly(new Problem.FieldError("/reason", "is required"));
+        assertThat(errors("b-1", "{}")).containsExactly(new FieldError("/reason", "is required"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\"   \"", "\"\""})
     void shouldRejectReasonWhenBlank(String reason) throws Exception {
-        assertThat(errors("b-1", "{\"reason\": " + reason + "}")).containsExactly(new Problem.FieldError("/reason", "must not be blank"));
+        assertThat(errors("b-1", "{\"reason\": " + reason + "}")).containsExactly(new FieldError("/reason", "must not be blank"));
     }
 
     @Test
     void shouldRejectReasonWhenLongerThan500Characters() throws Exception {
         assertThat(errors("b-1", "{\"reason\": \"" + "r".repeat(501) + "\"}"))
-            .containsExactly(new Problem.FieldError("/reason", "must be at most 500 characters"));
+            .containsExactly(new FieldError("/reason", "must be at most 500 characters"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"PATIENT", "SYSTEM"})
     void shouldRejectStaffIdWhenNotCancelledByStaff(String by) throws Exception {
         assertThat(errors("b-1", "{\"reason\": \"x\", \"cancelledBy\": \"" + by + "\", \"staffId\": \"nurse-3\"}"))
-            .containsExactly(new Problem.FieldError("/staffId", "is only given when cancelledBy is STAFF"));
+            .containsExactly(new FieldError("/staffId", "is only given when cancelledBy is STAFF"));
     }
 
     @Test
     void shouldRejectStaffIdWhenCancelledByDefaultsToPatient() throws Exception {
         assertThat(errors("b-1", "{\"reason\": \"x\", \"staffId\": \"nurse-3\"}"))
-            .containsExactly(new Problem.FieldError("/staffId", "is only given when cancelledBy is STAFF"));
+            .containsExactly(new FieldError("/staffId", "is only given when cancelledBy is STAFF"));
     }
 
     @Test
@@ -96,26 +96,26 @@ class BookingCancellationParserTest {
         String body = "{\"reason\": 7, \"cancelledBy\": \"staff\", \"staffId\": \"nurse 3\", \"patientId\": \"p/1\", \"by\": \"me\"}";
 
         assertThat(errors("b 1", body)).containsExactly(
-            new Problem.FieldError("bookingId", ID_MESSAGE),
-            new Problem.FieldError("/by", "is not a known field; expected one of [cancelledBy, patientId, reason, staffId]"),
-            new Problem.FieldError("/reason", "must be a string"),
-            new Problem.FieldError("/cancelledBy", "must be one of [PATIENT, STAFF, SYSTEM]"),
-            new Problem.FieldError("/staffId", ID_MESSAGE),
-            new Problem.FieldError("/patientId", ID_MESSAGE));
+            new FieldError("bookingId", ID_MESSAGE),
+            new FieldError("/by", "is not a known field; expected one of [cancelledBy, patientId, reason, staffId]"),
+            new FieldError("/reason", "must be a string"),
+            new FieldError("/cancelledBy", "must be one of [PATIENT, STAFF, SYSTEM]"),
+            new FieldError("/staffId", ID_MESSAGE),
+            new FieldError("/patientId", ID_MESSAGE));
     }
 
     @Test
     void shouldNotJudgeStaffIdAgainstCancelledByWhenCancelledByIsInvalid() throws Exception {
         assertThat(errors("b-1", "{\"reason\": \"x\", \"cancelledBy\": \"NURSE\", \"staffId\": \"nurse-3\"}"))
-            .containsExactly(new Problem.FieldError("/cancelledBy", "must be one of [PATIENT, STAFF, SYSTEM]"));
+            .containsExactly(new FieldError("/cancelledBy", "must be one of [PATIENT, STAFF, SYSTEM]"));
     }
 
     @Test
     void shouldRejectBodyWhenItIsNotAnObject() throws Exception {
-        assertThat(errors("b-1", "[\"ill\"]")).isEqualTo(List.of(new Problem.FieldError("", "the body must be a JSON object")));
+        assertThat(errors("b-1", "[\"ill\"]")).isEqualTo(List.of(new FieldError("", "the body must be a JSON object")));
     }
 
-    private List<Problem.FieldError> errors(String bookingId, String body) throws Exception {
+    private List<FieldError> errors(String bookingId, String body) throws Exception {
         JsonNode node = json(body);
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(bookingId, node));
         assertThat(problem).as("a 400 for %s", body).isNotNull();

@@ -1,5 +1,6 @@
 package org.careflow.ingest.scheduling;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -10,9 +11,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.topics.BookingIds;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,18 +72,18 @@ class BookingRequestParserTest {
     @Test
     void shouldRequireFacilityBecauseAProviderIdAloneMayNameSeveralFacilitiesProviders() throws Exception {
         assertThat(errors(BOOKING.replace("\"facilityId\": \"f-1\",", "")))
-            .containsExactly(new Problem.FieldError("/facilityId", "is required"));
+            .containsExactly(new FieldError("/facilityId", "is required"));
     }
 
     @Test
     void shouldRequireEveryIdentifyingFieldWhenBodyIsEmpty() throws Exception {
         assertThat(errors("{}")).containsExactly(
-            new Problem.FieldError("/bookingId", "is required"),
-            new Problem.FieldError("/patientId", "is required"),
-            new Problem.FieldError("/providerId", "is required"),
-            new Problem.FieldError("/facilityId", "is required"),
-            new Problem.FieldError("/slotStart", "is required"),
-            new Problem.FieldError("/appointmentType", "is required"));
+            new FieldError("/bookingId", "is required"),
+            new FieldError("/patientId", "is required"),
+            new FieldError("/providerId", "is required"),
+            new FieldError("/facilityId", "is required"),
+            new FieldError("/slotStart", "is required"),
+            new FieldError("/appointmentType", "is required"));
     }
 
     @Test
@@ -94,22 +94,22 @@ class BookingRequestParserTest {
             """;
 
         assertThat(errors(body)).containsExactly(
-            new Problem.FieldError("/requestedAt", "is not a known field; expected one of "
+            new FieldError("/requestedAt", "is not a known field; expected one of "
                 + "[appointmentType, bookingId, facilityId, notes, patientId, providerId, slotStart]"),
-            new Problem.FieldError("/replacesBookingId", "is not a known field; expected one of "
+            new FieldError("/replacesBookingId", "is not a known field; expected one of "
                 + "[appointmentType, bookingId, facilityId, notes, patientId, providerId, slotStart]"),
-            new Problem.FieldError("/bookingId", ID_MESSAGE),
-            new Problem.FieldError("/patientId", "must be a string"),
-            new Problem.FieldError("/providerId", "must not be blank"),
-            new Problem.FieldError("/facilityId", ID_MESSAGE),
-            new Problem.FieldError("/slotStart", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"),
-            new Problem.FieldError("/appointmentType", ID_MESSAGE),
-            new Problem.FieldError("/notes", "must be a string"));
+            new FieldError("/bookingId", ID_MESSAGE),
+            new FieldError("/patientId", "must be a string"),
+            new FieldError("/providerId", "must not be blank"),
+            new FieldError("/facilityId", ID_MESSAGE),
+            new FieldError("/slotStart", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"),
+            new FieldError("/appointmentType", ID_MESSAGE),
+            new FieldError("/notes", "must be a string"));
     }
 
     @Test
     void shouldRejectBodyWhenItIsNotAnObject() throws Exception {
-        assertThat(errors("\"b-1\"")).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+        assertThat(errors("\"b-1\"")).containsExactly(new FieldError("", "the body must be a JSON object"));
     }
 
     @Nested
@@ -128,7 +128,7 @@ class BookingRequestParserTest {
         @Test
         void shouldRejectSlotWhenMoreThanAYearAhead() throws Exception {
             assertThat(errors(withSlot("2027-11-21T10:17:00Z")))
-                .containsExactly(new Problem.FieldError("/slotStart", "lies more than a year ahead (after 2027-11-21T10:16:00Z)"));
+                .containsExactly(new FieldError("/slotStart", "lies more than a year ahead (after 2027-11-21T10:16:00Z)"));
         }
 
         @Test
@@ -139,7 +139,7 @@ class BookingRequestParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"2026-12-01T09:30:01Z", "2026-12-01T09:30:00.500Z", "2026-12-01T09:30:00.000001Z"})
         void shouldRejectSlotWhenNotOnAWholeMinute(String slotStart) throws Exception {
-            assertThat(errors(withSlot(slotStart))).containsExactly(new Problem.FieldError("/slotStart",
+            assertThat(errors(withSlot(slotStart))).containsExactly(new FieldError("/slotStart",
                 "must be on a whole minute, such as 2026-12-01T09:30:00Z: slots start on the minute"));
         }
 
@@ -147,7 +147,7 @@ class BookingRequestParserTest {
         @ValueSource(strings = {"2026-12-01T09:30:00", "2026-12-01", "09:30"})
         void shouldRejectSlotWhenNotAnInstant(String slotStart) throws Exception {
             assertThat(errors(withSlot(slotStart)))
-                .containsExactly(new Problem.FieldError("/slotStart", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"));
+                .containsExactly(new FieldError("/slotStart", "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z"));
         }
 
         private JsonNode withSlot(String slotStart) throws Exception {
@@ -166,7 +166,7 @@ class BookingRequestParserTest {
         @Test
         void shouldRejectNotesWhenLongerThan1000Characters() throws Exception {
             assertThat(errors(BOOKING.replace(" Knee still hurts ", "n".repeat(1001))))
-                .containsExactly(new Problem.FieldError("/notes", "must be at most 1000 characters"));
+                .containsExactly(new FieldError("/notes", "must be at most 1000 characters"));
         }
     }
 
@@ -203,7 +203,7 @@ class BookingRequestParserTest {
         @Test
         void shouldRejectNewBookingIdWhenItIsThePathsBookingId() throws Exception {
             assertThat(rescheduleErrors("b-2", RESCHEDULE))
-                .containsExactly(new Problem.FieldError("/newBookingId", "must differ from the bookingId of the booking it replaces"));
+                .containsExactly(new FieldError("/newBookingId", "must differ from the bookingId of the booking it replaces"));
         }
 
         @Test
@@ -211,24 +211,24 @@ class BookingRequestParserTest {
             String body = "{\"bookingId\": \"b-2\", \"slotStart\": \"2028-01-01T00:00:00Z\", \"notes\": \"" + "n".repeat(1001) + "\"}";
 
             assertThat(rescheduleErrors("b 1", body)).containsExactly(
-                new Problem.FieldError("bookingId", ID_MESSAGE),
-                new Problem.FieldError("/bookingId", "is not a known field; expected one of "
+                new FieldError("bookingId", ID_MESSAGE),
+                new FieldError("/bookingId", "is not a known field; expected one of "
                     + "[appointmentType, facilityId, newBookingId, notes, patientId, providerId, slotStart]"),
-                new Problem.FieldError("/newBookingId", "is required"),
-                new Problem.FieldError("/patientId", "is required"),
-                new Problem.FieldError("/providerId", "is required"),
-                new Problem.FieldError("/facilityId", "is required"),
-                new Problem.FieldError("/slotStart", "lies more than a year ahead (after 2027-11-21T10:16:00Z)"),
-                new Problem.FieldError("/appointmentType", "is required"),
-                new Problem.FieldError("/notes", "must be at most 1000 characters"));
+                new FieldError("/newBookingId", "is required"),
+                new FieldError("/patientId", "is required"),
+                new FieldError("/providerId", "is required"),
+                new FieldError("/facilityId", "is required"),
+                new FieldError("/slotStart", "lies more than a year ahead (after 2027-11-21T10:16:00Z)"),
+                new FieldError("/appointmentType", "is required"),
+                new FieldError("/notes", "must be at most 1000 characters"));
         }
 
         @Test
         void shouldRejectRescheduleBodyWhenItIsNotAnObject() throws Exception {
-            assertThat(rescheduleErrors("b-1", "null")).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+            assertThat(rescheduleErrors("b-1", "null")).containsExactly(new FieldError("", "the body must be a JSON object"));
         }
 
-        private List<Problem.FieldError> rescheduleErrors(String bookingId, String body) throws Exception {
+        private List<FieldError> rescheduleErrors(String bookingId, String body) throws Exception {
             JsonNode node = json(body);
             ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parseReschedule(bookingId, node));
             assertThat(problem.problem().status()).isEqualTo(400);
@@ -236,11 +236,11 @@ class BookingRequestParserTest {
         }
     }
 
-    private List<Problem.FieldError> errors(String body) throws Exception {
+    private List<FieldError> errors(String body) throws Exception {
         return errors(json(body));
     }
 
-    private List<Problem.FieldError> errors(JsonNode body) {
+    private List<FieldError> errors(JsonNode body) {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(body));
         assertThat(problem).as("a 400 for %s", body).isNotNull();
         assertThat(problem.problem().status()).isEqualTo(400);

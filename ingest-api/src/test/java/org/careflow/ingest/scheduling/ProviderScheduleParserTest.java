@@ -1,5 +1,6 @@
 package org.careflow.ingest.scheduling;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -17,9 +18,8 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.TimeOff;
 import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,32 +88,32 @@ class ProviderScheduleParserTest {
         // Then
         assertThat(problem.problem().status()).isEqualTo(400);
         assertThat(problem.problem().errors()).containsExactly(
-            new Problem.FieldError("providerId", ID_MESSAGE),
-            new Problem.FieldError("/colour", "is not a known field; expected one of "
+            new FieldError("providerId", ID_MESSAGE),
+            new FieldError("/colour", "is not a known field; expected one of "
                 + "[appointmentTypes, extraSessions, facilityId, slotMinutes, timeOff, timeZone, weekly]"),
-            new Problem.FieldError("/facilityId", ID_MESSAGE),
-            new Problem.FieldError("/timeZone", "must be a region such as Europe/London, not a fixed offset: a clinic's hours "
+            new FieldError("/facilityId", ID_MESSAGE),
+            new FieldError("/timeZone", "must be a region such as Europe/London, not a fixed offset: a clinic's hours "
                 + "follow daylight-saving rules (UTC is accepted)"),
-            new Problem.FieldError("/slotMinutes", "must be between 5 and 480"),
-            new Problem.FieldError("/appointmentTypes", "must list at least one appointment type"),
-            new Problem.FieldError("/weekly/MONDAY/0/start", TIME_MESSAGE));
+            new FieldError("/slotMinutes", "must be between 5 and 480"),
+            new FieldError("/appointmentTypes", "must list at least one appointment type"),
+            new FieldError("/weekly/MONDAY/0/start", TIME_MESSAGE));
     }
 
     @Test
     void shouldRequireEveryTopLevelFieldWhenBodyIsEmpty() throws Exception {
         assertThat(errors("{}")).containsExactly(
-            new Problem.FieldError("/facilityId", "is required"),
-            new Problem.FieldError("/timeZone", "is required"),
-            new Problem.FieldError("/slotMinutes", "is required"),
-            new Problem.FieldError("/appointmentTypes", "is required: list the appointment types the provider offers"),
-            new Problem.FieldError("/weekly", "the schedule has no sessions: give at least one weekly session or extra session"));
+            new FieldError("/facilityId", "is required"),
+            new FieldError("/timeZone", "is required"),
+            new FieldError("/slotMinutes", "is required"),
+            new FieldError("/appointmentTypes", "is required: list the appointment types the provider offers"),
+            new FieldError("/weekly", "the schedule has no sessions: give at least one weekly session or extra session"));
     }
 
     @Test
     void shouldRejectBodyWhenItIsNotAnObject() throws Exception {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse("dr-7", json("[]")));
 
-        assertThat(problem.problem().errors()).containsExactly(new Problem.FieldError("", "the body must be a JSON object"));
+        assertThat(problem.problem().errors()).containsExactly(new FieldError("", "the body must be a JSON object"));
     }
 
     @Nested
@@ -128,22 +128,22 @@ class ProviderScheduleParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"+02:00", "-05:00", "Z", "UTC+02:00", "GMT+2", "Etc/GMT-2", "SystemV/EST5"})
         void shouldRejectZoneWhenItIsAFixedOffset(String zone) throws Exception {
-            assertThat(errors(with(MINIMAL, "timeZone", zone))).extracting(Problem.FieldError::message)
+            assertThat(errors(with(MINIMAL, "timeZone", zone))).extracting(FieldError::message)
                 .singleElement().asString().startsWith("must be a region such as Europe/London, not a fixed offset");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"Mars/Olympus_Mons", "europe/london", "London", "CET+1", ""})
         void shouldRejectZoneWhenItIsNotAnIanaId(String zone) throws Exception {
-            List<Problem.FieldError> errors = errors(with(MINIMAL, "timeZone", zone));
+            List<FieldError> errors = errors(with(MINIMAL, "timeZone", zone));
 
-            assertThat(errors).extracting(Problem.FieldError::field).containsExactly("/timeZone");
+            assertThat(errors).extracting(FieldError::field).containsExactly("/timeZone");
             assertThat(errors.get(0).message()).isIn("must be an IANA time-zone id such as Europe/London", "must not be blank");
         }
 
         @Test
         void shouldRejectZoneWhenItIsNotAString() throws Exception {
-            assertThat(errors(MINIMAL.replace("\"Europe/London\"", "1"))).containsExactly(new Problem.FieldError("/timeZone", "must be a string"));
+            assertThat(errors(MINIMAL.replace("\"Europe/London\"", "1"))).containsExactly(new FieldError("/timeZone", "must be a string"));
         }
     }
 
@@ -167,14 +167,14 @@ class ProviderScheduleParserTest {
         @ValueSource(strings = {"4", "481", "0", "-30"})
         void shouldRejectSlotMinutesWhenOutside5To480(String minutes) throws Exception {
             assertThat(errors(MINIMAL.replace("\"slotMinutes\": 30", "\"slotMinutes\": " + minutes)))
-                .containsExactly(new Problem.FieldError("/slotMinutes", "must be between 5 and 480"));
+                .containsExactly(new FieldError("/slotMinutes", "must be between 5 and 480"));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"30.5", "\"30\"", "true"})
         void shouldRejectSlotMinutesWhenNotAWholeNumber(String minutes) throws Exception {
             assertThat(errors(MINIMAL.replace("\"slotMinutes\": 30", "\"slotMinutes\": " + minutes)))
-                .containsExactly(new Problem.FieldError("/slotMinutes", "must be a whole number"));
+                .containsExactly(new FieldError("/slotMinutes", "must be a whole number"));
         }
     }
 
@@ -186,21 +186,21 @@ class ProviderScheduleParserTest {
             String body = MINIMAL.replace("[\"follow-up\"]", "[\"follow-up\", \"new patient\", 7, \"follow-up\"]");
 
             assertThat(errors(body)).containsExactly(
-                new Problem.FieldError("/appointmentTypes/1", ID_MESSAGE),
-                new Problem.FieldError("/appointmentTypes/2", "must be a string"),
-                new Problem.FieldError("/appointmentTypes/3", "duplicates /appointmentTypes/0"));
+                new FieldError("/appointmentTypes/1", ID_MESSAGE),
+                new FieldError("/appointmentTypes/2", "must be a string"),
+                new FieldError("/appointmentTypes/3", "duplicates /appointmentTypes/0"));
         }
 
         @Test
         void shouldRejectTypesWhenNotAnArray() throws Exception {
             assertThat(errors(MINIMAL.replace("[\"follow-up\"]", "\"follow-up\"")))
-                .containsExactly(new Problem.FieldError("/appointmentTypes", "must be an array"));
+                .containsExactly(new FieldError("/appointmentTypes", "must be an array"));
         }
 
         @Test
         void shouldRejectTypesWhenEmpty() throws Exception {
             assertThat(errors(MINIMAL.replace("[\"follow-up\"]", "[]")))
-                .containsExactly(new Problem.FieldError("/appointmentTypes", "must list at least one appointment type"));
+                .containsExactly(new FieldError("/appointmentTypes", "must list at least one appointment type"));
         }
 
         @Test
@@ -209,7 +209,7 @@ class ProviderScheduleParserTest {
                 .mapToObj(i -> "\"t-" + i + "\"").toList()) + "]";
 
             assertThat(errors(MINIMAL.replace("[\"follow-up\"]", many)))
-                .containsExactly(new Problem.FieldError("/appointmentTypes", "must have at most 50 items"));
+                .containsExactly(new FieldError("/appointmentTypes", "must have at most 50 items"));
         }
     }
 
@@ -234,50 +234,50 @@ class ProviderScheduleParserTest {
 
             String expected = "is not a weekday; expected one of [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY]";
             assertThat(errors(body)).containsExactly(
-                new Problem.FieldError("/weekly/Monday", expected),
-                new Problem.FieldError("/weekly/FUNDAY", expected),
-                new Problem.FieldError("/weekly/a~1b", expected));
+                new FieldError("/weekly/Monday", expected),
+                new FieldError("/weekly/FUNDAY", expected),
+                new FieldError("/weekly/a~1b", expected));
         }
 
         @Test
         void shouldRejectWeeklyWhenNotAnObjectOfArraysOfObjects() throws Exception {
             assertThat(errors(MINIMAL.replace("[{\"start\": \"09:00\", \"end\": \"12:00\"}]", "{\"start\": \"09:00\"}")))
-                .containsExactly(new Problem.FieldError("/weekly/MONDAY", "must be an array"));
+                .containsExactly(new FieldError("/weekly/MONDAY", "must be an array"));
             assertThat(errors(MINIMAL.replace("[{\"start\": \"09:00\", \"end\": \"12:00\"}]", "[\"09:00-12:00\"]")))
-                .containsExactly(new Problem.FieldError("/weekly/MONDAY/0", "must be an object"));
+                .containsExactly(new FieldError("/weekly/MONDAY/0", "must be an object"));
             assertThat(errors(MINIMAL.replace("\"weekly\": {\"MONDAY\": [{\"start\": \"09:00\", \"end\": \"12:00\"}]}", "\"weekly\": \"MONDAY\"")))
-                .containsExactly(new Problem.FieldError("/weekly", "must be an object"));
+                .containsExactly(new FieldError("/weekly", "must be an object"));
         }
 
         @Test
         void shouldRejectUnknownFieldsWhenInASession() throws Exception {
             assertThat(errors(MINIMAL.replace("\"end\": \"12:00\"", "\"end\": \"12:00\", \"room\": \"3\"")))
-                .containsExactly(new Problem.FieldError("/weekly/MONDAY/0/room", "is not a known field; expected one of [end, start]"));
+                .containsExactly(new FieldError("/weekly/MONDAY/0/room", "is not a known field; expected one of [end, start]"));
         }
 
         @Test
         void shouldRequireStartAndEndWhenASessionLacksThem() throws Exception {
             assertThat(errors(MINIMAL.replace("{\"start\": \"09:00\", \"end\": \"12:00\"}", "{}"))).containsExactly(
-                new Problem.FieldError("/weekly/MONDAY/0/start", "is required"),
-                new Problem.FieldError("/weekly/MONDAY/0/end", "is required"));
+                new FieldError("/weekly/MONDAY/0/start", "is required"),
+                new FieldError("/weekly/MONDAY/0/end", "is required"));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"9:00", "09:00:00", "25:00", "12:60", "0900", "9am", "-1:00", "09:0"})
         void shouldRejectTimeWhenNotHHmm(String time) throws Exception {
             assertThat(errors(MINIMAL.replace("\"09:00\"", "\"" + time + "\"")))
-                .containsExactly(new Problem.FieldError("/weekly/MONDAY/0/start", TIME_MESSAGE));
+                .containsExactly(new FieldError("/weekly/MONDAY/0/start", TIME_MESSAGE));
         }
 
         @Test
         void shouldRejectTimeWhenNotAString() throws Exception {
             assertThat(errors(MINIMAL.replace("\"09:00\"", "900")))
-                .containsExactly(new Problem.FieldError("/weekly/MONDAY/0/start", "must be a string"));
+                .containsExactly(new FieldError("/weekly/MONDAY/0/start", "must be a string"));
         }
 
         @Test
         void shouldRejectEndOf24WhenGivenSinceSessionsEndBy2359() throws Exception {
-            assertThat(errors(MINIMAL.replace("\"12:00\"", "\"24:00\""))).containsExactly(new Problem.FieldError("/weekly/MONDAY/0/end",
+            assertThat(errors(MINIMAL.replace("\"12:00\"", "\"24:00\""))).containsExactly(new FieldError("/weekly/MONDAY/0/end",
                 "must be 23:59 at the latest: times lie within one day, so a day's last session ends by 23:59"));
         }
 
@@ -291,14 +291,14 @@ class ProviderScheduleParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"09:00", "08:30"})
         void shouldRejectSessionWhenEndIsNotAfterStart(String end) throws Exception {
-            assertThat(errors(MINIMAL.replace("\"12:00\"", "\"" + end + "\""))).containsExactly(new Problem.FieldError(
+            assertThat(errors(MINIMAL.replace("\"12:00\"", "\"" + end + "\""))).containsExactly(new FieldError(
                 "/weekly/MONDAY/0/end", "must be after start (09:00); a session across midnight is two sessions"));
         }
 
         @Test
         void shouldRejectSessionWhenShorterThanOneSlot() throws Exception {
             assertThat(errors(MINIMAL.replace("\"12:00\"", "\"09:29\""))).containsExactly(
-                new Problem.FieldError("/weekly/MONDAY/0", "lasts 29 minutes, shorter than one slot (30 minutes)"));
+                new FieldError("/weekly/MONDAY/0", "lasts 29 minutes, shorter than one slot (30 minutes)"));
         }
 
         @Test
@@ -310,7 +310,7 @@ class ProviderScheduleParserTest {
         @Test
         void shouldNotJudgeSessionLengthWhenSlotMinutesIsInvalid() throws Exception {
             assertThat(errors(MINIMAL.replace("\"slotMinutes\": 30", "\"slotMinutes\": 500")))
-                .containsExactly(new Problem.FieldError("/slotMinutes", "must be between 5 and 480"));
+                .containsExactly(new FieldError("/slotMinutes", "must be between 5 and 480"));
         }
 
         @Test
@@ -319,8 +319,8 @@ class ProviderScheduleParserTest {
                 "[{\"start\": \"09:00\", \"end\": \"12:00\"}, {\"start\": \"13:00\", \"end\": \"17:00\"}, {\"start\": \"11:30\", \"end\": \"13:30\"}]");
 
             assertThat(errors(body)).containsExactly(
-                new Problem.FieldError("/weekly/MONDAY/2", "overlaps /weekly/MONDAY/0 (09:00-12:00)"),
-                new Problem.FieldError("/weekly/MONDAY/2", "overlaps /weekly/MONDAY/1 (13:00-17:00)"));
+                new FieldError("/weekly/MONDAY/2", "overlaps /weekly/MONDAY/0 (09:00-12:00)"),
+                new FieldError("/weekly/MONDAY/2", "overlaps /weekly/MONDAY/1 (13:00-17:00)"));
         }
 
         @Test
@@ -328,7 +328,7 @@ class ProviderScheduleParserTest {
             String body = MINIMAL.replace("[{\"start\": \"09:00\", \"end\": \"12:00\"}]",
                 "[{\"start\": \"09:00\", \"end\": \"12:00\"}, {\"start\": \"10:00\", \"end\": \"11:00\"}]");
 
-            assertThat(errors(body)).containsExactly(new Problem.FieldError("/weekly/MONDAY/1", "overlaps /weekly/MONDAY/0 (09:00-12:00)"));
+            assertThat(errors(body)).containsExactly(new FieldError("/weekly/MONDAY/1", "overlaps /weekly/MONDAY/0 (09:00-12:00)"));
         }
 
         @Test
@@ -351,7 +351,7 @@ class ProviderScheduleParserTest {
         @Test
         void shouldRejectScheduleWhenEveryDayIsEmptyAndThereAreNoExtraSessions() throws Exception {
             assertThat(errors(MINIMAL.replace("[{\"start\": \"09:00\", \"end\": \"12:00\"}]", "[]"))).containsExactly(
-                new Problem.FieldError("/weekly", "the schedule has no sessions: give at least one weekly session or extra session"));
+                new FieldError("/weekly", "the schedule has no sessions: give at least one weekly session or extra session"));
         }
 
         @Test
@@ -395,34 +395,34 @@ class ProviderScheduleParserTest {
         @Test
         void shouldRequireBothDatesWhenAnEntryHasOnlyTimes() throws Exception {
             assertThat(errors(withTimeOff("{\"startTime\": \"12:00\", \"endTime\": \"17:00\"}"))).containsExactly(
-                new Problem.FieldError("/timeOff/0/from", "is required"),
-                new Problem.FieldError("/timeOff/0/to", "is required"));
+                new FieldError("/timeOff/0/from", "is required"),
+                new FieldError("/timeOff/0/to", "is required"));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"2026-02-30", "2026-2-1", "24/12/2026", "2026-12-24T00:00:00Z"})
         void shouldRejectDateWhenNotAValidCalendarDate(String date) throws Exception {
             assertThat(errors(withTimeOff("{\"from\": \"" + date + "\", \"to\": \"2026-12-26\"}")))
-                .containsExactly(new Problem.FieldError("/timeOff/0/from", "must be a date YYYY-MM-DD such as 2026-12-24"));
+                .containsExactly(new FieldError("/timeOff/0/from", "must be a date YYYY-MM-DD such as 2026-12-24"));
         }
 
         @Test
         void shouldRejectEntryWhenToIsBeforeFrom() throws Exception {
             assertThat(errors(withTimeOff("{\"from\": \"2026-12-26\", \"to\": \"2026-12-24\"}")))
-                .containsExactly(new Problem.FieldError("/timeOff/0/to", "must be on or after from (2026-12-26)"));
+                .containsExactly(new FieldError("/timeOff/0/to", "must be on or after from (2026-12-26)"));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"12:00", "11:00"})
         void shouldRejectSingleDayEntryWhenEndTimeIsNotAfterStartTime(String endTime) throws Exception {
             assertThat(errors(withTimeOff("{\"from\": \"2026-12-31\", \"to\": \"2026-12-31\", \"startTime\": \"12:00\", \"endTime\": \"" + endTime + "\"}")))
-                .containsExactly(new Problem.FieldError("/timeOff/0/endTime", "must be after startTime (12:00) on a single-day entry"));
+                .containsExactly(new FieldError("/timeOff/0/endTime", "must be after startTime (12:00) on a single-day entry"));
         }
 
         @Test
         void shouldRejectSingleDayEntryWhenEndTimeIsMidnightWithoutStartTime() throws Exception {
             assertThat(errors(withTimeOff("{\"from\": \"2026-12-31\", \"to\": \"2026-12-31\", \"endTime\": \"00:00\"}")))
-                .containsExactly(new Problem.FieldError("/timeOff/0/endTime", "must be after 00:00 on a single-day entry"));
+                .containsExactly(new FieldError("/timeOff/0/endTime", "must be after 00:00 on a single-day entry"));
         }
 
         @Test
@@ -431,19 +431,19 @@ class ProviderScheduleParserTest {
                 + "x".repeat(501) + "\", \"note\": \"x\"}";
 
             assertThat(errors(withTimeOff(entry))).containsExactly(
-                new Problem.FieldError("/timeOff/0/note", "is not a known field; expected one of [endTime, from, reason, startTime, to]"),
-                new Problem.FieldError("/timeOff/0/to", "must be a string"),
-                new Problem.FieldError("/timeOff/0/startTime", TIME_MESSAGE),
-                new Problem.FieldError("/timeOff/0/endTime",
+                new FieldError("/timeOff/0/note", "is not a known field; expected one of [endTime, from, reason, startTime, to]"),
+                new FieldError("/timeOff/0/to", "must be a string"),
+                new FieldError("/timeOff/0/startTime", TIME_MESSAGE),
+                new FieldError("/timeOff/0/endTime",
                     "must be 23:59 at the latest: times lie within one day, so a day's last session ends by 23:59"),
-                new Problem.FieldError("/timeOff/0/reason", "must be at most 500 characters"));
+                new FieldError("/timeOff/0/reason", "must be at most 500 characters"));
         }
 
         @Test
         void shouldRejectTimeOffWhenNotAnArrayOfObjects() throws Exception {
             assertThat(errors(MINIMAL.replace("\"appointmentTypes\"", "\"timeOff\": {}, \"appointmentTypes\"")))
-                .containsExactly(new Problem.FieldError("/timeOff", "must be an array"));
-            assertThat(errors(withTimeOff("\"2026-12-24\""))).containsExactly(new Problem.FieldError("/timeOff/0", "must be an object"));
+                .containsExactly(new FieldError("/timeOff", "must be an array"));
+            assertThat(errors(withTimeOff("\"2026-12-24\""))).containsExactly(new FieldError("/timeOff/0", "must be an object"));
         }
 
         private JsonNode withTimeOff(String entry) throws Exception {
@@ -460,16 +460,16 @@ class ProviderScheduleParserTest {
                 + "\"end\": \"11:00\"}, {\"date\": \"2026-13-01\", \"start\": \"7:00\", \"end\": \"24:00\", \"room\": 1}, {}";
 
             assertThat(errors(withExtra(extra))).containsExactly(
-                new Problem.FieldError("/extraSessions/0", "lasts 10 minutes, shorter than one slot (30 minutes)"),
-                new Problem.FieldError("/extraSessions/1/end", "must be after start (12:00); a session across midnight is two sessions"),
-                new Problem.FieldError("/extraSessions/2/room", "is not a known field; expected one of [date, end, start]"),
-                new Problem.FieldError("/extraSessions/2/date", "must be a date YYYY-MM-DD such as 2026-12-24"),
-                new Problem.FieldError("/extraSessions/2/start", TIME_MESSAGE),
-                new Problem.FieldError("/extraSessions/2/end",
+                new FieldError("/extraSessions/0", "lasts 10 minutes, shorter than one slot (30 minutes)"),
+                new FieldError("/extraSessions/1/end", "must be after start (12:00); a session across midnight is two sessions"),
+                new FieldError("/extraSessions/2/room", "is not a known field; expected one of [date, end, start]"),
+                new FieldError("/extraSessions/2/date", "must be a date YYYY-MM-DD such as 2026-12-24"),
+                new FieldError("/extraSessions/2/start", TIME_MESSAGE),
+                new FieldError("/extraSessions/2/end",
                     "must be 23:59 at the latest: times lie within one day, so a day's last session ends by 23:59"),
-                new Problem.FieldError("/extraSessions/3/date", "is required"),
-                new Problem.FieldError("/extraSessions/3/start", "is required"),
-                new Problem.FieldError("/extraSessions/3/end", "is required"));
+                new FieldError("/extraSessions/3/date", "is required"),
+                new FieldError("/extraSessions/3/start", "is required"),
+                new FieldError("/extraSessions/3/end", "is required"));
         }
 
         @Test
@@ -479,14 +479,14 @@ class ProviderScheduleParserTest {
                 + "{\"date\": \"2026-12-27\", \"start\": \"11:00\", \"end\": \"13:00\"}";
 
             assertThat(errors(withExtra(extra))).containsExactly(
-                new Problem.FieldError("/extraSessions/2", "overlaps /extraSessions/0 (09:00-12:00)"));
+                new FieldError("/extraSessions/2", "overlaps /extraSessions/0 (09:00-12:00)"));
         }
 
         @Test
         void shouldRejectExtraSessionWhenItOverlapsTheWeeklyTemplateOnItsWeekday() throws Exception {
             // 2026-12-28 is a Monday; the template has Monday 09:00-12:00
             assertThat(errors(withExtra("{\"date\": \"2026-12-28\", \"start\": \"11:00\", \"end\": \"13:00\"}"))).containsExactly(
-                new Problem.FieldError("/extraSessions/0", "overlaps the weekly session /weekly/MONDAY/0 (09:00-12:00) on that MONDAY; "
+                new FieldError("/extraSessions/0", "overlaps the weekly session /weekly/MONDAY/0 (09:00-12:00) on that MONDAY; "
                     + "an extra session adds hours outside the weekly template"));
         }
 
@@ -514,7 +514,7 @@ class ProviderScheduleParserTest {
             String many = String.join(", ", java.util.Collections.nCopies(ProviderScheduleParser.MAX_EXCEPTIONS + 1,
                 "{\"date\": \"2026-12-29\", \"start\": \"10:00\", \"end\": \"11:00\"}"));
 
-            assertThat(errors(withExtra(many))).containsExactly(new Problem.FieldError("/extraSessions", "must have at most 500 items"));
+            assertThat(errors(withExtra(many))).containsExactly(new FieldError("/extraSessions", "must have at most 500 items"));
         }
 
         private JsonNode withExtra(String sessions) throws Exception {
@@ -522,11 +522,11 @@ class ProviderScheduleParserTest {
         }
     }
 
-    private List<Problem.FieldError> errors(String body) throws Exception {
+    private List<FieldError> errors(String body) throws Exception {
         return errors(json(body));
     }
 
-    private List<Problem.FieldError> errors(JsonNode body) {
+    private List<FieldError> errors(JsonNode body) {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse("dr-7", body));
         assertThat(problem).as("a 400 for %s", body).isNotNull();
         assertThat(problem.problem().status()).isEqualTo(400);

@@ -1,5 +1,6 @@
 package org.careflow.ingest.triage;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,9 +12,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.careflow.events.triage.Disposition;
 import org.careflow.events.triage.TriageDisposition;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -77,20 +77,20 @@ class TriageDispositionParserTest {
         // Then
         assertThat(problem.problem().status()).isEqualTo(400);
         assertThat(problem.problem().errors()).containsExactly(
-            new Problem.FieldError("facilityId", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
-            new Problem.FieldError("patientId", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
-            new Problem.FieldError("/note", "is not a known field; expected one of [decidedAt, decidedBy, disposition, submissionId]"),
-            new Problem.FieldError("/disposition", "must be one of [SEEN, ADMITTED, DISCHARGED, LEFT_WITHOUT_BEING_SEEN]"),
-            new Problem.FieldError("/decidedAt", "lies in the future"),
-            new Problem.FieldError("/decidedBy", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
-            new Problem.FieldError("/submissionId", "must be a string"));
+            new FieldError("facilityId", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
+            new FieldError("patientId", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
+            new FieldError("/note", "is not a known field; expected one of [decidedAt, decidedBy, disposition, submissionId]"),
+            new FieldError("/disposition", "must be one of [SEEN, ADMITTED, DISCHARGED, LEFT_WITHOUT_BEING_SEEN]"),
+            new FieldError("/decidedAt", "lies in the future"),
+            new FieldError("/decidedBy", "must be 1-128 letters, digits or . _ : - starting with a letter or digit"),
+            new FieldError("/submissionId", "must be a string"));
     }
 
     @Test
     void shouldRequireDispositionWhenAbsent() throws Exception {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse("f-1", "p-1", json("{}")));
 
-        assertThat(problem.problem().errors()).containsExactly(new Problem.FieldError("/disposition", "is required"));
+        assertThat(problem.problem().errors()).containsExactly(new FieldError("/disposition", "is required"));
     }
 
     @Test
@@ -98,14 +98,14 @@ class TriageDispositionParserTest {
         ProblemException problem = catchThrowableOfType(ProblemException.class,
             () -> parser.parse("f-1", "p-1", json("{\"disposition\": \"SEEN\", \"decidedAt\": \"10:00\"}")));
 
-        assertThat(problem.problem().errors()).extracting(Problem.FieldError::field).containsExactly("/decidedAt");
+        assertThat(problem.problem().errors()).extracting(FieldError::field).containsExactly("/decidedAt");
     }
 
     @Test
     void shouldRejectBodyWhenItIsNotAnObject() throws Exception {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse("f-1", "p-1", json("\"SEEN\"")));
 
-        assertThat(problem.problem().errors()).isEqualTo(List.of(new Problem.FieldError("", "the body must be a JSON object")));
+        assertThat(problem.problem().errors()).isEqualTo(List.of(new FieldError("", "the body must be a JSON object")));
     }
 
     private static JsonNode json(String text) throws Exception {

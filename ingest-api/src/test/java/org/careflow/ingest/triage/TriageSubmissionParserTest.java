@@ -1,5 +1,6 @@
 package org.careflow.ingest.triage;
 
+import org.careflow.validation.FieldError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -18,9 +19,8 @@ import org.careflow.events.triage.SubmissionChannel;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.forms.FormDefinitionParser;
 import org.careflow.ingest.forms.FormCatalog;
-import org.careflow.query.HttpServerFactory;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
+import org.careflow.http.HttpServerFactory;
+import org.careflow.http.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -83,7 +83,7 @@ class TriageSubmissionParserTest {
 
         assertThat(problem.problem().status()).isEqualTo(400);
         assertThat(problem.problem().errors()).containsExactly(
-            new Problem.FieldError("/answers/pain_score", "is not a question of form chest-pain version 1"));
+            new FieldError("/answers/pain_score", "is not a question of form chest-pain version 1"));
     }
 
     @Test
@@ -120,8 +120,8 @@ class TriageSubmissionParserTest {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(body));
 
         assertThat(problem.problem().errors()).containsExactly(
-            new Problem.FieldError("/answers/chest_pain", "is not a question of form general-v1 version 1"),
-            new Problem.FieldError("/answers/pain_score", "is not a question of form general-v1 version 1"));
+            new FieldError("/answers/chest_pain", "is not a question of form general-v1 version 1"),
+            new FieldError("/answers/pain_score", "is not a question of form general-v1 version 1"));
     }
 
     @Test
@@ -137,7 +137,7 @@ class TriageSubmissionParserTest {
 
         // Then one 400 names them all
         assertThat(problem.problem().status()).isEqualTo(400);
-        assertThat(problem.problem().errors()).extracting(Problem.FieldError::field).containsExactly(
+        assertThat(problem.problem().errors()).extracting(FieldError::field).containsExactly(
             "/channel", "/vitals/spo2", "/answers/chest_pain", "/answers/pain_score", "/answers/chest_pian");
     }
 
@@ -150,7 +150,7 @@ class TriageSubmissionParserTest {
 
         assertThat(problem.problem().status()).isEqualTo(422);
         assertThat(problem.problem().type()).isEqualTo(TriageSubmissionParser.FORM_PROBLEM_TYPE);
-        assertThat(problem.problem().errors()).containsExactly(new Problem.FieldError("/formId", "unknown form chest-pian"));
+        assertThat(problem.problem().errors()).containsExactly(new FieldError("/formId", "unknown form chest-pian"));
     }
 
     @Test
@@ -162,7 +162,7 @@ class TriageSubmissionParserTest {
 
         assertThat(problem.problem().status()).isEqualTo(422);
         assertThat(problem.problem().errors()).containsExactly(
-            new Problem.FieldError("/formVersion", "form chest-pain has no version 3; its latest is 2"));
+            new FieldError("/formVersion", "form chest-pain has no version 3; its latest is 2"));
     }
 
     @Test
@@ -175,7 +175,7 @@ class TriageSubmissionParserTest {
 
         assertThat(problem.problem().status()).isEqualTo(422);
         assertThat(problem.problem().errors()).containsExactly(
-            new Problem.FieldError("/formId", "form fever version 1 belongs to another facility"));
+            new FieldError("/formId", "form fever version 1 belongs to another facility"));
     }
 
     @Test
@@ -199,7 +199,7 @@ class TriageSubmissionParserTest {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(body));
 
         assertThat(problem.problem().status()).isEqualTo(400);
-        assertThat(problem.problem().errors()).extracting(Problem.FieldError::field).containsExactly("/vitals/spo2", "/answers");
+        assertThat(problem.problem().errors()).extracting(FieldError::field).containsExactly("/vitals/spo2", "/answers");
     }
 
     @Test
@@ -260,7 +260,7 @@ class TriageSubmissionParserTest {
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(json(body)));
 
         assertThat(problem.problem().status()).isEqualTo(400);
-        assertThat(problem.problem().errors()).extracting(Problem.FieldError::field).containsExactlyInAnyOrder(
+        assertThat(problem.problem().errors()).extracting(FieldError::field).containsExactlyInAnyOrder(
             "/patientId", "/facilityId", "/channel", "/submittedAt", "/vitals/spo2", "/vitals/heartRate",
             "/vitals/consciousness", "/vitals/spO2", "/extra");
     }
@@ -275,7 +275,7 @@ class TriageSubmissionParserTest {
 
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(body));
 
-        assertThat(problem.problem().errors()).extracting(Problem.FieldError::field).containsExactly("/vitals/" + field);
+        assertThat(problem.problem().errors()).extracting(FieldError::field).containsExactly("/vitals/" + field);
         assertThat(problem.problem().errors().get(0).message()).contains("between");
     }
 
@@ -296,7 +296,7 @@ class TriageSubmissionParserTest {
 
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(body));
 
-        assertThat(problem.problem().errors()).extracting(Problem.FieldError::field).containsExactly("/submittedAt");
+        assertThat(problem.problem().errors()).extracting(FieldError::field).containsExactly("/submittedAt");
     }
 
     @Test
@@ -306,7 +306,7 @@ class TriageSubmissionParserTest {
 
         ProblemException problem = catchThrowableOfType(ProblemException.class, () -> parser.parse(body));
 
-        assertThat(problem.problem().errors()).extracting(Problem.FieldError::field).containsExactly("/vitals");
+        assertThat(problem.problem().errors()).extracting(FieldError::field).containsExactly("/vitals");
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.careflow.masterdata.cdc.CdcRow;
-import org.careflow.query.JsonReader;
+import org.careflow.validation.JsonReader;
 
 /**
  * The ingest API's rules for the values both it and master data write, so that an event is exactly as valid whatever

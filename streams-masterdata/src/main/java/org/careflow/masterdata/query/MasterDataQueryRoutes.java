@@ -12,7 +12,6 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.masterdata.topology.MasterDataTopology;
 import org.careflow.query.InteractiveQueryService;
-import org.careflow.query.QueryParams;
 import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.ResourceScope;
@@ -33,7 +32,7 @@ public final class MasterDataQueryRoutes {
     }
 
     private void provider(Context ctx) {
-        QueryParams.service(queries).<ProviderSchedule>respondWithValue(ctx, MasterDataTopology.SCHEDULES_STORE,
+        InteractiveQueryService.whenStarted(queries).<ProviderSchedule>respondWithValue(ctx, MasterDataTopology.SCHEDULES_STORE,
             ctx.pathParam("providerId"), schedule -> {
                 ResourceAccess.require(ctx, scope(schedule));
                 return view(schedule);

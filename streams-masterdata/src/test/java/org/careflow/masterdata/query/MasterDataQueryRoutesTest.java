@@ -10,7 +10,7 @@ import org.careflow.events.scheduling.LocalTimeRange;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.junit.jupiter.api.Test;
 
 class MasterDataQueryRoutesTest {

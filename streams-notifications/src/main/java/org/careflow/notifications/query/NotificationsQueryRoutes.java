@@ -13,7 +13,6 @@ import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
-import org.careflow.query.QueryParams;
 import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.ResourceScope;
@@ -166,6 +165,6 @@ public final class NotificationsQueryRoutes {
     }
 
     private InteractiveQueryService service() {
-        return QueryParams.service(queries);
+        return InteractiveQueryService.whenStarted(queries);
     }
 }

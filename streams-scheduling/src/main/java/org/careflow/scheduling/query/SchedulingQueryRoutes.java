@@ -1,5 +1,6 @@
 package org.careflow.scheduling.query;
 
+import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -23,9 +24,8 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
-import org.careflow.query.QueryParams;
+import org.careflow.http.ProblemException;
+import org.careflow.http.QueryParams;
 import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.ResourceScope;
@@ -203,7 +203,7 @@ public final class SchedulingQueryRoutes {
             });
         }
         if (found.size() > 1) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError(FACILITY_PARAM,
+            throw ProblemException.invalid(List.of(new FieldError(FACILITY_PARAM,
                 "is required: more than one facility has a provider with this id")));
         }
         return found.isEmpty() ? null : found.get(0);
@@ -276,7 +276,7 @@ public final class SchedulingQueryRoutes {
         Instant from = instant(ctx, "from", clock.get());
         Instant to = instant(ctx, "to", from.plus(DEFAULT_RANGE));
         if (!from.isBefore(to) || Duration.between(from, to).compareTo(horizon.plusDays(1)) > 0) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError("to", "must be after 'from' and within the booking horizon")));
+            throw ProblemException.invalid(List.of(new FieldError("to", "must be after 'from' and within the booking horizon")));
         }
         return new Range(from, to);
     }
@@ -286,6 +286,6 @@ public final class SchedulingQueryRoutes {
     }
 
     private InteractiveQueryService service() {
-        return QueryParams.service(queries);
+        return InteractiveQueryService.whenStarted(queries);
     }
 }

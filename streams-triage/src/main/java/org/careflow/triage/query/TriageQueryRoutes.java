@@ -1,5 +1,6 @@
 package org.careflow.triage.query;
 
+import org.careflow.validation.FieldError;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -23,9 +24,8 @@ import org.careflow.events.triage.TriageAssessment;
 import org.careflow.forms.BuiltInForms;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
-import org.careflow.query.Problem;
-import org.careflow.query.ProblemException;
-import org.careflow.query.QueryParams;
+import org.careflow.http.ProblemException;
+import org.careflow.http.QueryParams;
 import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.ResourceScope;
@@ -165,7 +165,7 @@ public final class TriageQueryRoutes {
         Instant to = instantParam(ctx, "to", now);
         Instant from = instantParam(ctx, "from", to.minus(DEFAULT_STATS_RANGE));
         if (!from.isBefore(to) || Duration.between(from, to).compareTo(MAX_STATS_RANGE) > 0) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError("from",
+            throw ProblemException.invalid(List.of(new FieldError("from",
                 "must be before 'to' and at most " + MAX_STATS_RANGE.toDays() + " days earlier")));
         }
         service().respondFromOwner(ctx, TriageTopology.FACILITY_STATS_STORE, facilityId, stores -> {
@@ -203,6 +203,6 @@ public final class TriageQueryRoutes {
     }
 
     private InteractiveQueryService service() {
-        return QueryParams.service(queries);
+        return InteractiveQueryService.whenStarted(queries);
     }
 }

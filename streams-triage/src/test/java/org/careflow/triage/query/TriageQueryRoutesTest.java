@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
-import org.careflow.query.HttpServerFactory;
+import org.careflow.http.HttpServerFactory;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.security.SecurityGate;
 import org.careflow.topics.PlainAvroEventSerdes;

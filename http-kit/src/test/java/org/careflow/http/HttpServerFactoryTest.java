@@ -1,0 +1,121 @@
+package org.careflow.http;
+
+import org.careflow.validation.FieldError;
+import org.careflow.validation.InvalidInputException;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpServerFactoryTest {
+
+    private final AtomicBoolean ready = new AtomicBoolean(false);
+    private final HttpClient client = HttpClient.newHttpClient();
+    private Javalin app;
+
+    @BeforeEach
+    void start() {
+        app = HttpServerFactory.create("127.0.0.1", 0, 1024, ready::get, config -> {
+            config.routes.get("/invalid", ctx -> {
+                throw ProblemException.invalid(List.of(new FieldError("/a", "must be set"), new FieldError("/b/c", "too big")));
+            });
+            config.routes.get("/domain-invalid", ctx -> {
+                throw new InvalidInputException(List.of(new FieldError("/questions/0/type", "must be one of [YES_NO]")));
+            });
+            config.routes.get("/busy", ctx -> {
+                throw ProblemException.unavailable("restoring", Duration.ofSeconds(3));
+            });
+            config.routes.get("/boom", ctx -> {
+                throw new IllegalStateException("secret patient p-123");
+            });
+            config.routes.post("/echo", ctx -> ctx.result(ctx.body()));
+        }).start();
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop();
+    }
+
+    @Test
+    void shouldListEveryFieldWhenRequestIsInvalid() throws Exception {
+        HttpResponse<String> response = get("/invalid");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(Problem.CONTENT_TYPE));
+        JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
+        assertThat(body.at("/errors/0/field").asText()).isEqualTo("/a");
+        assertThat(body.at("/errors/1/field").asText()).isEqualTo("/b/c");
+    }
+
+    @Test
+    void shouldAnswer400ListingTheFieldsWhenDomainCodeRejectsInput() throws Exception {
+        HttpResponse<String> response = get("/domain-invalid");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(Problem.CONTENT_TYPE));
+        JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
+        assertThat(body.at("/type").asText()).isEqualTo("https://careflow.org/problems/validation");
+        assertThat(body.at("/errors/0/field").asText()).isEqualTo("/questions/0/type");
+        assertThat(body.at("/errors/0/message").asText()).isEqualTo("must be one of [YES_NO]");
+    }
+
+    @Test
+    void shouldSendRetryAfterWhenUnavailable() throws Exception {
+        HttpResponse<String> response = get("/busy");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("3");
+    }
+
+    @Test
+    void shouldHideExceptionMessageWhenHandlerFails() throws Exception {
+        HttpResponse<String> response = get("/boom");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).doesNotContain("p-123");
+    }
+
+    @Test
+    void shouldAnswerProblemWhenRouteIsUnknown() throws Exception {
+        HttpResponse<String> response = get("/nowhere");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(Problem.CONTENT_TYPE));
+    }
+
+    @Test
+    void shouldAnswer413WhenBodyExceedsLimit() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri("/echo")).POST(HttpRequest.BodyPublishers.ofString("x".repeat(2048))).build();
+
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void shouldReportReadinessWhenItChanges() throws Exception {
+        assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+        ready.set(true);
+        assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + app.port() + path);
+    }
+}

@@ -1,0 +1,180 @@
+package org.careflow.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads typed fields out of a JSON request while collecting every problem with its JSON pointer, so one
+ * response can name all bad fields. Getters return null for absent or invalid fields; check
+ * {@link #errors()} before using the values.
+ */
+public final class JsonReader {
+
+    /** Identifiers: patient, facility, form and client ids. Letters, digits and {@code . _ : -}. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    public List<FieldError> errors() {
+        return List.copyOf(errors);
+    }
+
+    public void error(String pointer, String message) {
+        errors.add(new FieldError(pointer, message));
+    }
+
+    /** The object at {@code pointer}, or null (recording an error if it is required or not an object). */
+    public JsonNode object(JsonNode parent, String name, String pointer, boolean required) {
+        JsonNode node = parent.get(name);
+        if (absent(node)) {
+            if (required) {
+                error(pointer, "is required");
+            }
+            return null;
+        }
+        if (!node.isObject()) {
+            error(pointer, "must be an object");
+            return null;
+        }
+        return node;
+    }
+
+    /** Records an error for each member of {@code node} not in {@code allowed}: a misspelt field is never silently dropped. */
+    public void rejectUnknown(JsonNode node, String pointer, Collection<String> allowed) {
+        Set<String> known = Set.copyOf(allowed);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                error(pointer + "/" + name, "is not a known field; expected one of " + known.stream().sorted().toList());
+            }
+        }
+    }
+
+    public String id(JsonNode parent, String name, String pointer, boolean required) {
+        String value = text(parent, name, pointer, required, 128);
+        if (value != null && !ID.matcher(value).matches()) {
+            error(pointer, "must be 1-128 letters, digits or . _ : - starting with a letter or digit");
+            return null;
+        }
+        return value;
+    }
+
+    public String text(JsonNode parent, String name, String pointer, boolean required, int maxLength) {
+        JsonNode node = parent.get(name);
+        if (absent(node)) {
+            if (required) {
+                error(pointer, "is required");
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            error(pointer, "must be a string");
+            return null;
+        }
+        String value = node.textValue().strip();
+        if (value.isEmpty() && required) {
+            error(pointer, "must not be blank");
+            return null;
+        }
+        if (value.length() > maxLength) {
+            error(pointer, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return value;
+    }
+
+    public <E extends Enum<E>> E enumValue(JsonNode parent, String name, String pointer, boolean required, Class<E> type) {
+        String value = text(parent, name, pointer, required, 64);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            error(pointer, "must be one of " + List.of(type.getEnumConstants()));
+            return null;
+        }
+    }
+
+    /** A whole number within [min, max]; 93 and 93.0 are accepted, 93.5 and "93" are not. */
+    public Integer integer(JsonNode parent, String name, String pointer, boolean required, int min, int max) {
+        JsonNode node = parent.get(name);
+        if (absent(node)) {
+            if (required) {
+                error(pointer, "is required");
+            }
+            return null;
+        }
+        if (!node.isNumber() || (!node.isIntegralNumber() && node.asDouble() != Math.rint(node.asDouble()))) {
+            error(pointer, "must be a whole number");
+            return null;
+        }
+        if (!node.canConvertToInt() || node.asInt() < min || node.asInt() > max) {
+            error(pointer, "must be between " + min + " and " + max);
+            return null;
+        }
+        return node.asInt();
+    }
+
+    public Double decimal(JsonNode parent, String name, String pointer, boolean required, double min, double max) {
+        JsonNode node = parent.get(name);
+        if (absent(node)) {
+            if (required) {
+                error(pointer, "is required");
+            }
+            return null;
+        }
+        if (!node.isNumber()) {
+            error(pointer, "must be a number");
+            return null;
+        }
+        double value = node.asDouble();
+        if (!(value >= min && value <= max)) {
+            error(pointer, "must be between " + min + " and " + max);
+            return null;
+        }
+        return value;
+    }
+
+    public Boolean bool(JsonNode parent, String name, String pointer, boolean required) {
+        JsonNode node = parent.get(name);
+        if (absent(node)) {
+            if (required) {
+                error(pointer, "is required");
+            }
+            return null;
+        }
+        if (!node.isBoolean()) {
+            error(pointer, "must be true or false");
+            return null;
+        }
+        return node.booleanValue();
+    }
+
+    public Instant instant(JsonNode parent, String name, String pointer, boolean required) {
+        return parse(text(parent, name, pointer, required, 64), pointer, s -> {
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                error(pointer, "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z");
+                return null;
+            }
+        });
+    }
+
+    private static <T> T parse(String value, String pointer, Function<String, T> parser) {
+        return value == null ? null : parser.apply(value);
+    }
+
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isNull();
+    }
+}

@@ -1,5 +1,6 @@
 package org.careflow.bench;
 
+import org.careflow.query.StreamsHttpApp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,7 +177,7 @@ final class BookingScenario implements Scenario {
         Map<String, BookingOutcome> decided = new HashMap<>();
         long repeated = 0;
         try (Progress.Task task = context.progress().start(label, expected, "decisions")) {
-            SchedulingApp app = SchedulingApp.start(new SchedulingConfig(props));
+            StreamsHttpApp app = SchedulingApp.start(new SchedulingConfig(props));
             try {
                 DrainClock clock = new DrainClock(expected);
                 long start = StreamsRuns.awaitRunning(app.streams(), deadline, "streams-scheduling");

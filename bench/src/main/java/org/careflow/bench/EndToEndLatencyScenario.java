@@ -1,5 +1,6 @@
 package org.careflow.bench;
 
+import org.careflow.query.StreamsHttpApp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -219,7 +220,7 @@ final class EndToEndLatencyScenario implements Scenario {
             if (waited.toMillis() > 1_000) {
                 LOG.warn("Waited {} ms for an open transaction on {} to end", waited.toMillis(), Topics.TRIAGE_ASSESSMENTS.name());
             }
-            TriageApp triage = null;
+            StreamsHttpApp triage = null;
             try (Reader reader = new Reader(new KafkaConsumer<>(consumerProps(stack), new StringDeserializer(), serde.deserializer()))) {
                 reader.seekToEnd(stack.endOffsets(Topics.TRIAGE_ASSESSMENTS.name()));
                 try (Progress.Task starting = context.progress().timed("latency: starting streams-triage (" + GUARANTEE + ")",
@@ -228,7 +229,7 @@ final class EndToEndLatencyScenario implements Scenario {
                     StreamsRuns.awaitRunning(triage.streams(), Duration.ofMinutes(2), "streams-triage");
                     starting.finish("RUNNING, queries on port " + triage.port());
                 }
-                TriageApp app = triage;
+                StreamsHttpApp app = triage;
                 Tracker tracker = new Tracker(context, data, app, reader, queryThreads, queryClient);
                 reader.start(tracker);
                 URI postUri = IngestRequests.singleUri(ingest.port());
@@ -508,7 +509,7 @@ final class EndToEndLatencyScenario implements Scenario {
 
         private final BenchContext context;
         private final SyntheticData data;
-        private final TriageApp triage;
+        private final StreamsHttpApp triage;
         private final Reader reader;
         private final ExecutorService queryThreads;
         private final HttpClient queryClient;
@@ -523,7 +524,7 @@ final class EndToEndLatencyScenario implements Scenario {
         private record Pending(Phase phase, long acceptedNanos) {
         }
 
-        Tracker(BenchContext context, SyntheticData data, TriageApp triage, Reader reader, ExecutorService queryThreads,
+        Tracker(BenchContext context, SyntheticData data, StreamsHttpApp triage, Reader reader, ExecutorService queryThreads,
                 HttpClient queryClient) {
             this.context = context;
             this.data = data;

@@ -1,5 +1,6 @@
 package org.careflow.bench;
 
+import org.careflow.query.StreamsHttpApp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,7 +118,7 @@ final class PipelineScenario implements Scenario {
         Map<String, Object> props = triageProps(stack, settings, applicationId, "streams/" + applicationId, guarantee);
         Duration deadline = StreamsRuns.drainDeadline(expected);
         try (Progress.Task task = context.progress().start(label, expected, "assessments")) {
-            TriageApp app = TriageApp.start(new TriageConfig(props));
+            StreamsHttpApp app = TriageApp.start(new TriageConfig(props));
             try {
                 DrainClock clock = new DrainClock(expected);
                 long start = StreamsRuns.awaitRunning(app.streams(), deadline, "streams-triage");
@@ -148,12 +149,12 @@ final class PipelineScenario implements Scenario {
      * {@code apps} stops or {@code watchdog} fires; returns the rate, also shown as the task's result.
      */
     static double drain(KafkaConsumer<byte[], byte[]> assessments, DrainClock clock, Progress.Task task, StreamsRuns.Watchdog watchdog,
-                        List<TriageApp> apps) {
+                        List<StreamsHttpApp> apps) {
         long count = 0;
         while (!clock.progress(count)) {
             count += assessments.poll(Duration.ofMillis(20)).count();
             task.set(count);
-            for (TriageApp app : apps) {
+            for (StreamsHttpApp app : apps) {
                 StreamsRuns.requireAlive(app.streams(), "streams-triage");
             }
             watchdog.check(count);

@@ -1,5 +1,6 @@
 package org.careflow.bench;
 
+import org.careflow.query.StreamsHttpApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -219,7 +220,7 @@ final class QueryScenario implements Scenario {
     }
 
     /** One streams-triage instance: its app, HTTP address and state directory (relative to the stack's). */
-    private record Instance(TriageApp app, HostInfo host, String directory) {
+    private record Instance(StreamsHttpApp app, HostInfo host, String directory) {
 
         static Instance start(BenchStack stack, String applicationId, String suffix) {
             String directory = "streams/" + applicationId + "-" + suffix;
@@ -230,7 +231,7 @@ final class QueryScenario implements Scenario {
             props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, HOST);
             // The benchmark measures with authentication off (see bench/README.md).
             props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-            TriageApp app = TriageApp.start(new TriageConfig(props));
+            StreamsHttpApp app = TriageApp.start(new TriageConfig(props));
             return new Instance(app, new HostInfo(HOST, app.port()), directory);
         }
 

@@ -1,5 +1,6 @@
 package org.careflow.bench;
 
+import org.careflow.query.StreamsHttpApp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,7 +110,7 @@ final class ScaleOutScenario implements Scenario {
         String applicationId = context.uniqueName("bench-triage-x" + instances);
         // Only this round's batch is read: what earlier scenarios left in the topic is skipped.
         StreamsRuns.startAtEnd(stack, applicationId, List.of(Topics.TRIAGE_SUBMISSIONS.name()));
-        List<TriageApp> apps = new ArrayList<>();
+        List<StreamsHttpApp> apps = new ArrayList<>();
         try (Progress.Task task = context.progress().start(label, records, "assessments")) {
             for (int i = 0; i < instances; i++) {
                 apps.add(TriageApp.start(new TriageConfig(PipelineScenario.triageProps(stack, settings, applicationId,
@@ -124,7 +125,7 @@ final class ScaleOutScenario implements Scenario {
                 start, StreamsRuns.drainDeadline(records));
             return new Round(PipelineScenario.drain(assessments, clock, task, watchdog, apps), activeTasks);
         } finally {
-            apps.forEach(TriageApp::close);
+            apps.forEach(StreamsHttpApp::close);
             for (int i = 0; i < instances; i++) {
                 stack.deleteDirectory("streams/" + applicationId + "-" + i);
             }
@@ -136,13 +137,13 @@ final class ScaleOutScenario implements Scenario {
      * Waits until every instance is RUNNING with at least one active task, seen on two looks in a row (a follow-up
      * rebalance would take an instance out of RUNNING in between); returns the active task count of each.
      */
-    private static List<Integer> awaitSettled(List<TriageApp> apps, String label) {
+    private static List<Integer> awaitSettled(List<StreamsHttpApp> apps, String label) {
         long end = System.nanoTime() + SETTLE_DEADLINE.toNanos();
         boolean seenOnce = false;
         while (true) {
             List<Integer> tasks = new ArrayList<>();
             boolean settled = true;
-            for (TriageApp app : apps) {
+            for (StreamsHttpApp app : apps) {
                 KafkaStreams streams = app.streams();
                 StreamsRuns.requireAlive(streams, "streams-triage");
                 int active = streams.state() == KafkaStreams.State.RUNNING

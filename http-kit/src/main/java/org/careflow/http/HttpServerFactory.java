@@ -44,69 +44,93 @@ public final class HttpServerFactory {
     private HttpServerFactory() {
     }
 
-    /**
-     * Builds (does not start) a server.
-     *
-     * @param maxRequestBytes largest request body accepted; larger ones get 413
-     * @param ready whether the app can serve its reads and writes, for {@code /health/ready}
-     * @param routes the app's routes, added to {@code config.routes}
-     */
-    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready,
-                                 Consumer<JavalinConfig> routes) {
-        return create(host, port, maxRequestBytes, ready, null, routes);
+    /** Starts the settings of a server listening on {@code host} and {@code port} (0: any free port). */
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
     }
 
     /**
-     * Builds (does not start) a server whose matched routes all pass {@code gate} first (see {@link SecurityGate}):
-     * every route the app adds must then be registered with one {@link EndpointClass}. The health routes are
-     * {@link EndpointClass#PUBLIC}.
-     *
-     * @param gate the access checks; null serves every route without them, as before security existed
+     * The settings of a server, each by name: the request size limit, readiness, the security gate, TLS, metrics and
+     * the app's routes. {@link #build()} makes the server (not started).
      */
-    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
-                                 Consumer<JavalinConfig> routes) {
-        return create(host, port, maxRequestBytes, ready, gate, HttpTlsSettings.none(), routes);
+    public static final class Builder {
+
+        private final String host;
+        private final int port;
+        private long maxRequestBytes = 64 * 1024;
+        private Readiness.Check ready = () -> Readiness.of(true);
+        private SecurityGate gate;
+        private HttpTlsSettings tls = HttpTlsSettings.none();
+        private AppMetrics metrics;
+        private Consumer<JavalinConfig> routes = config -> { };
+
+        private Builder(String host, int port) {
+            this.host = java.util.Objects.requireNonNull(host, "host");
+            this.port = port;
+        }
+
+        /** The largest request body accepted; larger ones get 413. Default 64 KiB. */
+        public Builder maxRequestBytes(long maxRequestBytes) {
+            this.maxRequestBytes = maxRequestBytes;
+            return this;
+        }
+
+        /** Whether the app can serve its reads and writes, for {@code /health/ready}. Default: always. */
+        public Builder ready(BooleanSupplier ready) {
+            java.util.Objects.requireNonNull(ready, "ready");
+            this.ready = () -> Readiness.of(ready.getAsBoolean());
+            return this;
+        }
+
+        /** A readiness check whose answer says why the app is not ready ({@code /health/ready} serves its body). */
+        public Builder readiness(Readiness.Check ready) {
+            this.ready = java.util.Objects.requireNonNull(ready, "ready");
+            return this;
+        }
+
+        /**
+         * The access checks every matched route passes first (see {@link SecurityGate}): every route the app adds must
+         * then be registered with one {@link EndpointClass}; the health routes are {@link EndpointClass#PUBLIC}. Without
+         * a gate every route is served without checks (tests whose subject is not security).
+         */
+        public Builder gate(SecurityGate gate) {
+            this.gate = gate;
+            return this;
+        }
+
+        /** HTTPS only (TLSv1.3 and TLSv1.2) when {@code tls} has a key store; plain HTTP otherwise (the default). */
+        public Builder tls(HttpTlsSettings tls) {
+            this.tls = java.util.Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** Times every request and serves {@code metrics} at {@code GET /metrics} ({@link EndpointClass#OPS}). */
+        public Builder metrics(AppMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** The app's routes, added to {@code config.routes}. */
+        public Builder routes(Consumer<JavalinConfig> routes) {
+            this.routes = java.util.Objects.requireNonNull(routes, "routes");
+            return this;
+        }
+
+        /** The server, not started. */
+        public Javalin build() {
+            return create(this);
+        }
     }
 
-    /**
-     * Builds (does not start) a server as {@link #create(String, int, long, BooleanSupplier, SecurityGate, Consumer)}
-     * does, serving HTTPS only (TLSv1.3 and TLSv1.2) when {@code tls} has a key store, plain HTTP otherwise.
-     */
-    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
-                                 HttpTlsSettings tls, Consumer<JavalinConfig> routes) {
-        return create(host, port, maxRequestBytes, ready, gate, tls, null, routes);
-    }
-
-    /**
-     * Builds (does not start) a server as {@link #create(String, int, long, BooleanSupplier, SecurityGate, HttpTlsSettings, Consumer)}
-     * does that also times every request and serves {@code metrics} at {@code GET /metrics} ({@link EndpointClass#OPS}).
-     *
-     * @param metrics the app's metrics; null: no timer and no {@code /metrics}
-     */
-    public static Javalin create(String host, int port, long maxRequestBytes, BooleanSupplier ready, SecurityGate gate,
-                                 HttpTlsSettings tls, AppMetrics metrics, Consumer<JavalinConfig> routes) {
-        java.util.Objects.requireNonNull(ready, "ready");
-        return create(host, port, maxRequestBytes, (Readiness.Check) () -> Readiness.of(ready.getAsBoolean()), gate, tls, metrics, routes);
-    }
-
-    /**
-     * Builds (does not start) a server as {@link #create(String, int, long, BooleanSupplier, SecurityGate, HttpTlsSettings, Consumer)}
-     * does, with a readiness check whose answer says why the app is not ready ({@code /health/ready} serves its body).
-     */
-    public static Javalin create(String host, int port, long maxRequestBytes, Readiness.Check ready, SecurityGate gate,
-                                 HttpTlsSettings tls, Consumer<JavalinConfig> routes) {
-        return create(host, port, maxRequestBytes, ready, gate, tls, null, routes);
-    }
-
-    /**
-     * Builds (does not start) a server with a readiness check whose answer says why the app is not ready
-     * ({@code /health/ready} serves its body), that also times every request and serves {@code metrics} at
-     * {@code GET /metrics} ({@link EndpointClass#OPS}).
-     *
-     * @param metrics the app's metrics; null: no timer and no {@code /metrics}
-     */
-    public static Javalin create(String host, int port, long maxRequestBytes, Readiness.Check ready, SecurityGate gate,
-                                 HttpTlsSettings tls, AppMetrics metrics, Consumer<JavalinConfig> routes) {
+    private static Javalin create(Builder settings) {
+        String host = settings.host;
+        int port = settings.port;
+        long maxRequestBytes = settings.maxRequestBytes;
+        Readiness.Check ready = settings.ready;
+        SecurityGate gate = settings.gate;
+        HttpTlsSettings tls = settings.tls;
+        AppMetrics metrics = settings.metrics;
+        Consumer<JavalinConfig> routes = settings.routes;
         java.util.Objects.requireNonNull(tls, "tls");
         java.util.Objects.requireNonNull(ready, "ready");
         return Javalin.create(config -> {

@@ -25,7 +25,8 @@ class HttpServerFactoryTest {
 
     @BeforeEach
     void start() {
-        app = HttpServerFactory.create("127.0.0.1", 0, 1024, ready::get, config -> {
+        app = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(ready::get)
+            .routes(config -> {
             config.routes.get("/invalid", ctx -> {
                 throw ProblemException.invalid(List.of(new FieldError("/a", "must be set"), new FieldError("/b/c", "too big")));
             });
@@ -39,7 +40,7 @@ class HttpServerFactoryTest {
                 throw new IllegalStateException("secret patient p-123");
             });
             config.routes.post("/echo", ctx -> ctx.result(ctx.body()));
-        }).start();
+        }).build().start();
     }
 
     @AfterEach

@@ -28,7 +28,8 @@ class HttpServerLifecycleTest {
     void shouldSayWhyNotReadyWhenCheckIsDown() throws Exception {
         // Given a readiness check that is down, then up
         AtomicReference<Readiness> readiness = new AtomicReference<>(Readiness.down(Map.of("state", "REBALANCING")));
-        Javalin app = HttpServerFactory.create("127.0.0.1", 0, 1024, readiness::get, null, HttpTlsSettings.none(), config -> { }).start();
+        Javalin app = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).readiness(readiness::get)
+            .routes(config -> { }).build().start();
         try {
             // Then /health/ready is 503 naming the state ...
             HttpResponse<String> down = get(app, "/health/ready");
@@ -52,12 +53,13 @@ class HttpServerLifecycleTest {
         // Given a request being served when the server is told to stop
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Javalin app = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, config ->
+        Javalin app = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true)
+            .routes(config ->
             config.routes.post("/slow-write", ctx -> {
                 entered.countDown();
                 assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
                 ctx.status(202).result("accepted");
-            })).start();
+            })).build().start();
         int port = app.port();
         CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(uri(port, "/slow-write"))
             .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());

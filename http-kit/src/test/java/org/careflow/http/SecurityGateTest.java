@@ -41,7 +41,8 @@ class SecurityGateTest {
         AuthSettings settings = JwtTestKit.settingsForKeyFile(keyFile, Map.of(
             AuthSettings.perSecondKey(org.careflow.security.RateClass.BATCH), 1,
             AuthSettings.burstKey(org.careflow.security.RateClass.BATCH), 2));
-        app = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, () -> true, SecurityGate.create(settings), config -> {
+        app = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(64 * 1024).ready(() -> true).gate(SecurityGate.create(settings))
+            .routes(config -> {
             config.routes.get(QUEUE, ctx -> ctx.result("queue of " + ctx.pathParam("facilityId")), EndpointClass.FACILITY_TRIAGE_READ);
             config.routes.post(SUBMIT, ctx -> {
                 // The body names facility and patient; a real handler parses them.
@@ -51,7 +52,7 @@ class SecurityGateTest {
             config.routes.post(BATCH, ctx -> ctx.status(202), EndpointClass.TRIAGE_BATCH);
             config.routes.get("/v1/unclassified", ctx -> ctx.result("secret"));
             config.routes.get("/v1/public", ctx -> ctx.result("hello"), EndpointClass.PUBLIC);
-        }).start();
+        }).build().start();
     }
 
     @AfterEach
@@ -149,8 +150,8 @@ class SecurityGateTest {
 
     @Test
     void shouldLeaveRoutesOpenWhenNoGateIsGiven() throws Exception {
-        Javalin open = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true,
-            config -> config.routes.get("/v1/unclassified", ctx -> ctx.result("ok"))).start();
+        Javalin open = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true)
+            .routes(config -> config.routes.get("/v1/unclassified", ctx -> ctx.result("ok"))).build().start();
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + open.port() + "/v1/unclassified")).build(), HttpResponse.BodyHandlers.ofString());
@@ -165,8 +166,8 @@ class SecurityGateTest {
         try (JwtTestKit.JwksServer jwks = JwtTestKit.jwksServer(key)) {
             jwks.available(false);
             AuthSettings settings = JwtTestKit.settingsForJwks(jwks.url(), Map.of());
-            Javalin down = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, SecurityGate.create(settings),
-                config -> config.routes.get(QUEUE, ctx -> ctx.result("queue"), EndpointClass.FACILITY_TRIAGE_READ)).start();
+            Javalin down = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true).gate(SecurityGate.create(settings))
+            .routes(config -> config.routes.get(QUEUE, ctx -> ctx.result("queue"), EndpointClass.FACILITY_TRIAGE_READ)).build().start();
             try {
                 HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + down.port()
                     + "/v1/facilities/F1/queue")).header("Authorization", "Bearer " + JwtTestKit.mint(key).sign()).build(),

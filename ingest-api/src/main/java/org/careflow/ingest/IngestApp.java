@@ -98,13 +98,15 @@ public final class IngestApp implements AutoCloseable {
             if (!whatsApp.configured()) {
                 LOG.info("{} is not set: the WhatsApp webhook answers every delivery 503", IngestConfig.WHATSAPP_APP_SECRET_CONFIG);
             }
-            Javalin server = HttpServerFactory.create(config.getString(CommonConfig.HTTP_HOST_CONFIG),
-                config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG),
-                readiness(publisher, catalog, facilityCatalog, RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-                    config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config))), gate, tls, metrics, http -> {
+            Javalin server = HttpServerFactory.builder(config.getString(CommonConfig.HTTP_HOST_CONFIG), config.getInt(CommonConfig.HTTP_PORT_CONFIG))
+                .maxRequestBytes(config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG))
+                .readiness(readiness(publisher, catalog, facilityCatalog, RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
+                    config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config))))
+                .gate(gate).tls(tls).metrics(metrics)
+                .routes(http -> {
                     routes.register(http);
                     whatsApp.register(http);
-                }).start();
+                }).build().start();
             LOG.info("Ingest API listening on port {}", server.port());
             return new IngestApp(publisher, forms, facilities, server, metrics, CommonConfig.shutdownTimeout(config));
         } catch (RuntimeException e) {

@@ -67,10 +67,11 @@ final class IngestTestServer implements AutoCloseable {
             new org.careflow.ingest.triage.TriageBatchRoute.Limits(IngestConfig.DEFAULT_BATCH_MAX_ITEMS,
                 IngestConfig.DEFAULT_HTTP_MAX_BATCH_REQUEST_BYTES), webhooks));
         WhatsAppWebhook webhook = new WhatsAppWebhook(publisher, clock, new Password(VERIFY_TOKEN), new Password(WEBHOOK_SECRET));
-        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, gate, config -> {
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(64 * 1024).ready(publisher::healthy).gate(gate)
+            .routes(config -> {
             routes.register(config);
             webhook.register(config);
-        }).start();
+        }).build().start();
     }
 
     /** Auth settings verifying tokens signed by {@code key} (its public half written to {@code dir}), plus {@code overrides}. */

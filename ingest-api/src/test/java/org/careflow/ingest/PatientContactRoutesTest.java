@@ -51,7 +51,8 @@ class PatientContactRoutesTest {
         producer = new MockProducer<>(autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
         IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
-        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), routes::register).start();
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(64 * 1024).ready(publisher::healthy).gate(SecurityGate.disabled())
+            .routes(routes::register).build().start();
     }
 
     @AfterEach

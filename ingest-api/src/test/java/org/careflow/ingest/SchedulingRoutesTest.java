@@ -64,7 +64,8 @@ class SchedulingRoutesTest {
         producer = new MockProducer<>(TestCluster.catalogue(), autoComplete, null, new StringSerializer(), noopSerializer);
         EventPublisher publisher = new EventPublisher(producer, Duration.ofSeconds(2));
         IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
-        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), routes::register).start();
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(64 * 1024).ready(publisher::healthy).gate(SecurityGate.disabled())
+            .routes(routes::register).build().start();
     }
 
     @AfterEach

@@ -65,7 +65,8 @@ class TriageBatchRoutesTest {
         producer = mock;
         EventPublisher publisher = new EventPublisher(producer, ACK_TIMEOUT);
         IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, clock, new IngestRoutes.Options(Duration.ofMinutes(5), LIMITS, OnCallWebhookRule.strict()));
-        server = HttpServerFactory.create("127.0.0.1", 0, MAX_REQUEST_BYTES, publisher::healthy, SecurityGate.disabled(), routes::register).start();
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(MAX_REQUEST_BYTES).ready(publisher::healthy).gate(SecurityGate.disabled())
+            .routes(routes::register).build().start();
     }
 
     @AfterEach

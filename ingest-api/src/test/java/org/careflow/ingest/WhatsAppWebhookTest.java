@@ -75,10 +75,11 @@ class WhatsAppWebhookTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         IngestRoutes routes = new IngestRoutes(publisher, forms, facilities, clock, Duration.ofMinutes(5));
         WhatsAppWebhook webhook = new WhatsAppWebhook(publisher, clock, new Password(verifyToken), new Password(appSecret));
-        server = HttpServerFactory.create("127.0.0.1", 0, 64 * 1024, publisher::healthy, SecurityGate.disabled(), config -> {
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(64 * 1024).ready(publisher::healthy).gate(SecurityGate.disabled())
+            .routes(config -> {
             routes.register(config);
             webhook.register(config);
-        }).start();
+        }).build().start();
     }
 
     private void start() {

@@ -1,5 +1,6 @@
 package org.careflow.launcher;
 
+import org.careflow.query.StreamsHttpApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -111,11 +112,11 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
     private IngestApp ingest;
-    private TriageApp triage;
-    private SchedulingApp scheduling;
+    private StreamsHttpApp triage;
+    private StreamsHttpApp scheduling;
     private NotificationsApp notifications;
     private Map<String, Object> lastNotificationsProps;
-    private MasterDataApp masterdata;
+    private StreamsHttpApp masterdata;
     private EmbeddedPostgres postgres;
     private EmbeddedMongo mongo;
     private EmbeddedConnect connect;
@@ -550,7 +551,7 @@ public final class LocalStack implements AutoCloseable {
         notifications = started(NotificationsApp.start(new NotificationsConfig(props)));
     }
 
-    public TriageApp triage() {
+    public StreamsHttpApp triage() {
         return triage;
     }
 

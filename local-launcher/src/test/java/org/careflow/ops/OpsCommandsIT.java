@@ -1,5 +1,6 @@
 package org.careflow.ops;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,7 +88,7 @@ class OpsCommandsIT {
     private Path dir;
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
-    private TriageApp triage;
+    private StreamsHttpApp triage;
     private String applicationId;
     /** Each patient's history as the first application id served it, without processing times. */
     private final Map<String, JsonNode> historyBefore = new LinkedHashMap<>();
@@ -321,7 +322,7 @@ class OpsCommandsIT {
         return new Result(code, out.toString(), err.toString());
     }
 
-    private JsonNode awaitHistory(TriageApp app, String patient, int assessments) {
+    private JsonNode awaitHistory(StreamsHttpApp app, String patient, int assessments) {
         return Await.value("the history of a patient", DEADLINE, () -> {
             HttpResponse<String> response = get(app, "/v1/patients/" + patient + "/triage/history?limit=20");
             if (response.statusCode() != 200) {
@@ -346,7 +347,7 @@ class OpsCommandsIT {
         node.forEach(OpsCommandsIT::stripProcessingTimes);
     }
 
-    private HttpResponse<String> get(TriageApp app, String path) {
+    private HttpResponse<String> get(StreamsHttpApp app, String path) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package org.careflow.masterdata;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.careflow.masterdata.cdc.DebeziumRows.contact;
 import static org.careflow.masterdata.cdc.DebeziumRows.contactKey;
@@ -72,7 +73,7 @@ class MasterDataAppIT {
 
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
-    private MasterDataApp app;
+    private StreamsHttpApp app;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {

@@ -16,6 +16,7 @@ import org.careflow.dispatch.NotificationDispatcher;
 import org.careflow.notifications.query.NotificationsQueryRoutes;
 import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.query.QuerySecurity;
+import org.careflow.query.StreamsAppSpec;
 import org.careflow.query.StreamsHttpApp;
 import org.careflow.http.metrics.AppMetrics;
 import org.careflow.query.metrics.BusinessMeters;
@@ -33,34 +34,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class NotificationsApp implements AutoCloseable {
 
+    public static final String NAME = "streams-notifications";
+
     private static final Logger LOG = LoggerFactory.getLogger(NotificationsApp.class);
 
     private final StreamsHttpApp app;
-    private final Duration shutdownTimeout;
     private final AutoCloseable dispatcher;
 
-    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher, Duration shutdownTimeout) {
+    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher) {
         this.app = app;
-        this.shutdownTimeout = shutdownTimeout;
         this.dispatcher = dispatcher;
+    }
+
+    /** What streams-notifications is, without the dispatcher it may run beside it; {@link StreamsHttpApp#run} does the rest. */
+    public static StreamsAppSpec<NotificationsConfig> spec(NotificationsConfig config) {
+        return StreamsAppSpec.builder(NAME, config)
+            .topology(NotificationsTopology::build)
+            .streamsProperties(config::streamsProperties)
+            .routes((routes, queries) -> new NotificationsQueryRoutes(queries).register(routes))
+            .build();
     }
 
     public static NotificationsApp start(NotificationsConfig config) {
         RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
             config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
                 config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
-        AppMetrics metrics = AppMetrics.create("streams-notifications");
-        StreamsHttpApp app;
-        try {
-            app = StreamsHttpApp.start("streams-notifications", config.getString(CommonConfig.HTTP_HOST_CONFIG),
-                config.getInt(CommonConfig.HTTP_PORT_CONFIG), config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG),
-                config.queryForwardTimeout(), NotificationsTopology.build(config, serdes, new BusinessMeters(metrics.registry())), config::streamsProperties,
-                QuerySecurity.from(config, serdes), HttpTlsSettings.from(config), metrics,
-                (routes, queries) -> new NotificationsQueryRoutes(queries).register(routes));
-        } catch (RuntimeException e) {
-            metrics.close();
-            throw e;
-        }
+        StreamsHttpApp app = StreamsHttpApp.run(spec(config));
+        AppMetrics metrics = app.metrics();
         // What the dispatcher (here or in another process of this app) gave up on or could not read, waiting for ops.
         metrics.closeWith(DeadLetterBacklog.start(dispatcherClientConfig(config),
             List.of(Topics.OUTBOUND_DEAD_LETTERS.name(), Topics.NOTIFICATIONS_DEAD_LETTERS.name()), metrics.registry(),
@@ -84,7 +84,7 @@ public final class NotificationsApp implements AutoCloseable {
             LOG.info("Dispatcher off ({}=false): notifications are planned and tracked, not sent from this process",
                 NotificationsConfig.DISPATCHER_ENABLED_CONFIG);
         }
-        return new NotificationsApp(app, dispatcher, CommonConfig.shutdownTimeout(config));
+        return new NotificationsApp(app, dispatcher);
     }
 
     /** The dispatcher's consumer and producer settings: the brokers and the app's Kafka security settings. */
@@ -109,7 +109,7 @@ public final class NotificationsApp implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("The dispatcher did not stop cleanly", e);
         } finally {
-            app.close(shutdownTimeout);
+            app.close();
         }
     }
 

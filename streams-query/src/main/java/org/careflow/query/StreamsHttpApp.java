@@ -7,15 +7,17 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
-import java.util.function.Supplier;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.careflow.config.CommonConfig;
 import org.careflow.config.HttpTlsSettings;
+import org.careflow.topics.RegistryEventSerdes;
+import org.careflow.topics.RegistryLogin;
 import org.careflow.http.metrics.AppMetrics;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.http.health.DependencyHealth;
@@ -42,8 +44,6 @@ public final class StreamsHttpApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsHttpApp.class);
     /** How often the changelog positions of local store copies are sampled, for {@code maxLagMs}. */
     static final Duration LAG_SAMPLE_INTERVAL = Duration.ofSeconds(1);
-    /** The default of {@code shutdown.timeout.ms}. */
-    private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
 
     /** This instance's status (OPS): state, tasks, store sizes and lags, restore progress; see {@link InstanceStatus}. */
     public static final String ADMIN_STATUS_PATH = "/admin/status";
@@ -55,9 +55,12 @@ public final class StreamsHttpApp implements AutoCloseable {
     private final AppMetrics metrics;
     private final java.util.concurrent.ScheduledExecutorService lagSampler;
     private final DependencyHealth dependencies;
+    private final Duration shutdownTimeout;
 
     private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit, AppMetrics metrics,
-                           java.util.concurrent.ScheduledExecutorService lagSampler, DependencyHealth dependencies) {
+                           java.util.concurrent.ScheduledExecutorService lagSampler, DependencyHealth dependencies,
+                           Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
         this.lagSampler = lagSampler;
         this.dependencies = dependencies;
         this.name = name;
@@ -68,37 +71,48 @@ public final class StreamsHttpApp implements AutoCloseable {
     }
 
     /**
-     * @param streamsProperties the Kafka Streams settings for the port the server bound
-     * @param security the gate every route passes (each route needs one EndpointClass) and the audit of reads
-     * @param routes adds the app's routes; the supplier yields null until the stream processor exists
+     * Starts the app {@code spec} describes and returns it running: the serdes of its registry, its metrics (Kafka
+     * Streams, dead letters, business counters), the security gate and read audit, TLS when configured, health and
+     * {@code /admin/status}, all from the spec's configuration. Closing it stops everything it started, each step bounded
+     * by the configured shutdown timeout.
      */
-    public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
-                                       Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
-                                       BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
-        return start(name, host, port, advertisedHost, forwardTimeout, topology, streamsProperties, security, HttpTlsSettings.none(), routes);
+    public static StreamsHttpApp run(StreamsAppSpec<?> spec) {
+        AbstractConfig config = spec.config();
+        RegistryEventSerdes serdes = new RegistryEventSerdes(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
+            config.getBoolean(CommonConfig.REGISTRY_AUTO_REGISTER_CONFIG), RegistryLogin.of(
+                config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config)));
+        AppMetrics metrics = AppMetrics.create(spec.name());
+        try {
+            return start(spec, spec.topology(serdes, new BusinessMeters(metrics.registry())), QuerySecurity.from(config, serdes), metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     /**
-     * As {@link #start(String, String, int, String, Duration, Topology, IntFunction, QuerySecurity, BiConsumer)}, serving
-     * HTTPS when {@code tls} has a key store; queries are then forwarded to other instances over HTTPS, trusting
-     * {@code tls}'s trust store.
+     * Runs the app {@code spec} describes until the JVM is told to stop: what an app's {@code main} does. The shutdown
+     * hook closes the app, then the serdes' shared registry clients.
      */
-    public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
-                                       Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
-                                       HttpTlsSettings tls, BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
-        return start(name, host, port, advertisedHost, forwardTimeout, topology, streamsProperties, security, tls,
-            AppMetrics.create(name), routes);
+    public static StreamsHttpApp runUntilStopped(StreamsAppSpec<?> spec) {
+        StreamsHttpApp app = run(spec);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            RegistryEventSerdes.releaseSharedResources();
+        }, spec.name() + "-shutdown"));
+        return app;
     }
 
-    /**
-     * As {@link #start(String, String, int, String, Duration, Topology, IntFunction, QuerySecurity, HttpTlsSettings, BiConsumer)},
-     * serving {@code metrics} at {@code GET /metrics} with the Kafka Streams metrics and the dead-letter counts added; the
-     * app closes them when it closes. Pass the same {@code metrics} to the topology to count its business events.
-     */
-    public static StreamsHttpApp start(String name, String host, int port, String advertisedHost, Duration forwardTimeout,
-                                       Topology topology, IntFunction<Properties> streamsProperties, QuerySecurity security,
-                                       HttpTlsSettings tls, AppMetrics metrics,
-                                       BiConsumer<JavalinConfig, Supplier<InteractiveQueryService>> routes) {
+    private static StreamsHttpApp start(StreamsAppSpec<?> spec, Topology topology, QuerySecurity security, AppMetrics metrics) {
+        AbstractConfig config = spec.config();
+        String name = spec.name();
+        String host = config.getString(CommonConfig.HTTP_HOST_CONFIG);
+        int port = config.getInt(CommonConfig.HTTP_PORT_CONFIG);
+        String advertisedHost = config.getString(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG);
+        Duration forwardTimeout = StreamsAppConfig.queryForwardTimeout(config);
+        HttpTlsSettings tls = HttpTlsSettings.from(config);
+        StreamsAppSpec.Routes routes = spec.routes();
+        IntFunction<Properties> streamsProperties = spec::streamsProperties;
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(tls, "tls");
@@ -110,19 +124,20 @@ public final class StreamsHttpApp implements AutoCloseable {
         AtomicReference<InteractiveQueryService> queries = new AtomicReference<>();
         AtomicReference<InstanceStatus> status = new AtomicReference<>();
         DependencyHealth dependencies = new DependencyHealth();
-        Javalin server = HttpServerFactory.create(host, port, 64 * 1024,
-            new StreamsReadiness(streamsRef::get, topology, dependencies), security.gate(), tls, metrics,
-            config -> {
-                routes.accept(config, queries::get);
+        Javalin server = HttpServerFactory.builder(host, port).maxRequestBytes(64 * 1024)
+            .readiness(new StreamsReadiness(streamsRef::get, topology, dependencies))
+            .gate(security.gate()).tls(tls).metrics(metrics)
+            .routes(routesConfig -> {
+                routes.register(routesConfig, queries::get);
                 // This instance's tasks, store sizes and restoration, for ./careflow ops status.
-                config.routes.get(ADMIN_STATUS_PATH, ctx -> {
+                routesConfig.routes.get(ADMIN_STATUS_PATH, ctx -> {
                     InstanceStatus current = status.get();
                     if (current == null) {
                         throw new ProblemException(Problem.of(503, "Starting", "The stream processor is not created yet"), java.util.Map.of("Retry-After", "1"));
                     }
                     ctx.json(current.snapshot(streamsRef.get()));
                 }, org.careflow.security.EndpointClass.OPS);
-            }).start();
+            }).build().start();
         try {
             Properties props = installHandlers(streamsProperties.apply(server.port()), new BusinessMeters(metrics.registry()), dependencies);
             KafkaStreams streams = new KafkaStreams(topology, props);
@@ -149,8 +164,9 @@ public final class StreamsHttpApp implements AutoCloseable {
             });
             boolean transactional = org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2.equals(
                 props.getProperty(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-            InteractiveQueryService service = new InteractiveQueryService(streams, new HostInfo(advertisedHost, server.port()),
-                forwarding, forwardTimeout, name, security.audit(), tls.scheme(), transactional, security.instances());
+            InteractiveQueryService service = InteractiveQueryService.builder(streams, new HostInfo(advertisedHost, server.port()))
+                .client(forwarding).forwardTimeout(forwardTimeout).audit(name, security.audit()).scheme(tls.scheme())
+                .transactionalChangelogs(transactional).credentials(security.instances()).build();
             queries.set(service);
             streamsRef.set(streams);
             streams.start();
@@ -160,7 +176,8 @@ public final class StreamsHttpApp implements AutoCloseable {
             lagSampler.scheduleWithFixedDelay(service::sampleLags, LAG_SAMPLE_INTERVAL.toMillis(), LAG_SAMPLE_INTERVAL.toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
             LOG.info("{} started; queries on port {}", name, server.port());
-            return new StreamsHttpApp(name, server, streams, security.audit(), metrics, lagSampler, dependencies);
+            return new StreamsHttpApp(name, server, streams, security.audit(), metrics, lagSampler, dependencies,
+                CommonConfig.shutdownTimeout(config));
         } catch (RuntimeException e) {
             server.stop();
             security.audit().close();
@@ -215,9 +232,10 @@ public final class StreamsHttpApp implements AutoCloseable {
         return metrics;
     }
 
+    /** Stops as {@link #close(Duration)} does, each step bounded by the configured {@code shutdown.timeout.ms}. */
     @Override
     public void close() {
-        close(DEFAULT_SHUTDOWN_TIMEOUT);
+        close(shutdownTimeout);
     }
 
     /**

@@ -80,7 +80,8 @@ class HttpsServerTest {
             CommonConfig.HTTP_TLS_KEYSTORE_PASSWORD_CONFIG, PASSWORD,
             CommonConfig.HTTP_TLS_TRUSTSTORE_PATH_CONFIG, truststore.toString(),
             CommonConfig.HTTP_TLS_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD), false));
-        server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, SecurityGate.disabled(), tls, config -> { }).start();
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true).gate(SecurityGate.disabled()).tls(tls)
+            .routes(config -> { }).build().start();
     }
 
     @AfterEach
@@ -108,9 +109,10 @@ class HttpsServerTest {
     @Test
     void shouldForwardAQueryToTheOwningInstanceOverHttps() throws Exception {
         // Given: an owner instance serving HTTPS, and an entry instance whose stream processor says the owner has the key
-        Javalin owner = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, SecurityGate.disabled(), tls, config ->
+        Javalin owner = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true).gate(SecurityGate.disabled()).tls(tls)
+            .routes(config ->
             config.routes.get("/v1/things/{id}", ctx -> ctx.json(Map.of("answeredBy", "owner", "id", ctx.pathParam("id"),
-                "forwarded", ctx.header(InteractiveQueryService.FORWARDED_HEADER) != null)), EndpointClass.PUBLIC)).start();
+                "forwarded", ctx.header(InteractiveQueryService.FORWARDED_HEADER) != null)), EndpointClass.PUBLIC)).build().start();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "https-forwarding-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -130,11 +132,13 @@ class HttpsServerTest {
             }
         };
         try (HttpClient forwarding = InteractiveQueryService.newHttpClient(Duration.ofSeconds(5), tls.clientSslContext())) {
-            InteractiveQueryService queries = new InteractiveQueryService(streams, new HostInfo("localhost", server.port()), forwarding,
-                Duration.ofSeconds(5), "test", AuditPublisher.disabled(), tls.scheme());
-            Javalin entry = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, SecurityGate.disabled(), tls, config ->
+            InteractiveQueryService queries = InteractiveQueryService.builder(streams, new HostInfo("localhost", server.port()))
+                .client(forwarding).forwardTimeout(Duration.ofSeconds(5)).audit("test", AuditPublisher.disabled()).scheme(tls.scheme())
+                .build();
+            Javalin entry = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true).gate(SecurityGate.disabled()).tls(tls)
+            .routes(config ->
                 config.routes.get("/v1/things/{id}", ctx -> queries.respondFromOwner(ctx, "things-store", ctx.pathParam("id"),
-                    stores -> Map.of("answeredBy", "entry")), EndpointClass.PUBLIC)).start();
+                    stores -> Map.of("answeredBy", "entry")), EndpointClass.PUBLIC)).build().start();
             try {
                 // When
                 HttpResponse<String> response = forwarding.send(

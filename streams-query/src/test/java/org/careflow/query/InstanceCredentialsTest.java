@@ -63,13 +63,14 @@ class InstanceCredentialsTest {
         ReadAudit audit = new ReadAudit("streams-test", new HostInfo("127.0.0.1", 9), new AuditPublisher(producer, Duration.ofSeconds(2)));
         Path keyFile = Files.writeString(dir.resolve("public.jwk.json"), key.toPublicJWK().toJSONString());
         AuthSettings settings = JwtTestKit.settingsForKeyFile(keyFile, Map.of());
-        server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, SecurityGate.create(settings), config ->
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true).gate(SecurityGate.create(settings))
+            .routes(config ->
             // What InteractiveQueryService does on every entry: verify the forwarding headers, then read and audit.
             config.routes.get(PATH, ctx -> {
                 verifier.verify(ctx);
                 audit.await(ctx, audit.record(ctx, AccessOutcome.ALLOWED, 200));
                 ctx.result(DATA);
-            }, EndpointClass.PATIENT_TRIAGE_READ)).start();
+            }, EndpointClass.PATIENT_TRIAGE_READ)).build().start();
         token = "Bearer " + JwtTestKit.mint(key).role(Role.CLINICIAN).facilities("F1").sign();
     }
 

@@ -128,8 +128,9 @@ class ReadAuditTest {
         Path keyFile = Files.writeString(dir.resolve("public.jwk.json"), key.toPublicJWK().toJSONString());
         AuthSettings settings = JwtTestKit.settingsForKeyFile(keyFile, Map.of());
         ReadAudit audit = new ReadAudit("streams-test", new HostInfo("127.0.0.1", 9), publisher);
-        server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, SecurityGate.create(settings), config -> {
-            // What InteractiveQueryService.render does on the owner: check the value's scope, audit, answer after the ack.
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true).gate(SecurityGate.create(settings))
+            .routes(config -> {
+            // What AuditedAnswer does on the owner: check the value's scope, audit, answer after the ack.
             config.routes.get(PATIENT_PATH, ctx -> {
                 ResourceAccess.require(ctx, ResourceScope.of("F1", ctx.pathParam("patientId")));
                 audit.await(ctx, audit.record(ctx, AccessOutcome.ALLOWED, 200));
@@ -139,7 +140,7 @@ class ReadAuditTest {
                 audit.await(ctx, audit.record(ctx, AccessOutcome.ALLOWED, 200));
                 ctx.result("form");
             }, EndpointClass.FORM_READ);
-        }).start();
+        }).build().start();
     }
 
     private static MockProducer<String, DataAccessAudit> producer(boolean autoComplete) {

@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,7 +57,7 @@ class InstanceKillIT {
             int victimPort = FreePorts.reserve(1)[0];
             Process victim = TriagePlatform.startChild(platform.environment(applicationId, dir.resolve("state-victim"), victimPort, 1),
                 dir.resolve("victim.log"));
-            try (TriageApp survivor = TriageApp.start(platform.config(applicationId, dir.resolve("state-survivor"), 1))) {
+            try (StreamsHttpApp survivor = TriageApp.start(platform.config(applicationId, dir.resolve("state-survivor"), 1))) {
                 // Given two instances sharing the work, each with a caught-up standby copy of the other's partitions
                 Await.until("both instances ready with active and standby tasks", DEADLINE, () ->
                     platform.status(victimPort, "/health/ready") == 200 && platform.status(survivor.port(), "/health/ready") == 200
@@ -164,15 +165,15 @@ class InstanceKillIT {
         return outcomes.isEmpty() ? 0 : (double) answered(outcomes) / outcomes.size();
     }
 
-    private static int activeTasks(TriageApp app) {
+    private static int activeTasks(StreamsHttpApp app) {
         return app.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
     }
 
-    private static int standbyTasks(TriageApp app) {
+    private static int standbyTasks(StreamsHttpApp app) {
         return app.streams().metadataForLocalThreads().stream().mapToInt((ThreadMetadata t) -> t.standbyTasks().size()).sum();
     }
 
-    private static boolean standbysCaughtUp(TriageApp app) {
+    private static boolean standbysCaughtUp(StreamsHttpApp app) {
         Map<Integer, LagInfo> history = app.streams().allLocalStorePartitionLags().get(TriageTopology.PATIENT_HISTORY_STORE);
         // Under exactly_once_v2 a caught-up standby stays one offset short of the end: the last commit's transaction marker.
         return history != null && history.size() == 6 && history.values().stream().allMatch(l -> l.offsetLag() <= 1);

@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -60,7 +61,7 @@ class RegistryOutageIT {
 
             // When the registry goes down before streams-triage (knowing no schema yet) reads it
             registry.close();
-            try (TriageApp triage = TriageApp.start(config(broker.bootstrapServers(), registryUrl, dir))) {
+            try (StreamsHttpApp triage = TriageApp.start(config(broker.bootstrapServers(), registryUrl, dir))) {
                 // Then the app says it waits for the registry, and nothing is dead-lettered
                 String notReady = Await.value("readiness to name the registry", DEADLINE, () -> {
                     HttpResponse<String> r = get(triage.port(), "/health/ready");

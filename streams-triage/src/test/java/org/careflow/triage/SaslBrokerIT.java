@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,7 +78,7 @@ class SaslBrokerIT {
             props.put(AuthSettings.JWT_PUBLIC_KEY_FILE_CONFIG, keyFile.toString());
             props.put(AuthSettings.RATE_LIMIT_ENABLED_CONFIG, "false");
             props.put(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG, "sasl-broker-it-cluster-secret-0123456789abcdef");
-            try (TriageApp app = TriageApp.start(new TriageConfig(props))) {
+            try (StreamsHttpApp app = TriageApp.start(new TriageConfig(props))) {
                 String patient = "pt-sasl-" + UUID.randomUUID();
 
                 // When: a submission arrives

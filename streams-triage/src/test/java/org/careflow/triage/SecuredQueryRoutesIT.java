@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,8 +90,8 @@ class SecuredQueryRoutesIT {
     private String mixedPatient;
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
-    private TriageApp first;
-    private TriageApp second;
+    private StreamsHttpApp first;
+    private StreamsHttpApp second;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) throws Exception {
@@ -150,7 +151,7 @@ class SecuredQueryRoutesIT {
         String clinician = token(Role.CLINICIAN, F1);
 
         // When / Then
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             for (String patient : f1Patients) {
                 HttpResponse<String> response = get(instance, "/v1/patients/" + patient + "/triage", clinician, Map.of());
                 assertThat(response.statusCode()).as("clinician of F1 on port %s", instance.port()).isEqualTo(200);
@@ -164,7 +165,7 @@ class SecuredQueryRoutesIT {
     void shouldAnswerClinicianOfAnotherFacilityAsForAnUnknownPatientWhenKeysAreLocalOrRemote() {
         String otherFacility = token(Role.CLINICIAN, "F9");
 
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             HttpResponse<String> unknown = get(instance, "/v1/patients/nobody-" + UUID.randomUUID() + "/triage", otherFacility, Map.of());
             assertThat(unknown.statusCode()).isEqualTo(404);
             for (String patient : f1Patients) {
@@ -181,7 +182,7 @@ class SecuredQueryRoutesIT {
         String patient = f1Patients.get(0);
         String other = f1Patients.get(1);
 
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             HttpResponse<String> own = get(instance, "/v1/patients/" + patient + "/triage", patientToken(patient), Map.of());
             HttpResponse<String> foreign = get(instance, "/v1/patients/" + other + "/triage", patientToken(patient), Map.of());
             HttpResponse<String> ownHistory = get(instance, "/v1/patients/" + patient + "/triage/history", patientToken(patient), Map.of());
@@ -198,7 +199,7 @@ class SecuredQueryRoutesIT {
     void shouldRefuseSchedulerAndOpsAndAnswer401WithoutTokenWhenReadingTriage() {
         String patient = f1Patients.get(2);
 
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             assertThat(get(instance, "/v1/patients/" + patient + "/triage", token(Role.SCHEDULER, F1), Map.of()).statusCode()).isEqualTo(403);
             assertThat(get(instance, "/v1/patients/" + patient + "/triage", token(Role.OPS), Map.of()).statusCode()).isEqualTo(403);
             assertThat(get(instance, "/v1/facilities/" + F1 + "/queue", token(Role.SCHEDULER, F1), Map.of()).statusCode()).isEqualTo(403);
@@ -213,7 +214,7 @@ class SecuredQueryRoutesIT {
 
     @Test
     void shouldShowCliniciansOnlyTheAssessmentsOfTheirFacilitiesWhenReadingHistory() {
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             // When
             JsonNode f1View = json(awaitOk(instance, "/v1/patients/" + mixedPatient + "/triage/history", token(Role.CLINICIAN, F1)));
             JsonNode f2Latest = json(awaitOk(instance, "/v1/patients/" + mixedPatient + "/triage", token(Role.CLINICIAN, F2)));
@@ -435,17 +436,17 @@ class SecuredQueryRoutesIT {
         return first.streams().queryMetadataForKey(TriageTopology.PATIENT_HISTORY_STORE, patient, Serdes.String().serializer()).activeHost();
     }
 
-    private static boolean hasActiveTasks(TriageApp app) {
+    private static boolean hasActiveTasks(StreamsHttpApp app) {
         return app.streams().state() == KafkaStreams.State.RUNNING
             && app.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
     }
 
-    private static HostInfo host(TriageApp app) {
+    private static HostInfo host(StreamsHttpApp app) {
         return new HostInfo("127.0.0.1", app.port());
     }
 
     /** The body of a 200, waiting out 503 (rebalancing) and 404 (not scored yet). */
-    private String awaitOk(TriageApp instance, String path, String token) {
+    private String awaitOk(StreamsHttpApp instance, String path, String token) {
         return Await.value("200 from " + path + " on port " + instance.port(), DEADLINE, () -> {
             HttpResponse<String> response = get(instance, path, token, Map.of());
             if (response.statusCode() == 200) {
@@ -456,7 +457,7 @@ class SecuredQueryRoutesIT {
         });
     }
 
-    private HttpResponse<String> get(TriageApp instance, String path, String token, Map<String, String> headers) {
+    private HttpResponse<String> get(StreamsHttpApp instance, String path, String token, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + path)).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -473,7 +474,7 @@ class SecuredQueryRoutesIT {
     }
 
     /** A request as an instance forwards it: {@code marker} naming {@code peer}, with {@code credentials}' proof (null: none). */
-    private HttpResponse<String> getAs(TriageApp instance, String path, String authorization, String marker, String peer,
+    private HttpResponse<String> getAs(StreamsHttpApp instance, String path, String authorization, String marker, String peer,
                                        InstanceCredentials credentials) {
         Map<String, String> headers = new HashMap<>();
         headers.put(marker, peer);

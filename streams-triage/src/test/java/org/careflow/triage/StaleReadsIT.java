@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,8 +40,8 @@ class StaleReadsIT {
         try (TriagePlatform platform = TriagePlatform.start(dir)) {
             String applicationId = "stale-it-" + UUID.randomUUID();
             platform.submitPatients(PATIENTS);
-            TriageApp first = TriageApp.start(platform.config(applicationId, dir.resolve("state-1"), 1));
-            TriageApp second = TriageApp.start(platform.config(applicationId, dir.resolve("state-2"), 1));
+            StreamsHttpApp first = TriageApp.start(platform.config(applicationId, dir.resolve("state-1"), 1));
+            StreamsHttpApp second = TriageApp.start(platform.config(applicationId, dir.resolve("state-2"), 1));
             try {
                 // Given both instances serving, every assessment readable, and each standby copy caught up
                 Await.until("both instances running with active and standby tasks", DEADLINE,
@@ -118,7 +119,7 @@ class StaleReadsIT {
         }
     }
 
-    private static String patientOwnedBy(TriageApp entry, TriageApp owner) {
+    private static String patientOwnedBy(StreamsHttpApp entry, StreamsHttpApp owner) {
         for (int i = 0; i < PATIENTS; i++) {
             KeyQueryMetadata metadata = entry.streams().queryMetadataForKey(TriageTopology.PATIENT_HISTORY_STORE, "patient-" + i,
                 Serdes.String().serializer());
@@ -129,19 +130,19 @@ class StaleReadsIT {
         throw new AssertionError("No patient is owned by the second instance with a standby on the first");
     }
 
-    private static boolean hasActiveAndStandbyTasks(TriageApp app) {
+    private static boolean hasActiveAndStandbyTasks(StreamsHttpApp app) {
         return app.streams().state() == KafkaStreams.State.RUNNING
             && app.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty() && !t.standbyTasks().isEmpty());
     }
 
-    private static boolean standbysCaughtUp(TriageApp app) {
+    private static boolean standbysCaughtUp(StreamsHttpApp app) {
         Map<String, Map<Integer, LagInfo>> lags = app.streams().allLocalStorePartitionLags();
         Map<Integer, LagInfo> history = lags.get(TriageTopology.PATIENT_HISTORY_STORE);
         // Under exactly_once_v2 a caught-up standby stays one offset short of the end: the last commit's transaction marker.
         return history != null && history.size() == 6 && history.values().stream().allMatch(l -> l.offsetLag() <= 1);
     }
 
-    private static HostInfo host(TriageApp app) {
+    private static HostInfo host(StreamsHttpApp app) {
         return new HostInfo("127.0.0.1", app.port());
     }
 }

@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,7 +58,7 @@ class TriageReadinessIT {
         platform.submitPatients(12);
 
         // Given the first instance just started: not RUNNING yet, so not ready
-        try (TriageApp first = TriageApp.start(platform.config(applicationId, dir.resolve("state-1"), 0))) {
+        try (StreamsHttpApp first = TriageApp.start(platform.config(applicationId, dir.resolve("state-1"), 0))) {
             List<Sample> startSamples = new CopyOnWriteArrayList<>();
             Await.until("the first instance to be ready", DEADLINE, () -> {
                 sample(first).ifPresent(startSamples::add);
@@ -81,7 +82,7 @@ class TriageReadinessIT {
                 }
             });
             List<Sample> afterSettling;
-            try (TriageApp second = TriageApp.start(platform.config(applicationId, dir.resolve("state-2"), 0))) {
+            try (StreamsHttpApp second = TriageApp.start(platform.config(applicationId, dir.resolve("state-2"), 0))) {
                 Await.until("both instances running with tasks and ready", DEADLINE, () -> hasActiveTasks(first) && hasActiveTasks(second)
                     && platform.status(first.port(), "/health/ready") == 200 && platform.status(second.port(), "/health/ready") == 200
                     && samples.stream().anyMatch(s -> s.state() == KafkaStreams.State.REBALANCING));
@@ -109,7 +110,7 @@ class TriageReadinessIT {
     }
 
     /** One readiness answer with the state it describes, or empty when the state changed while asking. */
-    private java.util.Optional<Sample> sample(TriageApp app) {
+    private java.util.Optional<Sample> sample(StreamsHttpApp app) {
         KafkaStreams.State before = app.streams().state();
         try {
             var response = platform.get(app.port(), "/health/ready");
@@ -120,7 +121,7 @@ class TriageReadinessIT {
         }
     }
 
-    private static boolean hasActiveTasks(TriageApp app) {
+    private static boolean hasActiveTasks(StreamsHttpApp app) {
         return app.streams().state() == KafkaStreams.State.RUNNING
             && app.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
     }

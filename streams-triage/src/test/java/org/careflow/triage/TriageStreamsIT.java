@@ -1,5 +1,6 @@
 package org.careflow.triage;
 
+import org.careflow.query.StreamsHttpApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,8 +62,8 @@ class TriageStreamsIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private EmbeddedKafkaBroker broker;
     private EmbeddedRegistry registry;
-    private TriageApp first;
-    private TriageApp second;
+    private StreamsHttpApp first;
+    private StreamsHttpApp second;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {
@@ -113,7 +114,7 @@ class TriageStreamsIT {
         assertThat(owners).containsExactlyInAnyOrder(host(first), host(second));
 
         // ... and each instance answers for every patient
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             for (Map.Entry<String, String> e : submissionByPatient.entrySet()) {
                 JsonNode body = awaitAssessment(instance, e.getKey());
                 assertThat(body.get("patientId").asText()).isEqualTo(e.getKey());
@@ -129,7 +130,7 @@ class TriageStreamsIT {
 
     @Test
     void shouldAnswer404OnBothInstancesWhenPatientIsUnknown() throws Exception {
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             HttpResponse<String> response = get(instance, "/v1/patients/nobody-" + UUID.randomUUID() + "/triage");
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
@@ -184,7 +185,7 @@ class TriageStreamsIT {
             sumOverInstances("careflow_triage_assessments_total", low) == lowBefore + 1
                 && sumOverInstances("careflow_dead_letters_total", deadLetters) == deadBefore + 1);
         // and each serves the Kafka Streams thread, RocksDB, consumer and producer metrics, and the JVM's
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             String text = Await.value("the Kafka Streams metrics on port " + instance.port(), DEADLINE, () -> {
                 String t = metrics(instance);
                 return PrometheusSamples.has(t, "kafka_stream_state_block_cache_usage") ? t : null;
@@ -202,14 +203,14 @@ class TriageStreamsIT {
 
     private double sumOverInstances(String name, Map<String, String> labels) {
         double sum = 0;
-        for (TriageApp instance : List.of(first, second)) {
+        for (StreamsHttpApp instance : List.of(first, second)) {
             double value = PrometheusSamples.sum(metrics(instance), name, labels);
             sum += Double.isNaN(value) ? 0 : value;
         }
         return sum;
     }
 
-    private String metrics(TriageApp instance) {
+    private String metrics(StreamsHttpApp instance) {
         HttpResponse<String> response = get(instance, "/metrics");
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
@@ -225,16 +226,16 @@ class TriageStreamsIT {
         return new TriageConfig(props);
     }
 
-    private static boolean hasActiveTasks(TriageApp app) {
+    private static boolean hasActiveTasks(StreamsHttpApp app) {
         return app.streams().state() == KafkaStreams.State.RUNNING
             && app.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
     }
 
-    private static HostInfo host(TriageApp app) {
+    private static HostInfo host(StreamsHttpApp app) {
         return new HostInfo("127.0.0.1", app.port());
     }
 
-    private JsonNode awaitAssessment(TriageApp instance, String patient) {
+    private JsonNode awaitAssessment(StreamsHttpApp instance, String patient) {
         return Await.value("the assessment of a patient on port " + instance.port(), DEADLINE, () -> {
             HttpResponse<String> response = get(instance, "/v1/patients/" + patient + "/triage");
             if (response.statusCode() == 200) {
@@ -273,7 +274,7 @@ class TriageStreamsIT {
         throw new AssertionError("The unreadable record never reached " + Topics.TRIAGE_DEAD_LETTERS.name());
     }
 
-    private HttpResponse<String> get(TriageApp instance, String path) {
+    private HttpResponse<String> get(StreamsHttpApp instance, String path) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -47,8 +47,8 @@ class AppMetricsTest {
         AuthSettings settings = JwtTestKit.settingsForKeyFile(keyFile, Map.of(
             AuthSettings.perSecondKey(RateClass.BATCH), 1, AuthSettings.burstKey(RateClass.BATCH), 1));
         metrics = AppMetrics.create("test-app");
-        app = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> true, SecurityGate.create(settings), HttpTlsSettings.none(), metrics,
-            config -> {
+        app = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> true).gate(SecurityGate.create(settings)).metrics(metrics)
+            .routes(config -> {
                 config.routes.get(ASSESSMENTS, ctx -> {
                     if (ctx.pathParam("patientId").startsWith("unknown")) {
                         throw new NotFoundResponse("no such patient");
@@ -56,7 +56,7 @@ class AppMetricsTest {
                     ctx.result("[]");
                 }, EndpointClass.PATIENT_TRIAGE_READ);
                 config.routes.post(BATCH, ctx -> ctx.status(202), EndpointClass.TRIAGE_BATCH);
-            }).start();
+            }).build().start();
     }
 
     @AfterEach

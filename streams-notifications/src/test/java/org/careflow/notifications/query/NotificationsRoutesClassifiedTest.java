@@ -20,8 +20,8 @@ class NotificationsRoutesClassifiedTest {
 
     @Test
     void shouldReachEveryRouteHandlerWhenTheGateIsInstalled() throws Exception {
-        Javalin server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> false, SecurityGate.disabled(),
-            new NotificationsQueryRoutes(() -> null)::register).start();
+        Javalin server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> false).gate(SecurityGate.disabled())
+            .routes(new NotificationsQueryRoutes(() -> null)::register).build().start();
         try {
             HttpClient client = HttpClient.newHttpClient();
             for (String template : List.of(NotificationsQueryRoutes.PATIENT_REMINDERS_PATH, NotificationsQueryRoutes.PATIENT_MESSAGES_PATH,

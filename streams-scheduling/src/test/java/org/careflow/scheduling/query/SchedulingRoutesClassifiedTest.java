@@ -22,8 +22,8 @@ class SchedulingRoutesClassifiedTest {
 
     @Test
     void shouldReachEveryRouteHandlerWhenTheGateIsInstalled() throws Exception {
-        Javalin server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> false, SecurityGate.disabled(),
-            new SchedulingQueryRoutes(() -> null, Duration.ofDays(56), Instant::now)::register).start();
+        Javalin server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> false).gate(SecurityGate.disabled())
+            .routes(new SchedulingQueryRoutes(() -> null, Duration.ofDays(56), Instant::now)::register).build().start();
         try {
             HttpClient client = HttpClient.newHttpClient();
             for (String template : List.of(SchedulingQueryRoutes.BOOKING_PATH, SchedulingQueryRoutes.PROVIDER_SLOTS_PATH,

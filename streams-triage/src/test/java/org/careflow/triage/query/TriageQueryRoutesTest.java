@@ -36,8 +36,8 @@ class TriageQueryRoutesTest {
 
     @BeforeEach
     void start() {
-        server = HttpServerFactory.create("127.0.0.1", 0, 1024, () -> false, SecurityGate.disabled(),
-            new TriageQueryRoutes(queries::get)::register).start();
+        server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> false).gate(SecurityGate.disabled())
+            .routes(new TriageQueryRoutes(queries::get)::register).build().start();
     }
 
     @AfterEach
@@ -63,8 +63,8 @@ class TriageQueryRoutesTest {
         Properties props = config.streamsProperties(server.port());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         streams = new KafkaStreams(TriageTopology.build(config, new PlainAvroEventSerdes()), props);
-        queries.set(new InteractiveQueryService(streams, new HostInfo("127.0.0.1", server.port()),
-            InteractiveQueryService.newHttpClient(Duration.ofSeconds(1)), Duration.ofSeconds(1)));
+        queries.set(InteractiveQueryService.builder(streams, new HostInfo("127.0.0.1", server.port()))
+            .client(InteractiveQueryService.newHttpClient(Duration.ofSeconds(1))).forwardTimeout(Duration.ofSeconds(1)).build());
 
         // When a patient is asked for
         HttpResponse<String> response = get("/v1/patients/p-1/triage");

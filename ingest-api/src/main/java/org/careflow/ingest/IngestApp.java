@@ -69,7 +69,7 @@ public final class IngestApp implements AutoCloseable {
      */
     public static IngestApp start(IngestConfig config) {
         // Before any Kafka client: a bad key file or JWKS URL stops start-up with nothing to clean up.
-        SecurityGate gate = gate(config.auth());
+        SecurityGate gate = SecurityGate.create(config.auth());
         HttpTlsSettings tls = HttpTlsSettings.from(config);
         EventPublisher publisher = EventPublisher.create(config);
         AppMetrics metrics = AppMetrics.create("ingest-api");
@@ -120,16 +120,6 @@ public final class IngestApp implements AutoCloseable {
             publisher.close();
             throw e;
         }
-    }
-
-    /** The access checks {@code auth} asks for; with auth off every route is open, and that is logged once. */
-    static SecurityGate gate(AuthSettings auth) {
-        if (auth.enabled()) {
-            return SecurityGate.create(auth);
-        }
-        LOG.warn("{}=false: every ingest route accepts requests without a token, from anyone. Use this for tests and "
-            + "benchmarks only.", AuthSettings.AUTH_ENABLED_CONFIG);
-        return SecurityGate.disabled();
     }
 
     public int port() {

@@ -44,6 +44,8 @@ import org.careflow.ingest.triage.TriageSubmissionParser;
 import org.careflow.http.HttpServerFactory;
 import org.careflow.http.Problem;
 import org.careflow.http.ProblemException;
+import org.careflow.rules.booking.BookingPolicy;
+import org.careflow.rules.booking.BookingRequester;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.Principal;
 import org.careflow.security.Role;
@@ -235,7 +237,7 @@ public final class IngestRoutes {
         // The parser requires facilityId: a provider id alone may name providers of several facilities.
         SecurityGate.requireWrite(ctx, request.getFacilityId(), request.getPatientId());
         facilities.requireKnown(request.getFacilityId(), "/facilityId");
-        request.setCallerFacilityIds(staffFacilities(ctx));
+        request.setCallerFacilityIds(requester(ctx).facilityIds());
         String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
         publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -412,12 +414,15 @@ public final class IngestRoutes {
     private static void requireOwnCancellation(Context ctx, BookingCancellation cancellation) {
         Optional<Principal> caller = SecurityGate.principal(ctx);
         if (caller.isEmpty() || caller.get().role() != Role.PATIENT) {
-            cancellation.setCallerFacilityIds(staffFacilities(ctx));
+            cancellation.setCallerFacilityIds(requester(ctx).facilityIds());
             return;
         }
-        String patientId = cancellation.getPatientId() == null ? caller.get().patientId() : cancellation.getPatientId();
+        String patientId = BookingPolicy.cancellingPatient(caller.get().patientId(), cancellation.getPatientId());
+        // The gate's own check answers a foreign patient id, so the 403 reads as on every other route.
         SecurityGate.requireWrite(ctx, null, patientId);
-        if (cancellation.getCancelledBy() != CancelledBy.PATIENT) {
+        Optional<BookingPolicy.Refusal> refusal = BookingPolicy.checkPatientCancellation(caller.get().patientId(),
+            cancellation.getPatientId(), cancellation.getCancelledBy() == CancelledBy.PATIENT);
+        if (refusal.isPresent()) {
             throw new ProblemException(new Problem(SecurityRejection.TYPE_FORBIDDEN, "Forbidden", 403,
                 "Access refused: a patient cancels as PATIENT. Nothing was recorded.",
                 List.of(new FieldError("/cancelledBy", "must be PATIENT (or absent) for a patient caller"))));
@@ -441,6 +446,13 @@ public final class IngestRoutes {
             contact.setWrittenBy(ContactWriter.FACILITY);
             contact.setCallerFacilityIds(staffFacilities(ctx));
         }
+    }
+
+    /** Who asks, as a booking request or cancellation records it for streams-scheduling's {@link BookingPolicy} checks. */
+    private static BookingRequester requester(Context ctx) {
+        return SecurityGate.principal(ctx)
+            .map(p -> p.role() == Role.PATIENT ? BookingRequester.patient(p.patientId()) : BookingRequester.staff(p.facilities()))
+            .orElseGet(BookingRequester::unknown);
     }
 
     /** The facilities of a staff or integration caller, sorted; null for a patient, or when authentication is off. */

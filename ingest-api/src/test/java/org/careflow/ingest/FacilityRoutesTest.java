@@ -154,6 +154,22 @@ class FacilityRoutesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"+02:00", "Etc/GMT-2"})
+    void shouldAnswer400NamingTheTimeZoneAndWriteNothingWhenItIsAFixedOffset(String zone) throws Exception {
+        start();
+
+        HttpResponse<String> response = server.sendJson("PUT", "/v1/facilities/ward-9", """
+            {"name": "Ward 9", "timeZone": "%s"}
+            """.formatted(zone), ops());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json(response).get("errors").findValuesAsText("field")).containsExactly("/timeZone");
+        assertThat(json(response).get("errors").findValuesAsText("message")).singleElement().asString()
+            .startsWith("must be a region such as Europe/London, not a fixed offset");
+        assertThat(server.producer.history()).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"http://pager.example.org/hook", "https://127.0.0.1/hook", "https://localhost:8443/hook",
         "https://10.0.0.7/hook", "https://192.168.0.10/hook", "https://[fd00::1]/hook", "https://169.254.169.254/latest/meta-data",
         "https://[fe80::1]/hook", "https://metadata.google.internal/computeMetadata/v1/", "https://[fd00:ec2::254]/"})

@@ -121,6 +121,16 @@ public record AuthSettings(boolean enabled, String issuer, List<String> audience
         }
     }
 
+    /**
+     * The one decision of what {@code auth.enabled=false} (tests and benchmarks only) means, asked by every app through
+     * {@link SecurityGate#create} and the query layer: no token is asked for, so no caller is known; every route is open
+     * (rate limits still follow {@code rate.limit.enabled}), nothing is audited (there is nobody to audit), and a cluster
+     * secret for forwarding between instances becomes optional. Nothing else reads {@link #enabled()} to decide it.
+     */
+    public boolean authenticationOff() {
+        return !enabled;
+    }
+
     public static String perSecondKey(RateClass rateClass) {
         return "rate.limit." + rateClass.configName() + ".per.second";
     }

@@ -57,10 +57,10 @@ public final class SecurityGate {
         this.rateLimiter = rateLimiter;
     }
 
-    /** The gate the settings describe. */
+    /** The gate the settings describe; the one place an app's gate is built, for authentication on and off alike. */
     public static SecurityGate create(AuthSettings settings) {
         RateLimiter limiter = settings.rateLimitEnabled() ? RateLimiter.create(settings) : null;
-        if (!settings.enabled()) {
+        if (settings.authenticationOff()) {
             LOG.warn("{}=false: every HTTP route is open to anyone. Use this for tests and benchmarks only.", AuthSettings.AUTH_ENABLED_CONFIG);
             return new SecurityGate(null, limiter);
         }

@@ -31,6 +31,17 @@ class AuthSettingsTest {
     }
 
     @Test
+    void shouldDecideAuthenticationOffOnlyWhenAuthIsDisabled() {
+        AuthSettings on = AuthSettings.parse(Map.of(
+            AuthSettings.JWT_ISSUER_CONFIG, "https://idp.example/",
+            AuthSettings.JWT_JWKS_URL_CONFIG, "https://idp.example/jwks.json"));
+        AuthSettings off = AuthSettings.parse(Map.of(AuthSettings.AUTH_ENABLED_CONFIG, false));
+
+        assertThat(on.authenticationOff()).isFalse();
+        assertThat(off.authenticationOff()).isTrue();
+    }
+
+    @Test
     void shouldNameBothKeysWhenNoKeySourceIsSet() {
         assertThatThrownBy(() -> AuthSettings.parse(Map.of(AuthSettings.JWT_ISSUER_CONFIG, "x")))
             .isInstanceOf(ConfigException.class)

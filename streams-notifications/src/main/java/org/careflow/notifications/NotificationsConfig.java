@@ -18,6 +18,7 @@ import org.careflow.notifications.reminders.OnCallContacts;
 import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.notifications.reminders.ReminderPolicy;
 import org.careflow.notifications.replies.ReplyVocabulary;
+import org.careflow.rules.TimeZoneRule;
 import org.careflow.topics.Topics;
 
 /**
@@ -187,13 +188,7 @@ public final class NotificationsConfig extends AbstractConfig {
 
     public NotificationsConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
-        ZoneId defaultZone;
-        try {
-            defaultZone = ZoneId.of(getString(DEFAULT_TIME_ZONE_CONFIG));
-        } catch (java.time.DateTimeException e) {
-            throw new ConfigException(DEFAULT_TIME_ZONE_CONFIG, getString(DEFAULT_TIME_ZONE_CONFIG),
-                "not an IANA time-zone id; use one such as Europe/London or UTC");
-        }
+        ZoneId defaultZone = defaultZone(getString(DEFAULT_TIME_ZONE_CONFIG));
         this.reminderPolicy = ReminderPolicy.parse(getList(REMINDER_OFFSETS_CONFIG), getList(REMINDER_OFFSET_OVERRIDES_CONFIG),
             getString(QUIET_HOURS_CONFIG), getInt(QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG), defaultZone,
             getString(DEFAULT_LANGUAGE_CONFIG));
@@ -213,6 +208,18 @@ public final class NotificationsConfig extends AbstractConfig {
                 throw new ConfigException(WHATSAPP_BASE_URL_CONFIG, getString(WHATSAPP_BASE_URL_CONFIG), "not an absolute http(s) URL");
             }
         }
+    }
+
+    /** The default zone, under the same rule as a contact's own ({@link TimeZoneRule}): a region or UTC, no fixed offset. */
+    private static ZoneId defaultZone(String id) {
+        TimeZoneRule.check(id).ifPresent(refusal -> {
+            throw new ConfigException(DEFAULT_TIME_ZONE_CONFIG, id, switch (refusal) {
+                case UNKNOWN -> "not an IANA time-zone id; use one such as Europe/London or UTC";
+                case FIXED_OFFSET -> "a fixed offset; use a region such as Europe/London, or UTC: quiet hours and message "
+                    + "times follow daylight-saving rules";
+            });
+        });
+        return ZoneId.of(id);
     }
 
     private static void requireSet(String key, String value) {

@@ -47,6 +47,17 @@ class NotificationsConfigTest {
     }
 
     @Test
+    void shouldRefuseDefaultTimeZoneWhenItIsAFixedOffset() {
+        Map<String, Object> props = dispatching();
+        props.put(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG, "+02:00");
+        assertThatThrownBy(() -> new NotificationsConfig(props)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG).hasMessageContaining("fixed offset");
+
+        props.put(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG, "UTC");
+        assertThat(new NotificationsConfig(props).reminderPolicy().defaultZone()).isEqualTo(java.time.ZoneId.of("UTC"));
+    }
+
+    @Test
     void shouldNameTheKeyWhenTimeZoneOrOnCallContactIsWrong() {
         Map<String, Object> props = dispatching();
         props.put(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG, "Mars/Olympus");

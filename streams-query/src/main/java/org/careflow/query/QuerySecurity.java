@@ -40,8 +40,8 @@ public record QuerySecurity(SecurityGate gate, AuditPublisher audit, InstanceCre
      */
     public static QuerySecurity from(AbstractConfig config, EventSerdes serdes) {
         AuthSettings settings = AuthSettings.from(config);
-        InstanceCredentials instances = instanceCredentials(config, settings.enabled());
-        if (!settings.enabled()) {
+        InstanceCredentials instances = instanceCredentials(config, !settings.authenticationOff());
+        if (settings.authenticationOff()) {
             return new QuerySecurity(SecurityGate.create(settings), AuditPublisher.disabled(), instances);
         }
         return new QuerySecurity(SecurityGate.create(settings),

@@ -3,13 +3,11 @@ package org.careflow.ingest.facilities;
 import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -19,6 +17,7 @@ import org.careflow.events.notifications.Channel;
 import org.careflow.validation.JsonReader;
 import org.careflow.http.Problem;
 import org.careflow.http.ProblemException;
+import org.careflow.rules.TimeZoneRule;
 import org.careflow.topics.OnCallWebhookRule;
 
 /**
@@ -139,21 +138,14 @@ public final class FacilityParser {
         return contacts;
     }
 
+    /** An IANA region id, or UTC: fixed offsets are refused as for providers and patients ({@link TimeZoneRule}). */
     private static String timeZone(JsonReader in, JsonNode body) {
         String id = in.text(body, "timeZone", "/timeZone", false, 64);
         if (id == null) {
             return null;
         }
-        try {
-            ZoneId.of(id).getRules().getOffset(Instant.EPOCH);
-        } catch (DateTimeException e) {
-            in.error("/timeZone", "must be an IANA time-zone id such as Europe/London");
-            return null;
-        }
-        if (!ZoneId.getAvailableZoneIds().contains(id)) {
-            in.error("/timeZone", "must be an IANA region such as Europe/London");
-            return null;
-        }
-        return id;
+        Optional<String> problem = TimeZoneRule.problem(id, "the facility's local times follow daylight-saving rules");
+        problem.ifPresent(message -> in.error("/timeZone", message));
+        return problem.isPresent() ? null : id;
     }
 }

@@ -2,14 +2,12 @@ package org.careflow.ingest.notifications;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.careflow.events.notifications.Channel;
@@ -18,6 +16,7 @@ import org.careflow.events.notifications.MessagingConsent;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.validation.JsonReader;
 import org.careflow.http.ProblemException;
+import org.careflow.rules.TimeZoneRule;
 
 /**
  * Turns {@code PUT /v1/patients/{patientId}/contact} into a {@link PatientContact}, or a 400 naming every bad field by
@@ -165,21 +164,9 @@ public final class PatientContactParser {
         if (id == null) {
             return null;
         }
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(id);
-        } catch (DateTimeException e) {
-            in.error("/timeZone", "must be an IANA time-zone id such as Europe/London");
-            return null;
-        }
-        boolean fixed = zone.getRules().isFixedOffset();
-        boolean utc = fixed && zone.getRules().getOffset(Instant.EPOCH).equals(ZoneOffset.UTC);
-        if (!ZoneId.getAvailableZoneIds().contains(id) || (fixed && !utc)) {
-            in.error("/timeZone", "must be a region such as Europe/London, not a fixed offset: times shown to the patient "
-                + "follow daylight-saving rules (UTC is accepted)");
-            return null;
-        }
-        return id;
+        Optional<String> problem = TimeZoneRule.problem(id, "times shown to the patient follow daylight-saving rules");
+        problem.ifPresent(message -> in.error("/timeZone", message));
+        return problem.isPresent() ? null : id;
     }
 
     /**

@@ -8,19 +8,17 @@ import static org.careflow.ingest.scheduling.SchedulingJson.time;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.careflow.events.scheduling.ExtraSession;
 import org.careflow.events.scheduling.LocalTimeRange;
@@ -30,6 +28,7 @@ import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.validation.JsonReader;
 import org.careflow.http.ProblemException;
+import org.careflow.rules.TimeZoneRule;
 import org.careflow.topics.ProviderScheduleKeys;
 
 /**
@@ -131,21 +130,9 @@ public final class ProviderScheduleParser {
         if (id == null) {
             return null;
         }
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(id);
-        } catch (DateTimeException e) {
-            in.error("/timeZone", "must be an IANA time-zone id such as Europe/London");
-            return null;
-        }
-        boolean fixed = zone.getRules().isFixedOffset();
-        boolean utc = fixed && zone.getRules().getOffset(Instant.EPOCH).equals(ZoneOffset.UTC);
-        if (!ZoneId.getAvailableZoneIds().contains(id) || (fixed && !utc)) {
-            in.error("/timeZone", "must be a region such as Europe/London, not a fixed offset: a clinic's hours follow "
-                + "daylight-saving rules (UTC is accepted)");
-            return null;
-        }
-        return id;
+        Optional<String> problem = TimeZoneRule.problem(id, "a clinic's hours follow daylight-saving rules");
+        problem.ifPresent(message -> in.error("/timeZone", message));
+        return problem.isPresent() ? null : id;
     }
 
     private static List<String> appointmentTypes(JsonReader in, JsonNode body) {

@@ -1,13 +1,11 @@
 package org.careflow.masterdata.mapping;
 
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.careflow.masterdata.cdc.CdcRow;
 import org.careflow.validation.JsonReader;
+import org.careflow.rules.TimeZoneRule;
 
 /**
  * The ingest API's rules for the values both it and master data write, so that an event is exactly as valid whatever
@@ -59,21 +57,9 @@ final class Rules {
             row.problem(column, "must be at most " + MAX_TIME_ZONE_LENGTH + " characters");
             return null;
         }
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(id);
-        } catch (DateTimeException e) {
-            row.problem(column, "must be an IANA time-zone id such as Europe/London");
-            return null;
-        }
-        boolean fixed = zone.getRules().isFixedOffset();
-        boolean utc = fixed && zone.getRules().getOffset(Instant.EPOCH).equals(ZoneOffset.UTC);
-        if (!ZoneId.getAvailableZoneIds().contains(id) || (fixed && !utc)) {
-            row.problem(column, "must be a region such as Europe/London, not a fixed offset: times follow daylight-saving rules "
-                + "(UTC is accepted)");
-            return null;
-        }
-        return id;
+        Optional<String> problem = TimeZoneRule.problem(id, "times follow daylight-saving rules");
+        problem.ifPresent(message -> row.problem(column, message));
+        return problem.isPresent() ? null : id;
     }
 
     /** A BCP 47 tag with an ISO 639 language, returned as Java writes it back (so {@code en_GB} and {@code english} fail). */

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.careflow.events.scheduling.BookingCancellation;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.RefusalReason;
+import org.careflow.rules.booking.BookingPolicy;
+import org.careflow.rules.booking.BookingRequester;
 import org.careflow.state.scheduling.AwaitingBooking;
 import org.careflow.state.scheduling.CommandKind;
 import org.careflow.state.scheduling.SchedulingCommand;
@@ -113,12 +115,9 @@ public final class CancellationLookupProcessor implements Processor<String, Book
         return keyOf(cancellation) + SEPARATOR + cancellation.getEventId();
     }
 
+    /** The owner check, by {@link BookingPolicy}: the patient the cancellation names and the staff caller's facilities. */
     private static boolean mayCancel(BookingCancellation cancellation, BookingOutcome booking) {
-        String owner = booking.getPatientId();
-        if (cancellation.getPatientId() != null && !cancellation.getPatientId().equals(owner)) {
-            return false;
-        }
-        List<String> callerFacilities = cancellation.getCallerFacilityIds();
-        return callerFacilities == null || callerFacilities.contains(booking.getFacilityId());
+        BookingRequester requester = new BookingRequester(cancellation.getPatientId(), cancellation.getCallerFacilityIds());
+        return BookingPolicy.mayChange(requester, booking.getPatientId(), booking.getFacilityId());
     }
 }

@@ -11,6 +11,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.events.scheduling.CancelledBy;
 import org.careflow.events.scheduling.RejectionReason;
+import org.careflow.rules.booking.BookingPolicy;
+import org.careflow.rules.booking.BookingRequester;
 import org.careflow.state.scheduling.CommandKind;
 import org.careflow.state.scheduling.PatientAppointment;
 import org.careflow.state.scheduling.PatientAppointments;
@@ -117,10 +119,13 @@ public final class PatientStepProcessor implements Processor<String, SchedulingC
         }
     }
 
-    /** The replaced booking must be this patient's, and at one of the caller's facilities when the caller is staff. */
+    /**
+     * The replaced booking must be among this patient's appointments (the store is the patient's), and the requester may
+     * change it by {@link BookingPolicy}: at one of the caller's facilities when the caller is staff.
+     */
     private static boolean mayReplace(SchedulingCommand c, Optional<PatientAppointment> replaced) {
-        List<String> callerFacilities = c.getCallerFacilityIds();
-        return replaced.isPresent() && (callerFacilities == null || callerFacilities.contains(replaced.get().getFacilityId()));
+        return replaced.isPresent() && BookingPolicy.mayChange(
+            new BookingRequester(c.getPatientId(), c.getCallerFacilityIds()), c.getPatientId(), replaced.get().getFacilityId());
     }
 
     private static PatientAppointment appointment(SchedulingCommand c, boolean confirmed) {

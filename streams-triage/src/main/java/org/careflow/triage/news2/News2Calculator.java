@@ -61,11 +61,6 @@ public final class News2Calculator {
     static final PointsChart TEMPERATURE_TENTHS =
             PointsChart.atOrBelow(350, 3).atOrBelow(360, 1).atOrBelow(380, 0).atOrBelow(390, 1).above(2);
 
-    static final int HIGH_TOTAL = 7;
-    static final int MEDIUM_TOTAL = 5;
-    /** A single parameter scoring this much (a "red score") raises a low total to LOW_MEDIUM. */
-    static final int RED_SCORE = 3;
-
     private News2Calculator() {}
 
     /**
@@ -91,12 +86,12 @@ public final class News2Calculator {
         for (ComponentScore component : components) {
             if (component.getStatus() == ComponentStatus.SCORED) {
                 total += component.getPoints();
-                anyRedScore |= component.getPoints() >= RED_SCORE;
+                anyRedScore |= News2Bands.isRedScore(component.getPoints());
             } else {
                 complete = false;
             }
         }
-        RiskBand minimumBand = band(total, anyRedScore);
+        RiskBand minimumBand = News2Bands.forTotal(total, anyRedScore);
         return News2Score.newBuilder()
                 .setTotal(total)
                 .setComplete(complete)
@@ -187,16 +182,6 @@ public final class News2Calculator {
                 .setScale(1, RoundingMode.HALF_UP)
                 .movePointRight(1)
                 .intValueExact();
-    }
-
-    static RiskBand band(int total, boolean anyRedScore) {
-        if (total >= HIGH_TOTAL) {
-            return RiskBand.HIGH;
-        }
-        if (total >= MEDIUM_TOTAL) {
-            return RiskBand.MEDIUM;
-        }
-        return anyRedScore ? RiskBand.LOW_MEDIUM : RiskBand.LOW;
     }
 
     static MonitoringFrequency monitoring(RiskBand band, int total) {

@@ -12,6 +12,7 @@ import org.careflow.events.triage.RiskBand;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.forms.FormScorer;
+import org.careflow.triage.news2.News2Bands;
 import org.careflow.triage.news2.News2Calculator;
 
 /**
@@ -107,7 +108,7 @@ public final class TriageAssessor {
         }
         int combined = score(assessment);
         return RiskBands.max(assessment.getNews2().getMinimumBand(),
-            RiskBands.forTotal(combined, RiskBands.hasRedScore(assessment.getNews2())));
+            News2Bands.forTotal(combined, News2Bands.hasRedScore(assessment.getNews2())));
     }
 
     private record Decision(RiskBand band, String reason) {
@@ -123,7 +124,7 @@ public final class TriageAssessor {
                 + news2.getMinimumBand() + " (total " + news2.getTotal() + "); record the missing ones" + formNote);
         }
         int points = form == null ? 0 : form.getPoints();
-        RiskBand combined = RiskBands.forTotal(news2.getTotal() + points, RiskBands.hasRedScore(news2));
+        RiskBand combined = News2Bands.forTotal(news2.getTotal() + points, News2Bands.hasRedScore(news2));
         if (points != 0 && RiskBands.rank(combined) > RiskBands.rank(news2.getBand())) {
             return new Decision(combined, "NEWS2 total " + news2.getTotal() + " plus " + points + " form points" + formNote);
         }

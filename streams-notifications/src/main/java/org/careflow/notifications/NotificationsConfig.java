@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.KnownKeys;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
 import org.careflow.dispatch.DispatcherSettings;
@@ -186,7 +187,7 @@ public final class NotificationsConfig extends AbstractConfig {
     private final OnCallContacts onCallContacts;
 
     public NotificationsConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
         ZoneId defaultZone;
         try {
             defaultZone = ZoneId.of(getString(DEFAULT_TIME_ZONE_CONFIG));

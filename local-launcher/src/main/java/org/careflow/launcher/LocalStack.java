@@ -161,6 +161,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void run(StackOptions options) {
+        // A misspelt setting fails before anything starts, not after a minute of start-up (or never, left at its default).
+        StackSettings.requireKnown(options);
         Path data = options.dataDir().toAbsolutePath();
         if (options.fresh()) {
             deleteRecursively(data);

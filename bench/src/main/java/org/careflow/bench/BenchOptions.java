@@ -9,6 +9,9 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.KnownKeys;
+import org.careflow.triage.TriageConfig;
 
 /** The command line of {@code ./careflow bench}, turned into {@link BenchSettings}. */
 public final class BenchOptions {
@@ -88,6 +91,12 @@ public final class BenchOptions {
                 case "--help", "-h" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }
+        }
+        try {
+            // A misspelt setting fails here, not after the stack has started (or never, left at its default).
+            KnownKeys.requireKnown(TriageConfig.CONFIG.names(), triage.keySet(), "--triage-setting");
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         settings = settings.withTarget(new BenchTarget(kafka, registry, replicationFactor));
         settings = settings.withTriageSettings(triage).withRounds(warmup != null ? warmup : settings.warmupRounds(), rounds != null ? rounds : settings.rounds());

@@ -70,4 +70,13 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--fast"))).hasMessageContaining("Unknown option --fast");
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--triage-setting", "=1"))).hasMessageContaining("KEY=VALUE");
     }
+
+    @Test
+    void shouldNameTheClosestKeyWhenATriageSettingIsMisspelt() {
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--triage-setting", "rocksdb.memory.byte=1073741824")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("'rocksdb.memory.byte'")
+            .hasMessageContaining("did you mean 'rocksdb.memory.bytes'?")
+            .hasMessageContaining("--triage-setting");
+    }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 import org.careflow.config.CommonConfig;
+import org.careflow.config.KnownKeys;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.OnCallWebhookRule;
 
@@ -103,7 +104,7 @@ public final class IngestConfig extends AbstractConfig {
 
     /** Parses and validates {@code originals}; a ConfigException names the key to change (auth keys included). */
     public IngestConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
         this.auth = AuthSettings.from(this);
     }
 

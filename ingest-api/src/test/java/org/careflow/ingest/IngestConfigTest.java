@@ -24,6 +24,13 @@ class IngestConfigTest {
     }
 
     @Test
+    void shouldNameTheClosestKeyWhenAKeyIsMisspelt() {
+        assertThatThrownBy(() -> config(Map.of("kafka.lingr.ms", "5")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("'kafka.lingr.ms'").hasMessageContaining("did you mean '" + IngestConfig.KAFKA_LINGER_MS_CONFIG + "'?");
+    }
+
+    @Test
     void shouldSendAtOnceWhenLingerIsNotSet() {
         assertThat(config(Map.of()).kafkaLinger()).isEqualTo(Duration.ZERO);
     }

@@ -1,12 +1,16 @@
 package org.careflow.launcher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.ConfigSources;
 import org.careflow.topics.RegistryEventSerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +34,15 @@ public final class CareflowLauncher {
                            [--kafka-port P] [--kafka-controller-port P] [--registry-port P] [--registry-management-port P]
                            [--ingest-port P] [--triage-port P] [--scheduling-port P] [--notifications-port P]
                            [--masterdata-port P] [--postgres-port P] [--mongo-port P] [--connect-port P]
+                           [--config APP=FILE]...
           --data-dir DIR  where Kafka, the registry and the stores keep their data (default .careflow/data)
           --fresh         delete the data directory first
           --demo          post demo triage submissions once everything runs
           ports default to Kafka 9092 (controller 9093), registry 8085 (management 8086), ingest 8080, triage 8081, scheduling 8082, notifications 8083,
           masterdata 8084, PostgreSQL 55432, MongoDB 27018, Kafka Connect 8088
+          --config APP=FILE  settings of one app (ingest-api, streams-triage, streams-scheduling, streams-notifications,
+                          streams-masterdata) from a properties file; they win over CAREFLOW_* variables; a key the app
+                          does not know is an error naming the closest known key
           other settings of each app come from CAREFLOW_* environment variables, e.g. CAREFLOW_WHATSAPP_ACCESS_TOKEN""";
 
     /** The exit code when the stack could not start, or failed after starting. */
@@ -47,7 +55,7 @@ public final class CareflowLauncher {
         StackOptions options;
         try {
             options = parse(List.of(args));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ConfigException | UncheckedIOException e) {
             CONSOLE.error("{}\n{}", e.getMessage(), USAGE);
             System.exit(2);
             return;
@@ -133,6 +141,7 @@ public final class CareflowLauncher {
         int postgres = d.postgresPort();
         int mongo = d.mongoPort();
         int connect = d.connectPort();
+        Map<String, Map<String, Object>> settings = new HashMap<>();
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
             switch (flag) {
@@ -152,11 +161,23 @@ public final class CareflowLauncher {
                 case "--postgres-port" -> postgres = port(flag, rest);
                 case "--mongo-port" -> mongo = port(flag, rest);
                 case "--connect-port" -> connect = port(flag, rest);
+                case "--config" -> appSettings(value(flag, rest), settings);
                 default -> throw new IllegalArgumentException("Unknown option " + flag);
             }
         }
         return new StackOptions(dataDir, fresh, demo, host, kafka, controller, registry, registryManagement, ingest, triage, scheduling,
-            notifications, masterdata, postgres, mongo, connect, Map.of());
+            notifications, masterdata, postgres, mongo, connect, settings);
+    }
+
+    /** Adds the settings of {@code APP=FILE} to {@code settings}; a later file of the same app wins key by key. */
+    private static void appSettings(String spec, Map<String, Map<String, Object>> settings) {
+        int equals = spec.indexOf('=');
+        if (equals <= 0 || equals == spec.length() - 1) {
+            throw new IllegalArgumentException("--config needs APP=FILE, e.g. streams-triage=triage.properties; got " + spec);
+        }
+        String app = spec.substring(0, equals);
+        Map<String, Object> file = ConfigSources.readFile(Path.of(spec.substring(equals + 1)), StackSettings.definition(app).names());
+        settings.computeIfAbsent(app, a -> new HashMap<>()).putAll(file);
     }
 
     private static String value(String flag, Deque<String> rest) {

@@ -47,16 +47,22 @@ public final class LocalAuth {
         return new LocalAuth(SigningKeys.load(directory), SecretFile.loadOrCreate(directory.resolve(CLUSTER_SECRET_FILE)));
     }
 
-    /**
-     * The settings every app of the stack gets: authentication on, trusting this key only, and the cluster secret
-     * ({@code query.forward.secret}; ingest-api ignores it) that instances prove their forwarded queries with.
-     */
+    /** The settings every app of the stack gets: authentication on, trusting this key only. */
     public Map<String, Object> appSettings() {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put(AuthSettings.AUTH_ENABLED_CONFIG, true);
         settings.put(AuthSettings.JWT_ISSUER_CONFIG, ISSUER);
         settings.put(AuthSettings.JWT_AUDIENCE_CONFIG, AUDIENCE);
         settings.put(AuthSettings.JWT_PUBLIC_KEY_FILE_CONFIG, keys.publicKeyFile().toString());
+        return settings;
+    }
+
+    /**
+     * {@link #appSettings()} and the cluster secret ({@code query.forward.secret}) that a streams app's instances prove
+     * their forwarded queries with; only streams apps know that key, and an app refuses keys it does not know.
+     */
+    public Map<String, Object> streamsAppSettings() {
+        Map<String, Object> settings = appSettings();
         settings.put(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG, clusterSecret);
         return settings;
     }

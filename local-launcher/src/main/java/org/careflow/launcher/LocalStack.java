@@ -162,6 +162,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void run(StackOptions options) {
+        // A misspelt setting fails before anything starts, not after a minute of start-up (or never, left at its default).
+        StackSettings.requireKnown(options);
         Path data = options.dataDir().toAbsolutePath();
         if (options.fresh()) {
             deleteRecursively(data);
@@ -473,7 +475,7 @@ public final class LocalStack implements AutoCloseable {
      */
     private Map<String, Object> settings(StackOptions options, LocalAuth auth, String app, Set<String> keys,
                                                 Map<String, Object> connection) {
-        Map<String, Object> props = new HashMap<>(auth.appSettings());
+        Map<String, Object> props = new HashMap<>(INGEST.equals(app) ? auth.appSettings() : auth.streamsAppSettings());
         System.getenv().forEach((name, value) -> keys.stream().filter(k -> ConfigSources.envName(k).equals(name)).findFirst()
             .ifPresent(k -> props.put(k, value)));
         props.putAll(options.settingsOf(app));

@@ -1,10 +1,15 @@
 package org.careflow.launcher;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.careflow.config.KnownKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +53,15 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..topology..")
             .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "java.net.http..", "org.careflow.platform.embedded..")
             .because("a topology factory only builds the graph: no I/O (serve queries from the app's query package)")
+            .check(classes);
+    }
+
+    @Test
+    void shouldCheckEveryKeyOfEveryConfigAgainstItsDefinition() {
+        classes().that().areAssignableTo(AbstractConfig.class).and().resideInAPackage("org.careflow..")
+            .should().callMethod(KnownKeys.class, "checked", ConfigDef.class, Map.class)
+            .because("an unknown key must stop the app, not be logged and ignored: construct with "
+                + "super(CONFIG, KnownKeys.checked(CONFIG, originals), false)")
             .check(classes);
     }
 

@@ -3,10 +3,13 @@ package org.careflow.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.List;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CareflowLauncherTest {
 
@@ -40,6 +43,54 @@ class CareflowLauncherTest {
     @Test
     void shouldRejectUnknownOptionWhenGiven() {
         assertThatThrownBy(() -> CareflowLauncher.parse(List.of("up", "--turbo"))).hasMessageContaining("--turbo");
+    }
+
+    @Test
+    void shouldNameTheFileAndTheClosestKeyWhenAConfigFileHasATypo(@TempDir Path dir) throws Exception {
+        // Given
+        Path file = dir.resolve("triage.properties");
+        Files.writeString(file, "form.wait.ms=1000\nstats.retention.dyas=10\n");
+
+        // When / Then
+        assertThatThrownBy(() -> CareflowLauncher.parse(List.of("up", "--config", "streams-triage=" + file)))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("'stats.retention.dyas'")
+            .hasMessageContaining("did you mean 'stats.retention.days'?")
+            .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void shouldPassAConfigFileOnToItsAppWhenEveryKeyIsKnown(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("triage.properties");
+        Files.writeString(file, "form.wait.ms=1000\n");
+
+        StackOptions options = CareflowLauncher.parse(List.of("up", "--config", "streams-triage=" + file));
+
+        assertThat(options.settingsOf(LocalStack.TRIAGE)).containsExactly(Map.entry("form.wait.ms", "1000"));
+    }
+
+    @Test
+    void shouldNameTheClosestAppWhenAConfigFileIsGivenForAnUnknownApp(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("triage.properties");
+        Files.writeString(file, "form.wait.ms=1000\n");
+
+        assertThatThrownBy(() -> CareflowLauncher.parse(List.of("up", "--config", "streams-triag=" + file)))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("did you mean 'streams-triage'?");
+        assertThatThrownBy(() -> CareflowLauncher.parse(List.of("up", "--config", file.toString())))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("APP=FILE");
+    }
+
+    @Test
+    void shouldFailBeforeStartingAnythingWhenASettingIsUnknown(@TempDir Path dir) {
+        // Given: settings as tests and the bench give them, one misspelt
+        StackOptions options = StackOptions.ephemeral(dir).withSettings(LocalStack.SCHEDULING, Map.of("slot.horizon.weeks", 12));
+
+        // When / Then: refused at once, and nothing was made in the data directory
+        assertThatThrownBy(() -> LocalStack.create().startAll(options))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("did you mean 'slots.horizon.weeks'?")
+            .hasMessageContaining("the settings of " + LocalStack.SCHEDULING);
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test

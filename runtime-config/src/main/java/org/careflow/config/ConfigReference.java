@@ -18,7 +18,14 @@ public final class ConfigReference {
         out.append("# Configuration reference\n\n")
             .append("Generated from the code by `ConfigReferenceTest`; do not edit by hand.\n")
             .append("Every key can be set in a properties file (`--config FILE`), or as an environment variable: ")
-            .append("upper case, dots as underscores, prefixed `CAREFLOW_` (`kafka.bootstrap.servers` is `CAREFLOW_KAFKA_BOOTSTRAP_SERVERS`).\n");
+            .append("upper case, dots as underscores, prefixed `CAREFLOW_` (`kafka.bootstrap.servers` is `CAREFLOW_KAFKA_BOOTSTRAP_SERVERS`).\n")
+            .append("\nA key the app does not know, in its `--config` file, in a file of `./careflow up --config APP=FILE` or in ")
+            .append("settings given by code, stops the app at start-up with an error naming the key, where it came from and the ")
+            .append("known key closest to it (`Unknown configuration key 'kafka.bootstrap.server' (did you mean ")
+            .append("'kafka.bootstrap.servers'?) in configuration file app.properties`); a key no known one is close to gets no ")
+            .append("suggestion. Nothing is handed through to Kafka clients by prefix: every Kafka setting an app takes has a key ")
+            .append("below. Environment variables are read only for the app's own keys, since the environment is shared with ")
+            .append("other programs and apps, so a misspelt `CAREFLOW_*` variable is not an error: it is not seen at all.\n");
         definitionsByApp.forEach((app, def) -> {
             out.append("\n## ").append(app).append("\n\n")
                 .append("| key | type | default | valid values | importance | description |\n")

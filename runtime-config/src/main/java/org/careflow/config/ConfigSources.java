@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * Gathers raw configuration for an app, lowest precedence first: an optional properties file,
  * environment variables ({@code CAREFLOW_KAFKA_BOOTSTRAP_SERVERS} for {@code kafka.bootstrap.servers}),
- * then explicit overrides (command line, launcher).
+ * then explicit overrides (command line, launcher). A key of the file or of the overrides that the app does not know
+ * fails here, naming the file ({@link KnownKeys}); the environment is only asked for known keys, since it is shared
+ * with other programs and other apps.
  */
 public final class ConfigSources {
 
@@ -32,13 +34,14 @@ public final class ConfigSources {
      * @param file a properties file, or null
      * @param env the environment, usually {@link System#getenv()}
      * @param overrides values that win over everything else
+     * @throws org.apache.kafka.common.config.ConfigException when the file or the overrides hold a key not in {@code knownKeys}
      */
     public static Map<String, Object> merge(Set<String> knownKeys, Path file, Map<String, String> env,
                                             Map<String, ?> overrides) {
         Objects.requireNonNull(knownKeys, "knownKeys");
         Map<String, Object> merged = new HashMap<>();
         if (file != null) {
-            readProperties(file).forEach((k, v) -> merged.put(k.toString(), v));
+            merged.putAll(readFile(file, knownKeys));
         }
         for (String key : knownKeys) {
             String value = env.get(envName(key));
@@ -46,6 +49,7 @@ public final class ConfigSources {
                 merged.put(key, value);
             }
         }
+        KnownKeys.requireKnown(knownKeys, overrides.keySet(), "the overrides");
         merged.putAll(overrides);
         return merged;
     }
@@ -62,6 +66,19 @@ public final class ConfigSources {
             throw new IllegalArgumentException("usage: [--config FILE]; every key can also be set as a CAREFLOW_* environment variable");
         }
         return merge(knownKeys, file, System.getenv(), Map.of());
+    }
+
+    /**
+     * The settings of a properties file, whose every key must be one of {@code knownKeys}.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException naming the file, each unknown key and the closest known one
+     */
+    public static Map<String, Object> readFile(Path file, Set<String> knownKeys) {
+        Properties properties = readProperties(file);
+        KnownKeys.requireKnown(knownKeys, properties.keySet(), "configuration file " + file);
+        Map<String, Object> settings = new HashMap<>();
+        properties.forEach((k, v) -> settings.put(k.toString(), v));
+        return settings;
     }
 
     /** The environment variable that sets a key: {@code kafka.bootstrap.servers} is {@code CAREFLOW_KAFKA_BOOTSTRAP_SERVERS}. */

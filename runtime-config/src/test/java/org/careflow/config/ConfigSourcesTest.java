@@ -33,6 +33,29 @@ class ConfigSourcesTest {
     }
 
     @Test
+    void shouldNameTheFileAndTheClosestKeyWhenTheFileHasATypo(@TempDir Path dir) throws Exception {
+        // Given
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "http.port=1000\nregistry.ulr=http://file:1/apis/registry/v3\n");
+
+        // When / Then
+        assertThatThrownBy(() -> ConfigSources.merge(Set.of("http.port", "registry.url"), file, Map.of(), Map.of()))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("'registry.ulr'")
+            .hasMessageContaining("did you mean 'registry.url'?")
+            .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void shouldIgnoreEnvironmentVariablesOfOtherKeysWhenMerging() {
+        // The environment is shared with other programs and apps: only the app's own keys are read from it.
+        Map<String, Object> merged = ConfigSources.merge(Set.of("http.port"), null,
+            Map.of("CAREFLOW_HTTP_PORT", "2000", "CAREFLOW_LOG_FORMAT", "json"), Map.of());
+
+        assertThat(merged).containsOnlyKeys("http.port");
+    }
+
+    @Test
     void shouldNameTheKeyWhenRegistryUrlIsNotAUrl() {
         // Given
         ConfigDef def = CommonConfig.define(new ConfigDef(), 8080);

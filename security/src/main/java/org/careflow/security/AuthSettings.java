@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.KnownKeys;
 
 /**
  * The typed, validated view of the {@code auth.*}, {@code rate.limit.*} and {@code audit.*} keys every HTTP app
@@ -216,9 +217,10 @@ public record AuthSettings(boolean enabled, String issuer, List<String> audience
             Duration.ofMillis(config.getLong(AUDIT_ACK_TIMEOUT_MS_CONFIG)));
     }
 
-    /** Parses {@code settings} against {@link #define(ConfigDef)} alone: for tests and tools. */
+    /** Parses {@code settings} against {@link #define(ConfigDef)} alone: for tests and tools. A key it does not define fails. */
     public static AuthSettings parse(Map<String, ?> settings) {
-        return from(new AbstractConfig(define(new ConfigDef()), settings, false));
+        ConfigDef definition = define(new ConfigDef());
+        return from(new AbstractConfig(definition, KnownKeys.checked(definition, settings), false));
     }
 
     private static void requireHttpsUnlessLoopback(String url) {

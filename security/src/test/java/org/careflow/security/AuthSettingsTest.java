@@ -42,6 +42,15 @@ class AuthSettingsTest {
     }
 
     @Test
+    void shouldNameTheClosestKeyWhenAnAuthKeyIsMisspelt() {
+        assertThatThrownBy(() -> AuthSettings.parse(Map.of(AuthSettings.JWT_ISSUER_CONFIG, "x",
+            AuthSettings.JWT_JWKS_URL_CONFIG, "https://idp.example/jwks.json", "auth.jwt.audiance", "careflow")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("'auth.jwt.audiance'")
+            .hasMessageContaining("did you mean '" + AuthSettings.JWT_AUDIENCE_CONFIG + "'?");
+    }
+
+    @Test
     void shouldNameBothKeysWhenNoKeySourceIsSet() {
         assertThatThrownBy(() -> AuthSettings.parse(Map.of(AuthSettings.JWT_ISSUER_CONFIG, "x")))
             .isInstanceOf(ConfigException.class)

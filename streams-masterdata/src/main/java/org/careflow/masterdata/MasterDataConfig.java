@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.KnownKeys;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.OnCallWebhookRule;
@@ -57,7 +58,7 @@ public final class MasterDataConfig extends AbstractConfig {
         .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC);
 
     public MasterDataConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
         Map<String, String> seen = new LinkedHashMap<>();
         seen.put(Topics.PROVIDER_SCHEDULES.name(), "the output topic of schedules");
         seen.put(Topics.PATIENT_CONTACTS.name(), "the output topic of contacts");

@@ -30,6 +30,13 @@ class MasterDataConfigTest {
     }
 
     @Test
+    void shouldNameTheClosestKeyWhenAKeyIsMisspelt() {
+        assertThatThrownBy(() -> new MasterDataConfig(Map.of("cdc.providers.topik", "hospital-a.public.providers")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("'cdc.providers.topik'").hasMessageContaining("did you mean '" + MasterDataConfig.PROVIDERS_TOPIC_CONFIG + "'?");
+    }
+
+    @Test
     void shouldReadOtherTopicNamesWhenConnectorUsesAnotherPrefix() {
         MasterDataConfig config = new MasterDataConfig(Map.of(MasterDataConfig.PROVIDERS_TOPIC_CONFIG, "hospital-a.public.providers"));
 

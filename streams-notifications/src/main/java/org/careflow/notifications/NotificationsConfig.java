@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.careflow.config.KnownKeys;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
 import org.careflow.dispatch.DispatcherSettings;
@@ -187,7 +188,7 @@ public final class NotificationsConfig extends AbstractConfig {
     private final OnCallContacts onCallContacts;
 
     public NotificationsConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
         ZoneId defaultZone = defaultZone(getString(DEFAULT_TIME_ZONE_CONFIG));
         this.reminderPolicy = ReminderPolicy.parse(getList(REMINDER_OFFSETS_CONFIG), getList(REMINDER_OFFSET_OVERRIDES_CONFIG),
             getString(QUIET_HOURS_CONFIG), getInt(QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG), defaultZone,

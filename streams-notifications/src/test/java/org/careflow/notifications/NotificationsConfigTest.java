@@ -29,6 +29,19 @@ class NotificationsConfigTest {
     }
 
     @Test
+    void shouldNameTheClosestKeyWhenAKeyIsMisspelt() {
+        // Given: the dispatcher's switch misspelt, which would otherwise leave it on
+        Map<String, Object> props = dispatching();
+        props.put("dispacher.enabled", false);
+
+        // When / Then
+        assertThatThrownBy(() -> new NotificationsConfig(props))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("'dispacher.enabled'")
+            .hasMessageContaining("did you mean '" + NotificationsConfig.DISPATCHER_ENABLED_CONFIG + "'?");
+    }
+
+    @Test
     void shouldHideTheTokenWhenSettingsArePrinted() {
         assertThat(new NotificationsConfig(dispatching()).dispatcherSettings().toString()).doesNotContain("token=token").contains("[hidden]");
     }

@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.careflow.config.KnownKeys;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.Topics;
@@ -46,7 +47,7 @@ public final class SchedulingConfig extends AbstractConfig {
             RETENTION_PURGE_INTERVAL_MINUTES_DOC);
 
     public SchedulingConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
     }
 
     public Duration cancellationWait() {

@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.careflow.config.KnownKeys;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.Topics;
@@ -47,7 +48,7 @@ public final class TriageConfig extends AbstractConfig {
             Importance.LOW, FORM_LATE_RETENTION_MS_DOC);
 
     public TriageConfig(Map<?, ?> originals) {
-        super(CONFIG, originals, false);
+        super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
     }
 
     public Duration statsRetention() {

@@ -79,9 +79,8 @@ class MasterDataAppIT {
         broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
         registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.all());
-        topics.addAll(MasterDataTopics.owned());
-        topics.addAll(List.of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS, MasterDataTopics.PATIENT_CONTACTS,
-            MasterDataTopics.FACILITIES));
+        topics.addAll(Topics.masterDataOwned());
+        topics.addAll(Topics.masterDataChanges());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicProvisioner.createMissing(admin, topics, (short) 1);
         }
@@ -114,10 +113,10 @@ class MasterDataAppIT {
     void shouldPublishScheduleAndContactAndServeTheScheduleWhenChangesArrive() throws Exception {
         // Given changes as Debezium writes them
         try (KafkaProducer<GenericRecord, GenericRecord> cdc = cdcProducer()) {
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PROVIDER_SESSIONS.name(), sessionKey(1), session(1, "dr-it", "MONDAY", "09:00", "12:00").build())).get();
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PROVIDERS.name(), providerKey("dr-it"), provider("dr-it", "f-1").build())).get();
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PATIENT_CONTACTS.name(), contactKey("p-it"), contact("p-it", "+447700900321").build())).get();
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PATIENT_CONTACTS.name(), contactKey("p-bad"), contact("p-bad", "07700 900321").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PROVIDER_SESSIONS.name(), sessionKey(1), session(1, "dr-it", "MONDAY", "09:00", "12:00").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PROVIDERS.name(), providerKey("dr-it"), provider("dr-it", "f-1").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PATIENT_CONTACTS.name(), contactKey("p-it"), contact("p-it", "+447700900321").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PATIENT_CONTACTS.name(), contactKey("p-bad"), contact("p-bad", "07700 900321").build())).get();
         }
 
         // Then the events the ingest API would write, read back through the registry as consumers read them
@@ -130,7 +129,7 @@ class MasterDataAppIT {
         assertThat(contact.getPhone()).isEqualTo("+447700900321");
 
         // And the invalid row is a dead letter with its reason
-        ConsumerRecord<byte[], byte[]> dead = Await.value("a dead letter", DEADLINE, () -> poll(MasterDataTopics.DEAD_LETTERS.name(),
+        ConsumerRecord<byte[], byte[]> dead = Await.value("a dead letter", DEADLINE, () -> poll(Topics.MASTERDATA_DEAD_LETTERS.name(),
             new ByteArrayDeserializer()).stream().findFirst().orElse(null));
         assertThat(new String(dead.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
             .contains("phone must be an E.164 number");
@@ -152,7 +151,7 @@ class MasterDataAppIT {
                     Map.of("route", MasterDataQueryRoutes.PROVIDER_PATH, "status", "200", "method", "GET")) >= 1 ? text : null;
         });
         assertThat(PrometheusSamples.sum(metrics, "careflow_dead_letters_total",
-            Map.of("app", "streams-masterdata", "topic", MasterDataTopics.DEAD_LETTERS.name()))).isEqualTo(1.0);
+            Map.of("app", "streams-masterdata", "topic", Topics.MASTERDATA_DEAD_LETTERS.name()))).isEqualTo(1.0);
         assertThat(PrometheusSamples.sum(metrics, "kafka_stream_thread_process_total", app)).isPositive();
         assertThat(PrometheusSamples.count(metrics, "kafka_consumer_fetch_manager_records_lag_max", app)).isPositive();
         assertThat(metrics).doesNotContain("dr-it").doesNotContain("p-bad");

@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,20 +35,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.masterdata.query.MasterDataQueryRoutes;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
-import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.query.metrics.PrometheusSamples;
 import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.Topic;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,22 +64,14 @@ class MasterDataAppIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private MasterDataApp app;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        List<Topic<?, ?>> topics = new ArrayList<>(Topics.all());
-        topics.addAll(Topics.masterDataOwned());
-        topics.addAll(Topics.masterDataChanges());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, topics, (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        platform = PlatformFixture.builder(dir).topics(Topics.all()).topics(Topics.masterDataOwned()).topics(Topics.masterDataChanges())
+            .registerSchemas().start();
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         props.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
         // Security is not this test's subject (SecuredQueryRoutesIT covers it).
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
@@ -97,7 +83,7 @@ class MasterDataAppIT {
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable c : new AutoCloseable[] {app, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {app, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -163,7 +149,7 @@ class MasterDataAppIT {
 
     private ConsumerRecord<String, Object> awaitRecord(String topic, String key) {
         AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
-        values.configure(new RegistryEventSerdes(registry.url(), false).clientConfig(), false);
+        values.configure(new RegistryEventSerdes(platform.registryUrl(), false).clientConfig(), false);
         List<ConsumerRecord<String, Object>> found = new ArrayList<>();
         return Await.value("a record for " + key + " on " + topic, DEADLINE, () -> {
             try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), values)) {
@@ -189,7 +175,7 @@ class MasterDataAppIT {
 
     private Map<String, Object> consumerProps() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -198,12 +184,12 @@ class MasterDataAppIT {
 
     /** Writes as Apicurio's Kafka Connect AvroConverter does with its defaults: registering the schema, its id in the payload. */
     private KafkaProducer<GenericRecord, GenericRecord> cdcProducer() {
-        Map<String, Object> serde = Map.of(SerdeConfig.REGISTRY_URL, registry.url(), SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+        Map<String, Object> serde = Map.of(SerdeConfig.REGISTRY_URL, platform.registryUrl(), SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
         AvroKafkaSerializer<GenericRecord> keys = new AvroKafkaSerializer<>();
         keys.configure(serde, true);
         AvroKafkaSerializer<GenericRecord> values = new AvroKafkaSerializer<>();
         values.configure(serde, false);
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), keys, values);
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()), keys, values);
     }
 
     private HttpResponse<String> get(String path) {

@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.careflow.topics.RegistryLogin;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicProvisioner;
@@ -169,6 +170,7 @@ public final class PlatformFixture implements AutoCloseable {
         private boolean restartableRegistry;
         private final List<Topic<?, ?>> topics = new ArrayList<>();
         private boolean registerSchemas;
+        private RegistryLogin registrar = RegistryLogin.NONE;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -211,6 +213,12 @@ public final class PlatformFixture implements AutoCloseable {
             return this;
         }
 
+        /** As {@link #registerSchemas()}, logged in as {@code login} (a client with role sr-admin) on a registry with authentication. */
+        public Builder registerSchemas(RegistryLogin login) {
+            this.registrar = Objects.requireNonNull(login, "login");
+            return registerSchemas();
+        }
+
         /** Starts the broker, then the registry, creates the topics and registers the schemas; stops what started on a failure. */
         public PlatformFixture start() {
             if (registerSchemas && !withRegistry) {
@@ -229,7 +237,7 @@ public final class PlatformFixture implements AutoCloseable {
                     fixture.createTopics(topics);
                 }
                 if (registerSchemas) {
-                    new SchemaRegistrar(fixture.registryUrl()).registerAll(topics);
+                    new SchemaRegistrar(fixture.registryUrl(), registrar).registerAll(topics);
                 }
                 return fixture;
             } catch (RuntimeException e) {

@@ -12,7 +12,6 @@ import io.apicurio.registry.serde.avro.AvroSerdeConfig;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,10 +26,9 @@ import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedConnect;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedMongo;
 import org.careflow.platform.embedded.EmbeddedPostgres;
-import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.topics.RegistryEventSerdes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,25 +76,23 @@ class ConnectPluginsIT {
     private static final Instant SLOT_START = Instant.parse("2026-03-02T09:30:00Z");
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private EmbeddedPostgres postgres;
     private EmbeddedMongo mongo;
     private EmbeddedConnect connect;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
+        platform = PlatformFixture.builder(dir).start();
         postgres = EmbeddedPostgres.builder().build().start();
         mongo = EmbeddedMongo.builder().build().start();
         // The plugin path comes from the system property careflow.connect.plugin.path (set by the build).
-        connect = EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers()).groupId("connect-plugins-it").build().start();
+        connect = EmbeddedConnect.builder().bootstrapServers(platform.bootstrapServers()).groupId("connect-plugins-it").build().start();
     }
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable c : new AutoCloseable[] {connect, mongo, postgres, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {connect, mongo, postgres, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -299,7 +295,7 @@ class ConnectPluginsIT {
     private Map<String, String> avroConverter(String prefix, boolean autoRegister) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put(prefix, "io.apicurio.registry.utils.converter.AvroConverter");
-        config.put(prefix + ".apicurio.registry.url", registry.url().replace("/apis/registry/v3", "/apis/registry/v2"));
+        config.put(prefix + ".apicurio.registry.url", platform.registryUrl().replace("/apis/registry/v3", "/apis/registry/v2"));
         config.put(prefix + ".apicurio.registry.auto-register", String.valueOf(autoRegister));
         config.put(prefix + ".apicurio.registry.id-handler", "io.apicurio.registry.serde.Legacy4ByteIdHandler");
         config.put(prefix + ".apicurio.registry.use-id", "contentId");
@@ -326,15 +322,15 @@ class ConnectPluginsIT {
 
     private String createTopic(String prefix) throws Exception {
         String topic = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = platform.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         return topic;
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), true).clientConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(platform.registryUrl(), true).clientConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
         return new KafkaProducer<>(props);
@@ -342,13 +338,13 @@ class ConnectPluginsIT {
 
     /** Reads the topic from the start until one record arrives, its value deserialized as a generic Avro record. */
     private GenericRecord awaitAvroValue(String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = platform.admin()) {
             Await.until("topic " + topic + " created by the connector", DEADLINE,
                     () -> admin.listTopics().names().toCompletionStage().toCompletableFuture().join().contains(topic));
         }
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(platform.registryUrl(), false).clientConfig());
         props.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "cdc-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // A deserializer handed over as an instance is not configured by the consumer: configure it here.

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +25,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,9 +36,9 @@ import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.BookingStatus;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedConnect;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedPostgres;
 import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.topics.RegistryEventSerdes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -60,21 +58,16 @@ class ConnectRegistryOutageIT {
 
     @Test
     void shouldWriteTheRowAfterTheRegistryOutageAndDeadLetterOnlyTheUnreadableRecord(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-             EmbeddedPostgres postgres = EmbeddedPostgres.builder().build().start();
-             // Stopped by the test itself for the outage; closed again here (a no-op then) if the test fails before.
-             EmbeddedRegistry registry = registry(dir, 0).build().start()) {
-            String registryUrl = registry.url();
+        try (PlatformFixture platform = PlatformFixture.builder(dir).restartableRegistry().start();
+             EmbeddedPostgres postgres = EmbeddedPostgres.builder().build().start()) {
+            String registryUrl = platform.registryUrl();
             String topic = "it-outage-booking-outcomes";
             String deadLetters = "it-outage-dead-letters";
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-            }
-            try (EmbeddedConnect connect = EmbeddedConnect.builder().bootstrapServers(broker.bootstrapServers())
+            platform.createTopics(1, topic, deadLetters);
+            try (EmbeddedConnect connect = EmbeddedConnect.builder().bootstrapServers(platform.bootstrapServers())
                      .groupId("connect-outage-it").build().start()) {
                 // Given a JDBC sink reading booking outcomes through careflow's converter, as the shipped connectors do
-                try (KafkaProducer<String, SpecificRecord> producer = avroProducer(broker, registryUrl)) {
+                try (KafkaProducer<String, SpecificRecord> producer = avroProducer(platform, registryUrl)) {
                     producer.send(new ProducerRecord<>(topic, "b-before", booking("b-before"))).get();
                 }
                 connect.putConnector("it-outage-sink", sinkConfig(topic, deadLetters, registryUrl, postgres));
@@ -84,9 +77,9 @@ class ConnectRegistryOutageIT {
                 // When the registry goes down, and a booking in a schema version the worker has not read yet arrives,
                 // then a record that is no Avro at all
                 byte[] unseenSchema = serializedWithNewField(registryUrl, topic);
-                registry.close();
+                platform.stopRegistry();
                 try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                        platform.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
                     raw.send(new ProducerRecord<>(topic, "b-during".getBytes(StandardCharsets.UTF_8), unseenSchema)).get();
                     raw.send(new ProducerRecord<>(topic, "b-poison".getBytes(StandardCharsets.UTF_8),
                         "not an avro record".getBytes(StandardCharsets.UTF_8))).get();
@@ -95,14 +88,14 @@ class ConnectRegistryOutageIT {
                 // Then, while it is down, the record is retried, and nothing is dead-lettered or skipped past
                 Await.until("the sink to retry the record", DEADLINE, () -> taskErrorMetric("total-retries") > 0);
                 assertThat(taskErrorMetric("total-records-skipped")).isZero();
-                assertThat(endOffset(broker, deadLetters)).as("an outage is not poison").isZero();
+                assertThat(endOffset(platform, deadLetters)).as("an outage is not poison").isZero();
                 assertThat(bookings(postgres)).doesNotContain("b-during");
 
                 // When the registry is back, on the same port and database
-                try (EmbeddedRegistry again = registry(dir, URI.create(registryUrl).getPort()).build().start()) {
+                try (EmbeddedRegistry again = platform.startRegistry()) {
                     // Then the booking is written, and only the record that is no Avro is a dead letter
                     Await.until("the booking written during the outage", DEADLINE, () -> bookings(postgres).contains("b-during"));
-                    Await.until("the unreadable record dead-lettered", DEADLINE, () -> endOffset(broker, deadLetters) == 1);
+                    Await.until("the unreadable record dead-lettered", DEADLINE, () -> endOffset(platform, deadLetters) == 1);
                     assertThat(bookings(postgres)).containsExactly("b-before", "b-during");
                 }
                 connect.deleteConnector("it-outage-sink");
@@ -176,9 +169,9 @@ class ConnectRegistryOutageIT {
         return value;
     }
 
-    private static KafkaProducer<String, SpecificRecord> avroProducer(EmbeddedKafkaBroker broker, String registryUrl) {
+    private static KafkaProducer<String, SpecificRecord> avroProducer(PlatformFixture platform, String registryUrl) {
         Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registryUrl, true).clientConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
         return new KafkaProducer<>(props);
@@ -206,18 +199,13 @@ class ConnectRegistryOutageIT {
         }
     }
 
-    private static long endOffset(EmbeddedKafkaBroker broker, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    private static long endOffset(PlatformFixture platform, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
             TopicPartition partition = new TopicPartition(topic, 0);
             ListOffsetsResult result = admin.listOffsets(Map.of(partition, OffsetSpec.latest()));
             return result.partitionResult(partition).get(30, TimeUnit.SECONDS).offset();
         } catch (Exception e) {
             throw new AssertionError("Could not read the end of " + topic, e);
         }
-    }
-
-    /** The registry on {@code port} (0: any free one), its schemas kept in an H2 file of {@code dir} across restarts. */
-    private static EmbeddedRegistry.Builder registry(Path dir, int port) {
-        return EmbeddedRegistry.builder().httpPort(port).workDirectory(dir.resolve("registry")).h2Storage(dir.resolve("registry-db/registry"));
     }
 }

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.careflow.masterdata.MasterDataTopics;
 import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.topics.Topics;
@@ -41,9 +40,8 @@ class ProvisioningFilesTest {
     void shouldListEveryCatalogueTopicWithItsPartitionsAndCleanupWhenComposeCreatesTopics() throws IOException {
         // Given the topics the local stack creates: the catalogue, streams-masterdata's own and the CDC topics
         List<Topic<?, ?>> topics = new ArrayList<>(Topics.all());
-        topics.addAll(MasterDataTopics.owned());
-        topics.addAll(List.of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS, MasterDataTopics.PATIENT_CONTACTS,
-            MasterDataTopics.FACILITIES));
+        topics.addAll(Topics.masterDataOwned());
+        topics.addAll(Topics.masterDataChanges());
 
         // When they are written as create-topics.sh reads them
         StringBuilder expected = new StringBuilder()

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.careflow.config.CommonConfig;
 import org.careflow.events.triage.Disposition;
@@ -22,11 +20,10 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
-import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.ingest.facilities.TestFacilities;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,29 +54,20 @@ class FormsIT {
 
     @TempDir
     static Path dir;
-    private static EmbeddedRegistry registry;
-    private static EmbeddedKafkaBroker broker;
+    private static PlatformFixture platform;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startPlatform() {
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        TestFacilities.publish(broker.bootstrapServers(), registry.url());
+        platform = PlatformFixture.catalogue(dir);
+        TestFacilities.publish(platform.bootstrapServers(), platform.registryUrl());
     }
 
     @AfterAll
     static void stopPlatform() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (registry != null) {
-            registry.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -165,7 +153,7 @@ class FormsIT {
     }
 
     private static IngestConfig config() {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         // Not a security test: the routes' checks pass with authentication off.
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
@@ -195,6 +183,6 @@ class FormsIT {
 
     /** The record at the partition and offset a 202 named, read through the registry. */
     private static <V extends SpecificRecord> ConsumerRecord<String, V> read(Topic<String, V> topic, JsonNode accepted) {
-        return AcceptedRecords.read(broker, registry, topic, accepted, DEADLINE);
+        return AcceptedRecords.read(platform.broker(), platform.registry(), topic, accepted, DEADLINE);
     }
 }

@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,11 +24,10 @@ import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.HttpServerFactory;
 import org.careflow.http.metrics.PrometheusSamples;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
 import org.careflow.ingest.facilities.TestFacilities;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,14 +50,9 @@ class IngestKafkaIT {
 
     @Test
     void shouldAnswer202OnlyForWrittenEventsAnd503WhenKafkaGoesDown(@TempDir Path dir) throws Exception {
-        try (EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start()) {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-            }
-            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-            TestFacilities.publish(broker.bootstrapServers(), registry.url());
-            try (IngestApp app = IngestApp.start(config(broker, registry))) {
+        try (PlatformFixture platform = PlatformFixture.catalogue(dir)) {
+            TestFacilities.publish(platform.bootstrapServers(), platform.registryUrl());
+            try (IngestApp app = IngestApp.start(config(platform))) {
                 // Given a running broker, when a valid submission is posted
                 HttpResponse<String> accepted = post(app);
 
@@ -68,7 +60,7 @@ class IngestKafkaIT {
                 assertThat(accepted.statusCode()).isEqualTo(202);
                 JsonNode body = HttpServerFactory.MAPPER.readTree(accepted.body());
                 assertThat(body.get("submissionId").asText()).isEqualTo("it-sub-1");
-                TriageSubmission written = read(broker, registry, body.get("partition").asInt(), body.get("offset").asLong());
+                TriageSubmission written = read(platform, body.get("partition").asInt(), body.get("offset").asLong());
                 assertThat(written.getSubmissionId()).isEqualTo("it-sub-1");
                 assertThat(written.getPatientId()).isEqualTo("p-123");
                 assertThat(written.getVitals().getSpo2()).isEqualTo(93);
@@ -85,7 +77,7 @@ class IngestKafkaIT {
                 assertThat(metrics).doesNotContain("p-123");
 
                 // When Kafka goes away
-                broker.close();
+                platform.broker().close();
                 long started = System.nanoTime();
                 HttpResponse<String> refused = post(app);
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -107,14 +99,12 @@ class IngestKafkaIT {
                 }
                 assertThat(detail).contains("Retry with the same submissionId");
                 Await.until("readiness to report the outage", Duration.ofSeconds(10), () -> status(app, "/health/ready") == 503);
-            } finally {
-                broker.close();
             }
         }
     }
 
-    private static IngestConfig config(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+    private static IngestConfig config(PlatformFixture platform) {
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         // Not a security test: the routes' checks pass with authentication off.
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, ACK_TIMEOUT.toMillis());
@@ -147,9 +137,9 @@ class IngestKafkaIT {
         }
     }
 
-    private static TriageSubmission read(EmbeddedKafkaBroker broker, EmbeddedRegistry registry, int partition, long offset) {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    private static TriageSubmission read(PlatformFixture platform, int partition, long offset) {
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(platform.registryUrl(), false).clientConfig());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
         try (KafkaConsumer<String, TriageSubmission> consumer = new KafkaConsumer<>(props)) {

@@ -14,19 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.careflow.config.CommonConfig;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
-import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.platform.embedded.FreePorts;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
-import org.careflow.topics.SchemaRegistrar;
 import org.careflow.ingest.facilities.TestFacilities;
-import org.careflow.topics.TopicProvisioner;
-import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,15 +34,10 @@ class IngestLifecycleIT {
 
     @Test
     void shouldBeUnreadyWhileTheRegistryIsDownAndStopInOrderOnSigterm(@TempDir Path dir) throws Exception {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
+        PlatformFixture platform = PlatformFixture.catalogue(dir);
         Process ingest = null;
         try {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-            }
-            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-            TestFacilities.publish(broker.bootstrapServers(), registry.url());
+            TestFacilities.publish(platform.bootstrapServers(), platform.registryUrl());
 
             // Given the API in its own JVM, ready, its readiness naming each dependency
             int port = FreePorts.reserve(1)[0];
@@ -57,8 +46,8 @@ class IngestLifecycleIT {
                 "-Xmx256m", "-Dlog4j2.configurationFile=log4j2.xml",
                 "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
                 "-cp", System.getProperty("java.class.path"), IngestApp.class.getName());
-            builder.environment().putAll(Map.of("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "CAREFLOW_REGISTRY_URL", registry.url(), "CAREFLOW_HTTP_HOST", "127.0.0.1", "CAREFLOW_HTTP_PORT", Integer.toString(port),
+            builder.environment().putAll(Map.of("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers(),
+                "CAREFLOW_REGISTRY_URL", platform.registryUrl(), "CAREFLOW_HTTP_HOST", "127.0.0.1", "CAREFLOW_HTTP_PORT", Integer.toString(port),
                 "CAREFLOW_AUTH_ENABLED", "false"));
             ingest = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             Await.until("the API to be ready", DEADLINE, () -> status(port) == 200);
@@ -68,7 +57,7 @@ class IngestLifecycleIT {
             assertThat(up.get("forms").asText()).isEqualTo("UP");
 
             // When the registry goes away, then the API reports not ready, naming it
-            registry.close();
+            platform.stopRegistry();
             Await.until("the API to report the registry down", DEADLINE, () -> status(port) == 503);
             assertThat(HttpServerFactory.MAPPER.readTree(get(port).body()).get("registry").asText()).isEqualTo("DOWN");
 
@@ -83,8 +72,7 @@ class IngestLifecycleIT {
             if (ingest != null) {
                 ingest.destroyForcibly();
             }
-            registry.close();
-            broker.close();
+            platform.close();
         }
     }
 

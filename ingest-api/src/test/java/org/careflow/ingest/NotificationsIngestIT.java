@@ -20,8 +20,6 @@ import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,12 +38,11 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.ingest.facilities.TestFacilities;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,22 +63,16 @@ class NotificationsIngestIT {
 
     @TempDir
     static Path dir;
-    private static EmbeddedRegistry registry;
-    private static EmbeddedKafkaBroker broker;
+    private static PlatformFixture platform;
     private static IngestApp app;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startPlatform() {
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        TestFacilities.publish(broker.bootstrapServers(), registry.url());
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        platform = PlatformFixture.catalogue(dir);
+        TestFacilities.publish(platform.bootstrapServers(), platform.registryUrl());
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         // Not a security test: the routes' checks pass with authentication off.
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
@@ -95,11 +86,8 @@ class NotificationsIngestIT {
         if (app != null) {
             app.close();
         }
-        if (broker != null) {
-            broker.close();
-        }
-        if (registry != null) {
-            registry.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -118,7 +106,7 @@ class NotificationsIngestIT {
         assertThat(body.get("patientId").asText()).isEqualTo("p-it-1");
         assertThat(body.get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(body.get("topic").asText()).isEqualTo(Topics.PATIENT_CONTACTS.name());
-        ConsumerRecord<String, PatientContact> record = AcceptedRecords.read(broker, registry, Topics.PATIENT_CONTACTS, body, DEADLINE);
+        ConsumerRecord<String, PatientContact> record = AcceptedRecords.read(platform.broker(), platform.registry(), Topics.PATIENT_CONTACTS, body, DEADLINE);
         assertThat(record.key()).isEqualTo("p-it-1");
         PatientContact contact = record.value();
         assertThat(contact.getPatientId()).isEqualTo("p-it-1");
@@ -234,8 +222,8 @@ class NotificationsIngestIT {
 
     /** The first record of {@code topic}, read from the beginning of every partition, whose value matches. */
     private static <V extends SpecificRecord> ConsumerRecord<String, V> find(Topic<String, V> topic, Predicate<V> matches) {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(platform.registryUrl(), false).clientConfig());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class);
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props)) {
@@ -256,7 +244,7 @@ class NotificationsIngestIT {
 
     /** The sum of the end offsets of each topic the webhook writes: how many records it holds. */
     private static Map<String, Long> endOffsets() {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         Map<String, Long> ends = new HashMap<>();

@@ -14,8 +14,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.careflow.config.CommonConfig;
 import org.careflow.events.scheduling.BookingCancellation;
@@ -30,13 +28,12 @@ import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.BookingIds;
 import org.careflow.topics.ProviderScheduleKeys;
-import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
 import org.careflow.ingest.facilities.TestFacilities;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,22 +52,16 @@ class SchedulingIngestIT {
 
     @TempDir
     static Path dir;
-    private static EmbeddedRegistry registry;
-    private static EmbeddedKafkaBroker broker;
+    private static PlatformFixture platform;
     private static IngestApp app;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startPlatform() {
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        TestFacilities.publish(broker.bootstrapServers(), registry.url());
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        platform = PlatformFixture.catalogue(dir);
+        TestFacilities.publish(platform.bootstrapServers(), platform.registryUrl());
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         // Not a security test: the routes' checks pass with authentication off.
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);
@@ -82,11 +73,8 @@ class SchedulingIngestIT {
         if (app != null) {
             app.close();
         }
-        if (broker != null) {
-            broker.close();
-        }
-        if (registry != null) {
-            registry.close();
+        if (platform != null) {
+            platform.close();
         }
     }
 
@@ -219,6 +207,6 @@ class SchedulingIngestIT {
     /** The record at the topic, partition and offset a 202 named, read through the registry. */
     private static <V extends SpecificRecord> ConsumerRecord<String, V> read(Topic<String, V> topic, JsonNode accepted) {
         assertThat(accepted.get("topic").asText()).isEqualTo(topic.name());
-        return AcceptedRecords.read(broker, registry, topic, accepted, DEADLINE);
+        return AcceptedRecords.read(platform.broker(), platform.registry(), topic, accepted, DEADLINE);
     }
 }

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.careflow.config.CommonConfig;
 import org.careflow.events.triage.TriageSubmission;
@@ -24,10 +22,9 @@ import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
-import org.careflow.topics.SchemaRegistrar;
 import org.careflow.ingest.facilities.TestFacilities;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,14 +41,9 @@ class TriageBatchKafkaIT {
 
     @Test
     void shouldWriteEveryItemAtTheAnsweredPartitionAndOffsetWhenABatchOf50IsAccepted(@TempDir Path dir) throws Exception {
-        try (EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-            }
-            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-            TestFacilities.publish(broker.bootstrapServers(), registry.url());
-            try (IngestApp app = IngestApp.start(config(broker, registry))) {
+        try (PlatformFixture platform = PlatformFixture.catalogue(dir)) {
+            TestFacilities.publish(platform.bootstrapServers(), platform.registryUrl());
+            try (IngestApp app = IngestApp.start(config(platform))) {
                 // Given 50 submissions for 50 patients, spread over the topic's partitions
                 String batch = IntStream.range(0, ITEMS).mapToObj(TriageBatchKafkaIT::submission)
                     .collect(Collectors.joining(",\n", "[", "]"));
@@ -67,7 +59,7 @@ class TriageBatchKafkaIT {
                 body.get("results").forEach(results::add);
                 assertThat(results).hasSize(ITEMS);
                 List<ConsumerRecord<String, TriageSubmission>> written =
-                    AcceptedRecords.readAll(broker, registry, Topics.TRIAGE_SUBMISSIONS, results, DEADLINE);
+                    AcceptedRecords.readAll(platform.broker(), platform.registry(), Topics.TRIAGE_SUBMISSIONS, results, DEADLINE);
                 Map<Integer, Long> lastOffset = new HashMap<>();
                 for (int i = 0; i < ITEMS; i++) {
                     JsonNode result = results.get(i);
@@ -95,8 +87,8 @@ class TriageBatchKafkaIT {
             """.formatted(i, i, 60 + i);
     }
 
-    private static IngestConfig config(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+    private static IngestConfig config(PlatformFixture platform) {
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         // Not a security test: the routes' checks pass with authentication off.
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         props.put(IngestConfig.KAFKA_ACK_TIMEOUT_MS_CONFIG, 10_000L);

@@ -31,7 +31,6 @@ import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.masterdata.MasterDataApp;
 import org.careflow.masterdata.MasterDataConfig;
-import org.careflow.masterdata.MasterDataTopics;
 import org.careflow.masterdata.topology.MasterDataTopology;
 import org.careflow.notifications.NotificationsApp;
 import org.careflow.notifications.NotificationsConfig;
@@ -188,10 +187,9 @@ public final class LocalStack implements AutoCloseable {
             // A killed run's producers died mid-transaction; nothing of it is alive, so what they left open is aborted.
             LeftoverTransactions.abortAll(admin);
             TopicProvisioner.createMissing(admin, layout.apply(Topics.all()), (short) 1);
-            TopicProvisioner.createMissing(admin, MasterDataTopics.owned(), (short) 1);
+            TopicProvisioner.createMissing(admin, Topics.masterDataOwned(), (short) 1);
             // The change topics exist before streams-masterdata starts; the Debezium source then finds them.
-            TopicProvisioner.createMissing(admin, List.<Topic<?, ?>>of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS,
-                MasterDataTopics.PATIENT_CONTACTS, MasterDataTopics.FACILITIES), (short) 1);
+            TopicProvisioner.createMissing(admin, Topics.masterDataChanges(), (short) 1);
         }
         EmbeddedOidcIssuer registryIssuer = started(registryAuth.startIssuer());
         registry = started(EmbeddedRegistry.builder().authentication(registryIssuer)

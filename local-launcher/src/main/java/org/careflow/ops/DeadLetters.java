@@ -29,7 +29,6 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.careflow.masterdata.MasterDataTopics;
 import org.careflow.topics.Topic;
 import org.careflow.topics.TopicPlacement;
 import org.careflow.topics.Topics;
@@ -83,7 +82,7 @@ final class DeadLetters {
                 names.add(t.name());
             }
         }
-        names.add(MasterDataTopics.DEAD_LETTERS.name());
+        names.add(Topics.MASTERDATA_DEAD_LETTERS.name());
         return names;
     }
 

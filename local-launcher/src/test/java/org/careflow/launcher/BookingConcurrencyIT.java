@@ -21,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,15 +33,12 @@ import org.careflow.events.scheduling.RejectionReason;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
-import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.platform.embedded.FreePorts;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.scheduling.SchedulingApp;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.BookingIds;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,8 +65,7 @@ class BookingConcurrencyIT {
     private static final int REQUESTS_PER_SLOT = 10;
 
     private Path dir;
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private IngestApp ingest;
     private final SchedulingProcess[] instances = new SchedulingProcess[2];
     private final String applicationId = "scheduling-it-" + UUID.randomUUID();
@@ -80,15 +74,10 @@ class BookingConcurrencyIT {
     @BeforeAll
     void startStack(@TempDir Path tempDir) {
         dir = tempDir;
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        platform = PlatformFixture.catalogue(dir);
         // Booking under contention is the subject here, not access control: the apps run without authentication.
         HttpCalls.actAs(null);
-        Map<String, Object> ingestProps = new HashMap<>(CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0));
+        Map<String, Object> ingestProps = new HashMap<>(CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0));
         ingestProps.put(AuthSettings.AUTH_ENABLED_CONFIG, false);
         ingest = IngestApp.start(new IngestConfig(ingestProps));
         HttpCalls.registerFacilities(ingestUrl(), "f-load", "f-dst");
@@ -120,7 +109,7 @@ class BookingConcurrencyIT {
                 instance.stop();
             }
         }
-        for (AutoCloseable c : new AutoCloseable[] {ingest, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {ingest, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -348,8 +337,8 @@ class BookingConcurrencyIT {
     }
 
     private KafkaConsumer<String, BookingOutcome> outcomeConsumer() {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(platform.registryUrl(), false).clientConfig());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "outcome-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -436,8 +425,8 @@ class BookingConcurrencyIT {
                 "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
                 "-cp", System.getProperty("java.class.path"), SchedulingApp.class.getName());
             Map<String, String> env = builder.environment();
-            env.put("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-            env.put("CAREFLOW_REGISTRY_URL", registry.url());
+            env.put("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
+            env.put("CAREFLOW_REGISTRY_URL", platform.registryUrl());
             env.put("CAREFLOW_HTTP_HOST", "127.0.0.1");
             env.put("CAREFLOW_HTTP_PORT", Integer.toString(port));
             env.put("CAREFLOW_HTTP_ADVERTISED_HOST", "127.0.0.1");

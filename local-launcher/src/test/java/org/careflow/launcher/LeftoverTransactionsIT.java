@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +41,13 @@ class LeftoverTransactionsIT {
 
     @Test
     void shouldAbortWhatADeadProducerLeftOpenSoThatItsGroupCanResume(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(INPUT, 1, (short) 1))).all().get();
+        try (PlatformFixture platform = PlatformFixture.builder(dir).withoutRegistry().start();
+             Admin admin = platform.admin()) {
+            platform.createTopics(1, TOPIC, INPUT);
             TopicPartition input = new TopicPartition(INPUT, 0);
 
             // Given a producer that committed one transaction (output "kept", input offset 1) ...
-            KafkaProducer<String, String> dead = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+            KafkaProducer<String, String> dead = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "leftover-app-1", ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000),
                 new StringSerializer(), new StringSerializer());
             dead.initTransactions();
@@ -64,7 +62,7 @@ class LeftoverTransactionsIT {
             dead.flush();
             dead.close(Duration.ZERO);
 
-            try (KafkaConsumer<String, String> app = consumer(broker, Duration.ofSeconds(3))) {
+            try (KafkaConsumer<String, String> app = consumer(platform, Duration.ofSeconds(3))) {
                 // Then the group cannot learn where it resumes
                 assertThatThrownBy(() -> app.committed(Set.of(input))).isInstanceOf(TimeoutException.class);
 
@@ -81,8 +79,8 @@ class LeftoverTransactionsIT {
         }
     }
 
-    private static KafkaConsumer<String, String> consumer(EmbeddedKafkaBroker broker, Duration apiTimeout) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+    private static KafkaConsumer<String, String> consumer(PlatformFixture platform, Duration apiTimeout) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
             ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) apiTimeout.toMillis()), new StringDeserializer(), new StringDeserializer());
     }

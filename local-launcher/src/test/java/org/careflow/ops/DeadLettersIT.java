@@ -25,10 +25,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.query.metrics.DeadLetterBacklog;
 import org.careflow.topics.Topic;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,10 +43,9 @@ class DeadLettersIT {
 
     @Test
     void shouldListReplayOnceAndKeepDeadLettersThirtyDays(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start()) {
-            Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (PlatformFixture platform = PlatformFixture.builder(dir).withoutRegistry().topics(Topics.all()).start()) {
+            Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
             try (Admin admin = Admin.create(client)) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
                 // Then dead-letter topics keep their records 30 days (the broker's default is 7)
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, Topics.TRIAGE_DEAD_LETTERS.name());
                 ConfigEntry retention = admin.describeConfigs(List.of(resource)).all().get().get(resource).get(TopicConfig.RETENTION_MS_CONFIG);
@@ -61,7 +59,7 @@ class DeadLettersIT {
             headers.add("__streams.errors.offset", "41".getBytes(StandardCharsets.UTF_8));
             headers.add("__streams.errors.exception", "org.apache.kafka.common.errors.SerializationException".getBytes(StandardCharsets.UTF_8));
             headers.add("__streams.errors.message", "Error deserializing".getBytes(StandardCharsets.UTF_8));
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(Topics.TRIAGE_DEAD_LETTERS.name(), 0, "patient-secret-id".getBytes(StandardCharsets.UTF_8),
                     "the submission".getBytes(StandardCharsets.UTF_8), headers)).get();
@@ -75,7 +73,7 @@ class DeadLettersIT {
 
             // When ops lists the dead letters
             List<String> listed = new ArrayList<>();
-            assertThat(OpsCommand.run(List.of("dlq", "list", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
+            assertThat(OpsCommand.run(List.of("dlq", "list", "--kafka", platform.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
                 listed::add, listed::add)).isZero();
 
             // Then each shows where it came from and why, never its key or value
@@ -86,12 +84,12 @@ class DeadLettersIT {
             // When it is replayed, twice
             List<String> first = new ArrayList<>();
             List<String> second = new ArrayList<>();
-            String[] replay = {"dlq", "replay", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name(), "--id", "0:0"};
+            String[] replay = {"dlq", "replay", "--kafka", platform.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name(), "--id", "0:0"};
             assertThat(OpsCommand.run(List.of(replay), first::add, first::add)).isZero();
             assertThat(OpsCommand.run(List.of(replay), second::add, second::add)).isZero();
 
             // Then it is back on triage-submissions once, with its own headers and where it was replayed from
-            List<ConsumerRecord<byte[], byte[]>> submissions = readAll(broker, Topics.TRIAGE_SUBMISSIONS.name());
+            List<ConsumerRecord<byte[], byte[]>> submissions = readAll(platform, Topics.TRIAGE_SUBMISSIONS.name());
             assertThat(submissions).singleElement().satisfies(r -> {
                 assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("the submission");
                 assertThat(new String(r.headers().lastHeader("trace").value(), StandardCharsets.UTF_8)).isEqualTo("keep-me");
@@ -102,7 +100,7 @@ class DeadLettersIT {
             assertThat(String.join("\n", first)).contains("Replayed 1 of 1");
             assertThat(String.join("\n", second)).contains("replayed before").contains("Replayed 0 of 1");
             List<String> after = new ArrayList<>();
-            OpsCommand.run(List.of("dlq", "list", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
+            OpsCommand.run(List.of("dlq", "list", "--kafka", platform.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
                 after::add, after::add);
             assertThat(String.join("\n", after)).contains("0 not replayed");
             // and the gauge counts nothing waiting any more
@@ -111,7 +109,7 @@ class DeadLettersIT {
 
             // When a stream thread dead-letters another record inside its transaction (the commit marker takes an offset too)
             try (KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dead-letter-it"), new ByteArraySerializer(),
+                    platform.bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dead-letter-it"), new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 transactional.initTransactions();
                 transactional.beginTransaction();
@@ -127,14 +125,14 @@ class DeadLettersIT {
 
             // And a replay must name what it replays
             List<String> refused = new ArrayList<>();
-            assertThat(OpsCommand.run(List.of("dlq", "replay", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
+            assertThat(OpsCommand.run(List.of("dlq", "replay", "--kafka", platform.bootstrapServers(), "--topic", Topics.TRIAGE_DEAD_LETTERS.name()),
                 refused::add, refused::add)).isEqualTo(1);
             assertThat(String.join("\n", refused)).contains("--id P:O (repeatable) or --since TIME");
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedKafkaBroker broker, String topic) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(PlatformFixture platform, String topic) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -25,7 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,11 +46,10 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.ProviderScheduleKeys;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
 import org.careflow.triage.TriageConfig;
@@ -86,8 +84,7 @@ class OpsCommandsIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Path dir;
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private StreamsHttpApp triage;
     private String applicationId;
     /** Each patient's history as the first application id served it, without processing times. */
@@ -98,12 +95,7 @@ class OpsCommandsIT {
     @BeforeAll
     void startPlatform(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        try (Admin admin = admin()) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        platform = PlatformFixture.catalogue(dir);
         applicationId = "ops-it-" + UUID.randomUUID().toString().substring(0, 8);
         triage = TriageApp.start(config(applicationId, dir.resolve("state-1"), ""));
 
@@ -128,7 +120,7 @@ class OpsCommandsIT {
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable c : new AutoCloseable[] {triage, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {triage, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -147,7 +139,7 @@ class OpsCommandsIT {
         String table;
         try {
             table = Await.value("ops status with streams-triage caught up", DEADLINE, () -> {
-                Result r = ops("status", "--kafka", broker.bootstrapServers(), "--app", "http://127.0.0.1:" + triage.port(),
+                Result r = ops("status", "--kafka", platform.bootstrapServers(), "--app", "http://127.0.0.1:" + triage.port(),
                     "--application-id", "streams-triage=" + applicationId);
                 assertThat(r.code).as(r.err).isZero();
                 last.set(r.out);
@@ -177,7 +169,7 @@ class OpsCommandsIT {
         assertThat(table).contains("restores: ");
 
         // ... and the same as JSON
-        Result json = ops("status", "--kafka", broker.bootstrapServers(), "--app", "http://127.0.0.1:" + triage.port(),
+        Result json = ops("status", "--kafka", platform.bootstrapServers(), "--app", "http://127.0.0.1:" + triage.port(),
             "--application-id", "streams-triage=" + applicationId, "--json");
         JsonNode app = HttpServerFactory.MAPPER.readTree(json.out).path("apps").get(0);
         assertThat(app.path("app").asText()).isEqualTo("streams-triage");
@@ -190,15 +182,15 @@ class OpsCommandsIT {
     @Test
     @Order(2)
     void shouldKeepEveryPatientsStateWhenSubmissionsTopicIsScaledOut() throws Exception {
-        String[] scale = {"scale-partitions", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_SUBMISSIONS.name(),
+        String[] scale = {"scale-partitions", "--kafka", platform.bootstrapServers(), "--topic", Topics.TRIAGE_SUBMISSIONS.name(),
             "--partitions", Integer.toString(NEW_PARTITIONS), "--application-id", "streams-triage=" + applicationId, "--quiet-period", "2s"};
 
         // When: the plan cannot work, it refuses before touching anything
-        Result notMore = ops("scale-partitions", "--kafka", broker.bootstrapServers(), "--topic", Topics.TRIAGE_SUBMISSIONS.name(),
+        Result notMore = ops("scale-partitions", "--kafka", platform.bootstrapServers(), "--topic", Topics.TRIAGE_SUBMISSIONS.name(),
             "--partitions", Integer.toString(Topics.TRIAGE_SUBMISSIONS.partitions()));
         assertThat(notMore.code).isEqualTo(1);
         assertThat(notMore.err).contains("already has 6 partitions; scale-partitions only adds partitions");
-        Result unknown = ops("scale-partitions", "--kafka", broker.bootstrapServers(), "--topic", "triage-submission", "--partitions", "12");
+        Result unknown = ops("scale-partitions", "--kafka", platform.bootstrapServers(), "--topic", "triage-submission", "--partitions", "12");
         assertThat(unknown.code).isEqualTo(1);
         assertThat(unknown.err).contains("triage-submission is not a careflow topic");
 
@@ -229,7 +221,7 @@ class OpsCommandsIT {
                 .add(submissionOrder.get(patient).stream().filter(value::contains).findFirst().orElseThrow());
         }
         assertThat(seen).isEqualTo(submissionOrder);
-        try (Admin admin = admin()) {
+        try (Admin admin = platform.admin()) {
             List<String> backups = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
                 .filter(n -> n.startsWith(Topics.TRIAGE_SUBMISSIONS.name() + ".backup-")).toList();
             assertThat(backups).hasSize(1);
@@ -251,11 +243,11 @@ class OpsCommandsIT {
 
         // And: once caught up, the old application id's internal topics are removed
         Result cleanup = Await.value("cleanup once the new id has caught up", DEADLINE, () -> {
-            Result r = ops("scale-partitions", "--kafka", broker.bootstrapServers(), "--cleanup-old-app-id", applicationId, "--new-app-id", newId);
+            Result r = ops("scale-partitions", "--kafka", platform.bootstrapServers(), "--cleanup-old-app-id", applicationId, "--new-app-id", newId);
             return r.code == 0 ? r : null;
         });
         assertThat(cleanup.out).contains(applicationId + "-" + TriageTopology.PATIENT_HISTORY_STORE + "-changelog");
-        try (Admin admin = admin()) {
+        try (Admin admin = platform.admin()) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).noneMatch(n -> n.startsWith(applicationId + "-")
                 && !n.startsWith(newId));
         }
@@ -274,7 +266,7 @@ class OpsCommandsIT {
         assertThat(keys).as("Kafka's partitioner of the whole key would scatter a provider's schedules")
             .anyMatch(k -> Utils.toPositive(Utils.murmur2(k.getBytes(StandardCharsets.UTF_8))) % NEW_PARTITIONS
                 != ProviderScheduleKeys.partition(ProviderScheduleKeys.providerOf(k), NEW_PARTITIONS));
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (String key : keys) {
                 int partition = ProviderScheduleKeys.partition(ProviderScheduleKeys.providerOf(key), Topics.PROVIDER_SCHEDULES.partitions());
@@ -285,7 +277,7 @@ class OpsCommandsIT {
         }
 
         // When: booking-requests grows, and with it provider-schedules (co-partitioned in streams-scheduling)
-        Result done = ops("scale-partitions", "--kafka", broker.bootstrapServers(), "--topic", Topics.BOOKING_REQUESTS.name(),
+        Result done = ops("scale-partitions", "--kafka", platform.bootstrapServers(), "--topic", Topics.BOOKING_REQUESTS.name(),
             "--partitions", Integer.toString(NEW_PARTITIONS), "--quiet-period", "1s");
         assertThat(done.code).as(done.err).isZero();
 
@@ -368,7 +360,7 @@ class OpsCommandsIT {
     }
 
     private int partitions(String topic) throws Exception {
-        try (Admin admin = admin()) {
+        try (Admin admin = platform.admin()) {
             return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
         }
     }
@@ -376,7 +368,7 @@ class OpsCommandsIT {
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) throws Exception {
         int count = partitions(topic);
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             for (int p = 0; p < count; p++) {
                 TopicPartition tp = new TopicPartition(topic, p);
@@ -392,12 +384,8 @@ class OpsCommandsIT {
         return all;
     }
 
-    private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    }
-
     private TriageConfig config(String id, Path stateDir, String topicPartitions) {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
         // Security is not this test's subject.
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
@@ -408,8 +396,8 @@ class OpsCommandsIT {
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(registry.url(), false).clientConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> props = new HashMap<>(new RegistryEventSerdes(platform.registryUrl(), false).clientConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaSerializer.class);
         return new KafkaProducer<>(props);

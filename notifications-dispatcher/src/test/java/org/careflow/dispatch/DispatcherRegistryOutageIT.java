@@ -2,7 +2,6 @@ package org.careflow.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,13 +18,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.RegistryProbe;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,21 +41,16 @@ class DispatcherRegistryOutageIT {
 
     @Test
     void shouldSendAReminderReadDuringARegistryOutageOnceItIsBackAndDeadLetterOnlyTheUnreadableRecord(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
+        try (PlatformFixture platform = PlatformFixture.builder(dir).restartableRegistry().topics(Topics.all()).registerSchemas().start();
              CloudApiStandIn api = CloudApiStandIn.start()) {
-            EmbeddedRegistry registry = registry(dir, 0).build().start();
-            String registryUrl = registry.url();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-            }
-            new SchemaRegistrar(registryUrl).registerAll(Topics.all());
+            String registryUrl = platform.registryUrl();
             RegistryEventSerdes serdes = new RegistryEventSerdes(registryUrl, false);
             // Given a reminder written while the registry was up, and a record that is no notification at all
             String id = "n-outage";
             try (KafkaProducer<String, OutboundNotification> producer = new KafkaProducer<>(
-                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
                      serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).serializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).serializer());
-                 KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                 KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(Topics.OUTBOUND_NOTIFICATIONS.name(), id, TestNotifications.reminder(id).build())).get();
                 raw.send(new ProducerRecord<>(Topics.OUTBOUND_NOTIFICATIONS.name(), "poison".getBytes(StandardCharsets.UTF_8),
@@ -66,23 +58,23 @@ class DispatcherRegistryOutageIT {
             }
 
             // When the registry goes down before a dispatcher (knowing no schema yet) reads them
-            registry.close();
+            platform.stopRegistry();
             DispatcherSettings settings = new DispatcherSettings(api.baseUri(), "v21.0", TestNotifications.PHONE_NUMBER_ID,
                 TestNotifications.TOKEN, 80, 3, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2));
             try (NotificationDispatcher dispatcher = NotificationDispatcher.start(
-                     Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), "dispatcher-outage-it", serdes, settings,
+                     Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()), "dispatcher-outage-it", serdes, settings,
                      null, Clock.systemUTC(), BusinessMetrics.NONE, RegistryProbe.create(registryUrl, "", "", Duration.ZERO))) {
                 // Then it waits for the registry: nothing sent, nothing dead-lettered or skipped
                 Await.until("the dispatcher to wait for the registry", DEADLINE, dispatcher::waitingForRegistry);
                 assertThat(api.requestsFor(id)).isEmpty();
-                assertThat(endOffset(broker, Topics.NOTIFICATIONS_DEAD_LETTERS.name())).as("an outage is not poison").isZero();
+                assertThat(endOffset(platform, Topics.NOTIFICATIONS_DEAD_LETTERS.name())).as("an outage is not poison").isZero();
 
                 // When the registry is back, on the same port and database
-                try (EmbeddedRegistry again = registry(dir, URI.create(registryUrl).getPort()).build().start()) {
+                try (EmbeddedRegistry again = platform.startRegistry()) {
                     // Then the reminder is sent, once, and only the record that is no notification is a dead letter
                     Await.until("the reminder to be sent", DEADLINE, () -> api.requestsFor(id).size() == 1);
                     Await.until("the unreadable record to be dead-lettered", DEADLINE,
-                        () -> endOffset(broker, Topics.NOTIFICATIONS_DEAD_LETTERS.name()) == 1);
+                        () -> endOffset(platform, Topics.NOTIFICATIONS_DEAD_LETTERS.name()) == 1);
                     assertThat(api.requestsFor(id)).hasSize(1);
                     assertThat(dispatcher.waitingForRegistry()).isFalse();
                     assertThat(dispatcher.isRunning()).isTrue();
@@ -91,13 +83,8 @@ class DispatcherRegistryOutageIT {
         }
     }
 
-    /** The registry on {@code port} (0: any free one), its schemas kept in an H2 file of {@code dir} across restarts. */
-    private static EmbeddedRegistry.Builder registry(Path dir, int port) {
-        return EmbeddedRegistry.builder().httpPort(port).workDirectory(dir.resolve("registry")).h2Storage(dir.resolve("registry-db/registry"));
-    }
-
-    private static long endOffset(EmbeddedKafkaBroker broker, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    private static long endOffset(PlatformFixture platform, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
             long total = 0;
             for (int p = 0; p < admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().size(); p++) {
                 TopicPartition tp = new TopicPartition(topic, p);

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,12 +22,9 @@ import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
-import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,14 +42,9 @@ class DispatcherSupervisorIT {
 
     @Test
     void shouldReplaceADispatcherThatStoppedOnAnErrorReportItDownMeanwhileAndDeliver(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-             EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
+        try (PlatformFixture platform = PlatformFixture.catalogue(dir);
              CloudApiStandIn api = CloudApiStandIn.start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-            }
-            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-            RegistryEventSerdes serdes = new RegistryEventSerdes(registry.url(), false);
+            RegistryEventSerdes serdes = new RegistryEventSerdes(platform.registryUrl(), false);
             DispatcherSettings settings = new DispatcherSettings(api.baseUri(), "v21.0", TestNotifications.PHONE_NUMBER_ID,
                 TestNotifications.TOKEN, 80, 3, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2));
             // The first dispatcher's producer cannot write a status (its records exceed its max.request.size): it stops
@@ -62,7 +52,7 @@ class DispatcherSupervisorIT {
             Map<String, BooleanSupplier> down = new ConcurrentHashMap<>();
             Map<String, String> reasons = new ConcurrentHashMap<>();
             try (DispatcherSupervisor supervisor = DispatcherSupervisor.start(() -> {
-                Map<String, Object> kafka = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+                Map<String, Object> kafka = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()));
                 if (started.getAndIncrement() == 0) {
                     kafka.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16);
                 }
@@ -75,7 +65,7 @@ class DispatcherSupervisorIT {
                 // When a reminder arrives
                 String id = "n-supervised";
                 try (KafkaProducer<String, OutboundNotification> producer = new KafkaProducer<>(
-                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
                     serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).serializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).serializer())) {
                     producer.send(new ProducerRecord<>(Topics.OUTBOUND_NOTIFICATIONS.name(), id, TestNotifications.reminder(id).build())).get();
                 }
@@ -86,7 +76,7 @@ class DispatcherSupervisorIT {
                 Await.until("a new dispatcher", DEADLINE, () -> supervisor.restarts() == 1 && supervisor.current().isRunning());
 
                 // And the new one resumes from the last commit: the reminder's SENT status is written
-                NotificationStatus status = Await.value("the reminder's status", DEADLINE, () -> status(broker, serdes, id));
+                NotificationStatus status = Await.value("the reminder's status", DEADLINE, () -> status(platform, serdes, id));
                 assertThat(status.getStatus()).isEqualTo(DeliveryStatus.SENT);
                 assertThat(down.get(DispatcherSupervisor.DISPATCHER).getAsBoolean()).as("readiness recovers").isTrue();
                 assertThat(supervisor.healthy()).isTrue();
@@ -94,8 +84,8 @@ class DispatcherSupervisorIT {
         }
     }
 
-    private static NotificationStatus status(EmbeddedKafkaBroker broker, RegistryEventSerdes serdes, String id) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+    private static NotificationStatus status(PlatformFixture platform, RegistryEventSerdes serdes, String id) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, NotificationStatus> consumer = new KafkaConsumer<>(props,
             serdes.keySerde(Topics.NOTIFICATION_STATUSES).deserializer(), serdes.valueSerde(Topics.NOTIFICATION_STATUSES).deserializer())) {

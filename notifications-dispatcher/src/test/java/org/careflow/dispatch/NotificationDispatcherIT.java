@@ -20,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,14 +34,11 @@ import org.careflow.events.notifications.DeliveryStatus;
 import org.careflow.events.notifications.NotificationStatus;
 import org.careflow.events.notifications.OutboundNotification;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
-import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
 import org.careflow.topics.Topic;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,8 +60,7 @@ class NotificationDispatcherIT {
     private static final int MAX_ATTEMPTS = 3;
     private static final Duration IN_DOUBT_WAIT = Duration.ofSeconds(3);
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private CloudApiStandIn api;
     private GreenMail mail;
     private EventSerdes serdes;
@@ -78,17 +73,12 @@ class NotificationDispatcherIT {
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        serdes = new RegistryEventSerdes(registry.url(), false);
+        platform = PlatformFixture.catalogue(dir);
+        serdes = new RegistryEventSerdes(platform.registryUrl(), false);
         api = CloudApiStandIn.start();
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         mail.start();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
             serdes.keySerde(Topics.OUTBOUND_NOTIFICATIONS).serializer(), serdes.valueSerde(Topics.OUTBOUND_NOTIFICATIONS).serializer());
         statuses = new TopicReader<>(Topics.NOTIFICATION_STATUSES);
         deadLetters = new TopicReader<>(Topics.OUTBOUND_DEAD_LETTERS);
@@ -98,7 +88,7 @@ class NotificationDispatcherIT {
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable closeable : new AutoCloseable[] {dispatcher, producer, statuses, deadLetters, api, mail::stop, registry, broker}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {dispatcher, producer, statuses, deadLetters, api, mail::stop, platform}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -374,7 +364,7 @@ class NotificationDispatcherIT {
         NotificationStatus report = NotificationStatus.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
             .setNotificationId(notificationId).setStatus(status).setProviderMessageId(providerMessageId).setAt(Instant.now()).build();
         try (KafkaProducer<String, NotificationStatus> statusProducer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
                 serdes.keySerde(Topics.NOTIFICATION_STATUSES).serializer(), serdes.valueSerde(Topics.NOTIFICATION_STATUSES).serializer())) {
             statusProducer.send(new ProducerRecord<>(Topics.NOTIFICATION_STATUSES.name(), notificationId, report)).get();
         } catch (Exception e) {
@@ -384,7 +374,7 @@ class NotificationDispatcherIT {
 
     /** Commits the group's offset of {@code partition} at {@code offset} with a send intent, as a dispatcher does before sending. */
     private void leaveIntent(int partition, long offset, String notificationId, Instant at) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = platform.admin()) {
             admin.alterConsumerGroupOffsets(groupId, Map.of(new TopicPartition(Topics.OUTBOUND_NOTIFICATIONS.name(), partition),
                 new OffsetAndMetadata(offset, new SendIntent(notificationId, at).metadata()))).all().get();
         }
@@ -394,7 +384,7 @@ class NotificationDispatcherIT {
         DispatcherSettings settings = new DispatcherSettings(api.baseUri(), "v21.0", TestNotifications.PHONE_NUMBER_ID,
             TestNotifications.TOKEN, 80, MAX_ATTEMPTS, Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(2))
             .withInDoubtWait(IN_DOUBT_WAIT);
-        return NotificationDispatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), groupId,
+        return NotificationDispatcher.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()), groupId,
             serdes, settings, TestNotifications.smtp(mail.getSmtp().getPort()), Clock.systemUTC(), metrics);
     }
 
@@ -476,7 +466,7 @@ class NotificationDispatcherIT {
 
         private TopicReader(Topic<String, V> topic) {
             Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             consumer = new KafkaConsumer<>(config, serdes.keySerde(topic).deserializer(), serdes.valueSerde(topic).deserializer());
             List<TopicPartition> partitions = new ArrayList<>();

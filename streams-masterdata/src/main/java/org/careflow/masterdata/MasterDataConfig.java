@@ -47,13 +47,13 @@ public final class MasterDataConfig extends AbstractConfig {
         + "the column), as the ingest API refuses it; the ingest API and the dispatcher have the same key.";
 
     public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false))
-        .define(PROVIDERS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDERS.name(), new ConfigDef.NonEmptyString(),
+        .define(PROVIDERS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PROVIDERS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PROVIDERS_TOPIC_DOC)
-        .define(PROVIDER_SESSIONS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PROVIDER_SESSIONS.name(), new ConfigDef.NonEmptyString(),
+        .define(PROVIDER_SESSIONS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PROVIDER_SESSIONS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PROVIDER_SESSIONS_TOPIC_DOC)
-        .define(PATIENT_CONTACTS_TOPIC_CONFIG, Type.STRING, MasterDataTopics.PATIENT_CONTACTS.name(), new ConfigDef.NonEmptyString(),
+        .define(PATIENT_CONTACTS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PATIENT_CONTACTS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PATIENT_CONTACTS_TOPIC_DOC)
-        .define(FACILITIES_TOPIC_CONFIG, Type.STRING, MasterDataTopics.FACILITIES.name(), new ConfigDef.NonEmptyString(),
+        .define(FACILITIES_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_FACILITIES.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, FACILITIES_TOPIC_DOC)
         .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC);
 
@@ -63,7 +63,7 @@ public final class MasterDataConfig extends AbstractConfig {
         seen.put(Topics.PROVIDER_SCHEDULES.name(), "the output topic of schedules");
         seen.put(Topics.PATIENT_CONTACTS.name(), "the output topic of contacts");
         seen.put(Topics.FACILITIES.name(), "the output topic of facilities");
-        seen.put(MasterDataTopics.DEAD_LETTERS.name(), "the dead-letter topic");
+        seen.put(Topics.MASTERDATA_DEAD_LETTERS.name(), "the dead-letter topic");
         for (String key : new String[] {PROVIDERS_TOPIC_CONFIG, PROVIDER_SESSIONS_TOPIC_CONFIG, PATIENT_CONTACTS_TOPIC_CONFIG,
             FACILITIES_TOPIC_CONFIG}) {
             String topic = getString(key);
@@ -75,19 +75,19 @@ public final class MasterDataConfig extends AbstractConfig {
     }
 
     public Topic<GenericRecord, GenericRecord> providersTopic() {
-        return MasterDataTopics.cdc(getString(PROVIDERS_TOPIC_CONFIG));
+        return Topics.cdc(getString(PROVIDERS_TOPIC_CONFIG));
     }
 
     public Topic<GenericRecord, GenericRecord> providerSessionsTopic() {
-        return MasterDataTopics.cdc(getString(PROVIDER_SESSIONS_TOPIC_CONFIG));
+        return Topics.cdc(getString(PROVIDER_SESSIONS_TOPIC_CONFIG));
     }
 
     public Topic<GenericRecord, GenericRecord> patientContactsTopic() {
-        return MasterDataTopics.cdc(getString(PATIENT_CONTACTS_TOPIC_CONFIG));
+        return Topics.cdc(getString(PATIENT_CONTACTS_TOPIC_CONFIG));
     }
 
     public Topic<GenericRecord, GenericRecord> facilitiesTopic() {
-        return MasterDataTopics.cdc(getString(FACILITIES_TOPIC_CONFIG));
+        return Topics.cdc(getString(FACILITIES_TOPIC_CONFIG));
     }
 
     /** Where a facility row's on-call webhook may point: public https hosts, plus the allow-listed hosts. */
@@ -100,6 +100,6 @@ public final class MasterDataConfig extends AbstractConfig {
     }
 
     public Properties streamsProperties(int httpPort) {
-        return StreamsAppConfig.streamsProperties(this, httpPort, MasterDataTopics.DEAD_LETTERS.name());
+        return StreamsAppConfig.streamsProperties(this, httpPort, Topics.MASTERDATA_DEAD_LETTERS.name());
     }
 }

@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +36,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.notifications.PatientContact;
@@ -49,9 +48,6 @@ import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.metrics.PrometheusSamples;
 import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.Topic;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,23 +67,14 @@ class MasterDataAppIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
 
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private StreamsHttpApp app;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        List<Topic<?, ?>> topics = new ArrayList<>(Topics.all());
-        topics.addAll(MasterDataTopics.owned());
-        topics.addAll(List.of(MasterDataTopics.PROVIDERS, MasterDataTopics.PROVIDER_SESSIONS, MasterDataTopics.PATIENT_CONTACTS,
-            MasterDataTopics.FACILITIES));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, topics, (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        platform = PlatformFixture.builder(dir).topics(Topics.all()).topics(Topics.masterDataOwned()).topics(Topics.masterDataChanges())
+            .registerSchemas().start();
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         props.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
         // Security is not this test's subject (SecuredQueryRoutesIT covers it).
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
@@ -99,7 +86,7 @@ class MasterDataAppIT {
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable c : new AutoCloseable[] {app, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {app, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -115,10 +102,10 @@ class MasterDataAppIT {
     void shouldPublishScheduleAndContactAndServeTheScheduleWhenChangesArrive() throws Exception {
         // Given changes as Debezium writes them
         try (KafkaProducer<GenericRecord, GenericRecord> cdc = cdcProducer()) {
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PROVIDER_SESSIONS.name(), sessionKey(1), session(1, "dr-it", "MONDAY", "09:00", "12:00").build())).get();
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PROVIDERS.name(), providerKey("dr-it"), provider("dr-it", "f-1").build())).get();
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PATIENT_CONTACTS.name(), contactKey("p-it"), contact("p-it", "+447700900321").build())).get();
-            cdc.send(new ProducerRecord<>(MasterDataTopics.PATIENT_CONTACTS.name(), contactKey("p-bad"), contact("p-bad", "07700 900321").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PROVIDER_SESSIONS.name(), sessionKey(1), session(1, "dr-it", "MONDAY", "09:00", "12:00").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PROVIDERS.name(), providerKey("dr-it"), provider("dr-it", "f-1").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PATIENT_CONTACTS.name(), contactKey("p-it"), contact("p-it", "+447700900321").build())).get();
+            cdc.send(new ProducerRecord<>(Topics.MASTERDATA_PATIENT_CONTACTS.name(), contactKey("p-bad"), contact("p-bad", "07700 900321").build())).get();
         }
 
         // Then the events the ingest API would write, read back through the registry as consumers read them
@@ -131,7 +118,7 @@ class MasterDataAppIT {
         assertThat(contact.getPhone()).isEqualTo("+447700900321");
 
         // And the invalid row is a dead letter with its reason
-        ConsumerRecord<byte[], byte[]> dead = Await.value("a dead letter", DEADLINE, () -> poll(MasterDataTopics.DEAD_LETTERS.name(),
+        ConsumerRecord<byte[], byte[]> dead = Await.value("a dead letter", DEADLINE, () -> poll(Topics.MASTERDATA_DEAD_LETTERS.name(),
             new ByteArrayDeserializer()).stream().findFirst().orElse(null));
         assertThat(new String(dead.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
             .contains("phone must be an E.164 number");
@@ -153,7 +140,7 @@ class MasterDataAppIT {
                     Map.of("route", MasterDataQueryRoutes.PROVIDER_PATH, "status", "200", "method", "GET")) >= 1 ? text : null;
         });
         assertThat(PrometheusSamples.sum(metrics, "careflow_dead_letters_total",
-            Map.of("app", "streams-masterdata", "topic", MasterDataTopics.DEAD_LETTERS.name()))).isEqualTo(1.0);
+            Map.of("app", "streams-masterdata", "topic", Topics.MASTERDATA_DEAD_LETTERS.name()))).isEqualTo(1.0);
         assertThat(PrometheusSamples.sum(metrics, "kafka_stream_thread_process_total", app)).isPositive();
         assertThat(PrometheusSamples.count(metrics, "kafka_consumer_fetch_manager_records_lag_max", app)).isPositive();
         assertThat(metrics).doesNotContain("dr-it").doesNotContain("p-bad");
@@ -165,7 +152,7 @@ class MasterDataAppIT {
 
     private ConsumerRecord<String, Object> awaitRecord(String topic, String key) {
         AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
-        values.configure(new RegistryEventSerdes(registry.url(), false).clientConfig(), false);
+        values.configure(new RegistryEventSerdes(platform.registryUrl(), false).clientConfig(), false);
         List<ConsumerRecord<String, Object>> found = new ArrayList<>();
         return Await.value("a record for " + key + " on " + topic, DEADLINE, () -> {
             try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), values)) {
@@ -191,7 +178,7 @@ class MasterDataAppIT {
 
     private Map<String, Object> consumerProps() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -200,12 +187,12 @@ class MasterDataAppIT {
 
     /** Writes as Apicurio's Kafka Connect AvroConverter does with its defaults: registering the schema, its id in the payload. */
     private KafkaProducer<GenericRecord, GenericRecord> cdcProducer() {
-        Map<String, Object> serde = Map.of(SerdeConfig.REGISTRY_URL, registry.url(), SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+        Map<String, Object> serde = Map.of(SerdeConfig.REGISTRY_URL, platform.registryUrl(), SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
         AvroKafkaSerializer<GenericRecord> keys = new AvroKafkaSerializer<>();
         keys.configure(serde, true);
         AvroKafkaSerializer<GenericRecord> values = new AvroKafkaSerializer<>();
         values.configure(serde, false);
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), keys, values);
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()), keys, values);
     }
 
     private HttpResponse<String> get(String path) {

@@ -21,11 +21,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -45,40 +43,34 @@ class RegistryOutageIT {
 
     @Test
     void shouldAssessASubmissionReadDuringARegistryOutageOnceTheRegistryIsBackAndDeadLetterNothing(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start()) {
-            EmbeddedRegistry registry = registry(dir, 0).build().start();
-            String registryUrl = registry.url();
-            int registryPort = URI.create(registryUrl).getPort();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-            }
-            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        try (PlatformFixture platform = PlatformFixture.builder(dir).restartableRegistry().topics(Topics.all()).registerSchemas().start()) {
+            String registryUrl = platform.registryUrl();
             // Given a submission written while the registry was up
-            try (KafkaProducer<String, SpecificRecord> producer = TriageFixtures.avroProducer(broker.bootstrapServers(), registry.url())) {
+            try (KafkaProducer<String, SpecificRecord> producer = TriageFixtures.avroProducer(platform.bootstrapServers(), registryUrl)) {
                 producer.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), "outage-patient",
                     TriageFixtures.submission("outage-sub", "outage-patient", Instant.now(), TriageFixtures.exampleVitals()))).get();
             }
 
             // When the registry goes down before streams-triage (knowing no schema yet) reads it
-            registry.close();
-            try (StreamsHttpApp triage = TriageApp.start(config(broker.bootstrapServers(), registryUrl, dir))) {
+            platform.stopRegistry();
+            try (StreamsHttpApp triage = TriageApp.start(config(platform.bootstrapServers(), registryUrl, dir))) {
                 // Then the app says it waits for the registry, and nothing is dead-lettered
                 String notReady = Await.value("readiness to name the registry", DEADLINE, () -> {
                     HttpResponse<String> r = get(triage.port(), "/health/ready");
                     return r != null && r.statusCode() == 503 && r.body().contains("registry") ? r.body() : null;
                 });
                 assertThat(notReady).contains("dependenciesDown");
-                assertThat(deadLetters(broker.bootstrapServers())).as("a registry outage is not poison").isZero();
+                assertThat(deadLetters(platform.bootstrapServers())).as("a registry outage is not poison").isZero();
 
                 // When the registry is back, on the same port and database
-                try (EmbeddedRegistry again = registry(dir, registryPort).build().start()) {
+                try (EmbeddedRegistry again = platform.startRegistry()) {
                     // Then the submission is assessed, once, and still nothing is dead-lettered
                     String history = Await.value("the submission to be assessed", DEADLINE, () -> {
                         HttpResponse<String> r = get(triage.port(), "/v1/patients/outage-patient/triage/history?limit=20");
                         return r != null && r.statusCode() == 200 && r.body().contains("outage-sub") ? r.body() : null;
                     });
                     assertThat(history.split("outage-sub", -1)).as("assessed exactly once").hasSize(2);
-                    assertThat(deadLetters(broker.bootstrapServers())).isZero();
+                    assertThat(deadLetters(platform.bootstrapServers())).isZero();
                     Await.until("readiness once the registry serves again", DEADLINE, () -> {
                         HttpResponse<String> r = get(triage.port(), "/health/ready");
                         return r != null && r.statusCode() == 200;
@@ -86,11 +78,6 @@ class RegistryOutageIT {
                 }
             }
         }
-    }
-
-    /** The registry on {@code port} (0: any free one), its schemas kept in an H2 file of {@code dir} across restarts. */
-    private static EmbeddedRegistry.Builder registry(Path dir, int port) {
-        return EmbeddedRegistry.builder().httpPort(port).workDirectory(dir.resolve("registry")).h2Storage(dir.resolve("registry-db/registry"));
     }
 
     private static TriageConfig config(String bootstrap, String registryUrl, Path dir) {

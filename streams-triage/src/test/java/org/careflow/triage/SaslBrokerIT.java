@@ -27,13 +27,10 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.platform.embedded.Await;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
-import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.JwtTestKit;
 import org.careflow.security.Role;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -56,18 +53,13 @@ class SaslBrokerIT {
     @Test
     void shouldScoreAndServeASubmissionWhenEveryClientLogsInOverSasl(@TempDir Path dir) throws Exception {
         // Given: a broker whose SASL listener knows the app's user, with topics and schemas in place
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka"))
-                 .saslPlainUsers(Map.of(APP_USER, APP_PASSWORD)).build().start();
-             EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-            }
-            new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        try (PlatformFixture platform = PlatformFixture.builder(dir).broker(b -> b.saslPlainUsers(Map.of(APP_USER, APP_PASSWORD)))
+                 .topics(Topics.all()).registerSchemas().start()) {
             ECKey key = JwtTestKit.ecKey("sasl-it");
             Path keyFile = Files.writeString(dir.resolve("public-key.jwk.json"), key.toPublicJWK().toJSONString());
 
             // ... and the app given only the SASL listener and its login
-            Map<String, Object> props = CommonConfig.connection(broker.saslBootstrapServers(), registry.url(), "127.0.0.1", 0);
+            Map<String, Object> props = CommonConfig.connection(platform.broker().saslBootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
             props.put(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
             props.put(CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN");
             props.put(CommonConfig.KAFKA_SASL_JAAS_CONFIG, jaas(APP_USER, APP_PASSWORD));
@@ -82,7 +74,7 @@ class SaslBrokerIT {
                 String patient = "pt-sasl-" + UUID.randomUUID();
 
                 // When: a submission arrives
-                try (KafkaProducer<String, SpecificRecord> producer = TriageFixtures.avroProducer(broker.bootstrapServers(), registry.url())) {
+                try (KafkaProducer<String, SpecificRecord> producer = TriageFixtures.avroProducer(platform.bootstrapServers(), platform.registryUrl())) {
                     producer.send(new ProducerRecord<>(Topics.TRIAGE_SUBMISSIONS.name(), patient, TriageFixtures.submission("sub-" + patient,
                         patient, "F1", Instant.now(), TriageFixtures.normalVitals()))).get();
                 }
@@ -107,7 +99,7 @@ class SaslBrokerIT {
             }
 
             // And: the listener the app used refuses a wrong password
-            try (Admin intruder = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.saslBootstrapServers(),
+            try (Admin intruder = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.broker().saslBootstrapServers(),
                 CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", SaslConfigs.SASL_MECHANISM, "PLAIN",
                 SaslConfigs.SASL_JAAS_CONFIG, jaas(APP_USER, "not-the-password")))) {
                 assertThatThrownBy(() -> intruder.listTopics().names().get())

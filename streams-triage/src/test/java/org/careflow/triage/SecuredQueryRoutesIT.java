@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,14 +42,13 @@ import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.query.InstanceCredentials;
 import org.careflow.query.InteractiveQueryService;
 import org.careflow.security.AuthSettings;
 import org.careflow.security.JwtTestKit;
 import org.careflow.security.Role;
 import org.careflow.topics.RegistryEventSerdes;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.careflow.triage.query.TriageQueryRoutes;
 import org.careflow.triage.topology.TriageTopology;
@@ -88,19 +85,13 @@ class SecuredQueryRoutesIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final List<String> f1Patients = new ArrayList<>();
     private String mixedPatient;
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private StreamsHttpApp first;
     private StreamsHttpApp second;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) throws Exception {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        platform = PlatformFixture.catalogue(dir);
         Path keyFile = Files.writeString(dir.resolve("public-key.jwk.json"), key.toPublicJWK().toJSONString());
         String applicationId = "secured-triage-it-" + run;
         first = TriageApp.start(config(applicationId, dir.resolve("state-1"), keyFile, JwtTestKit.AUDIENCE));
@@ -133,7 +124,7 @@ class SecuredQueryRoutesIT {
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable c : new AutoCloseable[] {first, second, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {first, second, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -410,7 +401,7 @@ class SecuredQueryRoutesIT {
     // --- helpers ---
 
     private TriageConfig config(String applicationId, Path stateDir, Path keyFile, String audiences) {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
         props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -528,13 +519,13 @@ class SecuredQueryRoutesIT {
 
     private KafkaConsumer<String, DataAccessAudit> auditConsumer() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(props, new StringDeserializer(),
-            new RegistryEventSerdes(registry.url(), false).valueSerde(Topics.AUDIT_EVENTS).deserializer());
+            new RegistryEventSerdes(platform.registryUrl(), false).valueSerde(Topics.AUDIT_EVENTS).deserializer());
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        return TriageFixtures.avroProducer(broker.bootstrapServers(), registry.url());
+        return TriageFixtures.avroProducer(platform.bootstrapServers(), platform.registryUrl());
     }
 }

@@ -9,62 +9,45 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
-import org.careflow.platform.embedded.EmbeddedRegistry;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
-import org.careflow.topics.SchemaRegistrar;
-import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 
-/** The embedded broker and registry the operations ITs share, with the topics and schemas provisioned. */
+/** Triage helpers over the shared platform fixture the operations ITs use: configs, child processes, submissions, GETs. */
 final class TriagePlatform implements AutoCloseable {
 
-    private final EmbeddedKafkaBroker broker;
-    private final EmbeddedRegistry registry;
+    private final PlatformFixture platform;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private TriagePlatform(EmbeddedKafkaBroker broker, EmbeddedRegistry registry) {
-        this.broker = broker;
-        this.registry = registry;
+    private TriagePlatform(PlatformFixture platform) {
+        this.platform = platform;
     }
 
     static TriagePlatform start(Path dir) {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        EmbeddedRegistry registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        try (Admin admin = admin(broker.bootstrapServers())) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        return new TriagePlatform(broker, registry);
+        return new TriagePlatform(PlatformFixture.catalogue(dir));
     }
 
     String bootstrapServers() {
-        return broker.bootstrapServers();
+        return platform.bootstrapServers();
     }
 
     String registryUrl() {
-        return registry.url();
+        return platform.registryUrl();
     }
 
     Admin admin() {
-        return admin(broker.bootstrapServers());
-    }
-
-    private static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        return platform.admin();
     }
 
     /** An in-process instance's configuration: auth off (security has its own ITs), at-least-once for quick commits. */
     TriageConfig config(String applicationId, Path stateDir, int standbys) {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
         props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -76,8 +59,8 @@ final class TriagePlatform implements AutoCloseable {
     /** The environment of a child-process instance, as an operator would set it. */
     Map<String, String> environment(String applicationId, Path stateDir, int port, int standbys) {
         Map<String, String> env = new HashMap<>();
-        env.put("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("CAREFLOW_REGISTRY_URL", registry.url());
+        env.put("CAREFLOW_KAFKA_BOOTSTRAP_SERVERS", platform.bootstrapServers());
+        env.put("CAREFLOW_REGISTRY_URL", platform.registryUrl());
         env.put("CAREFLOW_HTTP_HOST", "127.0.0.1");
         env.put("CAREFLOW_HTTP_PORT", Integer.toString(port));
         env.put("CAREFLOW_HTTP_ADVERTISED_HOST", "127.0.0.1");
@@ -116,7 +99,7 @@ final class TriagePlatform implements AutoCloseable {
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        return TriageFixtures.avroProducer(broker.bootstrapServers(), registry.url());
+        return TriageFixtures.avroProducer(platform.bootstrapServers(), platform.registryUrl());
     }
 
     /** GET on an instance; throws the I/O failure (a refused connection is an answer the tests look at). */
@@ -140,12 +123,6 @@ final class TriagePlatform implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {registry, broker}) {
-            try {
-                Objects.requireNonNull(c).close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+        platform.close();
     }
 }

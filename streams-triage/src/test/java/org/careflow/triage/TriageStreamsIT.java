@@ -20,8 +20,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,6 +32,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.CommonConfig;
+import org.careflow.platform.embedded.PlatformFixture;
 import org.careflow.security.AuthSettings;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
@@ -60,19 +59,13 @@ class TriageStreamsIT {
     private static final int PATIENTS = 24;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private EmbeddedKafkaBroker broker;
-    private EmbeddedRegistry registry;
+    private PlatformFixture platform;
     private StreamsHttpApp first;
     private StreamsHttpApp second;
 
     @BeforeAll
     void startPlatform(@TempDir Path dir) {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).build().start();
-        registry = EmbeddedRegistry.builder().workDirectory(dir.resolve("registry")).build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            TopicProvisioner.createMissing(admin, Topics.all(), (short) 1);
-        }
-        new SchemaRegistrar(registry.url()).registerAll(Topics.all());
+        platform = PlatformFixture.catalogue(dir);
         String applicationId = "triage-it-" + UUID.randomUUID();
         first = TriageApp.start(config(applicationId, dir.resolve("state-1")));
         second = TriageApp.start(config(applicationId, dir.resolve("state-2")));
@@ -81,7 +74,7 @@ class TriageStreamsIT {
 
     @AfterAll
     void stopPlatform() {
-        for (AutoCloseable c : new AutoCloseable[] {first, second, registry, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {first, second, platform}) {
             try {
                 if (c != null) {
                     c.close();
@@ -217,7 +210,7 @@ class TriageStreamsIT {
     }
 
     private TriageConfig config(String applicationId, Path stateDir) {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
+        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
         props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
         // Security is not this test's subject (SecuredQueryRoutesIT covers it).
         props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
@@ -256,7 +249,7 @@ class TriageStreamsIT {
 
     private ConsumerRecord<byte[], byte[]> awaitDeadLetter(String value) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -287,11 +280,11 @@ class TriageStreamsIT {
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {
-        return TriageFixtures.avroProducer(broker.bootstrapServers(), registry.url());
+        return TriageFixtures.avroProducer(platform.bootstrapServers(), platform.registryUrl());
     }
 
     private KafkaProducer<byte[], byte[]> rawProducer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
             new ByteArraySerializer(), new ByteArraySerializer());
     }
 

@@ -1,6 +1,7 @@
 package org.careflow.topics;
 
 import java.util.List;
+import org.apache.avro.generic.GenericRecord;
 import org.careflow.events.facilities.Facility;
 import org.careflow.events.facilities.OnCallAlertRouted;
 import org.careflow.events.notifications.ConsentChange;
@@ -26,6 +27,7 @@ import org.careflow.events.triage.TriageSubmission;
 
 /**
  * The catalogue: every topic careflow writes or reads, described once. Nothing else spells a topic name.
+ * Debezium's change topics are listed under their default names; streams-masterdata may be configured to read others.
  * Kafka Streams' own changelog and repartition topics are not listed; they are named by their processors.
  */
 public final class Topics {
@@ -169,6 +171,28 @@ public final class Topics {
     public static final Topic<String, DataAccessAudit> AUDIT_EVENTS =
         new Topic<>("audit-events", String.class, DataAccessAudit.class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
 
+    /** Partitions of Debezium's change topics as careflow asks Kafka Connect to create them: master data is small and slow. */
+    public static final int CDC_PARTITIONS = 1;
+
+    /**
+     * Debezium's change topic of {@code public.providers} (named {@code <topic.prefix>.<schema>.<table>}), keyed
+     * {provider_id}; a tombstone when a row is deleted. Read by streams-masterdata; its name can be changed by configuration.
+     */
+    public static final Topic<GenericRecord, GenericRecord> MASTERDATA_PROVIDERS = cdc("masterdata.public.providers");
+
+    /** Debezium's change topic of {@code public.provider_schedules} (one weekly session each), keyed {id}. */
+    public static final Topic<GenericRecord, GenericRecord> MASTERDATA_PROVIDER_SESSIONS = cdc("masterdata.public.provider_schedules");
+
+    /** Debezium's change topic of {@code public.patient_contacts}, keyed {patient_id}. */
+    public static final Topic<GenericRecord, GenericRecord> MASTERDATA_PATIENT_CONTACTS = cdc("masterdata.public.patient_contacts");
+
+    /** Debezium's change topic of {@code public.facilities}, keyed {facility_id}. */
+    public static final Topic<GenericRecord, GenericRecord> MASTERDATA_FACILITIES = cdc("masterdata.public.facilities");
+
+    /** Records streams-masterdata could not read or map (invalid rows among them), unchanged, with the reason in headers. */
+    public static final Topic<byte[], byte[]> MASTERDATA_DEAD_LETTERS =
+        new Topic<>("masterdata-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
+
     private static final List<Topic<?, ?>> ALL = List.of(FACILITIES, TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
         SCHEDULING_DECISIONS, SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, CONTACT_OUTCOMES, REMINDERS_SCHEDULED,
@@ -179,8 +203,29 @@ public final class Topics {
     private Topics() {
     }
 
-    /** Every topic, in a stable order, for creating them. */
+    /**
+     * Every topic the apps' provisioning creates, in a stable order, for creating them. streams-masterdata's topics are
+     * listed apart ({@link #masterDataOwned()}, {@link #masterDataChanges()}): only deployments that run it create them.
+     */
     public static List<Topic<?, ?>> all() {
         return ALL;
+    }
+
+    /** The topics streams-masterdata needs that nothing else creates: its dead-letter topic. */
+    public static List<Topic<?, ?>> masterDataOwned() {
+        return List.of(MASTERDATA_DEAD_LETTERS);
+    }
+
+    /**
+     * Debezium's change topics streams-masterdata reads, under their default names. Kafka Connect creates them in a
+     * deployment; the local stack creates them first so that the source finds them.
+     */
+    public static List<Topic<?, ?>> masterDataChanges() {
+        return List.of(MASTERDATA_PROVIDERS, MASTERDATA_PROVIDER_SESSIONS, MASTERDATA_PATIENT_CONTACTS, MASTERDATA_FACILITIES);
+    }
+
+    /** A change topic descriptor named {@code name}: compacted, like every Debezium topic whose deletes are tombstones. */
+    public static Topic<GenericRecord, GenericRecord> cdc(String name) {
+        return new Topic<>(name, GenericRecord.class, GenericRecord.class, CDC_PARTITIONS, Topic.Cleanup.COMPACT);
     }
 }

@@ -41,7 +41,6 @@ import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.Weekday;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.masterdata.MasterDataConfig;
-import org.careflow.masterdata.MasterDataTopics;
 import org.careflow.masterdata.cdc.DebeziumRows;
 import org.careflow.masterdata.cdc.PlainCdcSerdes;
 import org.careflow.topics.EventSerdes;
@@ -59,11 +58,11 @@ class MasterDataTopologyTest {
 
     private final EventSerdes serdes = new PlainAvroEventSerdes();
     private final PlainCdcSerdes cdcSerdes = new PlainCdcSerdes(
-        Map.of(MasterDataTopics.PROVIDERS.name(), DebeziumRows.PROVIDER_KEY, MasterDataTopics.PROVIDER_SESSIONS.name(), DebeziumRows.SESSION_KEY,
-            MasterDataTopics.PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_KEY, MasterDataTopics.FACILITIES.name(), DebeziumRows.FACILITY_KEY),
-        Map.of(MasterDataTopics.PROVIDERS.name(), DebeziumRows.PROVIDER_VALUE, MasterDataTopics.PROVIDER_SESSIONS.name(),
-            DebeziumRows.SESSION_VALUE, MasterDataTopics.PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_VALUE,
-            MasterDataTopics.FACILITIES.name(), DebeziumRows.FACILITY_VALUE));
+        Map.of(Topics.MASTERDATA_PROVIDERS.name(), DebeziumRows.PROVIDER_KEY, Topics.MASTERDATA_PROVIDER_SESSIONS.name(), DebeziumRows.SESSION_KEY,
+            Topics.MASTERDATA_PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_KEY, Topics.MASTERDATA_FACILITIES.name(), DebeziumRows.FACILITY_KEY),
+        Map.of(Topics.MASTERDATA_PROVIDERS.name(), DebeziumRows.PROVIDER_VALUE, Topics.MASTERDATA_PROVIDER_SESSIONS.name(),
+            DebeziumRows.SESSION_VALUE, Topics.MASTERDATA_PATIENT_CONTACTS.name(), DebeziumRows.CONTACT_VALUE,
+            Topics.MASTERDATA_FACILITIES.name(), DebeziumRows.FACILITY_VALUE));
     private final MasterDataConfig config = new MasterDataConfig(Map.of());
     private TopologyTestDriver driver;
     private TestInputTopic<GenericRecord, GenericRecord> providers;
@@ -89,23 +88,23 @@ class MasterDataTopologyTest {
         Properties props = config.streamsProperties(8084);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         TopologyTestDriver created = new TopologyTestDriver(MasterDataTopology.build(config, serdes, cdcSerdes), props, NOW);
-        providers = input(created, MasterDataTopics.PROVIDERS.name());
-        sessions = input(created, MasterDataTopics.PROVIDER_SESSIONS.name());
-        contacts = input(created, MasterDataTopics.PATIENT_CONTACTS.name());
-        facilities = input(created, MasterDataTopics.FACILITIES.name());
+        providers = input(created, Topics.MASTERDATA_PROVIDERS.name());
+        sessions = input(created, Topics.MASTERDATA_PROVIDER_SESSIONS.name());
+        contacts = input(created, Topics.MASTERDATA_PATIENT_CONTACTS.name());
+        facilities = input(created, Topics.MASTERDATA_FACILITIES.name());
         facilityEvents = created.createOutputTopic(Topics.FACILITIES.name(), Serdes.String().deserializer(),
             serdes.valueSerde(Topics.FACILITIES).deserializer());
         schedules = created.createOutputTopic(Topics.PROVIDER_SCHEDULES.name(), Serdes.String().deserializer(),
             serdes.valueSerde(Topics.PROVIDER_SCHEDULES).deserializer());
         contactEvents = created.createOutputTopic(Topics.PATIENT_CONTACTS.name(), Serdes.String().deserializer(),
             serdes.valueSerde(Topics.PATIENT_CONTACTS).deserializer());
-        deadLetters = created.createOutputTopic(MasterDataTopics.DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(),
+        deadLetters = created.createOutputTopic(Topics.MASTERDATA_DEAD_LETTERS.name(), Serdes.ByteArray().deserializer(),
             Serdes.ByteArray().deserializer());
         return created;
     }
 
     private TestInputTopic<GenericRecord, GenericRecord> input(TopologyTestDriver created, String topic) {
-        var descriptor = MasterDataTopics.cdc(topic);
+        var descriptor = Topics.cdc(topic);
         return created.createInputTopic(topic, cdcSerdes.keySerde(descriptor).serializer(), cdcSerdes.valueSerde(descriptor).serializer(),
             NOW, java.time.Duration.ofSeconds(1));
     }
@@ -273,13 +272,13 @@ class MasterDataTopologyTest {
         // Then
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(3);
-        assertThat(dead.get(0).value()).as("the change record, unchanged").isEqualTo(bytes(MasterDataTopics.PROVIDERS.name(), badProvider));
-        assertThat(dead.get(1).value()).isEqualTo(bytes(MasterDataTopics.PROVIDER_SESSIONS.name(), badSession));
-        assertThat(dead.get(2).value()).isEqualTo(bytes(MasterDataTopics.PATIENT_CONTACTS.name(), badContact));
-        assertThat(dead.get(0).key()).isEqualTo(cdcSerdes.keySerde(MasterDataTopics.PROVIDERS).serializer()
-            .serialize(MasterDataTopics.PROVIDERS.name(), providerKey("dr-1")));
+        assertThat(dead.get(0).value()).as("the change record, unchanged").isEqualTo(bytes(Topics.MASTERDATA_PROVIDERS.name(), badProvider));
+        assertThat(dead.get(1).value()).isEqualTo(bytes(Topics.MASTERDATA_PROVIDER_SESSIONS.name(), badSession));
+        assertThat(dead.get(2).value()).isEqualTo(bytes(Topics.MASTERDATA_PATIENT_CONTACTS.name(), badContact));
+        assertThat(dead.get(0).key()).isEqualTo(cdcSerdes.keySerde(Topics.MASTERDATA_PROVIDERS).serializer()
+            .serialize(Topics.MASTERDATA_PROVIDERS.name(), providerKey("dr-1")));
         assertThat(header(dead.get(0), "__streams.errors.message")).contains("providers row is invalid: time_zone must be an IANA time-zone id");
-        assertThat(header(dead.get(0), "__streams.errors.topic")).isEqualTo(MasterDataTopics.PROVIDERS.name());
+        assertThat(header(dead.get(0), "__streams.errors.topic")).isEqualTo(Topics.MASTERDATA_PROVIDERS.name());
         assertThat(header(dead.get(1), "__streams.errors.message")).contains("end_time must be after start_time");
         assertThat(header(dead.get(2), "__streams.errors.message")).contains("phone must be an E.164 number").doesNotContain("900987");
         assertThat(schedules.isEmpty()).isTrue();
@@ -307,7 +306,7 @@ class MasterDataTopologyTest {
         assertThat(dead).hasSize(2);
         assertThat(header(dead.get(0), "__streams.errors.message"))
             .contains("schedule of provider dr-1 is invalid: session MONDAY 11:00-13:00 overlaps session MONDAY 09:00-12:00");
-        assertThat(header(dead.get(0), Changes.POSITION_HEADER)).as("points at the change record").isEqualTo(MasterDataTopics.PROVIDER_SESSIONS.name() + "/0/1");
+        assertThat(header(dead.get(0), Changes.POSITION_HEADER)).as("points at the change record").isEqualTo(Topics.MASTERDATA_PROVIDER_SESSIONS.name() + "/0/1");
         assertThat(header(dead.get(1), "__streams.errors.message")).contains("shorter than one slot (240 minutes)");
         assertThat(schedules.isEmpty()).isTrue();
         assertThat(schedulesStore().get("dr-1")).isEqualTo(before);
@@ -412,7 +411,7 @@ class MasterDataTopologyTest {
     void shouldSkipAnUnreadableRecordAndGoOnWhenBytesAreNotAvro() {
         // The dead-letter record itself needs a real broker: the test driver does not route deserialization failures to it.
         Serializer<byte[]> raw = Serdes.ByteArray().serializer();
-        driver.createInputTopic(MasterDataTopics.PATIENT_CONTACTS.name(), raw, raw)
+        driver.createInputTopic(Topics.MASTERDATA_PATIENT_CONTACTS.name(), raw, raw)
             .pipeInput("garbage".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
         contacts.pipeInput(contactKey("p-2"), contact("p-2", "+447700900222").build());
 
@@ -437,7 +436,7 @@ class MasterDataTopologyTest {
     }
 
     private byte[] bytes(String topic, GenericRecord value) {
-        return cdcSerdes.valueSerde(MasterDataTopics.cdc(topic)).serializer().serialize(topic, value);
+        return cdcSerdes.valueSerde(Topics.cdc(topic)).serializer().serialize(topic, value);
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {

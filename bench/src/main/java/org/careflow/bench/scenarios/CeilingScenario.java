@@ -1,8 +1,8 @@
 package org.careflow.bench.scenarios;
 
 import org.careflow.bench.BenchSettings;
-import org.careflow.bench.infra.BenchTopics;
 import org.careflow.config.StreamsSettings;
+import org.careflow.topics.Topics;
 import org.careflow.bench.infra.StreamsRuns;
 import org.careflow.bench.report.DrainClock;
 import org.careflow.bench.report.Metric;
@@ -106,10 +106,10 @@ public final class CeilingScenario implements Scenario {
 
         List<Double> consumed = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(context))) {
-            List<TopicPartition> partitions = new ArrayList<>(context.stack().endOffsets(BenchTopics.PRODUCE).keySet());
+            List<TopicPartition> partitions = new ArrayList<>(context.stack().endOffsets(Topics.BENCH_CEILING_PRODUCE.name()).keySet());
             consumer.assign(partitions);
             // Every round reads all the producer rounds wrote: a longer, steadier measurement at no extra cost.
-            long written = context.stack().endOffsetSum(BenchTopics.PRODUCE);
+            long written = context.stack().endOffsetSum(Topics.BENCH_CEILING_PRODUCE.name());
             details.put("consumeRecordsPerRound", written);
             forEachRound(settings, (label, measured) -> {
                 double rate = consumeRound(context, consumer, partitions, written, "consume " + label);
@@ -121,8 +121,8 @@ public final class CeilingScenario implements Scenario {
         metrics.add(Metric.of(CONSUME, UNIT, consumed));
 
         int records = settings.aggregateRecords();
-        Prefill.write(context, "pre-fill " + BenchTopics.AGGREGATE_INPUT, 0, records, new ByteArraySerializer(),
-            i -> new ProducerRecord<>(BenchTopics.AGGREGATE_INPUT, keys[(int) (i % keys.length)], values[(int) (i % values.length)]));
+        Prefill.write(context, "pre-fill " + Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), 0, records, new ByteArraySerializer(),
+            i -> new ProducerRecord<>(Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), keys[(int) (i % keys.length)], values[(int) (i % values.length)]));
         Map<String, List<Double>> aggregated = new LinkedHashMap<>();
         GUARANTEES.forEach(g -> aggregated.put(g, new ArrayList<>()));
         for (int w = 0; w < settings.warmupRounds(); w++) {
@@ -165,7 +165,7 @@ public final class CeilingScenario implements Scenario {
         try (Progress.Task task = context.progress().start(label, records, "records")) {
             long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(BenchTopics.PRODUCE, keys[i % keys.length], values[i % values.length]), (m, error) -> {
+                producer.send(new ProducerRecord<>(Topics.BENCH_CEILING_PRODUCE.name(), keys[i % keys.length], values[i % values.length]), (m, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
                     }
@@ -210,7 +210,7 @@ public final class CeilingScenario implements Scenario {
         DrainClock clock = new DrainClock(records);
         CountDownLatch done = new CountDownLatch(1);
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(BenchTopics.AGGREGATE_INPUT, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(AGGREGATE_SOURCE))
+        builder.stream(Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(AGGREGATE_SOURCE))
             .groupByKey(Grouped.with(AGGREGATE_GROUP, Serdes.String(), Serdes.ByteArray()))
             .aggregate(() -> 0L, (key, value, total) -> {
                     if (clock.progress(counted.incrementAndGet()) && done.getCount() > 0) {

@@ -49,7 +49,7 @@ public class ExistingStackTest {
             // And the broker still answers once the bench is done: it was not the bench's to stop
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-                assertThat(topics).contains(Topics.TRIAGE_SUBMISSIONS.name(), BenchTopics.PRODUCE);
+                assertThat(topics).contains(Topics.TRIAGE_SUBMISSIONS.name(), Topics.BENCH_CEILING_PRODUCE.name());
             }
         }
     }

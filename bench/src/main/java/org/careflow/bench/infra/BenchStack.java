@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -31,11 +29,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.careflow.config.CommonConfig;
 import org.careflow.events.facilities.Facility;
 import org.careflow.ingest.IngestConfig;
+import org.careflow.platform.embedded.Directories;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.SchemaRegistrar;
+import org.careflow.topics.Topic;
 import org.careflow.topics.TopicProvisioner;
 import org.careflow.topics.Topics;
 import org.slf4j.Logger;
@@ -99,9 +99,10 @@ public final class BenchStack implements AutoCloseable {
             }
             stack.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers));
             TopicProvisioner.createMissing(stack.admin, Topics.all(), target.replicationFactor());
-            TopicProvisioner.createMissing(stack.admin, BenchTopics.all(rawTopicPartitions), target.replicationFactor());
+            List<Topic<?, ?>> raw = Topics.benchmark().stream().<Topic<?, ?>>map(t -> t.withPartitions(rawTopicPartitions)).toList();
+            TopicProvisioner.createMissing(stack.admin, raw, target.replicationFactor());
             new SchemaRegistrar(stack.registryUrl).registerAll(Topics.all());
-            stack.awaitLeaders(BenchTopics.all(rawTopicPartitions).stream().map(t -> t.name()).toList(), Duration.ofSeconds(60));
+            stack.awaitLeaders(raw.stream().map(Topic::name).toList(), Duration.ofSeconds(60));
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -179,7 +180,7 @@ public final class BenchStack implements AutoCloseable {
 
     /** Deletes a directory {@link #newDirectory(String)} made, e.g. a finished round's state stores. */
     public void deleteDirectory(String name) {
-        deleteRecursively(workDir.resolve(name));
+        Directories.deleteQuietly(workDir.resolve(name));
     }
 
     /** The sum of the end offsets of {@code topic}'s partitions: how many records it holds when nothing was deleted. */
@@ -298,21 +299,8 @@ public final class BenchStack implements AutoCloseable {
                     broker.close();
                 }
             } finally {
-                deleteRecursively(workDir);
+                Directories.deleteQuietly(workDir);
             }
-        }
-    }
-
-    static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete {}: {}", directory, e.toString());
         }
     }
 }

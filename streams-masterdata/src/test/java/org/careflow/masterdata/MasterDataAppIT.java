@@ -36,9 +36,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsSettings;
 import org.careflow.security.AuthSettings;
-import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.masterdata.query.MasterDataQueryRoutes;
@@ -86,12 +85,11 @@ class MasterDataAppIT {
             TopicProvisioner.createMissing(admin, topics, (short) 1);
         }
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
-        props.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        // Security is not this test's subject (SecuredQueryRoutesIT covers it).
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(StreamsAppConfig.APPLICATION_ID_CONFIG, "masterdata-it-" + UUID.randomUUID());
-        props.put(StreamsAppConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        Map<String, Object> props = StreamsSettings.builder().bootstrapServers(broker.bootstrapServers()).registry(registry.url())
+            .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId("masterdata-it-" + UUID.randomUUID())
+            .stateDir(dir.resolve("state"))
+            // Security is not this test's subject (SecuredQueryRoutesIT covers it).
+            .override(AuthSettings.AUTH_ENABLED_CONFIG, "false").appConfig();
         app = MasterDataApp.start(new MasterDataConfig(props));
         Await.until("the app running", DEADLINE, () -> app.streams().state() == KafkaStreams.State.RUNNING);
     }

@@ -15,8 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.careflow.config.CommonConfig;
-import org.careflow.config.StreamsAppConfig;
+import org.careflow.config.StreamsSettings;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.security.AuthSettings;
@@ -64,13 +63,9 @@ final class TriagePlatform implements AutoCloseable {
 
     /** An in-process instance's configuration: auth off (security has its own ITs), at-least-once for quick commits. */
     TriageConfig config(String applicationId, Path stateDir, int standbys) {
-        Map<String, Object> props = CommonConfig.connection(broker.bootstrapServers(), registry.url(), "127.0.0.1", 0);
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbys));
-        return new TriageConfig(props);
+        return new TriageConfig(StreamsSettings.builder().bootstrapServers(broker.bootstrapServers()).registry(registry.url())
+            .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId(applicationId).stateDir(stateDir).standbyReplicas(standbys)
+            .override(AuthSettings.AUTH_ENABLED_CONFIG, "false").appConfig());
     }
 
     /** The environment of a child-process instance, as an operator would set it. */

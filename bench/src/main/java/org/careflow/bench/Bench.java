@@ -1,5 +1,14 @@
 package org.careflow.bench;
 
+import org.careflow.bench.infra.BenchStack;
+import org.careflow.bench.report.MachineInfo;
+import org.careflow.bench.report.Progress;
+import org.careflow.bench.report.Report;
+import org.careflow.bench.report.ScenarioResult;
+import org.careflow.bench.scenarios.BenchContext;
+import org.careflow.bench.scenarios.Scenario;
+import org.careflow.bench.scenarios.Scenarios;
+import org.careflow.bench.scenarios.SyntheticData;
 import java.time.Instant;
 import java.util.Objects;
 import org.slf4j.Logger;

@@ -1,5 +1,7 @@
 package org.careflow.bench;
 
+import org.careflow.bench.report.Progress;
+import org.careflow.bench.report.Report;
 import java.nio.file.Path;
 import java.util.List;
 import org.careflow.topics.RegistryEventSerdes;

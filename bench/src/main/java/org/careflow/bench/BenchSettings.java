@@ -1,5 +1,6 @@
 package org.careflow.bench;
 
+import org.careflow.bench.scenarios.Scenarios;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

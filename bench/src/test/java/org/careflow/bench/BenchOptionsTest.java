@@ -1,5 +1,9 @@
 package org.careflow.bench;
 
+import org.careflow.bench.scenarios.CeilingScenario;
+import org.careflow.bench.scenarios.IngestScenario;
+import org.careflow.bench.scenarios.PipelineScenario;
+import org.careflow.bench.scenarios.Scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BenchOptionsTest {
+public class BenchOptionsTest {
 
     @Test
     void shouldRunEveryScenarioAtFullSizeWhenGivenNoOption() {

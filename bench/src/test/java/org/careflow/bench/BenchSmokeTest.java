@@ -1,5 +1,18 @@
 package org.careflow.bench;
 
+import org.careflow.bench.report.Metric;
+import org.careflow.bench.report.Progress;
+import org.careflow.bench.report.Report;
+import org.careflow.bench.report.ScenarioResult;
+import org.careflow.bench.scenarios.BatchIngestScenario;
+import org.careflow.bench.scenarios.BookingScenario;
+import org.careflow.bench.scenarios.EndToEndLatencyScenario;
+import org.careflow.bench.scenarios.IngestScenario;
+import org.careflow.bench.scenarios.MemoryScenario;
+import org.careflow.bench.scenarios.PipelineScenario;
+import org.careflow.bench.scenarios.QueryScenario;
+import org.careflow.bench.scenarios.ScaleOutScenario;
+import org.careflow.bench.scenarios.Scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code ./careflow bench}, on a real broker and registry, so that the bench cannot rot. The figures mean nothing;
  * that there is a positive one for every metric does.
  */
-class BenchSmokeTest {
+public class BenchSmokeTest {
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.careflow.config.StreamsSettings;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.dispatch.CloudApiStandIn;
@@ -208,13 +209,8 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     private Map<String, Object> streamsSettings(String applicationId, Map<String, Object> own) {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put(StreamsAppConfig.APPLICATION_ID_CONFIG, applicationId);
-        settings.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, HOST);
-        settings.put(StreamsAppConfig.INTERNAL_REPLICATION_FACTOR_CONFIG, KafkaNodeMain.REPLICAS);
-        settings.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
-        settings.putAll(own);
-        return settings;
+        return StreamsSettings.builder().applicationId(applicationId).advertisedHost(HOST)
+            .replicationFactor(KafkaNodeMain.REPLICAS).standbyReplicas(1).overrides(own).appConfig();
     }
 
     private void addInstance(String app, int index, String mainClass, int port, Map<String, Object> own) {

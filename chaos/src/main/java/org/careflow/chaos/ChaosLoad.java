@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.careflow.bench.SyntheticData;
+import org.careflow.bench.scenarios.SyntheticData;
 import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
 import org.careflow.platform.embedded.Await;
 import org.slf4j.Logger;

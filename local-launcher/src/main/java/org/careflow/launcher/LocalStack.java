@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,13 +16,13 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
+import org.careflow.config.StreamsSettings;
 import org.careflow.connectors.BiMigration;
 import org.careflow.connectors.ConnectorConfigs;
 import org.careflow.connectors.ConnectorsApply;
@@ -36,6 +35,7 @@ import org.careflow.notifications.NotificationsApp;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.platform.embedded.Await;
+import org.careflow.platform.embedded.Directories;
 import org.careflow.platform.embedded.EmbeddedConnect;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedMongo;
@@ -165,7 +165,7 @@ public final class LocalStack implements AutoCloseable {
         StackSettings.requireKnown(options);
         Path data = options.dataDir().toAbsolutePath();
         if (options.fresh()) {
-            deleteRecursively(data);
+            Directories.delete(data);
         }
         auth = LocalAuth.loadOrCreate(data);
         registryAuth = LocalRegistryAuth.loadOrCreate(data);
@@ -207,20 +207,19 @@ public final class LocalStack implements AutoCloseable {
         grant(INGEST, KafkaAcls.ingest(INGEST));
         ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
+        // What every streams app is given over its user settings: where others reach it, its state, the partition layout.
+        Map<String, Object> streamsApp = StreamsSettings.builder().advertisedHost(options.host()).stateDir(data.resolve("streams"))
+            .override(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting).appConfig();
         Map<String, Object> triageProps = settings(options, auth, TRIAGE, TriageConfig.CONFIG.names(),
             appConnection(TRIAGE, options.host(), options.triagePort()));
-        triageProps.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
-        triageProps.put(TriageConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
-        triageProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
+        triageProps.putAll(streamsApp);
         TriageConfig triageConfig = new TriageConfig(triageProps);
         grant(TRIAGE, KafkaAcls.streamsApp(TRIAGE, triageConfig.streamsProperties(0), TriageTopology.build(triageConfig, TOPOLOGY_SERDES), List.of()));
         triage = started(TriageApp.start(triageConfig));
 
         Map<String, Object> schedulingProps = settings(options, auth, SCHEDULING, SchedulingConfig.CONFIG.names(),
             appConnection(SCHEDULING, options.host(), options.schedulingPort()));
-        schedulingProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
-        schedulingProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
-        schedulingProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
+        schedulingProps.putAll(streamsApp);
         SchedulingConfig schedulingConfig = new SchedulingConfig(schedulingProps);
         grant(SCHEDULING, KafkaAcls.streamsApp(SCHEDULING, schedulingConfig.streamsProperties(0),
             SchedulingTopology.build(schedulingConfig, TOPOLOGY_SERDES), List.of()));
@@ -228,9 +227,7 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
             appConnection(NOTIFICATIONS, options.host(), options.notificationsPort()));
-        notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
-        notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
-        notificationsProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
+        notificationsProps.putAll(streamsApp);
         // Without WhatsApp credentials the dispatcher stays off: reminders are planned and shown, not sent.
         Object token = notificationsProps.get(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
         notificationsProps.putIfAbsent(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, token != null && !token.toString().isBlank());
@@ -243,9 +240,7 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, Object> masterdataProps = settings(options, auth, MASTERDATA, MasterDataConfig.CONFIG.names(),
             appConnection(MASTERDATA, options.host(), options.masterdataPort()));
-        masterdataProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
-        masterdataProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
-        masterdataProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
+        masterdataProps.putAll(streamsApp);
         MasterDataConfig masterdataConfig = new MasterDataConfig(masterdataProps);
         grant(MASTERDATA, KafkaAcls.streamsApp(MASTERDATA, masterdataConfig.streamsProperties(0),
             MasterDataTopology.build(masterdataConfig, TOPOLOGY_SERDES, TOPOLOGY_CDC_SERDES), List.of()));
@@ -576,23 +571,6 @@ public final class LocalStack implements AutoCloseable {
             component.close();
         } catch (Exception e) {
             LOG.warn("Stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Cannot delete " + p + " for --fresh", e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir + " for --fresh", e);
         }
     }
 }

@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.triage.Consciousness;
 import org.careflow.events.triage.SubmissionChannel;
@@ -385,14 +385,11 @@ class OpsCommandsIT {
     }
 
     private TriageConfig config(String id, Path stateDir, String topicPartitions) {
-        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        // Security is not this test's subject.
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, id);
-        props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, topicPartitions);
-        return new TriageConfig(props);
+        return new TriageConfig(StreamsSettings.builder().bootstrapServers(platform.bootstrapServers()).registry(platform.registryUrl())
+            .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId(id).stateDir(stateDir)
+            // Security is not this test's subject.
+            .override(AuthSettings.AUTH_ENABLED_CONFIG, "false")
+            .override(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, topicPartitions).appConfig());
     }
 
     private KafkaProducer<String, SpecificRecord> avroProducer() {

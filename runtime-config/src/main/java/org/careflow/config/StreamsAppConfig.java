@@ -7,8 +7,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /** Keys every careflow Kafka Streams app shares, and the Kafka Streams settings built from them. */
 public final class StreamsAppConfig {
@@ -128,38 +126,7 @@ public final class StreamsAppConfig {
      * HTTP server really bound) and unreadable or failing records sent to {@code deadLetterTopic}.
      */
     public static Properties streamsProperties(AbstractConfig config, int httpPort, String deadLetterTopic) {
-        Properties props = new Properties();
-        // Kafka Streams passes these on to its producers, consumers and admin client.
-        props.putAll(CommonConfig.kafkaClientSecurity(config));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(APPLICATION_ID_CONFIG));
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG)));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(STATE_DIR_CONFIG));
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.getString(HTTP_ADVERTISED_HOST_CONFIG) + ":" + httpPort);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.values().containsKey(PROCESSING_GUARANTEE_CONFIG)
-            ? config.getString(PROCESSING_GUARANTEE_CONFIG) : StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt(NUM_STANDBY_REPLICAS_CONFIG));
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(INTERNAL_REPLICATION_FACTOR_CONFIG));
-        // A record that cannot be read or processed goes to the dead-letter topic, with the reason in its headers.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
-        // Where the serdes read schemas, and as whom: a record unreadable while the registry does not serve the app is
-        // read again, not dead-lettered (the app's deserialization handler asks the registry, see StreamsHttpApp).
-        props.put(REGISTRY_URL_PROPERTY, config.getString(CommonConfig.REGISTRY_URL_CONFIG));
-        props.put(REGISTRY_CLIENT_ID_PROPERTY, config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG));
-        props.put(REGISTRY_CLIENT_SECRET_PROPERTY, CommonConfig.registryClientSecret(config));
-        if (config.getLong(COMMIT_INTERVAL_MS_CONFIG) >= 0) {
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(COMMIT_INTERVAL_MS_CONFIG));
-        }
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.getLong(STATESTORE_CACHE_MAX_BYTES_CONFIG));
-        // When a budget is set, every store of the process shares it.
-        if (config.getLong(ROCKSDB_MEMORY_BYTES_CONFIG) > 0) {
-            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
-            props.put(BoundedMemoryRocksDbConfig.MEMORY_BYTES, config.getLong(ROCKSDB_MEMORY_BYTES_CONFIG));
-            props.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, config.getInt(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG));
-        }
-        return props;
+        return StreamsSettings.from(config).httpPort(httpPort).deadLetterTopic(deadLetterTopic).streamsProperties();
     }
 
     /** Checks the form of topic.partitions entries (name:count, count at least 1); the catalogue checks the names. */

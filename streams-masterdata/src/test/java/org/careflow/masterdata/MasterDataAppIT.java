@@ -37,8 +37,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.careflow.config.CommonConfig;
 import org.careflow.platform.embedded.PlatformFixture;
+import org.careflow.config.StreamsSettings;
 import org.careflow.security.AuthSettings;
-import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.notifications.PatientContact;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.masterdata.query.MasterDataQueryRoutes;
@@ -74,12 +74,11 @@ class MasterDataAppIT {
     void startPlatform(@TempDir Path dir) {
         platform = PlatformFixture.builder(dir).topics(Topics.all()).topics(Topics.masterDataOwned()).topics(Topics.masterDataChanges())
             .registerSchemas().start();
-        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
-        props.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        // Security is not this test's subject (SecuredQueryRoutesIT covers it).
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(StreamsAppConfig.APPLICATION_ID_CONFIG, "masterdata-it-" + UUID.randomUUID());
-        props.put(StreamsAppConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        Map<String, Object> props = StreamsSettings.builder().bootstrapServers(platform.bootstrapServers()).registry(platform.registryUrl())
+            .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId("masterdata-it-" + UUID.randomUUID())
+            .stateDir(dir.resolve("state"))
+            // Security is not this test's subject (SecuredQueryRoutesIT covers it).
+            .override(AuthSettings.AUTH_ENABLED_CONFIG, "false").appConfig();
         app = MasterDataApp.start(new MasterDataConfig(props));
         Await.until("the app running", DEADLINE, () -> app.streams().state() == KafkaStreams.State.RUNNING);
     }

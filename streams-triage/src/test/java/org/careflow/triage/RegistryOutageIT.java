@@ -18,8 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.avro.specific.SpecificRecord;
-import org.careflow.config.CommonConfig;
-import org.careflow.config.StreamsAppConfig;
+import org.careflow.config.StreamsSettings;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.platform.embedded.PlatformFixture;
@@ -81,13 +80,9 @@ class RegistryOutageIT {
     }
 
     private static TriageConfig config(String bootstrap, String registryUrl, Path dir) {
-        Map<String, Object> props = CommonConfig.connection(bootstrap, registryUrl, "127.0.0.1", 0);
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, "registry-outage-it");
-        props.put(TriageConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        props.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
-        return new TriageConfig(props);
+        return new TriageConfig(StreamsSettings.builder().bootstrapServers(bootstrap).registry(registryUrl).http("127.0.0.1", 0)
+            .advertisedHost("127.0.0.1").applicationId("registry-outage-it").stateDir(dir.resolve("state")).standbyReplicas(0)
+            .override(AuthSettings.AUTH_ENABLED_CONFIG, "false").appConfig());
     }
 
     /** How many records the dead-letter topic holds. */

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.careflow.config.StreamsSettings;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.platform.embedded.Await;
@@ -59,13 +60,12 @@ class SaslBrokerIT {
             Path keyFile = Files.writeString(dir.resolve("public-key.jwk.json"), key.toPublicJWK().toJSONString());
 
             // ... and the app given only the SASL listener and its login
-            Map<String, Object> props = CommonConfig.connection(platform.broker().saslBootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
+            Map<String, Object> props = StreamsSettings.builder().bootstrapServers(platform.broker().saslBootstrapServers()).registry(platform.registryUrl())
+                .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId("sasl-it-" + UUID.randomUUID())
+                .stateDir(dir.resolve("state")).appConfig();
             props.put(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
             props.put(CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN");
             props.put(CommonConfig.KAFKA_SASL_JAAS_CONFIG, jaas(APP_USER, APP_PASSWORD));
-            props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-            props.put(TriageConfig.APPLICATION_ID_CONFIG, "sasl-it-" + UUID.randomUUID());
-            props.put(TriageConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
             props.put(AuthSettings.JWT_ISSUER_CONFIG, JwtTestKit.ISSUER);
             props.put(AuthSettings.JWT_PUBLIC_KEY_FILE_CONFIG, keyFile.toString());
             props.put(AuthSettings.RATE_LIMIT_ENABLED_CONFIG, "false");

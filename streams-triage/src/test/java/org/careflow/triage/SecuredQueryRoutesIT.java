@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
-import org.careflow.config.CommonConfig;
+import org.careflow.config.StreamsSettings;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.events.security.AccessOutcome;
 import org.careflow.events.security.AccessRole;
@@ -401,17 +401,15 @@ class SecuredQueryRoutesIT {
     // --- helpers ---
 
     private TriageConfig config(String applicationId, Path stateDir, Path keyFile, String audiences) {
-        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
+        Map<String, Object> props = StreamsSettings.builder().bootstrapServers(platform.bootstrapServers()).registry(platform.registryUrl())
+            .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId(applicationId).stateDir(stateDir)
+            // A standby copy of each partition on the other instance, for the stale-read checks.
+            .standbyReplicas(1).appConfig();
         props.put(AuthSettings.JWT_ISSUER_CONFIG, JwtTestKit.ISSUER);
         props.put(AuthSettings.JWT_PUBLIC_KEY_FILE_CONFIG, keyFile.toString());
         props.put(AuthSettings.JWT_AUDIENCE_CONFIG, audiences);
         props.put(AuthSettings.RATE_LIMIT_ENABLED_CONFIG, "false");
         props.put(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG, CLUSTER_SECRET);
-        // A standby copy of each partition on the other instance, for the stale-read checks.
-        props.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         return new TriageConfig(props);
     }
 

@@ -16,6 +16,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.platform.embedded.PlatformFixture;
+import org.careflow.config.StreamsSettings;
+import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.Topics;
 
@@ -47,13 +50,9 @@ final class TriagePlatform implements AutoCloseable {
 
     /** An in-process instance's configuration: auth off (security has its own ITs), at-least-once for quick commits. */
     TriageConfig config(String applicationId, Path stateDir, int standbys) {
-        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbys));
-        return new TriageConfig(props);
+        return new TriageConfig(StreamsSettings.builder().bootstrapServers(platform.bootstrapServers()).registry(platform.registryUrl())
+            .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId(applicationId).stateDir(stateDir).standbyReplicas(standbys)
+            .override(AuthSettings.AUTH_ENABLED_CONFIG, "false").appConfig());
     }
 
     /** The environment of a child-process instance, as an operator would set it. */

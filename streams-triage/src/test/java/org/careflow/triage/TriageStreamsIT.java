@@ -33,6 +33,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.config.CommonConfig;
 import org.careflow.platform.embedded.PlatformFixture;
+import org.careflow.config.StreamsSettings;
 import org.careflow.security.AuthSettings;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedKafkaBroker;
@@ -210,13 +211,10 @@ class TriageStreamsIT {
     }
 
     private TriageConfig config(String applicationId, Path stateDir) {
-        Map<String, Object> props = CommonConfig.connection(platform.bootstrapServers(), platform.registryUrl(), "127.0.0.1", 0);
-        props.put(TriageConfig.HTTP_ADVERTISED_HOST_CONFIG, "127.0.0.1");
-        // Security is not this test's subject (SecuredQueryRoutesIT covers it).
-        props.put(AuthSettings.AUTH_ENABLED_CONFIG, "false");
-        props.put(TriageConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(TriageConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new TriageConfig(props);
+        return new TriageConfig(StreamsSettings.builder().bootstrapServers(platform.bootstrapServers()).registry(platform.registryUrl())
+            .http("127.0.0.1", 0).advertisedHost("127.0.0.1").applicationId(applicationId).stateDir(stateDir)
+            // Security is not this test's subject (SecuredQueryRoutesIT covers it).
+            .override(AuthSettings.AUTH_ENABLED_CONFIG, "false").appConfig());
     }
 
     private static boolean hasActiveTasks(StreamsHttpApp app) {

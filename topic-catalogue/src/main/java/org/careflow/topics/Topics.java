@@ -193,6 +193,17 @@ public final class Topics {
     public static final Topic<byte[], byte[]> MASTERDATA_DEAD_LETTERS =
         new Topic<>("masterdata-dead-letters", byte[].class, byte[].class, 1, Topic.Cleanup.DELETE);
 
+    /**
+     * Benchmark only: what the ceiling's raw producer writes and its raw consumer reads back. No careflow app reads it,
+     * so it is not in {@link #all()}: only the benchmark creates it, on its own stack (see {@link #benchmark()}).
+     */
+    public static final Topic<String, byte[]> BENCH_CEILING_PRODUCE =
+        new Topic<>("bench-ceiling-produce", String.class, byte[].class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
+    /** Benchmark only: filled once, drained by every round of the ceiling's raw Kafka Streams aggregate; not in {@link #all()}. */
+    public static final Topic<String, byte[]> BENCH_CEILING_AGGREGATE_INPUT =
+        new Topic<>("bench-ceiling-aggregate-input", String.class, byte[].class, DEFAULT_PARTITIONS, Topic.Cleanup.DELETE);
+
     private static final List<Topic<?, ?>> ALL = List.of(FACILITIES, TRIAGE_FORMS, TRIAGE_SUBMISSIONS, TRIAGE_ASSESSMENTS, TRIAGE_DISPOSITIONS,
         TRIAGE_ALERTS, TRIAGE_DEAD_LETTERS, PROVIDER_SCHEDULES, BOOKING_REQUESTS, BOOKING_CANCELLATIONS, BOOKING_OUTCOMES,
         SCHEDULING_DECISIONS, SCHEDULING_DEAD_LETTERS, PATIENT_CONTACTS, CONSENT_CHANGES, CONTACT_OUTCOMES, REMINDERS_SCHEDULED,
@@ -201,6 +212,14 @@ public final class Topics {
         ONCALL_ALERT_OUTCOMES, NOTIFICATIONS_DEAD_LETTERS, CONNECT_DEAD_LETTERS, AUDIT_EVENTS, DEAD_LETTER_REPLAYS);
 
     private Topics() {
+    }
+
+    /**
+     * The benchmark's raw topics (plain Kafka, measured as the ceiling careflow is compared with), described here like
+     * every other topic but kept out of {@link #all()}, so that deployments never create them.
+     */
+    public static List<Topic<?, ?>> benchmark() {
+        return List.of(BENCH_CEILING_PRODUCE, BENCH_CEILING_AGGREGATE_INPUT);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -76,5 +77,15 @@ class TopicsTest {
 
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {(byte) 0xff, 1, 2}))
             .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void shouldKeepTheBenchmarkTopicsOutOfTheDeployedCatalogueWhenListingThem() {
+        // When
+        List<String> benchmark = Topics.benchmark().stream().map(Topic::name).toList();
+
+        // Then: described in the catalogue, never created by a deployment
+        assertThat(benchmark).containsExactly("bench-ceiling-produce", "bench-ceiling-aggregate-input");
+        assertThat(Topics.all()).doesNotContainAnyElementsOf(Topics.benchmark());
     }
 }

@@ -249,7 +249,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } finally {
             server = null;
             if (temporaryDataDirectory) {
-                deleteRecursively(dataDirectory);
+                Directories.deleteQuietly(dataDirectory);
             }
         }
     }
@@ -463,18 +463,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete the temporary PostgreSQL data directory {}", directory, e);
-        }
-    }
 
     /** One way of running the server process. */
     private interface Server {

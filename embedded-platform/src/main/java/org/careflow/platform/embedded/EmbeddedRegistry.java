@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * The real Apicurio Registry server, run as a child process from its unpacked distribution
@@ -201,7 +198,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             }
         } finally {
             if (temporaryWorkDirectory) {
-                deleteRecursively(workDirectory);
+                Directories.deleteQuietly(workDirectory);
             }
         }
     }
@@ -320,18 +317,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete the temporary registry work directory {}", directory, e);
-        }
-    }
 
     private static boolean isWindows() {
         return System.getProperty("os.name", "").toLowerCase().startsWith("windows");

@@ -1,0 +1,300 @@
+package org.careflow.bench.scenarios;
+
+import org.careflow.bench.BenchSettings;
+import org.careflow.config.StreamsSettings;
+import org.careflow.topics.Topics;
+import org.careflow.bench.infra.StreamsRuns;
+import org.careflow.bench.report.DrainClock;
+import org.careflow.bench.report.Metric;
+import org.careflow.bench.report.Progress;
+import org.careflow.bench.report.ScenarioResult;
+import org.careflow.bench.report.Stats;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * What raw Kafka does on this machine and this broker, in this run: the ceiling careflow is measured against.
+ * (a) one producer (acks=all, idempotent, lz4) writing ~300-byte records over 10,000 keys into 6 partitions, and one
+ * consumer reading them back; (b) one Kafka Streams thread counting records per key with
+ * {@code groupByKey().aggregate()} on RocksDB, under exactly_once_v2 and at_least_once, draining a pre-filled topic.
+ */
+public final class CeilingScenario implements Scenario {
+
+    public static final String NAME = "ceiling";
+    static final String PRODUCE = "produce";
+    static final String CONSUME = "consume";
+    static final List<String> GUARANTEES = List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
+    /** The raw aggregate's commit interval under at_least_once (exactly_once_v2 keeps Kafka Streams' 100 ms). */
+    static final int AT_LEAST_ONCE_COMMIT_MS = 1_000;
+    static final String UNIT = "records/s";
+
+    private static final int VALUE_POOL = 1024;
+    static final String AGGREGATE_SOURCE = "bench-aggregate-source";
+    static final String AGGREGATE_GROUP = "bench-aggregate-group";
+    static final String AGGREGATE_PROCESSOR = "bench-aggregate-count";
+    static final String AGGREGATE_STORE = "bench-aggregate-store";
+
+    /** The metric name of the raw aggregate under {@code guarantee}. */
+    static String aggregate(String guarantee) {
+        return "streams aggregate " + guarantee;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "raw Kafka on the same broker: producer and consumer records/s, and a Kafka Streams count per key on RocksDB "
+            + "(exactly_once_v2, at_least_once)";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
+        long begin = System.nanoTime();
+        String[] keys = keys(settings.keys());
+        byte[][] values = values(context.data(), settings.valueBytes());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("valueBytes", settings.valueBytes());
+        details.put("keys", settings.keys());
+        details.put("partitions", settings.partitions());
+        details.put("producer", producerProps(context));
+        List<Metric> metrics = new ArrayList<>();
+
+        List<Double> produced = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(context), new StringSerializer(), new ByteArraySerializer())) {
+            forEachRound(settings, (label, measured) -> {
+                double rate = produceRound(context, producer, keys, values, settings.produceRecords(), "produce " + label);
+                if (measured) {
+                    produced.add(rate);
+                }
+            });
+        }
+        metrics.add(Metric.of(PRODUCE, UNIT, produced));
+
+        List<Double> consumed = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(context))) {
+            List<TopicPartition> partitions = new ArrayList<>(context.stack().endOffsets(Topics.BENCH_CEILING_PRODUCE.name()).keySet());
+            consumer.assign(partitions);
+            // Every round reads all the producer rounds wrote: a longer, steadier measurement at no extra cost.
+            long written = context.stack().endOffsetSum(Topics.BENCH_CEILING_PRODUCE.name());
+            details.put("consumeRecordsPerRound", written);
+            forEachRound(settings, (label, measured) -> {
+                double rate = consumeRound(context, consumer, partitions, written, "consume " + label);
+                if (measured) {
+                    consumed.add(rate);
+                }
+            });
+        }
+        metrics.add(Metric.of(CONSUME, UNIT, consumed));
+
+        int records = settings.aggregateRecords();
+        Prefill.write(context, "pre-fill " + Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), 0, records, new ByteArraySerializer(),
+            i -> new ProducerRecord<>(Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), keys[(int) (i % keys.length)], values[(int) (i % values.length)]));
+        Map<String, List<Double>> aggregated = new LinkedHashMap<>();
+        GUARANTEES.forEach(g -> aggregated.put(g, new ArrayList<>()));
+        for (int w = 0; w < settings.warmupRounds(); w++) {
+            String guarantee = GUARANTEES.get(w % GUARANTEES.size());
+            aggregateRound(context, guarantee, records, String.format(Locale.ROOT, "aggregate %s warm-up %d/%d",
+                guarantee, w + 1, settings.warmupRounds()));
+        }
+        for (int r = 0; r < settings.rounds(); r++) {
+            for (String guarantee : GUARANTEES) {
+                aggregated.get(guarantee).add(aggregateRound(context, guarantee, records,
+                    String.format(Locale.ROOT, "aggregate %s round %d/%d", guarantee, r + 1, settings.rounds())));
+            }
+        }
+        aggregated.forEach((guarantee, rates) -> metrics.add(Metric.of(aggregate(guarantee), UNIT, rates)));
+        details.put("aggregateCommitIntervalMs", Map.of(StreamsConfig.EXACTLY_ONCE_V2, 100, StreamsConfig.AT_LEAST_ONCE, AT_LEAST_ONCE_COMMIT_MS));
+        details.put("aggregateStreamThreads", 1);
+        details.put("measuredFrom", "produce: first send to flush() returning; consume: first poll to the last record; "
+            + "aggregate: records counted by the aggregator, " + DrainClock.method());
+        return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
+    }
+
+    /** Runs {@code round} for every warm-up round, then every measured one. */
+    static void forEachRound(BenchSettings settings, RoundBody round) throws Exception {
+        for (int w = 0; w < settings.warmupRounds(); w++) {
+            round.run(String.format(Locale.ROOT, "warm-up %d/%d", w + 1, settings.warmupRounds()), false);
+        }
+        for (int r = 0; r < settings.rounds(); r++) {
+            round.run(String.format(Locale.ROOT, "round %d/%d", r + 1, settings.rounds()), true);
+        }
+    }
+
+    @FunctionalInterface
+    interface RoundBody {
+        void run(String label, boolean measured) throws Exception;
+    }
+
+    private static double produceRound(BenchContext context, KafkaProducer<String, byte[]> producer, String[] keys, byte[][] values,
+                                       int records, String label) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (Progress.Task task = context.progress().start(label, records, "records")) {
+            long start = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(Topics.BENCH_CEILING_PRODUCE.name(), keys[i % keys.length], values[i % values.length]), (m, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
+                if ((i & 0x3FFF) == 0) {
+                    task.set(i);
+                }
+            }
+            producer.flush();
+            long elapsed = System.nanoTime() - start;
+            if (failure.get() != null) {
+                throw new IllegalStateException("The raw producer failed during " + label, failure.get());
+            }
+            double rate = Stats.perSecond(records, elapsed);
+            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
+            return rate;
+        }
+    }
+
+    private static double consumeRound(BenchContext context, KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+                                       long records, String label) {
+        consumer.seekToBeginning(partitions);
+        Duration deadline = StreamsRuns.drainDeadline(records);
+        try (Progress.Task task = context.progress().start(label, records, "records")) {
+            long start = System.nanoTime();
+            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw consumer", records, start, deadline);
+            long count = 0;
+            while (count < records) {
+                count += consumer.poll(Duration.ofMillis(100)).count();
+                task.set(count);
+                watchdog.check(count);
+            }
+            double rate = Stats.perSecond(records, System.nanoTime() - start);
+            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
+            return rate;
+        }
+    }
+
+    private static double aggregateRound(BenchContext context, String guarantee, long records, String label) throws InterruptedException {
+        String applicationId = context.uniqueName("bench-aggregate-" + StreamsRuns.shortName(guarantee));
+        AtomicLong counted = new AtomicLong();
+        DrainClock clock = new DrainClock(records);
+        CountDownLatch done = new CountDownLatch(1);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(AGGREGATE_SOURCE))
+            .groupByKey(Grouped.with(AGGREGATE_GROUP, Serdes.String(), Serdes.ByteArray()))
+            .aggregate(() -> 0L, (key, value, total) -> {
+                    if (clock.progress(counted.incrementAndGet()) && done.getCount() > 0) {
+                        done.countDown();
+                    }
+                    return total + 1;
+                }, Named.as(AGGREGATE_PROCESSOR),
+                Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(AGGREGATE_STORE)
+                    .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        // Plain Kafka Streams, none of careflow's: no registry, no dead-letter handlers, Kafka's cache and RocksDB defaults.
+        StreamsSettings.Builder settings = StreamsSettings.builder()
+            .applicationId(applicationId)
+            .bootstrapServers(context.stack().bootstrapServers())
+            .stateDir(context.stack().newDirectory("streams/" + applicationId))
+            .guarantee(guarantee)
+            .override(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
+            .override(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
+            settings.commitIntervalMs(AT_LEAST_ONCE_COMMIT_MS);
+        }
+        Properties props = settings.streamsProperties();
+        KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        try (Progress.Task task = context.progress().start(label, records, "records")) {
+            streams.start();
+            Duration deadline = StreamsRuns.drainDeadline(records);
+            long start = StreamsRuns.awaitRunning(streams, deadline, "The raw aggregate");
+            clock.started(start);
+            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw aggregate", records, start, deadline);
+            while (!done.await(100, TimeUnit.MILLISECONDS)) {
+                long count = counted.get();
+                task.set(count);
+                StreamsRuns.requireAlive(streams, "The raw aggregate");
+                watchdog.check(count);
+            }
+            double rate = clock.rate();
+            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
+            return rate;
+        } finally {
+            StreamsRuns.close(streams);
+            context.stack().deleteDirectory("streams/" + applicationId);
+            context.stack().deleteTopicsStartingWith(applicationId + "-");
+        }
+    }
+
+    private static Map<String, Object> producerProps(BenchContext context) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, context.stack().bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-ceiling-producer");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return props;
+    }
+
+    private static Map<String, Object> consumerProps(BenchContext context) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.stack().bootstrapServers());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-ceiling-consumer");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
+    }
+
+    /** {@code count} keys, spread over the partitions as any string keys are. */
+    static String[] keys(int count) {
+        String[] keys = new String[count];
+        for (int k = 0; k < count; k++) {
+            keys[k] = String.format("bench-key-%05d", k);
+        }
+        return keys;
+    }
+
+    /** Values of exactly {@code size} bytes: synthetic submissions as JSON, cut or padded, so they compress like real ones. */
+    static byte[][] values(SyntheticData data, int size) {
+        byte[][] values = new byte[VALUE_POOL][];
+        for (int v = 0; v < VALUE_POOL; v++) {
+            byte[] json = data.json(v).getBytes(StandardCharsets.UTF_8);
+            byte[] value = new byte[size];
+            java.util.Arrays.fill(value, (byte) ' ');
+            System.arraycopy(json, 0, value, 0, Math.min(json.length, size));
+            values[v] = value;
+        }
+        return values;
+    }
+}

@@ -1,0 +1,55 @@
+package org.careflow.bench.report;
+
+import org.careflow.bench.BenchSettings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+public class ReportTest {
+
+    @Test
+    void shouldSummariseRoundsWhenTheirCountIsOddOrEven() {
+        assertThat(Stats.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(Stats.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+        assertThat(Stats.spreadPercent(List.of(90.0, 100.0, 110.0))).isCloseTo(20.0, within(1e-9));
+        assertThat(Stats.spreadPercent(List.of(5.0))).isZero();
+    }
+
+    @Test
+    void shouldReadPercentilesInMillisecondsWhenLatenciesAreRecordedInMicroseconds() {
+        Histogram micros = Stats.latencyHistogram();
+        for (int i = 1; i <= 1000; i++) {
+            micros.recordValue(i * 10L);
+        }
+
+        assertThat(Stats.percentileMillis(micros, 50)).isCloseTo(5.0, within(0.01));
+        assertThat(Stats.percentileMillis(micros, 99.9)).isCloseTo(9.99, within(0.01));
+    }
+
+    @Test
+    void shouldGiveTheRatioToTheCeilingWhenBothWereMeasured() {
+        // Given a ceiling and a metric compared with it
+        ScenarioResult ceiling = new ScenarioResult("ceiling", "raw", List.of(Metric.of("aggregate", "records/s", List.of(200.0, 100.0, 300.0))),
+            Map.of(), 1);
+        Metric pipeline = Metric.of("pipeline", "records/s", List.of(50.0)).comparedWith("ceiling", "aggregate");
+        Metric orphan = Metric.of("other", "records/s", List.of(50.0)).comparedWith("missing", "aggregate");
+        ScenarioResult measured = new ScenarioResult("pipeline", "app", List.of(pipeline, orphan), Map.of(), 1);
+
+        // When reported
+        Report report = new Report(BenchSettings.smoke(Path.of("target")), Instant.EPOCH, Instant.EPOCH.plusSeconds(3), List.of(ceiling, measured));
+
+        // Then the ratio is of the medians, and absent when the ceiling was not measured
+        assertThat(report.ratioToCeiling(pipeline)).hasValue(0.25);
+        assertThat(report.ratioToCeiling(orphan)).isEmpty();
+        assertThat(report.markdown()).contains("| pipeline | pipeline | 50.0 records/s | 50.0 – 50.0 | 0% | 1 | 25% of aggregate |");
+        assertThat(Report.percent(0.000213)).isEqualTo("0.021%");
+        assertThat(Report.percent(0.0123)).isEqualTo("1.2%");
+        assertThat(report.markdown()).contains("| ceiling | aggregate | 200 records/s | 100 – 300 | 100% | 3 |  |");
+    }
+}

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.careflow.config.KnownKeys;
+import org.careflow.notifications.reminders.InvalidSettingException;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
 import org.careflow.dispatch.DispatcherSettings;
@@ -190,11 +191,16 @@ public final class NotificationsConfig extends AbstractConfig {
     public NotificationsConfig(Map<?, ?> originals) {
         super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
         ZoneId defaultZone = defaultZone(getString(DEFAULT_TIME_ZONE_CONFIG));
-        this.reminderPolicy = ReminderPolicy.parse(getList(REMINDER_OFFSETS_CONFIG), getList(REMINDER_OFFSET_OVERRIDES_CONFIG),
-            getString(QUIET_HOURS_CONFIG), getInt(QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG), defaultZone,
-            getString(DEFAULT_LANGUAGE_CONFIG));
+        try {
+            this.reminderPolicy = ReminderPolicy.parse(getList(REMINDER_OFFSETS_CONFIG), getList(REMINDER_OFFSET_OVERRIDES_CONFIG),
+                getString(QUIET_HOURS_CONFIG), getInt(QUIET_HOURS_MAX_SHIFT_PERCENT_CONFIG), defaultZone,
+                getString(DEFAULT_LANGUAGE_CONFIG));
+            this.onCallContacts = OnCallContacts.parse(ONCALL_CONTACTS_CONFIG, getList(ONCALL_CONTACTS_CONFIG), onCallWebhookRule());
+        } catch (InvalidSettingException e) {
+            // The policies are domain code: they name the key and the fix, configuration reports it as its own error.
+            throw new ConfigException(e.key(), e.value(), e.reason());
+        }
         this.replyVocabulary = ReplyVocabulary.parse(REPLY_WORDS_CONFIG, getList(REPLY_WORDS_CONFIG));
-        this.onCallContacts = OnCallContacts.parse(ONCALL_CONTACTS_CONFIG, getList(ONCALL_CONTACTS_CONFIG), onCallWebhookRule());
         if (getBoolean(DISPATCHER_ENABLED_CONFIG)) {
             requireSet(WHATSAPP_PHONE_NUMBER_ID_CONFIG, getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG));
             requireSet(WHATSAPP_ACCESS_TOKEN_CONFIG, getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value());

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.common.config.ConfigException;
 import org.careflow.events.notifications.Channel;
 import org.careflow.topics.OnCallWebhookRule;
 
@@ -54,11 +53,11 @@ public final class OnCallContacts {
                 try {
                     URI.create(target).toURL();
                 } catch (IllegalArgumentException | java.net.MalformedURLException e) {
-                    throw new ConfigException(key, entry, "the webhook URL does not parse");
+                    throw new InvalidSettingException(key, entry, "the webhook URL does not parse");
                 }
                 var refused = webhooks.checkUrl(target);
                 if (refused.isPresent()) {
-                    throw new ConfigException(key, entry, "the webhook URL " + refused.get()
+                    throw new InvalidSettingException(key, entry, "the webhook URL " + refused.get()
                         + "; allow-list its host in oncall.webhook.allowed.hosts if it is the operator's own gateway");
                 }
                 contact = new Contact(Channel.WEBHOOK, target);
@@ -66,7 +65,7 @@ public final class OnCallContacts {
                 contact = null;
             }
             if (facility.isEmpty() || contact == null) {
-                throw new ConfigException(key, entry, "entries are FACILITY=https://webhook-url or FACILITY=mailto:address (FACILITY * for the rest)");
+                throw new InvalidSettingException(key, entry, "entries are FACILITY=https://webhook-url or FACILITY=mailto:address (FACILITY * for the rest)");
             }
             map.put(facility, contact);
         }

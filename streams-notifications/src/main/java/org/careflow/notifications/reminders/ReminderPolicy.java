@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * When a booking's reminders are due: the offsets before the appointment (per facility and appointment type),
@@ -65,7 +64,7 @@ public final class ReminderPolicy {
         this.defaultLanguage = Objects.requireNonNull(defaultLanguage, "defaultLanguage");
     }
 
-    /** Parses the configuration values; a bad entry throws a {@link ConfigException} naming its key and the fix. */
+    /** Parses the configuration values; a bad entry throws a {@link InvalidSettingException} naming its key and the fix. */
     public static ReminderPolicy parse(List<String> offsets, List<String> overrideEntries, String quiet, int maxShiftPercent,
                                        ZoneId defaultZone, String defaultLanguage) {
         List<Offset> defaults = new ArrayList<>();
@@ -76,7 +75,7 @@ public final class ReminderPolicy {
         for (String entry : overrideEntries) {
             int eq = entry.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException("reminders.offsets.overrides", entry, "entries are FACILITY=OFFSETS or FACILITY/TYPE=OFFSETS, e.g. clinic-1/surgery=72h+24h");
+                throw new InvalidSettingException("reminders.offsets.overrides", entry, "entries are FACILITY=OFFSETS or FACILITY/TYPE=OFFSETS, e.g. clinic-1/surgery=72h+24h");
             }
             List<Offset> list = new ArrayList<>();
             String values = entry.substring(eq + 1).strip();
@@ -96,10 +95,10 @@ public final class ReminderPolicy {
                 }
                 quietHours = new QuietHours(LocalTime.parse(m.group(1)), LocalTime.parse(m.group(2)));
             } catch (DateTimeException e) {
-                throw new ConfigException("reminders.quiet.hours", quiet, "use HH:MM-HH:MM in 24-hour time, e.g. 21:00-08:00, or leave it empty");
+                throw new InvalidSettingException("reminders.quiet.hours", quiet, "use HH:MM-HH:MM in 24-hour time, e.g. 21:00-08:00, or leave it empty");
             }
             if (quietHours.start().equals(quietHours.end())) {
-                throw new ConfigException("reminders.quiet.hours", quiet, "start and end are equal; leave it empty for no quiet hours");
+                throw new InvalidSettingException("reminders.quiet.hours", quiet, "start and end are equal; leave it empty for no quiet hours");
             }
         }
         return new ReminderPolicy(sorted(defaults), overrides, quietHours, maxShiftPercent, defaultZone, defaultLanguage);
@@ -108,7 +107,7 @@ public final class ReminderPolicy {
     private static Offset offset(String key, String text) {
         Matcher m = OFFSET.matcher(text.strip());
         if (!m.matches() || Integer.parseInt(m.group(1)) == 0) {
-            throw new ConfigException(key, text, "offsets are a positive number followed by s, m, h or d, e.g. 90m, 24h, 2d");
+            throw new InvalidSettingException(key, text, "offsets are a positive number followed by s, m, h or d, e.g. 90m, 24h, 2d");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = switch (m.group(2)) {

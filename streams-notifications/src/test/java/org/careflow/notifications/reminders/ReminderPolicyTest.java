@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
-import org.apache.kafka.common.config.ConfigException;
+import org.careflow.notifications.reminders.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 class ReminderPolicyTest {
@@ -102,7 +102,7 @@ class ReminderPolicyTest {
     @Test
     void shouldNameTheKeyAndTheFixWhenConfigurationIsWrong() {
         assertThatThrownBy(() -> ReminderPolicy.parse(List.of("24 hours"), List.of(), "", 50, ZoneId.of("UTC"), "en"))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("reminders.offsets").hasMessageContaining("24h");
+            .isInstanceOf(InvalidSettingException.class).hasMessageContaining("reminders.offsets").hasMessageContaining("24h");
         assertThatThrownBy(() -> ReminderPolicy.parse(List.of("24h"), List.of("f-1"), "", 50, ZoneId.of("UTC"), "en"))
             .hasMessageContaining("reminders.offsets.overrides");
         assertThatThrownBy(() -> ReminderPolicy.parse(List.of("24h"), List.of(), "9pm-8am", 50, ZoneId.of("UTC"), "en"))

@@ -32,6 +32,8 @@ import org.careflow.masterdata.MasterDataApp;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.MasterDataTopics;
 import org.careflow.masterdata.topology.MasterDataTopology;
+import org.careflow.dispatch.DispatcherApp;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.notifications.NotificationsApp;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.notifications.topology.NotificationsTopology;
@@ -76,6 +78,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String SCHEDULING = "streams-scheduling";
     public static final String NOTIFICATIONS = "streams-notifications";
     public static final String MASTERDATA = "streams-masterdata";
+    public static final String DISPATCHER = "notifications-dispatcher";
 
     /** Where the connectors' configurations and SQL live; the careflow script and the build set it. */
     public static final String CONNECTORS_HOME_PROPERTY = "careflow.connectors.home";
@@ -114,6 +117,8 @@ public final class LocalStack implements AutoCloseable {
     private TriageApp triage;
     private SchedulingApp scheduling;
     private NotificationsApp notifications;
+    private DispatcherApp dispatcher;
+    private Map<String, Object> lastDispatcherProps;
     private Map<String, Object> lastNotificationsProps;
     private MasterDataApp masterdata;
     private EmbeddedPostgres postgres;
@@ -230,15 +235,12 @@ public final class LocalStack implements AutoCloseable {
         notificationsProps.put(StreamsAppConfig.HTTP_ADVERTISED_HOST_CONFIG, options.host());
         notificationsProps.put(StreamsAppConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
         notificationsProps.put(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting);
-        // Without WhatsApp credentials the dispatcher stays off: reminders are planned and shown, not sent.
-        Object token = notificationsProps.get(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
-        notificationsProps.putIfAbsent(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, token != null && !token.toString().isBlank());
         lastNotificationsProps = notificationsProps;
         NotificationsConfig notificationsConfig = new NotificationsConfig(notificationsProps);
-        // The dispatcher runs in this process as the same user: its topics are granted whether it is on or not.
         grant(NOTIFICATIONS, KafkaAcls.streamsApp(NOTIFICATIONS, notificationsConfig.streamsProperties(0),
-            NotificationsTopology.build(notificationsConfig, TOPOLOGY_SERDES), KafkaAcls.DISPATCHER_WRITES));
+            NotificationsTopology.build(notificationsConfig, TOPOLOGY_SERDES), List.of()));
         notifications = started(NotificationsApp.start(notificationsConfig));
+        startDispatcher(options);
 
         Map<String, Object> masterdataProps = settings(options, auth, MASTERDATA, MasterDataConfig.CONFIG.names(),
             appConnection(MASTERDATA, options.host(), options.masterdataPort()));
@@ -258,6 +260,9 @@ public final class LocalStack implements AutoCloseable {
         urls.put("streams-triage", "http://" + options.host() + ":" + triage.port());
         urls.put("streams-scheduling", "http://" + options.host() + ":" + scheduling.port());
         urls.put("streams-notifications", "http://" + options.host() + ":" + notifications.port());
+        urls.put("notifications dispatcher", dispatcher == null
+            ? "not started (no " + ConfigSources.envName(DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG) + "): reminders are planned, not sent"
+            : "http://" + options.host() + ":" + dispatcher.port() + " (health and metrics)");
         urls.put("streams-masterdata", "http://" + options.host() + ":" + masterdata.port());
         urls.put("Kafka Connect", connect.url() + " user " + CONNECT_REST_USER + " (password in "
             + data.resolve(CONNECT_DIRECTORY).resolve("rest-password") + ")");
@@ -274,6 +279,30 @@ public final class LocalStack implements AutoCloseable {
             + " (passwords in " + kafkaLogins.directory() + ", kafka-<user>-password; ops client settings in " + opsProperties + ")");
         urls.put("data", data.toString());
         LOG.info("careflow is up");
+    }
+
+    /**
+     * The notifications dispatcher, as its own app with its own Kafka user, when it has WhatsApp credentials; without
+     * them there is nothing to send through, and reminders are planned and shown, not sent.
+     */
+    private void startDispatcher(StackOptions options) {
+        Map<String, Object> props = settings(options, auth, DISPATCHER, DispatcherConfig.CONFIG.names(),
+            appConnection(DISPATCHER, options.host(), options.dispatcherPort()));
+        Object token = props.get(DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
+        if (token == null || token.toString().isBlank()) {
+            LOG.info("No {}: the notifications dispatcher does not start; reminders are planned and shown, not sent",
+                ConfigSources.envName(DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG));
+            return;
+        }
+        DispatcherConfig config = new DispatcherConfig(props);
+        grant(DISPATCHER, KafkaAcls.dispatcher(DISPATCHER, config.groupId()));
+        lastDispatcherProps = props;
+        dispatcher = started(DispatcherApp.start(config));
+    }
+
+    /** The notifications dispatcher, or null when it did not start (no WhatsApp credentials). */
+    public DispatcherApp dispatcher() {
+        return dispatcher;
     }
 
     /**
@@ -538,9 +567,20 @@ public final class LocalStack implements AutoCloseable {
         return notifications;
     }
 
-    /** Stops streams-notifications and starts it again on the same state and settings, as after a crash or a deploy. */
+    /**
+     * Stops streams-notifications and the notifications dispatcher (when it runs) and starts them again on the same state,
+     * settings and ports, as after a crash or a deploy of both.
+     */
     public void restartNotifications() {
         int port = notifications.port();
+        if (dispatcher != null) {
+            int dispatcherPort = dispatcher.port();
+            synchronized (started) {
+                started.remove(dispatcher);
+            }
+            dispatcher.close();
+            lastDispatcherProps.put(CommonConfig.HTTP_PORT_CONFIG, dispatcherPort);
+        }
         synchronized (started) {
             started.remove(notifications);
         }
@@ -548,6 +588,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(lastNotificationsProps);
         props.put(CommonConfig.HTTP_PORT_CONFIG, port);
         notifications = started(NotificationsApp.start(new NotificationsConfig(props)));
+        if (dispatcher != null) {
+            dispatcher = started(DispatcherApp.start(new DispatcherConfig(lastDispatcherProps)));
+        }
     }
 
     public TriageApp triage() {

@@ -22,6 +22,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.careflow.dispatch.CloudApiStandIn;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
@@ -56,10 +57,11 @@ class NotificationsFlowIT {
             StackOptions options = StackOptions.ephemeral(dataDir)
                 .withSettings(LocalStack.INGEST, Map.of(IngestConfig.WHATSAPP_APP_SECRET_CONFIG, APP_SECRET,
                     IngestConfig.WHATSAPP_VERIFY_TOKEN_CONFIG, "flow-verify"))
+                .withSettings(LocalStack.DISPATCHER, Map.of(
+                    DispatcherConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl(),
+                    DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "flow-token",
+                    DispatcherConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300"))
                 .withSettings(LocalStack.NOTIFICATIONS, Map.of(
-                    NotificationsConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl(),
-                    NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "flow-token",
-                    NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300",
                     NotificationsConfig.REMINDER_OFFSET_OVERRIDES_CONFIG, "f-msg=" + REMINDER_OFFSET.toSeconds() + "s",
                     NotificationsConfig.QUIET_HOURS_CONFIG, "",
                     NotificationsConfig.PUNCTUATE_INTERVAL_MS_CONFIG, 200L));

@@ -1,7 +1,6 @@
 package org.careflow.notifications;
 
 import java.time.Duration;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,6 @@ import org.careflow.config.CommonConfig;
 import org.careflow.config.HttpTlsSettings;
 import org.careflow.config.ConfigSources;
 import org.careflow.config.StreamsAppConfig;
-import org.careflow.dispatch.DispatcherSupervisor;
-import org.careflow.dispatch.NotificationDispatcher;
 import org.careflow.notifications.query.NotificationsQueryRoutes;
 import org.careflow.notifications.topology.NotificationsTopology;
 import org.careflow.query.QuerySecurity;
@@ -20,27 +17,21 @@ import org.careflow.query.StreamsHttpApp;
 import org.careflow.query.metrics.AppMetrics;
 import org.careflow.topics.RegistryEventSerdes;
 import org.careflow.topics.RegistryLogin;
-import org.careflow.topics.RegistryProbe;
 import org.careflow.topics.Topics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The streams-notifications process: reminders, replies and delivery tracking on Kafka Streams, their query API over
- * HTTP, and (unless turned off) the dispatcher that delivers outbound notifications.
+ * The streams-notifications process: reminders, replies and delivery tracking on Kafka Streams, and their query API over
+ * HTTP. It plans what to send on outbound-notifications; the notifications dispatcher, its own process
+ * ({@code org.careflow.dispatch.DispatcherApp}), sends it.
  */
 public final class NotificationsApp implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NotificationsApp.class);
-
     private final StreamsHttpApp app;
     private final Duration shutdownTimeout;
-    private final AutoCloseable dispatcher;
 
-    private NotificationsApp(StreamsHttpApp app, AutoCloseable dispatcher, Duration shutdownTimeout) {
+    private NotificationsApp(StreamsHttpApp app, Duration shutdownTimeout) {
         this.app = app;
         this.shutdownTimeout = shutdownTimeout;
-        this.dispatcher = dispatcher;
     }
 
     public static NotificationsApp start(NotificationsConfig config) {
@@ -59,33 +50,13 @@ public final class NotificationsApp implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        // What the dispatcher (here or in another process of this app) gave up on or could not read, waiting for ops.
-        metrics.watchDeadLetters(dispatcherClientConfig(config),
-            List.of(Topics.OUTBOUND_DEAD_LETTERS.name(), Topics.NOTIFICATIONS_DEAD_LETTERS.name()));
-        AutoCloseable dispatcher = () -> { };
-        if (config.dispatcherEnabled()) {
-            try {
-                // The registry the serdes read from, as the app logs in: a record unreadable while it does not serve
-                // the dispatcher is read again later, never skipped.
-                RegistryProbe registry = RegistryProbe.create(config.getString(CommonConfig.REGISTRY_URL_CONFIG),
-                    config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG), CommonConfig.registryClientSecret(config));
-                // Supervised: one that stopped on an error is started again (backoff), readiness says so meanwhile.
-                dispatcher = DispatcherSupervisor.start(() -> NotificationDispatcher.start(dispatcherClientConfig(config),
-                    config.getString(StreamsAppConfig.APPLICATION_ID_CONFIG) + "-dispatcher", serdes, config.dispatcherSettings(),
-                    config.smtpSettings(), Clock.systemUTC(), metrics, registry), app.dependencies()::down, Duration.ofSeconds(60));
-            } catch (RuntimeException e) {
-                app.close();
-                throw e;
-            }
-        } else {
-            LOG.info("Dispatcher off ({}=false): notifications are planned and tracked, not sent from this process",
-                NotificationsConfig.DISPATCHER_ENABLED_CONFIG);
-        }
-        return new NotificationsApp(app, dispatcher, CommonConfig.shutdownTimeout(config));
+        // What this app gave up on or could not read, waiting for ops (the dispatcher, its own app, counts its own).
+        metrics.watchDeadLetters(kafkaClientConfig(config), List.of(Topics.NOTIFICATIONS_DEAD_LETTERS.name()));
+        return new NotificationsApp(app, CommonConfig.shutdownTimeout(config));
     }
 
-    /** The dispatcher's consumer and producer settings: the brokers and the app's Kafka security settings. */
-    static Map<String, Object> dispatcherClientConfig(NotificationsConfig config) {
+    /** Settings of the dead-letter watch's consumer: the brokers and the app's Kafka security settings. */
+    static Map<String, Object> kafkaClientConfig(NotificationsConfig config) {
         Map<String, Object> props = new HashMap<>(CommonConfig.kafkaClientSecurity(config));
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(CommonConfig.KAFKA_BOOTSTRAP_SERVERS_CONFIG)));
         return props;
@@ -101,13 +72,7 @@ public final class NotificationsApp implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            dispatcher.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("The dispatcher did not stop cleanly", e);
-        } finally {
-            app.close(shutdownTimeout);
-        }
+        app.close(shutdownTimeout);
     }
 
     /** Runs until the JVM is told to stop. Options: {@code --config FILE}; environment: {@code CAREFLOW_*}. */

@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole careflow system in one JVM plus the registry's process: a KRaft broker, the Apicurio Registry
  * (H2 file storage, so schema ids survive restarts), the catalogue's topics and schemas, the ingest API,
- * streams-triage, streams-scheduling and streams-notifications. Everything lives under one data directory; closing stops it
+ * streams-triage, streams-scheduling, streams-notifications, streams-masterdata and, when it has WhatsApp credentials, the
+ * notifications dispatcher, each app in-process as its own app with its own Kafka user. Everything lives under one data directory; closing stops it
  * all, newest first. Each app's other settings come from {@code CAREFLOW_*} environment variables, then from
  * {@link StackOptions#settings()}; the launcher's connection settings (Kafka, registry, ports, state directory) win.
  */
@@ -119,6 +120,8 @@ public final class LocalStack implements AutoCloseable {
     private NotificationsApp notifications;
     private DispatcherApp dispatcher;
     private Map<String, Object> lastDispatcherProps;
+    /** The host the apps serve on, for their URLs. */
+    private String host;
     private Map<String, Object> lastNotificationsProps;
     private MasterDataApp masterdata;
     private EmbeddedPostgres postgres;
@@ -167,6 +170,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void run(StackOptions options) {
         Path data = options.dataDir().toAbsolutePath();
+        host = options.host();
         if (options.fresh()) {
             deleteRecursively(data);
         }
@@ -303,6 +307,11 @@ public final class LocalStack implements AutoCloseable {
     /** The notifications dispatcher, or null when it did not start (no WhatsApp credentials). */
     public DispatcherApp dispatcher() {
         return dispatcher;
+    }
+
+    /** The notifications dispatcher's base URL (health and metrics), or null when it did not start. */
+    public String dispatcherUrl() {
+        return dispatcher == null ? null : "http://" + host + ":" + dispatcher.port();
     }
 
     /**

@@ -124,12 +124,13 @@ class NotificationsFlowIT {
                 // and /metrics (an ops token) counts the confirmed booking and both sends, with the Kafka Streams series
                 awaitCounted(scheduling, "careflow_bookings_total",
                     Map.of("app", "streams-scheduling", "status", "CONFIRMED", "reason", "none"), 1.0);
-                // (the verification message is a message to the patient too)
-                String notificationMetrics = awaitCounted(notifications, "careflow_reminders_total",
-                    Map.of("app", "streams-notifications", "outcome", "sent"), 3.0);
+                // (the verification message is a message to the patient too; the dispatcher, its own app, counts sends)
+                String dispatcherMetrics = awaitCounted(stack.dispatcherUrl(), "careflow_reminders_total",
+                    Map.of("app", "notifications-dispatcher", "outcome", "sent"), 3.0);
                 awaitCounted(notifications, "careflow_contact_decisions_total",
                     Map.of("app", "streams-notifications", "status", "PHONE_VERIFIED", "reason", "none"), 1.0);
-                assertThat(PrometheusSamples.sum(notificationMetrics, "careflow_reminders_total", Map.of("outcome", "failed"))).isNaN();
+                assertThat(PrometheusSamples.sum(dispatcherMetrics, "careflow_reminders_total", Map.of("outcome", "failed"))).isNaN();
+                assertThat(dispatcherMetrics).doesNotContain("p-msg").doesNotContain(PHONE.substring(1));
                 for (String app : List.of(scheduling, notifications)) {
                     String text = Await.value("the Kafka Streams series of " + app, DEADLINE, () -> {
                         HttpResponse<String> r = HttpCalls.get(app + "/metrics");

@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1.7
 # One image per careflow app, chosen with the build argument APP:
 #   docker build --build-arg APP=streams-triage -t careflow/streams-triage .
-# APP is one of: ingest-api, streams-triage, streams-scheduling, streams-notifications, streams-masterdata.
+# APP is one of: ingest-api, streams-triage, streams-scheduling, streams-notifications, streams-masterdata,
+# notifications-dispatcher; or ops-cli, the operations command line (docker run --rm careflow/ops-cli status --kafka
+# SERVERS --command-config FILE).
 # The Kafka Connect worker with careflow's connector plugins has its own image: docker/connect/Dockerfile.
 
 ARG APP=ingest-api

@@ -54,13 +54,15 @@ locals {
       CAREFLOW_WHATSAPP_APP_SECRET   = var.secret_arns.whatsapp_app_secret
       CAREFLOW_WHATSAPP_VERIFY_TOKEN = var.secret_arns.whatsapp_verify_token
     }
-    "streams-notifications" = {
+    # The dispatcher sends: only it holds the Cloud API token and the SMTP password.
+    "notifications-dispatcher" = {
       CAREFLOW_WHATSAPP_ACCESS_TOKEN = var.secret_arns.whatsapp_access_token
       CAREFLOW_SMTP_PASSWORD         = var.secret_arns.smtp_password
     }
   }
 
-  # Every ECS service: the five apps, the schema registry and the Connect worker.
+  # Every ECS service: the six apps (the notifications dispatcher is internal: no host, no load balancer), the schema
+  # registry and the Connect worker.
   services = merge(
     {
       for app, size in var.apps : app => {

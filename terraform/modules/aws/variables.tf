@@ -161,8 +161,8 @@ variable "secret_arns" {
       registry_db_password   : password of the registry's PostgreSQL role
       whatsapp_app_secret    : Meta app secret (ingest-api webhook signatures)
       whatsapp_verify_token  : webhook verify token (ingest-api)
-      whatsapp_access_token  : Cloud API access token (streams-notifications)
-      smtp_password          : SMTP password (streams-notifications)
+      whatsapp_access_token  : Cloud API access token (notifications-dispatcher)
+      smtp_password          : SMTP password (notifications-dispatcher)
       query_forward_secret   : the cluster secret (32+ random characters) instances sign forwarded queries with (query.forward.secret)
       connect_rest_password  : password of the Connect REST API's user careflow-connect-admin (HTTP Basic)
       sink_db_password       : password of the sink connectors' PostgreSQL role careflow
@@ -191,7 +191,7 @@ variable "secret_arns" {
 }
 
 variable "apps" {
-  description = "Size of each careflow app's tasks and how many run (2 or more: instances of one app share its partitions, and a standby keeps its stores warm). Keys: ingest-api, streams-triage, streams-scheduling, streams-notifications, streams-masterdata."
+  description = "Size of each careflow app's tasks and how many run (2 or more: instances of one app share its partitions, and a standby keeps its stores warm). Keys: ingest-api, streams-triage, streams-scheduling, streams-notifications, streams-masterdata, notifications-dispatcher."
   type = map(object({
     cpu           = number
     memory        = number
@@ -203,6 +203,8 @@ variable "apps" {
     "streams-scheduling"    = { cpu = 1024, memory = 2048, desired_count = 2 }
     "streams-notifications" = { cpu = 1024, memory = 2048, desired_count = 2 }
     "streams-masterdata"    = { cpu = 512, memory = 1024, desired_count = 2 }
+    # No stores: a small task sends and waits on the Cloud API.
+    "notifications-dispatcher" = { cpu = 512, memory = 1024, desired_count = 2 }
   }
 
   validation {
@@ -212,7 +214,7 @@ variable "apps" {
 }
 
 variable "app_environment" {
-  description = "Extra CAREFLOW_* settings (not secrets) per app, e.g. { \"streams-notifications\" = { CAREFLOW_SMTP_HOST = \"smtp.hospital.example\" } }. See docs/configuration.md."
+  description = "Extra CAREFLOW_* settings (not secrets) per app, e.g. { \"notifications-dispatcher\" = { CAREFLOW_SMTP_HOST = \"smtp.hospital.example\" } }. See docs/configuration.md."
   type        = map(map(string))
   default     = {}
 }

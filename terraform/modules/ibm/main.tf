@@ -54,7 +54,8 @@ locals {
       CAREFLOW_WHATSAPP_APP_SECRET   = "whatsapp-app-secret"
       CAREFLOW_WHATSAPP_VERIFY_TOKEN = "whatsapp-verify-token"
     }
-    "streams-notifications" = {
+    # The dispatcher sends: only it holds the Cloud API token and the SMTP password.
+    "notifications-dispatcher" = {
       CAREFLOW_WHATSAPP_ACCESS_TOKEN = "whatsapp-access-token"
       CAREFLOW_SMTP_PASSWORD         = "smtp-password"
     }

@@ -91,7 +91,7 @@ variable "auth" {
 }
 
 variable "apps" {
-  description = "Size of each careflow app's instances and how many run (2 or more). Keys: ingest-api, streams-triage, streams-scheduling, streams-notifications, streams-masterdata. cpu and memory as Code Engine takes them (e.g. \"1\" and \"4G\")."
+  description = "Size of each careflow app's instances and how many run (2 or more). Keys: ingest-api, streams-triage, streams-scheduling, streams-notifications, streams-masterdata, notifications-dispatcher. cpu and memory as Code Engine takes them (e.g. \"1\" and \"4G\")."
   type = map(object({
     cpu       = string
     memory    = string
@@ -103,6 +103,8 @@ variable "apps" {
     "streams-scheduling"    = { cpu = "1", memory = "4G", instances = 2 }
     "streams-notifications" = { cpu = "1", memory = "4G", instances = 2 }
     "streams-masterdata"    = { cpu = "0.5", memory = "2G", instances = 2 }
+    # No stores: a small instance sends and waits on the Cloud API (private: no public domain mapping).
+    "notifications-dispatcher" = { cpu = "0.5", memory = "1G", instances = 2 }
   }
 
   validation {
@@ -112,7 +114,7 @@ variable "apps" {
 }
 
 variable "app_environment" {
-  description = "Extra CAREFLOW_* settings (not secrets) per app, e.g. { \"streams-notifications\" = { CAREFLOW_SMTP_HOST = \"smtp.hospital.example\" } }. See docs/configuration.md."
+  description = "Extra CAREFLOW_* settings (not secrets) per app, e.g. { \"notifications-dispatcher\" = { CAREFLOW_SMTP_HOST = \"smtp.hospital.example\" } }. See docs/configuration.md."
   type        = map(map(string))
   default     = {}
 }

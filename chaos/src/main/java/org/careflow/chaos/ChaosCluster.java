@@ -35,6 +35,8 @@ import org.careflow.config.StreamsSettings;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.dispatch.CloudApiStandIn;
+import org.careflow.dispatch.DispatcherApp;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.events.facilities.Facility;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
@@ -55,7 +57,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The system under test: three KRaft nodes, the Apicurio Registry, the ingest API and two instances each of
- * streams-triage, streams-scheduling and streams-notifications (whose dispatcher sends to a {@link CloudApiStandIn}),
+ * streams-triage, streams-scheduling, streams-notifications and the notifications dispatcher (which sends to a
+ * {@link CloudApiStandIn}),
  * every one a process of its own, and the {@link Sinks} (a Connect worker of its own, PostgreSQL, MongoDB). Runs without Kafka SASL, ACLs or registry and API authentication: the suite is about
  * failures, and security has its own integration tests. It knows how to hurt each part and how to bring it back on
  * the same data and ports.
@@ -71,6 +74,8 @@ final class ChaosCluster implements AutoCloseable {
     /** Longer than any fault and its recovery: a reminder delayed by a fault is late, not too late to send. */
     static final Duration REMINDER_OFFSET = Duration.ofSeconds(300);
     static final String APP_SECRET = "chaos-app-secret";
+    /** The notifications dispatcher's app name; instance i runs beside streams-notifications-i. */
+    static final String DISPATCHER = "notifications-dispatcher";
     static final String PHONE_NUMBER_ID = "100200300";
     static final Duration START_DEADLINE = Duration.ofSeconds(240);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
@@ -125,7 +130,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     private void run() {
-        int[] ports = FreePorts.reserve(2 * NODES + 2 + 1 + 2 * 3 + 1);
+        int[] ports = FreePorts.reserve(2 * NODES + 2 + 1 + 2 * 4 + 1);
         int next = 0;
         List<String> voters = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
@@ -161,6 +166,7 @@ final class ChaosCluster implements AutoCloseable {
             addInstance("streams-scheduling", i, SchedulingApp.class.getName(), ports[next++], streamsSettings("careflow-scheduling", Map.of()));
             addInstance("streams-notifications", i, NotificationsApp.class.getName(), ports[next++],
                 streamsSettings("careflow-notifications", notificationSettings()));
+            addInstance(DISPATCHER, i, DispatcherApp.class.getName(), ports[next++], dispatcherSettings());
         }
         instances.values().forEach(instance -> instance.process().start());
         instances.values().forEach(instance -> awaitReady(instance, START_DEADLINE));
@@ -196,12 +202,17 @@ final class ChaosCluster implements AutoCloseable {
         return settings;
     }
 
+    /** The dispatcher's instances share its default group, as the ones inside streams-notifications did. */
+    private Map<String, Object> dispatcherSettings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(DispatcherConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl());
+        settings.put(DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "chaos-token");
+        settings.put(DispatcherConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, PHONE_NUMBER_ID);
+        return settings;
+    }
+
     private Map<String, Object> notificationSettings() {
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, true);
-        settings.put(NotificationsConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl());
-        settings.put(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "chaos-token");
-        settings.put(NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, PHONE_NUMBER_ID);
         settings.put(NotificationsConfig.REMINDER_OFFSET_OVERRIDES_CONFIG, CLINIC + "=" + REMINDER_OFFSET.toSeconds() + "s");
         settings.put(NotificationsConfig.QUIET_HOURS_CONFIG, "");
         settings.put(NotificationsConfig.PUNCTUATE_INTERVAL_MS_CONFIG, 500L);

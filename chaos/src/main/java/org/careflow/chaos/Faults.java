@@ -20,7 +20,12 @@ final class Faults {
         ChaosOptions options = cluster.options();
         Map<String, Fault> out = new LinkedHashMap<>();
         for (ChaosCluster.Instance instance : cluster.instances()) {
-            put(out, killInstance(cluster, instance, options.down()));
+            if (instance.app().equals("streams-notifications")) {
+                put(out, killNotifications(cluster, instance.index(), options.down()));
+            } else if (!instance.app().equals(ChaosCluster.DISPATCHER)) {
+                // (a dispatcher is killed with the streams-notifications instance beside it, as when it ran inside it)
+                put(out, killInstance(cluster, instance, options.down()));
+            }
         }
         put(out, killBroker(cluster, "kill-leader-broker", "SIGKILL of the leader of " + Topics.TRIAGE_SUBMISSIONS.name() + "-0",
             () -> cluster.leaderOf(Topics.TRIAGE_SUBMISSIONS.name()), options.down()));
@@ -41,7 +46,7 @@ final class Faults {
             killBroker(cluster, "", "SIGKILL of the leader of " + Topics.TRIAGE_SUBMISSIONS.name() + "-0",
                 () -> cluster.leaderOf(Topics.TRIAGE_SUBMISSIONS.name()), options.down()))));
         put(out, Fault.combined("combined-notifications-and-registry", List.of(
-            killInstance(cluster, cluster.instance("streams-notifications-1"), options.down()), registryOutage(cluster, options.registryOutage()))));
+            killNotifications(cluster, 1, options.down()), registryOutage(cluster, options.registryOutage()))));
         return out;
     }
 
@@ -98,6 +103,26 @@ final class Faults {
             () -> {
                 instance.process().start();
                 cluster.awaitReady(instance, HEAL_DEADLINE);
+            });
+    }
+
+    /**
+     * SIGKILL of streams-notifications-{@code index} and of the dispatcher beside it, as when the dispatcher ran inside
+     * that process: reminders planned but not yet sent, and sends whose outcome was not recorded, must survive both.
+     */
+    static Fault killNotifications(ChaosCluster cluster, int index, Duration down) {
+        ChaosCluster.Instance notifications = cluster.instance("streams-notifications-" + index);
+        ChaosCluster.Instance dispatcher = cluster.instance(ChaosCluster.DISPATCHER + "-" + index);
+        return simple("kill-" + notifications.name(), "SIGKILL of " + notifications.name() + " and " + dispatcher.name(), down,
+            () -> {
+                notifications.process().kill();
+                dispatcher.process().kill();
+            },
+            () -> {
+                notifications.process().start();
+                dispatcher.process().start();
+                cluster.awaitReady(notifications, HEAL_DEADLINE);
+                cluster.awaitReady(dispatcher, HEAL_DEADLINE);
             });
     }
 

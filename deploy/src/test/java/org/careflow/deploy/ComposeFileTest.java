@@ -33,9 +33,9 @@ class ComposeFileTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
-    private static final List<String> APPS =
-        List.of("ingest-api", "streams-triage", "streams-scheduling", "streams-notifications", "streams-masterdata");
-    private static final List<String> STREAMS_APPS = APPS.subList(1, APPS.size());
+    private static final List<String> APPS = List.of("ingest-api", "streams-triage", "streams-scheduling", "streams-notifications",
+        "streams-masterdata", "notifications-dispatcher");
+    private static final List<String> STREAMS_APPS = APPS.subList(1, 5);
     /** Names of settings that hold secrets; none may have a value in the compose file itself. */
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL|_KEY$|PRIVATE).*");
     /** A switch, whatever its name says (APICURIO_AUTHN_BASIC_CLIENT_CREDENTIALS_ENABLED turns a feature on, it holds none). */

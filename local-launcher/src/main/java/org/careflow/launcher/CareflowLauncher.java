@@ -33,17 +33,18 @@ public final class CareflowLauncher {
         usage: careflow up [--data-dir DIR] [--fresh] [--demo] [--host HOST]
                            [--kafka-port P] [--kafka-controller-port P] [--registry-port P] [--registry-management-port P]
                            [--ingest-port P] [--triage-port P] [--scheduling-port P] [--notifications-port P]
-                           [--masterdata-port P] [--postgres-port P] [--mongo-port P] [--connect-port P]
+                           [--masterdata-port P] [--postgres-port P] [--mongo-port P] [--connect-port P] [--dispatcher-port P]
                            [--config APP=FILE]...
           --data-dir DIR  where Kafka, the registry and the stores keep their data (default .careflow/data)
           --fresh         delete the data directory first
           --demo          post demo triage submissions once everything runs
           ports default to Kafka 9092 (controller 9093), registry 8085 (management 8086), ingest 8080, triage 8081, scheduling 8082, notifications 8083,
-          masterdata 8084, PostgreSQL 55432, MongoDB 27018, Kafka Connect 8088
+          masterdata 8084, PostgreSQL 55432, MongoDB 27018, Kafka Connect 8088, notifications dispatcher 8087
           --config APP=FILE  settings of one app (ingest-api, streams-triage, streams-scheduling, streams-notifications,
-                          streams-masterdata) from a properties file; they win over CAREFLOW_* variables; a key the app
-                          does not know is an error naming the closest known key
-          other settings of each app come from CAREFLOW_* environment variables, e.g. CAREFLOW_WHATSAPP_ACCESS_TOKEN""";
+                          streams-masterdata, notifications-dispatcher) from a properties file; they win over
+                          CAREFLOW_* variables; a key the app does not know is an error naming the closest known key
+          other settings of each app come from CAREFLOW_* environment variables, e.g. CAREFLOW_WHATSAPP_ACCESS_TOKEN
+          (the notifications dispatcher starts only when CAREFLOW_WHATSAPP_ACCESS_TOKEN is set)""";
 
     /** The exit code when the stack could not start, or failed after starting. */
     static final int START_FAILED = 1;
@@ -142,6 +143,7 @@ public final class CareflowLauncher {
         int mongo = d.mongoPort();
         int connect = d.connectPort();
         Map<String, Map<String, Object>> settings = new HashMap<>();
+        int dispatcher = d.dispatcherPort();
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
             switch (flag) {
@@ -162,11 +164,12 @@ public final class CareflowLauncher {
                 case "--mongo-port" -> mongo = port(flag, rest);
                 case "--connect-port" -> connect = port(flag, rest);
                 case "--config" -> appSettings(value(flag, rest), settings);
+                case "--dispatcher-port" -> dispatcher = port(flag, rest);
                 default -> throw new IllegalArgumentException("Unknown option " + flag);
             }
         }
         return new StackOptions(dataDir, fresh, demo, host, kafka, controller, registry, registryManagement, ingest, triage, scheduling,
-            notifications, masterdata, postgres, mongo, connect, settings);
+            notifications, masterdata, postgres, mongo, connect, dispatcher, settings);
     }
 
     /** Adds the settings of {@code APP=FILE} to {@code settings}; a later file of the same app wins key by key. */

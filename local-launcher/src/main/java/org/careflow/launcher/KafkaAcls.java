@@ -38,9 +38,11 @@ final class KafkaAcls {
         Topics.FACILITIES, Topics.TRIAGE_FORMS, Topics.INBOUND_MESSAGES, Topics.NOTIFICATION_STATUSES);
     /** The catalogue topics the ingest API reads, without a consumer group: its facility and form catalogues. */
     static final List<Topic<?, ?>> INGEST_READS = List.of(Topics.FACILITIES, Topics.TRIAGE_FORMS);
-    /** What the notification dispatcher (run inside streams-notifications, as its user) writes besides the topology. */
+    /** What the notification dispatcher (its own app and Kafka user) writes: outcomes and dead letters. */
     static final List<Topic<?, ?>> DISPATCHER_WRITES = List.of(Topics.NOTIFICATION_STATUSES, Topics.OUTBOUND_DEAD_LETTERS,
         Topics.NOTIFICATIONS_DEAD_LETTERS);
+    /** What the dispatcher reads: what to send (in its group), and the status reports of a send whose fate is unknown (no group). */
+    static final List<Topic<?, ?>> DISPATCHER_READS = List.of(Topics.OUTBOUND_NOTIFICATIONS, Topics.NOTIFICATION_STATUSES);
     /** Every streams app's query layer records each read of patient data here (streams-query's AuditPublisher). */
     static final Topic<?, ?> QUERY_AUDIT = Topics.AUDIT_EVENTS;
 
@@ -98,6 +100,23 @@ final class KafkaAcls {
         deadLetterReads.add(Topics.DEAD_LETTER_REPLAYS.name());
         deadLetterReads.removeAll(topics.reads());
         deadLetterReads.forEach(t -> acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ)));
+        return acls;
+    }
+
+    /**
+     * The notifications dispatcher: its consumer group, READ on {@link #DISPATCHER_READS}, WRITE on
+     * {@link #DISPATCHER_WRITES}, and READ on the dead-letter topics it writes and the replay ledger (its metrics count
+     * what waits there). No transactional id and no internal topics: it writes with plain idempotent producers.
+     */
+    static List<AclBinding> dispatcher(String user, String groupId) {
+        List<AclBinding> acls = new ArrayList<>();
+        acls.add(allow(user, ResourceType.GROUP, groupId, PatternType.LITERAL, AclOperation.READ));
+        Set<String> reads = new TreeSet<>();
+        DISPATCHER_READS.forEach(t -> reads.add(t.name()));
+        DISPATCHER_WRITES.stream().map(Topic::name).filter(t -> t.endsWith("dead-letters")).forEach(reads::add);
+        reads.add(Topics.DEAD_LETTER_REPLAYS.name());
+        reads.forEach(t -> acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ)));
+        DISPATCHER_WRITES.forEach(t -> acls.add(allow(user, ResourceType.TOPIC, t.name(), PatternType.LITERAL, AclOperation.WRITE)));
         return acls;
     }
 

@@ -20,7 +20,7 @@ final class KafkaLogins {
     static final String CONNECT = "connect";
     /** One user per app, named after it. */
     static final List<String> APPS = List.of(LocalStack.INGEST, LocalStack.TRIAGE, LocalStack.SCHEDULING, LocalStack.NOTIFICATIONS,
-        LocalStack.MASTERDATA);
+        LocalStack.MASTERDATA, LocalStack.DISPATCHER);
     /** Client properties of {@value #OPS} for {@code ./careflow ops --command-config} and Kafka's own tools. */
     static final String OPS_PROPERTIES = "kafka-ops.properties";
 

@@ -31,6 +31,8 @@ import org.careflow.ingest.IngestConfig;
 import org.careflow.masterdata.MasterDataApp;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.topology.MasterDataTopology;
+import org.careflow.dispatch.DispatcherApp;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.notifications.NotificationsApp;
 import org.careflow.notifications.NotificationsConfig;
 import org.careflow.notifications.topology.NotificationsTopology;
@@ -62,7 +64,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole careflow system in one JVM plus the registry's process: a KRaft broker, the Apicurio Registry
  * (H2 file storage, so schema ids survive restarts), the catalogue's topics and schemas, the ingest API,
- * streams-triage, streams-scheduling and streams-notifications. Everything lives under one data directory; closing stops it
+ * streams-triage, streams-scheduling, streams-notifications, streams-masterdata and, when it has WhatsApp credentials, the
+ * notifications dispatcher, each app in-process as its own app with its own Kafka user. Everything lives under one data directory; closing stops it
  * all, newest first. Each app's other settings come from {@code CAREFLOW_*} environment variables, then from
  * {@link StackOptions#settings()}; the launcher's connection settings (Kafka, registry, ports, state directory) win.
  */
@@ -76,6 +79,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String SCHEDULING = "streams-scheduling";
     public static final String NOTIFICATIONS = "streams-notifications";
     public static final String MASTERDATA = "streams-masterdata";
+    public static final String DISPATCHER = "notifications-dispatcher";
 
     /** Where the connectors' configurations and SQL live; the careflow script and the build set it. */
     public static final String CONNECTORS_HOME_PROPERTY = "careflow.connectors.home";
@@ -113,7 +117,11 @@ public final class LocalStack implements AutoCloseable {
     private IngestApp ingest;
     private StreamsHttpApp triage;
     private StreamsHttpApp scheduling;
-    private NotificationsApp notifications;
+    private StreamsHttpApp notifications;
+    private DispatcherApp dispatcher;
+    private Map<String, Object> lastDispatcherProps;
+    /** The host the apps serve on, for their URLs. */
+    private String host;
     private Map<String, Object> lastNotificationsProps;
     private StreamsHttpApp masterdata;
     private EmbeddedPostgres postgres;
@@ -164,6 +172,7 @@ public final class LocalStack implements AutoCloseable {
         // A misspelt setting fails before anything starts, not after a minute of start-up (or never, left at its default).
         StackSettings.requireKnown(options);
         Path data = options.dataDir().toAbsolutePath();
+        host = options.host();
         if (options.fresh()) {
             Directories.delete(data);
         }
@@ -228,15 +237,12 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
             appConnection(NOTIFICATIONS, options.host(), options.notificationsPort()));
         notificationsProps.putAll(streamsApp);
-        // Without WhatsApp credentials the dispatcher stays off: reminders are planned and shown, not sent.
-        Object token = notificationsProps.get(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
-        notificationsProps.putIfAbsent(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, token != null && !token.toString().isBlank());
         lastNotificationsProps = notificationsProps;
         NotificationsConfig notificationsConfig = new NotificationsConfig(notificationsProps);
-        // The dispatcher runs in this process as the same user: its topics are granted whether it is on or not.
         grant(NOTIFICATIONS, KafkaAcls.streamsApp(NOTIFICATIONS, notificationsConfig.streamsProperties(0),
-            NotificationsTopology.build(notificationsConfig, TOPOLOGY_SERDES), KafkaAcls.DISPATCHER_WRITES));
+            NotificationsTopology.build(notificationsConfig, TOPOLOGY_SERDES), List.of()));
         notifications = started(NotificationsApp.start(notificationsConfig));
+        startDispatcher(options);
 
         Map<String, Object> masterdataProps = settings(options, auth, MASTERDATA, MasterDataConfig.CONFIG.names(),
             appConnection(MASTERDATA, options.host(), options.masterdataPort()));
@@ -254,6 +260,9 @@ public final class LocalStack implements AutoCloseable {
         urls.put("streams-triage", "http://" + options.host() + ":" + triage.port());
         urls.put("streams-scheduling", "http://" + options.host() + ":" + scheduling.port());
         urls.put("streams-notifications", "http://" + options.host() + ":" + notifications.port());
+        urls.put("notifications dispatcher", dispatcher == null
+            ? "not started (no " + ConfigSources.envName(DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG) + "): reminders are planned, not sent"
+            : "http://" + options.host() + ":" + dispatcher.port() + " (health and metrics)");
         urls.put("streams-masterdata", "http://" + options.host() + ":" + masterdata.port());
         urls.put("Kafka Connect", connect.url() + " user " + CONNECT_REST_USER + " (password in "
             + data.resolve(CONNECT_DIRECTORY).resolve("rest-password") + ")");
@@ -270,6 +279,35 @@ public final class LocalStack implements AutoCloseable {
             + " (passwords in " + kafkaLogins.directory() + ", kafka-<user>-password; ops client settings in " + opsProperties + ")");
         urls.put("data", data.toString());
         LOG.info("careflow is up");
+    }
+
+    /**
+     * The notifications dispatcher, as its own app with its own Kafka user, when it has WhatsApp credentials; without
+     * them there is nothing to send through, and reminders are planned and shown, not sent.
+     */
+    private void startDispatcher(StackOptions options) {
+        Map<String, Object> props = settings(options, auth, DISPATCHER, DispatcherConfig.CONFIG.names(),
+            appConnection(DISPATCHER, options.host(), options.dispatcherPort()));
+        Object token = props.get(DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG);
+        if (token == null || token.toString().isBlank()) {
+            LOG.info("No {}: the notifications dispatcher does not start; reminders are planned and shown, not sent",
+                ConfigSources.envName(DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG));
+            return;
+        }
+        DispatcherConfig config = new DispatcherConfig(props);
+        grant(DISPATCHER, KafkaAcls.dispatcher(DISPATCHER, config.groupId()));
+        lastDispatcherProps = props;
+        dispatcher = started(DispatcherApp.start(config));
+    }
+
+    /** The notifications dispatcher, or null when it did not start (no WhatsApp credentials). */
+    public DispatcherApp dispatcher() {
+        return dispatcher;
+    }
+
+    /** The notifications dispatcher's base URL (health and metrics), or null when it did not start. */
+    public String dispatcherUrl() {
+        return dispatcher == null ? null : "http://" + host + ":" + dispatcher.port();
     }
 
     /**
@@ -530,13 +568,24 @@ public final class LocalStack implements AutoCloseable {
         return urls.get("streams-notifications");
     }
 
-    public NotificationsApp notifications() {
+    public StreamsHttpApp notifications() {
         return notifications;
     }
 
-    /** Stops streams-notifications and starts it again on the same state and settings, as after a crash or a deploy. */
+    /**
+     * Stops streams-notifications and the notifications dispatcher (when it runs) and starts them again on the same state,
+     * settings and ports, as after a crash or a deploy of both.
+     */
     public void restartNotifications() {
         int port = notifications.port();
+        if (dispatcher != null) {
+            int dispatcherPort = dispatcher.port();
+            synchronized (started) {
+                started.remove(dispatcher);
+            }
+            dispatcher.close();
+            lastDispatcherProps.put(CommonConfig.HTTP_PORT_CONFIG, dispatcherPort);
+        }
         synchronized (started) {
             started.remove(notifications);
         }
@@ -544,6 +593,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(lastNotificationsProps);
         props.put(CommonConfig.HTTP_PORT_CONFIG, port);
         notifications = started(NotificationsApp.start(new NotificationsConfig(props)));
+        if (dispatcher != null) {
+            dispatcher = started(DispatcherApp.start(new DispatcherConfig(lastDispatcherProps)));
+        }
     }
 
     public StreamsHttpApp triage() {

@@ -10,13 +10,15 @@ import java.util.Objects;
  *
  * @param fresh delete the data directory before starting
  * @param demo post demo submissions once everything runs
- * @param settings extra configuration per app (ingest-api, streams-triage, streams-scheduling, streams-notifications),
+ * @param dispatcherPort the notifications dispatcher's health and metrics port (it starts when WhatsApp credentials are set)
+ * @param settings extra configuration per app (ingest-api, streams-triage, streams-scheduling, streams-notifications,
+ *                 streams-masterdata, notifications-dispatcher),
  *                 applied under the launcher's own connection settings
  */
 public record StackOptions(Path dataDir, boolean fresh, boolean demo, String host,
                            int kafkaPort, int kafkaControllerPort, int registryPort, int registryManagementPort,
                            int ingestPort, int triagePort, int schedulingPort, int notificationsPort, int masterdataPort,
-                           int postgresPort, int mongoPort, int connectPort, Map<String, Map<String, Object>> settings) {
+                           int postgresPort, int mongoPort, int connectPort, int dispatcherPort, Map<String, Map<String, Object>> settings) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
@@ -30,6 +32,7 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
     public static final int DEFAULT_POSTGRES_PORT = 55432;
     public static final int DEFAULT_MONGO_PORT = 27018;
     public static final int DEFAULT_CONNECT_PORT = 8088;
+    public static final int DEFAULT_DISPATCHER_PORT = 8087;
 
     public StackOptions {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -44,7 +47,7 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
         merged.putAll(extra);
         all.put(app, Map.copyOf(merged));
         return new StackOptions(dataDir, fresh, demo, host, kafkaPort, kafkaControllerPort, registryPort, registryManagementPort,
-            ingestPort, triagePort, schedulingPort, notificationsPort, masterdataPort, postgresPort, mongoPort, connectPort, all);
+            ingestPort, triagePort, schedulingPort, notificationsPort, masterdataPort, postgresPort, mongoPort, connectPort, dispatcherPort, all);
     }
 
     /** The extra settings of {@code app}. */
@@ -56,11 +59,12 @@ public record StackOptions(Path dataDir, boolean fresh, boolean demo, String hos
     public static StackOptions defaults(Path dataDir) {
         return new StackOptions(dataDir, false, false, "127.0.0.1", DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT,
             DEFAULT_REGISTRY_PORT, DEFAULT_REGISTRY_MANAGEMENT_PORT, DEFAULT_INGEST_PORT, DEFAULT_TRIAGE_PORT, DEFAULT_SCHEDULING_PORT,
-            DEFAULT_NOTIFICATIONS_PORT, DEFAULT_MASTERDATA_PORT, DEFAULT_POSTGRES_PORT, DEFAULT_MONGO_PORT, DEFAULT_CONNECT_PORT, Map.of());
+            DEFAULT_NOTIFICATIONS_PORT, DEFAULT_MASTERDATA_PORT, DEFAULT_POSTGRES_PORT, DEFAULT_MONGO_PORT, DEFAULT_CONNECT_PORT,
+            DEFAULT_DISPATCHER_PORT, Map.of());
     }
 
     /** Every port picked freely: for tests and for running beside another stack. */
     public static StackOptions ephemeral(Path dataDir) {
-        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        return new StackOptions(dataDir, false, false, "127.0.0.1", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
     }
 }

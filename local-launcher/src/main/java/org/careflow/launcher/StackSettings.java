@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.careflow.config.KnownKeys;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.notifications.NotificationsConfig;
@@ -23,7 +24,8 @@ final class StackSettings {
         LocalStack.TRIAGE, TriageConfig.CONFIG,
         LocalStack.SCHEDULING, SchedulingConfig.CONFIG,
         LocalStack.NOTIFICATIONS, NotificationsConfig.CONFIG,
-        LocalStack.MASTERDATA, MasterDataConfig.CONFIG);
+        LocalStack.MASTERDATA, MasterDataConfig.CONFIG,
+        LocalStack.DISPATCHER, DispatcherConfig.CONFIG);
 
     private StackSettings() {
     }

@@ -41,6 +41,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void shouldKeepStreamsNotificationsApartFromTheDispatcherApp() {
+        noClasses().that().resideInAPackage("org.careflow.notifications..")
+            .should().dependOnClassesThat().resideInAPackage("org.careflow.dispatch..")
+            .because("the dispatcher is its own app: streams-notifications hands it work on outbound-notifications only; "
+                + "move what both need to topic-catalogue or schemas")
+            .check(classes);
+    }
+
+    @Test
     void shouldLetNothingDependOnTheLauncher() {
         noClasses().that().resideOutsideOfPackage("org.careflow.launcher..")
             .should().dependOnClassesThat().resideInAPackage("org.careflow.launcher..")

@@ -29,9 +29,10 @@ class CareflowLauncherTest {
         StackOptions options = CareflowLauncher.parse(List.of("up", "--fresh", "--demo", "--data-dir", "/srv/cf", "--host", "0.0.0.0",
             "--kafka-port", "1", "--kafka-controller-port", "2", "--registry-port", "3", "--registry-management-port", "4",
             "--ingest-port", "5", "--triage-port", "6", "--scheduling-port", "7", "--notifications-port", "8",
-            "--masterdata-port", "9", "--postgres-port", "10", "--mongo-port", "11", "--connect-port", "12"));
+            "--masterdata-port", "9", "--postgres-port", "10", "--mongo-port", "11", "--connect-port", "12",
+            "--dispatcher-port", "13"));
 
-        assertThat(options).isEqualTo(new StackOptions(Path.of("/srv/cf"), true, true, "0.0.0.0", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, Map.of()));
+        assertThat(options).isEqualTo(new StackOptions(Path.of("/srv/cf"), true, true, "0.0.0.0", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, Map.of()));
     }
 
     @Test

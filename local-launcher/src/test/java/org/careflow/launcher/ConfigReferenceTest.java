@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.careflow.config.ConfigReference;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.notifications.NotificationsConfig;
@@ -29,6 +30,7 @@ class ConfigReferenceTest {
         apps.put("streams-scheduling", SchedulingConfig.CONFIG);
         apps.put("streams-notifications", NotificationsConfig.CONFIG);
         apps.put("streams-masterdata", MasterDataConfig.CONFIG);
+        apps.put("notifications-dispatcher", DispatcherConfig.CONFIG);
         String generated = ConfigReference.markdown(apps);
         if (Boolean.getBoolean("careflow.updatePins")) {
             Files.writeString(DOC, generated);

@@ -22,6 +22,7 @@ import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.careflow.dispatch.CloudApiStandIn;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
@@ -59,10 +60,11 @@ class ContactsSecurityIT {
             StackOptions options = StackOptions.ephemeral(dataDir)
                 .withSettings(LocalStack.INGEST, Map.of(IngestConfig.WHATSAPP_APP_SECRET_CONFIG, APP_SECRET,
                     IngestConfig.WHATSAPP_VERIFY_TOKEN_CONFIG, "contacts-verify"))
+                .withSettings(LocalStack.DISPATCHER, Map.of(
+                    DispatcherConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl(),
+                    DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "contacts-token",
+                    DispatcherConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300"))
                 .withSettings(LocalStack.NOTIFICATIONS, Map.of(
-                    NotificationsConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl(),
-                    NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "contacts-token",
-                    NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300",
                     NotificationsConfig.QUIET_HOURS_CONFIG, ""));
             try (LocalStack stack = LocalStack.start(options)) {
                 HttpCalls.actAs(stack.auth());

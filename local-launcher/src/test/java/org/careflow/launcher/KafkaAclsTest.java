@@ -43,12 +43,31 @@ class KafkaAclsTest {
     @Test
     void shouldGrantTheDispatcherTheTopicsItsCodeWritesWhenItChanges() {
         Set<String> used = catalogueTopicsUsedIn("org.careflow.dispatch");
-        used.remove(Topics.OUTBOUND_NOTIFICATIONS.name()); // read by the topology already, under the same user
+        Set<String> granted = names(KafkaAcls.DISPATCHER_WRITES);
+        granted.addAll(names(KafkaAcls.DISPATCHER_READS));
 
+        assertThat(used).as("KafkaAcls.DISPATCHER_WRITES/DISPATCHER_READS must list what the dispatcher uses").isEqualTo(granted);
+        used.remove(Topics.OUTBOUND_NOTIFICATIONS.name()); // only read
         assertThat(used).as("KafkaAcls.DISPATCHER_WRITES must list what the dispatcher writes").isEqualTo(names(KafkaAcls.DISPATCHER_WRITES));
         assertThat(catalogueTopicsUsedIn("org.careflow.query"))
             .as("the query layer writes only the audit topic, and its metrics read only the dead-letter replay ledger")
             .containsExactlyInAnyOrder(KafkaAcls.QUERY_AUDIT.name(), Topics.DEAD_LETTER_REPLAYS.name());
+    }
+
+    @Test
+    void shouldGrantTheDispatcherItsGroupAndTopicsOnlyWhenItRunsAsItsOwnUser() {
+        List<AclBinding> acls = KafkaAcls.dispatcher("notifications-dispatcher", "careflow-notifications-dispatcher");
+
+        assertThat(literalTopics(acls, AclOperation.READ)).containsExactlyInAnyOrder(Topics.OUTBOUND_NOTIFICATIONS.name(),
+            Topics.NOTIFICATION_STATUSES.name(), Topics.OUTBOUND_DEAD_LETTERS.name(), Topics.NOTIFICATIONS_DEAD_LETTERS.name(),
+            Topics.DEAD_LETTER_REPLAYS.name());
+        assertThat(literalTopics(acls, AclOperation.WRITE)).containsExactlyInAnyOrder(Topics.NOTIFICATION_STATUSES.name(),
+            Topics.OUTBOUND_DEAD_LETTERS.name(), Topics.NOTIFICATIONS_DEAD_LETTERS.name());
+        assertThat(acls).filteredOn(b -> b.pattern().resourceType() == ResourceType.GROUP).extracting(b -> b.pattern().name())
+            .containsExactly("careflow-notifications-dispatcher");
+        assertThat(acls).filteredOn(b -> b.pattern().patternType() != PatternType.LITERAL).as("no prefixed grant").isEmpty();
+        assertThat(acls).filteredOn(b -> b.pattern().resourceType() == ResourceType.CLUSTER
+            || b.pattern().resourceType() == ResourceType.TRANSACTIONAL_ID).as("no cluster or transactional grant").isEmpty();
     }
 
     @Test

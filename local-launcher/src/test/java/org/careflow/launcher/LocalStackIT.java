@@ -74,7 +74,7 @@ class LocalStackIT {
 
         // When it starts fresh
         StackOptions fresh = StackOptions.ephemeral(dataDir);
-        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        fresh = new StackOptions(fresh.dataDir(), true, false, fresh.host(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
         try (LocalStack stack = LocalStack.start(fresh)) {
             HttpCalls.actAs(stack.auth());
             // Then nothing of before remains

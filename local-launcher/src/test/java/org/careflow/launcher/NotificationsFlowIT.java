@@ -22,6 +22,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.careflow.dispatch.CloudApiStandIn;
+import org.careflow.dispatch.DispatcherConfig;
 import org.careflow.dispatch.CloudApiStandIn.RecordedRequest;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.notifications.NotificationsConfig;
@@ -56,10 +57,11 @@ class NotificationsFlowIT {
             StackOptions options = StackOptions.ephemeral(dataDir)
                 .withSettings(LocalStack.INGEST, Map.of(IngestConfig.WHATSAPP_APP_SECRET_CONFIG, APP_SECRET,
                     IngestConfig.WHATSAPP_VERIFY_TOKEN_CONFIG, "flow-verify"))
+                .withSettings(LocalStack.DISPATCHER, Map.of(
+                    DispatcherConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl(),
+                    DispatcherConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "flow-token",
+                    DispatcherConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300"))
                 .withSettings(LocalStack.NOTIFICATIONS, Map.of(
-                    NotificationsConfig.WHATSAPP_BASE_URL_CONFIG, cloudApi.baseUrl(),
-                    NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "flow-token",
-                    NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300",
                     NotificationsConfig.REMINDER_OFFSET_OVERRIDES_CONFIG, "f-msg=" + REMINDER_OFFSET.toSeconds() + "s",
                     NotificationsConfig.QUIET_HOURS_CONFIG, "",
                     NotificationsConfig.PUNCTUATE_INTERVAL_MS_CONFIG, 200L));
@@ -122,12 +124,13 @@ class NotificationsFlowIT {
                 // and /metrics (an ops token) counts the confirmed booking and both sends, with the Kafka Streams series
                 awaitCounted(scheduling, "careflow_bookings_total",
                     Map.of("app", "streams-scheduling", "status", "CONFIRMED", "reason", "none"), 1.0);
-                // (the verification message is a message to the patient too)
-                String notificationMetrics = awaitCounted(notifications, "careflow_reminders_total",
-                    Map.of("app", "streams-notifications", "outcome", "sent"), 3.0);
+                // (the verification message is a message to the patient too; the dispatcher, its own app, counts sends)
+                String dispatcherMetrics = awaitCounted(stack.dispatcherUrl(), "careflow_reminders_total",
+                    Map.of("app", "notifications-dispatcher", "outcome", "sent"), 3.0);
                 awaitCounted(notifications, "careflow_contact_decisions_total",
                     Map.of("app", "streams-notifications", "status", "PHONE_VERIFIED", "reason", "none"), 1.0);
-                assertThat(PrometheusSamples.sum(notificationMetrics, "careflow_reminders_total", Map.of("outcome", "failed"))).isNaN();
+                assertThat(PrometheusSamples.sum(dispatcherMetrics, "careflow_reminders_total", Map.of("outcome", "failed"))).isNaN();
+                assertThat(dispatcherMetrics).doesNotContain("p-msg").doesNotContain(PHONE.substring(1));
                 for (String app : List.of(scheduling, notifications)) {
                     String text = Await.value("the Kafka Streams series of " + app, DEADLINE, () -> {
                         HttpResponse<String> r = HttpCalls.get(app + "/metrics");

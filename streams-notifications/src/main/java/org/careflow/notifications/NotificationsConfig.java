@@ -1,6 +1,5 @@
 package org.careflow.notifications;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
@@ -14,8 +13,6 @@ import org.careflow.config.KnownKeys;
 import org.careflow.notifications.reminders.InvalidSettingException;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.security.AuthSettings;
-import org.careflow.dispatch.DispatcherSettings;
-import org.careflow.dispatch.SmtpSettings;
 import org.careflow.notifications.reminders.OnCallContacts;
 import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.notifications.reminders.ReminderPolicy;
@@ -82,69 +79,12 @@ public final class NotificationsConfig extends AbstractConfig {
         + "on-call webhook may reach even though they are loopback, private, link-local or plain http. Empty (the default): "
         + "the dispatcher sends alerts only to https URLs whose host resolves to public addresses only (checked before every "
         + "send, so a name that later resolves inside is refused), and refuses the rest as WEBHOOK_ADDRESS_REFUSED. "
-        + "For local stand-ins and an operator's internal paging gateway; the ingest API has the same key.";
+        + "For local stand-ins and an operator's internal paging gateway; the ingest API and notifications-dispatcher have the same key "
+        + "(the dispatcher checks its own setting before every send).";
 
     public static final String MESSAGE_LOG_MAX_ENTRIES_CONFIG = "messages.log.max.entries";
     private static final String MESSAGE_LOG_MAX_ENTRIES_DOC = "Messages kept per patient in the conversation log served by "
         + "/v1/patients/{patientId}/messages; the oldest go first. The topics keep the full history.";
-
-    public static final String DISPATCHER_ENABLED_CONFIG = "dispatcher.enabled";
-    private static final String DISPATCHER_ENABLED_DOC = "Run the dispatcher in this process: it sends outbound-notifications through "
-        + "WhatsApp and webhooks. Turn it off to run it elsewhere, or to only plan.";
-
-    public static final String WHATSAPP_BASE_URL_CONFIG = "whatsapp.api.base.url";
-    private static final String WHATSAPP_BASE_URL_DOC = "Base URL of the WhatsApp Cloud API.";
-
-    public static final String WHATSAPP_API_VERSION_CONFIG = "whatsapp.api.version";
-    private static final String WHATSAPP_API_VERSION_DOC = "Graph API version in request paths: POST {base}/{version}/{phone-number-id}/messages.";
-
-    public static final String WHATSAPP_PHONE_NUMBER_ID_CONFIG = "whatsapp.phone.number.id";
-    private static final String WHATSAPP_PHONE_NUMBER_ID_DOC = "The WhatsApp Business phone number id messages are sent from. "
-        + "Required when the dispatcher is enabled.";
-
-    public static final String WHATSAPP_ACCESS_TOKEN_CONFIG = "whatsapp.access.token";
-    private static final String WHATSAPP_ACCESS_TOKEN_DOC = "Bearer token of the Cloud API (a system user's token). Required when the "
-        + "dispatcher is enabled; never logged.";
-
-    public static final String WHATSAPP_SEND_RATE_CONFIG = "whatsapp.send.rate.per.second";
-    private static final String WHATSAPP_SEND_RATE_DOC = "Most messages sent per second from one phone number id (Cloud API default: 80).";
-
-    public static final String DISPATCHER_MAX_ATTEMPTS_CONFIG = "dispatcher.max.attempts";
-    private static final String DISPATCHER_MAX_ATTEMPTS_DOC = "Attempts at a notification that fails with a retryable error (429, 5xx, "
-        + "throttling) before it goes to outbound-dead-letters. Permanent errors are never retried.";
-
-    public static final String DISPATCHER_BACKOFF_INITIAL_MS_CONFIG = "dispatcher.backoff.initial.ms";
-    private static final String DISPATCHER_BACKOFF_INITIAL_MS_DOC = "Wait after the first retryable failure; it doubles per attempt, with jitter.";
-
-    public static final String DISPATCHER_BACKOFF_MAX_MS_CONFIG = "dispatcher.backoff.max.ms";
-    private static final String DISPATCHER_BACKOFF_MAX_MS_DOC = "Longest wait between two attempts (a Retry-After from the API is honoured up to it).";
-
-    public static final String DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG = "dispatcher.request.timeout.ms";
-    private static final String DISPATCHER_REQUEST_TIMEOUT_MS_DOC = "How long one HTTP call to the Cloud API or a webhook may take; a timeout is retryable.";
-
-    public static final String DISPATCHER_IN_DOUBT_WAIT_MS_CONFIG = "dispatcher.in.doubt.wait.ms";
-    private static final String DISPATCHER_IN_DOUBT_WAIT_MS_DOC = "How long a WhatsApp message whose fate is unknown (the Cloud API timed "
-        + "out or answered 5xx, or a dispatcher stopped between sending it and recording the outcome) waits for the Cloud API's status "
-        + "report before it is sent again. Longer: fewer possible repeats, later retries.";
-
-    public static final String SMTP_HOST_CONFIG = "smtp.host";
-    private static final String SMTP_HOST_DOC = "SMTP server for email notifications (on-call alerts to mailto: contacts, patients who prefer "
-        + "email). Empty: email is not sent; such notifications fail with CHANNEL_UNSUPPORTED and are dead-lettered.";
-
-    public static final String SMTP_PORT_CONFIG = "smtp.port";
-    private static final String SMTP_PORT_DOC = "SMTP port (587 for submission with STARTTLS).";
-
-    public static final String SMTP_FROM_CONFIG = "smtp.from";
-    private static final String SMTP_FROM_DOC = "Sender address of email notifications, e.g. careflow@hospital.example. Required with smtp.host.";
-
-    public static final String SMTP_USERNAME_CONFIG = "smtp.username";
-    private static final String SMTP_USERNAME_DOC = "SMTP login; empty: no authentication.";
-
-    public static final String SMTP_PASSWORD_CONFIG = "smtp.password";
-    private static final String SMTP_PASSWORD_DOC = "SMTP password; never logged.";
-
-    public static final String SMTP_STARTTLS_CONFIG = "smtp.starttls";
-    private static final String SMTP_STARTTLS_DOC = "Require STARTTLS, checking the server's certificate name.";
 
     public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-notifications", DEFAULT_HTTP_PORT, false))
         .define(REMINDER_OFFSETS_CONFIG, Type.LIST, "24h,2h", Importance.MEDIUM, REMINDER_OFFSETS_DOC)
@@ -160,29 +100,7 @@ public final class NotificationsConfig extends AbstractConfig {
         .define(ALERTS_FACILITY_WAIT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 3_600_000L), Importance.LOW,
             ALERTS_FACILITY_WAIT_MS_DOC)
         .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC)
-        .define(MESSAGE_LOG_MAX_ENTRIES_CONFIG, Type.INT, 200, ConfigDef.Range.between(10, 10_000), Importance.LOW, MESSAGE_LOG_MAX_ENTRIES_DOC)
-        .define(DISPATCHER_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, DISPATCHER_ENABLED_DOC)
-        .define(WHATSAPP_BASE_URL_CONFIG, Type.STRING, "https://graph.facebook.com", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-            WHATSAPP_BASE_URL_DOC)
-        .define(WHATSAPP_API_VERSION_CONFIG, Type.STRING, "v21.0", new ConfigDef.NonEmptyString(), Importance.LOW, WHATSAPP_API_VERSION_DOC)
-        .define(WHATSAPP_PHONE_NUMBER_ID_CONFIG, Type.STRING, "", Importance.HIGH, WHATSAPP_PHONE_NUMBER_ID_DOC)
-        .define(WHATSAPP_ACCESS_TOKEN_CONFIG, Type.PASSWORD, "", Importance.HIGH, WHATSAPP_ACCESS_TOKEN_DOC)
-        .define(WHATSAPP_SEND_RATE_CONFIG, Type.INT, 80, ConfigDef.Range.between(1, 10_000), Importance.MEDIUM, WHATSAPP_SEND_RATE_DOC)
-        .define(DISPATCHER_MAX_ATTEMPTS_CONFIG, Type.INT, 5, ConfigDef.Range.between(1, 50), Importance.LOW, DISPATCHER_MAX_ATTEMPTS_DOC)
-        .define(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG, Type.LONG, 500L, ConfigDef.Range.between(1L, 600_000L), Importance.LOW,
-            DISPATCHER_BACKOFF_INITIAL_MS_DOC)
-        .define(DISPATCHER_BACKOFF_MAX_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(1L, 600_000L), Importance.LOW,
-            DISPATCHER_BACKOFF_MAX_MS_DOC)
-        .define(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(100L, 120_000L), Importance.LOW,
-            DISPATCHER_REQUEST_TIMEOUT_MS_DOC)
-        .define(DISPATCHER_IN_DOUBT_WAIT_MS_CONFIG, Type.LONG, DispatcherSettings.DEFAULT_IN_DOUBT_WAIT.toMillis(),
-            ConfigDef.Range.between(0L, 3_600_000L), Importance.LOW, DISPATCHER_IN_DOUBT_WAIT_MS_DOC)
-        .define(SMTP_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM, SMTP_HOST_DOC)
-        .define(SMTP_PORT_CONFIG, Type.INT, 587, ConfigDef.Range.between(1, 65_535), Importance.LOW, SMTP_PORT_DOC)
-        .define(SMTP_FROM_CONFIG, Type.STRING, "", Importance.MEDIUM, SMTP_FROM_DOC)
-        .define(SMTP_USERNAME_CONFIG, Type.STRING, "", Importance.LOW, SMTP_USERNAME_DOC)
-        .define(SMTP_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, SMTP_PASSWORD_DOC)
-        .define(SMTP_STARTTLS_CONFIG, Type.BOOLEAN, true, Importance.LOW, SMTP_STARTTLS_DOC);
+        .define(MESSAGE_LOG_MAX_ENTRIES_CONFIG, Type.INT, 200, ConfigDef.Range.between(10, 10_000), Importance.LOW, MESSAGE_LOG_MAX_ENTRIES_DOC);
 
     private final ReminderPolicy reminderPolicy;
     private final ReplyVocabulary replyVocabulary;
@@ -201,20 +119,6 @@ public final class NotificationsConfig extends AbstractConfig {
             throw new ConfigException(e.key(), e.value(), e.reason());
         }
         this.replyVocabulary = ReplyVocabulary.parse(REPLY_WORDS_CONFIG, getList(REPLY_WORDS_CONFIG));
-        if (getBoolean(DISPATCHER_ENABLED_CONFIG)) {
-            requireSet(WHATSAPP_PHONE_NUMBER_ID_CONFIG, getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG));
-            requireSet(WHATSAPP_ACCESS_TOKEN_CONFIG, getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value());
-            if (getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG) < getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG)) {
-                throw new ConfigException(DISPATCHER_BACKOFF_MAX_MS_CONFIG, getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG),
-                    "must be at least " + DISPATCHER_BACKOFF_INITIAL_MS_CONFIG + " (" + getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG) + ")");
-            }
-            smtpSettings();
-            try {
-                URI.create(getString(WHATSAPP_BASE_URL_CONFIG)).toURL();
-            } catch (IllegalArgumentException | java.net.MalformedURLException e) {
-                throw new ConfigException(WHATSAPP_BASE_URL_CONFIG, getString(WHATSAPP_BASE_URL_CONFIG), "not an absolute http(s) URL");
-            }
-        }
     }
 
     /** The default zone, under the same rule as a contact's own ({@link TimeZoneRule}): a region or UTC, no fixed offset. */
@@ -227,13 +131,6 @@ public final class NotificationsConfig extends AbstractConfig {
             });
         });
         return ZoneId.of(id);
-    }
-
-    private static void requireSet(String key, String value) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigException(key, "", "is required while " + DISPATCHER_ENABLED_CONFIG
-                + " is true; set it (CAREFLOW_" + key.toUpperCase().replace('.', '_') + ") or set " + DISPATCHER_ENABLED_CONFIG + "=false");
-        }
     }
 
     public ReminderPolicy reminderPolicy() {
@@ -263,33 +160,6 @@ public final class NotificationsConfig extends AbstractConfig {
 
     public Duration punctuateInterval() {
         return Duration.ofMillis(getLong(PUNCTUATE_INTERVAL_MS_CONFIG));
-    }
-
-    public boolean dispatcherEnabled() {
-        return getBoolean(DISPATCHER_ENABLED_CONFIG);
-    }
-
-    public DispatcherSettings dispatcherSettings() {
-        return new DispatcherSettings(URI.create(getString(WHATSAPP_BASE_URL_CONFIG)), getString(WHATSAPP_API_VERSION_CONFIG),
-            getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG), getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value(), getInt(WHATSAPP_SEND_RATE_CONFIG),
-            getInt(DISPATCHER_MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(DISPATCHER_BACKOFF_INITIAL_MS_CONFIG)),
-            Duration.ofMillis(getLong(DISPATCHER_BACKOFF_MAX_MS_CONFIG)), Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)),
-            onCallWebhookRule(), Duration.ofMillis(getLong(DISPATCHER_IN_DOUBT_WAIT_MS_CONFIG)));
-    }
-
-    /** The SMTP server for email notifications, or null when none is configured. */
-    public SmtpSettings smtpSettings() {
-        String host = getString(SMTP_HOST_CONFIG);
-        if (host.isBlank()) {
-            return null;
-        }
-        try {
-            return new SmtpSettings(host, getInt(SMTP_PORT_CONFIG), getString(SMTP_FROM_CONFIG), getString(SMTP_USERNAME_CONFIG),
-                getPassword(SMTP_PASSWORD_CONFIG).value(), getBoolean(SMTP_STARTTLS_CONFIG),
-                Duration.ofMillis(getLong(DISPATCHER_REQUEST_TIMEOUT_MS_CONFIG)));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("smtp.*: " + e.getMessage());
-        }
     }
 
     public Duration queryForwardTimeout() {

@@ -1,5 +1,6 @@
 package org.careflow.notifications;
 
+import org.careflow.query.metrics.DeadLetterBacklog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,56 +13,29 @@ import org.junit.jupiter.api.Test;
 
 class NotificationsConfigTest {
 
-    private static Map<String, Object> dispatching() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG, "100200300");
-        props.put(NotificationsConfig.WHATSAPP_ACCESS_TOKEN_CONFIG, "token");
-        return props;
-    }
-
     @Test
-    void shouldRequireWhatsAppCredentialsWhenDispatcherIsEnabled() {
-        assertThatThrownBy(() -> new NotificationsConfig(Map.of()))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageContaining(NotificationsConfig.WHATSAPP_PHONE_NUMBER_ID_CONFIG)
-            .hasMessageContaining("dispatcher.enabled=false");
-        assertThat(new NotificationsConfig(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false)).dispatcherEnabled()).isFalse();
+    void shouldStartWithoutWhatsAppCredentialsWhenTheDispatcherRunsApart() {
+        // The WhatsApp and SMTP settings belong to notifications-dispatcher (DispatcherConfigTest checks them there)
+        assertThat(new NotificationsConfig(Map.of()).onCallContacts().forFacility("ward-1")).isEmpty();
+        assertThat(NotificationsConfig.CONFIG.names()).doesNotContain("whatsapp.access.token", "smtp.host", "dispatcher.enabled");
     }
 
     @Test
     void shouldNameTheClosestKeyWhenAKeyIsMisspelt() {
-        // Given: the dispatcher's switch misspelt, which would otherwise leave it on
-        Map<String, Object> props = dispatching();
-        props.put("dispacher.enabled", false);
+        // Given: the reminder offsets misspelt, which would otherwise leave the defaults in force
+        Map<String, Object> props = new HashMap<>();
+        props.put("reminders.offset", "48h");
 
         // When / Then
         assertThatThrownBy(() -> new NotificationsConfig(props))
             .isInstanceOf(ConfigException.class)
-            .hasMessageContaining("'dispacher.enabled'")
-            .hasMessageContaining("did you mean '" + NotificationsConfig.DISPATCHER_ENABLED_CONFIG + "'?");
-    }
-
-    @Test
-    void shouldHideTheTokenWhenSettingsArePrinted() {
-        assertThat(new NotificationsConfig(dispatching()).dispatcherSettings().toString()).doesNotContain("token=token").contains("[hidden]");
-    }
-
-    @Test
-    void shouldBuildSmtpSettingsOnlyWhenAHostIsGiven() {
-        assertThat(new NotificationsConfig(dispatching()).smtpSettings()).isNull();
-
-        Map<String, Object> props = dispatching();
-        props.put(NotificationsConfig.SMTP_HOST_CONFIG, "smtp.example.org");
-        props.put(NotificationsConfig.SMTP_FROM_CONFIG, "careflow@example.org");
-        assertThat(new NotificationsConfig(props).smtpSettings().host()).isEqualTo("smtp.example.org");
-
-        props.put(NotificationsConfig.SMTP_FROM_CONFIG, "");
-        assertThatThrownBy(() -> new NotificationsConfig(props)).isInstanceOf(ConfigException.class).hasMessageContaining("smtp");
+            .hasMessageContaining("'reminders.offset'")
+            .hasMessageContaining("did you mean '" + NotificationsConfig.REMINDER_OFFSETS_CONFIG + "'?");
     }
 
     @Test
     void shouldRefuseDefaultTimeZoneWhenItIsAFixedOffset() {
-        Map<String, Object> props = dispatching();
+        Map<String, Object> props = new HashMap<>();
         props.put(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG, "+02:00");
         assertThatThrownBy(() -> new NotificationsConfig(props)).isInstanceOf(ConfigException.class)
             .hasMessageContaining(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG).hasMessageContaining("fixed offset");
@@ -72,11 +46,11 @@ class NotificationsConfigTest {
 
     @Test
     void shouldNameTheKeyWhenTimeZoneOrOnCallContactIsWrong() {
-        Map<String, Object> props = dispatching();
+        Map<String, Object> props = new HashMap<>();
         props.put(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG, "Mars/Olympus");
         assertThatThrownBy(() -> new NotificationsConfig(props)).hasMessageContaining(NotificationsConfig.DEFAULT_TIME_ZONE_CONFIG);
 
-        Map<String, Object> contacts = dispatching();
+        Map<String, Object> contacts = new HashMap<>();
         contacts.put(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "ward-7=pager");
         assertThatThrownBy(() -> new NotificationsConfig(contacts)).hasMessageContaining(NotificationsConfig.ONCALL_CONTACTS_CONFIG);
 
@@ -89,7 +63,7 @@ class NotificationsConfigTest {
     @Test
     void shouldRefuseAnOperatorDefaultWebhookThatIsNotAPublicHttpsUrlUnlessItsHostIsAllowListed() {
         // Invariant: the operator's defaults obey the same webhook rule as facilities' own contacts
-        Map<String, Object> contacts = dispatching();
+        Map<String, Object> contacts = new HashMap<>();
         contacts.put(NotificationsConfig.ONCALL_CONTACTS_CONFIG, "*=http://127.0.0.1:9000/hook");
         assertThatThrownBy(() -> new NotificationsConfig(contacts)).isInstanceOf(ConfigException.class)
             .hasMessageContaining(NotificationsConfig.ONCALL_CONTACTS_CONFIG).hasMessageContaining(NotificationsConfig.ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG);
@@ -100,18 +74,18 @@ class NotificationsConfigTest {
         contacts.put(NotificationsConfig.ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, "127.0.0.1");
         NotificationsConfig config = new NotificationsConfig(contacts);
         assertThat(config.onCallContacts().forFacility("ward-9").orElseThrow().address()).isEqualTo("http://127.0.0.1:9000/hook");
-        assertThat(config.dispatcherSettings().webhookRule().allowListed("127.0.0.1")).isTrue();
+        assertThat(config.onCallWebhookRule().allowListed("127.0.0.1")).isTrue();
     }
 
     @Test
-    void shouldGiveTheDispatcherClientsTheKafkaSecuritySettings() {
+    void shouldGiveTheDeadLetterWatchTheKafkaSecuritySettings() {
         // Given
         Map<String, Object> settings = new HashMap<>(Map.of(CommonConfig.KAFKA_SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", CommonConfig.KAFKA_SASL_MECHANISM_CONFIG, "PLAIN",
             CommonConfig.KAFKA_SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";"));
-        settings.put(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false);
 
         // When
-        Map<String, Object> props = NotificationsApp.dispatcherClientConfig(new NotificationsConfig(settings));
+        // (the app's own dead letters are watched by StreamsHttpApp, from the app's Kafka Streams settings)
+        Map<String, Object> props = DeadLetterBacklog.clientConfig(new NotificationsConfig(settings).streamsProperties(0));
 
         // Then
         assertThat(props).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "PLAIN")

@@ -290,9 +290,8 @@ public final class MemoryScenario implements Scenario {
             props -> TriageTopology.build(new TriageConfig(props), serdes)));
         apps.add(app(context, settings, "streams-scheduling", SchedulingApp.class, "bench-memory-scheduling", Map.of(),
             props -> SchedulingTopology.build(new SchedulingConfig(props), serdes)));
-        // No dispatcher: it would send through WhatsApp and webhooks, which is not what is measured here.
-        apps.add(app(context, settings, "streams-notifications", NotificationsApp.class, "bench-memory-notifications",
-            Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, "false"),
+        // No dispatcher (its own app): it would send through WhatsApp and webhooks, which is not what is measured here.
+        apps.add(app(context, settings, "streams-notifications", NotificationsApp.class, "bench-memory-notifications", Map.of(),
             props -> NotificationsTopology.build(new NotificationsConfig(props), serdes)));
         return apps;
     }

@@ -108,7 +108,7 @@ class NotificationsTopologyTest {
     private final List<String> remindersCounted = new java.util.ArrayList<>();
 
     private void start(Map<String, Object> settings) {
-        Map<String, Object> all = new HashMap<>(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false));
+        Map<String, Object> all = new HashMap<>();
         all.putAll(settings);
         NotificationsConfig config = new NotificationsConfig(all);
         Properties props = config.streamsProperties(8083);
@@ -1038,7 +1038,7 @@ class NotificationsTopologyTest {
 
     @Test
     void shouldMatchThePinnedDescriptionWhenBuilt() throws IOException {
-        Topology topology = NotificationsTopology.build(new NotificationsConfig(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false)), serdes);
+        Topology topology = NotificationsTopology.build(new NotificationsConfig(Map.of()), serdes);
         Path pin = Path.of("src/test/resources/notifications-topology.txt");
         if (Boolean.getBoolean("careflow.updatePins")) {
             Files.writeString(pin, topology.describe().toString());

@@ -60,7 +60,19 @@ public final class OpsCommand {
           --quiet-period D         how long the topics' end offsets must stay still before the swap (default 10s)
           --topic-partitions L     partition counts differing from the catalogue (default: $CAREFLOW_TOPIC_PARTITIONS)
           --id P:O                 a dead letter, by its partition and offset in the dead-letter topic (as dlq list shows)
-          --since TIME             dead letters written at or after TIME (ISO-8601, like 2026-12-01T08:00:00Z)"""
+          --since TIME             dead letters written at or after TIME (ISO-8601, like 2026-12-01T08:00:00Z)
+        logging in (the tool reads no deployment's files; everything comes from these flags and the environment):
+          Kafka  --command-config FILE with security.protocol, sasl.mechanism and sasl.jaas.config of a Kafka user (and
+                 ssl.truststore.* for TLS). The user needs what the command does: describe groups and topics (status),
+                 create and alter topics and delete groups (scale-partitions, create-topics), read the dead-letter topic
+                 and write the original topic and dead-letter-replays (dlq replay). The local stack's user is "ops", a
+                 super user: its password is .careflow/data/secrets/kafka-ops-password, its client settings
+                 .careflow/data/secrets/kafka-ops.properties, which ./careflow ops passes when neither --kafka nor
+                 --command-config is given.
+          HTTP   --token T, else $CAREFLOW_OPS_TOKEN: a bearer token with careflow_role ops from the deployment's identity
+                 provider (status reads /admin/status, an ops route); ./careflow token --role ops makes one for the local
+                 stack. https:// app URLs are checked against the JVM's trust store (JAVA_TOOL_OPTIONS=
+                 -Djavax.net.ssl.trustStore=FILE for a private CA)."""
         .formatted(OpsApps.names());
 
     private OpsCommand() {

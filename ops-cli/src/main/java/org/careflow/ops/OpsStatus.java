@@ -124,7 +124,7 @@ final class OpsStatus {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode() + (response.statusCode() == 401 || response.statusCode() == 403
-                    ? ": pass an ops token with --token, or --data-dir of the local stack" : ""));
+                    ? ": pass an ops token with --token or $" + OpsCommand.TOKEN_ENV : ""));
             }
             return HttpServerFactory.MAPPER.readTree(response.body());
         } catch (InterruptedException e) {

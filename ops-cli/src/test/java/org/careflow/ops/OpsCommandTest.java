@@ -46,4 +46,14 @@ class OpsCommandTest {
         assertThat(run("scale-partitions", "--topic", "triage-submissions", "--partitions", "0")).isEqualTo(2);
         assertThat(String.join("\n", err)).contains("--partitions takes a whole number of at least 1; got 0");
     }
+
+    @Test
+    void shouldExplainTheOpsLoginWhenPrintingUsage() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(String.join("\n", err))
+            .contains("--command-config FILE with security.protocol, sasl.mechanism and sasl.jaas.config")
+            .contains("The local stack's user is \"ops\"")
+            .contains("kafka-ops.properties")
+            .contains("$CAREFLOW_OPS_TOKEN: a bearer token with careflow_role ops");
+    }
 }

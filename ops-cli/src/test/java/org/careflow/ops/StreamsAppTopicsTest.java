@@ -84,7 +84,7 @@ class StreamsAppTopicsTest {
         return Map.of(
             StreamsAppTopics.TRIAGE, TriageTopology.build(new TriageConfig(Map.of()), serdes),
             StreamsAppTopics.SCHEDULING, SchedulingTopology.build(new SchedulingConfig(Map.of()), serdes),
-            StreamsAppTopics.NOTIFICATIONS, NotificationsTopology.build(new NotificationsConfig(Map.of(NotificationsConfig.DISPATCHER_ENABLED_CONFIG, false)), serdes),
+            StreamsAppTopics.NOTIFICATIONS, NotificationsTopology.build(new NotificationsConfig(Map.of()), serdes),
             StreamsAppTopics.MASTERDATA, MasterDataTopology.build(new MasterDataConfig(Map.of()), serdes, cdc));
     }
 

@@ -149,15 +149,18 @@ class WhatsAppSenderTest {
 
     @Test
     void shouldReportRetryableTimeoutWhenApiIsSlowerThanRequestTimeout() throws Exception {
-        // Given an API that takes a second to answer and a 200 ms request timeout
-        api.failNext(1, Reply.slow(Duration.ofSeconds(1)));
+        // Given an API that takes a second to answer and a 200 ms request timeout; a stand-in of its own, so that the
+        // timed-out request, which a loaded machine may deliver late, never lands among another test's requests
+        try (CloudApiStandIn slow = CloudApiStandIn.start()) {
+            slow.failNext(1, Reply.slow(Duration.ofSeconds(1)));
 
-        // When a reminder is sent
-        SendResult.Failed failed = (SendResult.Failed) sender(api.baseUrl(), Duration.ofMillis(200)).send(reminder("n-8").build());
+            // When a reminder is sent
+            SendResult.Failed failed = (SendResult.Failed) sender(slow.baseUrl(), Duration.ofMillis(200)).send(reminder("n-8").build());
 
-        // Then the timeout is retryable
-        assertThat(failed.code()).isEqualTo("TIMEOUT");
-        assertThat(failed.retryable()).isTrue();
+            // Then the timeout is retryable
+            assertThat(failed.code()).isEqualTo("TIMEOUT");
+            assertThat(failed.retryable()).isTrue();
+        }
     }
 
     private static WhatsAppSender sender(String baseUrl, Duration timeout) {

@@ -63,12 +63,7 @@ public final class IngestConfig extends AbstractConfig {
             + "that name a form it does not know yet, until it has read the topic. 0 does not wait. The facility catalog "
             + "(the facilities topic) is waited for in the same way and within the same time.";
 
-    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
-    private static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC =
-        "Hosts (names or address literals, compared without case) a facility's on-call webhook may name even though they "
-            + "are loopback, private, link-local or plain http. Empty (the default): every on-call webhook must be an https "
-            + "URL of a public host, and PUT /v1/facilities/{facilityId} refuses any other with 422. For local stand-ins "
-            + "and an operator's internal paging gateway only; streams-notifications' dispatcher has the same key.";
+    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = OnCallWebhookRule.ALLOWED_HOSTS_CONFIG;
 
     public static final String WHATSAPP_VERIFY_TOKEN_CONFIG = "whatsapp.verify.token";
     private static final String WHATSAPP_VERIFY_TOKEN_DOC =
@@ -81,7 +76,7 @@ public final class IngestConfig extends AbstractConfig {
             + "POST /v1/webhooks/whatsapp writes only deliveries whose signature matches; empty (the default) answers every "
             + "delivery 503, since none can be verified. Never logged.";
 
-    public static final ConfigDef CONFIG = AuthSettings.define(CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT))
+    public static final ConfigDef CONFIG = OnCallWebhookRule.define(AuthSettings.define(CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)))
         .define(KAFKA_ACK_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1_000L, 120_000L),
             Importance.HIGH, KAFKA_ACK_TIMEOUT_MS_DOC)
         .define(KAFKA_LINGER_MS_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0L, MAX_KAFKA_LINGER_MS),
@@ -96,7 +91,6 @@ public final class IngestConfig extends AbstractConfig {
             Importance.LOW, SUBMISSION_MAX_CLOCK_SKEW_MS_DOC)
         .define(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 600_000L),
             Importance.LOW, FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC)
-        .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC)
         .define(WHATSAPP_VERIFY_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_VERIFY_TOKEN_DOC)
         .define(WHATSAPP_APP_SECRET_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_APP_SECRET_DOC);
 
@@ -139,7 +133,7 @@ public final class IngestConfig extends AbstractConfig {
 
     /** Where facilities' on-call webhooks may point: public https hosts, plus the allow-listed hosts. */
     public OnCallWebhookRule onCallWebhookRule() {
-        return new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG));
+        return OnCallWebhookRule.from(this);
     }
 
     public Password whatsAppVerifyToken() {

@@ -31,12 +31,7 @@ public final class DispatcherConfig extends AbstractConfig {
         + "streams-notifications, so an upgrade resumes where it stopped.";
     static final String DEFAULT_GROUP_ID = "careflow-notifications-dispatcher";
 
-    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
-    private static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC = "Hosts (names or address literals, compared without case) an "
-        + "on-call webhook may reach even though they are loopback, private, link-local or plain http. Empty (the default): "
-        + "the dispatcher sends alerts only to https URLs whose host resolves to public addresses only (checked before every "
-        + "send, so a name that later resolves inside is refused), and refuses the rest as WEBHOOK_ADDRESS_REFUSED. "
-        + "For local stand-ins and an operator's internal paging gateway; the ingest API and streams-notifications have the same key.";
+    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = OnCallWebhookRule.ALLOWED_HOSTS_CONFIG;
 
     public static final String WHATSAPP_BASE_URL_CONFIG = "whatsapp.api.base.url";
     private static final String WHATSAPP_BASE_URL_DOC = "Base URL of the WhatsApp Cloud API.";
@@ -95,9 +90,8 @@ public final class DispatcherConfig extends AbstractConfig {
     public static final String SMTP_STARTTLS_CONFIG = "smtp.starttls";
     private static final String SMTP_STARTTLS_DOC = "Require STARTTLS, checking the server's certificate name.";
 
-    public static final ConfigDef CONFIG = AuthSettings.define(CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT))
+    public static final ConfigDef CONFIG = OnCallWebhookRule.define(AuthSettings.define(CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)))
         .define(GROUP_ID_CONFIG, Type.STRING, DEFAULT_GROUP_ID, new ConfigDef.NonEmptyString(), Importance.MEDIUM, GROUP_ID_DOC)
-        .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC)
         .define(WHATSAPP_BASE_URL_CONFIG, Type.STRING, "https://graph.facebook.com", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
             WHATSAPP_BASE_URL_DOC)
         .define(WHATSAPP_API_VERSION_CONFIG, Type.STRING, "v21.0", new ConfigDef.NonEmptyString(), Importance.LOW, WHATSAPP_API_VERSION_DOC)
@@ -153,7 +147,7 @@ public final class DispatcherConfig extends AbstractConfig {
         return new DispatcherSettings(URI.create(getString(WHATSAPP_BASE_URL_CONFIG)), getString(WHATSAPP_API_VERSION_CONFIG),
             getString(WHATSAPP_PHONE_NUMBER_ID_CONFIG), getPassword(WHATSAPP_ACCESS_TOKEN_CONFIG).value(), getInt(WHATSAPP_SEND_RATE_CONFIG),
             getInt(MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(BACKOFF_INITIAL_MS_CONFIG)), Duration.ofMillis(getLong(BACKOFF_MAX_MS_CONFIG)),
-            Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS_CONFIG)), new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG)),
+            Duration.ofMillis(getLong(REQUEST_TIMEOUT_MS_CONFIG)), OnCallWebhookRule.from(this),
             Duration.ofMillis(getLong(IN_DOUBT_WAIT_MS_CONFIG)));
     }
 

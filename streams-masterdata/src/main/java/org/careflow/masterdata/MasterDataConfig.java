@@ -40,13 +40,9 @@ public final class MasterDataConfig extends AbstractConfig {
     private static final String FACILITIES_TOPIC_DOC =
         "Debezium's change topic of the facilities table (<topic.prefix>.<schema>.facilities).";
 
-    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
-    private static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC = "Hosts (names or address literals, compared without case) a "
-        + "facility row's oncall_webhook_url may name even though they are loopback, private, link-local or plain http. "
-        + "Empty (the default): a row whose webhook is not an https URL of a public host is refused (a dead letter naming "
-        + "the column), as the ingest API refuses it; the ingest API and the dispatcher have the same key.";
+    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = OnCallWebhookRule.ALLOWED_HOSTS_CONFIG;
 
-    public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false))
+    public static final ConfigDef CONFIG = OnCallWebhookRule.define(AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false)))
         .define(PROVIDERS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PROVIDERS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PROVIDERS_TOPIC_DOC)
         .define(PROVIDER_SESSIONS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PROVIDER_SESSIONS.name(), new ConfigDef.NonEmptyString(),
@@ -54,8 +50,7 @@ public final class MasterDataConfig extends AbstractConfig {
         .define(PATIENT_CONTACTS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PATIENT_CONTACTS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PATIENT_CONTACTS_TOPIC_DOC)
         .define(FACILITIES_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_FACILITIES.name(), new ConfigDef.NonEmptyString(),
-            Importance.HIGH, FACILITIES_TOPIC_DOC)
-        .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC);
+            Importance.HIGH, FACILITIES_TOPIC_DOC);
 
     public MasterDataConfig(Map<?, ?> originals) {
         super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
@@ -92,7 +87,7 @@ public final class MasterDataConfig extends AbstractConfig {
 
     /** Where a facility row's on-call webhook may point: public https hosts, plus the allow-listed hosts. */
     public OnCallWebhookRule onCallWebhookRule() {
-        return new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG));
+        return OnCallWebhookRule.from(this);
     }
 
     public Duration queryForwardTimeout() {

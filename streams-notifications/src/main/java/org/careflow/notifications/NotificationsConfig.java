@@ -74,19 +74,13 @@ public final class NotificationsConfig extends AbstractConfig {
         + "registered or not active: its alerts page nobody and are recorded on oncall-alert-outcomes. Webhook URLs must pass "
         + "the rule of oncall.webhook.allowed.hosts.";
 
-    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
-    private static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC = "Hosts (names or address literals, compared without case) an "
-        + "on-call webhook may reach even though they are loopback, private, link-local or plain http. Empty (the default): "
-        + "the dispatcher sends alerts only to https URLs whose host resolves to public addresses only (checked before every "
-        + "send, so a name that later resolves inside is refused), and refuses the rest as WEBHOOK_ADDRESS_REFUSED. "
-        + "For local stand-ins and an operator's internal paging gateway; the ingest API and notifications-dispatcher have the same key "
-        + "(the dispatcher checks its own setting before every send).";
+    public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = OnCallWebhookRule.ALLOWED_HOSTS_CONFIG;
 
     public static final String MESSAGE_LOG_MAX_ENTRIES_CONFIG = "messages.log.max.entries";
     private static final String MESSAGE_LOG_MAX_ENTRIES_DOC = "Messages kept per patient in the conversation log served by "
         + "/v1/patients/{patientId}/messages; the oldest go first. The topics keep the full history.";
 
-    public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-notifications", DEFAULT_HTTP_PORT, false))
+    public static final ConfigDef CONFIG = OnCallWebhookRule.define(AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-notifications", DEFAULT_HTTP_PORT, false)))
         .define(REMINDER_OFFSETS_CONFIG, Type.LIST, "24h,2h", Importance.MEDIUM, REMINDER_OFFSETS_DOC)
         .define(REMINDER_OFFSET_OVERRIDES_CONFIG, Type.LIST, "", Importance.LOW, REMINDER_OFFSET_OVERRIDES_DOC)
         .define(QUIET_HOURS_CONFIG, Type.STRING, "21:00-08:00", Importance.MEDIUM, QUIET_HOURS_DOC)
@@ -99,7 +93,6 @@ public final class NotificationsConfig extends AbstractConfig {
         .define(ONCALL_CONTACTS_CONFIG, Type.LIST, "", Importance.MEDIUM, ONCALL_CONTACTS_DOC)
         .define(ALERTS_FACILITY_WAIT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 3_600_000L), Importance.LOW,
             ALERTS_FACILITY_WAIT_MS_DOC)
-        .define(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.LOW, ONCALL_WEBHOOK_ALLOWED_HOSTS_DOC)
         .define(MESSAGE_LOG_MAX_ENTRIES_CONFIG, Type.INT, 200, ConfigDef.Range.between(10, 10_000), Importance.LOW, MESSAGE_LOG_MAX_ENTRIES_DOC);
 
     private final ReminderPolicy reminderPolicy;
@@ -143,7 +136,7 @@ public final class NotificationsConfig extends AbstractConfig {
 
     /** Where on-call webhooks may point: public https hosts, plus the allow-listed hosts. */
     public OnCallWebhookRule onCallWebhookRule() {
-        return new OnCallWebhookRule(getList(ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG));
+        return OnCallWebhookRule.from(this);
     }
 
     public java.time.Duration alertFacilityWait() {

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Where an on-call webhook may point: an {@code https} URL whose host is a public address, never loopback, private
@@ -23,6 +25,16 @@ import java.util.stream.Collectors;
  * later resolves to an internal address (DNS rebinding) is still refused. Pure: it resolves nothing itself.
  */
 public final class OnCallWebhookRule {
+
+    /** The setting of every app that checks on-call webhooks (ingest API, masterdata, notifications' dispatcher). */
+    public static final String ALLOWED_HOSTS_CONFIG = "oncall.webhook.allowed.hosts";
+    private static final String ALLOWED_HOSTS_DOC = "Hosts (names or address literals, compared without case) an on-call "
+        + "webhook may name even though they are loopback, private, link-local or plain http. Empty (the default): every "
+        + "on-call webhook must be an https URL of a public host. The ingest API refuses any other on PUT "
+        + "/v1/facilities/{facilityId} with 422, streams-masterdata sends a facility row naming one to its dead letters "
+        + "(naming the column oncall_webhook_url), and notifications-dispatcher refuses to send to one as "
+        + "WEBHOOK_ADDRESS_REFUSED, checking what the host resolves to before every send (a name that later resolves "
+        + "inside is refused). For local stand-ins and an operator's internal paging gateway; set it alike in all of them.";
 
     /** Names of cloud metadata services, refused whatever they resolve to. */
     public static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog", "metadata",
@@ -37,6 +49,16 @@ public final class OnCallWebhookRule {
     public OnCallWebhookRule(Collection<String> allowedHosts) {
         this.allowedHosts = allowedHosts.stream().map(OnCallWebhookRule::normalise).filter(h -> !h.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Adds {@value #ALLOWED_HOSTS_CONFIG} to an app's configuration. */
+    public static ConfigDef define(ConfigDef def) {
+        return def.define(ALLOWED_HOSTS_CONFIG, ConfigDef.Type.LIST, "", ConfigDef.Importance.LOW, ALLOWED_HOSTS_DOC);
+    }
+
+    /** The rule {@code config}'s {@value #ALLOWED_HOSTS_CONFIG} sets (the configuration must {@link #define} it). */
+    public static OnCallWebhookRule from(AbstractConfig config) {
+        return new OnCallWebhookRule(config.getList(ALLOWED_HOSTS_CONFIG));
     }
 
     /** The rule with no host allow-listed. */

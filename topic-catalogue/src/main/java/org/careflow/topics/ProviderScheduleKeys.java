@@ -1,10 +1,7 @@
 package org.careflow.topics;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -23,7 +20,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  */
 public final class ProviderScheduleKeys {
 
-    private static final char SEPARATOR = '\u0000';
+    private static final CompositeKey KEY = CompositeKey.NUL;
 
     private ProviderScheduleKeys() {
     }
@@ -32,19 +29,17 @@ public final class ProviderScheduleKeys {
     public static String of(String providerId, String facilityId) {
         Objects.requireNonNull(providerId, "providerId");
         Objects.requireNonNull(facilityId, "facilityId");
-        return providerId + SEPARATOR + facilityId;
+        return KEY.of(providerId, facilityId);
     }
 
     /** The provider a key names. */
     public static String providerOf(String key) {
-        int at = key.indexOf(SEPARATOR);
-        return at < 0 ? key : key.substring(0, at);
+        return KEY.first(key);
     }
 
     /** The facility a key names; empty for an earlier release's key, the provider id alone. */
     public static Optional<String> facilityOf(String key) {
-        int at = key.indexOf(SEPARATOR);
-        return at < 0 ? Optional.empty() : Optional.of(key.substring(at + 1));
+        return KEY.afterFirst(key);
     }
 
     /**
@@ -52,14 +47,11 @@ public final class ProviderScheduleKeys {
      * partitioner gives a record keyed by the provider id (murmur2 of its UTF-8 bytes), as for booking requests.
      */
     public static int partition(String providerId, int numPartitions) {
-        if (numPartitions <= 0) {
-            throw new IllegalArgumentException("numPartitions must be positive: " + numPartitions);
-        }
-        return Utils.toPositive(Utils.murmur2(providerId.getBytes(StandardCharsets.UTF_8))) % numPartitions;
+        return CompositeKey.partitionOf(providerId, numPartitions);
     }
 
     /** {@link #partition} for a streams app's sink of the topic. */
     public static <V> StreamPartitioner<String, V> partitioner() {
-        return (topic, key, value, numPartitions) -> Optional.of(Set.of(partition(providerOf(key), numPartitions)));
+        return KEY.byFirst();
     }
 }

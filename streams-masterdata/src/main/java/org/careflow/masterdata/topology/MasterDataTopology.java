@@ -9,16 +9,15 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.cdc.CdcSerdes;
+import org.careflow.topics.AppGraph;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.OnCallWebhookRule;
 import org.careflow.topics.ProviderScheduleKeys;
 import org.careflow.topics.Topic;
-import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 
 /**
@@ -73,19 +72,17 @@ public final class MasterDataTopology {
      * @param cdcSerdes serdes of Debezium's generic Avro keys and values
      */
     public static Topology build(MasterDataConfig config, EventSerdes serdes, CdcSerdes cdcSerdes) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(serdes, "serdes");
+        AppGraph graph = AppGraph.start(config, serdes);
         Objects.requireNonNull(cdcSerdes, "cdcSerdes");
-        StreamsBuilder builder = new StreamsBuilder();
-        int partitions = TopicLayout.from(config).partitions(Topics.PROVIDER_SCHEDULES);
+        StreamsBuilder builder = graph.builder();
+        int partitions = graph.partitions(Topics.PROVIDER_SCHEDULES);
         Serde<ProviderSchedule> providerSerde = serdes.internalValueSerde(ProviderSchedule.class);
         Serde<WeeklySession> sessionSerde = serdes.internalValueSerde(WeeklySession.class);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_PROVIDERS_STORE),
-            Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROVIDERS_STORE), Serdes.String(), providerSerde));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE), Serdes.String(), sessionSerde));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE), Serdes.String(), providerSerde));
+        graph.stringStore(SESSION_PROVIDERS_STORE);
+        graph.keyValueStore(PROVIDERS_STORE, ProviderSchedule.class);
+        graph.keyValueStore(SESSIONS_STORE, WeeklySession.class);
+        graph.keyValueStore(SCHEDULES_STORE, ProviderSchedule.class);
 
         Topic<GenericRecord, GenericRecord> providers = config.providersTopic();
         KStream<String, ProviderSchedule> providerRows = builder.stream(providers.name(), cdcSerdes.consumed(providers, PROVIDERS_SOURCE))

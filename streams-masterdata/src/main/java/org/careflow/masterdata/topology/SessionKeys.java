@@ -1,10 +1,7 @@
 package org.careflow.masterdata.topology;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.careflow.topics.CompositeKey;
 
 /**
  * Keys of the provider's task: a provider row is keyed by providerId, a session by {@code providerId|sessionId}. Both
@@ -13,29 +10,27 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  */
 public final class SessionKeys {
 
-    private static final char SEPARATOR = '|';
+    private static final CompositeKey KEY = CompositeKey.separatedBy('|');
 
     private SessionKeys() {
     }
 
     public static String of(String providerId, String sessionId) {
-        return providerId + SEPARATOR + sessionId;
+        return KEY.of(providerId, sessionId);
     }
 
     /** The prefix of every session key of {@code providerId}. */
     public static String prefix(String providerId) {
-        return providerId + SEPARATOR;
+        return KEY.prefix(providerId);
     }
 
     /** The providerId of a session key, or the key itself when it is a providerId. */
     public static String providerOf(String key) {
-        int at = key.indexOf(SEPARATOR);
-        return at < 0 ? key : key.substring(0, at);
+        return KEY.first(key);
     }
 
     /** Places a record by the providerId of its key, as the default partitioner places that providerId. */
     public static <V> StreamPartitioner<String, V> byProvider() {
-        return (topic, key, value, numPartitions) -> Optional.of(Set.of(
-            Utils.toPositive(Utils.murmur2(providerOf(key).getBytes(StandardCharsets.UTF_8))) % numPartitions));
+        return KEY.byFirst();
     }
 }

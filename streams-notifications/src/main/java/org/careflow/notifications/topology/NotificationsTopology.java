@@ -15,7 +15,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.careflow.events.facilities.Facility;
 import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.PatientContact;
@@ -29,10 +28,10 @@ import org.careflow.state.notifications.PatientMessages;
 import org.careflow.state.notifications.PatientReminders;
 import org.careflow.state.notifications.PhoneIndexUpdate;
 import org.careflow.state.notifications.PhonePatients;
+import org.careflow.topics.AppGraph;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.Topic;
-import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 
 /**
@@ -106,29 +105,20 @@ public final class NotificationsTopology {
 
     /** The graph, counting contact decisions and on-call alert outcomes into {@code metrics}. */
     public static Topology build(NotificationsConfig config, EventSerdes serdes, BusinessMetrics metrics) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(serdes, "serdes");
+        AppGraph graph = AppGraph.start(config, serdes);
         Objects.requireNonNull(metrics, "metrics");
-        StreamsBuilder builder = new StreamsBuilder();
-        int partitions = TopicLayout.from(config).partitions(Topics.PATIENT_CONTACTS);
+        StreamsBuilder builder = graph.builder();
+        int partitions = graph.partitions(Topics.PATIENT_CONTACTS);
         int maxLog = config.messageLogMaxEntries();
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTACTS_STORE),
-            Serdes.String(), serdes.internalValueSerde(PatientContact.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONTACT_TRUST_STORE),
-            Serdes.String(), serdes.internalValueSerde(ContactTrust.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REMINDERS_STORE),
-            Serdes.String(), serdes.internalValueSerde(PatientReminders.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
-            Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGES_STORE),
-            Serdes.String(), serdes.internalValueSerde(PatientMessages.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PHONE_INDEX_STORE),
-            Serdes.String(), serdes.internalValueSerde(PhonePatients.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTS_AWAITING_FACILITY_STORE),
-            Serdes.String(), serdes.internalValueSerde(AwaitingFacility.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NOTIFICATIONS_STORE),
-            Serdes.String(), serdes.internalValueSerde(NotificationRecord.class)));
+        graph.keyValueStore(CONTACTS_STORE, PatientContact.class);
+        graph.keyValueStore(CONTACT_TRUST_STORE, ContactTrust.class);
+        graph.keyValueStore(REMINDERS_STORE, PatientReminders.class);
+        graph.stringStore(DUE_INDEX_STORE);
+        graph.keyValueStore(MESSAGES_STORE, PatientMessages.class);
+        graph.keyValueStore(PHONE_INDEX_STORE, PhonePatients.class);
+        graph.keyValueStore(ALERTS_AWAITING_FACILITY_STORE, AwaitingFacility.class);
+        graph.keyValueStore(NOTIFICATIONS_STORE, NotificationRecord.class);
 
         // The patient's task: contacts and consent, reminders, replies, and the conversation log share its stores.
         KStream<String, Emissions> contactSteps = builder.stream(Topics.PATIENT_CONTACTS.name(),

@@ -15,7 +15,6 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.SchedulingDecision;
@@ -25,9 +24,9 @@ import org.careflow.state.scheduling.PatientAppointments;
 import org.careflow.state.scheduling.ProviderBooking;
 import org.careflow.state.scheduling.SchedulingCommand;
 import org.careflow.state.scheduling.SlotState;
+import org.careflow.topics.AppGraph;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
-import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 
 /**
@@ -101,24 +100,17 @@ public final class SchedulingTopology {
 
     /** The graph, counting each published booking outcome's status and rejection reason into {@code metrics}. */
     public static Topology build(SchedulingConfig config, EventSerdes serdes, BusinessMetrics metrics) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(serdes, "serdes");
+        AppGraph graph = AppGraph.start(config, serdes);
         Objects.requireNonNull(metrics, "metrics");
-        StreamsBuilder builder = new StreamsBuilder();
-        int partitions = TopicLayout.from(config).partitions(Topics.BOOKING_REQUESTS);
+        StreamsBuilder builder = graph.builder();
+        int partitions = graph.partitions(Topics.BOOKING_REQUESTS);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCHEDULES_STORE),
-            Serdes.String(), serdes.internalValueSerde(ProviderSchedule.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SLOTS_STORE),
-            Serdes.String(), serdes.internalValueSerde(SlotState.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FACILITY_PROVIDERS_STORE),
-            Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_BOOKING_STORE),
-            Serdes.String(), serdes.internalValueSerde(AwaitingBooking.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROVIDER_BOOKINGS_STORE),
-            Serdes.String(), serdes.internalValueSerde(ProviderBooking.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_APPOINTMENTS_STORE),
-            Serdes.String(), serdes.internalValueSerde(PatientAppointments.class)));
+        graph.keyValueStore(SCHEDULES_STORE, ProviderSchedule.class);
+        graph.keyValueStore(SLOTS_STORE, SlotState.class);
+        graph.stringStore(FACILITY_PROVIDERS_STORE);
+        graph.keyValueStore(AWAITING_BOOKING_STORE, AwaitingBooking.class);
+        graph.keyValueStore(PROVIDER_BOOKINGS_STORE, ProviderBooking.class);
+        graph.keyValueStore(PATIENT_APPOINTMENTS_STORE, PatientAppointments.class);
         // The table's store writes a changelog owned by this app: its serde (the Consumed one is used for the store
         // as well) registers that changelog's schema itself; reading the topic only looks schemas up by id.
         builder.table(Topics.BOOKING_OUTCOMES.name(),
@@ -126,8 +118,7 @@ public final class SchedulingTopology {
             Materialized.<String, BookingOutcome, KeyValueStore<Bytes, byte[]>>as(BOOKINGS_STORE)
                 .withKeySerde(Serdes.String()).withValueSerde(serdes.internalValueSerde(BookingOutcome.class)));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS_STORE),
-            Serdes.String(), serdes.internalValueSerde(SchedulingDecision.class)));
+        graph.keyValueStore(DECISIONS_STORE, SchedulingDecision.class);
         builder.stream(Topics.SCHEDULING_DECISIONS.name(), Topics.SCHEDULING_DECISIONS.consumed(serdes, DECISIONS_SOURCE))
             .process(() -> new StoreDecisionProcessor(config.decisionRetention(), config.retentionPurgeInterval()),
                 Named.as(STORE_DECISION), DECISIONS_STORE);

@@ -1,6 +1,7 @@
 package org.careflow.scheduling.topology;
 
 import java.time.Instant;
+import org.careflow.topics.CompositeKey;
 
 /**
  * Keys of the scheduling stores. A provider is owned by its facility: a provider's state is keyed by its id and the
@@ -12,31 +13,32 @@ import java.time.Instant;
  */
 public final class SlotKeys {
 
-    private static final char SEPARATOR = '\u0000';
+    private static final CompositeKey KEY = CompositeKey.NUL;
 
     private SlotKeys() {
     }
 
     /** The key of a facility's provider in the schedules store. */
     public static String provider(String facilityId, String providerId) {
-        return providerId + SEPARATOR + facilityId;
+        return KEY.of(providerId, facilityId);
     }
 
     /** The prefix of every facility's provider of this id in the schedules store. */
     public static String providerPrefix(String providerId) {
-        return providerId + SEPARATOR;
+        return KEY.prefix(providerId);
     }
 
+    /** A slot's key: its provider's, then the start as zero-padded epoch millis, so keys sort by start. */
     public static String slot(String facilityId, String providerId, Instant start) {
-        return provider(facilityId, providerId) + SEPARATOR + String.format("%015d", Math.max(0, start.toEpochMilli()));
+        return KEY.of(providerId, facilityId, String.format("%015d", Math.max(0, start.toEpochMilli())));
     }
 
     /** The facility index key of a provider. */
     public static String facilityProvider(String facilityId, String providerId) {
-        return facilityId + SEPARATOR + providerId;
+        return KEY.of(facilityId, providerId);
     }
 
     public static String facilityPrefix(String facilityId) {
-        return facilityId + SEPARATOR;
+        return KEY.prefix(facilityId);
     }
 }

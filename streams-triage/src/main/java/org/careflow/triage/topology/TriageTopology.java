@@ -19,9 +19,9 @@ import org.careflow.state.triage.AwaitingForm;
 import org.careflow.state.triage.FacilityHourStats;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
+import org.careflow.topics.AppGraph;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.EventSerdes;
-import org.careflow.topics.TopicLayout;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageConfig;
 
@@ -75,10 +75,9 @@ public final class TriageTopology {
 
     /** The graph, counting each published assessment's band into {@code metrics}. */
     public static Topology build(TriageConfig config, EventSerdes serdes, BusinessMetrics metrics) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(serdes, "serdes");
+        AppGraph graph = AppGraph.start(config, serdes);
         Objects.requireNonNull(metrics, "metrics");
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = graph.builder();
 
         builder.globalTable(Topics.TRIAGE_FORMS.name(), Topics.TRIAGE_FORMS.consumed(serdes, FORMS_SOURCE),
             Materialized.<String, FormDefinition, KeyValueStore<Bytes, byte[]>>as(FORMS_STORE)
@@ -86,14 +85,10 @@ public final class TriageTopology {
         // Cached (statestore.cache.max.bytes): a key written again before the next commit costs one RocksDB write and
         // one changelog record, not one per update; reads see the cached writes, and the cache is flushed before each
         // commit, so exactly-once holds. The processors forward their results themselves, not through the caches.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_HISTORY_STORE),
-            Serdes.String(), serdes.internalValueSerde(PatientTriageHistory.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_FORM_STORE),
-            Serdes.String(), serdes.internalValueSerde(AwaitingForm.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE),
-            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_PATIENT_STORE),
-            Serdes.String(), serdes.internalValueSerde(TriageQueueEntry.class)).withCachingEnabled());
+        graph.cachedKeyValueStore(PATIENT_HISTORY_STORE, PatientTriageHistory.class);
+        graph.keyValueStore(AWAITING_FORM_STORE, AwaitingForm.class);
+        graph.cachedKeyValueStore(QUEUE_STORE, TriageQueueEntry.class);
+        graph.cachedKeyValueStore(QUEUE_PATIENT_STORE, TriageQueueEntry.class);
         builder.addStateStore(Stores.windowStoreBuilder(
             Stores.persistentWindowStore(FACILITY_STATS_STORE, config.statsRetention(), FacilityStatsWriter.WINDOW, false),
             Serdes.String(), serdes.internalValueSerde(FacilityHourStats.class)).withCachingEnabled());
@@ -119,7 +114,7 @@ public final class TriageTopology {
                 .withKeySerde(Serdes.String())
                 .withValueSerde(serdes.internalValueSerde(TriageAssessment.class))
                 // Same partitioning as the dispositions topic, whose records meet these in the queue's tasks.
-                .withNumberOfPartitions(TopicLayout.from(config).partitions(Topics.TRIAGE_DISPOSITIONS)))
+                .withNumberOfPartitions(graph.partitions(Topics.TRIAGE_DISPOSITIONS)))
             .process(EnqueueAssessmentProcessor::new, Named.as(ENQUEUE_PROCESSOR), QUEUE_STORE, QUEUE_PATIENT_STORE, FACILITY_STATS_STORE);
 
         builder.stream(Topics.TRIAGE_DISPOSITIONS.name(), Topics.TRIAGE_DISPOSITIONS.consumed(serdes, DISPOSITIONS_SOURCE))

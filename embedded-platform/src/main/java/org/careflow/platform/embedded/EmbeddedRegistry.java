@@ -4,13 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,8 +59,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final int LOG_TAIL_LINES = 40;
 
-    private enum State { NEW, STARTED, CLOSED }
-
     private final Path home;
     private final Path javaExecutable;
     private final int requestedHttpPort;
@@ -73,9 +69,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private final Duration startupTimeout;
     private final ProcessRecord pidRecord;
 
-    private State state = State.NEW;
-    private Path workDirectory;
-    private boolean temporaryWorkDirectory;
+    private final Lifecycle lifecycle = new Lifecycle("The registry", "build a new one to restart");
+    private DataDirectory workDirectory;
     private Process process;
     private int httpPort;
     private int managementPort;
@@ -105,13 +100,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
      *                               carries the last lines of the server's log, and the process is killed
      */
     public synchronized EmbeddedRegistry start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("The registry was already " + state.name().toLowerCase() + "; build a new one to restart");
-        }
-        state = State.STARTED;
-        long begin = System.nanoTime();
+        lifecycle.start();
         try {
-            workDirectory = prepareWorkDirectory();
+            workDirectory = DataDirectory.prepare(configuredWorkDirectory, "careflow-registry-", "registry work directory");
             if (pidRecord != null) {
                 pidRecord.endLeftover(STOP_GRACE);
             }
@@ -119,7 +110,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             httpPort = ports[0];
             managementPort = ports[1];
             process = new ProcessBuilder(command())
-                    .directory(workDirectory.toFile())
+                    .directory(workDirectory.path().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(logFile().toFile()))
                     .start();
@@ -130,16 +121,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     process.pid(), home, httpPort, managementPort, logFile());
             awaitReady();
         } catch (IOException | RuntimeException e) {
-            IllegalStateException failure = e instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("Could not start Apicurio Registry from " + home + " with " + javaExecutable, e);
-            try {
-                close();
-            } catch (RuntimeException closeFailure) {
-                failure.addSuppressed(closeFailure);
-            }
-            throw failure;
+            throw Lifecycle.closeAfterFailedStart(Lifecycle.asStartFailure(e,
+                    "Could not start Apicurio Registry from " + home + " with " + javaExecutable), this::close);
         }
-        LOG.info("Apicurio Registry ready in {} ms at {}", (System.nanoTime() - begin) / 1_000_000, url());
+        LOG.info("Apicurio Registry ready in {} ms at {}", lifecycle.millisSinceStart(), url());
         return this;
     }
 
@@ -166,7 +151,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (workDirectory == null) {
             throw new IllegalStateException("The registry is not started yet");
         }
-        return workDirectory.resolve(LOG_FILE_NAME);
+        return workDirectory.path().resolve(LOG_FILE_NAME);
     }
 
     /** The process id of the server, for diagnostics. */
@@ -186,10 +171,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) {
+        if (!lifecycle.close()) {
             return;
         }
-        state = State.CLOSED;
         try {
             if (process != null) {
                 long begin = System.nanoTime();
@@ -197,11 +181,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 if (pidRecord != null) {
                     pidRecord.delete();
                 }
-                LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), (System.nanoTime() - begin) / 1_000_000);
+                LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), Lifecycle.millisSince(begin));
             }
         } finally {
-            if (temporaryWorkDirectory) {
-                deleteRecursively(workDirectory);
+            if (workDirectory != null && workDirectory.temporary()) {
+                deleteRecursively(workDirectory.path());
             }
         }
     }
@@ -292,32 +276,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     private String logTail() {
-        Path file = logFile();
-        try (RandomAccessFile log = new RandomAccessFile(file.toFile(), "r")) {
-            // The tail is enough to explain a failure; the start of a long log is not worth reading.
-            long from = Math.max(0, log.length() - 16 * 1024);
-            byte[] bytes = new byte[(int) (log.length() - from)];
-            log.seek(from);
-            log.readFully(bytes);
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(could not read " + file + ": " + e + ")";
-        }
-    }
-
-    private Path prepareWorkDirectory() throws IOException {
-        if (configuredWorkDirectory == null) {
-            temporaryWorkDirectory = true;
-            return Files.createTempDirectory("careflow-registry-");
-        }
-        return Files.createDirectories(configuredWorkDirectory).toAbsolutePath();
+        return LogTail.of(logFile(), LOG_TAIL_LINES);
     }
 
     private void requireStarted() {
-        if (state != State.STARTED) {
-            throw new IllegalStateException("The registry is " + (state == State.NEW ? "not started yet" : "closed"));
-        }
+        lifecycle.requireStarted();
     }
 
     private static void deleteRecursively(Path directory) {
@@ -441,10 +404,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
         /** How long {@link #start()} waits for the server to be ready. Default 60 s. */
         public Builder startupTimeout(Duration startupTimeout) {
-            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-                throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
-            }
-            this.startupTimeout = startupTimeout;
+            this.startupTimeout = Lifecycle.checkTimeout("startupTimeout", startupTimeout);
             return this;
         }
 

@@ -1,0 +1,91 @@
+package org.careflow.platform.embedded;
+
+import java.time.Duration;
+
+/**
+ * The one-way life of an embedded component: new, started once, closed once. A component is not restartable because
+ * its ports, threads and child processes are not reusable after a stop; a restart is a new instance on the same data.
+ * Keeping the state checks here gives every component the same messages for misuse ("not started yet", "closed",
+ * "already started") and the same clean-up after a failed start.
+ *
+ * <p>Not thread-safe on its own: the owner calls it under its own lock (its {@code synchronized} methods).
+ */
+final class Lifecycle {
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final String subject;
+    private final String restartHint;
+    private State state = State.NEW;
+    private long startedAt;
+
+    /**
+     * @param subject     how messages name the component at the start of a sentence, e.g. {@code "The broker"}
+     * @param restartHint what to do instead of a second start, e.g. {@code "build a new one to restart"}
+     */
+    Lifecycle(String subject, String restartHint) {
+        this.subject = subject;
+        this.restartHint = restartHint;
+    }
+
+    /** Moves to started and starts the clock; throws if this instance was started or closed before. */
+    void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException(subject + " was already " + state.name().toLowerCase() + "; " + restartHint);
+        }
+        state = State.STARTED;
+        startedAt = System.nanoTime();
+    }
+
+    /** Milliseconds since {@link #start()}, for the "ready in" log line. */
+    long millisSinceStart() {
+        return millisSince(startedAt);
+    }
+
+    /** Throws unless started and not closed yet. */
+    void requireStarted() {
+        if (state != State.STARTED) {
+            throw new IllegalStateException(subject + " is " + (state == State.NEW ? "not started yet" : "closed"));
+        }
+    }
+
+    /** Moves to closed; false when it was closed already, so that a second {@code close()} does nothing. */
+    boolean close() {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        state = State.CLOSED;
+        return true;
+    }
+
+    /**
+     * Runs the owner's {@code close} after a failed start, so that nothing it had started yet stays running, and
+     * returns {@code failure} to throw, with any failure of the clean-up attached as suppressed.
+     */
+    static IllegalStateException closeAfterFailedStart(IllegalStateException failure, Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+        return failure;
+    }
+
+    /** Keeps an {@link IllegalStateException} (it already says what failed), else wraps {@code cause} with {@code message}. */
+    static IllegalStateException asStartFailure(Exception cause, String message) {
+        return cause instanceof IllegalStateException ise ? ise : new IllegalStateException(message, cause);
+    }
+
+    /** Milliseconds since a {@link System#nanoTime()} reading, for "stopped in" log lines. */
+    static long millisSince(long nanoTime) {
+        return (System.nanoTime() - nanoTime) / 1_000_000;
+    }
+
+    /** Checks a builder's start-up timeout: a wait must have room to succeed. */
+    static Duration checkTimeout(String name, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + timeout);
+        }
+        return timeout;
+    }
+}

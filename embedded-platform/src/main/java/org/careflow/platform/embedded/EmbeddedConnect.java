@@ -107,27 +107,26 @@ public final class EmbeddedConnect implements AutoCloseable {
      * @throws IllegalStateException if the worker fails or is not ready within the startup timeout; it is stopped
      */
     public synchronized EmbeddedConnect start() {
-        lifecycle.start();
-        try {
-            Map<String, String> properties = workerProperties();
-            // startConnect makes the plugins' delegating class loader this thread's context loader; give ours back.
-            Thread thread = Thread.currentThread();
-            ClassLoader callersLoader = thread.getContextClassLoader();
-            try {
-                connect = new ConnectDistributed().startConnect(properties);
-            } finally {
-                thread.setContextClassLoader(callersLoader);
-            }
-            url = stripTrailingSlash(connect.rest().advertisedUrl().toString());
-            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            awaitReady();
-        } catch (RuntimeException e) {
-            throw Lifecycle.closeAfterFailedStart(Lifecycle.asStartFailure(e,
-                    "Could not start the Kafka Connect worker (group " + groupId + ") on " + bootstrapServers), this::close);
-        }
+        lifecycle.start(this::startWorker, e -> Lifecycle.asStartFailure(e,
+                "Could not start the Kafka Connect worker (group " + groupId + ") on " + bootstrapServers), this::close);
         LOG.info("Kafka Connect worker ready in {} ms at {} (group {}, plugin path {})",
                 lifecycle.millisSinceStart(), url, groupId, pluginPath.isEmpty() ? "none" : pluginPath);
         return this;
+    }
+
+    private void startWorker() {
+        Map<String, String> properties = workerProperties();
+        // startConnect makes the plugins' delegating class loader this thread's context loader; give ours back.
+        Thread thread = Thread.currentThread();
+        ClassLoader callersLoader = thread.getContextClassLoader();
+        try {
+            connect = new ConnectDistributed().startConnect(properties);
+        } finally {
+            thread.setContextClassLoader(callersLoader);
+        }
+        url = stripTrailingSlash(connect.rest().advertisedUrl().toString());
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        awaitReady();
     }
 
     /** The base URL of the worker's REST API, e.g. {@code http://127.0.0.1:8083}. */
@@ -215,22 +214,17 @@ public final class EmbeddedConnect implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (!lifecycle.close()) {
-            return;
-        }
-        try {
-            if (connect != null) {
-                long begin = System.nanoTime();
-                connect.stop();
-                connect.awaitStop();
-                LOG.info("Kafka Connect worker at {} stopped in {} ms", url, Lifecycle.millisSince(begin));
-            }
-        } finally {
-            connect = null;
-            if (http != null) {
-                http.close();
-                http = null;
-            }
+        lifecycle.close(connect, worker -> {
+            worker.stop();
+            worker.awaitStop();
+        }, millis -> LOG.info("Kafka Connect worker at {} stopped in {} ms", url, millis), this::release);
+    }
+
+    private void release() {
+        connect = null;
+        if (http != null) {
+            http.close();
+            http = null;
         }
     }
 

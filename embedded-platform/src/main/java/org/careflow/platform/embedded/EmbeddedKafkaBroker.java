@@ -101,24 +101,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * clients. Can be called once per instance: to restart, build a new instance on the same data directory.
      */
     public synchronized EmbeddedKafkaBroker start() {
-        lifecycle.start();
-        try {
-            dataDirectory = DataDirectory.prepare(configuredDataDirectory, "careflow-kafka-", "Kafka data directory");
-            int[] ports = saslUsers.isEmpty() ? FreePorts.resolve(requestedBrokerPort, requestedControllerPort)
-                    : FreePorts.resolve(requestedBrokerPort, requestedControllerPort, 0);
-            brokerPort = ports[0];
-            controllerPort = ports[1];
-            saslPort = saslUsers.isEmpty() ? 0 : ports[2];
-            clusterId = formatIfNeeded(dataDirectory.path(), nodeId(), clusterNode == null ? null : clusterNode.clusterId());
-            server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(), false), Time.SYSTEM);
-            server.startup();
-        } catch (RuntimeException e) {
-            throw Lifecycle.closeAfterFailedStart(new IllegalStateException("Could not start the embedded Kafka broker on data directory "
-                    + dataDirectory + " (broker port " + brokerPort + ", controller port " + controllerPort + ")", e), this::close);
-        }
+        lifecycle.start(this::startNode, e -> new IllegalStateException("Could not start the embedded Kafka broker on data directory "
+                + dataDirectory + " (broker port " + brokerPort + ", controller port " + controllerPort + ")", e), this::close);
         LOG.info("Kafka broker started in {} ms at {} (cluster id {}, data directory {})",
                 lifecycle.millisSinceStart(), bootstrapServers(), clusterId, dataDirectory.path());
         return this;
+    }
+
+    private void startNode() {
+        dataDirectory = DataDirectory.prepare(configuredDataDirectory, "careflow-kafka-", "Kafka data directory");
+        int[] ports = saslUsers.isEmpty() ? FreePorts.resolve(requestedBrokerPort, requestedControllerPort)
+                : FreePorts.resolve(requestedBrokerPort, requestedControllerPort, 0);
+        brokerPort = ports[0];
+        controllerPort = ports[1];
+        saslPort = saslUsers.isEmpty() ? 0 : ports[2];
+        clusterId = formatIfNeeded(dataDirectory.path(), nodeId(), clusterNode == null ? null : clusterNode.clusterId());
+        server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(), false), Time.SYSTEM);
+        server.startup();
     }
 
     /**
@@ -185,21 +184,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (!lifecycle.close()) {
-            return;
-        }
-        try {
-            if (server != null) {
-                long begin = System.nanoTime();
-                server.shutdown();
-                server.awaitShutdown();
-                LOG.info("Kafka broker at {}:{} stopped in {} ms", HOST, brokerPort, Lifecycle.millisSince(begin));
-            }
-        } finally {
-            server = null;
-            if (dataDirectory != null && dataDirectory.temporary()) {
-                deleteQuietly(dataDirectory.path());
-            }
+        lifecycle.close(server, node -> {
+            node.shutdown();
+            node.awaitShutdown();
+        }, millis -> LOG.info("Kafka broker at {}:{} stopped in {} ms", HOST, brokerPort, millis), this::release);
+    }
+
+    private void release() {
+        server = null;
+        if (dataDirectory != null && dataDirectory.temporary()) {
+            deleteQuietly(dataDirectory.path());
         }
     }
 

@@ -46,22 +46,21 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** Binds the server; it accepts connections when this returns. Can be called once per instance. */
     public synchronized EmbeddedMongo start() {
-        lifecycle.start();
-        try {
-            server = new MongoServer(new MemoryBackend());
-            if (oplog) {
-                server.enableOplog();
-            }
-            // Port 0 lets the OS choose, without the reserve-then-bind window of FreePorts.
-            server.bind(HOST, requestedPort);
-            port = server.getLocalAddress().getPort();
-        } catch (RuntimeException e) {
-            throw Lifecycle.closeAfterFailedStart(new IllegalStateException("Could not start the Mongo wire-protocol server on "
-                    + HOST + ":" + requestedPort, e), this::close);
-        }
+        lifecycle.start(this::bind, e -> new IllegalStateException("Could not start the Mongo wire-protocol server on "
+                + HOST + ":" + requestedPort, e), this::close);
         LOG.info("Mongo wire-protocol server (mongo-java-server, in memory) started in {} ms at {}",
                 lifecycle.millisSinceStart(), connectionString());
         return this;
+    }
+
+    private void bind() {
+        server = new MongoServer(new MemoryBackend());
+        if (oplog) {
+            server.enableOplog();
+        }
+        // Port 0 lets the OS choose, without the reserve-then-bind window of FreePorts.
+        server.bind(HOST, requestedPort);
+        port = server.getLocalAddress().getPort();
     }
 
     /** The connection string for drivers and for the sink's {@code connection.uri}, e.g. {@code mongodb://127.0.0.1:27017}. */
@@ -83,14 +82,8 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** Stops listening, closes the client connections and drops all data. Calling it again does nothing. */
     @Override
     public synchronized void close() {
-        if (!lifecycle.close()) {
-            return;
-        }
-        if (server != null) {
-            server.shutdownNow();
-            server = null;
-            LOG.info("Mongo wire-protocol server at {}:{} stopped", HOST, port);
-        }
+        lifecycle.close(server, MongoServer::shutdownNow,
+                millis -> LOG.info("Mongo wire-protocol server at {}:{} stopped", HOST, port), () -> server = null);
     }
 
     private void requireStarted() {

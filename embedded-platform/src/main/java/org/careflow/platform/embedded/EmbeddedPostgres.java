@@ -117,23 +117,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
      *                               lines of the server log where there is one
      */
     public synchronized EmbeddedPostgres start() {
-        lifecycle.start();
-        try {
-            dataDirectory = DataDirectory.prepare(configuredDataDirectory, "careflow-postgres-", "PostgreSQL data directory");
-            if (!dataDirectory.temporary()) {
-                LeftoverPostmaster.endIn(dataDirectory.path(), STOP_TIMEOUT);
-            }
-            port = FreePorts.resolve(requestedPort)[0];
-            server = chooseServer();
-            server.start();
-            createDatabase(database);
-        } catch (RuntimeException e) {
-            throw Lifecycle.closeAfterFailedStart(Lifecycle.asStartFailure(e,
-                    "Could not start PostgreSQL on port " + port + " with data directory " + dataDirectory), this::close);
-        }
+        lifecycle.start(this::startServer, e -> Lifecycle.asStartFailure(e,
+                "Could not start PostgreSQL on port " + port + " with data directory " + dataDirectory), this::close);
         LOG.info("PostgreSQL ({}) ready in {} ms at {} (data directory {})",
                 server.description(), lifecycle.millisSinceStart(), jdbcUrl(), dataDirectory.path());
         return this;
+    }
+
+    private void startServer() {
+        dataDirectory = DataDirectory.prepare(configuredDataDirectory, "careflow-postgres-", "PostgreSQL data directory");
+        if (!dataDirectory.temporary()) {
+            LeftoverPostmaster.endIn(dataDirectory.path(), STOP_TIMEOUT);
+        }
+        port = FreePorts.resolve(requestedPort)[0];
+        server = chooseServer();
+        server.start();
+        createDatabase(database);
     }
 
     /** The JDBC URL of the database given to the builder, e.g. {@code jdbc:postgresql://127.0.0.1:5432/careflow}. */
@@ -223,20 +222,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (!lifecycle.close()) {
-            return;
-        }
-        try {
-            if (server != null) {
-                long begin = System.nanoTime();
-                server.stop();
-                LOG.info("PostgreSQL at {}:{} stopped in {} ms", HOST, port, Lifecycle.millisSince(begin));
-            }
-        } finally {
-            server = null;
-            if (dataDirectory != null && dataDirectory.temporary()) {
-                deleteRecursively(dataDirectory.path());
-            }
+        lifecycle.close(server, Server::stop,
+                millis -> LOG.info("PostgreSQL at {}:{} stopped in {} ms", HOST, port, millis), this::release);
+    }
+
+    private void release() {
+        server = null;
+        if (dataDirectory != null && dataDirectory.temporary()) {
+            deleteRecursively(dataDirectory.path());
         }
     }
 

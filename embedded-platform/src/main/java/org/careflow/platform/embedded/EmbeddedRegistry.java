@@ -100,32 +100,31 @@ public final class EmbeddedRegistry implements AutoCloseable {
      *                               carries the last lines of the server's log, and the process is killed
      */
     public synchronized EmbeddedRegistry start() {
-        lifecycle.start();
-        try {
-            workDirectory = DataDirectory.prepare(configuredWorkDirectory, "careflow-registry-", "registry work directory");
-            if (pidRecord != null) {
-                pidRecord.endLeftover(STOP_GRACE);
-            }
-            int[] ports = FreePorts.resolve(requestedHttpPort, requestedManagementPort);
-            httpPort = ports[0];
-            managementPort = ports[1];
-            process = new ProcessBuilder(command())
-                    .directory(workDirectory.path().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(logFile().toFile()))
-                    .start();
-            if (pidRecord != null) {
-                pidRecord.write(process.toHandle());
-            }
-            LOG.info("Started Apicurio Registry process {} from {} on ports {} (API) and {} (management), log {}",
-                    process.pid(), home, httpPort, managementPort, logFile());
-            awaitReady();
-        } catch (IOException | RuntimeException e) {
-            throw Lifecycle.closeAfterFailedStart(Lifecycle.asStartFailure(e,
-                    "Could not start Apicurio Registry from " + home + " with " + javaExecutable), this::close);
-        }
+        lifecycle.start(this::startProcess, e -> Lifecycle.asStartFailure(e,
+                "Could not start Apicurio Registry from " + home + " with " + javaExecutable), this::close);
         LOG.info("Apicurio Registry ready in {} ms at {}", lifecycle.millisSinceStart(), url());
         return this;
+    }
+
+    private void startProcess() throws IOException {
+        workDirectory = DataDirectory.prepare(configuredWorkDirectory, "careflow-registry-", "registry work directory");
+        if (pidRecord != null) {
+            pidRecord.endLeftover(STOP_GRACE);
+        }
+        int[] ports = FreePorts.resolve(requestedHttpPort, requestedManagementPort);
+        httpPort = ports[0];
+        managementPort = ports[1];
+        process = new ProcessBuilder(command())
+                .directory(workDirectory.path().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile().toFile()))
+                .start();
+        if (pidRecord != null) {
+            pidRecord.write(process.toHandle());
+        }
+        LOG.info("Started Apicurio Registry process {} from {} on ports {} (API) and {} (management), log {}",
+                process.pid(), home, httpPort, managementPort, logFile());
+        awaitReady();
     }
 
     /** The base URL of the Registry v3 REST API, e.g. {@code http://127.0.0.1:8080/apis/registry/v3}. */
@@ -171,22 +170,20 @@ public final class EmbeddedRegistry implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (!lifecycle.close()) {
-            return;
+        lifecycle.close(process, this::destroy,
+                millis -> LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), millis), this::release);
+    }
+
+    private void destroy(Process server) {
+        ProcessRecord.destroyTree(server.toHandle(), STOP_GRACE);
+        if (pidRecord != null) {
+            pidRecord.delete();
         }
-        try {
-            if (process != null) {
-                long begin = System.nanoTime();
-                ProcessRecord.destroyTree(process.toHandle(), STOP_GRACE);
-                if (pidRecord != null) {
-                    pidRecord.delete();
-                }
-                LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), Lifecycle.millisSince(begin));
-            }
-        } finally {
-            if (workDirectory != null && workDirectory.temporary()) {
-                deleteRecursively(workDirectory.path());
-            }
+    }
+
+    private void release() {
+        if (workDirectory != null && workDirectory.temporary()) {
+            deleteRecursively(workDirectory.path());
         }
     }
 

@@ -1,6 +1,10 @@
 package org.careflow.platform.embedded;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The one-way life of an embedded component: new, started once, closed once. A component is not restartable because
@@ -26,6 +30,27 @@ final class Lifecycle {
     Lifecycle(String subject, String restartHint) {
         this.subject = subject;
         this.restartHint = restartHint;
+    }
+
+    /** One step of a start or a stop; I/O errors are allowed so that a step can start a child process. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws IOException;
+    }
+
+    /**
+     * Starts once: moves to started, starts the clock and runs {@code startUp}. When that fails, runs {@code close} (which
+     * stops whatever was started already) and throws what {@code failure} makes of the error.
+     *
+     * @throws IllegalStateException if this instance was started or closed before, or the start failed
+     */
+    void start(Step startUp, Function<Exception, IllegalStateException> failure, Runnable close) {
+        start();
+        try {
+            startUp.run();
+        } catch (IOException | RuntimeException e) {
+            throw closeAfterFailedStart(failure.apply(e), close);
+        }
     }
 
     /** Moves to started and starts the clock; throws if this instance was started or closed before. */
@@ -56,6 +81,27 @@ final class Lifecycle {
         }
         state = State.CLOSED;
         return true;
+    }
+
+    /**
+     * Closes once: stops {@code running} (when the start got as far as creating it) with {@code stop}, tells
+     * {@code stopped} how many milliseconds that took, then runs {@code release} (forget handles, delete temporary
+     * files) even when the stop failed. A later call does nothing, so that {@code close()} is safe after a failed
+     * start and in try-with-resources.
+     */
+    <T> void close(T running, Consumer<T> stop, LongConsumer stopped, Runnable release) {
+        if (!close()) {
+            return;
+        }
+        try {
+            if (running != null) {
+                long begin = System.nanoTime();
+                stop.accept(running);
+                stopped.accept(millisSince(begin));
+            }
+        } finally {
+            release.run();
+        }
     }
 
     /**

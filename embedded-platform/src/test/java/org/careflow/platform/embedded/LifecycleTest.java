@@ -2,7 +2,10 @@ package org.careflow.platform.embedded;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,5 +84,49 @@ class LifecycleTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("startupTimeout must be positive, was PT0S");
         assertThat(Lifecycle.checkTimeout("startupTimeout", Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shouldCloseAndRethrowTheMadeFailureWhenTheStartUpFails() {
+        List<String> steps = new ArrayList<>();
+
+        assertThatThrownBy(() -> lifecycle.start(() -> {
+            steps.add("start-up");
+            throw new IOException("disk full");
+        }, e -> new IllegalStateException("Could not start the widget", e), () -> steps.add("close")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Could not start the widget")
+                .hasRootCauseMessage("disk full");
+        assertThat(steps).containsExactly("start-up", "close");
+    }
+
+    @Test
+    void shouldStopTheRunningPartThenReleaseWhenClosed() {
+        List<String> steps = new ArrayList<>();
+        lifecycle.start();
+
+        lifecycle.close("server", server -> steps.add("stop " + server), millis -> steps.add("stopped"), () -> steps.add("release"));
+        lifecycle.close("server", server -> steps.add("stop again"), millis -> steps.add("stopped again"), () -> steps.add("release again"));
+
+        assertThat(steps).containsExactly("stop server", "stopped", "release");
+    }
+
+    @Test
+    void shouldOnlyReleaseWhenNothingWasRunning() {
+        List<String> steps = new ArrayList<>();
+
+        lifecycle.close(null, server -> steps.add("stop"), millis -> steps.add("stopped"), () -> steps.add("release"));
+
+        assertThat(steps).containsExactly("release");
+    }
+
+    @Test
+    void shouldReleaseWhenTheStopFails() {
+        List<String> steps = new ArrayList<>();
+
+        assertThatThrownBy(() -> lifecycle.close("server", server -> {
+            throw new IllegalStateException("stuck");
+        }, millis -> steps.add("stopped"), () -> steps.add("release"))).hasMessage("stuck");
+        assertThat(steps).containsExactly("release");
     }
 }

@@ -10,7 +10,7 @@ import java.util.function.LongConsumer;
  * The one-way life of an embedded component: new, started once, closed once. A component is not restartable because
  * its ports, threads and child processes are not reusable after a stop; a restart is a new instance on the same data.
  * Keeping the state checks here gives every component the same messages for misuse ("not started yet", "closed",
- * "already started") and the same clean-up after a failed start.
+ * "already started"), the same clean-up after a failed start and the same once-only, timed close.
  *
  * <p>Not thread-safe on its own: the owner calls it under its own lock (its {@code synchronized} methods).
  */
@@ -32,7 +32,7 @@ final class Lifecycle {
         this.restartHint = restartHint;
     }
 
-    /** One step of a start or a stop; I/O errors are allowed so that a step can start a child process. */
+    /** A component's own start-up; I/O errors are allowed so that it can start a child process. */
     @FunctionalInterface
     interface Step {
         void run() throws IOException;
@@ -108,7 +108,7 @@ final class Lifecycle {
      * Runs the owner's {@code close} after a failed start, so that nothing it had started yet stays running, and
      * returns {@code failure} to throw, with any failure of the clean-up attached as suppressed.
      */
-    static IllegalStateException closeAfterFailedStart(IllegalStateException failure, Runnable close) {
+    private static IllegalStateException closeAfterFailedStart(IllegalStateException failure, Runnable close) {
         try {
             close.run();
         } catch (RuntimeException closeFailure) {
@@ -122,8 +122,7 @@ final class Lifecycle {
         return cause instanceof IllegalStateException ise ? ise : new IllegalStateException(message, cause);
     }
 
-    /** Milliseconds since a {@link System#nanoTime()} reading, for "stopped in" log lines. */
-    static long millisSince(long nanoTime) {
+    private static long millisSince(long nanoTime) {
         return (System.nanoTime() - nanoTime) / 1_000_000;
     }
 

@@ -55,18 +55,19 @@ class LifecycleTest {
     }
 
     @Test
-    void shouldRunTheCloseAndKeepItsFailureWhenAStartFailed() {
+    void shouldRunTheCloseOnceAndKeepItsFailureWhenAStartFailed() {
         AtomicInteger closes = new AtomicInteger();
         IllegalStateException failure = new IllegalStateException("start failed");
 
-        IllegalStateException thrown = Lifecycle.closeAfterFailedStart(failure, () -> {
+        assertThatThrownBy(() -> lifecycle.start(() -> {
+            throw new IllegalArgumentException("bad option");
+        }, e -> failure, () -> {
             closes.incrementAndGet();
             throw new IllegalArgumentException("close failed too");
-        });
+        })).isSameAs(failure);
 
-        assertThat(thrown).isSameAs(failure);
         assertThat(closes).hasValue(1);
-        assertThat(thrown.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage("close failed too"));
+        assertThat(failure.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage("close failed too"));
     }
 
     @Test

@@ -68,8 +68,6 @@ public final class EmbeddedConnect implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private enum State { NEW, STARTED, CLOSED }
-
     private final String bootstrapServers;
     private final List<Path> pluginPath;
     private final String groupId;
@@ -79,7 +77,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     private final Path usersFile;
     private final String authorization;
 
-    private State state = State.NEW;
+    private final Lifecycle lifecycle = new Lifecycle("The Connect worker", "build a new one to restart");
     private Connect<DistributedHerder> connect;
     private HttpClient http;
     private String url;
@@ -109,37 +107,26 @@ public final class EmbeddedConnect implements AutoCloseable {
      * @throws IllegalStateException if the worker fails or is not ready within the startup timeout; it is stopped
      */
     public synchronized EmbeddedConnect start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("The Connect worker was already " + state.name().toLowerCase() + "; build a new one to restart");
-        }
-        state = State.STARTED;
-        long begin = System.nanoTime();
-        try {
-            Map<String, String> properties = workerProperties();
-            // startConnect makes the plugins' delegating class loader this thread's context loader; give ours back.
-            Thread thread = Thread.currentThread();
-            ClassLoader callersLoader = thread.getContextClassLoader();
-            try {
-                connect = new ConnectDistributed().startConnect(properties);
-            } finally {
-                thread.setContextClassLoader(callersLoader);
-            }
-            url = stripTrailingSlash(connect.rest().advertisedUrl().toString());
-            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            awaitReady();
-        } catch (RuntimeException e) {
-            IllegalStateException failure = e instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("Could not start the Kafka Connect worker (group " + groupId + ") on " + bootstrapServers, e);
-            try {
-                close();
-            } catch (RuntimeException closeFailure) {
-                failure.addSuppressed(closeFailure);
-            }
-            throw failure;
-        }
+        lifecycle.start(this::startWorker, e -> Lifecycle.asStartFailure(e,
+                "Could not start the Kafka Connect worker (group " + groupId + ") on " + bootstrapServers), this::close);
         LOG.info("Kafka Connect worker ready in {} ms at {} (group {}, plugin path {})",
-                (System.nanoTime() - begin) / 1_000_000, url, groupId, pluginPath.isEmpty() ? "none" : pluginPath);
+                lifecycle.millisSinceStart(), url, groupId, pluginPath.isEmpty() ? "none" : pluginPath);
         return this;
+    }
+
+    private void startWorker() {
+        Map<String, String> properties = workerProperties();
+        // startConnect makes the plugins' delegating class loader this thread's context loader; give ours back.
+        Thread thread = Thread.currentThread();
+        ClassLoader callersLoader = thread.getContextClassLoader();
+        try {
+            connect = new ConnectDistributed().startConnect(properties);
+        } finally {
+            thread.setContextClassLoader(callersLoader);
+        }
+        url = stripTrailingSlash(connect.rest().advertisedUrl().toString());
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        awaitReady();
     }
 
     /** The base URL of the worker's REST API, e.g. {@code http://127.0.0.1:8083}. */
@@ -227,23 +214,17 @@ public final class EmbeddedConnect implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        try {
-            if (connect != null) {
-                long begin = System.nanoTime();
-                connect.stop();
-                connect.awaitStop();
-                LOG.info("Kafka Connect worker at {} stopped in {} ms", url, (System.nanoTime() - begin) / 1_000_000);
-            }
-        } finally {
-            connect = null;
-            if (http != null) {
-                http.close();
-                http = null;
-            }
+        lifecycle.close(connect, worker -> {
+            worker.stop();
+            worker.awaitStop();
+        }, millis -> LOG.info("Kafka Connect worker at {} stopped in {} ms", url, millis), this::release);
+    }
+
+    private void release() {
+        connect = null;
+        if (http != null) {
+            http.close();
+            http = null;
         }
     }
 
@@ -394,9 +375,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     }
 
     private void requireStarted() {
-        if (state != State.STARTED) {
-            throw new IllegalStateException("The Connect worker is " + (state == State.NEW ? "not started yet" : "closed"));
-        }
+        lifecycle.requireStarted();
     }
 
     /** Options of an {@link EmbeddedConnect}; all but the bootstrap servers have a default that suits tests. */
@@ -467,10 +446,7 @@ public final class EmbeddedConnect implements AutoCloseable {
 
         /** How long {@link #start()} waits for the REST API to list connectors. Default 60 s. */
         public Builder startupTimeout(Duration startupTimeout) {
-            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-                throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
-            }
-            this.startupTimeout = startupTimeout;
+            this.startupTimeout = Lifecycle.checkTimeout("startupTimeout", startupTimeout);
             return this;
         }
 

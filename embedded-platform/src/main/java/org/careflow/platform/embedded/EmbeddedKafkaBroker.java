@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +64,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
-    private enum State { NEW, STARTED, CLOSED }
-
     private final Path configuredDataDirectory;
     private final int requestedBrokerPort;
     private final int requestedControllerPort;
@@ -77,9 +74,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final ClusterNode clusterNode;
     private int saslPort;
 
-    private State state = State.NEW;
-    private Path dataDirectory;
-    private boolean temporaryDataDirectory;
+    private final Lifecycle lifecycle = new Lifecycle("The broker", "build a new one to restart");
+    private DataDirectory dataDirectory;
     private KafkaRaftServer server;
     private int brokerPort;
     private int controllerPort;
@@ -105,34 +101,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * clients. Can be called once per instance: to restart, build a new instance on the same data directory.
      */
     public synchronized EmbeddedKafkaBroker start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("The broker was already " + state.name().toLowerCase() + "; build a new one to restart");
-        }
-        state = State.STARTED;
-        long begin = System.nanoTime();
-        try {
-            dataDirectory = prepareDataDirectory();
-            int[] ports = saslUsers.isEmpty() ? FreePorts.resolve(requestedBrokerPort, requestedControllerPort)
-                    : FreePorts.resolve(requestedBrokerPort, requestedControllerPort, 0);
-            brokerPort = ports[0];
-            controllerPort = ports[1];
-            saslPort = saslUsers.isEmpty() ? 0 : ports[2];
-            clusterId = formatIfNeeded(dataDirectory, nodeId(), clusterNode == null ? null : clusterNode.clusterId());
-            server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(), false), Time.SYSTEM);
-            server.startup();
-        } catch (RuntimeException e) {
-            IllegalStateException failure = new IllegalStateException("Could not start the embedded Kafka broker on data directory "
-                    + dataDirectory + " (broker port " + brokerPort + ", controller port " + controllerPort + ")", e);
-            try {
-                close();
-            } catch (RuntimeException closeFailure) {
-                failure.addSuppressed(closeFailure);
-            }
-            throw failure;
-        }
+        lifecycle.start(this::startNode, e -> new IllegalStateException("Could not start the embedded Kafka broker on data directory "
+                + dataDirectory + " (broker port " + brokerPort + ", controller port " + controllerPort + ")", e), this::close);
         LOG.info("Kafka broker started in {} ms at {} (cluster id {}, data directory {})",
-                (System.nanoTime() - begin) / 1_000_000, bootstrapServers(), clusterId, dataDirectory);
+                lifecycle.millisSinceStart(), bootstrapServers(), clusterId, dataDirectory.path());
         return this;
+    }
+
+    private void startNode() {
+        dataDirectory = DataDirectory.prepare(configuredDataDirectory, "careflow-kafka-", "Kafka data directory");
+        int[] ports = saslUsers.isEmpty() ? FreePorts.resolve(requestedBrokerPort, requestedControllerPort)
+                : FreePorts.resolve(requestedBrokerPort, requestedControllerPort, 0);
+        brokerPort = ports[0];
+        controllerPort = ports[1];
+        saslPort = saslUsers.isEmpty() ? 0 : ports[2];
+        clusterId = formatIfNeeded(dataDirectory.path(), nodeId(), clusterNode == null ? null : clusterNode.clusterId());
+        server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(), false), Time.SYSTEM);
+        server.startup();
     }
 
     /**
@@ -190,7 +175,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The directory holding the log segments and the KRaft metadata log. */
     public synchronized Path dataDirectory() {
         requireStarted();
-        return dataDirectory;
+        return dataDirectory.path();
     }
 
     /**
@@ -199,41 +184,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        try {
-            if (server != null) {
-                long begin = System.nanoTime();
-                server.shutdown();
-                server.awaitShutdown();
-                LOG.info("Kafka broker at {}:{} stopped in {} ms", HOST, brokerPort, (System.nanoTime() - begin) / 1_000_000);
-            }
-        } finally {
-            server = null;
-            if (temporaryDataDirectory) {
-                deleteQuietly(dataDirectory);
-            }
+        lifecycle.close(server, node -> {
+            node.shutdown();
+            node.awaitShutdown();
+        }, millis -> LOG.info("Kafka broker at {}:{} stopped in {} ms", HOST, brokerPort, millis), this::release);
+    }
+
+    private void release() {
+        server = null;
+        if (dataDirectory != null && dataDirectory.temporary()) {
+            Directories.deleteQuietly(dataDirectory.path());
         }
     }
 
     private void requireStarted() {
-        if (state != State.STARTED) {
-            throw new IllegalStateException("The broker is " + (state == State.NEW ? "not started yet" : "closed"));
-        }
-    }
-
-    private Path prepareDataDirectory() {
-        try {
-            if (configuredDataDirectory == null) {
-                temporaryDataDirectory = true;
-                return Files.createTempDirectory("careflow-kafka-");
-            }
-            return Files.createDirectories(configuredDataDirectory).toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the Kafka data directory " + configuredDataDirectory, e);
-        }
+        lifecycle.requireStarted();
     }
 
     private int nodeId() {
@@ -300,8 +265,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } else {
             putPlainListeners(config);
         }
-        config.put("log.dirs", dataDirectory.toString());
-        config.put("metadata.log.dir", dataDirectory.toString());
+        config.put("log.dirs", dataDirectory.path().toString());
+        config.put("metadata.log.dir", dataDirectory.path().toString());
         // Fail instead of hanging when the node cannot come up (e.g. a data directory from another node).
         config.put("server.max.startup.time.ms", "60000");
 
@@ -386,17 +351,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static String quoted(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (directory == null) {
-            return;
-        }
-        try {
-            Utils.delete(directory.toFile());
-        } catch (IOException e) {
-            LOG.warn("Could not delete the temporary Kafka data directory {}", directory, e);
-        }
     }
 
     /** One node of a cluster of several: its id, the cluster's id and the static voters every node is given. */

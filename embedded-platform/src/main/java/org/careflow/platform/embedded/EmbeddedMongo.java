@@ -28,12 +28,10 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
 
-    private enum State { NEW, STARTED, CLOSED }
-
     private final int requestedPort;
     private final boolean oplog;
 
-    private State state = State.NEW;
+    private final Lifecycle lifecycle = new Lifecycle("The Mongo server", "build a new one to restart");
     private MongoServer server;
     private int port;
 
@@ -48,32 +46,21 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** Binds the server; it accepts connections when this returns. Can be called once per instance. */
     public synchronized EmbeddedMongo start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("The Mongo server was already " + state.name().toLowerCase() + "; build a new one to restart");
-        }
-        state = State.STARTED;
-        long begin = System.nanoTime();
-        try {
-            server = new MongoServer(new MemoryBackend());
-            if (oplog) {
-                server.enableOplog();
-            }
-            // Port 0 lets the OS choose, without the reserve-then-bind window of FreePorts.
-            server.bind(HOST, requestedPort);
-            port = server.getLocalAddress().getPort();
-        } catch (RuntimeException e) {
-            IllegalStateException failure = new IllegalStateException("Could not start the Mongo wire-protocol server on "
-                    + HOST + ":" + requestedPort, e);
-            try {
-                close();
-            } catch (RuntimeException closeFailure) {
-                failure.addSuppressed(closeFailure);
-            }
-            throw failure;
-        }
+        lifecycle.start(this::bind, e -> new IllegalStateException("Could not start the Mongo wire-protocol server on "
+                + HOST + ":" + requestedPort, e), this::close);
         LOG.info("Mongo wire-protocol server (mongo-java-server, in memory) started in {} ms at {}",
-                (System.nanoTime() - begin) / 1_000_000, connectionString());
+                lifecycle.millisSinceStart(), connectionString());
         return this;
+    }
+
+    private void bind() {
+        server = new MongoServer(new MemoryBackend());
+        if (oplog) {
+            server.enableOplog();
+        }
+        // Port 0 lets the OS choose, without the reserve-then-bind window of FreePorts.
+        server.bind(HOST, requestedPort);
+        port = server.getLocalAddress().getPort();
     }
 
     /** The connection string for drivers and for the sink's {@code connection.uri}, e.g. {@code mongodb://127.0.0.1:27017}. */
@@ -95,21 +82,12 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** Stops listening, closes the client connections and drops all data. Calling it again does nothing. */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        if (server != null) {
-            server.shutdownNow();
-            server = null;
-            LOG.info("Mongo wire-protocol server at {}:{} stopped", HOST, port);
-        }
+        lifecycle.close(server, MongoServer::shutdownNow,
+                millis -> LOG.info("Mongo wire-protocol server at {}:{} stopped", HOST, port), () -> server = null);
     }
 
     private void requireStarted() {
-        if (state != State.STARTED) {
-            throw new IllegalStateException("The Mongo server is " + (state == State.NEW ? "not started yet" : "closed"));
-        }
+        lifecycle.requireStarted();
     }
 
     /** Options of an {@link EmbeddedMongo}; every one has a default that suits tests. */

@@ -77,8 +77,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final Duration POLL_PAUSE = Duration.ofMillis(200);
     private static final int LOG_TAIL_LINES = 30;
 
-    private enum State { NEW, STARTED, CLOSED }
-
     private final int requestedPort;
     private final Path configuredDataDirectory;
     private final String database;
@@ -89,9 +87,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final boolean preferSystemBinaries;
     private final Duration startupTimeout;
 
-    private State state = State.NEW;
-    private Path dataDirectory;
-    private boolean temporaryDataDirectory;
+    private final Lifecycle lifecycle = new Lifecycle("PostgreSQL", "build a new instance to restart");
+    private DataDirectory dataDirectory;
     private int port;
     private Server server;
 
@@ -120,33 +117,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
      *                               lines of the server log where there is one
      */
     public synchronized EmbeddedPostgres start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("PostgreSQL was already " + state.name().toLowerCase() + "; build a new instance to restart");
-        }
-        state = State.STARTED;
-        long begin = System.nanoTime();
-        try {
-            dataDirectory = prepareDataDirectory();
-            if (!temporaryDataDirectory) {
-                LeftoverPostmaster.endIn(dataDirectory, STOP_TIMEOUT);
-            }
-            port = FreePorts.resolve(requestedPort)[0];
-            server = chooseServer();
-            server.start();
-            createDatabase(database);
-        } catch (RuntimeException e) {
-            IllegalStateException failure = e instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("Could not start PostgreSQL on port " + port + " with data directory " + dataDirectory, e);
-            try {
-                close();
-            } catch (RuntimeException closeFailure) {
-                failure.addSuppressed(closeFailure);
-            }
-            throw failure;
-        }
+        lifecycle.start(this::startServer, e -> Lifecycle.asStartFailure(e,
+                "Could not start PostgreSQL on port " + port + " with data directory " + dataDirectory), this::close);
         LOG.info("PostgreSQL ({}) ready in {} ms at {} (data directory {})",
-                server.description(), (System.nanoTime() - begin) / 1_000_000, jdbcUrl(), dataDirectory);
+                server.description(), lifecycle.millisSinceStart(), jdbcUrl(), dataDirectory.path());
         return this;
+    }
+
+    private void startServer() {
+        dataDirectory = DataDirectory.prepare(configuredDataDirectory, "careflow-postgres-", "PostgreSQL data directory");
+        if (!dataDirectory.temporary()) {
+            LeftoverPostmaster.endIn(dataDirectory.path(), STOP_TIMEOUT);
+        }
+        port = FreePorts.resolve(requestedPort)[0];
+        server = chooseServer();
+        server.start();
+        createDatabase(database);
     }
 
     /** The JDBC URL of the database given to the builder, e.g. {@code jdbc:postgresql://127.0.0.1:5432/careflow}. */
@@ -187,7 +173,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** The cluster's data directory ({@code PGDATA}); the server log is {@value #LOG_FILE} inside it. */
     public synchronized Path dataDirectory() {
         requireStarted();
-        return dataDirectory;
+        return dataDirectory.path();
     }
 
     /** A new connection to the database given to the builder, as {@link #user()}; the caller closes it. */
@@ -236,21 +222,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        try {
-            if (server != null) {
-                long begin = System.nanoTime();
-                server.stop();
-                LOG.info("PostgreSQL at {}:{} stopped in {} ms", HOST, port, (System.nanoTime() - begin) / 1_000_000);
-            }
-        } finally {
-            server = null;
-            if (temporaryDataDirectory) {
-                Directories.deleteQuietly(dataDirectory);
-            }
+        lifecycle.close(server, Server::stop,
+                millis -> LOG.info("PostgreSQL at {}:{} stopped in {} ms", HOST, port, millis), this::release);
+    }
+
+    private void release() {
+        server = null;
+        if (dataDirectory != null && dataDirectory.temporary()) {
+            Directories.deleteQuietly(dataDirectory.path());
         }
     }
 
@@ -366,18 +345,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private Path prepareDataDirectory() {
-        try {
-            if (configuredDataDirectory == null) {
-                temporaryDataDirectory = true;
-                return Files.createTempDirectory("careflow-postgres-");
-            }
-            return Files.createDirectories(configuredDataDirectory).toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the PostgreSQL data directory " + configuredDataDirectory, e);
-        }
-    }
-
     /** The settings every start writes: the ones CDC needs, then the caller's. */
     private Map<String, String> effectiveSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -391,9 +358,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private void requireStarted() {
-        if (state != State.STARTED) {
-            throw new IllegalStateException("PostgreSQL is " + (state == State.NEW ? "not started yet" : "closed"));
-        }
+        lifecycle.requireStarted();
     }
 
     static String requireIdentifier(String what, String value) {
@@ -493,16 +458,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
         @Override
         public void start() {
-            handOver(dataDirectory);
-            if (!Files.exists(dataDirectory.resolve("PG_VERSION"))) {
+            handOver(dataDirectory.path());
+            if (!Files.exists(dataDirectory.path().resolve("PG_VERSION"))) {
                 initdb();
             }
             writeSettings();
             try {
                 // A child in this JVM's process group (pg_ctl start would detach it): see the class comment.
-                postmaster = new ProcessBuilder(command(bin.resolve("postgres").toString(), "-D", dataDirectory.toString()))
+                postmaster = new ProcessBuilder(command(bin.resolve("postgres").toString(), "-D", dataDirectory.path().toString()))
                         .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDirectory.resolve(LOG_FILE).toFile()))
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDirectory.path().resolve(LOG_FILE).toFile()))
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not run " + bin.resolve("postgres"), e);
@@ -517,7 +482,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 if (!postmaster.isAlive()) {
                     throw new IllegalStateException("PostgreSQL exited at start (exit code " + postmaster.exitValue() + "); last lines of "
-                            + dataDirectory.resolve(LOG_FILE) + ":\n" + logTail());
+                            + dataDirectory.path().resolve(LOG_FILE) + ":\n" + logTail());
                 }
                 try (Connection ignored = connection("postgres")) {
                     return;
@@ -533,7 +498,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 }
             }
             throw new IllegalStateException("PostgreSQL did not accept connections within " + startupTimeout.toSeconds() + " s ("
-                    + (last == null ? "no attempt" : last.getMessage()) + "); last lines of " + dataDirectory.resolve(LOG_FILE)
+                    + (last == null ? "no attempt" : last.getMessage()) + "); last lines of " + dataDirectory.path().resolve(LOG_FILE)
                     + ":\n" + logTail());
         }
 
@@ -543,7 +508,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 // Never started, or already stopped by a signal to the whole process group (Ctrl-C).
                 return;
             }
-            Outcome stopped = run(command(bin.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(),
+            Outcome stopped = run(command(bin.resolve("pg_ctl").toString(), "-D", dataDirectory.path().toString(),
                     "-m", "fast", "-w", "-t", String.valueOf(STOP_TIMEOUT.toSeconds()), "stop"), STOP_TIMEOUT.plusSeconds(10));
             if (stopped.exitCode() != 0) {
                 LOG.warn("pg_ctl stop for {} failed (exit code {}): {}", dataDirectory, stopped.exitCode(), stopped.output());
@@ -553,13 +518,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
 
         private void initdb() {
-            requireEmpty(dataDirectory);
+            requireEmpty(dataDirectory.path());
             Path passwordFile = null;
             try {
                 passwordFile = Files.createTempFile("careflow-postgres-pw-", ".txt");
                 Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
                 handOver(passwordFile);
-                Outcome initialised = run(command(bin.resolve("initdb").toString(), "-D", dataDirectory.toString(),
+                Outcome initialised = run(command(bin.resolve("initdb").toString(), "-D", dataDirectory.path().toString(),
                         "-U", user, "--pwfile=" + passwordFile, "--auth-local=trust", "--auth-host=scram-sha-256",
                         "-E", "UTF8", "--no-locale"), Duration.ofMinutes(2));
                 if (initialised.exitCode() != 0) {
@@ -567,7 +532,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                             + "):\n" + initialised.output());
                 }
                 // The cluster's own settings file reads ours, which every start rewrites (port, CDC settings).
-                Files.writeString(dataDirectory.resolve("postgresql.conf"),
+                Files.writeString(dataDirectory.path().resolve("postgresql.conf"),
                         "\n# Written by careflow's EmbeddedPostgres on every start.\ninclude_if_exists = '" + SETTINGS_FILE + "'\n",
                         StandardCharsets.UTF_8, StandardOpenOption.APPEND);
                 LOG.info("Initialised a PostgreSQL cluster in {} for superuser {}", dataDirectory, user);
@@ -587,7 +552,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         private void writeSettings() {
             StringBuilder text = new StringBuilder("# Rewritten by careflow's EmbeddedPostgres on every start.\n");
             effectiveSettings().forEach((key, value) -> text.append(key).append(" = '").append(value.replace("'", "''")).append("'\n"));
-            Path file = dataDirectory.resolve(SETTINGS_FILE);
+            Path file = dataDirectory.path().resolve(SETTINGS_FILE);
             try {
                 Files.writeString(file, text, StandardCharsets.UTF_8);
                 handOver(file);
@@ -641,13 +606,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
 
         private String logTail() {
-            Path file = dataDirectory.resolve(LOG_FILE);
-            try {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-            } catch (IOException e) {
-                return "(could not read " + file + ": " + e + ")";
-            }
+            return LogTail.of(dataDirectory.path().resolve(LOG_FILE), LOG_TAIL_LINES);
         }
     }
 
@@ -667,7 +626,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         public void start() {
             io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setPort(port)
-                    .setDataDirectory(dataDirectory)
+                    .setDataDirectory(dataDirectory.path())
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(startupTimeout);
             effectiveSettings().entrySet().stream()
@@ -784,10 +743,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
         /** How long {@link #start()} waits for the server to accept connections. Default 60 s. */
         public Builder startupTimeout(Duration startupTimeout) {
-            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-                throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
-            }
-            this.startupTimeout = startupTimeout;
+            this.startupTimeout = Lifecycle.checkTimeout("startupTimeout", startupTimeout);
             return this;
         }
 

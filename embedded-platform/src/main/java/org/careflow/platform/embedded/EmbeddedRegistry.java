@@ -5,11 +5,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,8 +58,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final int LOG_TAIL_LINES = 40;
 
-    private enum State { NEW, STARTED, CLOSED }
-
     private final Path home;
     private final Path javaExecutable;
     private final int requestedHttpPort;
@@ -70,9 +68,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
     private final Duration startupTimeout;
     private final ProcessRecord pidRecord;
 
-    private State state = State.NEW;
-    private Path workDirectory;
-    private boolean temporaryWorkDirectory;
+    private final Lifecycle lifecycle = new Lifecycle("The registry", "build a new one to restart");
+    private DataDirectory workDirectory;
     private Process process;
     private int httpPort;
     private int managementPort;
@@ -102,42 +99,31 @@ public final class EmbeddedRegistry implements AutoCloseable {
      *                               carries the last lines of the server's log, and the process is killed
      */
     public synchronized EmbeddedRegistry start() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("The registry was already " + state.name().toLowerCase() + "; build a new one to restart");
-        }
-        state = State.STARTED;
-        long begin = System.nanoTime();
-        try {
-            workDirectory = prepareWorkDirectory();
-            if (pidRecord != null) {
-                pidRecord.endLeftover(STOP_GRACE);
-            }
-            int[] ports = FreePorts.resolve(requestedHttpPort, requestedManagementPort);
-            httpPort = ports[0];
-            managementPort = ports[1];
-            process = new ProcessBuilder(command())
-                    .directory(workDirectory.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(logFile().toFile()))
-                    .start();
-            if (pidRecord != null) {
-                pidRecord.write(process.toHandle());
-            }
-            LOG.info("Started Apicurio Registry process {} from {} on ports {} (API) and {} (management), log {}",
-                    process.pid(), home, httpPort, managementPort, logFile());
-            awaitReady();
-        } catch (IOException | RuntimeException e) {
-            IllegalStateException failure = e instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("Could not start Apicurio Registry from " + home + " with " + javaExecutable, e);
-            try {
-                close();
-            } catch (RuntimeException closeFailure) {
-                failure.addSuppressed(closeFailure);
-            }
-            throw failure;
-        }
-        LOG.info("Apicurio Registry ready in {} ms at {}", (System.nanoTime() - begin) / 1_000_000, url());
+        lifecycle.start(this::startProcess, e -> Lifecycle.asStartFailure(e,
+                "Could not start Apicurio Registry from " + home + " with " + javaExecutable), this::close);
+        LOG.info("Apicurio Registry ready in {} ms at {}", lifecycle.millisSinceStart(), url());
         return this;
+    }
+
+    private void startProcess() throws IOException {
+        workDirectory = DataDirectory.prepare(configuredWorkDirectory, "careflow-registry-", "registry work directory");
+        if (pidRecord != null) {
+            pidRecord.endLeftover(STOP_GRACE);
+        }
+        int[] ports = FreePorts.resolve(requestedHttpPort, requestedManagementPort);
+        httpPort = ports[0];
+        managementPort = ports[1];
+        process = new ProcessBuilder(command())
+                .directory(workDirectory.path().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile().toFile()))
+                .start();
+        if (pidRecord != null) {
+            pidRecord.write(process.toHandle());
+        }
+        LOG.info("Started Apicurio Registry process {} from {} on ports {} (API) and {} (management), log {}",
+                process.pid(), home, httpPort, managementPort, logFile());
+        awaitReady();
     }
 
     /** The base URL of the Registry v3 REST API, e.g. {@code http://127.0.0.1:8080/apis/registry/v3}. */
@@ -163,7 +149,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (workDirectory == null) {
             throw new IllegalStateException("The registry is not started yet");
         }
-        return workDirectory.resolve(LOG_FILE_NAME);
+        return workDirectory.path().resolve(LOG_FILE_NAME);
     }
 
     /** The process id of the server, for diagnostics. */
@@ -183,23 +169,20 @@ public final class EmbeddedRegistry implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) {
-            return;
+        lifecycle.close(process, this::destroy,
+                millis -> LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), millis), this::release);
+    }
+
+    private void destroy(Process server) {
+        ProcessRecord.destroyTree(server.toHandle(), STOP_GRACE);
+        if (pidRecord != null) {
+            pidRecord.delete();
         }
-        state = State.CLOSED;
-        try {
-            if (process != null) {
-                long begin = System.nanoTime();
-                ProcessRecord.destroyTree(process.toHandle(), STOP_GRACE);
-                if (pidRecord != null) {
-                    pidRecord.delete();
-                }
-                LOG.info("Apicurio Registry process {} stopped in {} ms", process.pid(), (System.nanoTime() - begin) / 1_000_000);
-            }
-        } finally {
-            if (temporaryWorkDirectory) {
-                Directories.deleteQuietly(workDirectory);
-            }
+    }
+
+    private void release() {
+        if (workDirectory != null && workDirectory.temporary()) {
+            Directories.deleteQuietly(workDirectory.path());
         }
     }
 
@@ -289,32 +272,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     private String logTail() {
-        Path file = logFile();
-        try (RandomAccessFile log = new RandomAccessFile(file.toFile(), "r")) {
-            // The tail is enough to explain a failure; the start of a long log is not worth reading.
-            long from = Math.max(0, log.length() - 16 * 1024);
-            byte[] bytes = new byte[(int) (log.length() - from)];
-            log.seek(from);
-            log.readFully(bytes);
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(could not read " + file + ": " + e + ")";
-        }
-    }
-
-    private Path prepareWorkDirectory() throws IOException {
-        if (configuredWorkDirectory == null) {
-            temporaryWorkDirectory = true;
-            return Files.createTempDirectory("careflow-registry-");
-        }
-        return Files.createDirectories(configuredWorkDirectory).toAbsolutePath();
+        return LogTail.of(logFile(), LOG_TAIL_LINES);
     }
 
     private void requireStarted() {
-        if (state != State.STARTED) {
-            throw new IllegalStateException("The registry is " + (state == State.NEW ? "not started yet" : "closed"));
-        }
+        lifecycle.requireStarted();
     }
 
 
@@ -426,10 +388,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
         /** How long {@link #start()} waits for the server to be ready. Default 60 s. */
         public Builder startupTimeout(Duration startupTimeout) {
-            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-                throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
-            }
-            this.startupTimeout = startupTimeout;
+            this.startupTimeout = Lifecycle.checkTimeout("startupTimeout", startupTimeout);
             return this;
         }
 

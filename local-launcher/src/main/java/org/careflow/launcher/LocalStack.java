@@ -506,7 +506,9 @@ public final class LocalStack implements AutoCloseable {
      */
     private Map<String, Object> settings(StackOptions options, LocalAuth auth, String app, Set<String> keys,
                                                 Map<String, Object> connection) {
-        Map<String, Object> props = new HashMap<>(INGEST.equals(app) ? auth.appSettings() : auth.streamsAppSettings());
+        // The cluster secret goes only to the apps whose instances forward queries to each other (the streams apps).
+        Map<String, Object> props = new HashMap<>(keys.contains(StreamsAppConfig.QUERY_FORWARD_SECRET_CONFIG)
+            ? auth.streamsAppSettings() : auth.appSettings());
         System.getenv().forEach((name, value) -> keys.stream().filter(k -> ConfigSources.envName(k).equals(name)).findFirst()
             .ifPresent(k -> props.put(k, value)));
         props.putAll(options.settingsOf(app));

@@ -19,6 +19,23 @@ public interface EventSerdes {
      */
     <V> Serde<V> internalValueSerde(Class<V> type);
 
+    /**
+     * The serde for values of an app's own stores and repartition topics in careflow's pinned format
+     * ({@link PinnedAvroSerde}): no registry on the hot path; what an earlier version wrote with
+     * {@link #internalValueSerde} is still read.
+     */
+    default <V> Serde<V> stateSerde(Class<V> type) {
+        return PinnedAvroSerde.of(type, internalValueSerde(type).deserializer());
+    }
+
+    /**
+     * As {@link #stateSerde(Class)}, for a store or topic whose values were of {@code legacyType} in an earlier
+     * version: those are read with {@link #internalValueSerde} and turned into {@code type} by {@code upgrade}.
+     */
+    default <V, L> Serde<V> stateSerde(Class<V> type, Class<L> legacyType, java.util.function.Function<L, V> upgrade) {
+        return PinnedAvroSerde.of(type, internalValueSerde(legacyType).deserializer(), old -> upgrade.apply(legacyType.cast(old)));
+    }
+
     /** The serde for keys of {@code topic}. */
     @SuppressWarnings("unchecked")
     default <K> Serde<K> keySerde(Topic<K, ?> topic) {

@@ -57,6 +57,16 @@ public final class AppGraph {
         return this;
     }
 
+    /**
+     * A store an earlier version wrote whose values are read as that version wrote them (through the registry), kept so
+     * that the app can move them into the stores that replaced it.
+     */
+    public <V> AppGraph legacyKeyValueStore(String name, Class<V> stateType) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+            serdes.internalValueSerde(stateType)));
+        return this;
+    }
+
     /** A store of plain String values (indexes whose value is an id). */
     public AppGraph stringStore(String name) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String()));
@@ -69,6 +79,7 @@ public final class AppGraph {
     }
 
     private <V> StoreBuilder<KeyValueStore<String, V>> storeOf(String name, Class<V> stateType) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serdes.internalValueSerde(stateType));
+        // careflow's pinned format, which still reads what earlier versions wrote through the registry.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serdes.stateSerde(stateType));
     }
 }

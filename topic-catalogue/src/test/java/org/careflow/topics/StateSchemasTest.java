@@ -13,6 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificData;
+import org.careflow.events.notifications.PatientContact;
+import org.careflow.events.scheduling.ProviderSchedule;
+import org.careflow.events.scheduling.SchedulingDecision;
+import org.careflow.events.scheduling.WeeklySession;
 import org.careflow.events.triage.TriageAssessment;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +30,8 @@ class StateSchemasTest {
     private static final Path STATE_SCHEMAS = Path.of("../schemas/src/main/avro/state");
     private static final Path PINNED = Path.of("src/main/resources").resolve(PinnedSchemas.DIRECTORY);
     /** Events kept as they are in a store or a repartition topic. */
-    private static final List<Class<?>> STORED_EVENTS = List.of(TriageAssessment.class);
+    private static final List<Class<?>> STORED_EVENTS = List.of(TriageAssessment.class, PatientContact.class,
+        ProviderSchedule.class, SchedulingDecision.class, WeeklySession.class);
 
     @Test
     void shouldPinEveryStoredSchemaAsItsNewestVersion() throws Exception {

@@ -30,6 +30,7 @@ import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.ResourceScope;
 import org.careflow.state.triage.FacilityHourStats;
+import org.careflow.state.triage.LatestTriageAssessment;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.triage.topology.QueueKeys;
@@ -94,8 +95,8 @@ public final class TriageQueryRoutes {
      */
     private void latest(Context ctx) {
         String patientId = ctx.pathParam("patientId");
-        service().respondFromOwner(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, stores -> {
-            List<TriageAssessment> visible = visible(ctx, assessments(stores, patientId));
+        service().respondFromOwner(ctx, TriageTopology.LATEST_STORE, patientId, stores -> {
+            List<TriageAssessment> visible = visible(ctx, latestAssessments(stores, patientId));
             return visible.isEmpty() ? null : AssessmentView.of(visible.get(0));
         });
     }
@@ -104,7 +105,7 @@ public final class TriageQueryRoutes {
     private void history(Context ctx) {
         int limit = limit(ctx);
         String patientId = ctx.pathParam("patientId");
-        service().respondFromOwner(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, stores -> {
+        service().respondFromOwner(ctx, TriageTopology.LATEST_STORE, patientId, stores -> {
             List<TriageAssessment> visible = visible(ctx, assessments(stores, patientId));
             if (visible.isEmpty()) {
                 return null;
@@ -117,16 +118,44 @@ public final class TriageQueryRoutes {
         });
     }
 
+    /** The patient's newest assessment at each facility, newest received (assessed) first: one value read per facility. */
+    static List<TriageAssessment> latestAssessments(LocalStores stores, String patientId) {
+        ReadOnlyKeyValueStore<String, LatestTriageAssessment> latest =
+            stores.store(TriageTopology.LATEST_STORE, QueryableStoreTypes.<String, LatestTriageAssessment>keyValueStore());
+        List<TriageAssessment> all = new ArrayList<>();
+        try (KeyValueIterator<String, LatestTriageAssessment> it = latest.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
+            it.forEachRemaining(kv -> all.add(kv.value.getAssessment()));
+        }
+        return newestFirst(addLegacy(stores, patientId, all, true));
+    }
+
     /** Every assessment of the patient's histories at every facility, newest received (assessed) first. */
     static List<TriageAssessment> assessments(LocalStores stores, String patientId) {
-        ReadOnlyKeyValueStore<String, PatientTriageHistory> histories =
-            stores.store(TriageTopology.PATIENT_HISTORY_STORE, QueryableStoreTypes.<String, PatientTriageHistory>keyValueStore());
+        ReadOnlyKeyValueStore<String, TriageAssessment> history =
+            stores.store(TriageTopology.HISTORY_STORE, QueryableStoreTypes.<String, TriageAssessment>keyValueStore());
         List<TriageAssessment> all = new ArrayList<>();
-        try (KeyValueIterator<String, PatientTriageHistory> it = histories.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
-            it.forEachRemaining(kv -> all.addAll(kv.value.getAssessments()));
+        try (KeyValueIterator<String, TriageAssessment> it = history.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
+            it.forEachRemaining(kv -> all.add(kv.value));
         }
-        all.sort(Comparator.comparing(TriageAssessment::getOccurredAt).reversed());
+        return newestFirst(addLegacy(stores, patientId, all, false));
+    }
+
+    /** Adds what an earlier version's store still holds for the patient (values not moved to the new stores yet). */
+    private static List<TriageAssessment> addLegacy(LocalStores stores, String patientId, List<TriageAssessment> all, boolean newestOnly) {
+        ReadOnlyKeyValueStore<String, PatientTriageHistory> legacy =
+            stores.store(TriageTopology.LEGACY_HISTORY_STORE, QueryableStoreTypes.<String, PatientTriageHistory>keyValueStore());
+        try (KeyValueIterator<String, PatientTriageHistory> it = legacy.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                List<TriageAssessment> old = kv.value.getAssessments();
+                all.addAll(newestOnly && !old.isEmpty() ? old.subList(0, 1) : old);
+            });
+        }
         return all;
+    }
+
+    private static List<TriageAssessment> newestFirst(List<TriageAssessment> assessments) {
+        assessments.sort(Comparator.comparing(TriageAssessment::getOccurredAt).reversed());
+        return assessments;
     }
 
     /** The assessments the caller may read; none readable though some exist is the same 404 as none at all. */

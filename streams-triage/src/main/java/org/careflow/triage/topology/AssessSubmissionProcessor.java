@@ -20,7 +20,6 @@ import org.careflow.events.triage.FormDefinition;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.state.triage.AwaitingForm;
-import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.triage.TriageConfig.FormWait;
 import org.slf4j.Logger;
@@ -42,17 +41,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class AssessSubmissionProcessor implements Processor<String, TriageSubmission, String, AssessmentOutcome> {
 
-    /** Assessments kept per patient and facility for the history endpoint and deterioration checks. */
-    static final int MAX_HISTORY = 20;
-    /** Submission ids remembered per patient and facility, so that a client's retry is recognised. */
-    static final int MAX_SEEN_IDS = 100;
+    /** Legacy values moved into the new stores per punctuation, at most. */
+    static final int MIGRATION_BATCH = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(AssessSubmissionProcessor.class);
 
     private final FormWait formWait;
     private final BusinessMetrics metrics;
     private ProcessorContext<String, AssessmentOutcome> context;
-    private KeyValueStore<String, PatientTriageHistory> history;
+    private PatientHistory history;
     private KeyValueStore<String, AwaitingForm> awaiting;
     private FormLookup forms;
 
@@ -64,7 +61,9 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
     @Override
     public void init(ProcessorContext<String, AssessmentOutcome> context) {
         this.context = context;
-        this.history = context.getStateStore(TriageTopology.PATIENT_HISTORY_STORE);
+        this.history = new PatientHistory(context.getStateStore(TriageTopology.LATEST_STORE),
+            context.getStateStore(TriageTopology.HISTORY_STORE), context.getStateStore(TriageTopology.SEEN_STORE),
+            context.getStateStore(TriageTopology.LEGACY_HISTORY_STORE));
         this.awaiting = context.getStateStore(TriageTopology.AWAITING_FORM_STORE);
         this.forms = new FormLookup(context.getStateStore(TriageTopology.FORMS_STORE));
         context.schedule(formWait.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkParked);
@@ -78,25 +77,25 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
         }
         String historyKey = TriageKeys.history(record.key(), submission.getFacilityId());
         String awaitingKey = TriageKeys.awaiting(record.key(), submission.getFacilityId(), submission.getSubmissionId());
-        PatientTriageHistory past = history.get(historyKey);
-        if ((past != null && past.getSeenSubmissionIds().contains(submission.getSubmissionId())) || awaiting.get(awaitingKey) != null) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (history.seen(historyKey, submission.getSubmissionId(), now) || awaiting.get(awaitingKey) != null) {
             LOG.debug("Ignoring a repeated submission on partition {}", context.recordMetadata().map(m -> m.partition()).orElse(-1));
             return;
         }
         Optional<FormDefinition> form = forms.find(submission.getFormId(), submission.getFormVersion());
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         if (form.isEmpty()) {
             LOG.info("Form version not available yet; the submission waits for it (up to {} ms)", formWait.bound().toMillis());
             awaiting.put(awaitingKey, new AwaitingForm(submission, now, false));
             metrics.formWait("parked");
             return;
         }
-        publish(record.key(), TriageAssessor.assess(submission, form.get(), now), record.timestamp());
+        publish(record.key(), TriageAssessor.assess(submission, form.get(), now), false, record.timestamp());
     }
 
     /** Scores parked submissions whose form has arrived, queues for review those past the bound, forgets expired ones. */
     private void checkParked(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
+        history.migrateSome(MIGRATION_BATCH, now);
         Map<String, Optional<FormDefinition>> found = new HashMap<>();
         List<KeyValue<String, AwaitingForm>> parked = new ArrayList<>();
         try (KeyValueIterator<String, AwaitingForm> it = awaiting.all()) {
@@ -112,12 +111,12 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
             if (form.isPresent()) {
                 awaiting.delete(entry.key);
                 metrics.formWait(waiting.getProvisional() ? "scored_late" : "scored_after_wait");
-                publish(patientId, TriageAssessor.assess(submission, form.get(), now), wallClockMs);
+                publish(patientId, TriageAssessor.assess(submission, form.get(), now), true, wallClockMs);
             } else if (!waiting.getProvisional() && waited.compareTo(formWait.bound()) >= 0) {
                 LOG.warn("Form version did not arrive within {} ms; queueing the patient for review", formWait.bound().toMillis());
                 awaiting.put(entry.key, new AwaitingForm(submission, waiting.getParkedAt(), true));
                 metrics.formWait("review_form_unavailable");
-                publish(patientId, TriageAssessor.assessForReview(submission, formWait.bound(), now), wallClockMs);
+                publish(patientId, TriageAssessor.assessForReview(submission, formWait.bound(), now), true, wallClockMs);
             } else if (waiting.getProvisional() && waited.compareTo(formWait.bound().plus(formWait.lateRetention())) >= 0) {
                 awaiting.delete(entry.key);
                 metrics.formWait("expired");
@@ -130,20 +129,9 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
      * the same submission: a review superseded once the form arrived), compares it with the one received before, and
      * forwards both.
      */
-    private void publish(String patientId, TriageAssessment assessment, long timestamp) {
+    private void publish(String patientId, TriageAssessment assessment, boolean maybeSeen, long timestamp) {
         String key = TriageKeys.history(patientId, assessment.getFacilityId());
-        PatientTriageHistory past = history.get(key);
-        List<TriageAssessment> assessments = new ArrayList<>(past == null ? List.of() : past.getAssessments());
-        assessments.removeIf(a -> a.getSubmissionId().equals(assessment.getSubmissionId()));
-        TriageAssessment previous = assessments.isEmpty() ? null : assessments.get(0);
-        assessments.add(0, assessment);
-        List<String> seen = new ArrayList<>(past == null ? List.of() : past.getSeenSubmissionIds());
-        seen.remove(assessment.getSubmissionId());
-        seen.add(0, assessment.getSubmissionId());
-        history.put(key, new PatientTriageHistory(
-            new ArrayList<>(assessments.subList(0, Math.min(MAX_HISTORY, assessments.size()))),
-            new ArrayList<>(seen.subList(0, Math.min(MAX_SEEN_IDS, seen.size())))));
-
+        TriageAssessment previous = history.append(key, assessment, maybeSeen, Instant.ofEpochMilli(context.currentSystemTimeMs()));
         DeteriorationAlert alert = DeteriorationDetector.detect(previous, assessment, assessment.getOccurredAt());
         context.forward(new Record<>(patientId, new AssessmentOutcome(assessment, alert), timestamp));
     }

@@ -1,20 +1,18 @@
 package org.careflow.triage.topology;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.careflow.events.triage.TriageAssessment;
 import org.careflow.state.triage.TriageQueueEntry;
 
 /**
- * Puts assessments (keyed by facilityId) on their facility's queue: one entry per patient, replaced and moved
+ * Puts assessed patients (queue entries made by {@link QueueEntries#of}, keyed by facilityId) on their facility's queue: one entry per patient, replaced and moved
  * by a newer assessment but keeping the time the patient started waiting (see {@link #replaces} for late ones);
  * and counts them per hour by band.
  */
-public final class EnqueueAssessmentProcessor implements Processor<String, TriageAssessment, Void, Void> {
+public final class EnqueueAssessmentProcessor implements Processor<String, TriageQueueEntry, Void, Void> {
 
     private KeyValueStore<String, TriageQueueEntry> queue;
     private KeyValueStore<String, TriageQueueEntry> patients;
@@ -29,8 +27,8 @@ public final class EnqueueAssessmentProcessor implements Processor<String, Triag
     }
 
     @Override
-    public void process(Record<String, TriageAssessment> record) {
-        TriageAssessment a = record.value();
+    public void process(Record<String, TriageQueueEntry> record) {
+        TriageQueueEntry a = record.value();
         if (record.key() == null || a == null) {
             return;
         }
@@ -46,19 +44,8 @@ public final class EnqueueAssessmentProcessor implements Processor<String, Triag
         if (waiting) {
             queue.delete(QueueKeys.orderKey(current));
         }
-        TriageQueueEntry entry = TriageQueueEntry.newBuilder()
-            .setFacilityId(a.getFacilityId())
-            .setPatientId(a.getPatientId())
-            .setSubmissionId(a.getSubmissionId())
-            .setBand(a.getBand())
-            .setQueueBand(TriageAssessor.effectiveBand(a))
-            .setScore(TriageAssessor.score(a))
-            .setRedFlags(new ArrayList<>(TriageAssessor.redFlags(a)))
+        TriageQueueEntry entry = TriageQueueEntry.newBuilder(a)
             .setWaitingSince(waiting ? current.getWaitingSince() : a.getSubmittedAt())
-            .setSubmittedAt(a.getSubmittedAt())
-            .setAssessedAt(a.getOccurredAt())
-            .setReview(a.getReview() != null)
-            .setReceivedAt(a.getReceivedAt())
             .setLeftAt(null)
             .build();
         queue.put(QueueKeys.orderKey(entry), entry);
@@ -72,7 +59,7 @@ public final class EnqueueAssessmentProcessor implements Processor<String, Triag
      * queue escalates and never downgrades on it. After the patient left the queue, an assessment careflow received
      * before they left puts them back only if it is more urgent than what they left with.
      */
-    static boolean replaces(TriageAssessment a, TriageQueueEntry current, boolean waiting) {
+    static boolean replaces(TriageQueueEntry a, TriageQueueEntry current, boolean waiting) {
         if (waiting) {
             return !a.getSubmittedAt().isBefore(current.getSubmittedAt()) || moreUrgent(a, current);
         }
@@ -81,18 +68,18 @@ public final class EnqueueAssessmentProcessor implements Processor<String, Triag
     }
 
     /** A higher band, a review where there was none, a red flag the entry lacks, or a higher score in the same band. */
-    static boolean moreUrgent(TriageAssessment a, TriageQueueEntry entry) {
-        int band = RiskBands.rank(TriageAssessor.effectiveBand(a));
+    static boolean moreUrgent(TriageQueueEntry a, TriageQueueEntry entry) {
+        int band = RiskBands.rank(a.getQueueBand());
         int entryBand = RiskBands.rank(entry.getQueueBand());
         if (band != entryBand) {
             return band > entryBand;
         }
-        if (a.getReview() != null && !entry.getReview()) {
+        if (a.getReview() && !entry.getReview()) {
             return true;
         }
-        if (!entry.getRedFlags().containsAll(TriageAssessor.redFlags(a))) {
+        if (!entry.getRedFlags().containsAll(a.getRedFlags())) {
             return true;
         }
-        return TriageAssessor.score(a) > entry.getScore();
+        return a.getScore() > entry.getScore();
     }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public final class TriageKeys {
 
-    private static final char SEPARATOR = '\u0000';
+    static final char SEPARATOR = '\u0000';
 
     private TriageKeys() {
     }

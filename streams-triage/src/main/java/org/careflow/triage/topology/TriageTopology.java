@@ -17,6 +17,7 @@ import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.state.triage.AwaitingForm;
 import org.careflow.state.triage.FacilityHourStats;
+import org.careflow.state.triage.LatestTriageAssessment;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.AppGraph;
@@ -28,9 +29,10 @@ import org.careflow.triage.TriageConfig;
 /**
  * The triage graph. Patient-keyed: submissions are de-duplicated, scored with their form version (a global
  * table of forms; a submission whose form has not arrived yet waits for it in a store), kept as each patient's
- * history at each facility, published, and compared for deterioration in the order careflow received them.
- * Facility-keyed, after an explicit repartition: each facility's queue, dispositions taking patients off
- * it, and hourly statistics in windowed stores. Only builds the graph; no I/O.
+ * history at each facility (newest assessment, one entry per assessment, submission ids seen: what a submission costs
+ * does not grow with the history), published, and compared for deterioration in the order careflow received them.
+ * Facility-keyed, after an explicit repartition of small queue entries: each facility's queue, dispositions taking
+ * patients off it, and hourly statistics in windowed stores. Only builds the graph; no I/O.
  */
 public final class TriageTopology {
 
@@ -43,7 +45,7 @@ public final class TriageTopology {
     public static final String ALERT_BY_FACILITY = "alert-by-facility";
     public static final String ALERTS_SINK = "triage-alerts-sink";
     public static final String KEY_BY_FACILITY = "key-assessment-by-facility";
-    /** Repartition topic (prefixed with the application id) carrying assessments keyed by facilityId. */
+    /** Repartition topic (prefixed with the application id) carrying queue entries keyed by facilityId. */
     public static final String QUEUE_REPARTITION = "triage-queue-by-facility";
     public static final String ENQUEUE_PROCESSOR = "enqueue-assessment";
     public static final String DISPOSITIONS_SOURCE = "triage-dispositions-source";
@@ -52,11 +54,21 @@ public final class TriageTopology {
     /** Every published form version, keyed formId@version (global: every instance holds all). */
     public static final String FORMS_STORE = "triage-forms-store";
     /**
-     * Each patient's recent assessments at each facility, newest received first, keyed patientId then facilityId (see
-     * {@link TriageKeys}). Renamed from triage-patient-history-store when state became per facility: the old store,
-     * keyed by patientId alone, is not read.
+     * Each patient's newest assessment at each facility and its sequence number, keyed patientId then facilityId (see
+     * {@link TriageKeys}): what the latest-assessment query answers and the next assessment is compared with.
      */
-    public static final String PATIENT_HISTORY_STORE = "triage-facility-patient-history-store";
+    public static final String LATEST_STORE = "triage-latest-assessment-store";
+    /** One entry per assessment, the newest {@value PatientHistory#MAX_HISTORY} per patient and facility, keyed patientId, facilityId, sequence. */
+    public static final String HISTORY_STORE = "triage-assessment-history-store";
+    /** The submission ids assessed per patient and facility, kept for triage's {@code submission.dedup.retention.ms}: a retry is recognised. */
+    public static final String SEEN_STORE = "triage-seen-submissions-store";
+    /**
+     * What versions up to 0.x kept: each patient's last 20 assessments and 100 submission ids at each facility in one
+     * value. Still restored from its changelog so that its values move into the three stores above (when the patient's
+     * key is next touched, and in batches in the background); read by the queries until then. Empty once every value
+     * has moved; a later version removes it.
+     */
+    public static final String LEGACY_HISTORY_STORE = "triage-facility-patient-history-store";
     /** Submissions waiting for the form version they name, keyed patientId, facilityId, submissionId (see {@link TriageKeys}). */
     public static final String AWAITING_FORM_STORE = "triage-awaiting-form-store";
     /** Each facility's queue, keyed so a prefix scan reads it in order (see {@link QueueKeys}). */
@@ -85,19 +97,24 @@ public final class TriageTopology {
         // Cached (statestore.cache.max.bytes): a key written again before the next commit costs one RocksDB write and
         // one changelog record, not one per update; reads see the cached writes, and the cache is flushed before each
         // commit, so exactly-once holds. The processors forward their results themselves, not through the caches.
-        graph.cachedKeyValueStore(PATIENT_HISTORY_STORE, PatientTriageHistory.class);
+        graph.cachedKeyValueStore(LATEST_STORE, LatestTriageAssessment.class);
+        graph.keyValueStore(HISTORY_STORE, TriageAssessment.class);
+        builder.addStateStore(Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(SEEN_STORE, config.dedupRetention(), config.dedupRetention(), false),
+            Serdes.String(), Serdes.Long()));
+        graph.legacyKeyValueStore(LEGACY_HISTORY_STORE, PatientTriageHistory.class);
         graph.keyValueStore(AWAITING_FORM_STORE, AwaitingForm.class);
         graph.cachedKeyValueStore(QUEUE_STORE, TriageQueueEntry.class);
         graph.cachedKeyValueStore(QUEUE_PATIENT_STORE, TriageQueueEntry.class);
         builder.addStateStore(Stores.windowStoreBuilder(
             Stores.persistentWindowStore(FACILITY_STATS_STORE, config.statsRetention(), FacilityStatsWriter.WINDOW, false),
-            Serdes.String(), serdes.internalValueSerde(FacilityHourStats.class)).withCachingEnabled());
+            Serdes.String(), serdes.stateSerde(FacilityHourStats.class)).withCachingEnabled());
 
         KStream<String, TriageSubmission> submissions =
             builder.stream(Topics.TRIAGE_SUBMISSIONS.name(), Topics.TRIAGE_SUBMISSIONS.consumed(serdes, SUBMISSIONS_SOURCE));
         KStream<String, AssessmentOutcome> outcomes =
             submissions.process(() -> new AssessSubmissionProcessor(config.formWait(), metrics), Named.as(ASSESS_PROCESSOR),
-                PATIENT_HISTORY_STORE, AWAITING_FORM_STORE);
+                LATEST_STORE, HISTORY_STORE, SEEN_STORE, LEGACY_HISTORY_STORE, AWAITING_FORM_STORE);
 
         KStream<String, TriageAssessment> assessments = outcomes.mapValues(outcome -> {
             metrics.assessment(outcome.assessment().getBand().name());
@@ -109,10 +126,13 @@ public final class TriageTopology {
             .map((patient, outcome) -> KeyValue.pair(outcome.alert().getFacilityId(), outcome.alert()), Named.as(ALERT_BY_FACILITY))
             .to(Topics.TRIAGE_ALERTS.name(), Topics.TRIAGE_ALERTS.produced(serdes, ALERTS_SINK));
 
-        assessments.selectKey((patient, assessment) -> assessment.getFacilityId(), Named.as(KEY_BY_FACILITY))
-            .repartition(Repartitioned.<String, TriageAssessment>as(QUEUE_REPARTITION)
+        // Only what the queue and the statistics need crosses to the facility's task: a queue entry, not the assessment.
+        assessments.map((patient, assessment) -> KeyValue.pair(assessment.getFacilityId(), QueueEntries.of(assessment)),
+                Named.as(KEY_BY_FACILITY))
+            .repartition(Repartitioned.<String, TriageQueueEntry>as(QUEUE_REPARTITION)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(serdes.internalValueSerde(TriageAssessment.class))
+                // Assessments an earlier version left in this topic are read as the queue entries they make.
+                .withValueSerde(serdes.stateSerde(TriageQueueEntry.class, TriageAssessment.class, QueueEntries::of))
                 // Same partitioning as the dispositions topic, whose records meet these in the queue's tasks.
                 .withNumberOfPartitions(graph.partitions(Topics.TRIAGE_DISPOSITIONS)))
             .process(EnqueueAssessmentProcessor::new, Named.as(ENQUEUE_PROCESSOR), QUEUE_STORE, QUEUE_PATIENT_STORE, FACILITY_STATS_STORE);

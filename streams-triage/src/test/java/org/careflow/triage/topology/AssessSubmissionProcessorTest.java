@@ -23,7 +23,10 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
 import org.careflow.forms.FormKey;
 import org.careflow.state.triage.AwaitingForm;
+import org.careflow.state.triage.LatestTriageAssessment;
 import org.careflow.state.triage.PatientTriageHistory;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.Topics;
@@ -48,7 +51,8 @@ class AssessSubmissionProcessorTest {
         }
     });
     private MockProcessorContext<String, AssessmentOutcome> context;
-    private KeyValueStore<String, PatientTriageHistory> history;
+    private KeyValueStore<String, TriageAssessment> history;
+    private KeyValueStore<String, PatientTriageHistory> legacy;
     private KeyValueStore<String, AwaitingForm> awaiting;
     private TimestampedKeyValueStore<String, FormDefinition> forms;
 
@@ -56,10 +60,24 @@ class AssessSubmissionProcessorTest {
     void init() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(NOW.toEpochMilli());
-        history = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE),
-            Serdes.String(), SERDES.internalValueSerde(PatientTriageHistory.class)).withLoggingDisabled().build();
+        KeyValueStore<String, LatestTriageAssessment> latest = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(TriageTopology.LATEST_STORE), Serdes.String(), SERDES.stateSerde(LatestTriageAssessment.class))
+            .withLoggingDisabled().build();
+        latest.init(context.getStateStoreContext(), latest);
+        context.addStateStore(latest);
+        history = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.HISTORY_STORE),
+            Serdes.String(), SERDES.stateSerde(TriageAssessment.class)).withLoggingDisabled().build();
         history.init(context.getStateStoreContext(), history);
         context.addStateStore(history);
+        WindowStore<String, Long> seen = Stores.windowStoreBuilder(
+            Stores.inMemoryWindowStore(TriageTopology.SEEN_STORE, Duration.ofDays(30), Duration.ofDays(30), false),
+            Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        seen.init(context.getStateStoreContext(), seen);
+        context.addStateStore(seen);
+        legacy = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.LEGACY_HISTORY_STORE),
+            Serdes.String(), SERDES.internalValueSerde(PatientTriageHistory.class)).withLoggingDisabled().build();
+        legacy.init(context.getStateStoreContext(), legacy);
+        context.addStateStore(legacy);
         awaiting = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.AWAITING_FORM_STORE),
             Serdes.String(), SERDES.internalValueSerde(AwaitingForm.class)).withLoggingDisabled().build();
         awaiting.init(context.getStateStoreContext(), awaiting);
@@ -80,6 +98,53 @@ class AssessSubmissionProcessorTest {
 
         assertThat(context.forwarded()).hasSize(1);
         assertThat(historyOf("p-1", "f-1")).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("Migration: an earlier version's history is moved on first touch, compared with, and its ids still de-duplicate")
+    void shouldMoveTheLegacyHistoryAndCompareWithItWhenThePatientSubmitsAgain() {
+        TriageAssessment oldLow = TriageAssessor.assess(TriageFixtures.submission("s-old-1", "p-1", T0, TriageFixtures.lowVitals()), T0);
+        TriageAssessment oldNormal = TriageAssessor.assess(TriageFixtures.submission("s-old-2", "p-1", T0.plusSeconds(60),
+            TriageFixtures.normalVitals()), T0.plusSeconds(60));
+        legacy.put(TriageKeys.history("p-1", "f-1"),
+            new PatientTriageHistory(new ArrayList<>(List.of(oldNormal, oldLow)), new ArrayList<>(List.of("s-old-2", "s-old-1", "s-older"))));
+
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-older", "p-1", T0, TriageFixtures.exampleVitals()), 0L));
+        assertThat(context.forwarded()).as("an id the old version had seen is a retry").isEmpty();
+
+        receive("s-new", T0.plusSeconds(120), T0.plusSeconds(120), TriageFixtures.exampleVitals());
+
+        assertThat(historyOf("p-1", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-new", "s-old-2", "s-old-1");
+        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(f.record().value().alert().getPrevious().getSubmissionId())
+            .as("compared with the newest assessment the old version kept").isEqualTo("s-old-2"));
+        assertThat(legacy.get(TriageKeys.history("p-1", "f-1"))).isNull();
+    }
+
+    @Test
+    void shouldMoveLegacyHistoriesInTheBackgroundWhenTheirPatientsAreQuiet() {
+        TriageAssessment old = TriageAssessor.assess(TriageFixtures.submission("s-old", "p-9", T0, TriageFixtures.lowVitals()), T0);
+        legacy.put(TriageKeys.history("p-9", "f-1"), new PatientTriageHistory(new ArrayList<>(List.of(old)), new ArrayList<>(List.of("s-old"))));
+
+        punctuate(NOW);
+
+        assertThat(legacy.get(TriageKeys.history("p-9", "f-1"))).isNull();
+        assertThat(historyOf("p-9", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-old");
+        assertThat(context.forwarded()).as("moving publishes nothing again").isEmpty();
+    }
+
+    @Test
+    void shouldKeepAtMostTheNewestEntriesAndForgetNoIdWithinTheRetention() {
+        int many = PatientHistory.MAX_HISTORY + 5;
+        for (int i = 0; i < many; i++) {
+            receive("s-" + i, T0.plusSeconds(i), T0.plusSeconds(i), TriageFixtures.normalVitals());
+        }
+        context.resetForwards();
+
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-0", "p-1", T0, TriageFixtures.normalVitals()), 0L));
+
+        assertThat(historyOf("p-1", "f-1")).hasSize(PatientHistory.MAX_HISTORY).first()
+            .satisfies(a -> assertThat(a.getSubmissionId()).isEqualTo("s-" + (many - 1)));
+        assertThat(context.forwarded()).as("the first id is still remembered after its entry left the history").isEmpty();
     }
 
     @Test
@@ -289,9 +354,14 @@ class AssessSubmissionProcessorTest {
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(at.toEpochMilli());
     }
 
+    /** The patient's history at the facility, newest received first. */
     private List<TriageAssessment> historyOf(String patientId, String facilityId) {
-        PatientTriageHistory h = history.get(TriageKeys.history(patientId, facilityId));
-        return h == null ? List.of() : h.getAssessments();
+        String prefix = PatientHistory.entryPrefix(TriageKeys.history(patientId, facilityId));
+        List<TriageAssessment> newestFirst = new ArrayList<>();
+        try (KeyValueIterator<String, TriageAssessment> it = history.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
+            it.forEachRemaining(kv -> newestFirst.add(kv.value));
+        }
+        return newestFirst;
     }
 
     /** A submission the client dated {@code submittedAt} and careflow received at {@code receivedAt}. */

@@ -176,7 +176,7 @@ class QueueProcessorsTest {
     void shouldPutReviewEntriesAtTheTopWhenTheFormNeverArrived() {
         enqueue("p-1", T0, TriageFixtures.exampleVitals());
         TriageSubmission late = TriageFixtures.submission("s-review", "p-2", T0.plusSeconds(60), TriageFixtures.normalVitals());
-        enqueue.process(new Record<>("f-1", TriageAssessor.assessForReview(late, Duration.ofSeconds(30), T0.plusSeconds(90)), 0L));
+        enqueue.process(new Record<>("f-1", QueueEntries.of(TriageAssessor.assessForReview(late, Duration.ofSeconds(30), T0.plusSeconds(90))), 0L));
 
         assertThat(queuedPatients()).containsExactly("p-2", "p-1");
         assertThat(queuedEntries().get(0).getReview()).isTrue();
@@ -202,14 +202,14 @@ class QueueProcessorsTest {
     private void enqueue(String patientId, Instant submittedAt, VitalSigns vitals) {
         TriageAssessment a = TriageAssessor.assess(TriageFixtures.submission("s-" + patientId + "-" + submittedAt, patientId, submittedAt, vitals),
             submittedAt.plusSeconds(1));
-        enqueue.process(new Record<>("f-1", a, submittedAt.toEpochMilli()));
+        enqueue.process(new Record<>("f-1", QueueEntries.of(a), submittedAt.toEpochMilli()));
     }
 
     /** As {@link #enqueue}, for a submission its device dated {@code submittedAt} and careflow received at {@code receivedAt}. */
     private void enqueueReceived(String patientId, Instant submittedAt, Instant receivedAt, VitalSigns vitals) {
         TriageSubmission s = TriageSubmission.newBuilder(TriageFixtures.submission("s-" + patientId + "-" + receivedAt, patientId,
             submittedAt, vitals)).setOccurredAt(receivedAt).build();
-        enqueue.process(new Record<>("f-1", TriageAssessor.assess(s, receivedAt.plusSeconds(1)), receivedAt.toEpochMilli()));
+        enqueue.process(new Record<>("f-1", QueueEntries.of(TriageAssessor.assess(s, receivedAt.plusSeconds(1))), receivedAt.toEpochMilli()));
     }
 
     private void dispose(String patientId, Instant decidedAt) {

@@ -35,7 +35,7 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
 import org.careflow.forms.FormKey;
 import org.careflow.state.triage.FacilityHourStats;
-import org.careflow.state.triage.PatientTriageHistory;
+import org.careflow.state.triage.LatestTriageAssessment;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.PlainAvroEventSerdes;
@@ -102,7 +102,7 @@ class TriageTopologyTest {
 
         assertThat(assessments.readValuesToList()).hasSize(1);
         assertThat(queue("f-1")).extracting(TriageQueueEntry::getPatientId).containsExactly("p-1");
-        assertThat(history("p-1").getAssessments()).hasSize(1);
+        assertThat(history("p-1")).hasSize(1);
     }
 
     @Test
@@ -276,7 +276,7 @@ class TriageTopologyTest {
         submit("s-3", "p-1", T0.plusSeconds(120), TriageFixtures.mediumVitals());
         submit("s-2", "p-1", T0.plusSeconds(60), TriageFixtures.exampleVitals());
 
-        assertThat(history("p-1").getAssessments()).extracting(TriageAssessment::getSubmissionId).containsExactly("s-2", "s-3", "s-1");
+        assertThat(history("p-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-2", "s-3", "s-1");
     }
 
     @Test
@@ -309,7 +309,7 @@ class TriageTopologyTest {
     @Test
     void shouldKeepTheLatestAssessmentsAndStillAlertOnTheLatestWhenALongStayPatientSubmitsWithoutEnd() {
         // Given a long-stay patient who submitted far more often than the history keeps
-        int many = 2 * AssessSubmissionProcessor.MAX_SEEN_IDS;
+        int many = 5 * PatientHistory.MAX_HISTORY;
         for (int i = 0; i < many; i++) {
             submit("s-" + i, "p-1", T0.plusSeconds(60L * i), TriageFixtures.lowVitals());
         }
@@ -319,11 +319,13 @@ class TriageTopologyTest {
         submit("s-worse", "p-1", T0.plusSeconds(60L * many), TriageFixtures.exampleVitals());
         submit("s-worse", "p-1", T0.plusSeconds(60L * many), TriageFixtures.exampleVitals());
 
-        // Then the entry keeps the latest assessments, newest first, and the latest submission ids
-        PatientTriageHistory history = history("p-1");
-        assertThat(history.getAssessments()).hasSize(AssessSubmissionProcessor.MAX_HISTORY)
+        // Then the history keeps the latest assessments, newest first, and the latest one is what the latest store holds
+        List<TriageAssessment> history = history("p-1");
+        assertThat(history).hasSize(PatientHistory.MAX_HISTORY)
             .extracting(TriageAssessment::getSubmissionId).startsWith("s-worse", "s-" + (many - 1), "s-" + (many - 2));
-        assertThat(history.getSeenSubmissionIds()).hasSize(AssessSubmissionProcessor.MAX_SEEN_IDS).startsWith("s-worse");
+        KeyValueStore<String, LatestTriageAssessment> latest = driver.getKeyValueStore(TriageTopology.LATEST_STORE);
+        assertThat(latest.get(TriageKeys.history("p-1", "f-1")).getAssessment().getSubmissionId()).isEqualTo("s-worse");
+        assertThat(latest.get(TriageKeys.history("p-1", "f-1")).getSequence()).isEqualTo(many);
         // and the deterioration is compared with the assessment received just before it, once
         assertThat(assessments.readValuesToList()).hasSize(1);
         assertThat(alerts.readValuesToList()).filteredOn(a -> a.getCurrent().getSubmissionId().equals("s-worse"))
@@ -362,8 +364,14 @@ class TriageTopologyTest {
         return entries;
     }
 
-    private PatientTriageHistory history(String patientId) {
-        KeyValueStore<String, PatientTriageHistory> store = driver.getKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE);
-        return store.get(TriageKeys.history(patientId, "f-1"));
+    /** The patient's history at f-1, newest received first. */
+    private List<TriageAssessment> history(String patientId) {
+        KeyValueStore<String, TriageAssessment> store = driver.getKeyValueStore(TriageTopology.HISTORY_STORE);
+        String prefix = PatientHistory.entryPrefix(TriageKeys.history(patientId, "f-1"));
+        List<TriageAssessment> newestFirst = new ArrayList<>();
+        try (KeyValueIterator<String, TriageAssessment> it = store.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
+            it.forEachRemaining(kv -> newestFirst.add(kv.value));
+        }
+        return newestFirst;
     }
 }

@@ -160,7 +160,7 @@ class OpsCommandsIT {
             assertThat(lag.group(4)).as("lag of triage-submissions partition %s", lag.group(1)).isEqualTo("0");
         }
         assertThat(rows).isEqualTo(Topics.TRIAGE_SUBMISSIONS.partitions());
-        Matcher store = Pattern.compile("(?m)^\\s+" + TriageTopology.LATEST_STORE + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$").matcher(table);
+        Matcher store = Pattern.compile("(?m)^\\s+" + TriageTopology.PATIENT_HISTORY_STORE + "\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$").matcher(table);
         long entries = 0;
         while (store.find()) {
             entries += Long.parseLong(store.group(2));
@@ -176,7 +176,7 @@ class OpsCommandsIT {
         assertThat(app.path("members")).hasSize(1);
         assertThat(app.path("instances").get(0).path("threads").get(0).path("activeTasks").toString())
             .contains(Topics.TRIAGE_SUBMISSIONS.name() + "-0");
-        assertThat(app.path("instances").get(0).path("stores").findValuesAsText("store")).contains(TriageTopology.LATEST_STORE);
+        assertThat(app.path("instances").get(0).path("stores").findValuesAsText("store")).contains(TriageTopology.PATIENT_HISTORY_STORE);
     }
 
     @Test
@@ -246,7 +246,7 @@ class OpsCommandsIT {
             Result r = ops("scale-partitions", "--kafka", platform.bootstrapServers(), "--cleanup-old-app-id", applicationId, "--new-app-id", newId);
             return r.code == 0 ? r : null;
         });
-        assertThat(cleanup.out).contains(applicationId + "-" + TriageTopology.LATEST_STORE + "-changelog");
+        assertThat(cleanup.out).contains(applicationId + "-" + TriageTopology.PATIENT_HISTORY_STORE + "-changelog");
         try (Admin admin = platform.admin()) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).noneMatch(n -> n.startsWith(applicationId + "-")
                 && !n.startsWith(newId));

@@ -39,20 +39,13 @@ public final class TriageConfig extends AbstractConfig {
         + "did not arrive is kept, so that the form arriving late still scores its answers (the assessment is then "
         + "published again with the form). After this it is dropped from the parking store; its review assessment stays.";
 
-    public static final String DEDUP_RETENTION_MS_CONFIG = "submission.dedup.retention.ms";
-    private static final String DEDUP_RETENTION_MS_DOC = "How long the submission ids assessed for a patient at a facility "
-        + "are remembered: a submission repeating one within this time (a client's retry) is not assessed again. Kept in a "
-        + "window store whose old segments are dropped whole, so remembering costs one small write per submission.";
-
     public static final ConfigDef CONFIG = AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-triage", DEFAULT_HTTP_PORT, true))
         .define(STATS_RETENTION_DAYS_CONFIG, Type.INT, 35, ConfigDef.Range.between(1, 3650), Importance.LOW, STATS_RETENTION_DAYS_DOC)
         .define(FORM_WAIT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 3_600_000L), Importance.MEDIUM, FORM_WAIT_MS_DOC)
         .define(FORM_WAIT_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 250L, ConfigDef.Range.between(10L, 60_000L), Importance.LOW,
             FORM_WAIT_CHECK_INTERVAL_MS_DOC)
         .define(FORM_LATE_RETENTION_MS_CONFIG, Type.LONG, 86_400_000L, ConfigDef.Range.between(0L, 30L * 86_400_000L),
-            Importance.LOW, FORM_LATE_RETENTION_MS_DOC)
-        .define(DEDUP_RETENTION_MS_CONFIG, Type.LONG, 30L * 86_400_000L, ConfigDef.Range.between(60_000L, 366L * 86_400_000L),
-            Importance.LOW, DEDUP_RETENTION_MS_DOC);
+            Importance.LOW, FORM_LATE_RETENTION_MS_DOC);
 
     public TriageConfig(Map<?, ?> originals) {
         super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
@@ -63,10 +56,6 @@ public final class TriageConfig extends AbstractConfig {
     }
 
     /** How long parked submissions wait for their form, how often they are checked, and how long review ones are kept. */
-    public Duration dedupRetention() {
-        return Duration.ofMillis(getLong(DEDUP_RETENTION_MS_CONFIG));
-    }
-
     public FormWait formWait() {
         return new FormWait(Duration.ofMillis(getLong(FORM_WAIT_MS_CONFIG)),
             Duration.ofMillis(getLong(FORM_WAIT_CHECK_INTERVAL_MS_CONFIG)), Duration.ofMillis(getLong(FORM_LATE_RETENTION_MS_CONFIG)));

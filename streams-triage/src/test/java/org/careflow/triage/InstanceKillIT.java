@@ -174,7 +174,7 @@ class InstanceKillIT {
     }
 
     private static boolean standbysCaughtUp(StreamsHttpApp app) {
-        Map<Integer, LagInfo> history = app.streams().allLocalStorePartitionLags().get(TriageTopology.LATEST_STORE);
+        Map<Integer, LagInfo> history = app.streams().allLocalStorePartitionLags().get(TriageTopology.PATIENT_HISTORY_STORE);
         // Under exactly_once_v2 a caught-up standby stays one offset short of the end: the last commit's transaction marker.
         return history != null && history.size() == 6 && history.values().stream().allMatch(l -> l.offsetLag() <= 1);
     }

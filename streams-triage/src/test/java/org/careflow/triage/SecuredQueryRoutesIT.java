@@ -422,7 +422,7 @@ class SecuredQueryRoutesIT {
     }
 
     private HostInfo owner(String patient) {
-        return first.streams().queryMetadataForKey(TriageTopology.LATEST_STORE, patient, Serdes.String().serializer()).activeHost();
+        return first.streams().queryMetadataForKey(TriageTopology.PATIENT_HISTORY_STORE, patient, Serdes.String().serializer()).activeHost();
     }
 
     private static boolean hasActiveTasks(StreamsHttpApp app) {

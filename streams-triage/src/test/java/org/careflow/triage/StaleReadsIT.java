@@ -67,7 +67,7 @@ class StaleReadsIT {
                 // When the owner's stream processor stops without leaving the group (its partitions stay assigned to it)
                 second.streams().close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
-                assertThat(first.streams().queryMetadataForKey(TriageTopology.LATEST_STORE, patient,
+                assertThat(first.streams().queryMetadataForKey(TriageTopology.PATIENT_HISTORY_STORE, patient,
                     Serdes.String().serializer()).activeHost()).isEqualTo(host(second));
 
                 // Then a stale-tolerant read is answered from the standby copy, saying how stale it may be
@@ -121,7 +121,7 @@ class StaleReadsIT {
 
     private static String patientOwnedBy(StreamsHttpApp entry, StreamsHttpApp owner) {
         for (int i = 0; i < PATIENTS; i++) {
-            KeyQueryMetadata metadata = entry.streams().queryMetadataForKey(TriageTopology.LATEST_STORE, "patient-" + i,
+            KeyQueryMetadata metadata = entry.streams().queryMetadataForKey(TriageTopology.PATIENT_HISTORY_STORE, "patient-" + i,
                 Serdes.String().serializer());
             if (metadata.activeHost().equals(host(owner)) && metadata.standbyHosts().contains(host(entry))) {
                 return "patient-" + i;
@@ -137,7 +137,7 @@ class StaleReadsIT {
 
     private static boolean standbysCaughtUp(StreamsHttpApp app) {
         Map<String, Map<Integer, LagInfo>> lags = app.streams().allLocalStorePartitionLags();
-        Map<Integer, LagInfo> history = lags.get(TriageTopology.LATEST_STORE);
+        Map<Integer, LagInfo> history = lags.get(TriageTopology.PATIENT_HISTORY_STORE);
         // Under exactly_once_v2 a caught-up standby stays one offset short of the end: the last commit's transaction marker.
         return history != null && history.size() == 6 && history.values().stream().allMatch(l -> l.offsetLag() <= 1);
     }

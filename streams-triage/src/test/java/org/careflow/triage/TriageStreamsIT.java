@@ -104,7 +104,7 @@ class TriageStreamsIT {
         // Then: the keys are owned by both instances, so both the local and the forwarded path are used ...
         Set<HostInfo> owners = new HashSet<>();
         submissionByPatient.keySet().forEach(p -> owners.add(first.streams()
-            .queryMetadataForKey(TriageTopology.LATEST_STORE, p, Serdes.String().serializer()).activeHost()));
+            .queryMetadataForKey(TriageTopology.PATIENT_HISTORY_STORE, p, Serdes.String().serializer()).activeHost()));
         assertThat(owners).containsExactlyInAnyOrder(host(first), host(second));
 
         // ... and each instance answers for every patient

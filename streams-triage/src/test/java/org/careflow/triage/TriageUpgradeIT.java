@@ -62,7 +62,7 @@ class TriageUpgradeIT {
         try (PlatformFixture platform = PlatformFixture.catalogue(dir)) {
             String applicationId = "triage-upgrade-it-" + UUID.randomUUID();
             int partitions;
-            String changelog = applicationId + "-" + TriageTopology.LEGACY_HISTORY_STORE + "-changelog";
+            String changelog = applicationId + "-" + TriageTopology.PATIENT_HISTORY_STORE + "-changelog";
             String repartition = applicationId + "-" + TriageTopology.QUEUE_REPARTITION + "-repartition";
             try (Admin admin = platform.admin()) {
                 partitions = admin.describeTopics(List.of(Topics.TRIAGE_SUBMISSIONS.name())).allTopicNames().get(30, TimeUnit.SECONDS)

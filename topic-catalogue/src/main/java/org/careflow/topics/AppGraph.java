@@ -57,16 +57,6 @@ public final class AppGraph {
         return this;
     }
 
-    /**
-     * A store an earlier version wrote whose values are read as that version wrote them (through the registry), kept so
-     * that the app can move them into the stores that replaced it.
-     */
-    public <V> AppGraph legacyKeyValueStore(String name, Class<V> stateType) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-            serdes.internalValueSerde(stateType)));
-        return this;
-    }
-
     /** A store of plain String values (indexes whose value is an id). */
     public AppGraph stringStore(String name) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String()));

@@ -30,8 +30,8 @@ import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.ResourceScope;
 import org.careflow.state.triage.FacilityHourStats;
-import org.careflow.state.triage.LatestTriageAssessment;
-import org.careflow.state.triage.PatientTriageHistory;
+import org.careflow.state.triage.PatientTriageEntry;
+import org.careflow.triage.topology.PatientEntries;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.triage.topology.QueueKeys;
 import org.careflow.triage.topology.TriageKeys;
@@ -95,7 +95,7 @@ public final class TriageQueryRoutes {
      */
     private void latest(Context ctx) {
         String patientId = ctx.pathParam("patientId");
-        service().respondFromOwner(ctx, TriageTopology.LATEST_STORE, patientId, stores -> {
+        service().respondFromOwner(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, stores -> {
             List<TriageAssessment> visible = visible(ctx, latestAssessments(stores, patientId));
             return visible.isEmpty() ? null : AssessmentView.of(visible.get(0));
         });
@@ -105,7 +105,7 @@ public final class TriageQueryRoutes {
     private void history(Context ctx) {
         int limit = limit(ctx);
         String patientId = ctx.pathParam("patientId");
-        service().respondFromOwner(ctx, TriageTopology.LATEST_STORE, patientId, stores -> {
+        service().respondFromOwner(ctx, TriageTopology.PATIENT_HISTORY_STORE, patientId, stores -> {
             List<TriageAssessment> visible = visible(ctx, assessments(stores, patientId));
             if (visible.isEmpty()) {
                 return null;
@@ -118,39 +118,20 @@ public final class TriageQueryRoutes {
         });
     }
 
-    /** The patient's newest assessment at each facility, newest received (assessed) first: one value read per facility. */
+    /** The patient's newest assessment at each facility, newest received (assessed) first: one entry read per facility. */
     static List<TriageAssessment> latestAssessments(LocalStores stores, String patientId) {
-        ReadOnlyKeyValueStore<String, LatestTriageAssessment> latest =
-            stores.store(TriageTopology.LATEST_STORE, QueryableStoreTypes.<String, LatestTriageAssessment>keyValueStore());
-        List<TriageAssessment> all = new ArrayList<>();
-        try (KeyValueIterator<String, LatestTriageAssessment> it = latest.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
-            it.forEachRemaining(kv -> all.add(kv.value.getAssessment()));
-        }
-        return newestFirst(addLegacy(stores, patientId, all, true));
+        return assessments(stores, patientId, PatientEntries.LATEST);
     }
 
     /** Every assessment of the patient's histories at every facility, newest received (assessed) first. */
     static List<TriageAssessment> assessments(LocalStores stores, String patientId) {
-        ReadOnlyKeyValueStore<String, TriageAssessment> history =
-            stores.store(TriageTopology.HISTORY_STORE, QueryableStoreTypes.<String, TriageAssessment>keyValueStore());
-        List<TriageAssessment> all = new ArrayList<>();
-        try (KeyValueIterator<String, TriageAssessment> it = history.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
-            it.forEachRemaining(kv -> all.add(kv.value));
-        }
-        return newestFirst(addLegacy(stores, patientId, all, false));
+        return assessments(stores, patientId, PatientEntries.HISTORY);
     }
 
-    /** Adds what an earlier version's store still holds for the patient (values not moved to the new stores yet). */
-    private static List<TriageAssessment> addLegacy(LocalStores stores, String patientId, List<TriageAssessment> all, boolean newestOnly) {
-        ReadOnlyKeyValueStore<String, PatientTriageHistory> legacy =
-            stores.store(TriageTopology.LEGACY_HISTORY_STORE, QueryableStoreTypes.<String, PatientTriageHistory>keyValueStore());
-        try (KeyValueIterator<String, PatientTriageHistory> it = legacy.prefixScan(TriageKeys.patientPrefix(patientId), new StringSerializer())) {
-            it.forEachRemaining(kv -> {
-                List<TriageAssessment> old = kv.value.getAssessments();
-                all.addAll(newestOnly && !old.isEmpty() ? old.subList(0, 1) : old);
-            });
-        }
-        return all;
+    private static List<TriageAssessment> assessments(LocalStores stores, String patientId, PatientEntries kind) {
+        ReadOnlyKeyValueStore<String, PatientTriageEntry> store =
+            stores.store(TriageTopology.PATIENT_HISTORY_STORE, QueryableStoreTypes.<String, PatientTriageEntry>keyValueStore());
+        return newestFirst(PatientEntries.read(store, patientId, kind));
     }
 
     private static List<TriageAssessment> newestFirst(List<TriageAssessment> assessments) {

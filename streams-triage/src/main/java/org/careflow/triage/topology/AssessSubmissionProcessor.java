@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AssessSubmissionProcessor implements Processor<String, TriageSubmission, String, AssessmentOutcome> {
 
-    /** Legacy values moved into the new stores per punctuation, at most. */
-    static final int MIGRATION_BATCH = 500;
+    /** Keys the background move of the earlier layout goes through per punctuation, at most. */
+    static final int MIGRATION_BATCH = 2_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AssessSubmissionProcessor.class);
 
@@ -61,9 +61,7 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
     @Override
     public void init(ProcessorContext<String, AssessmentOutcome> context) {
         this.context = context;
-        this.history = new PatientHistory(context.getStateStore(TriageTopology.LATEST_STORE),
-            context.getStateStore(TriageTopology.HISTORY_STORE), context.getStateStore(TriageTopology.SEEN_STORE),
-            context.getStateStore(TriageTopology.LEGACY_HISTORY_STORE));
+        this.history = new PatientHistory(context.getStateStore(TriageTopology.PATIENT_HISTORY_STORE));
         this.awaiting = context.getStateStore(TriageTopology.AWAITING_FORM_STORE);
         this.forms = new FormLookup(context.getStateStore(TriageTopology.FORMS_STORE));
         context.schedule(formWait.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkParked);
@@ -75,10 +73,9 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
         if (record.key() == null || submission == null) {
             return;
         }
-        String historyKey = TriageKeys.history(record.key(), submission.getFacilityId());
         String awaitingKey = TriageKeys.awaiting(record.key(), submission.getFacilityId(), submission.getSubmissionId());
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        if (history.seen(historyKey, submission.getSubmissionId(), now) || awaiting.get(awaitingKey) != null) {
+        if (history.seen(record.key(), submission.getFacilityId(), submission.getSubmissionId()) || awaiting.get(awaitingKey) != null) {
             LOG.debug("Ignoring a repeated submission on partition {}", context.recordMetadata().map(m -> m.partition()).orElse(-1));
             return;
         }
@@ -95,7 +92,7 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
     /** Scores parked submissions whose form has arrived, queues for review those past the bound, forgets expired ones. */
     private void checkParked(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        history.migrateSome(MIGRATION_BATCH, now);
+        history.migrateSome(MIGRATION_BATCH);
         Map<String, Optional<FormDefinition>> found = new HashMap<>();
         List<KeyValue<String, AwaitingForm>> parked = new ArrayList<>();
         try (KeyValueIterator<String, AwaitingForm> it = awaiting.all()) {
@@ -130,8 +127,7 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
      * forwards both.
      */
     private void publish(String patientId, TriageAssessment assessment, boolean maybeSeen, long timestamp) {
-        String key = TriageKeys.history(patientId, assessment.getFacilityId());
-        TriageAssessment previous = history.append(key, assessment, maybeSeen, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        TriageAssessment previous = history.append(patientId, assessment, maybeSeen);
         DeteriorationAlert alert = DeteriorationDetector.detect(previous, assessment, assessment.getOccurredAt());
         context.forward(new Record<>(patientId, new AssessmentOutcome(assessment, alert), timestamp));
     }

@@ -17,7 +17,7 @@ import org.careflow.events.triage.TriageAssessment;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.state.triage.AwaitingForm;
 import org.careflow.state.triage.FacilityHourStats;
-import org.careflow.state.triage.LatestTriageAssessment;
+import org.careflow.state.triage.PatientTriageEntry;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.AppGraph;
@@ -54,21 +54,12 @@ public final class TriageTopology {
     /** Every published form version, keyed formId@version (global: every instance holds all). */
     public static final String FORMS_STORE = "triage-forms-store";
     /**
-     * Each patient's newest assessment at each facility and its sequence number, keyed patientId then facilityId (see
-     * {@link TriageKeys}): what the latest-assessment query answers and the next assessment is compared with.
+     * Each patient's triage state at each facility as small entries (see {@link PatientKeys}): the newest assessment,
+     * the newest {@value PatientHistory#MAX_HISTORY} assessments one entry each, and the last
+     * {@value PatientHistory#MAX_SEEN_IDS} submission ids. The store and changelog of the earlier layout, which kept the
+     * whole history in one value per patient and facility; such values are moved into entries (see {@link PatientHistory}).
      */
-    public static final String LATEST_STORE = "triage-latest-assessment-store";
-    /** One entry per assessment, the newest {@value PatientHistory#MAX_HISTORY} per patient and facility, keyed patientId, facilityId, sequence. */
-    public static final String HISTORY_STORE = "triage-assessment-history-store";
-    /** The submission ids assessed per patient and facility, kept for triage's {@code submission.dedup.retention.ms}: a retry is recognised. */
-    public static final String SEEN_STORE = "triage-seen-submissions-store";
-    /**
-     * What versions up to 0.x kept: each patient's last 20 assessments and 100 submission ids at each facility in one
-     * value. Still restored from its changelog so that its values move into the three stores above (when the patient's
-     * key is next touched, and in batches in the background); read by the queries until then. Empty once every value
-     * has moved; a later version removes it.
-     */
-    public static final String LEGACY_HISTORY_STORE = "triage-facility-patient-history-store";
+    public static final String PATIENT_HISTORY_STORE = "triage-facility-patient-history-store";
     /** Submissions waiting for the form version they name, keyed patientId, facilityId, submissionId (see {@link TriageKeys}). */
     public static final String AWAITING_FORM_STORE = "triage-awaiting-form-store";
     /** Each facility's queue, keyed so a prefix scan reads it in order (see {@link QueueKeys}). */
@@ -97,12 +88,10 @@ public final class TriageTopology {
         // Cached (statestore.cache.max.bytes): a key written again before the next commit costs one RocksDB write and
         // one changelog record, not one per update; reads see the cached writes, and the cache is flushed before each
         // commit, so exactly-once holds. The processors forward their results themselves, not through the caches.
-        graph.cachedKeyValueStore(LATEST_STORE, LatestTriageAssessment.class);
-        graph.keyValueStore(HISTORY_STORE, TriageAssessment.class);
-        builder.addStateStore(Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(SEEN_STORE, config.dedupRetention(), config.dedupRetention(), false),
-            Serdes.String(), Serdes.Long()));
-        graph.legacyKeyValueStore(LEGACY_HISTORY_STORE, PatientTriageHistory.class);
+        // What the earlier layout wrote (a PatientTriageHistory per key, through the registry) is read as an entry
+        // carrying it, for the processor to move.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATIENT_HISTORY_STORE), Serdes.String(),
+            serdes.stateSerde(PatientTriageEntry.class, PatientTriageHistory.class, PatientHistory::earlierLayout)).withCachingEnabled());
         graph.keyValueStore(AWAITING_FORM_STORE, AwaitingForm.class);
         graph.cachedKeyValueStore(QUEUE_STORE, TriageQueueEntry.class);
         graph.cachedKeyValueStore(QUEUE_PATIENT_STORE, TriageQueueEntry.class);
@@ -114,7 +103,7 @@ public final class TriageTopology {
             builder.stream(Topics.TRIAGE_SUBMISSIONS.name(), Topics.TRIAGE_SUBMISSIONS.consumed(serdes, SUBMISSIONS_SOURCE));
         KStream<String, AssessmentOutcome> outcomes =
             submissions.process(() -> new AssessSubmissionProcessor(config.formWait(), metrics), Named.as(ASSESS_PROCESSOR),
-                LATEST_STORE, HISTORY_STORE, SEEN_STORE, LEGACY_HISTORY_STORE, AWAITING_FORM_STORE);
+                PATIENT_HISTORY_STORE, AWAITING_FORM_STORE);
 
         KStream<String, TriageAssessment> assessments = outcomes.mapValues(outcome -> {
             metrics.assessment(outcome.assessment().getBand().name());

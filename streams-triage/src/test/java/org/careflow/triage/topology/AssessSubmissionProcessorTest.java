@@ -23,10 +23,9 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
 import org.careflow.forms.FormKey;
 import org.careflow.state.triage.AwaitingForm;
-import org.careflow.state.triage.LatestTriageAssessment;
+import org.careflow.state.triage.PatientTriageEntry;
 import org.careflow.state.triage.PatientTriageHistory;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.WindowStore;
 import org.careflow.topics.BusinessMetrics;
 import org.careflow.topics.PlainAvroEventSerdes;
 import org.careflow.topics.Topics;
@@ -51,8 +50,7 @@ class AssessSubmissionProcessorTest {
         }
     });
     private MockProcessorContext<String, AssessmentOutcome> context;
-    private KeyValueStore<String, TriageAssessment> history;
-    private KeyValueStore<String, PatientTriageHistory> legacy;
+    private KeyValueStore<String, PatientTriageEntry> history;
     private KeyValueStore<String, AwaitingForm> awaiting;
     private TimestampedKeyValueStore<String, FormDefinition> forms;
 
@@ -60,24 +58,10 @@ class AssessSubmissionProcessorTest {
     void init() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(NOW.toEpochMilli());
-        KeyValueStore<String, LatestTriageAssessment> latest = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(TriageTopology.LATEST_STORE), Serdes.String(), SERDES.stateSerde(LatestTriageAssessment.class))
-            .withLoggingDisabled().build();
-        latest.init(context.getStateStoreContext(), latest);
-        context.addStateStore(latest);
-        history = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.HISTORY_STORE),
-            Serdes.String(), SERDES.stateSerde(TriageAssessment.class)).withLoggingDisabled().build();
+        history = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE),
+            Serdes.String(), SERDES.stateSerde(PatientTriageEntry.class)).withLoggingDisabled().build();
         history.init(context.getStateStoreContext(), history);
         context.addStateStore(history);
-        WindowStore<String, Long> seen = Stores.windowStoreBuilder(
-            Stores.inMemoryWindowStore(TriageTopology.SEEN_STORE, Duration.ofDays(30), Duration.ofDays(30), false),
-            Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-        seen.init(context.getStateStoreContext(), seen);
-        context.addStateStore(seen);
-        legacy = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.LEGACY_HISTORY_STORE),
-            Serdes.String(), SERDES.internalValueSerde(PatientTriageHistory.class)).withLoggingDisabled().build();
-        legacy.init(context.getStateStoreContext(), legacy);
-        context.addStateStore(legacy);
         awaiting = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.AWAITING_FORM_STORE),
             Serdes.String(), SERDES.internalValueSerde(AwaitingForm.class)).withLoggingDisabled().build();
         awaiting.init(context.getStateStoreContext(), awaiting);
@@ -106,8 +90,8 @@ class AssessSubmissionProcessorTest {
         TriageAssessment oldLow = TriageAssessor.assess(TriageFixtures.submission("s-old-1", "p-1", T0, TriageFixtures.lowVitals()), T0);
         TriageAssessment oldNormal = TriageAssessor.assess(TriageFixtures.submission("s-old-2", "p-1", T0.plusSeconds(60),
             TriageFixtures.normalVitals()), T0.plusSeconds(60));
-        legacy.put(TriageKeys.history("p-1", "f-1"),
-            new PatientTriageHistory(new ArrayList<>(List.of(oldNormal, oldLow)), new ArrayList<>(List.of("s-old-2", "s-old-1", "s-older"))));
+        history.put(TriageKeys.history("p-1", "f-1"), PatientHistory.earlierLayout(
+            new PatientTriageHistory(new ArrayList<>(List.of(oldNormal, oldLow)), new ArrayList<>(List.of("s-old-2", "s-old-1", "s-older")))));
 
         processor.process(new Record<>("p-1", TriageFixtures.submission("s-older", "p-1", T0, TriageFixtures.exampleVitals()), 0L));
         assertThat(context.forwarded()).as("an id the old version had seen is a retry").isEmpty();
@@ -117,23 +101,25 @@ class AssessSubmissionProcessorTest {
         assertThat(historyOf("p-1", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-new", "s-old-2", "s-old-1");
         assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(f.record().value().alert().getPrevious().getSubmissionId())
             .as("compared with the newest assessment the old version kept").isEqualTo("s-old-2"));
-        assertThat(legacy.get(TriageKeys.history("p-1", "f-1"))).isNull();
+        assertThat(history.get(TriageKeys.history("p-1", "f-1"))).as("the earlier layout's value is gone").isNull();
     }
 
     @Test
     void shouldMoveLegacyHistoriesInTheBackgroundWhenTheirPatientsAreQuiet() {
         TriageAssessment old = TriageAssessor.assess(TriageFixtures.submission("s-old", "p-9", T0, TriageFixtures.lowVitals()), T0);
-        legacy.put(TriageKeys.history("p-9", "f-1"), new PatientTriageHistory(new ArrayList<>(List.of(old)), new ArrayList<>(List.of("s-old"))));
+        history.put(TriageKeys.history("p-9", "f-1"), PatientHistory.earlierLayout(
+            new PatientTriageHistory(new ArrayList<>(List.of(old)), new ArrayList<>(List.of("s-old")))));
 
         punctuate(NOW);
 
-        assertThat(legacy.get(TriageKeys.history("p-9", "f-1"))).isNull();
+        assertThat(history.get(TriageKeys.history("p-9", "f-1"))).isNull();
+        assertThat(history.get(PatientKeys.MIGRATED)).as("the task's store says it was gone through").isNotNull();
         assertThat(historyOf("p-9", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-old");
         assertThat(context.forwarded()).as("moving publishes nothing again").isEmpty();
     }
 
     @Test
-    void shouldKeepAtMostTheNewestEntriesAndForgetNoIdWithinTheRetention() {
+    void shouldKeepTheNewestEntriesAndRememberTheLastIdsBeyondThem() {
         int many = PatientHistory.MAX_HISTORY + 5;
         for (int i = 0; i < many; i++) {
             receive("s-" + i, T0.plusSeconds(i), T0.plusSeconds(i), TriageFixtures.normalVitals());
@@ -145,6 +131,29 @@ class AssessSubmissionProcessorTest {
         assertThat(historyOf("p-1", "f-1")).hasSize(PatientHistory.MAX_HISTORY).first()
             .satisfies(a -> assertThat(a.getSubmissionId()).isEqualTo("s-" + (many - 1)));
         assertThat(context.forwarded()).as("the first id is still remembered after its entry left the history").isEmpty();
+    }
+
+    @Test
+    void shouldForgetTheOldestIdOnceMoreThanTheLastOnesWereSeen() {
+        int many = PatientHistory.MAX_SEEN_IDS + 1;
+        for (int i = 0; i < many; i++) {
+            receive("s-" + i, T0.plusSeconds(i), T0.plusSeconds(i), TriageFixtures.normalVitals());
+        }
+        context.resetForwards();
+
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-1", "p-1", T0, TriageFixtures.normalVitals()), 0L));
+        assertThat(context.forwarded()).as("s-1 is among the last %d ids", PatientHistory.MAX_SEEN_IDS).isEmpty();
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-0", "p-1", T0, TriageFixtures.normalVitals()), 0L));
+        assertThat(context.forwarded()).as("s-0 was forgotten, as the earlier layout forgot it").hasSize(1);
+        long keys = 0;
+        try (KeyValueIterator<String, PatientTriageEntry> it = history.all()) {
+            while (it.hasNext()) {
+                it.next();
+                keys++;
+            }
+        }
+        // newest + 20 entries + 100 ids and their order entries, bounded whatever the patient submits
+        assertThat(keys).isEqualTo(1 + PatientHistory.MAX_HISTORY + 2L * PatientHistory.MAX_SEEN_IDS);
     }
 
     @Test
@@ -356,10 +365,10 @@ class AssessSubmissionProcessorTest {
 
     /** The patient's history at the facility, newest received first. */
     private List<TriageAssessment> historyOf(String patientId, String facilityId) {
-        String prefix = PatientHistory.entryPrefix(TriageKeys.history(patientId, facilityId));
+        String prefix = PatientKeys.entryPrefix(patientId, facilityId);
         List<TriageAssessment> newestFirst = new ArrayList<>();
-        try (KeyValueIterator<String, TriageAssessment> it = history.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
-            it.forEachRemaining(kv -> newestFirst.add(kv.value));
+        try (KeyValueIterator<String, PatientTriageEntry> it = history.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
+            it.forEachRemaining(kv -> newestFirst.add(kv.value.getAssessment()));
         }
         return newestFirst;
     }

@@ -35,7 +35,7 @@ import org.careflow.events.triage.TriageSubmission;
 import org.careflow.events.triage.VitalSigns;
 import org.careflow.forms.FormKey;
 import org.careflow.state.triage.FacilityHourStats;
-import org.careflow.state.triage.LatestTriageAssessment;
+import org.careflow.state.triage.PatientTriageEntry;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.topics.EventSerdes;
 import org.careflow.topics.PlainAvroEventSerdes;
@@ -323,9 +323,9 @@ class TriageTopologyTest {
         List<TriageAssessment> history = history("p-1");
         assertThat(history).hasSize(PatientHistory.MAX_HISTORY)
             .extracting(TriageAssessment::getSubmissionId).startsWith("s-worse", "s-" + (many - 1), "s-" + (many - 2));
-        KeyValueStore<String, LatestTriageAssessment> latest = driver.getKeyValueStore(TriageTopology.LATEST_STORE);
-        assertThat(latest.get(TriageKeys.history("p-1", "f-1")).getAssessment().getSubmissionId()).isEqualTo("s-worse");
-        assertThat(latest.get(TriageKeys.history("p-1", "f-1")).getSequence()).isEqualTo(many);
+        KeyValueStore<String, PatientTriageEntry> store = driver.getKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE);
+        assertThat(store.get(PatientKeys.latest("p-1", "f-1")).getAssessment().getSubmissionId()).isEqualTo("s-worse");
+        assertThat(store.get(PatientKeys.latest("p-1", "f-1")).getSequence()).isEqualTo(many);
         // and the deterioration is compared with the assessment received just before it, once
         assertThat(assessments.readValuesToList()).hasSize(1);
         assertThat(alerts.readValuesToList()).filteredOn(a -> a.getCurrent().getSubmissionId().equals("s-worse"))
@@ -366,11 +366,11 @@ class TriageTopologyTest {
 
     /** The patient's history at f-1, newest received first. */
     private List<TriageAssessment> history(String patientId) {
-        KeyValueStore<String, TriageAssessment> store = driver.getKeyValueStore(TriageTopology.HISTORY_STORE);
-        String prefix = PatientHistory.entryPrefix(TriageKeys.history(patientId, "f-1"));
+        KeyValueStore<String, PatientTriageEntry> store = driver.getKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE);
+        String prefix = PatientKeys.entryPrefix(patientId, "f-1");
         List<TriageAssessment> newestFirst = new ArrayList<>();
-        try (KeyValueIterator<String, TriageAssessment> it = store.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
-            it.forEachRemaining(kv -> newestFirst.add(kv.value));
+        try (KeyValueIterator<String, PatientTriageEntry> it = store.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
+            it.forEachRemaining(kv -> newestFirst.add(kv.value.getAssessment()));
         }
         return newestFirst;
     }

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificData;
+import org.careflow.events.notifications.InboundMessage;
 import org.careflow.events.notifications.PatientContact;
+import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.events.scheduling.WeeklySession;
@@ -31,7 +33,7 @@ class StateSchemasTest {
     private static final Path PINNED = Path.of("src/main/resources").resolve(PinnedSchemas.DIRECTORY);
     /** Events kept as they are in a store or a repartition topic. */
     private static final List<Class<?>> STORED_EVENTS = List.of(TriageAssessment.class, PatientContact.class,
-        ProviderSchedule.class, SchedulingDecision.class, WeeklySession.class);
+        ProviderSchedule.class, SchedulingDecision.class, WeeklySession.class, BookingOutcome.class, InboundMessage.class);
 
     @Test
     void shouldPinEveryStoredSchemaAsItsNewestVersion() throws Exception {

@@ -76,8 +76,8 @@ public final class MasterDataTopology {
         Objects.requireNonNull(cdcSerdes, "cdcSerdes");
         StreamsBuilder builder = graph.builder();
         int partitions = graph.partitions(Topics.PROVIDER_SCHEDULES);
-        Serde<ProviderSchedule> providerSerde = serdes.internalValueSerde(ProviderSchedule.class);
-        Serde<WeeklySession> sessionSerde = serdes.internalValueSerde(WeeklySession.class);
+        Serde<ProviderSchedule> providerSerde = serdes.stateSerde(ProviderSchedule.class);
+        Serde<WeeklySession> sessionSerde = serdes.stateSerde(WeeklySession.class);
 
         graph.stringStore(SESSION_PROVIDERS_STORE);
         graph.keyValueStore(PROVIDERS_STORE, ProviderSchedule.class);

@@ -209,7 +209,7 @@ public final class NotificationsTopology {
     private static <V> Repartitioned<String, V> repartitioned(String name, Class<V> type, int partitions, EventSerdes serdes) {
         return Repartitioned.<String, V>as(name)
             .withKeySerde(Serdes.String())
-            .withValueSerde(serdes.internalValueSerde(type))
+            .withValueSerde(serdes.stateSerde(type))
             .withNumberOfPartitions(partitions);
     }
 }

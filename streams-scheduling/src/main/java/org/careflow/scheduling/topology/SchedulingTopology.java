@@ -195,7 +195,7 @@ public final class SchedulingTopology {
     private static Repartitioned<String, SchedulingCommand> repartitioned(String name, int partitions, EventSerdes serdes) {
         return Repartitioned.<String, SchedulingCommand>as(name)
             .withKeySerde(Serdes.String())
-            .withValueSerde(serdes.internalValueSerde(SchedulingCommand.class))
+            .withValueSerde(serdes.stateSerde(SchedulingCommand.class))
             .withNumberOfPartitions(partitions);
     }
 }

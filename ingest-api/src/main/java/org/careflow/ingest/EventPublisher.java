@@ -45,8 +45,11 @@ public final class EventPublisher implements AutoCloseable {
         return new EventPublisher(new KafkaProducer<>(producerConfig(config, serdes.clientConfig())), timeout);
     }
 
-    /** The producer settings of {@link #create}: {@code serdesConfig}, the app's Kafka security settings and delivery settings. */
-    static Map<String, Object> producerConfig(IngestConfig config, Map<String, ?> serdesConfig) {
+    /**
+     * The producer settings of {@link #create}: {@code serdesConfig}, the app's Kafka security settings and delivery
+     * settings. Public so that the bench's bare ingest floor writes with exactly these settings.
+     */
+    public static Map<String, Object> producerConfig(IngestConfig config, Map<String, ?> serdesConfig) {
         int timeoutMs = (int) config.kafkaAckTimeout().toMillis();
         int lingerMs = (int) config.kafkaLinger().toMillis();
         Map<String, Object> props = new HashMap<>(serdesConfig);

@@ -4,14 +4,14 @@ import org.careflow.bench.BenchSettings;
 import org.careflow.bench.infra.BenchStack;
 import org.careflow.bench.report.Metric;
 import org.careflow.bench.report.ScenarioResult;
-import org.careflow.bench.report.Stats;
+import org.careflow.bench.infra.CpuClock;
+import org.careflow.bench.infra.MeasuredProcesses;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
@@ -32,6 +32,9 @@ public final class BatchIngestScenario implements Scenario {
     static final List<Integer> BATCH_SIZES = List.of(100, 500);
     static final double[] PERCENTILES = {50, 99};
     static final String UNIT = "events/s";
+    static final String CPU_UNIT = "µs/event";
+    /** Index of the first of the floor's distinct events: a range no scenario posts to careflow. */
+    static final long FLOOR_FIRST_INDEX = 2_500_000_000L;
     /** The best level's events/s, the figure compared with the raw producer. */
     public static final String BEST = "POST best level";
     /** A synthetic submission as JSON is about 350 bytes; a batch is sized so that this many per item fits the byte limit. */
@@ -95,57 +98,61 @@ public final class BatchIngestScenario implements Scenario {
         Metric best = null;
         String bestLevel = null;
         AtomicLong nextIndex = new AtomicLong(FIRST_INDEX);
-        try (IngestApp app = IngestApp.start(config)) {
+        AtomicLong nextFloorItem = new AtomicLong();
+        BareIngestFloor.Events events = IngestScenario.floorEvents(context, FLOOR_FIRST_INDEX);
+        long errors = 0;
+        try (IngestApp app = IngestApp.start(config); BareIngestFloor floor = BareIngestFloor.start(config, events)) {
             URI uri = IngestRequests.batchUri(app.port());
+            CpuClock cpu = MeasuredProcesses.clock(stack, Map.of());
             boolean warm = settings.warmupRounds() > 0;
             if (warm) {
                 int size = sizes.get(sizes.size() - 1);
                 int concurrency = levels.get(levels.size() - 1);
-                try (HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
+                try (HttpLoad bare = floorLoad(context, floor, events, size, concurrency, nextFloorItem);
+                     HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
+                    bare.round("ingest-batch floor warm-up " + level(size, concurrency), settings.warmupDuration().dividedBy(2));
                     load.round("ingest-batch warm-up " + level(size, concurrency), settings.warmupDuration());
                 }
             }
             for (int size : sizes) {
                 for (int concurrency : levels) {
                     String level = level(size, concurrency);
-                    List<Double> throughput = new ArrayList<>();
-                    Map<Double, List<Double>> latencies = new TreeMap<>();
-                    long requests = 0;
-                    long accepted = 0;
-                    long errors = 0;
-                    Map<Integer, Long> statuses = new TreeMap<>();
-                    try (HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
+                    LevelRounds careflow = new LevelRounds(throughputMetric(size, concurrency), UNIT, PERCENTILES,
+                        p -> latencyMetric(p, size, concurrency), CPU_UNIT);
+                    LevelRounds bare = new LevelRounds(IngestScenario.FLOOR_PREFIX + throughputMetric(size, concurrency), UNIT, PERCENTILES,
+                        p -> IngestScenario.FLOOR_PREFIX + latencyMetric(p, size, concurrency), CPU_UNIT);
+                    try (HttpLoad floorLoad = floorLoad(context, floor, events, size, concurrency, nextFloorItem).measuringCpu(cpu);
+                         HttpLoad load = load(context, uri, size, concurrency, nextIndex).measuringCpu(cpu)) {
                         if (warm) {
+                            floorLoad.round("ingest-batch floor " + level + " warm-up", settings.warmupDuration().dividedBy(5));
                             load.round("ingest-batch " + level + " warm-up", settings.warmupDuration().dividedBy(5));
                         }
+                        // Alternated, so that a drifting machine affects both alike.
                         for (int r = 0; r < settings.rounds(); r++) {
-                            HttpLoad.RoundResult result = load.round(String.format(Locale.ROOT, "ingest-batch %s round %d/%d", level,
-                                r + 1, settings.rounds()), settings.roundDuration());
-                            throughput.add(result.perSecond());
-                            for (double p : PERCENTILES) {
-                                latencies.computeIfAbsent(p, k -> new ArrayList<>()).add(Stats.percentileMillis(result.latencies(), p));
-                            }
-                            requests += result.requests();
-                            accepted += result.accepted();
-                            errors += result.errors();
-                            result.statuses().forEach((status, n) -> statuses.merge(status, n, Long::sum));
+                            bare.add(floorLoad.round(String.format(Locale.ROOT, "ingest-batch floor %s round %d/%d", level,
+                                r + 1, settings.rounds()), settings.roundDuration()));
+                            careflow.add(load.round(String.format(Locale.ROOT, "ingest-batch %s round %d/%d", level,
+                                r + 1, settings.rounds()), settings.roundDuration()));
                         }
                     }
-                    Metric rate = Metric.of(throughputMetric(size, concurrency), UNIT, throughput);
-                    metrics.add(rate);
-                    latencies.forEach((p, values) -> metrics.add(Metric.of(latencyMetric(p, size, concurrency), "ms", values)));
+                    metrics.add(bare.throughput());
+                    metrics.addAll(bare.latencies());
+                    metrics.addAll(bare.cpu(NAME, null));
+                    Metric rate = careflow.throughput();
+                    metrics.add(rate.comparedWith(NAME, bare.throughputName()));
+                    metrics.addAll(careflow.latencies());
+                    metrics.addAll(careflow.cpu(NAME, bare));
                     if (best == null || rate.median() > best.median()) {
                         best = rate;
                         bestLevel = level;
                     }
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("requests", requests);
-                    details.put("acceptedEvents", accepted);
-                    details.put("errors", errors);
-                    details.put("notAcceptedByStatus", statuses);
+                    Map<String, Object> details = careflow.details();
+                    details.put("floor", bare.details());
                     levelDetails.put(level, details);
-                    if (errors > 0) {
-                        LOG.warn("{} of {} events at {} were not accepted: items by status {}", errors, accepted + errors, level, statuses);
+                    errors += careflow.errors() + bare.errors();
+                    if (careflow.errors() + bare.errors() > 0) {
+                        LOG.warn("Events at {} not accepted: careflow {} (items by status {}), floor {} (statuses {})", level,
+                            careflow.errors(), careflow.statuses(), bare.errors(), bare.statuses());
                     }
                 }
             }
@@ -161,11 +168,24 @@ public final class BatchIngestScenario implements Scenario {
         details.put("maxBatchRequestBytes", config.maxBatchRequestBytes());
         details.put("concurrency", levels);
         details.put("bestLevel", bestLevel);
+        details.put("floor", "bare Javalin route (same server factory and settings, no gate, no metrics) splitting the array "
+            + "without parsing its items, writing each item's pre-encoded record with the ingest API's producer settings, 202 after "
+            + "every ack; rounds alternate floor, careflow");
+        details.put("cpuProcesses", "CPU µs per accepted event of each process (bench: the bench's JVM, holding clients, servers "
+            + "and broker)");
         details.put("levels", levelDetails);
-        details.put("errors", levelDetails.values().stream().mapToLong(l -> (Long) ((Map<?, ?>) l).get("errors")).sum());
+        details.put("errors", errors);
         details.put("firstIndex", FIRST_INDEX);
         details.put("lastIndex", nextIndex.get() - 1);
+        details.put("floorEvents", Map.of("firstIndex", FLOOR_FIRST_INDEX, "distinct", IngestScenario.FLOOR_EVENTS,
+            "sent", nextFloorItem.get()));
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
+    }
+
+    private static HttpLoad floorLoad(BenchContext context, BareIngestFloor floor, BareIngestFloor.Events events, int batchSize,
+                                      int concurrency, AtomicLong nextItem) {
+        return new HttpLoad(context.progress(), "bench-batch-floor-client", concurrency, 0, UNIT,
+            IngestRequests.batch(floor.batchUri(), events::body, nextItem, batchSize));
     }
 
     private static HttpLoad load(BenchContext context, URI uri, int batchSize, int concurrency, AtomicLong nextIndex) {

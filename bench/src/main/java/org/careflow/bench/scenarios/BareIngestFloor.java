@@ -4,7 +4,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +39,7 @@ import org.careflow.topics.Topics;
  * careflow does per request beyond moving bytes: parsing and validating JSON, building and encoding the Avro record,
  * the security gate, metrics, the answer's JSON.
  */
-final class BareIngestFloor implements AutoCloseable {
+public final class BareIngestFloor implements AutoCloseable {
 
     static final String SINGLE_PATH = "/bare/triage-submissions";
     static final String BATCH_PATH = "/bare/triage-submissions/batch";
@@ -51,36 +50,27 @@ final class BareIngestFloor implements AutoCloseable {
     }
 
     /**
-     * A fixed set of distinct submissions: the JSON bodies the floor's clients send in turn, and each one's record.
-     * Kept small (the bodies repeat) so that memory does not grow with the length of a run.
+     * A fixed set of distinct submissions, each one's record found by its JSON body. Kept small (the floor's clients
+     * cycle through the bodies: {@link IngestScenario#floorBodies}) so that memory does not grow with a run's length.
      */
     static final class Events {
 
-        private final List<String> bodies;
         private final Map<ByteBuffer, Encoded> byBody;
 
-        private Events(List<String> bodies, Map<ByteBuffer, Encoded> byBody) {
-            this.bodies = List.copyOf(bodies);
+        private Events(Map<ByteBuffer, Encoded> byBody) {
             this.byBody = byBody;
         }
 
         /** Events {@code first} .. {@code first + count - 1} of {@code data}, values encoded by {@code serializer}. */
         static Events encode(SyntheticData data, long first, int count, Serializer<TriageSubmission> serializer) {
-            List<String> bodies = new ArrayList<>(count);
             Map<ByteBuffer, Encoded> byBody = new HashMap<>(count * 2);
             for (long i = first; i < first + count; i++) {
                 String json = data.json(i);
                 TriageSubmission submission = data.submission(i);
-                bodies.add(json);
                 byBody.put(ByteBuffer.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     new Encoded(submission.getPatientId(), serializer.serialize(TOPIC, submission)));
             }
-            return new Events(bodies, byBody);
-        }
-
-        /** The body of request {@code n}, cycling through the set. */
-        String body(long n) {
-            return bodies.get((int) Math.floorMod(n, (long) bodies.size()));
+            return new Events(byBody);
         }
 
         Encoded find(byte[] body, int start, int length) {
@@ -102,7 +92,7 @@ final class BareIngestFloor implements AutoCloseable {
         this.producer = new KafkaProducer<>(props);
         this.maxBatchBytes = config.maxBatchRequestBytes();
         try {
-            this.server = HttpServerFactory.builder(config.getString(CommonConfig.HTTP_HOST_CONFIG), 0)
+            this.server = HttpServerFactory.builder(config.getString(CommonConfig.HTTP_HOST_CONFIG), config.getInt(CommonConfig.HTTP_PORT_CONFIG))
                 .maxRequestBytes(config.getLong(IngestConfig.HTTP_MAX_REQUEST_BYTES_CONFIG))
                 .routes(http -> {
                     http.routes.post(SINGLE_PATH, this::single);
@@ -114,17 +104,34 @@ final class BareIngestFloor implements AutoCloseable {
         }
     }
 
-    /** Starts the floor on an ephemeral port with the ingest API's server and producer settings of {@code config}. */
+    /** Starts the floor on {@code config}'s host and port with the ingest API's server and producer settings of {@code config}. */
     static BareIngestFloor start(IngestConfig config, Events events) {
         return new BareIngestFloor(config, events);
     }
 
-    URI singleUri() {
-        return URI.create("http://127.0.0.1:" + server.port() + SINGLE_PATH);
-    }
-
-    URI batchUri() {
-        return URI.create("http://127.0.0.1:" + server.port() + BATCH_PATH);
+    /**
+     * Runs the floor in a JVM of its own ({@link IngestServers}): {@code CONFIG_FILE SEED EPOCH_MILLIS FIRST_INDEX COUNT}, the
+     * ingest API's configuration file and which synthetic events to pre-encode (the bench's {@link SyntheticData}).
+     */
+    public static void main(String[] args) {
+        if (args.length != 5) {
+            throw new IllegalArgumentException("usage: CONFIG_FILE SEED EPOCH_MILLIS FIRST_INDEX COUNT");
+        }
+        IngestConfig config = new IngestConfig(org.careflow.config.ConfigSources.readFile(java.nio.file.Path.of(args[0]),
+            IngestConfig.CONFIG.names()));
+        SyntheticData data = new SyntheticData(Long.parseLong(args[1]), java.time.Instant.ofEpochMilli(Long.parseLong(args[2])),
+            SyntheticData.DEFAULT_FACILITIES, SyntheticData.DEFAULT_PATIENTS, SyntheticData.DEFAULT_DETERIORATING_SHARE);
+        org.careflow.topics.RegistryEventSerdes serdes = new org.careflow.topics.RegistryEventSerdes(
+            config.getString(CommonConfig.REGISTRY_URL_CONFIG), false);
+        Events events;
+        try (org.apache.kafka.common.serialization.Serde<TriageSubmission> serde = serdes.valueSerde(Topics.TRIAGE_SUBMISSIONS)) {
+            events = Events.encode(data, Long.parseLong(args[3]), Integer.parseInt(args[4]), serde.serializer());
+        }
+        BareIngestFloor floor = start(config, events);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            floor.close();
+            org.careflow.topics.RegistryEventSerdes.releaseSharedResources();
+        }, "bare-ingest-shutdown"));
     }
 
     private void single(Context ctx) {

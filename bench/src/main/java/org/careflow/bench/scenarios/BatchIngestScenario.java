@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.careflow.ingest.IngestApp;
+import java.util.function.LongFunction;
+import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.ingest.IngestConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,16 +100,19 @@ public final class BatchIngestScenario implements Scenario {
         String bestLevel = null;
         AtomicLong nextIndex = new AtomicLong(FIRST_INDEX);
         AtomicLong nextFloorItem = new AtomicLong();
-        BareIngestFloor.Events events = IngestScenario.floorEvents(context, FLOOR_FIRST_INDEX);
+        LongFunction<String> floorBodies = IngestScenario.floorBodies(context.data(), FLOOR_FIRST_INDEX);
         long errors = 0;
-        try (IngestApp app = IngestApp.start(config); BareIngestFloor floor = BareIngestFloor.start(config, events)) {
-            URI uri = IngestRequests.batchUri(app.port());
-            CpuClock cpu = MeasuredProcesses.clock(stack, Map.of());
+        try (IngestServers servers = IngestServers.start(context, settings, NAME, config, FLOOR_FIRST_INDEX, IngestScenario.FLOOR_EVENTS)) {
+            URI uri = servers.api(TriageBatchRoute.PATH);
+            URI floorUri = servers.floor(BareIngestFloor.BATCH_PATH);
+            // Each side's rounds measure the bench's JVM and its own server's, under one name: careflow's against the floor's.
+            CpuClock apiCpu = MeasuredProcesses.clock(stack, servers.apiProcess());
+            CpuClock floorCpu = MeasuredProcesses.clock(stack, servers.floorProcess());
             boolean warm = settings.warmupRounds() > 0;
             if (warm) {
                 int size = sizes.get(sizes.size() - 1);
                 int concurrency = levels.get(levels.size() - 1);
-                try (HttpLoad bare = floorLoad(context, floor, events, size, concurrency, nextFloorItem);
+                try (HttpLoad bare = floorLoad(context, floorUri, floorBodies, size, concurrency, nextFloorItem);
                      HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
                     bare.round("ingest-batch floor warm-up " + level(size, concurrency), settings.warmupDuration().dividedBy(2));
                     load.round("ingest-batch warm-up " + level(size, concurrency), settings.warmupDuration());
@@ -121,8 +125,8 @@ public final class BatchIngestScenario implements Scenario {
                         p -> latencyMetric(p, size, concurrency), CPU_UNIT);
                     LevelRounds bare = new LevelRounds(IngestScenario.FLOOR_PREFIX + throughputMetric(size, concurrency), UNIT, PERCENTILES,
                         p -> IngestScenario.FLOOR_PREFIX + latencyMetric(p, size, concurrency), CPU_UNIT);
-                    try (HttpLoad floorLoad = floorLoad(context, floor, events, size, concurrency, nextFloorItem).measuringCpu(cpu);
-                         HttpLoad load = load(context, uri, size, concurrency, nextIndex).measuringCpu(cpu)) {
+                    try (HttpLoad floorLoad = floorLoad(context, floorUri, floorBodies, size, concurrency, nextFloorItem).measuringCpu(floorCpu);
+                         HttpLoad load = load(context, uri, size, concurrency, nextIndex).measuringCpu(apiCpu)) {
                         if (warm) {
                             floorLoad.round("ingest-batch floor " + level + " warm-up", settings.warmupDuration().dividedBy(5));
                             load.round("ingest-batch " + level + " warm-up", settings.warmupDuration().dividedBy(5));
@@ -149,6 +153,7 @@ public final class BatchIngestScenario implements Scenario {
                     Map<String, Object> details = careflow.details();
                     details.put("floor", bare.details());
                     levelDetails.put(level, details);
+                    servers.requireAlive();
                     errors += careflow.errors() + bare.errors();
                     if (careflow.errors() + bare.errors() > 0) {
                         LOG.warn("Events at {} not accepted: careflow {} (items by status {}), floor {} (statuses {})", level,
@@ -171,8 +176,10 @@ public final class BatchIngestScenario implements Scenario {
         details.put("floor", "bare Javalin route (same server factory and settings, no gate, no metrics) splitting the array "
             + "without parsing its items, writing each item's pre-encoded record with the ingest API's producer settings, 202 after "
             + "every ack; rounds alternate floor, careflow");
-        details.put("cpuProcesses", "CPU µs per accepted event of each process (bench: the bench's JVM, holding clients, servers "
-            + "and broker)");
+        details.put("servers", "careflow's ingest API (IngestApp main) and the floor (BareIngestFloor main) each in a JVM of its "
+            + "own, -Xmx" + IngestServers.HEAP + "; clients and broker in the bench's JVM");
+        details.put("cpuProcesses", "CPU µs per accepted event of each process: bench (the bench's JVM: clients and broker), "
+            + "server (the JVM of the server the round measured: the ingest API's in careflow's rounds, the floor's in the floor's)");
         details.put("levels", levelDetails);
         details.put("errors", errors);
         details.put("firstIndex", FIRST_INDEX);
@@ -182,10 +189,10 @@ public final class BatchIngestScenario implements Scenario {
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
     }
 
-    private static HttpLoad floorLoad(BenchContext context, BareIngestFloor floor, BareIngestFloor.Events events, int batchSize,
-                                      int concurrency, AtomicLong nextItem) {
+    private static HttpLoad floorLoad(BenchContext context, URI uri, LongFunction<String> bodies, int batchSize, int concurrency,
+                                      AtomicLong nextItem) {
         return new HttpLoad(context.progress(), "bench-batch-floor-client", concurrency, 0, UNIT,
-            IngestRequests.batch(floor.batchUri(), events::body, nextItem, batchSize));
+            IngestRequests.batch(uri, bodies, nextItem, batchSize));
     }
 
     private static HttpLoad load(BenchContext context, URI uri, int batchSize, int concurrency, AtomicLong nextIndex) {

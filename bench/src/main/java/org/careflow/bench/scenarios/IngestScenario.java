@@ -13,12 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.serialization.Serde;
 import org.careflow.bench.infra.CpuClock;
 import org.careflow.bench.infra.MeasuredProcesses;
-import org.careflow.events.triage.TriageSubmission;
-import org.careflow.topics.Topics;
-import org.careflow.ingest.IngestApp;
+import java.util.function.LongFunction;
+import org.careflow.ingest.IngestRoutes;
 import org.careflow.ingest.IngestConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,15 +80,18 @@ public final class IngestScenario implements Scenario {
         Map<String, Object> levels = new LinkedHashMap<>();
         AtomicLong nextIndex = new AtomicLong(FIRST_INDEX);
         AtomicLong nextFloorRequest = new AtomicLong();
-        BareIngestFloor.Events events = floorEvents(context, FLOOR_FIRST_INDEX);
+        LongFunction<String> floorBodies = floorBodies(context.data(), FLOOR_FIRST_INDEX);
         long errors = 0;
-        try (IngestApp app = IngestApp.start(config); BareIngestFloor floor = BareIngestFloor.start(config, events)) {
-            URI uri = IngestRequests.singleUri(app.port());
-            CpuClock cpu = MeasuredProcesses.clock(stack, Map.of());
+        try (IngestServers servers = IngestServers.start(context, settings, NAME, config, FLOOR_FIRST_INDEX, FLOOR_EVENTS)) {
+            URI uri = servers.api(IngestRoutes.TRIAGE_SUBMISSIONS_PATH);
+            URI floorUri = servers.floor(BareIngestFloor.SINGLE_PATH);
+            // Each side's rounds measure the bench's JVM and its own server's, under one name: careflow's against the floor's.
+            CpuClock apiCpu = MeasuredProcesses.clock(stack, servers.apiProcess());
+            CpuClock floorCpu = MeasuredProcesses.clock(stack, servers.floorProcess());
             boolean warm = settings.warmupRounds() > 0;
             if (warm) {
                 int level = Math.min(8, settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1));
-                try (HttpLoad bare = floorLoad(context, floor, events, level, settings.rate(), nextFloorRequest);
+                try (HttpLoad bare = floorLoad(context, floorUri, floorBodies, level, settings.rate(), nextFloorRequest);
                      HttpLoad load = load(context, uri, level, settings.rate(), nextIndex)) {
                     bare.round("ingest floor warm-up c=" + level, settings.warmupDuration().dividedBy(2));
                     load.round("ingest warm-up c=" + level, settings.warmupDuration());
@@ -101,8 +102,8 @@ public final class IngestScenario implements Scenario {
                     p -> latencyMetric(p, concurrency), CPU_UNIT);
                 LevelRounds bare = new LevelRounds(FLOOR_PREFIX + throughputMetric(concurrency), "requests/s", PERCENTILES,
                     p -> FLOOR_PREFIX + latencyMetric(p, concurrency), CPU_UNIT);
-                try (HttpLoad floorLoad = floorLoad(context, floor, events, concurrency, settings.rate(), nextFloorRequest).measuringCpu(cpu);
-                     HttpLoad load = load(context, uri, concurrency, settings.rate(), nextIndex).measuringCpu(cpu)) {
+                try (HttpLoad floorLoad = floorLoad(context, floorUri, floorBodies, concurrency, settings.rate(), nextFloorRequest).measuringCpu(floorCpu);
+                     HttpLoad load = load(context, uri, concurrency, settings.rate(), nextIndex).measuringCpu(apiCpu)) {
                     if (warm) {
                         floorLoad.round("ingest floor c=" + concurrency + " warm-up", settings.warmupDuration().dividedBy(5));
                         load.round("ingest c=" + concurrency + " warm-up", settings.warmupDuration().dividedBy(5));
@@ -124,6 +125,7 @@ public final class IngestScenario implements Scenario {
                 Map<String, Object> level = careflow.details();
                 level.put("floor", bare.details());
                 levels.put("c=" + concurrency, level);
+                servers.requireAlive();
                 errors += careflow.errors() + bare.errors();
                 if (careflow.errors() + bare.errors() > 0) {
                     LOG.warn("Requests at concurrency {} not answered 202: careflow {} (statuses {}), floor {} (statuses {})", concurrency,
@@ -135,10 +137,12 @@ public final class IngestScenario implements Scenario {
         details.put("http", "HTTP/1.1 keep-alive, one java.net.http.HttpClient (one connection) per client thread");
         details.put("mode", settings.rate() > 0 ? "paced at " + settings.rate() + " requests/s in total; latency from each request's "
             + "planned start (coordinated omission corrected)" : "closed loop: each client sends its next request when the last is answered");
+        details.put("servers", "careflow's ingest API (IngestApp main) and the floor (BareIngestFloor main) each in a JVM of its "
+            + "own, -Xmx" + IngestServers.HEAP + "; clients and broker in the bench's JVM");
         details.put("floor", "bare Javalin route (same server factory and settings, no gate, no metrics) writing each body's "
             + "pre-encoded record with the ingest API's producer settings, 202 after the ack; rounds alternate floor, careflow");
-        details.put("cpuProcesses", "CPU µs per accepted request of each process (bench: the bench's JVM, holding clients, servers "
-            + "and broker)");
+        details.put("cpuProcesses", "CPU µs per accepted request of each process: bench (the bench's JVM: clients and broker), "
+            + "server (the JVM of the server the round measured: the ingest API's in careflow's rounds, the floor's in the floor's)");
         details.put("levels", levels);
         details.put("errors", errors);
         details.put("firstIndex", FIRST_INDEX);
@@ -147,19 +151,19 @@ public final class IngestScenario implements Scenario {
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
     }
 
-    /** {@value #FLOOR_EVENTS} distinct events from {@code first} on, encoded as careflow's serializer encodes them. */
-    static BareIngestFloor.Events floorEvents(BenchContext context, long first) {
-        Serde<TriageSubmission> serde = context.stack().serdes().valueSerde(Topics.TRIAGE_SUBMISSIONS);
-        try (serde) {
-            return BareIngestFloor.Events.encode(context.data(), first, FLOOR_EVENTS, serde.serializer());
-        }
+    /**
+     * The body of the floor's request {@code n}: the JSON of event {@code first + n} modulo {@value #FLOOR_EVENTS}, the
+     * events the floor pre-encoded. Made per request as careflow's are, so the clients do the same work for both.
+     */
+    static LongFunction<String> floorBodies(SyntheticData data, long first) {
+        return n -> data.json(first + Math.floorMod(n, FLOOR_EVENTS));
     }
 
     /** {@code concurrency} clients posting the floor's bodies in turn. */
-    private static HttpLoad floorLoad(BenchContext context, BareIngestFloor floor, BareIngestFloor.Events events, int concurrency,
+    private static HttpLoad floorLoad(BenchContext context, URI uri, LongFunction<String> bodies, int concurrency,
                                       double rate, AtomicLong nextRequest) {
         return new HttpLoad(context.progress(), "bench-ingest-floor-client", concurrency, rate, "requests/s",
-            IngestRequests.single(floor.singleUri(), events::body, nextRequest, null));
+            IngestRequests.single(uri, bodies, nextRequest, null));
     }
 
     /** {@code concurrency} clients posting one event per request, from {@code nextIndex} on. */

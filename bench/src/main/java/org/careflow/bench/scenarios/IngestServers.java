@@ -66,6 +66,10 @@ final class IngestServers implements AutoCloseable {
         Path floorConfig = writeConfig(config, floorPort, dir.resolve("floor.properties"));
         List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + HEAP));
         jvmOptions.addAll(ChildJvm.quietJvmOptions());
+        if ("smoke".equals(settings.mode())) {
+            // The smoke test's figures mean nothing: C1 alone starts the two JVMs faster.
+            jvmOptions.add(MemoryScenario.SMOKE_JIT_OPTION);
+        }
         SyntheticData data = context.data();
         List<ChildJvm> children = new ArrayList<>();
         try {

@@ -114,7 +114,7 @@ public final class BatchIngestScenario implements Scenario {
                 int concurrency = levels.get(levels.size() - 1);
                 try (HttpLoad bare = floorLoad(context, floorUri, floorBodies, size, concurrency, nextFloorItem);
                      HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
-                    bare.round("ingest-batch floor warm-up " + level(size, concurrency), settings.warmupDuration().dividedBy(2));
+                    bare.round("ingest-batch floor warm-up " + level(size, concurrency), settings.warmupDuration());
                     load.round("ingest-batch warm-up " + level(size, concurrency), settings.warmupDuration());
                 }
             }

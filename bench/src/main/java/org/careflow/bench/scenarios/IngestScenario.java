@@ -93,7 +93,7 @@ public final class IngestScenario implements Scenario {
                 int level = Math.min(8, settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1));
                 try (HttpLoad bare = floorLoad(context, floorUri, floorBodies, level, settings.rate(), nextFloorRequest);
                      HttpLoad load = load(context, uri, level, settings.rate(), nextIndex)) {
-                    bare.round("ingest floor warm-up c=" + level, settings.warmupDuration().dividedBy(2));
+                    bare.round("ingest floor warm-up c=" + level, settings.warmupDuration());
                     load.round("ingest warm-up c=" + level, settings.warmupDuration());
                 }
             }

@@ -4,16 +4,17 @@ import org.careflow.bench.BenchSettings;
 import org.careflow.bench.infra.BenchStack;
 import org.careflow.bench.report.Metric;
 import org.careflow.bench.report.ScenarioResult;
-import org.careflow.bench.report.Stats;
+import org.careflow.bench.infra.CpuClock;
+import org.careflow.bench.infra.MeasuredProcesses;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.careflow.ingest.IngestApp;
+import java.util.function.LongFunction;
+import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.ingest.IngestConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,9 @@ public final class BatchIngestScenario implements Scenario {
     static final List<Integer> BATCH_SIZES = List.of(100, 500);
     static final double[] PERCENTILES = {50, 99};
     static final String UNIT = "events/s";
+    static final String CPU_UNIT = "µs/event";
+    /** Index of the first of the floor's distinct events: a range no scenario posts to careflow. */
+    static final long FLOOR_FIRST_INDEX = 2_500_000_000L;
     /** The best level's events/s, the figure compared with the raw producer. */
     public static final String BEST = "POST best level";
     /** A synthetic submission as JSON is about 350 bytes; a batch is sized so that this many per item fits the byte limit. */
@@ -95,57 +99,65 @@ public final class BatchIngestScenario implements Scenario {
         Metric best = null;
         String bestLevel = null;
         AtomicLong nextIndex = new AtomicLong(FIRST_INDEX);
-        try (IngestApp app = IngestApp.start(config)) {
-            URI uri = IngestRequests.batchUri(app.port());
+        AtomicLong nextFloorItem = new AtomicLong();
+        LongFunction<String> floorBodies = IngestScenario.floorBodies(context.data(), FLOOR_FIRST_INDEX);
+        long errors = 0;
+        try (IngestServers servers = IngestServers.start(context, settings, NAME, config, FLOOR_FIRST_INDEX, IngestScenario.FLOOR_EVENTS)) {
+            URI uri = servers.api(TriageBatchRoute.PATH);
+            URI floorUri = servers.floor(BareIngestFloor.BATCH_PATH);
+            // Each side's rounds measure the bench's JVM and its own server's, under one name: careflow's against the floor's.
+            CpuClock apiCpu = MeasuredProcesses.clock(stack, servers.apiProcess());
+            CpuClock floorCpu = MeasuredProcesses.clock(stack, servers.floorProcess());
             boolean warm = settings.warmupRounds() > 0;
             if (warm) {
                 int size = sizes.get(sizes.size() - 1);
                 int concurrency = levels.get(levels.size() - 1);
-                try (HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
+                try (HttpLoad bare = floorLoad(context, floorUri, floorBodies, size, concurrency, nextFloorItem);
+                     HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
+                    bare.round("ingest-batch floor warm-up " + level(size, concurrency), settings.warmupDuration());
                     load.round("ingest-batch warm-up " + level(size, concurrency), settings.warmupDuration());
                 }
             }
             for (int size : sizes) {
                 for (int concurrency : levels) {
                     String level = level(size, concurrency);
-                    List<Double> throughput = new ArrayList<>();
-                    Map<Double, List<Double>> latencies = new TreeMap<>();
-                    long requests = 0;
-                    long accepted = 0;
-                    long errors = 0;
-                    Map<Integer, Long> statuses = new TreeMap<>();
-                    try (HttpLoad load = load(context, uri, size, concurrency, nextIndex)) {
+                    LevelRounds careflow = new LevelRounds(throughputMetric(size, concurrency), UNIT, PERCENTILES,
+                        p -> latencyMetric(p, size, concurrency), CPU_UNIT);
+                    LevelRounds bare = new LevelRounds(IngestScenario.FLOOR_PREFIX + throughputMetric(size, concurrency), UNIT, PERCENTILES,
+                        p -> IngestScenario.FLOOR_PREFIX + latencyMetric(p, size, concurrency), CPU_UNIT);
+                    try (HttpLoad floorLoad = floorLoad(context, floorUri, floorBodies, size, concurrency, nextFloorItem).measuringCpu(floorCpu);
+                         HttpLoad load = load(context, uri, size, concurrency, nextIndex).measuringCpu(apiCpu)) {
                         if (warm) {
+                            floorLoad.round("ingest-batch floor " + level + " warm-up", settings.warmupDuration().dividedBy(5));
                             load.round("ingest-batch " + level + " warm-up", settings.warmupDuration().dividedBy(5));
                         }
+                        // Alternated, so that a drifting machine affects both alike.
                         for (int r = 0; r < settings.rounds(); r++) {
-                            HttpLoad.RoundResult result = load.round(String.format(Locale.ROOT, "ingest-batch %s round %d/%d", level,
-                                r + 1, settings.rounds()), settings.roundDuration());
-                            throughput.add(result.perSecond());
-                            for (double p : PERCENTILES) {
-                                latencies.computeIfAbsent(p, k -> new ArrayList<>()).add(Stats.percentileMillis(result.latencies(), p));
-                            }
-                            requests += result.requests();
-                            accepted += result.accepted();
-                            errors += result.errors();
-                            result.statuses().forEach((status, n) -> statuses.merge(status, n, Long::sum));
+                            bare.add(floorLoad.round(String.format(Locale.ROOT, "ingest-batch floor %s round %d/%d", level,
+                                r + 1, settings.rounds()), settings.roundDuration()));
+                            careflow.add(load.round(String.format(Locale.ROOT, "ingest-batch %s round %d/%d", level,
+                                r + 1, settings.rounds()), settings.roundDuration()));
                         }
                     }
-                    Metric rate = Metric.of(throughputMetric(size, concurrency), UNIT, throughput);
-                    metrics.add(rate);
-                    latencies.forEach((p, values) -> metrics.add(Metric.of(latencyMetric(p, size, concurrency), "ms", values)));
+                    metrics.add(bare.throughput());
+                    metrics.addAll(bare.latencies());
+                    metrics.addAll(bare.cpu(NAME, null));
+                    Metric rate = careflow.throughput();
+                    metrics.add(rate.comparedWith(NAME, bare.throughputName()));
+                    metrics.addAll(careflow.latencies());
+                    metrics.addAll(careflow.cpu(NAME, bare));
                     if (best == null || rate.median() > best.median()) {
                         best = rate;
                         bestLevel = level;
                     }
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("requests", requests);
-                    details.put("acceptedEvents", accepted);
-                    details.put("errors", errors);
-                    details.put("notAcceptedByStatus", statuses);
+                    Map<String, Object> details = careflow.details();
+                    details.put("floor", bare.details());
                     levelDetails.put(level, details);
-                    if (errors > 0) {
-                        LOG.warn("{} of {} events at {} were not accepted: items by status {}", errors, accepted + errors, level, statuses);
+                    servers.requireAlive();
+                    errors += careflow.errors() + bare.errors();
+                    if (careflow.errors() + bare.errors() > 0) {
+                        LOG.warn("Events at {} not accepted: careflow {} (items by status {}), floor {} (statuses {})", level,
+                            careflow.errors(), careflow.statuses(), bare.errors(), bare.statuses());
                     }
                 }
             }
@@ -161,11 +173,26 @@ public final class BatchIngestScenario implements Scenario {
         details.put("maxBatchRequestBytes", config.maxBatchRequestBytes());
         details.put("concurrency", levels);
         details.put("bestLevel", bestLevel);
+        details.put("floor", "bare Javalin route (same server factory and settings, no gate, no metrics) splitting the array "
+            + "without parsing its items, writing each item's pre-encoded record with the ingest API's producer settings, 202 after "
+            + "every ack; rounds alternate floor, careflow");
+        details.put("servers", "careflow's ingest API (IngestApp main) and the floor (BareIngestFloor main) each in a JVM of its "
+            + "own, -Xmx" + IngestServers.HEAP + "; clients and broker in the bench's JVM");
+        details.put("cpuProcesses", "CPU µs per accepted event of each process: bench (the bench's JVM: clients and broker), "
+            + "server (the JVM of the server the round measured: the ingest API's in careflow's rounds, the floor's in the floor's)");
         details.put("levels", levelDetails);
-        details.put("errors", levelDetails.values().stream().mapToLong(l -> (Long) ((Map<?, ?>) l).get("errors")).sum());
+        details.put("errors", errors);
         details.put("firstIndex", FIRST_INDEX);
         details.put("lastIndex", nextIndex.get() - 1);
+        details.put("floorEvents", Map.of("firstIndex", FLOOR_FIRST_INDEX, "distinct", IngestScenario.FLOOR_EVENTS,
+            "sent", nextFloorItem.get()));
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
+    }
+
+    private static HttpLoad floorLoad(BenchContext context, URI uri, LongFunction<String> bodies, int batchSize, int concurrency,
+                                      AtomicLong nextItem) {
+        return new HttpLoad(context.progress(), "bench-batch-floor-client", concurrency, 0, UNIT,
+            IngestRequests.batch(uri, bodies, nextItem, batchSize));
     }
 
     private static HttpLoad load(BenchContext context, URI uri, int batchSize, int concurrency, AtomicLong nextIndex) {

@@ -1,5 +1,6 @@
 package org.careflow.bench.scenarios;
 
+import org.careflow.bench.infra.CpuClock;
 import org.careflow.bench.report.Progress;
 import org.careflow.bench.report.Stats;
 import java.io.IOException;
@@ -103,8 +104,11 @@ public final class HttpLoad implements AutoCloseable {
      * @param perSecond accepted items per second over the time the round really took
      * @param latencies request latencies in µs
      * @param statuses  items not accepted, by the status that refused them (0: no answer)
+     * @param cpuMicrosPerItem CPU µs each measured process spent per accepted item over the round (empty without a
+     *                  {@link CpuClock}, or when nothing was accepted)
      */
-    record RoundResult(long requests, long accepted, long errors, double perSecond, Histogram latencies, Map<Integer, Long> statuses) {
+    record RoundResult(long requests, long accepted, long errors, double perSecond, Histogram latencies, Map<Integer, Long> statuses,
+                       Map<String, Double> cpuMicrosPerItem) {
     }
 
     private final Progress progress;
@@ -114,6 +118,7 @@ public final class HttpLoad implements AutoCloseable {
     private final Supplier<Exchange> exchanges;
     private final List<HttpClient> clients = new ArrayList<>();
     private final ExecutorService threads;
+    private CpuClock cpu;
 
     /**
      * @param rate      requests/s all threads together aim at; 0 for a closed loop
@@ -140,9 +145,16 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
+    /** Samples {@code clock} at the start and end of every round, for CPU per accepted item. */
+    HttpLoad measuringCpu(CpuClock clock) {
+        this.cpu = java.util.Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
     /** Sends for {@code length}, then waits for the answers still due, and returns the round's figures. */
     RoundResult round(String label, Duration length) throws Exception {
         try (Progress.Task task = progress.timed(label, length)) {
+            CpuClock.Sample cpuBefore = cpu == null ? null : cpu.sample();
             long start = System.nanoTime();
             long end = start + length.toNanos();
             List<Callable<Worker>> work = new ArrayList<>();
@@ -166,11 +178,19 @@ public final class HttpLoad implements AutoCloseable {
             }
             // The last answer may come a little after the end: items are counted over the time they really took.
             double perSecond = Stats.perSecond(accepted, System.nanoTime() - start);
-            task.finish(String.format(Locale.ROOT, "%,.0f %s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%s", perSecond, unit,
+            Map<String, Double> cpuPerItem = cpuBefore == null || accepted == 0 ? Map.of()
+                : cpu.sample().microsPerEventSince(cpuBefore, accepted);
+            task.finish(String.format(Locale.ROOT, "%,.0f %s, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%s%s", perSecond, unit,
                 Stats.percentileMillis(latencies, 50), Stats.percentileMillis(latencies, 99), Stats.percentileMillis(latencies, 99.9),
+                cpuPerItem.isEmpty() ? "" : ", CPU µs/item " + cpuText(cpuPerItem),
                 errors > 0 ? ", " + errors + " not accepted" : ""));
-            return new RoundResult(requests, accepted, errors, perSecond, latencies, statuses);
+            return new RoundResult(requests, accepted, errors, perSecond, latencies, statuses, cpuPerItem);
         }
+    }
+
+    private static String cpuText(Map<String, Double> perItem) {
+        return perItem.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+            .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.careflow.ingest.IngestRoutes;
 import org.careflow.ingest.triage.TriageBatchRoute;
@@ -49,11 +50,17 @@ public final class IngestRequests {
 
     /** As {@link #single(URI, SyntheticData, AtomicLong)}, telling {@code listener} (when not null) of each 202. */
     static Supplier<HttpLoad.Exchange> single(URI uri, SyntheticData data, AtomicLong nextIndex, AcceptedListener listener) {
-        Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(data, "data");
+        return single(uri, data::json, nextIndex, listener);
+    }
+
+    /** One body per request, {@code bodies} of {@code nextIndex}, {@code nextIndex + 1}, ...; a request counts when answered 202. */
+    static Supplier<HttpLoad.Exchange> single(URI uri, LongFunction<String> bodies, AtomicLong nextIndex, AcceptedListener listener) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(bodies, "bodies");
         return () -> {
             long index = nextIndex.getAndIncrement();
-            HttpRequest request = post(uri, "application/json", data.json(index));
+            HttpRequest request = post(uri, "application/json", bodies.apply(index));
             return HttpLoad.Exchange.of(request, false, (status, answer, answeredNanos, tally) -> {
                 if (status == ACCEPTED) {
                     tally.accepted(1);
@@ -72,8 +79,14 @@ public final class IngestRequests {
      * item by item; any other answer accepts none.
      */
     static Supplier<HttpLoad.Exchange> batch(URI uri, SyntheticData data, AtomicLong nextIndex, int size) {
-        Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(data, "data");
+        return batch(uri, data::json, nextIndex, size);
+    }
+
+    /** As {@link #batch(URI, SyntheticData, AtomicLong, int)}, the items being {@code bodies} of the indexes. */
+    static Supplier<HttpLoad.Exchange> batch(URI uri, LongFunction<String> bodies, AtomicLong nextIndex, int size) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(bodies, "bodies");
         if (size < 1) {
             throw new IllegalArgumentException("A batch holds at least one event, not " + size);
         }
@@ -85,7 +98,7 @@ public final class IngestRequests {
                 if (i > 0) {
                     body.append(',');
                 }
-                body.append(data.json(first + i));
+                body.append(bodies.apply(first + i));
             }
             body.append(']');
             HttpRequest request = post(uri, "application/json", body.toString());

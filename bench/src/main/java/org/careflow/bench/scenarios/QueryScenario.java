@@ -4,6 +4,8 @@ import org.careflow.query.StreamsHttpApp;
 import org.careflow.bench.BenchSettings;
 import org.careflow.bench.infra.BenchApps;
 import org.careflow.bench.infra.BenchStack;
+import org.careflow.bench.infra.CpuClock;
+import org.careflow.bench.infra.MeasuredProcesses;
 import org.careflow.bench.infra.StreamsRuns;
 import org.careflow.bench.report.Metric;
 import org.careflow.bench.report.Progress;
@@ -74,6 +76,10 @@ public final class QueryScenario implements Scenario {
     static final double TARGET_P99_LOCAL_MS = 5;
     static final double TARGET_P99_FORWARDED_MS = 15;
     static final double TARGET_QUERIES_PER_SECOND = 10_000;
+    /** The floor's metrics: {@code bare c=16}, {@code bare p99 c=16}. */
+    static final String FLOOR_LABEL = "bare";
+    static final String CPU_UNIT = "µs/query";
+    private static final String FLOOR_SUFFIX = "-bare";
 
     private static final String HOST = "127.0.0.1";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -120,6 +126,7 @@ public final class QueryScenario implements Scenario {
         String applicationId = context.uniqueName("bench-queries");
         int submissions = submissions(settings);
         List<Instance> instances = new ArrayList<>();
+        BareQueryFloor floor = null;
         try {
             // Only this scenario's submissions are processed: the group starts at the topics' current end, not at
             // whatever earlier scenarios wrote.
@@ -135,31 +142,52 @@ public final class QueryScenario implements Scenario {
             Owners owners = owners(instances, keys);
             awaitAnswers(context, instances, keys);
 
+            Answers answers = fetchAnswers(context, instances, owners);
+            floor = BareQueryFloor.start(stack, HOST, applicationId + FLOOR_SUFFIX, applicationId + FLOOR_SUFFIX + "-answers",
+                stack.partitions(Topics.TRIAGE_SUBMISSIONS.name()), answers.bodies(), answers.contentType());
+            BareQueryFloor bareFloor = floor;
+            Targets floorTargets = new Targets(owners.keys(), bareFloor::uri);
+            CpuClock cpu = MeasuredProcesses.clock(stack, Map.of());
+
             List<Metric> metrics = new ArrayList<>();
             Map<String, Object> levels = new LinkedHashMap<>();
             boolean warm = settings.warmupRounds() > 0;
             if (warm) {
                 int level = Math.min(WARMUP_CONCURRENCY, settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1));
+                try (HttpLoad load = load(context, floorTargets, level, settings.seed())) {
+                    load.round("queries warm-up bare c=" + level, settings.warmupDuration().dividedBy(2));
+                }
                 for (Route route : Route.values()) {
-                    try (HttpLoad load = load(context, instances, owners, route, level, settings.seed())) {
+                    try (HttpLoad load = load(context, new Targets(instances, owners, route), level, settings.seed())) {
                         load.round("queries warm-up " + route.label + " c=" + level, settings.warmupDuration().dividedBy(2));
                     }
                 }
             }
             for (int concurrency : settings.concurrency()) {
-                Map<Route, Level> measured = new LinkedHashMap<>();
+                LevelRounds bare = new LevelRounds(FLOOR_LABEL + " c=" + concurrency, UNIT, IngestScenario.PERCENTILES,
+                    p -> FLOOR_LABEL + " " + IngestScenario.latencyMetric(p, concurrency), CPU_UNIT);
+                Map<Route, LevelRounds> measured = new LinkedHashMap<>();
                 Map<Route, HttpLoad> loads = new LinkedHashMap<>();
+                HttpLoad floorLoad = null;
                 try {
+                    floorLoad = load(context, floorTargets, concurrency, settings.seed() + concurrency).measuringCpu(cpu);
+                    if (warm) {
+                        floorLoad.round("queries bare c=" + concurrency + " warm-up", settings.warmupDuration().dividedBy(5));
+                    }
                     for (Route route : Route.values()) {
-                        measured.put(route, new Level());
-                        loads.put(route, load(context, instances, owners, route, concurrency, settings.seed() + concurrency));
+                        measured.put(route, new LevelRounds(throughputMetric(route, concurrency), UNIT, IngestScenario.PERCENTILES,
+                            p -> latencyMetric(route, p, concurrency), CPU_UNIT));
+                        loads.put(route, load(context, new Targets(instances, owners, route), concurrency, settings.seed() + concurrency)
+                            .measuringCpu(cpu));
                         if (warm) {
                             loads.get(route).round("queries " + route.label + " c=" + concurrency + " warm-up",
                                 settings.warmupDuration().dividedBy(5));
                         }
                     }
-                    // Local and forwarded rounds alternate, so that a drifting machine affects both alike.
+                    // The floor's, local and forwarded rounds alternate, so that a drifting machine affects all alike.
                     for (int r = 0; r < settings.rounds(); r++) {
+                        bare.add(floorLoad.round(String.format(Locale.ROOT, "queries bare c=%d round %d/%d", concurrency, r + 1,
+                            settings.rounds()), settings.roundDuration()));
                         for (Route route : Route.values()) {
                             HttpLoad.RoundResult result = loads.get(route).round(String.format(Locale.ROOT, "queries %s c=%d round %d/%d",
                                 route.label, concurrency, r + 1, settings.rounds()), settings.roundDuration());
@@ -167,18 +195,31 @@ public final class QueryScenario implements Scenario {
                         }
                     }
                 } finally {
+                    if (floorLoad != null) {
+                        floorLoad.close();
+                    }
                     loads.values().forEach(HttpLoad::close);
                 }
                 Map<String, Object> level = new LinkedHashMap<>();
+                metrics.add(bare.throughput());
+                metrics.addAll(bare.latencies());
+                metrics.addAll(bare.cpu(NAME, null));
+                level.put(FLOOR_LABEL, describe(bare, Double.NaN));
                 measured.forEach((route, figures) -> {
-                    metrics.add(Metric.of(throughputMetric(route, concurrency), UNIT, figures.throughput));
-                    figures.latencies.forEach((p, values) -> metrics.add(Metric.of(latencyMetric(route, p, concurrency), "ms", values)));
-                    level.put(route.label, figures.describe(route == Route.LOCAL ? TARGET_P99_LOCAL_MS : TARGET_P99_FORWARDED_MS));
-                    if (figures.errors > 0) {
-                        LOG.warn("{} of {} {} queries at concurrency {} were not answered right: statuses {}", figures.errors,
-                            figures.right + figures.errors, route.label, concurrency, figures.statuses);
-                    }
+                    // local against the floor, forwarded against local.
+                    LevelRounds reference = route == Route.LOCAL ? bare : measured.get(Route.LOCAL);
+                    metrics.add(figures.throughput().comparedWith(NAME, reference.throughputName()));
+                    metrics.addAll(figures.latencies());
+                    metrics.addAll(figures.cpu(NAME, reference));
+                    level.put(route.label, describe(figures, route == Route.LOCAL ? TARGET_P99_LOCAL_MS : TARGET_P99_FORWARDED_MS));
                 });
+                for (Map.Entry<String, Object> entry : level.entrySet()) {
+                    Map<?, ?> figures = (Map<?, ?>) entry.getValue();
+                    if ((Long) figures.get("errors") > 0) {
+                        LOG.warn("{} {} queries at concurrency {} were not answered right: statuses {}", figures.get("errors"),
+                            entry.getKey(), concurrency, figures.get("errorsByStatus"));
+                    }
+                }
                 levels.put("c=" + concurrency, level);
             }
             int moved = owners.changedSince(instances);
@@ -193,6 +234,11 @@ public final class QueryScenario implements Scenario {
                 + ", the newest assessment rendered as JSON");
             details.put("routing", "each key's owner from KafkaStreams#queryMetadataForKey; local: sent to the owner; forwarded: sent to "
                 + "the other instance, which forwards it once over its shared HTTP client");
+            details.put("floor", "a Kafka Streams app holding each patient's answer bytes (fetched once from the owner) in a "
+                + "persistent, cached key-value store, served by a bare GET route of the same server factory: one get, the bytes as "
+                + "they are; rounds alternate floor, local, forwarded; local is compared with the floor, forwarded with local");
+            details.put("cpuProcesses", "CPU µs per right answer of each process (bench: the bench's JVM, holding clients, "
+                + "instances, floor and broker)");
             details.put("check", "status 200 and the answer's patientId is the key asked for; anything else is an error");
             details.put("http", "HTTP/1.1 keep-alive, one java.net.http.HttpClient (one connection) per client thread, closed loop");
             details.put("submissions", submissions);
@@ -207,6 +253,10 @@ public final class QueryScenario implements Scenario {
                 .mapToLong(r -> (Long) ((Map<?, ?>) r).get("errors")).sum());
             return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
         } finally {
+            if (floor != null) {
+                floor.close();
+                stack.deleteDirectory("streams/" + applicationId + FLOOR_SUFFIX);
+            }
             for (Instance instance : instances) {
                 instance.app().close();
             }
@@ -414,8 +464,7 @@ public final class QueryScenario implements Scenario {
         return status == 200 && body != null && body.contains("\"patientId\":\"" + key + "\"");
     }
 
-    private static HttpLoad load(BenchContext context, List<Instance> instances, Owners owners, Route route, int concurrency, long seed) {
-        Targets targets = new Targets(instances, owners, route);
+    private static HttpLoad load(BenchContext context, Targets targets, int concurrency, long seed) {
         AtomicInteger clients = new AtomicInteger();
         // Each client thread draws its keys from a random of its own, seeded from the run's seed.
         ThreadLocal<SplittableRandom> randoms = ThreadLocal.withInitial(() -> new SplittableRandom(seed * 31 + clients.getAndIncrement()));
@@ -429,12 +478,19 @@ public final class QueryScenario implements Scenario {
         private final URI[] uris;
 
         Targets(List<Instance> instances, Owners owners, Route route) {
-            this.keys = owners.keys();
+            this(owners.keys(), key -> {
+                int owner = owners.owner().get(key);
+                return instances.get(route == Route.LOCAL ? owner : 1 - owner).uri(key);
+            });
+        }
+
+        /** Every key, looked up at {@code uri}'s answer for it. */
+        Targets(List<String> keys, java.util.function.Function<String, URI> uri) {
+            this.keys = keys;
             // Made once, so that the clients' loops spend nothing on them.
             this.uris = new URI[keys.size()];
             for (int i = 0; i < uris.length; i++) {
-                int owner = owners.owner().get(keys.get(i));
-                uris[i] = instances.get(route == Route.LOCAL ? owner : 1 - owner).uri(keys.get(i));
+                uris[i] = uri.apply(keys.get(i));
             }
         }
 
@@ -453,34 +509,42 @@ public final class QueryScenario implements Scenario {
         }
     }
 
-    /** One route's rounds at one level. */
-    private static final class Level {
+    /** A route's figures at one level for the report; {@code meetsTarget} only for careflow's routes (a target is given). */
+    private static Map<String, Object> describe(LevelRounds figures, double targetP99Ms) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("answeredRight", figures.accepted());
+        out.put("errors", figures.errors());
+        out.put("errorsByStatus", figures.statuses());
+        if (!Double.isNaN(targetP99Ms)) {
+            double rate = figures.throughput().median();
+            double p99 = figures.latencies().stream().filter(m -> m.name().contains("p99 ")).findFirst().orElseThrow().median();
+            out.put("meetsTarget", figures.errors() == 0 && rate >= TARGET_QUERIES_PER_SECOND && p99 < targetP99Ms);
+        }
+        return out;
+    }
 
-        private final List<Double> throughput = new ArrayList<>();
-        private final Map<Double, List<Double>> latencies = new TreeMap<>();
-        private final Map<Integer, Long> statuses = new TreeMap<>();
-        private long right;
-        private long errors;
+    /** Each key's answer as its owner gave it (what the floor serves), and the answers' content type. */
+    private record Answers(Map<String, byte[]> bodies, String contentType) {
+    }
 
-        void add(HttpLoad.RoundResult result) {
-            throughput.add(result.perSecond());
-            for (double p : IngestScenario.PERCENTILES) {
-                latencies.computeIfAbsent(p, k -> new ArrayList<>()).add(Stats.percentileMillis(result.latencies(), p));
+    /** Asks each key's owner once for its answer, already checked right by {@link #awaitAnswers}. */
+    private static Answers fetchAnswers(BenchContext context, List<Instance> instances, Owners owners) throws Exception {
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        String contentType = "application/json";
+        try (Progress.Task task = context.progress().start("fetching every answer for the floor (queries)", owners.keys().size(), "answers");
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            for (String key : owners.keys()) {
+                HttpResponse<byte[]> response = client.send(request(instances.get(owners.owner().get(key)).uri(key)),
+                    HttpResponse.BodyHandlers.ofByteArray());
+                if (!answers(response.statusCode(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8), key)) {
+                    throw new IllegalStateException("A key's owner no longer answered it right (" + response.statusCode() + ")");
+                }
+                bodies.put(key, response.body());
+                contentType = response.headers().firstValue("Content-Type").orElse(contentType);
+                task.add(1);
             }
-            right += result.accepted();
-            errors += result.errors();
-            result.statuses().forEach((status, n) -> statuses.merge(status, n, Long::sum));
+            task.finish(String.format(Locale.ROOT, "%,d answers", bodies.size()));
         }
-
-        Map<String, Object> describe(double targetP99Ms) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("answeredRight", right);
-            out.put("errors", errors);
-            out.put("errorsByStatus", statuses);
-            double rate = Stats.median(throughput);
-            double p99 = Stats.median(latencies.get(99.0));
-            out.put("meetsTarget", errors == 0 && rate >= TARGET_QUERIES_PER_SECOND && p99 < targetP99Ms);
-            return out;
-        }
+        return new Answers(bodies, contentType);
     }
 }

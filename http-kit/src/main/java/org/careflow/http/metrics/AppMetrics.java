@@ -19,6 +19,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +54,7 @@ public final class AppMetrics implements AutoCloseable {
     private final Duration kafkaRefresh;
     private final ScheduledExecutorService kafkaScheduler;
     private final List<AutoCloseable> binders = new ArrayList<>();
+    private final ConcurrentMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     private AppMetrics(String app, Duration kafkaRefresh) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -119,15 +122,25 @@ public final class AppMetrics implements AutoCloseable {
     }
 
     private void record(Context ctx, Float millis) {
-        Timer.builder(HTTP_REQUESTS)
+        // Registered once per method, route and status, then reused: building and registering per request cost each one a
+        // meter id, tag sorting and a registry lookup.
+        timers.computeIfAbsent(new TimerKey(ctx.method().name(), route(ctx), ctx.statusCode()), this::timer)
+            .record(Duration.ofNanos((long) (millis.doubleValue() * 1_000_000d)));
+    }
+
+    /** One series of {@value #HTTP_REQUESTS}; routes are templates and statuses few, so there are few of them. */
+    private record TimerKey(String method, String route, int status) {
+    }
+
+    private Timer timer(TimerKey key) {
+        return Timer.builder(HTTP_REQUESTS)
             .description("HTTP requests by method, route template and status")
-            .tags("method", ctx.method().name(), "route", route(ctx), "status", Integer.toString(ctx.statusCode()))
+            .tags("method", key.method(), "route", key.route(), "status", Integer.toString(key.status()))
             .publishPercentileHistogram()
             // Fewer buckets per series than the default 1 ns to 30 s range; answers outside it land in the edge buckets.
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(30))
-            .register(registry)
-            .record(Duration.ofNanos((long) (millis.doubleValue() * 1_000_000d)));
+            .register(registry);
     }
 
     /** The matched route's template, or {@value #UNMATCHED}. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.careflow.events.triage.TriageSubmission;
@@ -147,7 +148,9 @@ public final class TriageBatchRoute {
     private CompletableFuture<Void> publishAll(Context ctx, TriageSubmission[] submissions, ItemResult[] results) {
         long deadline = clock.millis() + publisher.timeout().toMillis();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
-        List<CompletableFuture<?>> acks = new ArrayList<>();
+        CompletableFuture<Void> allAcknowledged = new CompletableFuture<>();
+        // One count for the sending loop itself, so the batch cannot complete before every item was sent.
+        AtomicInteger pending = new AtomicInteger(1);
         for (int i = 0; i < submissions.length; i++) {
             TriageSubmission submission = submissions[i];
             if (submission == null) {
@@ -160,18 +163,26 @@ public final class TriageBatchRoute {
                         + " ms, so this one was not sent; it was not recorded. " + RETRY_HINT));
                 continue;
             }
-            acks.add(publisher.publish(Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission).handle((metadata, error) -> {
-                if (error == null) {
+            pending.incrementAndGet();
+            // No future per item: the acknowledgement (on the producer's I/O thread) only records the outcome and counts down.
+            publisher.send(Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission, (metadata, failure) -> {
+                if (failure == null) {
                     results[index] = ItemResult.accepted(index, submission.getSubmissionId(), metadata);
                 } else {
-                    firstError.compareAndSet(null, error);
+                    firstError.compareAndSet(null, failure);
                     results[index] = ItemResult.failed(index, submission.getSubmissionId(),
-                        IngestRoutes.unconfirmed(error, publisher.timeout(), RETRY_HINT));
+                        IngestRoutes.unconfirmed(failure, publisher.timeout(), RETRY_HINT));
                 }
-                return null;
-            }));
+                if (pending.decrementAndGet() == 0) {
+                    allAcknowledged.complete(null);
+                }
+            });
         }
-        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenRun(() -> respond(ctx, results, firstError.get()));
+        if (pending.decrementAndGet() == 0) {
+            allAcknowledged.complete(null);
+        }
+        // The answer is rendered off the producer's I/O thread.
+        return allAcknowledged.thenRunAsync(() -> respond(ctx, results, firstError.get()), publisher.answerExecutor());
     }
 
     /** 202 when every item was accepted, 400 when every one was refused, 503 when none could be written, else 207. */

@@ -1,0 +1,176 @@
+package org.careflow.bench.scenarios;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.careflow.bench.BenchSettings;
+import org.careflow.config.CommonConfig;
+import org.careflow.config.ConfigSources;
+import org.careflow.ingest.IngestApp;
+import org.careflow.ingest.IngestConfig;
+import org.careflow.platform.embedded.ChildJvm;
+
+/**
+ * The servers the ingest scenarios measure, each in a JVM of its own, so that neither shares garbage collection, JIT
+ * or heap with the bench's HTTP clients (or the broker): careflow's ingest API as production runs it ({@link IngestApp}'s
+ * {@code main} with a {@code --config} file) and its floor ({@link BareIngestFloor}'s {@code main}, given the same file).
+ * Both get the same JVM options ({@value #HEAP} heap), the bench's {@code java} and class path through embedded-platform's
+ * {@link ChildJvm} (which ends them when the bench's process dies), a port chosen here, and are ready once their
+ * {@code /health/ready} answers 200. Their output goes to {@code <scenario>-ingest-api.log} and {@code <scenario>-floor.log}
+ * beside the report.
+ */
+final class IngestServers implements AutoCloseable {
+
+    static final String HEAP = "512m";
+    static final String API = "ingest-api";
+    static final String FLOOR = "floor";
+    /** The name of the measured server's process in CPU metrics: {@code POST c=16 CPU server}. */
+    static final String SERVER = "server";
+    private static final String HOST = "127.0.0.1";
+    private static final Duration READY_DEADLINE = Duration.ofMinutes(2);
+
+    private final List<ChildJvm> children;
+    private final int apiPort;
+    private final int floorPort;
+
+    private IngestServers(List<ChildJvm> children, int apiPort, int floorPort) {
+        this.children = children;
+        this.apiPort = apiPort;
+        this.floorPort = floorPort;
+    }
+
+    /**
+     * Starts both with {@code config}'s settings (each on a free port), the floor pre-encoding {@code floorEvents} events
+     * of the bench's synthetic data from {@code floorFirstIndex} on, and waits until both are ready.
+     */
+    static IngestServers start(BenchContext context, BenchSettings settings, String scenario, IngestConfig config,
+                               long floorFirstIndex, int floorEvents) throws Exception {
+        int apiPort = freePort();
+        int floorPort = freePort();
+        Path dir = context.stack().newDirectory(context.uniqueName(scenario + "-servers"));
+        Path apiConfig = writeConfig(config, apiPort, dir.resolve("ingest-api.properties"));
+        Path floorConfig = writeConfig(config, floorPort, dir.resolve("floor.properties"));
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + HEAP));
+        jvmOptions.addAll(ChildJvm.quietJvmOptions());
+        if ("smoke".equals(settings.mode())) {
+            // The smoke test's figures mean nothing: C1 alone starts the two JVMs faster.
+            jvmOptions.add(MemoryScenario.SMOKE_JIT_OPTION);
+        }
+        SyntheticData data = context.data();
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            children.add(ChildJvm.builder(API, IngestApp.class.getName()).jvmOptions(jvmOptions)
+                .args(List.of("--config", apiConfig.toString()))
+                .logFile(settings.outputDir().resolve(scenario + "-" + API + ".log"))
+                .logConfiguration(MemoryScenario.CHILD_LOG_CONFIGURATION).withoutEnvironment(ConfigSources.ENV_PREFIX).build().start());
+            children.add(ChildJvm.builder(FLOOR, BareIngestFloor.class.getName()).jvmOptions(jvmOptions)
+                .args(List.of(floorConfig.toString(), Long.toString(data.seed()), Long.toString(data.epoch().toEpochMilli()),
+                    Long.toString(floorFirstIndex), Integer.toString(floorEvents)))
+                .logFile(settings.outputDir().resolve(scenario + "-" + FLOOR + ".log"))
+                .logConfiguration(MemoryScenario.CHILD_LOG_CONFIGURATION).withoutEnvironment(ConfigSources.ENV_PREFIX).build().start());
+            IngestServers servers = new IngestServers(children, apiPort, floorPort);
+            servers.awaitReady();
+            return servers;
+        } catch (Exception | Error e) {
+            children.forEach(ChildJvm::close);
+            throw e;
+        }
+    }
+
+    /** The ingest API's URI of {@code path}. */
+    URI api(String path) {
+        return URI.create("http://" + HOST + ":" + apiPort + path);
+    }
+
+    /** The floor's URI of {@code path}. */
+    URI floor(String path) {
+        return URI.create("http://" + HOST + ":" + floorPort + path);
+    }
+
+    /**
+     * The ingest API's process named {@value #SERVER}, for {@link org.careflow.bench.infra.MeasuredProcesses}: careflow's
+     * rounds measure it, the floor's rounds measure {@link #floorProcess()} under the same name, so that each CPU figure
+     * is compared with the other server's.
+     */
+    Map<String, ProcessHandle> apiProcess() {
+        return process(children.get(0));
+    }
+
+    /** The floor's process named {@value #SERVER}. */
+    Map<String, ProcessHandle> floorProcess() {
+        return process(children.get(1));
+    }
+
+    private static Map<String, ProcessHandle> process(ChildJvm child) {
+        return Map.of(SERVER, ProcessHandle.of(child.pid()).orElseThrow(() -> new IllegalStateException(child.name() + " has ended")));
+    }
+
+    /** Fails when either server has ended (its log says why). */
+    void requireAlive() {
+        children.forEach(ChildJvm::requireAlive);
+    }
+
+    private void awaitReady() throws Exception {
+        long end = System.nanoTime() + READY_DEADLINE.toNanos();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()) {
+            for (URI uri : List.of(api("/health/ready"), floor("/health/ready"))) {
+                while (true) {
+                    requireAlive();
+                    try {
+                        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
+                            HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() == 200) {
+                            break;
+                        }
+                    } catch (IOException e) {
+                        // Not listening yet.
+                    }
+                    if (System.nanoTime() - end > 0) {
+                        throw new IllegalStateException(uri + " was not ready within " + READY_DEADLINE.toSeconds() + " s");
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+        }
+    }
+
+    private static Path writeConfig(IngestConfig config, int port, Path file) {
+        Properties properties = new Properties();
+        config.originals().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
+        properties.setProperty(CommonConfig.HTTP_HOST_CONFIG, HOST);
+        properties.setProperty(CommonConfig.HTTP_PORT_CONFIG, Integer.toString(port));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            properties.store(out, "written by the bench for a server it starts");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+        return file;
+    }
+
+    /** A port free now; the child binds it a moment later (another process taking it in between fails the start loudly). */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        children.forEach(ChildJvm::signalStop);
+        children.forEach(ChildJvm::close);
+    }
+}

@@ -65,6 +65,8 @@ public final class BenchStack implements AutoCloseable {
     private Admin admin;
     private volatile boolean closed;
 
+    private short replicationFactor = 1;
+
     private BenchStack(Path workDir) {
         this.workDir = workDir;
     }
@@ -106,6 +108,7 @@ public final class BenchStack implements AutoCloseable {
                 stack.bootstrapServers = stack.broker.bootstrapServers();
                 stack.registryUrl = stack.registry.url();
             }
+            stack.replicationFactor = target.replicationFactor();
             stack.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers));
             TopicProvisioner.createMissing(stack.admin, Topics.all(), target.replicationFactor());
             List<Topic<?, ?>> raw = Topics.benchmark().stream().<Topic<?, ?>>map(t -> t.withPartitions(rawTopicPartitions)).toList();
@@ -221,6 +224,23 @@ public final class BenchStack implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
         return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
+    /**
+     * Creates a topic of a round's own (e.g. a raw app's output), with the stack's replication factor; the round deletes
+     * it with {@link #deleteTopicsStartingWith}.
+     */
+    public void createTopic(String name, int partitions) {
+        try {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, replicationFactor)))
+                .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating " + name, e);
+        }
+        awaitLeaders(List.of(name), Duration.ofSeconds(60));
     }
 
     /** How many partitions {@code topic} has. */

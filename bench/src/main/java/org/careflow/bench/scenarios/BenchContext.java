@@ -15,6 +15,7 @@ public final class BenchContext {
     private final SyntheticData data;
     private final Progress progress;
     private final List<ScenarioResult> results = new ArrayList<>();
+    private DrainRounds.Results drainRounds;
     private int nextId;
 
     public BenchContext(BenchStack stack, SyntheticData data, Progress progress) {
@@ -43,6 +44,15 @@ public final class BenchContext {
     /** The result of a scenario that ran earlier in this run. */
     public Optional<ScenarioResult> result(String scenario) {
         return results.stream().filter(r -> r.scenario().equals(scenario)).findFirst();
+    }
+
+    /** The interleaved drain rounds, once the ceiling scenario ran them. */
+    synchronized Optional<DrainRounds.Results> drainRounds() {
+        return Optional.ofNullable(drainRounds);
+    }
+
+    synchronized void drainRounds(DrainRounds.Results value) {
+        drainRounds = Objects.requireNonNull(value, "value");
     }
 
     public void add(ScenarioResult result) {

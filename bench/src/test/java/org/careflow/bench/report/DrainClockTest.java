@@ -3,6 +3,8 @@ package org.careflow.bench.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -24,18 +26,53 @@ public class DrainClockTest {
 
         // Then the rate is that of the middle: 80,000 records in about 20 ms, not 100,000 in 420 ms
         assertThat(clock.windowed()).isTrue();
+        assertThat(clock.timedRecords()).isEqualTo(80_000);
         assertThat(clock.rate()).isGreaterThan(1_000_000);
     }
 
     @Test
-    void shouldTimeTheWholeRoundWhenItIsSmall() {
+    void shouldLeaveStartUpOutWhenTheRoundIsSmall() {
+        // Given a small round whose start-up (RUNNING to the first records) is slow
+        DrainClock clock = new DrainClock(300);
+        clock.started(System.nanoTime());
+        LockSupport.parkNanos(300_000_000);
+        clock.progress(30);
+        LockSupport.parkNanos(10_000_000);
+        clock.progress(270);
+
+        // When done
+        clock.progress(300);
+
+        // Then only the middle is timed: 240 records in about 10 ms, not 300 in 310 ms
+        assertThat(clock.windowed()).isTrue();
+        assertThat(clock.rate()).isGreaterThan(5_000);
+    }
+
+    @Test
+    void shouldTimeTheWholeRoundWhenOneLookSawItAll() {
         DrainClock clock = new DrainClock(300);
         clock.started(System.nanoTime());
         LockSupport.parkNanos(100_000_000);
         clock.progress(300);
 
         assertThat(clock.windowed()).isFalse();
+        assertThat(clock.timedRecords()).isEqualTo(300);
         assertThat(clock.rate()).isBetween(100.0, 3_000.0);
+    }
+
+    @Test
+    void shouldRunTheHooksAsTheWindowOpensAndClosesWhenGiven() {
+        List<String> events = new ArrayList<>();
+        DrainClock clock = new DrainClock(1_000, () -> events.add("from"), () -> events.add("to"));
+        clock.started(System.nanoTime());
+
+        clock.progress(50);
+        clock.progress(100);
+        clock.progress(500);
+        clock.progress(900);
+        clock.progress(1_000);
+
+        assertThat(events).containsExactly("from", "to");
     }
 
     @Test

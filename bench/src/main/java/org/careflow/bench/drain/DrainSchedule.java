@@ -14,7 +14,7 @@ import java.util.Locale;
 public final class DrainSchedule {
 
     /** The apps of a cycle, in order. */
-    static final List<DrainApp> CYCLE = List.of(DrainApp.TRIAGE, DrainApp.AGGREGATE, DrainApp.SAME_SHAPE);
+    public static final List<DrainApp> CYCLE = List.of(DrainApp.TRIAGE, DrainApp.AGGREGATE, DrainApp.SAME_SHAPE);
 
     private DrainSchedule() {
     }

@@ -118,7 +118,8 @@ public final class CeilingScenario implements Scenario {
         details.put("sameShapeWorkShapeMeasurement", drain.shapeDetails());
         details.put("streamThreads", 1);
         details.put("roundOrder", "interleaved with streams-triage: per guarantee, streams-triage, aggregate, same-shape (see pipeline)");
-        details.put("cpuProcesses", "bench: the bench's JVM, where the app runs with its counting consumer; broker: the broker's JVM");
+        details.put("cpuProcesses", "app: the app's own JVM (DrainAppMain, " + DrainAppJvm.HEAP + ", kept up across rounds); bench: the "
+            + "bench's JVM, which only counts (a read_committed consumer, or the aggregate's count in shared memory); broker: the broker's JVM");
         details.put("measuredFrom", "produce: first send to flush() returning; consume: first poll to the last record; "
             + "aggregate: records counted by the aggregator; same-shape: its output records read back with isolation.level=read_committed; "
             + DrainClock.method() + "; CPU per event over the same records");

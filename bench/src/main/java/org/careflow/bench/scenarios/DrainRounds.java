@@ -6,10 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,22 +13,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.careflow.bench.BenchSettings;
 import org.careflow.bench.drain.DrainApp;
+import org.careflow.bench.drain.DrainRoundConfig;
+import java.util.concurrent.locks.LockSupport;
 import org.careflow.bench.drain.DrainSchedule;
-import org.careflow.bench.drain.SameShapeTopology;
 import org.careflow.bench.drain.ValueSizes;
 import org.careflow.bench.drain.WorkShape;
 import org.careflow.bench.infra.BenchStack;
@@ -43,10 +29,8 @@ import org.careflow.bench.report.Progress;
 import org.careflow.config.StreamsAppConfig;
 import org.careflow.config.StreamsSettings;
 import org.careflow.events.triage.TriageSubmission;
-import org.careflow.query.StreamsHttpApp;
 import org.careflow.topics.Topics;
 import org.careflow.triage.TriageApp;
-import org.careflow.triage.TriageConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,11 +53,9 @@ final class DrainRounds {
     /** Records read per topic to measure streams-triage's value sizes. */
     static final long SIZE_SAMPLE = 20_000;
     static final String BROKER = "broker";
+    static final String APP = "app";
 
-    static final String AGGREGATE_SOURCE = "bench-aggregate-source";
-    static final String AGGREGATE_GROUP = "bench-aggregate-group";
-    static final String AGGREGATE_PROCESSOR = "bench-aggregate-count";
-    static final String AGGREGATE_STORE = "bench-aggregate-store";
+    private static final long AGGREGATE_POLL_NANOS = 1_000_000;
 
     private DrainRounds() {
     }
@@ -125,11 +107,19 @@ final class DrainRounds {
         return configured == null ? StreamsAppConfig.DEFAULT_STATESTORE_CACHE_MAX_BYTES : Long.parseLong(configured.trim());
     }
 
-    /** The clock over the bench's JVM and, when the bench started it, the broker's. */
-    static CpuClock cpuClock(BenchStack stack) {
+    /** The clock over the bench's JVM, the app's and, when the bench started it, the broker's. */
+    static CpuClock cpuClock(BenchStack stack, DrainAppJvm app) {
         Map<String, ProcessHandle> others = new LinkedHashMap<>();
+        others.put(APP, app.process());
         stack.brokerProcess().ifPresent(process -> others.put(BROKER, process));
         return CpuClock.of(others);
+    }
+
+    /** Starts the JVM a drain app runs in, its files under the stack's work directory and its log beside the report. */
+    static DrainAppJvm appJvm(BenchContext context, BenchSettings settings, String name) {
+        String directory = "drain/" + context.uniqueName(name);
+        return DrainAppJvm.start(name, context.stack().newDirectory(directory), settings.outputDir().resolve("drain-" + name + ".log"),
+            "smoke".equals(settings.mode()));
     }
 
     static Results run(BenchContext context, BenchSettings settings) throws Exception {
@@ -150,28 +140,38 @@ final class DrainRounds {
             GUARANTEES.forEach(g -> byGuarantee.put(g, new ArrayList<>()));
             rounds.put(app, byGuarantee);
         }
-        CpuClock cpu = cpuClock(stack);
         Map<String, Object> shapeDetails = new LinkedHashMap<>();
         WorkShape[] shape = new WorkShape[1];
         long triageRecords = 0;
-        for (DrainSchedule.Slot slot : DrainSchedule.slots(GUARANTEES, settings.warmupRounds(), settings.rounds())) {
-            long commitMs = commitIntervalMs(slot.guarantee(), settings.triageSettings());
-            RoundResult result = switch (slot.app()) {
-                case TRIAGE -> triageRound(context, settings, slot.guarantee(), Map.of(), slot.label(), cpu, shape[0] != null ? null
-                    : finished -> {
-                        shape[0] = measureShape(context, finished, shapeDetails);
-                        LOG.info("streams-triage's work shape, measured from {}: {}", finished.applicationId(), shape[0]);
-                    });
-                case AGGREGATE -> aggregateRound(context, slot.guarantee(), commitMs, aggregateRecords, slot.label(), cpu);
-                case SAME_SHAPE -> sameShapeRound(context, shape[0], slot.guarantee(), commitMs, cacheMaxBytes(settings.triageSettings()),
-                    slot.label(), cpu);
-            };
-            if (slot.app() == DrainApp.TRIAGE) {
-                triageRecords = result.records();
+        Map<DrainApp, DrainAppJvm> jvms = new LinkedHashMap<>();
+        try {
+            for (DrainApp app : DrainSchedule.CYCLE) {
+                jvms.put(app, appJvm(context, settings, app.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
             }
-            if (slot.measured()) {
-                rounds.get(slot.app()).get(slot.guarantee()).add(result);
+            Map<DrainApp, CpuClock> cpu = new LinkedHashMap<>();
+            jvms.forEach((app, jvm) -> cpu.put(app, cpuClock(stack, jvm)));
+            for (DrainSchedule.Slot slot : DrainSchedule.slots(GUARANTEES, settings.warmupRounds(), settings.rounds())) {
+                long commitMs = commitIntervalMs(slot.guarantee(), settings.triageSettings());
+                DrainAppJvm jvm = jvms.get(slot.app());
+                RoundResult result = switch (slot.app()) {
+                    case TRIAGE -> triageRound(context, settings, slot.guarantee(), Map.of(), slot.label(), jvm, cpu.get(slot.app()),
+                        shape[0] != null ? null : finished -> {
+                            shape[0] = measureShape(context, finished, shapeDetails);
+                            LOG.info("streams-triage's work shape, measured from {}: {}", finished.applicationId(), shape[0]);
+                        });
+                    case AGGREGATE -> aggregateRound(context, slot.guarantee(), commitMs, aggregateRecords, slot.label(), jvm, cpu.get(slot.app()));
+                    case SAME_SHAPE -> sameShapeRound(context, shape[0], slot.guarantee(), commitMs, cacheMaxBytes(settings.triageSettings()),
+                        slot.label(), jvm, cpu.get(slot.app()));
+                };
+                if (slot.app() == DrainApp.TRIAGE) {
+                    triageRecords = result.records();
+                }
+                if (slot.measured()) {
+                    rounds.get(slot.app()).get(slot.guarantee()).add(result);
+                }
             }
+        } finally {
+            jvms.values().forEach(DrainAppJvm::close);
         }
         Map<String, Long> commit = new LinkedHashMap<>();
         GUARANTEES.forEach(g -> commit.put(g, commitIntervalMs(g, settings.triageSettings())));
@@ -209,12 +209,12 @@ final class DrainRounds {
     }
 
     /**
-     * One round of streams-triage ({@code TriageApp.start}, in the bench's JVM) draining all of triage-submissions under
+     * One round of streams-triage ({@code TriageApp.start} in {@code jvm}) draining all of triage-submissions under
      * {@code guarantee} with {@code overrides} over the user's settings; {@code beforeCleanup}, if given, is called once
      * the app is closed and before its topics are deleted.
      */
     static RoundResult triageRound(BenchContext context, BenchSettings settings, String guarantee, Map<String, String> overrides,
-                                   String label, CpuClock cpu, Consumer<FinishedTriageRound> beforeCleanup) {
+                                   String label, DrainAppJvm jvm, CpuClock cpu, Consumer<FinishedTriageRound> beforeCleanup) {
         BenchStack stack = context.stack();
         // Everything in the topic is read: earlier scenarios' submissions too, each with an id of its own.
         long expected = stack.endOffsetSum(Topics.TRIAGE_SUBMISSIONS.name());
@@ -227,75 +227,88 @@ final class DrainRounds {
         String applicationId = context.uniqueName("bench-triage-" + StreamsRuns.shortName(guarantee));
         Map<String, Object> props = PipelineScenario.triageProps(stack, settings, applicationId, "streams/" + applicationId, guarantee);
         props.putAll(overrides);
-        Duration deadline = StreamsRuns.drainDeadline(expected);
-        CpuWindow window = new CpuWindow(cpu);
-        try (KafkaConsumer<byte[], byte[]> assessments = new KafkaConsumer<>(PipelineScenario.consumerProps(context));
-             Progress.Task task = context.progress().start(label, expected, "assessments")) {
-            assessments.assign(from.keySet());
-            from.forEach(assessments::seek);
-            StreamsHttpApp app = TriageApp.start(new TriageConfig(props));
-            DrainClock clock = window.clock(expected);
-            double rate;
-            try {
-                long start = StreamsRuns.awaitRunning(app.streams(), deadline, "streams-triage");
-                window.running();
-                clock.started(start);
-                StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("streams-triage's assessments", expected, start, deadline);
-                rate = PipelineScenario.drain(assessments, clock, task, watchdog, List.of(app));
-                window.done();
-            } finally {
-                app.close();
-            }
+        try {
+            RoundResult result = drainOutput(context, label, expected, Topics.TRIAGE_ASSESSMENTS.name(), from, "assessments", "streams-triage",
+                jvm, cpu, round -> new DrainRoundConfig(DrainApp.TRIAGE, round, strings(props), null, null, null));
             if (beforeCleanup != null) {
                 beforeCleanup.accept(new FinishedTriageRound(applicationId, from));
             }
-            return new RoundResult(rate, expected, window.perEvent(clock));
+            return result;
         } finally {
             stack.deleteDirectory("streams/" + applicationId);
             stack.deleteTopicsStartingWith(applicationId + "-");
         }
     }
 
+    /**
+     * Starts a round in {@code jvm} and counts what it writes to {@code topic} from {@code from} on, as it becomes
+     * readable ({@code read_committed}), until {@code expected}; stops the round, even when it fails.
+     */
+    private static RoundResult drainOutput(BenchContext context, String label, long expected, String topic, Map<TopicPartition, Long> from,
+                                           String unit, String what, DrainAppJvm jvm, CpuClock cpu,
+                                           java.util.function.LongFunction<DrainRoundConfig> config) {
+        Duration deadline = StreamsRuns.drainDeadline(expected);
+        CpuWindow window = new CpuWindow(cpu);
+        DrainClock clock = window.clock(expected);
+        try (KafkaConsumer<byte[], byte[]> outputs = new KafkaConsumer<>(PipelineScenario.consumerProps(context));
+             Progress.Task task = context.progress().start(label, expected, unit)) {
+            outputs.assign(from.keySet());
+            from.forEach(outputs::seek);
+            try {
+                long start = jvm.startRound(config, deadline);
+                window.running();
+                clock.started(start);
+                StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog(what + "'s " + unit, expected, start, deadline);
+                long count = 0;
+                while (!clock.progress(count)) {
+                    count += outputs.poll(Duration.ofMillis(20)).count();
+                    task.set(count);
+                    jvm.requireAlive();
+                    watchdog.check(count);
+                }
+                window.done();
+            } finally {
+                jvm.stopRound();
+            }
+            double rate = clock.rate();
+            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
+            return new RoundResult(rate, expected, window.perEvent(clock));
+        }
+    }
+
     /** One round of the count aggregate draining the aggregate's input topic, counted by the aggregator itself. */
-    private static RoundResult aggregateRound(BenchContext context, String guarantee, long commitMs, long records, String label, CpuClock cpu)
-        throws InterruptedException {
+    private static RoundResult aggregateRound(BenchContext context, String guarantee, long commitMs, long records, String label,
+                                              DrainAppJvm jvm, CpuClock cpu) {
         String applicationId = context.uniqueName("bench-aggregate-" + StreamsRuns.shortName(guarantee));
-        AtomicLong counted = new AtomicLong();
         CpuWindow window = new CpuWindow(cpu);
         DrainClock clock = window.clock(records);
-        CountDownLatch done = new CountDownLatch(1);
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(AGGREGATE_SOURCE))
-            .groupByKey(Grouped.with(AGGREGATE_GROUP, Serdes.String(), Serdes.ByteArray()))
-            .aggregate(() -> 0L, (key, value, total) -> {
-                    if (clock.progress(counted.incrementAndGet()) && done.getCount() > 0) {
-                        done.countDown();
-                    }
-                    return total + 1;
-                }, Named.as(AGGREGATE_PROCESSOR),
-                Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(AGGREGATE_STORE)
-                    .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
         // Plain Kafka Streams, none of careflow's: no registry, no dead-letter handlers, Kafka's cache and RocksDB defaults.
-        KafkaStreams streams = rawStreams(context, builder.build(), applicationId, guarantee, commitMs, null);
+        Map<String, String> props = rawStreams(context, applicationId, guarantee, commitMs, null);
+        Duration deadline = StreamsRuns.drainDeadline(records);
         try (Progress.Task task = context.progress().start(label, records, "records")) {
-            streams.start();
-            Duration deadline = StreamsRuns.drainDeadline(records);
-            long start = StreamsRuns.awaitRunning(streams, deadline, "The raw aggregate");
-            window.running();
-            clock.started(start);
-            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw aggregate", records, start, deadline);
-            while (!done.await(100, TimeUnit.MILLISECONDS)) {
-                long count = counted.get();
-                task.set(count);
-                StreamsRuns.requireAlive(streams, "The raw aggregate");
-                watchdog.check(count);
+            try {
+                long start = jvm.startRound(round -> new DrainRoundConfig(DrainApp.AGGREGATE, round, props,
+                    Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), null, null), deadline);
+                window.running();
+                clock.started(start);
+                StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw aggregate", records, start, deadline);
+                long count = 0;
+                while (!clock.progress(count)) {
+                    // Its count is in shared memory: a look every millisecond times the window to within one.
+                    LockSupport.parkNanos(AGGREGATE_POLL_NANOS);
+                    count = jvm.count();
+                    task.set(count);
+                    jvm.requireAlive();
+                    watchdog.check(count);
+                }
+                window.done();
+            } finally {
+                jvm.stopRound();
             }
-            window.done();
             double rate = clock.rate();
             task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
             return new RoundResult(rate, records, window.perEvent(clock));
         } finally {
-            StreamsRuns.close(streams);
             context.stack().deleteDirectory("streams/" + applicationId);
             context.stack().deleteTopicsStartingWith(applicationId + "-");
         }
@@ -306,49 +319,35 @@ final class DrainRounds {
      * streams-triage), counted as its output records become readable ({@code read_committed}), as streams-triage's are.
      */
     private static RoundResult sameShapeRound(BenchContext context, WorkShape shape, String guarantee, long commitMs, long cacheBytes,
-                                              String label, CpuClock cpu) {
+                                              String label, DrainAppJvm jvm, CpuClock cpu) {
         BenchStack stack = context.stack();
         long expected = stack.endOffsetSum(Topics.TRIAGE_SUBMISSIONS.name());
         String applicationId = context.uniqueName("bench-same-shape-" + StreamsRuns.shortName(guarantee));
         // Its output topic is the round's own, deleted with its internal topics.
         String output = applicationId + "-assessments";
         stack.createTopic(output, stack.partitions(Topics.TRIAGE_ASSESSMENTS.name()));
-        Topology topology = SameShapeTopology.build(shape, Topics.TRIAGE_SUBMISSIONS.name(), output);
-        KafkaStreams streams = rawStreams(context, topology, applicationId, guarantee, commitMs, cacheBytes);
-        Duration deadline = StreamsRuns.drainDeadline(expected);
-        CpuWindow window = new CpuWindow(cpu);
-        try (KafkaConsumer<byte[], byte[]> outputs = new KafkaConsumer<>(PipelineScenario.consumerProps(context));
-             Progress.Task task = context.progress().start(label, expected, "records")) {
-            List<TopicPartition> partitions = stack.endOffsets(output).keySet().stream().toList();
-            outputs.assign(partitions);
-            outputs.seekToBeginning(partitions);
-            streams.start();
-            long start = StreamsRuns.awaitRunning(streams, deadline, "The same-shape app");
-            window.running();
-            DrainClock clock = window.clock(expected);
-            clock.started(start);
-            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The same-shape app's output", expected, start, deadline);
-            long count = 0;
-            while (!clock.progress(count)) {
-                count += outputs.poll(Duration.ofMillis(20)).count();
-                task.set(count);
-                StreamsRuns.requireAlive(streams, "The same-shape app");
-                watchdog.check(count);
-            }
-            window.done();
-            double rate = clock.rate();
-            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
-            return new RoundResult(rate, expected, window.perEvent(clock));
+        Map<String, String> props = rawStreams(context, applicationId, guarantee, commitMs, cacheBytes);
+        try {
+            return drainOutput(context, label, expected, output, stack.endOffsets(output), "records", "The same-shape app", jvm, cpu,
+                round -> new DrainRoundConfig(DrainApp.SAME_SHAPE, round, props, Topics.TRIAGE_SUBMISSIONS.name(), output, shape));
         } finally {
-            StreamsRuns.close(streams);
             stack.deleteDirectory("streams/" + applicationId);
             stack.deleteTopicsStartingWith(applicationId + "-");
         }
     }
 
-    /** A one-thread Kafka Streams instance of the bench's own, from the start of its input; a null cache keeps Kafka's default. */
-    private static KafkaStreams rawStreams(BenchContext context, Topology topology, String applicationId, String guarantee, long commitMs,
-                                           Long cacheBytes) {
+    private static Map<String, String> strings(Map<String, ?> props) {
+        Map<String, String> out = new LinkedHashMap<>();
+        props.forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    /**
+     * The Kafka Streams properties of a raw app of the bench's own: one thread, from the start of its input; a null cache
+     * keeps Kafka's default.
+     */
+    private static Map<String, String> rawStreams(BenchContext context, String applicationId, String guarantee, long commitMs,
+                                                  Long cacheBytes) {
         StreamsSettings.Builder settings = StreamsSettings.builder()
             .applicationId(applicationId)
             .bootstrapServers(context.stack().bootstrapServers())
@@ -360,9 +359,8 @@ final class DrainRounds {
         if (cacheBytes != null) {
             settings.cacheMaxBytes(cacheBytes);
         }
-        Properties props = settings.streamsProperties();
-        KafkaStreams streams = new KafkaStreams(topology, props);
-        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
-        return streams;
+        Map<String, String> out = new LinkedHashMap<>();
+        settings.streamsProperties().forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        return out;
     }
 }

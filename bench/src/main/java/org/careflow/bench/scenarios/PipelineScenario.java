@@ -88,7 +88,8 @@ public final class PipelineScenario implements Scenario {
         details.put("prefilledSubmissions", settings.pipelineRecords());
         details.put("recordsPerRound", drain.triageRecords());
         details.put("streamThreads", 1);
-        details.put("placement", "streams-triage in the bench's JVM (TriageApp.start), beside the consumer that counts its assessments");
+        details.put("placement", "streams-triage in a JVM of its own (TriageApp.start in DrainAppMain, " + DrainAppJvm.HEAP
+            + ", kept up across rounds); the bench's JVM only counts its assessments");
         details.put("triageSettings", new java.util.TreeMap<>(settings.triageSettings()));
         details.put("commitIntervalMs", drain.commitIntervalMs());
         details.put("commitIntervalSource", settings.triageSettings().containsKey(StreamsAppConfig.COMMIT_INTERVAL_MS_CONFIG)

@@ -7,6 +7,8 @@ import org.careflow.bench.report.ScenarioResult;
 import org.careflow.bench.scenarios.BatchIngestScenario;
 import org.careflow.bench.scenarios.BookingScenario;
 import org.careflow.bench.scenarios.CeilingScenario;
+import org.careflow.bench.scenarios.CommitIntervalScenario;
+import org.careflow.bench.scenarios.GrowthScenario;
 import org.careflow.bench.scenarios.EndToEndLatencyScenario;
 import org.careflow.bench.scenarios.IngestScenario;
 import org.careflow.bench.scenarios.MemoryScenario;
@@ -78,6 +80,11 @@ public class BenchSmokeTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> shape = (Map<String, Object>) ceiling.details().get("sameShapeWorkShape");
         assertThat(shape.values()).allSatisfy(size -> assertThat((Integer) size).isPositive());
+        // And streams-triage was measured at three commit intervals, and with 1, 10 and 100 earlier assessments per patient
+        assertThat(result(report, CommitIntervalScenario.NAME).metrics()).extracting(Metric::name).contains(
+            "streams-triage exactly_once_v2 commit 20 ms", "streams-triage exactly_once_v2 commit 100 ms", "streams-triage exactly_once_v2 commit 1000 ms");
+        Metric hundred = result(report, GrowthScenario.NAME).metric("streams-triage exactly_once_v2 100 earlier").orElseThrow();
+        assertThat(report.ratio(hundred, hundred.ceilings().get(0))).isPresent();
         // And the scale-out rounds ran one and two instances, each of the two with partitions of its own
         ScenarioResult scaleOut = result(report, ScaleOutScenario.NAME);
         assertThat(scaleOut.metrics()).extracting(Metric::name).containsExactly(ScaleOutScenario.metric(1), ScaleOutScenario.metric(2));

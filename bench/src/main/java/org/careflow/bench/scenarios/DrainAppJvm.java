@@ -69,6 +69,11 @@ final class DrainAppJvm implements AutoCloseable {
         return progress.runningNanos();
     }
 
+    /** Rounds started in this JVM so far: after a few, its JIT is warm. */
+    long rounds() {
+        return round;
+    }
+
     /** Records the app has counted itself (the aggregate's). */
     long count() {
         return progress.count();

@@ -78,18 +78,19 @@ final class DrainRounds {
 
         /** CPU µs per event of each process, round by round, for processes read in every round. */
         Map<String, List<Double>> cpu(DrainApp app, String guarantee) {
-            Map<String, List<Double>> out = new LinkedHashMap<>();
-            List<RoundResult> all = rounds.get(app).get(guarantee);
-            // The bench's JVM first, then the others by name: samples do not keep an order.
-            all.get(0).cpuPerEvent().keySet().stream()
-                .sorted(java.util.Comparator.comparing((String p) -> !p.equals(CpuClock.BENCH)).thenComparing(p -> p))
-                .forEach(process -> {
-                if (all.stream().allMatch(r -> r.cpuPerEvent().containsKey(process))) {
-                    out.put(process, all.stream().map(r -> r.cpuPerEvent().get(process)).toList());
-                }
-            });
-            return out;
+            return cpuPerProcess(rounds.get(app).get(guarantee));
         }
+    }
+
+    /** CPU µs per event of each process, round by round, for processes read in every one of {@code all}. */
+    static Map<String, List<Double>> cpuPerProcess(List<RoundResult> all) {
+        Map<String, List<Double>> out = new LinkedHashMap<>();
+        // The bench's JVM first, then the others by name: samples do not keep an order.
+        all.get(0).cpuPerEvent().keySet().stream()
+            .sorted(java.util.Comparator.comparing((String p) -> !p.equals(CpuClock.BENCH)).thenComparing(p -> p))
+            .filter(process -> all.stream().allMatch(r -> r.cpuPerEvent().containsKey(process)))
+            .forEach(process -> out.put(process, all.stream().map(r -> r.cpuPerEvent().get(process)).toList()));
+        return out;
     }
 
     /** streams-triage's commit interval under {@code guarantee}: its configured value, or Kafka Streams' default. */
@@ -116,7 +117,8 @@ final class DrainRounds {
     }
 
     /** Starts the JVM a drain app runs in, its files under the stack's work directory and its log beside the report. */
-    static DrainAppJvm appJvm(BenchContext context, BenchSettings settings, String name) {
+    static DrainAppJvm appJvm(BenchContext context, BenchSettings settings, DrainApp app) {
+        String name = app.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         String directory = "drain/" + context.uniqueName(name);
         return DrainAppJvm.start(name, context.stack().newDirectory(directory), settings.outputDir().resolve("drain-" + name + ".log"),
             "smoke".equals(settings.mode()));
@@ -146,7 +148,7 @@ final class DrainRounds {
         Map<DrainApp, DrainAppJvm> jvms = new LinkedHashMap<>();
         try {
             for (DrainApp app : DrainSchedule.CYCLE) {
-                jvms.put(app, appJvm(context, settings, app.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+                jvms.put(app, context.drainJvm(app, settings));
             }
             Map<DrainApp, CpuClock> cpu = new LinkedHashMap<>();
             jvms.forEach((app, jvm) -> cpu.put(app, cpuClock(stack, jvm)));
@@ -171,7 +173,9 @@ final class DrainRounds {
                 }
             }
         } finally {
-            jvms.values().forEach(DrainAppJvm::close);
+            // streams-triage's JVM stays up, warm, for the drain scenarios after this one (commit-interval, growth).
+            context.closeDrainJvm(DrainApp.AGGREGATE);
+            context.closeDrainJvm(DrainApp.SAME_SHAPE);
         }
         Map<String, Long> commit = new LinkedHashMap<>();
         GUARANTEES.forEach(g -> commit.put(g, commitIntervalMs(g, settings.triageSettings())));

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,7 +18,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.careflow.bench.BenchSettings;
 import org.careflow.bench.drain.DrainApp;
 import org.careflow.bench.drain.DrainRoundConfig;
-import java.util.concurrent.locks.LockSupport;
 import org.careflow.bench.drain.DrainSchedule;
 import org.careflow.bench.drain.ValueSizes;
 import org.careflow.bench.drain.WorkShape;
@@ -30,7 +30,6 @@ import org.careflow.config.StreamsAppConfig;
 import org.careflow.config.StreamsSettings;
 import org.careflow.events.triage.TriageSubmission;
 import org.careflow.topics.Topics;
-import org.careflow.triage.TriageApp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * The drain rounds of streams-triage and of its two ceilings, interleaved in one loop ({@link DrainSchedule}): the count
  * aggregate (the limit of Kafka Streams itself) and the same-shape app (the limit for streams-triage's work, sized from
  * streams-triage's own topics after its first round). All three run one stream thread with the same commit interval
- * under each guarantee (streams-triage's), each round with a new application id and empty state, and each round's CPU
- * time per event is read for the bench's JVM and the broker's. The ceiling scenario runs the loop; the pipeline
- * scenario reports streams-triage's share of it.
+ * under each guarantee (streams-triage's), each round with a new application id and empty state, each app in a JVM of
+ * its own ({@link DrainAppJvm}), and each round's CPU time per event is read for the app's JVM, the broker's and the
+ * bench's (which only counts). The ceiling scenario runs the loop; the pipeline scenario reports streams-triage's share.
  */
 final class DrainRounds {
 

@@ -18,6 +18,9 @@ public class DrainClockTest {
         LockSupport.parkNanos(200_000_000);
         assertThat(clock.progress(10_000)).isFalse();
         LockSupport.parkNanos(20_000_000);
+        for (long count = 30_000; count < 90_000; count += 20_000) {
+            clock.progress(count);
+        }
         clock.progress(90_000);
         LockSupport.parkNanos(200_000_000);
 
@@ -38,6 +41,9 @@ public class DrainClockTest {
         LockSupport.parkNanos(300_000_000);
         clock.progress(30);
         LockSupport.parkNanos(10_000_000);
+        clock.progress(100);
+        clock.progress(150);
+        clock.progress(200);
         clock.progress(270);
 
         // When done
@@ -58,6 +64,20 @@ public class DrainClockTest {
         assertThat(clock.windowed()).isFalse();
         assertThat(clock.timedRecords()).isEqualTo(300);
         assertThat(clock.rate()).isBetween(100.0, 3_000.0);
+    }
+
+    @Test
+    void shouldTimeTheWholeRoundWhenRecordsBecameReadableInAFewLargeSteps() {
+        // Given a round whose records appear in two transactions, one straddling 10% and one 90%, a few ms apart
+        DrainClock clock = new DrainClock(6_000);
+        clock.started(System.nanoTime());
+        LockSupport.parkNanos(200_000_000);
+        clock.progress(3_000);
+        clock.progress(6_000);
+
+        // Then the two steps are too few for a window: the round is timed whole, about 6,000 records in 200 ms
+        assertThat(clock.windowed()).isFalse();
+        assertThat(clock.rate()).isBetween(1_000.0, 40_000.0);
     }
 
     @Test

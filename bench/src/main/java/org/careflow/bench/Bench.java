@@ -47,8 +47,7 @@ public final class Bench {
             : "starting broker, registry, topics and schemas", java.time.Duration.ofSeconds(8));
         stack = BenchStack.start(settings.outputDir(), settings.partitions(), settings.target());
         starting.finish("Kafka at " + stack.bootstrapServers() + ", registry at " + stack.registryUrl());
-        try {
-            BenchContext context = new BenchContext(stack, SyntheticData.standard(settings.seed(), started), progress);
+        try (BenchContext context = new BenchContext(stack, SyntheticData.standard(settings.seed(), started), progress)) {
             for (String name : settings.scenarios()) {
                 Scenario scenario = Scenarios.create(name);
                 progress.say("{}: {}", scenario.name(), scenario.description());

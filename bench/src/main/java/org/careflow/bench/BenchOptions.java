@@ -22,7 +22,7 @@ public final class BenchOptions {
                               [--records N] [--rounds N] [--warmup N] [--concurrency C,C,...] [--seed N] [--output DIR]
                               [--triage-setting KEY=VALUE]... [--rocksdb-memory BYTES]
                               [--kafka HOST:PORT,... --registry URL [--replication-factor N]]
-          --quick            short warm-up and rounds: the whole set in under 3 minutes on 2 cores
+          --quick            short warm-up and rounds: the whole set in under 4 minutes on 2 cores
           --scenario NAME    one of %s, or all (the default); repeat or separate with commas
           --duration S       seconds of each measured round of time-based scenarios (ingest, ingest-batch, latency, queries);
                              default 10, quick 2
@@ -36,7 +36,9 @@ public final class BenchOptions {
           --seed N           seed of the synthetic data; two runs with one seed send the same events
           --output DIR       where report.json goes; default target/bench
           --triage-setting KEY=VALUE
-                             a streams-triage setting for the pipeline's app, e.g. rocksdb.memory.bytes=1073741824
+                             a streams-triage setting for the drain scenarios' streams-triage (pipeline, commit-interval,
+                             growth), e.g. rocksdb.memory.bytes=1073741824; commit.interval.ms also sets the streams
+                             ceilings', statestore.cache.max.bytes the same-shape app's
           --rocksdb-memory BYTES
                              RocksDB budget (rocksdb.memory.bytes) of each app of the memory scenario; default
                              268435456 (256 MiB), 0 leaves RocksDB unbounded

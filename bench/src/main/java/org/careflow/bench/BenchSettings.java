@@ -71,7 +71,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
             DEFAULT_ROCKSDB_MEMORY_BYTES, BenchTarget.EMBEDDED);
     }
 
-    /** Short warm-up and rounds: the whole set in under 3 minutes on 2 cores; for a first look, not for decisions. */
+    /** Short warm-up and rounds: the whole set in under 4 minutes on 2 cores; for a first look, not for decisions. */
     public static BenchSettings quick() {
         return new BenchSettings("quick", Scenarios.names(), DEFAULT_SEED, 1, 2, 100_000, 100_000, 6_000,
             Duration.ofSeconds(2), Duration.ofSeconds(2), 0, List.of(1, 16), 300, 10_000, 6, defaultOutput(), Map.of(),

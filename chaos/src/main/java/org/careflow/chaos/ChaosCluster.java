@@ -45,6 +45,7 @@ import org.careflow.notifications.NotificationsConfig;
 import org.careflow.platform.embedded.Await;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.platform.embedded.FreePorts;
+import org.careflow.platform.embedded.KafkaNodeMain;
 import org.careflow.scheduling.SchedulingApp;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
@@ -81,6 +82,24 @@ final class ChaosCluster implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final String APP_HEAP = "-Xmx320m";
     private static final String NODE_HEAP = "-Xmx384m";
+
+    /** Replication of the cluster's topics: three replicas, a write needs two in sync, as in production (docker-compose.yml). */
+    static final int REPLICAS = 3;
+    static final int MIN_IN_SYNC = 2;
+
+    /** What makes three brokers a cluster that survives one: every internal topic replicated, writes acknowledged by two. */
+    static final Map<String, String> REPLICATION = Map.of(
+        "default.replication.factor", String.valueOf(REPLICAS),
+        "min.insync.replicas", String.valueOf(MIN_IN_SYNC),
+        "offsets.topic.replication.factor", String.valueOf(REPLICAS),
+        "transaction.state.log.replication.factor", String.valueOf(REPLICAS),
+        "transaction.state.log.min.isr", String.valueOf(MIN_IN_SYNC),
+        "share.coordinator.state.topic.replication.factor", String.valueOf(REPLICAS),
+        "share.coordinator.state.topic.min.isr", String.valueOf(MIN_IN_SYNC),
+        "unclean.leader.election.enable", "false",
+        // A killed node is noticed in seconds, not the 9 s default: recovery times then measure careflow, not the timeout.
+        "broker.session.timeout.ms", "6000",
+        "broker.heartbeat.interval.ms", "1000");
 
     /** An app instance: its process and the HTTP port it serves on. */
     record Instance(String app, int index, ChaosProcess process, int port) {
@@ -146,16 +165,20 @@ final class ChaosCluster implements AutoCloseable {
             // The disk-full scenario's node keeps its data on a small filesystem of its own, which the scenario fills.
             smallDisk = SmallDisk.mount(dir.resolve("kafka-" + DISK_FULL_NODE), SMALL_DISK_MEGABYTES);
         }
+        Map<String, String> nodeProperties = new LinkedHashMap<>(REPLICATION);
+        nodeProperties.put("num.partitions", String.valueOf(Topics.DEFAULT_PARTITIONS));
         for (int i = 0; i < NODES; i++) {
+            // Every node is broker and controller, with the same static voters and cluster id.
+            KafkaNodeMain.Node node = new KafkaNodeMain.Node(i + 1, clusterId, String.join(",", voters), dir.resolve("kafka-" + (i + 1)),
+                clientPorts[i], controllerPorts[i], nodeProperties);
             nodes.add(ChaosProcess.of("kafka-" + (i + 1), KafkaNodeMain.class.getName(), List.of(NODE_HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                List.of(String.valueOf(i + 1), clusterId, String.join(",", voters), dir.resolve("kafka-" + (i + 1)).toString(),
-                    String.valueOf(clientPorts[i]), String.valueOf(controllerPorts[i])), dir.resolve("logs/kafka-" + (i + 1) + ".log")).start());
+                node.arguments(), dir.resolve("logs/kafka-" + (i + 1) + ".log")).start());
         }
         registry = startRegistry();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
         awaitBrokers(START_DEADLINE);
-        TopicProvisioner.createMissing(admin, Topics.all(), (short) KafkaNodeMain.REPLICAS);
+        TopicProvisioner.createMissing(admin, Topics.all(), (short) REPLICAS);
         new SchemaRegistrar(registry.url()).registerAll(Topics.all());
         registerFacility();
         cloudApi = CloudApiStandIn.start();
@@ -221,7 +244,7 @@ final class ChaosCluster implements AutoCloseable {
 
     private Map<String, Object> streamsSettings(String applicationId, Map<String, Object> own) {
         return StreamsSettings.builder().applicationId(applicationId).advertisedHost(HOST)
-            .replicationFactor(KafkaNodeMain.REPLICAS).standbyReplicas(1).overrides(own).appConfig();
+            .replicationFactor(REPLICAS).standbyReplicas(1).overrides(own).appConfig();
     }
 
     private void addInstance(String app, int index, String mainClass, int port, Map<String, Object> own) {

@@ -28,7 +28,7 @@ public final class ConnectWorkerMain {
             .workerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
             .workerProperty("config.providers.file.param.allowed.paths", args[3]);
         for (String store : new String[] {"config", "offset", "status"}) {
-            builder.workerProperty(store + ".storage.replication.factor", String.valueOf(KafkaNodeMain.REPLICAS));
+            builder.workerProperty(store + ".storage.replication.factor", String.valueOf(ChaosCluster.REPLICAS));
         }
         // Offsets committed often: after a SIGKILL the sinks write again at most this much, idempotently (upserts).
         builder.workerProperty("offset.flush.interval.ms", "2000");

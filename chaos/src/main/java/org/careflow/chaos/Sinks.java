@@ -85,7 +85,7 @@ final class Sinks implements AutoCloseable {
             Map<String, String> variables = new HashMap<>();
             variables.put(ConnectorConfigs.SECRETS_VARIABLE, "file:" + secrets);
             variables.put("REGISTRY_V2_URL", registryUrl.replace("/apis/registry/v3", "/apis/registry/v2"));
-            variables.put("REPLICATION_FACTOR", String.valueOf(KafkaNodeMain.REPLICAS));
+            variables.put("REPLICATION_FACTOR", String.valueOf(ChaosCluster.REPLICAS));
             variables.put("SINK_JDBC_URL", postgres.jdbcUrl(DATABASE));
             variables.put("SINK_JDBC_USER", postgres.user());
             variables.put("MONGO_DATABASE", DATABASE);

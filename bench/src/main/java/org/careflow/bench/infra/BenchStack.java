@@ -30,7 +30,7 @@ import org.careflow.config.CommonConfig;
 import org.careflow.events.facilities.Facility;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.platform.embedded.Directories;
-import org.careflow.platform.embedded.EmbeddedKafkaBroker;
+import org.careflow.platform.embedded.ChildKafkaBroker;
 import org.careflow.platform.embedded.EmbeddedRegistry;
 import org.careflow.security.AuthSettings;
 import org.careflow.topics.RegistryEventSerdes;
@@ -42,21 +42,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The light stack the scenarios share: a KRaft broker in this JVM, the Apicurio Registry as a child process, every
- * catalogue topic and schema, and the bench's raw topics. Apps (ingest API, streams-triage) are started by the
+ * The light stack the scenarios share: a single-node KRaft broker in a JVM of its own (so that its CPU and garbage
+ * collection are not the bench's), the Apicurio Registry as a child process, every catalogue topic and schema, and the
+ * bench's raw topics. Apps (ingest API, streams-triage) are started by the
  * scenarios that measure them. Everything lives in one temporary directory, deleted on close.
  */
 public final class BenchStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchStack.class);
 
+    /** The broker's JVM: Kafka's own scripts default to a 1 GiB heap. */
+    static final List<String> BROKER_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g");
+    static final String BROKER_LOG = "broker.log";
+    private static final String CHILD_LOG_CONFIGURATION = "log4j2-bench-app.xml";
+    private static final Duration BROKER_START_DEADLINE = Duration.ofSeconds(120);
+
     private final Path workDir;
-    private EmbeddedKafkaBroker broker;
+    private ChildKafkaBroker broker;
     private EmbeddedRegistry registry;
     private String bootstrapServers;
     private String registryUrl;
     private Admin admin;
     private volatile boolean closed;
+
+    private short replicationFactor = 1;
 
     private BenchStack(Path workDir) {
         this.workDir = workDir;
@@ -89,14 +98,17 @@ public final class BenchStack implements AutoCloseable {
                 CompletableFuture<EmbeddedRegistry> registry = CompletableFuture.supplyAsync(
                     () -> EmbeddedRegistry.builder().workDirectory(workDir.resolve("registry")).build().start());
                 try {
-                    stack.broker = EmbeddedKafkaBroker.builder().dataDirectory(workDir.resolve("kafka"))
-                        .numPartitions(Topics.DEFAULT_PARTITIONS).build().start();
+                    // Its log lies beside report.json, which outlives the work directory.
+                    stack.broker = ChildKafkaBroker.start(workDir.resolve("kafka"),
+                        Map.of("num.partitions", String.valueOf(Topics.DEFAULT_PARTITIONS)), BROKER_JVM_OPTIONS,
+                        parent.resolve(BROKER_LOG), CHILD_LOG_CONFIGURATION, BROKER_START_DEADLINE);
                 } finally {
                     stack.registry = join(registry);
                 }
                 stack.bootstrapServers = stack.broker.bootstrapServers();
                 stack.registryUrl = stack.registry.url();
             }
+            stack.replicationFactor = target.replicationFactor();
             stack.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers));
             TopicProvisioner.createMissing(stack.admin, Topics.all(), target.replicationFactor());
             List<Topic<?, ?>> raw = Topics.benchmark().stream().<Topic<?, ?>>map(t -> t.withPartitions(rawTopicPartitions)).toList();
@@ -120,6 +132,11 @@ public final class BenchStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The broker's process when the bench started it (empty on an existing cluster), e.g. for its CPU time. */
+    public java.util.Optional<ProcessHandle> brokerProcess() {
+        return broker == null ? java.util.Optional.empty() : java.util.Optional.of(broker.process());
     }
 
     public String registryUrl() {
@@ -207,6 +224,23 @@ public final class BenchStack implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
         return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
+    /**
+     * Creates a topic of a round's own (e.g. a raw app's output), with the stack's replication factor; the round deletes
+     * it with {@link #deleteTopicsStartingWith}.
+     */
+    public void createTopic(String name, int partitions) {
+        try {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, replicationFactor)))
+                .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating " + name, e);
+        }
+        awaitLeaders(List.of(name), Duration.ofSeconds(60));
     }
 
     /** How many partitions {@code topic} has. */

@@ -53,17 +53,29 @@ public final class Report {
     }
 
     /**
-     * The median of {@code metric} divided by the median of the ceiling metric it names, when both were measured in
-     * this run.
+     * The median of {@code metric} divided by the median of the first ceiling metric it names, when both were measured
+     * in this run.
      */
     public Optional<Double> ratioToCeiling(Metric metric) {
-        if (metric.ceiling() == null) {
-            return Optional.empty();
-        }
-        return results.stream().filter(r -> r.scenario().equals(metric.ceiling().scenario())).findFirst()
-            .flatMap(r -> r.metric(metric.ceiling().metric()))
+        return metric.ceilings().isEmpty() ? Optional.empty() : ratio(metric, metric.ceilings().get(0));
+    }
+
+    /** The median of {@code metric} divided by the median of {@code ceiling}, when both were measured in this run. */
+    public Optional<Double> ratio(Metric metric, Metric.CeilingRef ceiling) {
+        return results.stream().filter(r -> r.scenario().equals(ceiling.scenario())).findFirst()
+            .flatMap(r -> r.metric(ceiling.metric()))
             .filter(c -> c.median() > 0)
             .map(c -> metric.median() / c.median());
+    }
+
+    /** Each comparison of {@code metric} that could be made, as the table shows it: "62% of X (target ≥ 60%: met)". */
+    String comparisons(Metric metric) {
+        List<String> parts = new ArrayList<>();
+        for (Metric.CeilingRef ceiling : metric.ceilings()) {
+            ratio(metric, ceiling).ifPresent(r -> parts.add(percent(r) + " of " + ceiling.metric()
+                + (ceiling.target() == null ? "" : " (target ≥ " + percent(ceiling.target()) + ": " + (r >= ceiling.target() ? "met" : "missed") + ")")));
+        }
+        return String.join("; ", parts);
     }
 
     /** Everything, as a tree for report.json. */
@@ -93,9 +105,22 @@ public final class Report {
                 m.put("min", metric.min());
                 m.put("max", metric.max());
                 m.put("spreadPercent", metric.spreadPercent());
-                if (metric.ceiling() != null) {
-                    m.put("ceiling", metric.ceiling().scenario() + "/" + metric.ceiling().metric());
+                if (!metric.ceilings().isEmpty()) {
+                    // The first comparison as in earlier reports; every comparison, with its target, in "comparisons".
+                    Metric.CeilingRef first = metric.ceilings().get(0);
+                    m.put("ceiling", first.scenario() + "/" + first.metric());
                     m.put("ratioToCeiling", ratioToCeiling(metric).orElse(null));
+                    List<Map<String, Object>> comparisons = new ArrayList<>();
+                    for (Metric.CeilingRef ceiling : metric.ceilings()) {
+                        Map<String, Object> c = new LinkedHashMap<>();
+                        c.put("ceiling", ceiling.scenario() + "/" + ceiling.metric());
+                        Double ratio = ratio(metric, ceiling).orElse(null);
+                        c.put("ratio", ratio);
+                        c.put("target", ceiling.target());
+                        c.put("met", ratio == null || ceiling.target() == null ? null : ratio >= ceiling.target());
+                        comparisons.add(c);
+                    }
+                    m.put("comparisons", comparisons);
                 }
                 metrics.add(m);
             }
@@ -119,7 +144,7 @@ public final class Report {
         }
     }
 
-    /** One row per metric: median, min-max, spread ((max - min) / median), rounds and ratio to the ceiling. */
+    /** One row per metric: median, min-max, spread ((max - min) / median), rounds and ratio to each ceiling (with its target). */
     public String markdown() {
         StringBuilder out = new StringBuilder();
         out.append("| scenario | metric | median | min – max | spread | rounds | vs ceiling |\n");
@@ -132,7 +157,7 @@ public final class Report {
                     .append(" | ").append(number(metric.min())).append(" – ").append(number(metric.max()))
                     .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", metric.spreadPercent()))
                     .append(" | ").append(metric.rounds().size())
-                    .append(" | ").append(ratioToCeiling(metric).map(r -> percent(r) + " of " + metric.ceiling().metric()).orElse(""))
+                    .append(" | ").append(comparisons(metric))
                     .append(" |\n");
             }
         }

@@ -1,7 +1,8 @@
 package org.careflow.bench.scenarios;
 
 import org.careflow.bench.BenchSettings;
-import org.careflow.config.StreamsSettings;
+import org.careflow.bench.drain.DrainApp;
+import org.careflow.bench.drain.SameShapeTopology;
 import org.careflow.topics.Topics;
 import org.careflow.bench.infra.StreamsRuns;
 import org.careflow.bench.report.DrainClock;
@@ -17,10 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,45 +27,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * What raw Kafka does on this machine and this broker, in this run: the ceiling careflow is measured against.
  * (a) one producer (acks=all, idempotent, lz4) writing ~300-byte records over 10,000 keys into 6 partitions, and one
- * consumer reading them back; (b) one Kafka Streams thread counting records per key with
- * {@code groupByKey().aggregate()} on RocksDB, under exactly_once_v2 and at_least_once, draining a pre-filled topic.
+ * consumer reading them back; (b) the streams ceilings of {@link DrainRounds}, under exactly_once_v2 and at_least_once:
+ * one Kafka Streams thread counting records per key with {@code groupByKey().aggregate()} on RocksDB (the limit of Kafka
+ * Streams itself), and the same-shape app ({@link SameShapeTopology}: streams-triage's work shape on bytes), each with
+ * CPU per event of the bench's and the broker's JVM.
  */
 public final class CeilingScenario implements Scenario {
 
     public static final String NAME = "ceiling";
     static final String PRODUCE = "produce";
     static final String CONSUME = "consume";
-    static final List<String> GUARANTEES = List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
-    /** The raw aggregate's commit interval under at_least_once (exactly_once_v2 keeps Kafka Streams' 100 ms). */
-    static final int AT_LEAST_ONCE_COMMIT_MS = 1_000;
     static final String UNIT = "records/s";
+    static final String CPU_UNIT = "µs/event";
 
     private static final int VALUE_POOL = 1024;
-    static final String AGGREGATE_SOURCE = "bench-aggregate-source";
-    static final String AGGREGATE_GROUP = "bench-aggregate-group";
-    static final String AGGREGATE_PROCESSOR = "bench-aggregate-count";
-    static final String AGGREGATE_STORE = "bench-aggregate-store";
-
-    /** The metric name of the raw aggregate under {@code guarantee}. */
-    static String aggregate(String guarantee) {
-        return "streams aggregate " + guarantee;
-    }
 
     @Override
     public String name() {
@@ -77,8 +54,8 @@ public final class CeilingScenario implements Scenario {
 
     @Override
     public String description() {
-        return "raw Kafka on the same broker: producer and consumer records/s, and a Kafka Streams count per key on RocksDB "
-            + "(exactly_once_v2, at_least_once)";
+        return "raw Kafka on the same broker: producer and consumer records/s; a Kafka Streams count per key on RocksDB and the "
+            + "same-shape raw app (streams-triage's work on bytes), exactly_once_v2 and at_least_once, interleaved with streams-triage's rounds";
     }
 
     @Override
@@ -120,27 +97,32 @@ public final class CeilingScenario implements Scenario {
         }
         metrics.add(Metric.of(CONSUME, UNIT, consumed));
 
-        int records = settings.aggregateRecords();
-        Prefill.write(context, "pre-fill " + Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), 0, records, new ByteArraySerializer(),
-            i -> new ProducerRecord<>(Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), keys[(int) (i % keys.length)], values[(int) (i % values.length)]));
-        Map<String, List<Double>> aggregated = new LinkedHashMap<>();
-        GUARANTEES.forEach(g -> aggregated.put(g, new ArrayList<>()));
-        for (int w = 0; w < settings.warmupRounds(); w++) {
-            String guarantee = GUARANTEES.get(w % GUARANTEES.size());
-            aggregateRound(context, guarantee, records, String.format(Locale.ROOT, "aggregate %s warm-up %d/%d",
-                guarantee, w + 1, settings.warmupRounds()));
-        }
-        for (int r = 0; r < settings.rounds(); r++) {
-            for (String guarantee : GUARANTEES) {
-                aggregated.get(guarantee).add(aggregateRound(context, guarantee, records,
-                    String.format(Locale.ROOT, "aggregate %s round %d/%d", guarantee, r + 1, settings.rounds())));
+        // The streams ceilings run interleaved with streams-triage's rounds, which the pipeline scenario reports.
+        DrainRounds.Results drain = DrainRounds.run(context, settings);
+        context.drainRounds(drain);
+        for (DrainApp app : List.of(DrainApp.AGGREGATE, DrainApp.SAME_SHAPE)) {
+            for (String guarantee : DrainRounds.GUARANTEES) {
+                metrics.add(Metric.of(app.metric(guarantee), UNIT, drain.rates(app, guarantee)));
             }
         }
-        aggregated.forEach((guarantee, rates) -> metrics.add(Metric.of(aggregate(guarantee), UNIT, rates)));
-        details.put("aggregateCommitIntervalMs", Map.of(StreamsConfig.EXACTLY_ONCE_V2, 100, StreamsConfig.AT_LEAST_ONCE, AT_LEAST_ONCE_COMMIT_MS));
-        details.put("aggregateStreamThreads", 1);
+        for (DrainApp app : List.of(DrainApp.AGGREGATE, DrainApp.SAME_SHAPE)) {
+            for (String guarantee : DrainRounds.GUARANTEES) {
+                drain.cpu(app, guarantee).forEach((process, perEvent) -> metrics.add(Metric.of(app.cpuMetric(guarantee, process), CPU_UNIT, perEvent)));
+            }
+        }
+        details.put("aggregateRecordsPerRound", drain.aggregateRecords());
+        details.put("sameShapeRecordsPerRound", drain.triageRecords());
+        details.put("commitIntervalMs", drain.commitIntervalMs());
+        details.put("sameShapeCacheMaxBytes", DrainRounds.cacheMaxBytes(settings.triageSettings()));
+        details.put("sameShapeWorkShape", drain.shape().describe());
+        details.put("sameShapeWorkShapeMeasurement", drain.shapeDetails());
+        details.put("streamThreads", 1);
+        details.put("roundOrder", "interleaved with streams-triage: per guarantee, streams-triage, aggregate, same-shape (see pipeline)");
+        details.put("cpuProcesses", "app: the app's own JVM (DrainAppMain, " + DrainAppJvm.HEAP + ", kept up across rounds); bench: the "
+            + "bench's JVM, which only counts (a read_committed consumer, or the aggregate's count in shared memory); broker: the broker's JVM");
         details.put("measuredFrom", "produce: first send to flush() returning; consume: first poll to the last record; "
-            + "aggregate: records counted by the aggregator, " + DrainClock.method());
+            + "aggregate: records counted by the aggregator; same-shape: its output records read back with isolation.level=read_committed; "
+            + DrainClock.method() + "; CPU per event over the same records");
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
     }
 
@@ -201,58 +183,6 @@ public final class CeilingScenario implements Scenario {
             double rate = Stats.perSecond(records, System.nanoTime() - start);
             task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
             return rate;
-        }
-    }
-
-    private static double aggregateRound(BenchContext context, String guarantee, long records, String label) throws InterruptedException {
-        String applicationId = context.uniqueName("bench-aggregate-" + StreamsRuns.shortName(guarantee));
-        AtomicLong counted = new AtomicLong();
-        DrainClock clock = new DrainClock(records);
-        CountDownLatch done = new CountDownLatch(1);
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(AGGREGATE_SOURCE))
-            .groupByKey(Grouped.with(AGGREGATE_GROUP, Serdes.String(), Serdes.ByteArray()))
-            .aggregate(() -> 0L, (key, value, total) -> {
-                    if (clock.progress(counted.incrementAndGet()) && done.getCount() > 0) {
-                        done.countDown();
-                    }
-                    return total + 1;
-                }, Named.as(AGGREGATE_PROCESSOR),
-                Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(AGGREGATE_STORE)
-                    .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
-        // Plain Kafka Streams, none of careflow's: no registry, no dead-letter handlers, Kafka's cache and RocksDB defaults.
-        StreamsSettings.Builder settings = StreamsSettings.builder()
-            .applicationId(applicationId)
-            .bootstrapServers(context.stack().bootstrapServers())
-            .stateDir(context.stack().newDirectory("streams/" + applicationId))
-            .guarantee(guarantee)
-            .override(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
-            .override(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        if (StreamsConfig.AT_LEAST_ONCE.equals(guarantee)) {
-            settings.commitIntervalMs(AT_LEAST_ONCE_COMMIT_MS);
-        }
-        Properties props = settings.streamsProperties();
-        KafkaStreams streams = new KafkaStreams(builder.build(), props);
-        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
-        try (Progress.Task task = context.progress().start(label, records, "records")) {
-            streams.start();
-            Duration deadline = StreamsRuns.drainDeadline(records);
-            long start = StreamsRuns.awaitRunning(streams, deadline, "The raw aggregate");
-            clock.started(start);
-            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw aggregate", records, start, deadline);
-            while (!done.await(100, TimeUnit.MILLISECONDS)) {
-                long count = counted.get();
-                task.set(count);
-                StreamsRuns.requireAlive(streams, "The raw aggregate");
-                watchdog.check(count);
-            }
-            double rate = clock.rate();
-            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
-            return rate;
-        } finally {
-            StreamsRuns.close(streams);
-            context.stack().deleteDirectory("streams/" + applicationId);
-            context.stack().deleteTopicsStartingWith(applicationId + "-");
         }
     }
 

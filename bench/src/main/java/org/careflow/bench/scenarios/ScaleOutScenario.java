@@ -98,8 +98,8 @@ public final class ScaleOutScenario implements Scenario {
         details.put("partitions", context.stack().endOffsets(Topics.TRIAGE_SUBMISSIONS.name()).size());
         details.put("placement", "every instance in the bench's JVM, one stream thread each, sharing the machine's cores");
         details.put("measuredFrom", "instances settled (all RUNNING, each with active tasks) before the batch is written; the clock "
-            + "starts as the batch starts to be written; assessments read back with isolation.level=read_committed; from "
-            + DrainClock.MIN_WINDOWED + " records on, between 10% and 90% of the round's records done, smaller rounds whole");
+            + "starts as the batch starts to be written; assessments read back with isolation.level=read_committed; "
+            + DrainClock.method());
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
     }
 

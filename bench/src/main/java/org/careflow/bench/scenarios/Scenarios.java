@@ -22,6 +22,10 @@ public final class Scenarios {
     static {
         register(CeilingScenario.NAME, CeilingScenario::new);
         register(PipelineScenario.NAME, PipelineScenario::new);
+        // Right after the pipeline: it drains the pipeline's submissions in streams-triage's warm drain JVM.
+        register(CommitIntervalScenario.NAME, CommitIntervalScenario::new);
+        // After commit-interval, whose rounds drain all of triage-submissions: growth writes many more.
+        register(GrowthScenario.NAME, GrowthScenario::new);
         register(ScaleOutScenario.NAME, ScaleOutScenario::new);
         register(IngestScenario.NAME, IngestScenario::new);
         register(BatchIngestScenario.NAME, BatchIngestScenario::new);

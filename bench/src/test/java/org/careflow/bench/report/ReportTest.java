@@ -52,4 +52,34 @@ public class ReportTest {
         assertThat(Report.percent(0.0123)).isEqualTo("1.2%");
         assertThat(report.markdown()).contains("| ceiling | aggregate | 200 records/s | 100 – 300 | 100% | 3 |  |");
     }
+
+    @Test
+    void shouldShowEveryCeilingWithItsTargetWhenAMetricIsComparedWithTwo() throws Exception {
+        // Given a metric compared with two ceilings of the same run, each with a target, and with one never measured
+        ScenarioResult ceilings = new ScenarioResult("ceiling", "raw", List.of(
+            Metric.of("same-shape", "records/s", List.of(100.0)), Metric.of("aggregate", "records/s", List.of(1000.0))), Map.of(), 1);
+        Metric triage = Metric.of("triage", "records/s", List.of(70.0))
+            .comparedWith("ceiling", "same-shape", 0.60)
+            .comparedWith("ceiling", "aggregate", 0.12)
+            .comparedWith("ceiling", "never measured");
+        ScenarioResult pipeline = new ScenarioResult("pipeline", "app", List.of(triage), Map.of(), 1);
+
+        // When reported
+        Report report = new Report(BenchSettings.smoke(Path.of("target")), Instant.EPOCH, Instant.EPOCH.plusSeconds(3), List.of(ceilings, pipeline));
+
+        // Then the table gives both ratios, each with its target and whether it was met, and leaves the unmeasured one out
+        assertThat(report.markdown()).contains("| pipeline | triage | 70.0 records/s | 70.0 – 70.0 | 0% | 1 | "
+            + "70% of same-shape (target ≥ 60%: met); 7.0% of aggregate (target ≥ 12%: missed) |");
+        // And the first ceiling is still the ratio to the ceiling, the JSON listing every comparison
+        assertThat(report.ratioToCeiling(triage)).hasValue(0.7);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metric = (Map<String, Object>) ((List<Map<String, Object>>) ((List<Map<String, Object>>) report.toJson()
+            .get("scenarios")).get(1).get("metrics")).get(0);
+        assertThat(metric.get("ratioToCeiling")).isEqualTo(0.7);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> comparisons = (List<Map<String, Object>>) metric.get("comparisons");
+        assertThat(comparisons).extracting(c -> c.get("ceiling"), c -> c.get("met"))
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("ceiling/same-shape", true), org.assertj.core.groups.Tuple.tuple("ceiling/aggregate", false),
+                org.assertj.core.groups.Tuple.tuple("ceiling/never measured", null));
+    }
 }

@@ -136,6 +136,21 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code line} and a newline to the child's standard input and flushes it: a way to give commands to a child
+     * that stays up across several runs (its standard input is a pipe from this process).
+     */
+    public synchronized void send(String line) {
+        requireAlive();
+        try {
+            java.io.OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write to the standard input of " + name, e);
+        }
+    }
+
     /** SIGTERM without waiting: {@link #close()} then waits. */
     public synchronized void signalStop() {
         if (process != null && process.isAlive()) {

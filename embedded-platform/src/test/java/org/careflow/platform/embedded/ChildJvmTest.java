@@ -19,11 +19,18 @@ class ChildJvmTest {
 
     /** What the child runs: prints its arguments, then ends at once, or with "wait" first, waits until it is stopped. */
     public static final class Echo {
-        public static void main(String[] args) throws InterruptedException {
+        public static void main(String[] args) throws InterruptedException, IOException {
             System.out.println("echo " + String.join(" ", args));
             System.out.flush();
             if (args.length > 0 && args[0].equals("wait")) {
                 new CountDownLatch(1).await();
+            }
+            if (args.length > 0 && args[0].equals("read")) {
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    System.out.println("got " + line);
+                    System.out.flush();
+                }
             }
         }
     }
@@ -46,6 +53,21 @@ class ChildJvmTest {
             assertThat(Files.readAllLines(log)).containsExactly("echo once more", "echo once more");
             assertThatThrownBy(child::requireAlive).hasMessageContaining("echo is not running (exit status 0)")
                 .hasMessageContaining(log.toAbsolutePath().toString());
+        }
+    }
+
+    @Test
+    void shouldGiveTheChildEachLineSentToItsStandardInputWhenSent(@TempDir Path dir) throws Exception {
+        // Given a child reading commands from its standard input
+        Path log = dir.resolve("reader.log");
+        try (ChildJvm child = ChildJvm.builder("reader", Echo.class.getName()).args(List.of("read")).logFile(log).build().start()) {
+            // When two lines are sent
+            child.send("start round-1");
+            child.send("stop");
+
+            // Then it read both, in order
+            Await.until("the child to read both lines", DEADLINE, () -> logContains(log, "got stop"));
+            assertThat(Files.readAllLines(log)).containsSubsequence("got start round-1", "got stop");
         }
     }
 

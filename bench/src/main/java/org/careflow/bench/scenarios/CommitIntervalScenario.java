@@ -1,0 +1,109 @@
+package org.careflow.bench.scenarios;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsConfig;
+import org.careflow.bench.BenchSettings;
+import org.careflow.bench.drain.DrainApp;
+import org.careflow.bench.infra.CpuClock;
+import org.careflow.bench.report.DrainClock;
+import org.careflow.bench.report.Metric;
+import org.careflow.bench.report.ScenarioResult;
+import org.careflow.config.StreamsAppConfig;
+import org.careflow.events.triage.TriageSubmission;
+import org.careflow.topics.Topics;
+
+/**
+ * streams-triage's drain throughput under exactly_once_v2 at several {@code commit.interval.ms}: each commit ends a
+ * transaction (markers on every partition written, offsets committed, stores flushed), so a longer interval costs less
+ * per record and makes every record wait longer before it is readable. The rounds of the intervals interleave, in the
+ * drain loop's streams-triage JVM (warm when the pipeline ran before), draining the pipeline's submissions.
+ */
+public final class CommitIntervalScenario implements Scenario {
+
+    public static final String NAME = "commit-interval";
+    static final List<Long> INTERVALS_MS = List.of(20L, 100L, 1_000L);
+    static final String UNIT = "records/s";
+    /** Kafka Streams' default under exactly_once_v2, which streams-triage keeps. */
+    static final long DEFAULT_MS = 100;
+
+    static String metric(long intervalMs) {
+        return "streams-triage exactly_once_v2 commit " + intervalMs + " ms";
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "streams-triage's exactly_once_v2 drain throughput at commit.interval.ms 20, 100 and 1000";
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
+        long begin = System.nanoTime();
+        String guarantee = StreamsConfig.EXACTLY_ONCE_V2;
+        // Run alone, it drains what it writes; after the pipeline, the pipeline's submissions (indices from 0 either way).
+        long present = context.stack().endOffsetSum(Topics.TRIAGE_SUBMISSIONS.name());
+        if (present < settings.pipelineRecords()) {
+            try (Serde<TriageSubmission> serde = context.stack().serdes().valueSerde(Topics.TRIAGE_SUBMISSIONS)) {
+                PipelineScenario.writeSubmissions(context, "pre-fill " + Topics.TRIAGE_SUBMISSIONS.name(), present,
+                    settings.pipelineRecords() - present, serde);
+            }
+        }
+        DrainAppJvm jvm = context.drainJvm(DrainApp.TRIAGE, settings);
+        CpuClock cpu = DrainRounds.cpuClock(context.stack(), jvm);
+        // A JVM that ran the drain loop is warm; a new one gets the warm-up rounds first.
+        boolean warm = jvm.rounds() > 0;
+        int warmups = warm ? 0 : settings.warmupRounds();
+        for (int w = 0; w < warmups; w++) {
+            DrainRounds.triageRound(context, settings, guarantee, interval(DEFAULT_MS), String.format(Locale.ROOT, "%s warm-up %d/%d",
+                metric(DEFAULT_MS), w + 1, warmups), jvm, cpu, null);
+        }
+        Map<Long, List<DrainRounds.RoundResult>> results = new LinkedHashMap<>();
+        INTERVALS_MS.forEach(ms -> results.put(ms, new ArrayList<>()));
+        long records = 0;
+        int measured = rounds(settings);
+        for (int r = 0; r < measured; r++) {
+            for (long ms : INTERVALS_MS) {
+                DrainRounds.RoundResult result = DrainRounds.triageRound(context, settings, guarantee, interval(ms),
+                    String.format(Locale.ROOT, "%s round %d/%d", metric(ms), r + 1, measured), jvm, cpu, null);
+                results.get(ms).add(result);
+                records = result.records();
+            }
+        }
+        List<Metric> metrics = new ArrayList<>();
+        results.forEach((ms, rounds) -> {
+            Metric rate = Metric.of(metric(ms), UNIT, rounds.stream().map(DrainRounds.RoundResult::rate).toList());
+            // Each interval as a share of Kafka Streams' default, measured in the same rounds.
+            metrics.add(ms == DEFAULT_MS ? rate : rate.comparedWith(NAME, metric(DEFAULT_MS)));
+        });
+        results.forEach((ms, rounds) -> DrainRounds.cpuPerProcess(rounds).forEach((process, values) ->
+            metrics.add(Metric.of("cpu µs/event " + metric(ms) + " [" + process + "]", CeilingScenario.CPU_UNIT, values))));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("intervalsMs", INTERVALS_MS);
+        details.put("recordsPerRound", records);
+        details.put("warmUpRounds", warmups);
+        details.put("measuredRoundsPerInterval", measured);
+        details.put("jvm", warm ? "the drain loop's streams-triage JVM, already warm" : "a new streams-triage JVM, warmed by the warm-up rounds");
+        details.put("roundOrder", "per round, the intervals in turn: " + INTERVALS_MS);
+        details.put("measuredFrom", "assessments read back with isolation.level=read_committed, " + DrainClock.method());
+        details.put("triageSettings", "the user's, with " + StreamsAppConfig.COMMIT_INTERVAL_MS_CONFIG + " set per round");
+        return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
+    }
+
+    /** Measured rounds per interval: one with --quick, whose whole run must stay short; otherwise as the settings say. */
+    static int rounds(BenchSettings settings) {
+        return "quick".equals(settings.mode()) ? 1 : settings.rounds();
+    }
+
+    private static Map<String, String> interval(long ms) {
+        return Map.of(StreamsAppConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(ms));
+    }
+}

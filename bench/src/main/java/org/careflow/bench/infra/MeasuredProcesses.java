@@ -6,8 +6,7 @@ import java.util.Map;
 /**
  * The one place that says which processes a scenario's "CPU per event" figures cover, so that every scenario reports
  * the same set and a process that moves into a JVM of its own (the broker, an app under test) is added once, here.
- * The bench's own JVM is always measured ({@link CpuClock#BENCH}); while the broker and the apps run inside it, their
- * CPU is part of that figure.
+ * The bench's own JVM is always measured ({@link CpuClock#BENCH}); an app that runs inside it is part of that figure.
  */
 public final class MeasuredProcesses {
 
@@ -24,11 +23,17 @@ public final class MeasuredProcesses {
         return CpuClock.of(others);
     }
 
+    /** The name of the broker's JVM in every CPU figure. */
+    public static final String BROKER = "broker";
+
     /**
-     * The stack's processes other than the bench's JVM. Today none: the broker runs in the bench's JVM; the registry is
-     * a child process but takes no part in a write once the schema id is cached, so it is left out.
+     * The stack's processes other than the bench's JVM: the broker's JVM when the bench started it (not on an existing
+     * cluster). The registry is a child process too but takes no part in a write once the schema id is cached, so it is
+     * left out.
      */
     static Map<String, ProcessHandle> stackProcesses(BenchStack stack) {
-        return Map.of();
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        stack.brokerProcess().ifPresent(process -> processes.put(BROKER, process));
+        return processes;
     }
 }

@@ -23,6 +23,7 @@ import org.careflow.bench.drain.ValueSizes;
 import org.careflow.bench.drain.WorkShape;
 import org.careflow.bench.infra.BenchStack;
 import org.careflow.bench.infra.CpuClock;
+import org.careflow.bench.infra.MeasuredProcesses;
 import org.careflow.bench.infra.StreamsRuns;
 import org.careflow.bench.report.DrainClock;
 import org.careflow.bench.report.Progress;
@@ -51,7 +52,7 @@ final class DrainRounds {
     static final long AT_LEAST_ONCE_COMMIT_MS = 30_000;
     /** Records read per topic to measure streams-triage's value sizes. */
     static final long SIZE_SAMPLE = 20_000;
-    static final String BROKER = "broker";
+    static final String BROKER = MeasuredProcesses.BROKER;
     static final String APP = "app";
 
     private static final long AGGREGATE_POLL_NANOS = 1_000_000;
@@ -109,10 +110,7 @@ final class DrainRounds {
 
     /** The clock over the bench's JVM, the app's and, when the bench started it, the broker's. */
     static CpuClock cpuClock(BenchStack stack, DrainAppJvm app) {
-        Map<String, ProcessHandle> others = new LinkedHashMap<>();
-        others.put(APP, app.process());
-        stack.brokerProcess().ifPresent(process -> others.put(BROKER, process));
-        return CpuClock.of(others);
+        return MeasuredProcesses.clock(stack, Map.of(APP, app.process()));
     }
 
     /** Starts the JVM a drain app runs in, its files under the stack's work directory and its log beside the report. */

@@ -37,7 +37,7 @@ class LevelRoundsTest {
         // Then only processes measured in every round are reported, each against the floor's figure of that process
         assertThat(cpu).extracting(Metric::name).containsExactly("POST c=4 CPU bench");
         assertThat(cpu.get(0).rounds()).containsExactly(20.0, 24.0);
-        assertThat(cpu.get(0).ceiling()).isEqualTo(new Metric.CeilingRef("ingest", "bare POST c=4 CPU bench"));
+        assertThat(cpu.get(0).ceilings()).containsExactly(new Metric.CeilingRef("ingest", "bare POST c=4 CPU bench", null));
         assertThat(careflow.throughput().median()).isEqualTo(110.0);
         assertThat(careflow.latencies()).hasSize(2);
         assertThat(careflow.details()).containsEntry("accepted", 440L).containsEntry("errors", 2L)

@@ -19,7 +19,7 @@ public class BenchOptionsTest {
 
         assertThat(settings.mode()).isEqualTo("full");
         assertThat(settings.scenarios()).containsExactlyElementsOf(Scenarios.names());
-        assertThat(settings.concurrency()).containsExactly(1, 8, 32, 64);
+        assertThat(settings.concurrency()).containsExactly(1, 8, 16, 64);
         assertThat(settings.rounds()).isGreaterThanOrEqualTo(3);
     }
 

@@ -99,15 +99,26 @@ final class BareQueryFloor implements AutoCloseable {
         }
     }
 
-    /** Waits until every partition of the new {@code topic} has a leader. */
+    /** Waits until every partition of the new {@code topic} has a leader (a topic just created may not be known yet). */
     private static void awaitLeaders(BenchStack stack, String topic) throws Exception {
         long end = System.nanoTime() + START_DEADLINE.toNanos();
-        while (stack.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-            .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+        while (!hasLeaders(stack, topic)) {
             if (System.nanoTime() - end > 0) {
                 throw new IllegalStateException("The bare query floor's topic has partitions without a leader");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static boolean hasLeaders(BenchStack stack, String topic) throws Exception {
+        try {
+            return stack.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -101,12 +101,12 @@ public final class CeilingScenario implements Scenario {
         DrainRounds.Results drain = DrainRounds.run(context, settings);
         context.drainRounds(drain);
         for (DrainApp app : List.of(DrainApp.AGGREGATE, DrainApp.SAME_SHAPE)) {
-            for (String guarantee : DrainRounds.GUARANTEES) {
+            for (String guarantee : DrainRounds.guarantees(settings)) {
                 metrics.add(Metric.of(app.metric(guarantee), UNIT, drain.rates(app, guarantee)));
             }
         }
         for (DrainApp app : List.of(DrainApp.AGGREGATE, DrainApp.SAME_SHAPE)) {
-            for (String guarantee : DrainRounds.GUARANTEES) {
+            for (String guarantee : DrainRounds.guarantees(settings)) {
                 drain.cpu(app, guarantee).forEach((process, perEvent) -> metrics.add(Metric.of(app.cpuMetric(guarantee, process), CPU_UNIT, perEvent)));
             }
         }

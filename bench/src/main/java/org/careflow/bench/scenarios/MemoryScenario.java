@@ -90,7 +90,7 @@ public final class MemoryScenario implements Scenario {
     static final long TARGET_RSS_MIB = 512;
 
     static final int FULL_PATIENTS = 1_000_000;
-    static final int QUICK_PATIENTS = 10_000;
+    static final int QUICK_PATIENTS = 2_000;
     public static final int SMOKE_PATIENTS = 300;
 
     /** Heap of every app's JVM; RocksDB's budget, thread stacks, metaspace and code come on top. */

@@ -68,7 +68,7 @@ public final class PipelineScenario implements Scenario {
         DrainRounds.Results drain = context.drainRounds().orElseThrow(() -> new IllegalStateException(
             "The pipeline's rounds run interleaved with the ceiling's: run the ceiling scenario first"));
         List<Metric> metrics = new ArrayList<>();
-        for (String guarantee : DrainRounds.GUARANTEES) {
+        for (String guarantee : DrainRounds.guarantees(settings)) {
             Metric rate = Metric.of(metric(guarantee), UNIT, drain.rates(DrainApp.TRIAGE, guarantee));
             // The targets are set under exactly-once, streams-triage's default.
             if (StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
@@ -80,7 +80,7 @@ public final class PipelineScenario implements Scenario {
             }
             metrics.add(rate);
         }
-        for (String guarantee : DrainRounds.GUARANTEES) {
+        for (String guarantee : DrainRounds.guarantees(settings)) {
             drain.cpu(DrainApp.TRIAGE, guarantee).forEach((process, values) ->
                 metrics.add(Metric.of(DrainApp.TRIAGE.cpuMetric(guarantee, process), CeilingScenario.CPU_UNIT, values)));
         }

@@ -263,26 +263,37 @@ final class DrainRounds {
              Progress.Task task = context.progress().start(label, expected, unit)) {
             outputs.assign(from.keySet());
             from.forEach(outputs::seek);
-            try {
-                long start = jvm.startRound(config, deadline);
-                window.running();
-                clock.started(start);
-                StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog(what + "'s " + unit, expected, start, deadline);
-                long count = 0;
-                while (!clock.progress(count)) {
-                    count += outputs.poll(Duration.ofMillis(20)).count();
-                    task.set(count);
-                    jvm.requireAlive();
-                    watchdog.check(count);
-                }
-                window.done();
-            } finally {
-                jvm.stopRound();
-            }
-            double rate = clock.rate();
-            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
-            return new RoundResult(rate, expected, window.perEvent(clock));
+            return timed(jvm, () -> jvm.startRound(config, deadline), window, clock, what + "'s " + unit, expected, deadline, task,
+                count -> count + outputs.poll(Duration.ofMillis(20)).count());
         }
+    }
+
+    /**
+     * Starts a round, takes looks at its count until {@code clock} has its window, stops the round, and returns its
+     * figures. {@code look} gives the count after one more look.
+     */
+    private static RoundResult timed(DrainAppJvm jvm, java.util.function.LongSupplier start, CpuWindow window, DrainClock clock,
+                                     String what, long expected, Duration deadline, Progress.Task task,
+                                     java.util.function.LongUnaryOperator look) {
+        try {
+            long begin = start.getAsLong();
+            window.running();
+            clock.started(begin);
+            StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog(what, expected, begin, deadline);
+            long count = 0;
+            while (!clock.progress(count)) {
+                count = look.applyAsLong(count);
+                task.set(count);
+                jvm.requireAlive();
+                watchdog.check(count);
+            }
+            window.done();
+        } finally {
+            jvm.stopRound();
+        }
+        double rate = clock.rate();
+        task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
+        return new RoundResult(rate, expected, window.perEvent(clock));
     }
 
     /** One round of the count aggregate draining the aggregate's input topic, counted by the aggregator itself. */
@@ -295,28 +306,13 @@ final class DrainRounds {
         Map<String, String> props = rawStreams(context, applicationId, guarantee, commitMs, null);
         Duration deadline = StreamsRuns.drainDeadline(records);
         try (Progress.Task task = context.progress().start(label, records, "records")) {
-            try {
-                long start = jvm.startRound(round -> new DrainRoundConfig(DrainApp.AGGREGATE, round, props,
-                    Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), null, null), deadline);
-                window.running();
-                clock.started(start);
-                StreamsRuns.Watchdog watchdog = new StreamsRuns.Watchdog("The raw aggregate", records, start, deadline);
-                long count = 0;
-                while (!clock.progress(count)) {
+            return timed(jvm, () -> jvm.startRound(round -> new DrainRoundConfig(DrainApp.AGGREGATE, round, props,
+                    Topics.BENCH_CEILING_AGGREGATE_INPUT.name(), null, null), deadline), window, clock, "The raw aggregate", records,
+                deadline, task, count -> {
                     // Its count is in shared memory: a look every millisecond times the window to within one.
                     LockSupport.parkNanos(AGGREGATE_POLL_NANOS);
-                    count = jvm.count();
-                    task.set(count);
-                    jvm.requireAlive();
-                    watchdog.check(count);
-                }
-                window.done();
-            } finally {
-                jvm.stopRound();
-            }
-            double rate = clock.rate();
-            task.finish(String.format(Locale.ROOT, "%,.0f records/s", rate));
-            return new RoundResult(rate, records, window.perEvent(clock));
+                    return jvm.count();
+                });
         } finally {
             context.stack().deleteDirectory("streams/" + applicationId);
             context.stack().deleteTopicsStartingWith(applicationId + "-");

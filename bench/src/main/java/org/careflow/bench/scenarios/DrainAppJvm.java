@@ -19,6 +19,11 @@ final class DrainAppJvm implements AutoCloseable {
 
     /** Each drain app's heap: what the bench's JVM gave the in-process apps, and more than streams-triage needs here. */
     static final String HEAP = "-Xmx1g";
+    /**
+     * Environment variable with JVM options added to every drain app's JVM, e.g. a profiler:
+     * {@code -XX:StartFlightRecording=filename=app-%p.jfr,settings=profile} (JFR puts each JVM's pid for {@code %p}).
+     */
+    static final String APP_JVM_OPTS = "CAREFLOW_BENCH_APP_JVM_OPTS";
     private static final String LOG_CONFIGURATION = "log4j2-bench-app.xml";
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
     private static final long POLL_NANOS = 1_000_000;
@@ -46,9 +51,15 @@ final class DrainAppJvm implements AutoCloseable {
         if (c1Only) {
             options.add("-XX:TieredStopAtLevel=1");
         }
+        options.addAll(extraOptions(System.getenv(APP_JVM_OPTS)));
         ChildJvm jvm = ChildJvm.builder(name, DrainAppMain.class.getName()).jvmOptions(options).args(List.of(progressFile.toString()))
             .logFile(logFile).logConfiguration(LOG_CONFIGURATION).withoutEnvironment(ConfigSources.ENV_PREFIX).build().start();
         return new DrainAppJvm(jvm, progress, directory);
+    }
+
+    /** The options in {@code value} (separated by white space), none when it is null or blank. */
+    static List<String> extraOptions(String value) {
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
     /** Starts a round and waits until its app is RUNNING; returns {@link System#nanoTime()} of that moment (the app's clock). */

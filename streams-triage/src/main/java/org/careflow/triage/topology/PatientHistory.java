@@ -29,6 +29,8 @@ final class PatientHistory {
     private final KeyValueStore<String, PatientTriageEntry> store;
     /** Where the background move stopped; null before it starts and once it is done. */
     private String cursor;
+    /** True once this task's store holds no value of the earlier layout: then no key needs looking up for one. */
+    private boolean earlierLayoutGone;
 
     PatientHistory(KeyValueStore<String, PatientTriageEntry> store) {
         this.store = store;
@@ -114,6 +116,9 @@ final class PatientHistory {
     }
 
     private void moveEarlierLayout(String patientId, String facilityId) {
+        if (earlierLayoutGone) {
+            return;
+        }
         String key = TriageKeys.history(patientId, facilityId);
         PatientTriageEntry earlier = store.get(key);
         if (earlier != null) {
@@ -159,7 +164,8 @@ final class PatientHistory {
      * task does not go through it again. Returns how many keys it went through.
      */
     int migrateSome(int limit) {
-        if (cursor == null && store.get(PatientKeys.MIGRATED) != null) {
+        if (earlierLayoutGone || cursor == null && store.get(PatientKeys.MIGRATED) != null) {
+            earlierLayoutGone = true;
             return 0;
         }
         List<KeyValue<String, PatientTriageEntry>> earlier = new ArrayList<>();
@@ -181,6 +187,7 @@ final class PatientHistory {
         if (done) {
             store.put(PatientKeys.MIGRATED, PatientTriageEntry.newBuilder().build());
             cursor = null;
+            earlierLayoutGone = true;
         } else {
             cursor = last + '\u0000';
         }

@@ -32,6 +32,13 @@ class PatientKeysTest {
     }
 
     @Test
+    void shouldWriteSixteenHexDigits() {
+        assertThat(PatientKeys.hex(0)).isEqualTo("0000000000000000");
+        assertThat(PatientKeys.hex(0xABCL)).isEqualTo("0000000000000abc");
+        assertThat(PatientKeys.hex(Long.MAX_VALUE)).isEqualTo("7fffffffffffffff");
+    }
+
+    @Test
     void shouldOrderEntriesByNumberBeyondTenDigits() {
         assertThat(PatientKeys.entry("p", "f", 0xFFL)).isLessThan(PatientKeys.entry("p", "f", 0x100L));
         assertThat(PatientKeys.entry("p", "f", 99_999_999_999L)).isLessThan(PatientKeys.entry("p", "f", 100_000_000_000L));

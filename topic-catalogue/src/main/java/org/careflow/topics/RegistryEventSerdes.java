@@ -8,6 +8,7 @@ import io.apicurio.registry.serde.config.SerdeConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,6 +20,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * topic's {@code <topic>-value} artifact and read back into the generated class.
  */
 public final class RegistryEventSerdes implements EventSerdes {
+
+    private static final AtomicBoolean SERDES_MADE = new AtomicBoolean();
 
     private final String registryUrl;
     private final boolean autoRegister;
@@ -61,7 +64,10 @@ public final class RegistryEventSerdes implements EventSerdes {
      * the serdes' own close. Call once, as the process exits: no serde of this JVM can reach the registry afterwards.
      */
     public static void releaseSharedResources() {
-        DefaultVertxInstance.close();
+        // Closing creates the shared instance if no serde did; at exit (a start that failed early) that would fail.
+        if (SERDES_MADE.get()) {
+            DefaultVertxInstance.close();
+        }
     }
 
     @Override
@@ -82,6 +88,7 @@ public final class RegistryEventSerdes implements EventSerdes {
         if (!SpecificRecord.class.isAssignableFrom(type)) {
             throw new IllegalArgumentException(type.getName() + " is not an Avro record");
         }
+        SERDES_MADE.set(true);
         Serializer<V> serializer = (Serializer<V>) new AvroKafkaSerializer<>();
         Deserializer<V> deserializer = (Deserializer<V>) new AvroKafkaDeserializer<>();
         serializer.configure(clientConfig(register), false);

@@ -20,7 +20,7 @@ public final class BenchOptions {
     static final String USAGE = """
         usage: careflow bench [--quick] [--scenario NAME]... [--duration S] [--rate R]
                               [--records N] [--rounds N] [--warmup N] [--concurrency C,C,...] [--seed N] [--output DIR]
-                              [--triage-setting KEY=VALUE]... [--rocksdb-memory BYTES]
+                              [--triage-setting KEY=VALUE]... [--rocksdb-memory BYTES] [--memory-patients N,N,...]
                               [--kafka HOST:PORT,... --registry URL [--replication-factor N]]
           --quick            short warm-up and rounds: the whole set in under 4 minutes on 2 cores
           --scenario NAME    one of %s, or all (the default); repeat or separate with commas
@@ -41,7 +41,10 @@ public final class BenchOptions {
                              ceilings', statestore.cache.max.bytes the same-shape app's
           --rocksdb-memory BYTES
                              RocksDB budget (rocksdb.memory.bytes) of each app of the memory scenario; default
-                             268435456 (256 MiB), 0 leaves RocksDB unbounded
+                             134217728 (128 MiB, the apps' own default), 0 leaves RocksDB unbounded
+          --memory-patients N,N,...
+                             the memory scenario's sizes: patients loaded into each app, once per size; default
+                             10000,100000,1000000, quick 2000
           --kafka SERVERS    bootstrap servers of an existing Kafka cluster to run on, instead of a broker of its own
           --registry URL     the existing Apicurio Registry's v3 API URL (with --kafka)
           --replication-factor N
@@ -76,7 +79,7 @@ public final class BenchOptions {
                 case "--records" -> settings = settings.withRecords((int) whole(rest, option, 1));
                 case "--rounds" -> rounds = (int) whole(rest, option, 1);
                 case "--warmup" -> warmup = (int) whole(rest, option, 0);
-                case "--concurrency" -> settings = settings.withConcurrency(levels(value(rest, option)));
+                case "--concurrency" -> settings = settings.withConcurrency(levels(option, value(rest, option)));
                 case "--seed" -> settings = settings.withSeed(whole(rest, option, Long.MIN_VALUE));
                 case "--output" -> settings = settings.withOutputDir(Path.of(value(rest, option)));
                 case "--triage-setting" -> {
@@ -88,6 +91,7 @@ public final class BenchOptions {
                     triage.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
                 }
                 case "--rocksdb-memory" -> settings = settings.withRocksDbMemoryBytes(whole(rest, option, 0));
+                case "--memory-patients" -> settings = settings.withMemoryPatients(levels(option, value(rest, option)));
                 case "--kafka" -> kafka = value(rest, option);
                 case "--registry" -> registry = value(rest, option);
                 case "--replication-factor" -> replicationFactor = (short) Math.min(Short.MAX_VALUE, whole(rest, option, 1));
@@ -144,11 +148,11 @@ public final class BenchOptions {
         }
     }
 
-    private static List<Integer> levels(String text) {
+    private static List<Integer> levels(String option, String text) {
         try {
-            return Arrays.stream(text.split(",")).map(String::strip).map(Integer::parseInt).toList();
+            return Arrays.stream(text.split(",")).map(String::strip).map(n -> Integer.parseInt(n.replace("_", ""))).toList();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--concurrency takes whole numbers separated by commas, not '" + text + "'");
+            throw new IllegalArgumentException(option + " takes whole numbers separated by commas, not '" + text + "'");
         }
     }
 }

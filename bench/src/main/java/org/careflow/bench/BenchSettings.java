@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.careflow.config.StreamsAppConfig;
 
 /**
  * How a benchmark run is sized: which scenarios, how many warm-up and measured rounds, how many records a drain round
@@ -31,23 +32,28 @@ import java.util.Objects;
  * @param outputDir        where report.json goes
  * @param triageSettings   streams-triage settings of the pipeline's app, over its defaults (e.g. rocksdb.memory.bytes)
  * @param rocksDbMemoryBytes RocksDB budget ({@code rocksdb.memory.bytes}) of every app the memory scenario runs; 0: unbounded
+ * @param memoryPatients   the memory scenario's sizes: patients loaded into each app, one load per size, in order
  * @param target           the embedded stack, or an existing broker and registry
  */
 public record BenchSettings(String mode, List<String> scenarios, long seed, int warmupRounds, int rounds, int produceRecords,
                             int aggregateRecords, int pipelineRecords, Duration roundDuration, Duration warmupDuration, double rate,
                             List<Integer> concurrency, int valueBytes, int keys, int partitions, Path outputDir,
-                            Map<String, String> triageSettings, long rocksDbMemoryBytes, BenchTarget target) {
+                            Map<String, String> triageSettings, long rocksDbMemoryBytes, List<Integer> memoryPatients,
+                            BenchTarget target) {
 
     public static final long DEFAULT_SEED = 20261121L;
-    /** The memory scenario's RocksDB budget per app unless {@code --rocksdb-memory} says otherwise: 256 MiB. */
-    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
+    /** The memory scenario's RocksDB budget per app unless {@code --rocksdb-memory} says otherwise: the apps' default, 128 MiB. */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = StreamsAppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES;
     /** The most the streams apps accept for {@code rocksdb.memory.bytes}: 64 GiB. */
     static final long MAX_ROCKSDB_MEMORY_BYTES = 64L << 30;
+    /** The largest memory scenario size: its patient ids have seven digits. */
+    static final int MAX_MEMORY_PATIENTS = 9_999_999;
 
     public BenchSettings {
         Objects.requireNonNull(mode, "mode");
         scenarios = List.copyOf(scenarios);
         concurrency = List.copyOf(concurrency);
+        memoryPatients = memoryPatients.stream().sorted().distinct().toList();
         Objects.requireNonNull(roundDuration, "roundDuration");
         Objects.requireNonNull(warmupDuration, "warmupDuration");
         Objects.requireNonNull(outputDir, "outputDir");
@@ -62,6 +68,8 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         require(valueBytes >= 16 && keys >= 1 && partitions >= 1, "valueBytes >= 16, keys >= 1, partitions >= 1");
         require(rocksDbMemoryBytes >= 0 && rocksDbMemoryBytes <= MAX_ROCKSDB_MEMORY_BYTES,
             "--rocksdb-memory must be 0 (unbounded) or a budget of at most 64 GiB in bytes, was " + rocksDbMemoryBytes);
+        require(!memoryPatients.isEmpty() && memoryPatients.stream().allMatch(n -> n >= 1 && n <= MAX_MEMORY_PATIENTS),
+            "--memory-patients takes sizes from 1 to " + MAX_MEMORY_PATIENTS + ", was " + memoryPatients);
     }
 
     /** The full set: long enough for medians to settle (15-20 minutes on 2 cores). */
@@ -69,7 +77,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         return new BenchSettings("full", Scenarios.names(), DEFAULT_SEED, 2, 5, 1_000_000, 1_000_000, 50_000,
             // 8 and 16 clients are where the issue sets its query and ingest latency targets.
             Duration.ofSeconds(10), Duration.ofSeconds(10), 0, List.of(1, 8, 16, 64), 300, 10_000, 6, defaultOutput(), Map.of(),
-            DEFAULT_ROCKSDB_MEMORY_BYTES, BenchTarget.EMBEDDED);
+            DEFAULT_ROCKSDB_MEMORY_BYTES, List.of(10_000, 100_000, 1_000_000), BenchTarget.EMBEDDED);
     }
 
     /** Short warm-up and rounds: the whole set in under 4 minutes on 2 cores; for a first look, not for decisions. */
@@ -77,14 +85,14 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         return new BenchSettings("quick", Scenarios.names(), DEFAULT_SEED, 1, 2, 100_000, 100_000, 6_000,
             // One level (16 clients) keeps the whole set under 4 minutes with the floors' rounds.
             Duration.ofSeconds(2), Duration.ofSeconds(1), 0, List.of(16), 300, 10_000, 6, defaultOutput(), Map.of(),
-            DEFAULT_ROCKSDB_MEMORY_BYTES, BenchTarget.EMBEDDED);
+            DEFAULT_ROCKSDB_MEMORY_BYTES, List.of(2_000), BenchTarget.EMBEDDED);
     }
 
     /** Tiny and unwarmed: every code path once, for the smoke test. The figures mean nothing. */
     public static BenchSettings smoke(Path outputDir) {
         return new BenchSettings("smoke", Scenarios.names(), DEFAULT_SEED, 0, 1, 500, 500, 300,
             Duration.ofSeconds(1), Duration.ofMillis(500), 0, List.of(1, 4), 300, 100, 6, outputDir, Map.of(),
-            DEFAULT_ROCKSDB_MEMORY_BYTES, BenchTarget.EMBEDDED);
+            DEFAULT_ROCKSDB_MEMORY_BYTES, List.of(300), BenchTarget.EMBEDDED);
     }
 
     /** {@code target/bench}, or the system property {@code careflow.bench.output} (the launch script sets it). */
@@ -94,59 +102,66 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
 
     public BenchSettings withScenarios(List<String> names) {
         return new BenchSettings(mode, names, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     public BenchSettings withSeed(long value) {
         return new BenchSettings(mode, scenarios, value, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     public BenchSettings withRounds(int warmup, int measured) {
         return new BenchSettings(mode, scenarios, seed, warmup, measured, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     /** One record count for every drain round (produce, consume, aggregate, pipeline). */
     public BenchSettings withRecords(int records) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, records, records, records,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     public BenchSettings withDuration(Duration value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
+            value, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     public BenchSettings withRate(double value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, value, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     public BenchSettings withConcurrency(List<Integer> levels) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, rate, levels, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     public BenchSettings withOutputDir(Path value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value, triageSettings, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, value, triageSettings, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     public BenchSettings withTriageSettings(Map<String, String> values) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, values, rocksDbMemoryBytes, target);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, values, rocksDbMemoryBytes, memoryPatients, target);
     }
 
     /** The memory scenario's RocksDB budget per app, in bytes; 0 leaves RocksDB unbounded. */
     public BenchSettings withTarget(BenchTarget value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, value);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes, memoryPatients, value);
     }
 
     public BenchSettings withRocksDbMemoryBytes(long value) {
         return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
-            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, value, target);
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, value, memoryPatients, target);
+    }
+
+    /** The memory scenario's sizes: one load of every app per size, smallest first. */
+    public BenchSettings withMemoryPatients(List<Integer> sizes) {
+        return new BenchSettings(mode, scenarios, seed, warmupRounds, rounds, produceRecords, aggregateRecords, pipelineRecords,
+            roundDuration, warmupDuration, rate, concurrency, valueBytes, keys, partitions, outputDir, triageSettings, rocksDbMemoryBytes,
+            sizes, target);
     }
 
     /** Every setting, for the report. */
@@ -170,6 +185,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
         out.put("outputDir", outputDir.toAbsolutePath().toString());
         out.put("triageSettings", new java.util.TreeMap<>(triageSettings));
         out.put("rocksDbMemoryBytes", rocksDbMemoryBytes);
+        out.put("memoryPatients", memoryPatients);
         out.put("target", target.existing()
             ? Map.of("kafka", target.bootstrapServers(), "registry", target.registryUrl(), "replicationFactor", target.replicationFactor())
             : Map.of("embedded", true));

@@ -116,19 +116,25 @@ public class BenchSmokeTest {
         assertThat(mix).containsKeys(BookingScenario.CONFIRMED, "SLOT_TAKEN");
         assertThat(bookings.details().get("repeatedDecisions")).isEqualTo(0L);
 
-        // And the memory scenario loaded every app with the patients, read their RSS after it settled, and stopped them
+        // And the memory scenario loaded every app with the patients, each alone, read its RSS after it settled and the
+        // JVM's own parts from NMT, and stopped it
         ScenarioResult memory = result(report, MemoryScenario.NAME);
-        assertThat(memory.details().get("patients")).isEqualTo(MemoryScenario.SMOKE_PATIENTS);
-        assertThat(memory.metrics()).extracting(Metric::name).contains(MemoryScenario.rssMetric("streams-triage"),
-            MemoryScenario.peakMetric("streams-scheduling"), MemoryScenario.rssMetric("streams-notifications"));
+        int patients = BenchSettings.smoke(output).memoryPatients().get(0);
+        assertThat(memory.details().get("patients")).isEqualTo(List.of(patients));
+        assertThat(memory.metrics()).extracting(Metric::name).contains(MemoryScenario.rssMetric("streams-triage", patients),
+            MemoryScenario.peakMetric("streams-scheduling", patients), MemoryScenario.loadMetric("streams-notifications", patients));
         @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> apps = (Map<String, Map<String, Object>>) memory.details().get("apps");
+        Map<String, Map<String, Object>> sizes = (Map<String, Map<String, Object>>) memory.details().get("sizes");
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> apps = (Map<String, Map<String, Object>>) sizes.get(String.valueOf(patients)).get("apps");
         assertThat(apps).containsOnlyKeys("streams-triage", "streams-scheduling", "streams-notifications");
         assertThat(apps.values()).allSatisfy(app -> {
             assertThat((Long) app.get("stateDirBytes")).isPositive();
             assertThat((Long) app.get("changelogBytes")).isPositive();
             assertThat((Double) app.get("loadSeconds")).isPositive();
             assertThat((Double) app.get("peakRssMiB")).isGreaterThanOrEqualTo((Double) app.get("rssMiB"));
+            assertThat((Double) app.get("heapCommittedMiB")).isPositive();
+            assertThat((Double) app.get("jvmBesidesHeapMiB")).isPositive();
         });
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)).as("processes the bench left running").isEmpty();
 

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.careflow.config.StreamsAppConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +130,20 @@ class ComposeFileTest {
                 assertThat(map(dependsOn.get("registry-init"))).containsEntry("condition", "service_completed_successfully");
             });
         }
+    }
+
+    @Test
+    void shouldGiveEveryStreamsAppTheRecommendedMemoryBudgetAsItsContainerLimit() {
+        services.forEach((name, service) -> {
+            if (STREAMS_APPS.stream().anyMatch(app -> String.valueOf(service.get("image")).matches(".*/" + Pattern.quote(app) + ":.*"))) {
+                Map<String, String> env = environment(service);
+                assertThat(String.valueOf(service.get("mem_limit"))).as(name).isEqualTo("512m");
+                assertThat(env).as(name)
+                    .containsEntry("CAREFLOW_ROCKSDB_MEMORY_BYTES", String.valueOf(StreamsAppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES))
+                    .containsEntry("MALLOC_ARENA_MAX", "2");
+                assertThat(env.get("JAVA_OPTS")).as(name).contains("-Xmx160m", "-XX:+UseSerialGC");
+            }
+        });
     }
 
     @Test

@@ -51,9 +51,12 @@ public final class StreamsAppConfig {
 
     public static final String ROCKSDB_MEMORY_BYTES_CONFIG = "rocksdb.memory.bytes";
     private static final String ROCKSDB_MEMORY_BYTES_DOC = "Off-heap memory all RocksDB stores of the process share: one block cache "
-        + "(index and filter blocks included) that also accounts for the memtables; the JVM heap comes on top of it. 0 (the default) "
-        + "leaves each store at RocksDB's defaults: a small budget shared by many stores makes memtables flush constantly, so size "
-        + "it with the benchmark before bounding it.";
+        + "(index and filter blocks included) that also accounts for the memtables; the JVM heap comes on top of it. The default "
+        + "(128 MiB) is the RocksDB part of the 512 MiB budget the README recommends for a streams app; raise it with the heap's "
+        + "container limit for large stores (the benchmark's memory scenario shows the effect). 0 leaves each store at RocksDB's "
+        + "defaults, unbounded: with dozens of stores per instance that is several GiB.";
+    /** The RocksDB part of the recommended 512 MiB budget of a streams app. */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 128L * 1024 * 1024;
 
     public static final String ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG = "rocksdb.write.buffer.percent";
     private static final String ROCKSDB_WRITE_BUFFER_PERCENT_DOC = "Share of rocksdb.memory.bytes the stores' memtables may take.";
@@ -96,7 +99,7 @@ public final class StreamsAppConfig {
             .define(QUERY_FORWARD_SECRET_CONFIG, Type.PASSWORD, "", Importance.HIGH, QUERY_FORWARD_SECRET_DOC)
             .define(QUERY_FORWARD_MAX_AGE_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(1_000L, 300_000L), Importance.LOW,
                 QUERY_FORWARD_MAX_AGE_MS_DOC)
-            .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0L, 64L << 30),
+            .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, DEFAULT_ROCKSDB_MEMORY_BYTES, ConfigDef.Range.between(0L, 64L << 30),
                 Importance.MEDIUM, ROCKSDB_MEMORY_BYTES_DOC)
             .define(ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG, Type.INT, 25, ConfigDef.Range.between(5, 75), Importance.LOW,
                 ROCKSDB_WRITE_BUFFER_PERCENT_DOC)

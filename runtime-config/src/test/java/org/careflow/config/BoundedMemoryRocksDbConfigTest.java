@@ -51,6 +51,10 @@ class BoundedMemoryRocksDbConfigTest {
         assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(BoundedMemoryRocksDbConfig.class);
         assertThat(props.get(BoundedMemoryRocksDbConfig.MEMORY_BYTES)).isEqualTo(256L * 1024 * 1024);
         assertThat(StreamsAppConfig.streamsProperties(new AbstractConfig(def, Map.of(), false), 8099, "dlq"))
-            .as("no budget by default: RocksDB's own settings").doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+            .as("bounded by default, at the RocksDB part of the recommended 512 MiB")
+            .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class)
+            .containsEntry(BoundedMemoryRocksDbConfig.MEMORY_BYTES, 128L * 1024 * 1024);
+        assertThat(StreamsAppConfig.streamsProperties(new AbstractConfig(def, Map.of(StreamsAppConfig.ROCKSDB_MEMORY_BYTES_CONFIG, 0L), false),
+            8099, "dlq")).as("0: RocksDB's own settings, unbounded").doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
     }
 }

@@ -81,6 +81,9 @@ class StreamsSettingsTest {
         expected.put(StreamsAppConfig.REGISTRY_CLIENT_SECRET_PROPERTY, "");
         expected.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         expected.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, StreamsAppConfig.DEFAULT_STATESTORE_CACHE_MAX_BYTES);
+        expected.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+        expected.put(BoundedMemoryRocksDbConfig.MEMORY_BYTES, StreamsAppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES);
+        expected.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, 25);
         assertThat(props).containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(StreamsAppConfig.streamsProperties(config, 8089, "triage-dead-letters")).isEqualTo(props);
     }

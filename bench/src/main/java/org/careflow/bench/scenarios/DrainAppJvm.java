@@ -20,7 +20,7 @@ final class DrainAppJvm implements AutoCloseable {
     /** Each drain app's heap: what the bench's JVM gave the in-process apps, and more than streams-triage needs here. */
     static final String HEAP = "-Xmx1g";
     /**
-     * Environment variable with JVM options added to every drain app's JVM, e.g. a profiler:
+     * Environment variable with JVM options added to every drain app's JVM and the memory scenario's apps, e.g. a profiler:
      * {@code -XX:StartFlightRecording=filename=app-%p.jfr,settings=profile} (JFR puts each JVM's pid for {@code %p}).
      */
     static final String APP_JVM_OPTS = "CAREFLOW_BENCH_APP_JVM_OPTS";

@@ -1,67 +1,41 @@
 package org.careflow.bench.scenarios;
 
-import org.careflow.bench.infra.ProcessMemory;
-import org.careflow.bench.BenchSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
-import org.careflow.events.scheduling.BookingRequest;
-import org.careflow.events.scheduling.ProviderSchedule;
-import org.careflow.scheduling.slots.SlotGenerator;
+import org.careflow.bench.BenchSettings;
+import org.careflow.bench.infra.NativeMemory;
 import org.junit.jupiter.api.Test;
 
-public class MemoryScenarioTest {
-
-    private static final long SEED = BenchSettings.DEFAULT_SEED;
-    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+class MemoryScenarioTest {
 
     @Test
-    void shouldGiveEveryPatientASlotOfItsOwnWithinTheHorizonWhenAMillionBook() {
-        // Given a million patients over as many providers as the scenario uses
-        int patients = MemoryScenario.FULL_PATIENTS;
-        int providers = (patients + MemoryScenario.BOOKINGS_PER_PROVIDER - 1) / MemoryScenario.BOOKINGS_PER_PROVIDER;
-        Instant firstDay = NOW.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(MemoryScenario.FIRST_SLOT_DAY));
-        SyntheticData data = SyntheticData.standard(SEED, NOW);
+    void shouldMeasureTheAppsWithTheMemorySettingsTheProductionComposeFileGivesThem() throws IOException {
+        // Given the production shape's compose file (the module runs in bench/)
+        String compose = Files.readString(Path.of("..", "docker-compose.yml"));
 
-        // When every patient's booking request is made
-        Set<String> slots = new HashSet<>();
-        Set<String> patientIds = new HashSet<>();
-        Instant latest = Instant.MIN;
-        for (long j = 0; j < patients; j++) {
-            BookingRequest request = MemoryScenario.request(SEED, j, providers, firstDay, NOW);
-            slots.add(request.getProviderId() + "@" + request.getSlotStart());
-            patientIds.add(request.getPatientId());
-            latest = request.getSlotStart().isAfter(latest) ? request.getSlotStart() : latest;
-        }
-
-        // Then no two patients want one slot, every patient is someone else, and the last slot lies within 8 weeks
-        assertThat(slots).hasSize(patients);
-        assertThat(patientIds).hasSize(patients);
-        assertThat(latest).isBefore(NOW.plus(Duration.ofDays(7 * 8)));
-        // And the provider's schedule offers the slots asked for
-        for (long j : List.of(0L, 1L, (long) providers, patients - 1L)) {
-            BookingRequest request = MemoryScenario.request(SEED, j, providers, firstDay, NOW);
-            int provider = (int) (j % providers);
-            ProviderSchedule schedule = MemoryScenario.schedule(data, SEED, provider, NOW);
-            assertThat(schedule.getProviderId()).isEqualTo(request.getProviderId());
-            assertThat(SlotGenerator.slotAt(schedule, request.getSlotStart())).as("slot of patient %d", j).isPresent();
-            assertThat(schedule.getAppointmentTypes()).contains(request.getAppointmentType());
-        }
+        // Then the streams apps there run with exactly the JVM options, environment and RocksDB budget the scenario measures
+        assertThat(compose).contains("JAVA_OPTS: \"" + String.join(" ", MemoryScenario.JVM_OPTIONS) + "\"");
+        MemoryScenario.ENVIRONMENT.forEach((key, value) -> assertThat(compose).contains(key + ": \"" + value + "\""));
+        assertThat(compose).contains("CAREFLOW_ROCKSDB_MEMORY_BYTES: \"" + BenchSettings.DEFAULT_ROCKSDB_MEMORY_BYTES + "\"");
+        assertThat(compose).contains("mem_limit: " + MemoryScenario.TARGET_RSS_MIB + "m");
     }
 
     @Test
-    void shouldReadResidentAndPeakMemoryWhenGivenAProcStatusFile() {
-        // Given the lines of /proc/PID/status that matter
-        List<String> lines = List.of("Name:\tjava", "VmPeak:\t 4000000 kB", "VmHWM:\t  600000 kB", "VmRSS:\t  500000 kB");
+    void shouldTrackTheJvmsOwnMemoryAndCompileWithC1OnlyJustInSmokeRuns() {
+        List<String> full = MemoryScenario.jvmOptions(BenchSettings.full());
+        List<String> smoke = MemoryScenario.jvmOptions(BenchSettings.smoke(Path.of("target")));
 
-        // When read, Then RSS and its high-water mark come out in kB, and a missing field as -1
-        assertThat(ProcessMemory.kilobytes(lines, "VmRSS:")).isEqualTo(500_000);
-        assertThat(ProcessMemory.kilobytes(lines, "VmHWM:")).isEqualTo(600_000);
-        assertThat(ProcessMemory.kilobytes(lines, "VmSwap:")).isEqualTo(-1);
+        assertThat(full).containsAll(MemoryScenario.JVM_OPTIONS).contains(NativeMemory.JVM_OPTION).doesNotContain(MemoryScenario.SMOKE_JIT_OPTION);
+        assertThat(smoke).contains(MemoryScenario.SMOKE_JIT_OPTION, NativeMemory.JVM_OPTION);
+    }
+
+    @Test
+    void shouldLoadTenThousandAHundredThousandAndAMillionPatientsInAFullRun() {
+        assertThat(BenchSettings.full().memoryPatients()).containsExactly(10_000, 100_000, 1_000_000);
+        assertThat(BenchSettings.quick().memoryPatients()).hasSize(1);
     }
 }

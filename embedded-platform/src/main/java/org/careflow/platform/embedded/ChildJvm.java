@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class ChildJvm implements AutoCloseable {
     private final Path logFile;
     private final boolean appendLog;
     private final String droppedEnvironmentPrefix;
+    private final Map<String, String> environment;
     private Process process;
     private Thread killOnExit;
     private long startedNanos;
@@ -44,6 +46,7 @@ public final class ChildJvm implements AutoCloseable {
         this.logFile = Objects.requireNonNull(builder.logFile, "logFile");
         this.appendLog = builder.appendLog;
         this.droppedEnvironmentPrefix = builder.droppedEnvironmentPrefix;
+        this.environment = builder.environment;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
         command.addAll(builder.jvmOptions);
@@ -85,6 +88,7 @@ public final class ChildJvm implements AutoCloseable {
             // The child takes its configuration from what the caller gives, not from the shell this JVM was started in.
             builder.environment().keySet().removeIf(key -> key.startsWith(droppedEnvironmentPrefix));
         }
+        builder.environment().putAll(environment);
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             startedNanos = System.nanoTime();
@@ -229,6 +233,7 @@ public final class ChildJvm implements AutoCloseable {
         private String logConfiguration;
         private boolean appendLog;
         private String droppedEnvironmentPrefix;
+        private Map<String, String> environment = Map.of();
 
         private Builder(String name, String mainClass) {
             this.name = Objects.requireNonNull(name, "name");
@@ -268,6 +273,12 @@ public final class ChildJvm implements AutoCloseable {
         /** Leaves this JVM's environment variables starting with {@code prefix} out of the child's environment. */
         public Builder withoutEnvironment(String prefix) {
             droppedEnvironmentPrefix = prefix;
+            return this;
+        }
+
+        /** Environment variables the child gets on top of (or instead of) this JVM's, e.g. the C library's malloc settings. */
+        public Builder environment(Map<String, String> value) {
+            environment = Map.copyOf(value);
             return this;
         }
 

@@ -40,11 +40,30 @@ class SteadyRateTest {
     }
 
     @Test
-    void shouldLeaveTheFirstFifthUnmeasuredWhenAPlanRuns() {
+    void shouldLeadInForAFifthAndMeasureTheRestWhenAPlanRuns() {
         SteadyTriageLatency.Plan plan = new SteadyTriageLatency.Plan("round", Map.of(), 2_000, Duration.ofSeconds(5));
 
         assertThat(plan.sends()).isEqualTo(10_000);
         assertThat(plan.leadIn()).isEqualTo(2_000);
+        assertThat(plan.measured()).isEqualTo(8_000);
+        assertThat(plan.maxLeadIn()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(new SteadyTriageLatency.Plan("smoke", Map.of(), 2_000, Duration.ofSeconds(1)).maxLeadIn()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldSendEveryIntervalTheRateAllSustainedWhenOneIntervalsFigureIsOff() {
+        // Given medians of 1,400, 1,500 and an absurd 1,000,000 records/s (a round timed whole)
+        Map<Long, java.util.List<DrainRounds.RoundResult>> results = new java.util.LinkedHashMap<>();
+        results.put(20L, java.util.List.of(round(1_300), round(1_400), round(1_500)));
+        results.put(100L, java.util.List.of(round(1_500)));
+        results.put(1_000L, java.util.List.of(round(1_000_000)));
+
+        // Then the rate is the smallest median, which every interval sustained
+        assertThat(CommitIntervalScenario.sustained(results)).isEqualTo(1_400.0);
+    }
+
+    private static DrainRounds.RoundResult round(double rate) {
+        return new DrainRounds.RoundResult(rate, 1, Map.of());
     }
 
     @Test

@@ -83,6 +83,20 @@ public class BenchSmokeTest {
         // And streams-triage was measured at three commit intervals, and with 1, 10 and 100 earlier assessments per patient
         assertThat(result(report, CommitIntervalScenario.NAME).metrics()).extracting(Metric::name).contains(
             "streams-triage exactly_once_v2 commit 20 ms", "streams-triage exactly_once_v2 commit 100 ms", "streams-triage exactly_once_v2 commit 1000 ms");
+        // And at each its latency to triage-assessments, every measured submission read, with the bound as target
+        for (long ms : List.of(20L, 100L, 1_000L)) {
+            Metric latency = result(report, CommitIntervalScenario.NAME).metric(
+                "streams-triage exactly_once_v2 commit " + ms + " ms p99 to triage-assessments").orElseThrow();
+            assertThat(latency.rounds()).allSatisfy(p99 -> assertThat(p99).isPositive());
+            assertThat(latency.atMost()).isEqualTo(ms + 50.0);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, List<Map<String, Object>>> latencyRounds = (Map<String, List<Map<String, Object>>>) ((Map<String, Object>)
+            result(report, CommitIntervalScenario.NAME).details().get("latency")).get("rounds");
+        assertThat(latencyRounds.values()).allSatisfy(rounds -> assertThat(rounds).allSatisfy(round -> {
+            assertThat((Long) round.get("measured")).isPositive();
+            assertThat(round.get("timedOut")).isEqualTo(0L);
+        }));
         Metric hundred = result(report, GrowthScenario.NAME).metric("streams-triage exactly_once_v2 100 earlier").orElseThrow();
         assertThat(report.ratio(hundred, hundred.ceilings().get(0))).isPresent();
         // And the scale-out rounds ran one and two instances, each of the two with partitions of its own

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param unit     e.g. {@code records/s}, {@code ms}
  * @param rounds   the value of each measured round, in the order measured
  * @param ceilings the metrics this one is a fraction of, in report order; may be empty
+ * @param atMost   the issue's upper bound for the median, in {@code unit} (a latency target), or null when there is none
  */
-public record Metric(String name, String unit, List<Double> rounds, List<CeilingRef> ceilings) {
+public record Metric(String name, String unit, List<Double> rounds, List<CeilingRef> ceilings, Double atMost) {
 
     /**
      * A metric of another scenario, e.g. {@code ceiling} / {@code streams aggregate exactly_once_v2}, and the ratio to it
@@ -36,10 +37,13 @@ public record Metric(String name, String unit, List<Double> rounds, List<Ceiling
         if (rounds.isEmpty()) {
             throw new IllegalArgumentException("Metric " + name + " has no measured round");
         }
+        if (atMost != null && !(atMost > 0)) {
+            throw new IllegalArgumentException("An upper bound is positive, was " + atMost);
+        }
     }
 
     public static Metric of(String name, String unit, List<Double> rounds) {
-        return new Metric(name, unit, rounds, List.of());
+        return new Metric(name, unit, rounds, List.of(), null);
     }
 
     /** This metric, also compared with {@code metric} of {@code scenario}, without a target. */
@@ -55,7 +59,17 @@ public record Metric(String name, String unit, List<Double> rounds, List<Ceiling
     private Metric comparedWith(CeilingRef ceiling) {
         List<CeilingRef> all = new java.util.ArrayList<>(ceilings);
         all.add(ceiling);
-        return new Metric(name, unit, rounds, all);
+        return new Metric(name, unit, rounds, all, atMost);
+    }
+
+    /** This metric with the target that its median stays at or below {@code bound} (a latency's), in its own unit. */
+    public Metric withTargetAtMost(double bound) {
+        return new Metric(name, unit, rounds, ceilings, bound);
+    }
+
+    /** Whether the median is within {@link #atMost}; null when there is no such target. */
+    public Boolean atMostMet() {
+        return atMost == null ? null : median() <= atMost;
     }
 
     public double median() {

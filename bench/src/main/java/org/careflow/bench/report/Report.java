@@ -68,12 +68,18 @@ public final class Report {
             .map(c -> metric.median() / c.median());
     }
 
-    /** Each comparison of {@code metric} that could be made, as the table shows it: "62% of X (target ≥ 60%: met)". */
+    /**
+     * Each comparison of {@code metric} that could be made, as the table shows it: "62% of X (target ≥ 60%: met)", and
+     * its upper bound if it has one: "target ≤ 150 ms: met".
+     */
     String comparisons(Metric metric) {
         List<String> parts = new ArrayList<>();
         for (Metric.CeilingRef ceiling : metric.ceilings()) {
             ratio(metric, ceiling).ifPresent(r -> parts.add(percent(r) + " of " + ceiling.metric()
                 + (ceiling.target() == null ? "" : " (target ≥ " + percent(ceiling.target()) + ": " + (r >= ceiling.target() ? "met" : "missed") + ")")));
+        }
+        if (metric.atMost() != null) {
+            parts.add("target ≤ " + number(metric.atMost()) + " " + metric.unit() + ": " + (metric.atMostMet() ? "met" : "missed"));
         }
         return String.join("; ", parts);
     }
@@ -121,6 +127,10 @@ public final class Report {
                         comparisons.add(c);
                     }
                     m.put("comparisons", comparisons);
+                }
+                if (metric.atMost() != null) {
+                    m.put("targetAtMost", metric.atMost());
+                    m.put("targetAtMostMet", metric.atMostMet());
                 }
                 metrics.add(m);
             }

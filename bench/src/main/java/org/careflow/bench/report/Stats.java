@@ -41,6 +41,11 @@ public final class Stats {
         return new Histogram(MAX_LATENCY_MICROS, 3);
     }
 
+    /** Records a latency of {@code nanos} in a histogram of {@link #latencyHistogram()}, clamped to its range. */
+    public static void recordLatency(Histogram micros, long nanos) {
+        micros.recordValue(Math.min(Math.max(1, nanos / 1_000), MAX_LATENCY_MICROS));
+    }
+
     /** The {@code percentile} (e.g. 99.9) of a histogram of microseconds, in milliseconds. */
     public static double percentileMillis(Histogram micros, double percentile) {
         return micros.getValueAtPercentile(percentile) / 1000.0;

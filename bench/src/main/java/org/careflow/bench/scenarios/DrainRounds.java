@@ -341,7 +341,7 @@ final class DrainRounds {
         }
     }
 
-    private static Map<String, String> strings(Map<String, ?> props) {
+    static Map<String, String> strings(Map<String, ?> props) {
         Map<String, String> out = new LinkedHashMap<>();
         props.forEach((k, v) -> out.put(k, String.valueOf(v)));
         return out;

@@ -31,16 +31,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.careflow.events.triage.TriageAssessment;
 import org.careflow.ingest.IngestApp;
@@ -63,10 +56,6 @@ public final class EndToEndLatencyScenario implements Scenario {
     public static final String NAME = "latency";
     /** Index of the first synthetic event posted: above the batch ingest's range, so that no submission id repeats. */
     static final long FIRST_INDEX = 3_000_000_000L;
-    /** Share of the maximum rate the events are sent at, unless {@value #RATE_FRACTION_PROPERTY} says otherwise. */
-    static final double DEFAULT_RATE_FRACTION = 0.5;
-    /** System property overriding {@link #DEFAULT_RATE_FRACTION}, e.g. {@code -Dcareflow.bench.latency.fraction=0.8}. */
-    static final String RATE_FRACTION_PROPERTY = "careflow.bench.latency.fraction";
     static final String GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
     static final double[] PERCENTILES = {50, 99, 99.9};
     static final String TOPIC = "topic";
@@ -96,9 +85,6 @@ public final class EndToEndLatencyScenario implements Scenario {
     static final long QUERY_START_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** After a phase's last send, its assessments not readable within this have timed out. */
     static final Duration TOPIC_DEADLINE = Duration.ofSeconds(60);
-    /** Bounds how late the reader sees readable records should the broker not wake its fetch at once. */
-    static final int FETCH_MAX_WAIT_MS = 50;
-    static final Duration POLL = Duration.ofMillis(100);
 
     private static final Logger LOG = LoggerFactory.getLogger(EndToEndLatencyScenario.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,25 +100,8 @@ public final class EndToEndLatencyScenario implements Scenario {
 
     @Override
     public String description() {
-        return "end-to-end latency at " + Math.round(rateFraction() * 100) + "% of the maximum rate: from the ingest API's 202 to "
+        return "end-to-end latency at " + Math.round(SteadyRate.fraction() * 100) + "% of the maximum rate: from the ingest API's 202 to "
             + "the assessment readable on triage-assessments (read_committed) and answered by streams-triage's query endpoint";
-    }
-
-    /** The share of the maximum rate to send at: {@value #RATE_FRACTION_PROPERTY}, or {@link #DEFAULT_RATE_FRACTION}. */
-    static double rateFraction() {
-        String text = System.getProperty(RATE_FRACTION_PROPERTY);
-        if (text == null || text.isBlank()) {
-            return DEFAULT_RATE_FRACTION;
-        }
-        try {
-            double value = Double.parseDouble(text.strip());
-            if (value > 0 && value <= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below, with what is expected.
-        }
-        throw new IllegalArgumentException(RATE_FRACTION_PROPERTY + " must be a number in (0, 1], was '" + text + "'");
     }
 
     /**
@@ -204,7 +173,7 @@ public final class EndToEndLatencyScenario implements Scenario {
     @Override
     public ScenarioResult run(BenchContext context, BenchSettings settings) throws Exception {
         long begin = System.nanoTime();
-        double fraction = rateFraction();
+        double fraction = SteadyRate.fraction();
         BenchStack stack = context.stack();
         SyntheticData data = context.data();
         String applicationId = context.uniqueName("bench-latency-" + StreamsRuns.shortName(GUARANTEE));
@@ -224,8 +193,7 @@ public final class EndToEndLatencyScenario implements Scenario {
                 LOG.warn("Waited {} ms for an open transaction on {} to end", waited.toMillis(), Topics.TRIAGE_ASSESSMENTS.name());
             }
             StreamsHttpApp triage = null;
-            try (Reader reader = new Reader(new KafkaConsumer<>(consumerProps(stack), new StringDeserializer(), serde.deserializer()))) {
-                reader.seekToEnd(stack.endOffsets(Topics.TRIAGE_ASSESSMENTS.name()));
+            try (AssessmentReader reader = new AssessmentReader(stack, serde, "bench-latency-reader")) {
                 try (Progress.Task starting = context.progress().timed("latency: starting streams-triage (" + GUARANTEE + ")",
                     Duration.ofSeconds(5))) {
                     triage = TriageApp.start(new TriageConfig(triageProps(stack, applicationId)));
@@ -234,7 +202,7 @@ public final class EndToEndLatencyScenario implements Scenario {
                 }
                 StreamsHttpApp app = triage;
                 Tracker tracker = new Tracker(context, data, app, reader, queryThreads, queryClient);
-                reader.start(tracker);
+                reader.start(tracker::read);
                 URI postUri = IngestRequests.singleUri(ingest.port());
 
                 RateChoice choice = chooseRate(pipelineRate(context), ingestRate(context), fraction,
@@ -280,8 +248,7 @@ public final class EndToEndLatencyScenario implements Scenario {
                 details.put("clients", clients);
                 details.put("plannedSends", Math.round(choice.rate() * settings.roundDuration().toMillis() / 1000.0 * settings.rounds()));
                 details.put("measuredFrom", "each event's 202 as the client received it");
-                details.put(TOPIC, "polled from triage-assessments by a consumer with isolation.level=read_committed, matched by "
-                    + "submissionId; fetch.max.wait.ms " + FETCH_MAX_WAIT_MS);
+                details.put(TOPIC, AssessmentReader.describe());
                 details.put(QUERY, "GET " + TriageQueryRoutes.PATIENT_TRIAGE_PATH + " (the patient's latest assessment) for one "
                     + "accepted event in " + tracker.sampleEvery + " (the first of each round among them), polled with "
                     + TimeUnit.NANOSECONDS.toMillis(QUERY_PAUSE_NANOS) + " ms pauses until it names the submission, at most "
@@ -331,16 +298,6 @@ public final class EndToEndLatencyScenario implements Scenario {
             .appConfig();
     }
 
-    private static Map<String, Object> consumerProps(BenchStack stack) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-latency-reader");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
-        return props;
-    }
-
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -375,13 +332,9 @@ public final class EndToEndLatencyScenario implements Scenario {
             this.sampled = sampled;
         }
 
-        static void record(Histogram histogram, long nanos) {
-            histogram.recordValue(Math.min(Math.max(1, nanos / 1_000), Stats.MAX_LATENCY_MICROS));
-        }
-
         /** An assessment of this phase was read at {@code readNanos}, {@code latencyNanos} after its 202. */
         void read(long readNanos, long latencyNanos) {
-            record(topic, latencyNanos);
+            Stats.recordLatency(topic, latencyNanos);
             topicMatched++;
             if (readNanos < firstReadNanos) {
                 firstReadNanos = readNanos;
@@ -440,66 +393,6 @@ public final class EndToEndLatencyScenario implements Scenario {
         }
     }
 
-    /** Reads triage-assessments on a thread of its own and hands every assessment's submission id to the tracker. */
-    private static final class Reader implements AutoCloseable {
-
-        private final KafkaConsumer<String, TriageAssessment> consumer;
-        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        private volatile boolean stopping;
-        private Thread thread;
-
-        Reader(KafkaConsumer<String, TriageAssessment> consumer) {
-            this.consumer = consumer;
-        }
-
-        /** Before {@link #start}: reads from these offsets on. */
-        void seekToEnd(Map<TopicPartition, Long> endOffsets) {
-            consumer.assign(endOffsets.keySet());
-            endOffsets.forEach(consumer::seek);
-        }
-
-        void start(Tracker tracker) {
-            thread = new Thread(() -> {
-                try {
-                    while (!stopping) {
-                        var records = consumer.poll(POLL);
-                        long now = System.nanoTime();
-                        for (ConsumerRecord<String, TriageAssessment> record : records) {
-                            if (record.value() != null) {
-                                tracker.read(record.value().getSubmissionId(), now);
-                            }
-                        }
-                    }
-                } catch (WakeupException e) {
-                    if (!stopping) {
-                        failure.set(e);
-                    }
-                } catch (RuntimeException e) {
-                    failure.set(e);
-                }
-            }, "bench-latency-reader");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void requireAlive() {
-            RuntimeException e = failure.get();
-            if (e != null) {
-                throw new IllegalStateException("The reader of " + Topics.TRIAGE_ASSESSMENTS.name() + " failed", e);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stopping = true;
-            if (thread != null) {
-                consumer.wakeup();
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            consumer.close(Duration.ofSeconds(10));
-        }
-    }
-
     /**
      * Follows every accepted event: when its 202 came, when its assessment was read, and for sampled events when the query
      * endpoint named it. Its lock guards the phases' figures and the maps.
@@ -509,7 +402,7 @@ public final class EndToEndLatencyScenario implements Scenario {
         private final BenchContext context;
         private final SyntheticData data;
         private final StreamsHttpApp triage;
-        private final Reader reader;
+        private final AssessmentReader reader;
         private final ExecutorService queryThreads;
         private final HttpClient queryClient;
         private final Map<String, Pending> pending = new HashMap<>();
@@ -523,7 +416,7 @@ public final class EndToEndLatencyScenario implements Scenario {
         private record Pending(Phase phase, long acceptedNanos) {
         }
 
-        Tracker(BenchContext context, SyntheticData data, StreamsHttpApp triage, Reader reader, ExecutorService queryThreads,
+        Tracker(BenchContext context, SyntheticData data, StreamsHttpApp triage, AssessmentReader reader, ExecutorService queryThreads,
                 HttpClient queryClient) {
             this.context = context;
             this.data = data;
@@ -708,7 +601,7 @@ public final class EndToEndLatencyScenario implements Scenario {
                     current.queriesOpen--;
                     if (answered >= 0) {
                         current.queryMatched++;
-                        Phase.record(current.query, answered - acceptedNanos);
+                        Stats.recordLatency(current.query, answered - acceptedNanos);
                     } else {
                         current.queryTimedOut++;
                     }

@@ -33,6 +33,53 @@ public class ReportTest {
     }
 
     @Test
+    void shouldShowTheUpperBoundAndWhetherItWasMetWhenAMetricHasOne() {
+        // Given two latencies with an upper bound each: one median within it, one above it
+        Metric within = Metric.of("p99 commit 20 ms", "ms", List.of(60.0, 80.0, 65.0)).withTargetAtMost(70);
+        Metric above = Metric.of("p99 commit 100 ms", "ms", List.of(151.0)).withTargetAtMost(150);
+        ScenarioResult result = new ScenarioResult("commit-interval", "latency", List.of(within, above), Map.of(), 1);
+
+        // When reported
+        Report report = new Report(BenchSettings.smoke(Path.of("target")), Instant.EPOCH, Instant.EPOCH.plusSeconds(3), List.of(result));
+
+        // Then the table says each bound with its verdict on the median, and the JSON gives both
+        assertThat(report.markdown()).contains("| p99 commit 20 ms | 65.0 ms | 60.0 – 80.0 | 31% | 3 | target ≤ 70.0 ms: met |")
+            .contains("| p99 commit 100 ms | 151 ms | 151 – 151 | 0% | 1 | target ≤ 150 ms: missed |");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) ((List<Map<String, Object>>) ((List<Map<String, Object>>) report.toJson()
+            .get("scenarios")).get(0).get("metrics")).get(1);
+        assertThat(json).containsEntry("targetAtMost", 150.0).containsEntry("targetAtMostMet", false);
+        assertThat(Metric.of("rate", "records/s", List.of(1.0)).atMostMet()).isNull();
+    }
+
+    @Test
+    void shouldSummariseALatencyWithItsPercentilesAndMaximumWhenRecordedInNanoseconds() {
+        // Given latencies of 1..1000 ms recorded in nanoseconds, and one beyond the histogram's range
+        Histogram micros = Stats.latencyHistogram();
+        for (int ms = 1; ms <= 1000; ms++) {
+            Stats.recordLatency(micros, ms * 1_000_000L);
+        }
+        Histogram clamped = Stats.latencyHistogram();
+        Stats.recordLatency(clamped, java.util.concurrent.TimeUnit.MINUTES.toNanos(5));
+        Stats.recordLatency(clamped, 0);
+
+        // When summarised
+        LatencySummary summary = LatencySummary.of(micros);
+
+        // Then each percentile is within the histogram's three significant digits
+        assertThat(summary.count()).isEqualTo(1000);
+        assertThat(summary.p50()).isCloseTo(500, within(0.5));
+        assertThat(summary.p95()).isCloseTo(950, within(1.0));
+        assertThat(summary.p99()).isCloseTo(990, within(1.0));
+        assertThat(summary.max()).isCloseTo(1000, within(1.0));
+        assertThat(summary.describe()).containsKeys("count", "p50Ms", "p95Ms", "p99Ms", "maxMs");
+        // And what is out of range is clamped to it rather than failing, and an empty histogram gives zeros
+        assertThat(LatencySummary.of(clamped).max()).isCloseTo(Stats.MAX_LATENCY_MICROS / 1000.0, within(100.0));
+        assertThat(clamped.getMinValue()).isEqualTo(1);
+        assertThat(LatencySummary.of(Stats.latencyHistogram())).isEqualTo(new LatencySummary(0, 0, 0, 0, 0));
+    }
+
+    @Test
     void shouldGiveTheRatioToTheCeilingWhenBothWereMeasured() {
         // Given a ceiling and a metric compared with it
         ScenarioResult ceiling = new ScenarioResult("ceiling", "raw", List.of(Metric.of("aggregate", "records/s", List.of(200.0, 100.0, 300.0))),

@@ -72,6 +72,8 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
 
     private final BusinessMetrics metrics;
     private ContactWrites writes;
+    /** Where the next scan of the due index starts (epoch ms); 0 after a (re)start, so nothing indexed before is missed. */
+    private long scanFrom;
 
     PlanRemindersProcessor(ReminderPolicy policy, Duration punctuateInterval, int maxLogEntries, BusinessMetrics metrics) {
         this.policy = policy;
@@ -200,7 +202,11 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         booking.setReminders(entries);
         for (ReminderEntry entry : entries) {
             if (entry.getStatus() == ReminderStatus.PENDING) {
-                dueIndex.put(Ids.dueKey(entry.getDueAt().toEpochMilli(), entry.getReminderId()), patientId);
+                if (entry.getDueAt().isAfter(now)) {
+                    // What is due already (the confirmation) is sent by sendIfDue at once: indexing it would only leave a
+                    // deletion behind in the index, which every later scan of the index would have to step over.
+                    index(entry.getDueAt().toEpochMilli(), entry.getReminderId(), patientId);
+                }
                 out.scheduled.add(KeyValue.pair(patientId, ReminderScheduled.newBuilder()
                     .setEventId(Ids.derived("reminder-scheduled", entry.getReminderId())).setOccurredAt(now)
                     .setReminderId(entry.getReminderId()).setBookingId(booking.getBookingId()).setPatientId(patientId)
@@ -228,13 +234,28 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         }
     }
 
-    /** The punctuation: every reminder of this task due by now is sent, or suppressed when the patient cannot be messaged. */
+    private void index(long dueAtMillis, String reminderId, String patientId) {
+        dueIndex.put(Ids.dueKey(dueAtMillis, reminderId), patientId);
+        scanFrom = Math.min(scanFrom, dueAtMillis);
+    }
+
+    /**
+     * The punctuation: every reminder of this task due by now is sent, or suppressed when the patient cannot be messaged.
+     * The scan starts where the last one ended (or at the earliest entry indexed since, should the clock have gone back):
+     * everything before was sent and deleted, and a scan from the start of the index would step over every deletion
+     * since the store's last compaction, a cost that grows with every booking ever planned.
+     */
     private void sendDue(long wallClockMillis) {
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = dueIndex.range(Ids.dueKey(0, ""), Ids.dueUpTo(wallClockMillis))) {
+        long from = scanFrom;
+        if (from > wallClockMillis) {
+            return;
+        }
+        try (KeyValueIterator<String, String> it = dueIndex.range(Ids.dueKey(from, ""), Ids.dueUpTo(wallClockMillis))) {
             it.forEachRemaining(due::add);
         }
+        scanFrom = wallClockMillis + 1;
         for (KeyValue<String, String> kv : due) {
             String patientId = kv.value;
             String reminderId = kv.key.substring(kv.key.indexOf('/') + 1);
@@ -256,9 +277,11 @@ final class PlanRemindersProcessor extends ContextualProcessor<String, BookingOu
         }
     }
 
-    /** Turns a due entry into a notification, or suppresses it; updates the entry in place. */
+    /**
+     * Turns a due entry into a notification, or suppresses it; updates the entry in place. Its index entry is gone already:
+     * the punctuation deletes what it takes, and what is due at planning is never indexed.
+     */
     private void send(String patientId, BookingReminders booking, ReminderEntry entry, Instant now, Emissions out) {
-        dueIndex.delete(Ids.dueKey(entry.getDueAt().toEpochMilli(), entry.getReminderId()));
         PatientContact contact = contactFor(patientId, booking.getFacilityId());
         if (contact == null) {
             cancel(patientId, booking, entry, ReminderStatus.SUPPRESSED, "no contact details for the patient", now, out);

@@ -85,6 +85,57 @@ class PlanRemindersProcessorTest {
         assertThat(keys()).containsExactly(Ids.dueKey(SLOT.minus(Duration.ofHours(2)).toEpochMilli(), "b-1/2h"));
     }
 
+    @Test
+    void shouldSendAReminderIndexedBeforeTheLastScanWhenTheClockWentBack() {
+        // Given a punctuation at the 2h reminder's instant, which finds nothing (no booking yet)
+        long scanned = SLOT.minus(Duration.ofHours(2)).toEpochMilli();
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(scanned);
+        assertThat(context.forwarded()).isEmpty();
+
+        // When the booking is planned at a system time before that scan (the clock went back), its reminders due before it
+        processor.process(new Record<>("p-1", outcome(), NOW.toEpochMilli()));
+        context.resetForwards();
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(scanned + 1);
+
+        // Then the next scan still finds both: it starts at the earliest entry indexed since the last one
+        assertThat(context.forwarded().stream().flatMap(f -> f.record().value().outbound().stream())
+            .map(kv -> kv.value.getIdempotencyKey()).toList()).containsExactly("reminder:b-1/24h", "reminder:b-1/2h");
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void shouldSendWhatAnEarlierInstanceIndexedWhenARestartedProcessorPunctuates() {
+        // Given a booking planned by one instance of the processor
+        processor.process(new Record<>("p-1", outcome(), NOW.toEpochMilli()));
+        context.resetForwards();
+
+        // When a new instance (a restart) takes over the same stores and punctuates at the 24h reminder's instant
+        MockProcessorContext<String, Emissions> restarted = new MockProcessorContext<>();
+        restarted.setCurrentSystemTimeMs(NOW.toEpochMilli());
+        for (String name : List.of(NotificationsTopology.REMINDERS_STORE, NotificationsTopology.DUE_INDEX_STORE, NotificationsTopology.CONTACTS_STORE,
+                NotificationsTopology.MESSAGES_STORE, NotificationsTopology.CONTACT_TRUST_STORE)) {
+            restarted.addStateStore(context.getStateStore(name));
+        }
+        PlanRemindersProcessor next = new PlanRemindersProcessor(ReminderPolicy.parse(List.of("24h", "2h"), List.of(), "21:00-08:00", 50,
+            ZoneId.of("UTC"), "en"), Duration.ofSeconds(1), 50, org.careflow.topics.BusinessMetrics.NONE);
+        next.init(restarted);
+        restarted.scheduledPunctuators().get(0).getPunctuator().punctuate(SLOT.minus(Duration.ofHours(24)).toEpochMilli());
+
+        // Then the reminder the earlier instance indexed is sent
+        assertThat(restarted.forwarded()).singleElement().satisfies(f ->
+            assertThat(f.record().value().outbound()).singleElement().satisfies(kv ->
+                assertThat(kv.value.getIdempotencyKey()).isEqualTo("reminder:b-1/24h")));
+    }
+
+    @Test
+    void shouldSpellDueKeysAsTheStoredLayoutDoesWhenBuiltWithoutAFormatter() {
+        // The due index's key layout is stored: the key builder must give what %013d gave
+        for (long millis : new long[] {0L, 7L, 1_764_000_000_000L, 9_999_999_999_999L, 12_345_678_901_234L}) {
+            assertThat(Ids.dueKey(millis, "b-1/24h")).isEqualTo(String.format("%013d/%s", millis, "b-1/24h"));
+            assertThat(Ids.dueUpTo(millis)).isEqualTo(String.format("%013d/\uffff", millis));
+        }
+    }
+
     private List<String> keys() {
         List<String> keys = new java.util.ArrayList<>();
         try (var it = dueIndex.all()) {

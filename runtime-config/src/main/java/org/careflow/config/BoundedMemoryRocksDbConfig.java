@@ -24,6 +24,13 @@ public class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
     private static final long BLOCK_SIZE = 16 * 1024L;
     private static final int MEMTABLES = 2;
+    /**
+     * Memory a memtable takes at a time as it grows. RocksDB's default (an eighth of the write buffer, up to 1 MiB) is
+     * reserved by every store's memtable at its first write and charged to the write-buffer manager: with dozens of
+     * stores per instance that alone fills the memtables' share, the manager then flushes whichever store is written
+     * next, however small its memtable, and the instance spends its CPU flushing and compacting tiny files.
+     */
+    static final long ARENA_BLOCK_BYTES = 64 * 1024L;
 
     /** One cache and manager per budget, shared by every store of the process; never closed while the process runs. */
     private static final Map<String, Shared> SHARED = new ConcurrentHashMap<>();
@@ -51,6 +58,7 @@ public class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
         options.setWriteBufferManager(shared.writeBuffers());
         options.setMaxWriteBufferNumber(MEMTABLES);
         options.setWriteBufferSize(Math.max(1024 * 1024, shared.memtableBytes() / MEMTABLES));
+        options.setArenaBlockSize(ARENA_BLOCK_BYTES);
     }
 
     @Override

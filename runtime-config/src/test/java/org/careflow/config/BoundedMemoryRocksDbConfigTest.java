@@ -37,6 +37,8 @@ class BoundedMemoryRocksDbConfigTest {
             assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(first.writeBufferSize()).isEqualTo(8L * 1024 * 1024);
             assertThat(first.maxWriteBufferNumber()).isEqualTo(2);
+            // and a memtable reserves 64 KiB at a time, so that dozens of nearly empty ones do not fill that budget
+            assertThat(first.arenaBlockSize()).isEqualTo(BoundedMemoryRocksDbConfig.ARENA_BLOCK_BYTES);
             assertThat(second.writeBufferSize()).isEqualTo(first.writeBufferSize());
         }
     }

@@ -25,6 +25,13 @@ public class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     private static final long BLOCK_SIZE = 16 * 1024L;
     private static final int MEMTABLES = 2;
     /**
+     * A store's memtable is this fraction of the memtables' share: the write-buffer manager counts every store's
+     * memtables together and, once their sum passes its limit, makes whichever store is written next flush, however
+     * little that store holds. Sized so that the few stores written at any moment fill their own memtables first and
+     * flush them whole, the manager only stepping in when many are busy at once.
+     */
+    static final int WRITE_BUFFER_SHARES = 16;
+    /**
      * Memory a memtable takes at a time as it grows. RocksDB's default (an eighth of the write buffer, up to 1 MiB) is
      * reserved by every store's memtable at its first write and charged to the write-buffer manager: with dozens of
      * stores per instance that alone fills the memtables' share, the manager then flushes whichever store is written
@@ -57,7 +64,7 @@ public class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
         options.setTableFormatConfig(table);
         options.setWriteBufferManager(shared.writeBuffers());
         options.setMaxWriteBufferNumber(MEMTABLES);
-        options.setWriteBufferSize(Math.max(1024 * 1024, shared.memtableBytes() / MEMTABLES));
+        options.setWriteBufferSize(Math.max(1024 * 1024, shared.memtableBytes() / WRITE_BUFFER_SHARES));
         options.setArenaBlockSize(ARENA_BLOCK_BYTES);
     }
 

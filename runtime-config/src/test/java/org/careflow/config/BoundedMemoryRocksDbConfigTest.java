@@ -22,7 +22,7 @@ class BoundedMemoryRocksDbConfigTest {
     void shouldShareOneCacheAndWriteBufferManagerBetweenStoresWhenBudgetIsTheSame() {
         // Given two stores' options
         BoundedMemoryRocksDbConfig setter = new BoundedMemoryRocksDbConfig();
-        Map<String, Object> configs = Map.of(BoundedMemoryRocksDbConfig.MEMORY_BYTES, 64L * 1024 * 1024,
+        Map<String, Object> configs = Map.of(BoundedMemoryRocksDbConfig.MEMORY_BYTES, 256L * 1024 * 1024,
             BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, 25);
         try (Options first = new Options(); Options second = new Options()) {
             first.setTableFormatConfig(new BlockBasedTableConfig());
@@ -32,10 +32,10 @@ class BoundedMemoryRocksDbConfigTest {
             setter.setConfig("store-a", first, configs);
             setter.setConfig("store-b", second, configs);
 
-            // Then both cache index and filter blocks, and their memtables fit the 25% budget: 2 x 8 MiB
+            // Then both cache index and filter blocks, and each memtable is a sixteenth of the 25% budget (64 MiB)
             BlockBasedTableConfig table = (BlockBasedTableConfig) first.tableFormatConfig();
             assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
-            assertThat(first.writeBufferSize()).isEqualTo(8L * 1024 * 1024);
+            assertThat(first.writeBufferSize()).isEqualTo(4L * 1024 * 1024);
             assertThat(first.maxWriteBufferNumber()).isEqualTo(2);
             // and a memtable reserves 64 KiB at a time, so that dozens of nearly empty ones do not fill that budget
             assertThat(first.arenaBlockSize()).isEqualTo(BoundedMemoryRocksDbConfig.ARENA_BLOCK_BYTES);

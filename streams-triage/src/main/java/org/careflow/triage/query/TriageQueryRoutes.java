@@ -6,11 +6,13 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -134,9 +136,19 @@ public final class TriageQueryRoutes {
         return newestFirst(PatientEntries.read(store, patientId, kind));
     }
 
-    private static List<TriageAssessment> newestFirst(List<TriageAssessment> assessments) {
-        assessments.sort(Comparator.comparing(TriageAssessment::getOccurredAt).reversed());
-        return assessments;
+    private static List<TriageAssessment> newestFirst(List<TriageAssessment> inReceiptOrder) {
+        return newestFirst(inReceiptOrder, TriageAssessment::getOccurredAt);
+    }
+
+    /**
+     * Newest assessed first. Assessments of the same millisecond (a replay assesses many at once) keep the order careflow
+     * received them in, newest received first: the store reads each facility's history oldest first.
+     */
+    static <T> List<T> newestFirst(List<T> inReceiptOrder, Function<T, Instant> assessedAt) {
+        List<T> out = new ArrayList<>(inReceiptOrder);
+        Collections.reverse(out);
+        out.sort(Comparator.comparing(assessedAt).reversed());
+        return out;
     }
 
     /** The assessments the caller may read; none readable though some exist is the same 404 as none at all. */

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,6 +48,20 @@ class TriageQueryRoutesTest {
         if (streams != null) {
             streams.close(Duration.ofSeconds(5));
         }
+    }
+
+    @Test
+    void shouldListAssessmentsOfTheSameMillisecondNewestReceivedFirstWhenAReplayAssessedThemAtOnce() {
+        // Given a facility's history as the store reads it, oldest received first, the last two assessed in one millisecond
+        record Assessed(String submissionId, Instant at) {
+        }
+        Instant replay = Instant.parse("2026-12-07T17:29:57.001Z");
+        List<Assessed> inReceiptOrder = List.of(new Assessed("s-0", replay.minusSeconds(60)), new Assessed("s-1", replay),
+            new Assessed("s-2", replay));
+
+        // Then the newest assessed comes first, and of the two assessed together the one received later
+        assertThat(TriageQueryRoutes.newestFirst(inReceiptOrder, Assessed::at)).extracting(Assessed::submissionId)
+            .containsExactly("s-2", "s-1", "s-0");
     }
 
     @Test

@@ -75,7 +75,8 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
         }
         String awaitingKey = TriageKeys.awaiting(record.key(), submission.getFacilityId(), submission.getSubmissionId());
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        if (history.seen(record.key(), submission.getFacilityId(), submission.getSubmissionId()) || awaiting.get(awaitingKey) != null) {
+        PatientHistory.State state = history.state(record.key(), submission.getFacilityId());
+        if (state.seen(submission.getSubmissionId()) || awaiting.get(awaitingKey) != null) {
             LOG.debug("Ignoring a repeated submission on partition {}", context.recordMetadata().map(m -> m.partition()).orElse(-1));
             return;
         }
@@ -86,7 +87,7 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
             metrics.formWait("parked");
             return;
         }
-        publish(record.key(), TriageAssessor.assess(submission, form.get(), now), false, record.timestamp());
+        publish(state, TriageAssessor.assess(submission, form.get(), now), record.timestamp());
     }
 
     /** Scores parked submissions whose form has arrived, queues for review those past the bound, forgets expired ones. */
@@ -108,12 +109,13 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
             if (form.isPresent()) {
                 awaiting.delete(entry.key);
                 metrics.formWait(waiting.getProvisional() ? "scored_late" : "scored_after_wait");
-                publish(patientId, TriageAssessor.assess(submission, form.get(), now), true, wallClockMs);
+                publish(history.state(patientId, submission.getFacilityId()), TriageAssessor.assess(submission, form.get(), now), wallClockMs);
             } else if (!waiting.getProvisional() && waited.compareTo(formWait.bound()) >= 0) {
                 LOG.warn("Form version did not arrive within {} ms; queueing the patient for review", formWait.bound().toMillis());
                 awaiting.put(entry.key, new AwaitingForm(submission, waiting.getParkedAt(), true));
                 metrics.formWait("review_form_unavailable");
-                publish(patientId, TriageAssessor.assessForReview(submission, formWait.bound(), now), true, wallClockMs);
+                publish(history.state(patientId, submission.getFacilityId()), TriageAssessor.assessForReview(submission, formWait.bound(), now),
+                    wallClockMs);
             } else if (waiting.getProvisional() && waited.compareTo(formWait.bound().plus(formWait.lateRetention())) >= 0) {
                 awaiting.delete(entry.key);
                 metrics.formWait("expired");
@@ -122,13 +124,13 @@ public final class AssessSubmissionProcessor implements Processor<String, Triage
     }
 
     /**
-     * Keeps {@code assessment} as the newest of its patient's history at its facility (replacing an earlier assessment of
-     * the same submission: a review superseded once the form arrived), compares it with the one received before, and
-     * forwards both.
+     * Keeps {@code assessment} as the newest of its patient's history at its facility ({@code state}, read just before;
+     * replacing an earlier assessment of the same submission: a review superseded once the form arrived), compares it
+     * with the one received before, and forwards both.
      */
-    private void publish(String patientId, TriageAssessment assessment, boolean maybeSeen, long timestamp) {
-        TriageAssessment previous = history.append(patientId, assessment, maybeSeen);
+    private void publish(PatientHistory.State state, TriageAssessment assessment, long timestamp) {
+        TriageAssessment previous = history.append(state, assessment);
         DeteriorationAlert alert = DeteriorationDetector.detect(previous, assessment, assessment.getOccurredAt());
-        context.forward(new Record<>(patientId, new AssessmentOutcome(assessment, alert), timestamp));
+        context.forward(new Record<>(state.patientId(), new AssessmentOutcome(assessment, alert), timestamp));
     }
 }

@@ -31,7 +31,12 @@ public enum PatientEntries {
         List<TriageAssessment> all = new ArrayList<>();
         try (KeyValueIterator<String, PatientTriageEntry> it = store.prefixScan(PatientKeys.kindPrefix(patientId, kind.kind),
             new StringSerializer())) {
-            it.forEachRemaining(kv -> all.add(kv.value.getAssessment()));
+            it.forEachRemaining(kv -> {
+                // A newest entry without an assessment only keeps ids (a history moved from the first layout had none).
+                if (kv.value.getAssessment() != null) {
+                    all.add(kv.value.getAssessment());
+                }
+            });
         }
         try (KeyValueIterator<String, PatientTriageEntry> it = store.range(PatientKeys.earlierLayoutFrom(patientId),
             PatientKeys.earlierLayoutTo(patientId))) {

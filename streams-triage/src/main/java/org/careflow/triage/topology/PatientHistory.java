@@ -1,7 +1,12 @@
 package org.careflow.triage.topology;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -11,13 +16,14 @@ import org.careflow.state.triage.PatientTriageHistory;
 
 /**
  * A patient's triage state at one facility as small entries of one store ({@link PatientKeys}), so that what a
- * submission costs does not grow with the patient's history: it reads the newest assessment and whether its id was
- * seen, and writes the new newest, one history entry and its id, dropping the entry and the id that fell out of the
- * bounds ({@value #MAX_HISTORY} assessments, {@value #MAX_SEEN_IDS} ids).
+ * submission costs does not grow with the patient's history. A submission reads one value, the newest assessment with
+ * the last {@value #MAX_SEEN_IDS} submission ids (which says whether its id was seen), and writes two: the new newest
+ * with its id added, and one history entry, dropping the entry that fell out of the last {@value #MAX_HISTORY}.
  *
- * <p>The earlier layout kept each patient's whole history at a facility in one value under the same store and
- * changelog. Such a value is moved into entries the first time the patient's key is touched, and every value of a
- * task is moved in the background ({@link #migrateSome}); queries read the earlier layout until then.
+ * <p>Two earlier layouts are read and moved on first touch, and in the background ({@link #migrateSome}): the first
+ * kept each patient's whole history at a facility in one value; the second kept each seen id in two keys of its own
+ * (the id, and its sequence number), four writes per submission where this layout makes two. Queries read the first
+ * until its values are moved; the second's ids are never read by queries.
  */
 final class PatientHistory {
 
@@ -25,81 +31,111 @@ final class PatientHistory {
     static final int MAX_HISTORY = 20;
     /** Submission ids remembered per patient and facility, so that a client's retry is recognised. */
     static final int MAX_SEEN_IDS = 100;
+    /** Where no id is known for a sequence number (never a submission id: the ingest API refuses empty ids). */
+    private static final String NO_ID = "";
 
     private final KeyValueStore<String, PatientTriageEntry> store;
     /** Where the background move stopped; null before it starts and once it is done. */
     private String cursor;
-    /** True once this task's store holds no value of the earlier layout: then no key needs looking up for one. */
-    private boolean earlierLayoutGone;
+    /** True once this task's store holds no value of an earlier layout: then no key needs looking up for one. */
+    private boolean earlierLayoutsGone;
 
     PatientHistory(KeyValueStore<String, PatientTriageEntry> store) {
         this.store = store;
     }
 
-    /** The entry standing for a value of the earlier layout, as the store's serde reads it. */
+    /**
+     * What a patient's next submission at a facility is checked against and appended to: the newest entry (null for a
+     * first submission) as read once.
+     */
+    static final class State {
+        private final String patientId;
+        private final String facilityId;
+        private final PatientTriageEntry newest;
+
+        private State(String patientId, String facilityId, PatientTriageEntry newest) {
+            this.patientId = patientId;
+            this.facilityId = facilityId;
+            this.newest = newest;
+        }
+
+        String patientId() {
+            return patientId;
+        }
+
+        /** Whether {@code submissionId} is among the last {@value #MAX_SEEN_IDS} the patient submitted at the facility. */
+        boolean seen(String submissionId) {
+            return newest != null && newest.getRecentSubmissionIds().contains(submissionId);
+        }
+
+        /** The sequence number {@code submissionId} last had, or -1. */
+        private long sequenceOf(String submissionId) {
+            if (newest == null) {
+                return -1;
+            }
+            List<String> ids = newest.getRecentSubmissionIds();
+            int at = ids.lastIndexOf(submissionId);
+            return at < 0 ? -1 : newest.getSequence() - (ids.size() - 1 - at);
+        }
+    }
+
+    /** The entry standing for a value of the first layout, as the store's serde reads it. */
     static PatientTriageEntry earlierLayout(PatientTriageHistory earlier) {
         return PatientTriageEntry.newBuilder().setEarlierAssessments(new ArrayList<>(earlier.getAssessments()))
             .setEarlierSeenSubmissionIds(new ArrayList<>(earlier.getSeenSubmissionIds())).build();
     }
 
-    /** Whether {@code submissionId} is among the last {@value #MAX_SEEN_IDS} the patient submitted at the facility. */
-    boolean seen(String patientId, String facilityId, String submissionId) {
-        moveEarlierLayout(patientId, facilityId);
-        return store.get(PatientKeys.seen(patientId, facilityId, submissionId)) != null;
+    /** The patient's state at the facility, with what an earlier layout kept for them moved first. */
+    State state(String patientId, String facilityId) {
+        if (!earlierLayoutsGone) {
+            String key = TriageKeys.history(patientId, facilityId);
+            PatientTriageEntry earlier = store.get(key);
+            if (earlier != null) {
+                move(key, earlier);
+            }
+        }
+        PatientTriageEntry newest = store.get(PatientKeys.latest(patientId, facilityId));
+        if (newest != null && newest.getRecentSubmissionIds() == null) {
+            newest = moveSeenIds(patientId, facilityId, newest);
+        }
+        return new State(patientId, facilityId, newest);
     }
 
     /**
-     * Keeps {@code assessment} as the newest of its history (replacing an earlier assessment of the same submission, as
-     * when a submission queued for review is scored once its form arrived) and returns the assessment received before
-     * it, other than one of the same submission, or null.
-     *
-     * @param maybeSeen false when {@link #seen} just said the submission was not seen, which saves looking again
+     * Keeps {@code assessment} as the newest of the history {@code state} was read for (replacing an earlier assessment
+     * of the same submission, as when a submission queued for review is scored once its form arrived) and returns the
+     * assessment received before it, other than one of the same submission, or null.
      */
-    TriageAssessment append(String patientId, TriageAssessment assessment, boolean maybeSeen) {
-        String facilityId = assessment.getFacilityId();
+    TriageAssessment append(State state, TriageAssessment assessment) {
+        String patientId = state.patientId;
+        String facilityId = state.facilityId;
         String submissionId = assessment.getSubmissionId();
-        moveEarlierLayout(patientId, facilityId);
-        PatientTriageEntry newest = store.get(PatientKeys.latest(patientId, facilityId));
+        PatientTriageEntry newest = state.newest;
         TriageAssessment previous = null;
         long sequence = 0;
+        List<String> ids = new ArrayList<>(MAX_SEEN_IDS);
         if (newest != null) {
             sequence = newest.getSequence() + 1;
-            previous = newest.getAssessment().getSubmissionId().equals(submissionId)
+            TriageAssessment last = newest.getAssessment();
+            previous = last != null && last.getSubmissionId().equals(submissionId)
                 ? newestOtherThan(patientId, facilityId, submissionId)
-                : newest.getAssessment();
+                : last;
+            long replaced = state.sequenceOf(submissionId);
+            if (replaced >= 0) {
+                store.delete(PatientKeys.entry(patientId, facilityId, replaced));
+            }
+            List<String> before = newest.getRecentSubmissionIds();
+            ids.addAll(before.subList(Math.max(0, before.size() - (MAX_SEEN_IDS - 1)), before.size()));
         }
-        PatientTriageEntry replaced = maybeSeen ? store.get(PatientKeys.seen(patientId, facilityId, submissionId)) : null;
-        if (replaced != null && replaced.getSequence() >= 0) {
-            store.delete(PatientKeys.entry(patientId, facilityId, replaced.getSequence()));
-        }
-        PatientTriageEntry entry = PatientTriageEntry.newBuilder().setSequence(sequence).setAssessment(assessment).build();
-        store.put(PatientKeys.entry(patientId, facilityId, sequence), entry);
+        ids.add(submissionId);
+        store.put(PatientKeys.entry(patientId, facilityId, sequence),
+            PatientTriageEntry.newBuilder().setSequence(sequence).setAssessment(assessment).build());
         if (sequence >= MAX_HISTORY) {
             store.delete(PatientKeys.entry(patientId, facilityId, sequence - MAX_HISTORY));
         }
-        store.put(PatientKeys.latest(patientId, facilityId), entry);
-        remember(patientId, facilityId, submissionId, sequence);
+        store.put(PatientKeys.latest(patientId, facilityId),
+            PatientTriageEntry.newBuilder().setSequence(sequence).setAssessment(assessment).setRecentSubmissionIds(ids).build());
         return previous;
-    }
-
-    /** Remembers {@code submissionId} as seen with {@code sequence}, forgetting the id {@value #MAX_SEEN_IDS} before it. */
-    private void remember(String patientId, String facilityId, String submissionId, long sequence) {
-        store.put(PatientKeys.seen(patientId, facilityId, submissionId), PatientTriageEntry.newBuilder().setSequence(sequence).build());
-        store.put(PatientKeys.order(patientId, facilityId, sequence), PatientTriageEntry.newBuilder().setSequence(sequence)
-            .setSubmissionId(submissionId).build());
-        if (sequence >= MAX_SEEN_IDS) {
-            String orderKey = PatientKeys.order(patientId, facilityId, sequence - MAX_SEEN_IDS);
-            PatientTriageEntry forgotten = store.get(orderKey);
-            if (forgotten != null) {
-                String seenKey = PatientKeys.seen(patientId, facilityId, forgotten.getSubmissionId());
-                PatientTriageEntry seen = store.get(seenKey);
-                // The id may have been seen again since (a review scored later): forget it only at this number.
-                if (seen != null && seen.getSequence() == sequence - MAX_SEEN_IDS) {
-                    store.delete(seenKey);
-                }
-                store.delete(orderKey);
-            }
-        }
     }
 
     private TriageAssessment newestOtherThan(String patientId, String facilityId, String submissionId) {
@@ -107,7 +143,7 @@ final class PatientHistory {
         try (KeyValueIterator<String, PatientTriageEntry> it = store.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
             while (it.hasNext()) {
                 TriageAssessment a = it.next().value.getAssessment();
-                if (!a.getSubmissionId().equals(submissionId)) {
+                if (a != null && !a.getSubmissionId().equals(submissionId)) {
                     return a;
                 }
             }
@@ -115,60 +151,95 @@ final class PatientHistory {
         return null;
     }
 
-    private void moveEarlierLayout(String patientId, String facilityId) {
-        if (earlierLayoutGone) {
-            return;
-        }
-        String key = TriageKeys.history(patientId, facilityId);
-        PatientTriageEntry earlier = store.get(key);
-        if (earlier != null) {
-            move(key, earlier);
-        }
-    }
-
-    /** Moves the earlier layout's value under {@code key} into entries, oldest first, and deletes it. */
+    /** Moves the first layout's value under {@code key} into entries, oldest first, and deletes it. */
     private void move(String key, PatientTriageEntry earlier) {
         String patientId = key.substring(0, key.indexOf(TriageKeys.SEPARATOR));
         String facilityId = TriageKeys.facilityOf(key);
         List<TriageAssessment> newestFirst = earlier.getEarlierAssessments() == null ? List.of() : earlier.getEarlierAssessments();
         List<String> seenNewestFirst = earlier.getEarlierSeenSubmissionIds() == null ? List.of() : earlier.getEarlierSeenSubmissionIds();
-        int ids = Math.min(seenNewestFirst.size(), MAX_SEEN_IDS);
+        int idCount = Math.min(seenNewestFirst.size(), MAX_SEEN_IDS);
         int count = Math.min(newestFirst.size(), MAX_HISTORY);
         // The ids get the numbers 0.. in the order they were seen, the assessments the numbers of their ids.
-        long next = 0;
-        java.util.Map<String, Long> numbers = new java.util.HashMap<>();
-        for (int i = ids - 1; i >= 0; i--) {
-            numbers.put(seenNewestFirst.get(i), next);
-            remember(patientId, facilityId, seenNewestFirst.get(i), next++);
+        List<String> ids = new ArrayList<>();
+        Map<String, Long> numbers = new HashMap<>();
+        for (int i = idCount - 1; i >= 0; i--) {
+            numbers.put(seenNewestFirst.get(i), (long) ids.size());
+            ids.add(seenNewestFirst.get(i));
         }
+        TriageAssessment newestAssessment = null;
         for (int i = count - 1; i >= 0; i--) {
             TriageAssessment a = newestFirst.get(i);
             Long sequence = numbers.get(a.getSubmissionId());
             if (sequence == null) {
-                sequence = next;
-                remember(patientId, facilityId, a.getSubmissionId(), next++);
+                sequence = (long) ids.size();
+                ids.add(a.getSubmissionId());
             }
-            PatientTriageEntry entry = PatientTriageEntry.newBuilder().setSequence(sequence).setAssessment(a).build();
-            store.put(PatientKeys.entry(patientId, facilityId, sequence), entry);
-            if (i == 0) {
-                store.put(PatientKeys.latest(patientId, facilityId), PatientTriageEntry.newBuilder(entry)
-                    .setSequence(Math.max(sequence, next - 1)).build());
-            }
+            store.put(PatientKeys.entry(patientId, facilityId, sequence),
+                PatientTriageEntry.newBuilder().setSequence(sequence).setAssessment(a).build());
+            newestAssessment = a;
+        }
+        if (!ids.isEmpty()) {
+            store.put(PatientKeys.latest(patientId, facilityId), PatientTriageEntry.newBuilder().setSequence(ids.size() - 1L)
+                .setAssessment(newestAssessment).setRecentSubmissionIds(lastSeenIds(ids)).build());
         }
         store.delete(key);
     }
 
     /**
-     * Moves up to {@code limit} of this task's values of the earlier layout into entries, going through the store once
-     * (keys of other kinds are passed over); when it has been through, it says so in the store, so that a restarted
-     * task does not go through it again. Returns how many keys it went through.
+     * Moves the second layout's seen ids of the patient at the facility (a key per id and one per sequence number) into
+     * the newest entry, and returns it.
+     */
+    private PatientTriageEntry moveSeenIds(String patientId, String facilityId, PatientTriageEntry newest) {
+        Map<Long, String> bySequence = new HashMap<>();
+        List<String> keys = new ArrayList<>();
+        String orderPrefix = PatientKeys.orderPrefix(patientId, facilityId);
+        try (KeyValueIterator<String, PatientTriageEntry> it = store.prefixScan(orderPrefix, new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                keys.add(kv.key);
+                if (kv.value.getSubmissionId() != null) {
+                    bySequence.put(kv.value.getSequence(), kv.value.getSubmissionId());
+                }
+            });
+        }
+        try (KeyValueIterator<String, PatientTriageEntry> it = store.prefixScan(PatientKeys.seenPrefix(patientId, facilityId),
+            new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                keys.add(kv.key);
+                if (kv.value.getSequence() >= 0) {
+                    bySequence.putIfAbsent(kv.value.getSequence(), kv.key.substring(kv.key.lastIndexOf(TriageKeys.SEPARATOR) + 1));
+                }
+            });
+        }
+        long last = newest.getSequence();
+        List<String> ids = new ArrayList<>();
+        for (long sequence = Math.max(0, last - MAX_SEEN_IDS + 1); sequence <= last; sequence++) {
+            ids.add(bySequence.getOrDefault(sequence, NO_ID));
+        }
+        if (newest.getAssessment() != null && ids.get(ids.size() - 1).equals(NO_ID)) {
+            ids.set(ids.size() - 1, newest.getAssessment().getSubmissionId());
+        }
+        PatientTriageEntry moved = PatientTriageEntry.newBuilder(newest).setRecentSubmissionIds(ids).build();
+        store.put(PatientKeys.latest(patientId, facilityId), moved);
+        keys.forEach(store::delete);
+        return moved;
+    }
+
+    private static List<String> lastSeenIds(List<String> ids) {
+        return new ArrayList<>(ids.subList(Math.max(0, ids.size() - MAX_SEEN_IDS), ids.size()));
+    }
+
+    /**
+     * Moves up to {@code limit} keys' worth of this task's values of the earlier layouts, going through the store once;
+     * when it has been through, it says so in the store, so that a restarted task does not go through it again.
+     * Returns how many keys it went through.
      */
     int migrateSome(int limit) {
-        if (earlierLayoutGone || cursor == null && store.get(PatientKeys.MIGRATED) != null) {
-            earlierLayoutGone = true;
+        if (earlierLayoutsGone || cursor == null && store.get(PatientKeys.MIGRATED_IDS) != null) {
+            earlierLayoutsGone = true;
             return 0;
         }
-        List<KeyValue<String, PatientTriageEntry>> earlier = new ArrayList<>();
+        List<KeyValue<String, PatientTriageEntry>> first = new ArrayList<>();
+        Set<String> secondLatestKeys = new LinkedHashSet<>();
         int visited = 0;
         String last = null;
         boolean done;
@@ -178,16 +249,25 @@ final class PatientHistory {
                 visited++;
                 last = kv.key;
                 if (PatientKeys.isEarlierLayout(kv.key)) {
-                    earlier.add(kv);
+                    first.add(kv);
+                } else if (PatientKeys.isLatest(kv.key) && kv.value.getRecentSubmissionIds() == null) {
+                    secondLatestKeys.add(kv.key);
                 }
             }
             done = !it.hasNext();
         }
-        earlier.forEach(kv -> move(kv.key, kv.value));
+        first.forEach(kv -> move(kv.key, kv.value));
+        for (String key : secondLatestKeys) {
+            PatientTriageEntry newest = store.get(key);
+            if (newest != null && newest.getRecentSubmissionIds() == null) {
+                moveSeenIds(PatientKeys.patientOf(key), PatientKeys.facilityOfLatest(key), newest);
+            }
+        }
         if (done) {
-            store.put(PatientKeys.MIGRATED, PatientTriageEntry.newBuilder().build());
+            store.put(PatientKeys.MIGRATED_IDS, PatientTriageEntry.newBuilder().build());
+            store.delete(PatientKeys.MIGRATED);
             cursor = null;
-            earlierLayoutGone = true;
+            earlierLayoutsGone = true;
         } else {
             cursor = last + '\u0000';
         }

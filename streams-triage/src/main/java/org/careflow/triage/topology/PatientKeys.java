@@ -12,16 +12,21 @@ import java.util.Objects;
  */
 final class PatientKeys {
 
-    /** The newest assessment at a facility and its sequence number. */
+    /** The newest assessment at a facility, its sequence number and the last submission ids. */
     static final char LATEST = '\u0001';
     /** One assessment of the history, by sequence number. */
     static final char ENTRY = '\u0002';
-    /** A submission id seen, and its sequence number. */
+    /** Written by the second layout only: a submission id seen, and its sequence number. */
     static final char SEEN = '\u0003';
-    /** Which submission id a sequence number had, so that the oldest seen id can be forgotten. */
+    /** Written by the second layout only: which submission id a sequence number had. */
     static final char ORDER = '\u0004';
-    /** Written in a task's store once no value of the earlier layout is left in it (no patient id is empty). */
+    /**
+     * Written in a task's store by the second layout once no value of the first was left in it (no patient id is
+     * empty); read no more, deleted with the second layout's keys.
+     */
     static final String MIGRATED = TriageKeys.SEPARATOR + "earlier-layout-moved";
+    /** Written in a task's store once no value of either earlier layout is left in it. */
+    static final String MIGRATED_IDS = TriageKeys.SEPARATOR + "seen-ids-moved";
 
     private static final char SEPARATOR = TriageKeys.SEPARATOR;
 
@@ -46,12 +51,38 @@ final class PatientKeys {
         return entryPrefix(patientId, facilityId) + hex(sequence);
     }
 
+    /** The prefix of the second layout's seen ids of {@code patientId} at {@code facilityId}. */
+    static String seenPrefix(String patientId, String facilityId) {
+        return kindPrefix(patientId, SEEN) + Objects.requireNonNull(facilityId, "facilityId") + SEPARATOR;
+    }
+
     static String seen(String patientId, String facilityId, String submissionId) {
-        return kindPrefix(patientId, SEEN) + facilityId + SEPARATOR + Objects.requireNonNull(submissionId, "submissionId");
+        return seenPrefix(patientId, facilityId) + Objects.requireNonNull(submissionId, "submissionId");
+    }
+
+    /** The prefix of the second layout's sequence numbers of {@code patientId} at {@code facilityId}. */
+    static String orderPrefix(String patientId, String facilityId) {
+        return kindPrefix(patientId, ORDER) + Objects.requireNonNull(facilityId, "facilityId") + SEPARATOR;
     }
 
     static String order(String patientId, String facilityId, long sequence) {
-        return kindPrefix(patientId, ORDER) + facilityId + SEPARATOR + hex(sequence);
+        return orderPrefix(patientId, facilityId) + hex(sequence);
+    }
+
+    /** Whether {@code key} is one made by {@link #latest}. */
+    static boolean isLatest(String key) {
+        int separator = key.indexOf(SEPARATOR);
+        return separator > 0 && separator + 1 < key.length() && key.charAt(separator + 1) == LATEST;
+    }
+
+    /** The patient of a key of this store other than the markers. */
+    static String patientOf(String key) {
+        return key.substring(0, key.indexOf(SEPARATOR));
+    }
+
+    /** The facility of a key made by {@link #latest}. */
+    static String facilityOfLatest(String key) {
+        return key.substring(key.indexOf(SEPARATOR) + 2);
     }
 
     /** The first key the earlier layout may have used for {@code patientId}; see {@link #earlierLayoutTo}. */

@@ -54,10 +54,10 @@ public final class TriageTopology {
     /** Every published form version, keyed formId@version (global: every instance holds all). */
     public static final String FORMS_STORE = "triage-forms-store";
     /**
-     * Each patient's triage state at each facility as small entries (see {@link PatientKeys}): the newest assessment,
-     * the newest {@value PatientHistory#MAX_HISTORY} assessments one entry each, and the last
-     * {@value PatientHistory#MAX_SEEN_IDS} submission ids. The store and changelog of the earlier layout, which kept the
-     * whole history in one value per patient and facility; such values are moved into entries (see {@link PatientHistory}).
+     * Each patient's triage state at each facility as small entries (see {@link PatientKeys}): the newest assessment with
+     * the last {@value PatientHistory#MAX_SEEN_IDS} submission ids, and the newest {@value PatientHistory#MAX_HISTORY}
+     * assessments one entry each. The store and changelog of the earlier layouts, whose values are moved into these
+     * entries (see {@link PatientHistory}).
      */
     public static final String PATIENT_HISTORY_STORE = "triage-facility-patient-history-store";
     /** Submissions waiting for the form version they name, keyed patientId, facilityId, submissionId (see {@link TriageKeys}). */

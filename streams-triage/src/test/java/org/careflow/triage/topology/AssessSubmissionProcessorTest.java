@@ -113,7 +113,7 @@ class AssessSubmissionProcessorTest {
         punctuate(NOW);
 
         assertThat(history.get(TriageKeys.history("p-9", "f-1"))).isNull();
-        assertThat(history.get(PatientKeys.MIGRATED)).as("the task's store says it was gone through").isNotNull();
+        assertThat(history.get(PatientKeys.MIGRATED_IDS)).as("the task's store says it was gone through").isNotNull();
         assertThat(historyOf("p-9", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-old");
         assertThat(context.forwarded()).as("moving publishes nothing again").isEmpty();
     }
@@ -152,8 +152,47 @@ class AssessSubmissionProcessorTest {
                 keys++;
             }
         }
-        // newest + 20 entries + 100 ids and their order entries, bounded whatever the patient submits
-        assertThat(keys).isEqualTo(1 + PatientHistory.MAX_HISTORY + 2L * PatientHistory.MAX_SEEN_IDS);
+        // the newest (with the last ids) and the 20 entries: bounded whatever the patient submits
+        assertThat(keys).isEqualTo(1 + PatientHistory.MAX_HISTORY);
+        assertThat(history.get(PatientKeys.latest("p-1", "f-1")).getRecentSubmissionIds())
+            .hasSize(PatientHistory.MAX_SEEN_IDS).endsWith("s-0").doesNotContain("s-1");
+    }
+
+    @Test
+    @DisplayName("Migration: the second layout's seen ids (two keys per id) are moved into the newest entry on first touch")
+    void shouldMoveTheSecondLayoutsSeenIdsWhenThePatientSubmitsAgain() {
+        TriageAssessment low = TriageAssessor.assess(TriageFixtures.submission("s-a", "p-1", T0, TriageFixtures.lowVitals()), T0);
+        TriageAssessment normal = TriageAssessor.assess(TriageFixtures.submission("s-b", "p-1", T0.plusSeconds(60),
+            TriageFixtures.normalVitals()), T0.plusSeconds(60));
+        putSecondLayout("p-1", "f-1", List.of(low, normal));
+
+        processor.process(new Record<>("p-1", TriageFixtures.submission("s-a", "p-1", T0, TriageFixtures.exampleVitals()), 0L));
+        assertThat(context.forwarded()).as("an id the second layout had seen is a retry").isEmpty();
+
+        receive("s-c", T0.plusSeconds(120), T0.plusSeconds(120), TriageFixtures.exampleVitals());
+
+        assertThat(historyOf("p-1", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-c", "s-b", "s-a");
+        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(f.record().value().alert().getPrevious().getSubmissionId())
+            .as("compared with the newest assessment the second layout kept").isEqualTo("s-b"));
+        assertThat(history.get(PatientKeys.latest("p-1", "f-1")).getRecentSubmissionIds()).containsExactly("s-a", "s-b", "s-c");
+        assertThat(secondLayoutKeys()).as("the id and sequence keys are gone").isEmpty();
+    }
+
+    @Test
+    void shouldMoveTheSecondLayoutsSeenIdsInTheBackgroundWhenTheirPatientsAreQuiet() {
+        TriageAssessment old = TriageAssessor.assess(TriageFixtures.submission("s-old", "p-9", T0, TriageFixtures.lowVitals()), T0);
+        putSecondLayout("p-9", "f-1", List.of(old));
+        history.put(PatientKeys.MIGRATED, PatientTriageEntry.newBuilder().build());
+
+        punctuate(NOW);
+
+        assertThat(history.get(PatientKeys.latest("p-9", "f-1")).getRecentSubmissionIds()).containsExactly("s-old");
+        assertThat(secondLayoutKeys()).isEmpty();
+        assertThat(history.get(PatientKeys.MIGRATED_IDS)).as("the task's store says it was gone through").isNotNull();
+        assertThat(historyOf("p-9", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-old");
+        assertThat(context.forwarded()).as("moving publishes nothing again").isEmpty();
+        processor.process(new Record<>("p-9", TriageFixtures.submission("s-old", "p-9", T0, TriageFixtures.exampleVitals()), 0L));
+        assertThat(context.forwarded()).as("the moved id still de-duplicates").isEmpty();
     }
 
     @Test
@@ -364,6 +403,34 @@ class AssessSubmissionProcessorTest {
     }
 
     /** The patient's history at the facility, newest received first. */
+    /** What the second layout wrote for {@code oldestFirst}: an entry, a seen key and a sequence key per assessment. */
+    private void putSecondLayout(String patientId, String facilityId, List<TriageAssessment> oldestFirst) {
+        for (int i = 0; i < oldestFirst.size(); i++) {
+            TriageAssessment a = oldestFirst.get(i);
+            PatientTriageEntry entry = PatientTriageEntry.newBuilder().setSequence(i).setAssessment(a).build();
+            history.put(PatientKeys.entry(patientId, facilityId, i), entry);
+            history.put(PatientKeys.seen(patientId, facilityId, a.getSubmissionId()), PatientTriageEntry.newBuilder().setSequence(i).build());
+            history.put(PatientKeys.order(patientId, facilityId, i),
+                PatientTriageEntry.newBuilder().setSequence(i).setSubmissionId(a.getSubmissionId()).build());
+            if (i == oldestFirst.size() - 1) {
+                history.put(PatientKeys.latest(patientId, facilityId), entry);
+            }
+        }
+    }
+
+    private List<String> secondLayoutKeys() {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, PatientTriageEntry> it = history.all()) {
+            it.forEachRemaining(kv -> {
+                int at = kv.key.indexOf(TriageKeys.SEPARATOR) + 1;
+                if (at > 0 && at < kv.key.length() && (kv.key.charAt(at) == PatientKeys.SEEN || kv.key.charAt(at) == PatientKeys.ORDER)) {
+                    keys.add(kv.key);
+                }
+            });
+        }
+        return keys;
+    }
+
     private List<TriageAssessment> historyOf(String patientId, String facilityId) {
         String prefix = PatientKeys.entryPrefix(patientId, facilityId);
         List<TriageAssessment> newestFirst = new ArrayList<>();

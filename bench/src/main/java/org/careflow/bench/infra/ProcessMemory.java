@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Resident set size of a process, now ({@code VmRSS}) and at its highest so far ({@code VmHWM}), in bytes: what the
- * memory scenario measures of the apps it runs in JVMs of their own.
+ * Resident set size of a process, now ({@code VmRSS}) and at its highest so far ({@code VmHWM}), and the part of it that
+ * is pages of mapped files ({@code RssFile} plus {@code RssShmem}: the JVM's and RocksDB's shared libraries, mostly), in
+ * bytes: what the memory scenario measures of the apps it runs in JVMs of their own. A container's memory limit counts
+ * all three.
  */
-public record ProcessMemory(long rssBytes, long peakBytes) {
+public record ProcessMemory(long rssBytes, long peakBytes, long fileBytes) {
 
     static final Path PROC = Path.of("/proc");
 
@@ -27,7 +29,8 @@ public record ProcessMemory(long rssBytes, long peakBytes) {
             List<String> lines = Files.readAllLines(status);
             long rss = kilobytes(lines, "VmRSS:");
             long peak = kilobytes(lines, "VmHWM:");
-            return rss < 0 || peak < 0 ? Optional.empty() : Optional.of(new ProcessMemory(rss * 1024, peak * 1024));
+            long files = Math.max(0, kilobytes(lines, "RssFile:")) + Math.max(0, kilobytes(lines, "RssShmem:"));
+            return rss < 0 || peak < 0 ? Optional.empty() : Optional.of(new ProcessMemory(rss * 1024, peak * 1024, files * 1024));
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
@@ -46,6 +49,10 @@ public record ProcessMemory(long rssBytes, long peakBytes) {
 
     public double rssMiB() {
         return rssBytes / (1024.0 * 1024);
+    }
+
+    public double fileMiB() {
+        return fileBytes / (1024.0 * 1024);
     }
 
     public double peakMiB() {

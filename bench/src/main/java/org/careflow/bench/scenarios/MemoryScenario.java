@@ -96,6 +96,11 @@ public final class MemoryScenario implements Scenario {
         double outsideJvmMiB() {
             return nativeMemory.map(n -> memory.rssMiB() - n.totalCommittedKiB() / 1024.0).orElse(Double.NaN);
         }
+
+        /** Outside the JVM, less the mapped files: RocksDB's allocations and malloc's overhead. */
+        double outsideJvmAllocatedMiB() {
+            return outsideJvmMiB() - memory.fileMiB();
+        }
     }
 
     public static String rssMetric(String app, int patients) {
@@ -163,8 +168,9 @@ public final class MemoryScenario implements Scenario {
                     metrics.add(Metric.of(app + " JVM besides heap (NMT), " + patientsLabel(patients), UNIT, List.of(m.jvmOtherMiB())));
                     // Not a metric: with little state it can be at or below zero (committed JVM memory not yet touched is not resident).
                     context.progress().say(String.format(Locale.ROOT, "  %s, %s: RSS %.0f MiB = heap %.0f + JVM besides heap %.0f"
-                        + " + outside the JVM (RocksDB, malloc) %.0f; loaded in %.1f s", app, patientsLabel(patients), m.memory().rssMiB(),
-                        m.heapMiB(), m.jvmOtherMiB(), m.outsideJvmMiB(), m.loadSeconds()));
+                        + " + outside the JVM %.0f (mapped files, the libraries mostly, %.0f; RocksDB and malloc %.0f); loaded in %.1f s",
+                        app, patientsLabel(patients), m.memory().rssMiB(), m.heapMiB(), m.jvmOtherMiB(), m.outsideJvmMiB(),
+                        m.memory().fileMiB(), m.outsideJvmAllocatedMiB(), m.loadSeconds()));
                 }
                 metrics.add(Metric.of(loadMetric(app, patients), SECONDS, List.of(m.loadSeconds())));
                 perApp.put(app, describe(m, patients, settings, app));
@@ -195,7 +201,9 @@ public final class MemoryScenario implements Scenario {
             + "'JVM besides heap' = committed memory from the JVM's Native Memory Tracking summary (jcmd VM.native_memory "
             + "summary), read right after the RSS; 'outside the JVM' = RSS minus NMT's total committed: RocksDB's block cache, "
             + "memtables and table readers and the C library's malloc overhead, which NMT does not see (committed but untouched "
-            + "JVM memory is not resident, so this part is a lower bound); stateDirBytes = the app's state directory on disk, "
+            + "JVM memory is not resident, so this part is a lower bound); mappedFilesMiB = the resident pages of mapped files "
+            + "(RssFile + RssShmem: the JVM's and RocksDB's libraries mostly), part of RSS and of a container's limit; "
+            + "outsideJvmAllocatedMiB = outside the JVM less those: RocksDB's allocations and malloc's overhead; stateDirBytes = the app's state directory on disk, "
             + "changelogBytes = its changelog topics on the broker (before compaction); cpuSeconds = CPU time of the app's JVM");
         return new ScenarioResult(NAME, description(), metrics, details, (System.nanoTime() - begin) / 1e9);
     }
@@ -212,7 +220,9 @@ public final class MemoryScenario implements Scenario {
             n.committedKiB().forEach((category, kib) -> parts.put(category, round1(kib / 1024.0)));
             d.put("nmtCommittedMiB", parts);
             d.put("outsideJvmMiB", round1(m.outsideJvmMiB()));
+            d.put("outsideJvmAllocatedMiB", round1(m.outsideJvmAllocatedMiB()));
         });
+        d.put("mappedFilesMiB", round1(m.memory().fileMiB()));
         d.put("loadSeconds", round1(m.loadSeconds()));
         d.put("patientsPerSecond", Math.round(patients / m.loadSeconds()));
         // At this size's rate (start-up included), how long a million patients would take: the target's measure.
@@ -274,7 +284,7 @@ public final class MemoryScenario implements Scenario {
             Optional<NativeMemory> nativeMemory = NativeMemory.of(child.pid());
             // The peak is read last, so that it covers the settling too.
             ProcessMemory now = ProcessMemory.of(child.pid()).orElseThrow(() -> new IllegalStateException("Cannot read the RSS of " + app.name()));
-            return new Measured(new ProcessMemory(settled.last(), now.peakBytes()), settled.settled(), settled.seconds(), loadSeconds,
+            return new Measured(new ProcessMemory(settled.last(), now.peakBytes(), now.fileBytes()), settled.settled(), settled.seconds(), loadSeconds,
                 MemoryLoad.directorySize(app.stateDir()), MemoryLoad.changelogBytes(context.stack().admin(), app), child.cpuSeconds(),
                 nativeMemory);
         } finally {

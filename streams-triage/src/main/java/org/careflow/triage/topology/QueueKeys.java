@@ -27,10 +27,19 @@ public final class QueueKeys {
         int inverted = entry.getReview() ? 0 : MAX_SCORE - Math.max(0, Math.min(MAX_SCORE, entry.getScore() + 1000));
         return facilityPrefix(entry.getFacilityId())
             + bandRank
-            + String.format("%04d", inverted)
-            + String.format("%015d", Math.max(0, entry.getWaitingSince().toEpochMilli()))
+            + zeroPadded(inverted, 4)
+            + zeroPadded(Math.max(0, entry.getWaitingSince().toEpochMilli()), 15)
             + SEPARATOR
             + entry.getPatientId();
+    }
+
+    /**
+     * {@code value} (not negative) in decimal, zero-padded to {@code width} digits, as {@code String.format("%0<width>d")}
+     * writes it and several times faster (each assessment and disposition makes two order keys).
+     */
+    static String zeroPadded(long value, int width) {
+        String digits = Long.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
     }
 
     /** The patient index key: which entry (if any) a patient has on a facility's queue. */

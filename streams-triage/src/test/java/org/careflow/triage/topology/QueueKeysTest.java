@@ -8,6 +8,8 @@ import java.util.List;
 import org.careflow.events.triage.RiskBand;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class QueueKeysTest {
 
@@ -44,5 +46,12 @@ class QueueKeysTest {
         return QueueKeys.orderKey(TriageQueueEntry.newBuilder().setFacilityId(facility).setPatientId(patient).setSubmissionId("s")
             .setBand(band).setQueueBand(band).setScore(score).setRedFlags(List.of()).setWaitingSince(since).setSubmittedAt(since)
             .setAssessedAt(since).build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 7, 42, 9999, 10000, 1_733_500_000_000L, 999_999_999_999_999L, 1_000_000_000_000_000L})
+    void shouldPadAsStringFormatDoes(long value) {
+        assertThat(QueueKeys.zeroPadded(value, 4)).isEqualTo(String.format("%04d", value));
+        assertThat(QueueKeys.zeroPadded(value, 15)).isEqualTo(String.format("%015d", value));
     }
 }

@@ -73,6 +73,15 @@ public final class StreamsAppConfig {
     /** Kafka Streams' own default of statestore.cache.max.bytes. */
     public static final long DEFAULT_STATESTORE_CACHE_MAX_BYTES = 10L * 1024 * 1024;
 
+    public static final String CLIENT_BUFFER_MAX_BYTES_CONFIG = "client.buffer.max.bytes";
+    private static final String CLIENT_BUFFER_MAX_BYTES_DOC = "Heap each Kafka client of the process may fill with records: "
+        + "the most one fetch of each consumer (main, restore, global) may return, and the producer's buffer. Kafka's own "
+        + "defaults (50 MiB a fetch, 32 MiB for the producer) add up to more than a small container's whole heap while an "
+        + "app catches up on a backlog (after an outage, or a new instance loading its state): it would run out of heap "
+        + "and restart over and over without getting through it.";
+    /** Enough for a stream thread never to wait for input or output here, far below a small container's heap. */
+    public static final long DEFAULT_CLIENT_BUFFER_MAX_BYTES = 8L * 1024 * 1024;
+
     /** Parsed and checked against the catalogue by {@code org.careflow.topics.TopicLayout}, which holds its documentation. */
     public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partition counts of catalogue topics that differ from the catalogue's "
@@ -107,6 +116,8 @@ public final class StreamsAppConfig {
                 COMMIT_INTERVAL_MS_DOC)
             .define(STATESTORE_CACHE_MAX_BYTES_CONFIG, Type.LONG, DEFAULT_STATESTORE_CACHE_MAX_BYTES, ConfigDef.Range.between(0L, 16L << 30),
                 Importance.LOW, STATESTORE_CACHE_MAX_BYTES_DOC)
+            .define(CLIENT_BUFFER_MAX_BYTES_CONFIG, Type.LONG, DEFAULT_CLIENT_BUFFER_MAX_BYTES, ConfigDef.Range.between(1L << 20, 1L << 30),
+                Importance.LOW, CLIENT_BUFFER_MAX_BYTES_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.LIST, "", new TopicPartitionsSyntax(), Importance.MEDIUM, TOPIC_PARTITIONS_DOC);
         if (guaranteeConfigurable) {
             def.define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,

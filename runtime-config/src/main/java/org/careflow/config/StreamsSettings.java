@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -50,6 +52,7 @@ public final class StreamsSettings {
             .registry(config.getString(CommonConfig.REGISTRY_URL_CONFIG), config.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG),
                 CommonConfig.registryClientSecret(config))
             .cacheMaxBytes(config.getLong(StreamsAppConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG))
+            .clientBufferMaxBytes(config.getLong(StreamsAppConfig.CLIENT_BUFFER_MAX_BYTES_CONFIG))
             .rocksDbMemory(config.getLong(StreamsAppConfig.ROCKSDB_MEMORY_BYTES_CONFIG),
                 config.getInt(StreamsAppConfig.ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG));
         // -1 keeps Kafka Streams' default for the guarantee.
@@ -82,6 +85,7 @@ public final class StreamsSettings {
         copy(out, Field.STANDBYS, StreamsAppConfig.NUM_STANDBY_REPLICAS_CONFIG);
         copy(out, Field.REPLICATION_FACTOR, StreamsAppConfig.INTERNAL_REPLICATION_FACTOR_CONFIG);
         copy(out, Field.CACHE_MAX_BYTES, StreamsAppConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
+        copy(out, Field.CLIENT_BUFFER_MAX_BYTES, StreamsAppConfig.CLIENT_BUFFER_MAX_BYTES_CONFIG);
         copy(out, Field.ROCKSDB_MEMORY_BYTES, StreamsAppConfig.ROCKSDB_MEMORY_BYTES_CONFIG);
         copy(out, Field.ROCKSDB_WRITE_BUFFER_PERCENT, StreamsAppConfig.ROCKSDB_WRITE_BUFFER_PERCENT_CONFIG);
         out.putAll(overrides());
@@ -121,6 +125,14 @@ public final class StreamsSettings {
         put(props, Field.REGISTRY_CLIENT_SECRET, StreamsAppConfig.REGISTRY_CLIENT_SECRET_PROPERTY);
         put(props, Field.COMMIT_INTERVAL_MS, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
         put(props, Field.CACHE_MAX_BYTES, StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
+        Object clientBuffer = fields.get(Field.CLIENT_BUFFER_MAX_BYTES.name());
+        if (clientBuffer != null) {
+            long bytes = Long.parseLong(clientBuffer.toString());
+            // Each consumer (main, restore, global) keeps a fetch response until it is drained; the producer its batches.
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG),
+                (int) Math.min(bytes, ConsumerConfig.DEFAULT_FETCH_MAX_BYTES));
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), bytes);
+        }
         // When a budget is set, every store of the process shares it.
         Object budget = fields.get(Field.ROCKSDB_MEMORY_BYTES.name());
         if (budget != null && Long.parseLong(budget.toString()) > 0) {
@@ -161,7 +173,7 @@ public final class StreamsSettings {
 
     private enum Field {
         APPLICATION_ID, BOOTSTRAP, REGISTRY_URL, REGISTRY_CLIENT_ID, REGISTRY_CLIENT_SECRET, HTTP_HOST, HTTP_PORT, ADVERTISED_HOST,
-        STATE_DIR, GUARANTEE, COMMIT_INTERVAL_MS, STANDBYS, REPLICATION_FACTOR, CACHE_MAX_BYTES, ROCKSDB_MEMORY_BYTES,
+        STATE_DIR, GUARANTEE, COMMIT_INTERVAL_MS, STANDBYS, REPLICATION_FACTOR, CACHE_MAX_BYTES, CLIENT_BUFFER_MAX_BYTES, ROCKSDB_MEMORY_BYTES,
         ROCKSDB_WRITE_BUFFER_PERCENT, DEAD_LETTER_TOPIC, CLIENT_SECURITY, DEFAULTS, OVERRIDES
     }
 
@@ -242,6 +254,11 @@ public final class StreamsSettings {
 
         public Builder cacheMaxBytes(long value) {
             return set(Field.CACHE_MAX_BYTES, value);
+        }
+
+        /** Heap each Kafka client may fill with records: the most one fetch of each consumer returns, the producer's buffer. */
+        public Builder clientBufferMaxBytes(long value) {
+            return set(Field.CLIENT_BUFFER_MAX_BYTES, value);
         }
 
         /** The RocksDB budget every store of the process shares (0: unbounded), and the memtables' share of it. */

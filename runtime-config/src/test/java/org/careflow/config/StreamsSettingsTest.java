@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
@@ -81,6 +83,8 @@ class StreamsSettingsTest {
         expected.put(StreamsAppConfig.REGISTRY_CLIENT_SECRET_PROPERTY, "");
         expected.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         expected.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, StreamsAppConfig.DEFAULT_STATESTORE_CACHE_MAX_BYTES);
+        expected.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), (int) StreamsAppConfig.DEFAULT_CLIENT_BUFFER_MAX_BYTES);
+        expected.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), StreamsAppConfig.DEFAULT_CLIENT_BUFFER_MAX_BYTES);
         expected.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
         expected.put(BoundedMemoryRocksDbConfig.MEMORY_BYTES, StreamsAppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES);
         expected.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_PERCENT, 25);

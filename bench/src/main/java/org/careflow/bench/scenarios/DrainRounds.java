@@ -359,6 +359,8 @@ final class DrainRounds {
             .stateDir(context.stack().newDirectory("streams/" + applicationId))
             .guarantee(guarantee)
             .commitIntervalMs(commitMs)
+            // The client buffers careflow's apps have, so that the ceilings fetch and produce as they do.
+            .clientBufferMaxBytes(StreamsAppConfig.DEFAULT_CLIENT_BUFFER_MAX_BYTES)
             .override(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
             .override(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         if (cacheBytes != null) {

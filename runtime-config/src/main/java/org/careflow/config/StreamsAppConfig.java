@@ -75,8 +75,9 @@ public final class StreamsAppConfig {
 
     public static final String CLIENT_BUFFER_MAX_BYTES_CONFIG = "client.buffer.max.bytes";
     private static final String CLIENT_BUFFER_MAX_BYTES_DOC = "Heap each Kafka client of the process may fill with records: "
-        + "the most one fetch of each consumer (main, restore, global) may return, and the producer's buffer. Kafka's own "
-        + "defaults (50 MiB a fetch, 32 MiB for the producer) add up to more than a small container's whole heap while an "
+        + "the most one fetch of each consumer (main, restore, global) may return, a thirty-second of it per partition "
+        + "(64 KiB to 1 MiB), and the producer's buffer. Kafka's own defaults (50 MiB a fetch, 1 MiB per partition kept "
+        + "until the partition is drained, 32 MiB for the producer) add up to more than a small container's whole heap while an "
         + "app catches up on a backlog (after an outage, or a new instance loading its state): it would run out of heap "
         + "and restart over and over without getting through it.";
     /** Enough for a stream thread never to wait for input or output here, far below a small container's heap. */

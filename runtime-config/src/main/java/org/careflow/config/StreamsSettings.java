@@ -128,9 +128,13 @@ public final class StreamsSettings {
         Object clientBuffer = fields.get(Field.CLIENT_BUFFER_MAX_BYTES.name());
         if (clientBuffer != null) {
             long bytes = Long.parseLong(clientBuffer.toString());
-            // Each consumer (main, restore, global) keeps a fetch response until it is drained; the producer its batches.
+            // Each consumer (main, restore, global) keeps what it fetched for a partition until the partition is drained, and
+            // Kafka Streams drains a paused partition (its queue full) only as it processes it: with dozens of partitions
+            // the buffered fetches add up to partitions x max.partition.fetch.bytes, whatever fetch.max.bytes says. So
+            // both are bounded; the producer's batches too.
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG),
                 (int) Math.min(bytes, ConsumerConfig.DEFAULT_FETCH_MAX_BYTES));
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), partitionFetchBytes(bytes));
             props.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), bytes);
         }
         // When a budget is set, every store of the process shares it.
@@ -142,6 +146,14 @@ public final class StreamsSettings {
         }
         props.putAll(overrides());
         return props;
+    }
+
+    /**
+     * A partition's share of one fetch: {@code clientBufferBytes / 32}, between 64 KiB and Kafka's default (1 MiB). A record
+     * batch larger than that is still fetched whole, so this bounds memory without ever stopping a partition.
+     */
+    static int partitionFetchBytes(long clientBufferBytes) {
+        return (int) Math.max(PARTITION_FETCH_FLOOR_BYTES, Math.min(ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES, clientBufferBytes / 32));
     }
 
     @SuppressWarnings("unchecked")
@@ -170,6 +182,8 @@ public final class StreamsSettings {
             props.put(key, fields.get(field.name()));
         }
     }
+
+    private static final long PARTITION_FETCH_FLOOR_BYTES = 64 * 1024;
 
     private enum Field {
         APPLICATION_ID, BOOTSTRAP, REGISTRY_URL, REGISTRY_CLIENT_ID, REGISTRY_CLIENT_SECRET, HTTP_HOST, HTTP_PORT, ADVERTISED_HOST,

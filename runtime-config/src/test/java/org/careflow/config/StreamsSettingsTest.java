@@ -84,6 +84,7 @@ class StreamsSettingsTest {
         expected.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         expected.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, StreamsAppConfig.DEFAULT_STATESTORE_CACHE_MAX_BYTES);
         expected.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), (int) StreamsAppConfig.DEFAULT_CLIENT_BUFFER_MAX_BYTES);
+        expected.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 256 * 1024);
         expected.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), StreamsAppConfig.DEFAULT_CLIENT_BUFFER_MAX_BYTES);
         expected.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
         expected.put(BoundedMemoryRocksDbConfig.MEMORY_BYTES, StreamsAppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES);
@@ -123,5 +124,13 @@ class StreamsSettingsTest {
         // Then: the field wins, the other default stays
         assertThat(config).containsEntry(StreamsAppConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
             .containsEntry(StreamsAppConfig.ROCKSDB_MEMORY_BYTES_CONFIG, "1048576");
+    }
+
+    @Test
+    void shouldGiveEachPartitionAThirtySecondOfTheClientBufferWithinBounds() {
+        assertThat(StreamsSettings.partitionFetchBytes(8L << 20)).isEqualTo(256 * 1024);
+        assertThat(StreamsSettings.partitionFetchBytes(1L << 20)).as("never below 64 KiB").isEqualTo(64 * 1024);
+        assertThat(StreamsSettings.partitionFetchBytes(1L << 30)).as("never above Kafka's default")
+            .isEqualTo(ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES);
     }
 }

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +124,7 @@ public final class SubmissionMembers {
 
     /** As a repeated {@code vitals} replaces the earlier one in a tree, everything read before is dropped. */
     private void readVitals(JsonParser parser, JsonToken token) throws IOException {
-        java.util.Arrays.fill(vitals, null);
+        Arrays.fill(vitals, null);
         unknownVitals = List.of();
         if (token != JsonToken.START_OBJECT) {
             vitalsObject = false;
@@ -199,7 +201,7 @@ public final class SubmissionMembers {
     }
 
     private static Map<String, Integer> index(List<String> names) {
-        java.util.HashMap<String, Integer> index = new java.util.HashMap<>();
+        Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             index.put(names.get(i), i);
         }

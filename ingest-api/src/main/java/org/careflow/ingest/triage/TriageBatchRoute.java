@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/triage-submissions:batch}: many triage submissions in one request, for integrations and load tests.
- * Every item is parsed by {@link TriageSubmissionParser} exactly as {@code POST /v1/triage-submissions} parses its body,
- * and the valid ones are written like it writes them; all are sent before any acknowledgement is awaited, so the producer
- * batches them. The answer gives every item's outcome, in item order.
+ * Items are read one by one from the body with Jackson's streaming parser, with no tree per item (a batch of hundreds
+ * would otherwise build hundreds of maps only to read them once), and each is checked by {@link TriageSubmissionParser}
+ * with exactly the checks {@code POST /v1/triage-submissions} applies to its body ({@link SubmissionMembers}); the valid
+ * ones are written like it writes them, all sent before any acknowledgement is awaited, so the producer batches them.
+ * The answer gives every item's outcome, in item order.
  */
 public final class TriageBatchRoute {
 

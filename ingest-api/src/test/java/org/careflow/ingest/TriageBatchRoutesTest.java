@@ -302,6 +302,109 @@ class TriageBatchRoutesTest {
         assertThat(producer.history()).hasSize(1);
     }
 
+    @Test
+    void shouldNameEveryBadFieldOfEachItemWhenSeveralItemsHaveSeveral() throws Exception {
+        // Given a valid item between two with several bad fields each
+        start(true);
+        String first = valid("p 1").replace("\"channel\": \"WEB\",", "\"colour\": \"red\",");
+        String third = valid("p-3").replace("\"heartRate\": 80", "\"heartRate\": 5, \"spo2\": 30")
+            .replace("2026-01-01T00:00:00Z", "soon");
+
+        // When
+        HttpResponse<String> response = post(array(first, valid("p-2"), third), "application/json");
+
+        // Then each item's problem names each of its bad fields, in the order they are checked
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(207);
+        JsonNode body = json(response);
+        assertThat(each(body, "status")).containsExactly("400", "202", "400");
+        assertThat(body.at("/results/0/problem/errors").findValuesAsText("field")).containsExactly("/colour", "/patientId", "/channel");
+        assertThat(body.at("/results/2/problem/errors").findValuesAsText("field"))
+            .containsExactly("/submittedAt", "/vitals/spo2", "/vitals/heartRate");
+        assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("p-2");
+    }
+
+    @Test
+    void shouldWriteTheValidItemsAroundWhenItemsInTheMiddleAreNotObjects() throws Exception {
+        // Given a number, an array and a null between two valid items
+        start(true);
+
+        // When
+        HttpResponse<String> response = post(array(valid("p-1"), "42", "[{\"patientId\": \"p-9\"}]", "null", valid("p-5")),
+            "application/json");
+
+        // Then
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(207);
+        JsonNode body = json(response);
+        assertThat(each(body, "index")).containsExactly("0", "1", "2", "3", "4");
+        assertThat(each(body, "status")).containsExactly("202", "400", "400", "400", "202");
+        assertThat(body.at("/results/2/problem/errors/0/message").asText()).contains("JSON object");
+        assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("p-1", "p-5");
+    }
+
+    @Test
+    void shouldAnswer400AndWriteNothingWhenTheBodyBreaksOffAfterValidItems() throws Exception {
+        start(true);
+
+        HttpResponse<String> response = post("[" + valid("p-1") + ", " + valid("p-2") + ", {\"patientId\": ", "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).at("/errors/0/message").asText()).startsWith("the body is not valid JSON at line 3");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void shouldNameWhereJacksonsStrictReaderDoesWhenSomethingFollowsTheArray() throws Exception {
+        start(true);
+        for (String body : List.of(array(valid("p-1")) + " " + array(valid("p-2")), array(valid("p-1")) + "\n  x",
+            "{\"a\": 1} [1]", array(valid("p-1")) + " ]")) {
+
+            HttpResponse<String> response = post(body, "application/json");
+
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            assertThat(json(response).at("/errors/0/message").asText()).as(body)
+                .isEqualTo("the body is not valid JSON" + strictReaderLocation(body, true));
+        }
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheColumnJacksonsStrictReaderDoesWhenAnNdjsonLineHoldsTwoValues() throws Exception {
+        start(true);
+        String line = compact(valid("p-2")) + " {}";
+
+        HttpResponse<String> response = post(compact(valid("p-1")) + "\n" + line + "\n", "application/x-ndjson");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).at("/errors/0/message").asText())
+            .isEqualTo("line 2 is not valid JSON" + strictReaderLocation(line, false) + "; send one submission object per line");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer400NotTooManyWhenABatchOverTheItemLimitIsNotValidJson() throws Exception {
+        start(true);
+        String[] six = IntStream.range(0, 6).mapToObj(i -> valid("p-" + i)).toArray(String[]::new);
+
+        HttpResponse<String> broken = post(array(six).replaceFirst("]$", ", {"), "application/json");
+        HttpResponse<String> notObjects = post("[1, 2, 3, 4, 5, 6]", "application/json");
+
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(notObjects.statusCode()).isEqualTo(413);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    /** Where Jackson's tree reader, strict about trailing tokens, says {@code body} stops being valid JSON. */
+    private static String strictReaderLocation(String body, boolean withLine) {
+        try {
+            HttpServerFactory.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return withLine ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                : ", column " + e.getLocation().getColumnNr();
+        }
+        throw new AssertionError("valid JSON: " + body);
+    }
+
     private static String valid(String patientId) {
         return valid(patientId, "");
     }

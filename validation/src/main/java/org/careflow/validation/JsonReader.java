@@ -33,7 +33,11 @@ public final class JsonReader {
 
     /** The object at {@code pointer}, or null (recording an error if it is required or not an object). */
     public JsonNode object(JsonNode parent, String name, String pointer, boolean required) {
-        JsonNode node = parent.get(name);
+        return object(parent.get(name), pointer, required);
+    }
+
+    /** As {@link #object(JsonNode, String, String, boolean)}, given the member's value (null when it is absent). */
+    public JsonNode object(JsonNode node, String pointer, boolean required) {
         if (absent(node)) {
             if (required) {
                 error(pointer, "is required");
@@ -53,22 +57,58 @@ public final class JsonReader {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
-                error(pointer + "/" + name, "is not a known field; expected one of " + known.stream().sorted().toList());
+                unknown(pointer + "/" + name, known);
             }
         }
     }
 
+    /** Records that the member at {@code pointer} is not one of {@code known}, as {@link #rejectUnknown} does. */
+    public void unknown(String pointer, Collection<String> known) {
+        error(pointer, "is not a known field; expected one of " + known.stream().sorted().toList());
+    }
+
     public String id(JsonNode parent, String name, String pointer, boolean required) {
-        String value = text(parent, name, pointer, required, 128);
-        if (value != null && !ID.matcher(value).matches()) {
+        return id(parent.get(name), pointer, required);
+    }
+
+    /** As {@link #id(JsonNode, String, String, boolean)}, given the member's value (null when it is absent). */
+    public String id(JsonNode node, String pointer, boolean required) {
+        String value = text(node, pointer, required, 128);
+        if (value != null && !isId(value)) {
             error(pointer, "must be 1-128 letters, digits or . _ : - starting with a letter or digit");
             return null;
         }
         return value;
     }
 
+    /**
+     * True when {@code value} matches {@link #ID}; checked character by character, since ids are checked on every
+     * request and a regular expression match costs several times more.
+     */
+    public static boolean isId(String value) {
+        int length = value.length();
+        if (length == 0 || length > 128 || !isAsciiLetterOrDigit(value.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            char c = value.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '.' && c != '_' && c != ':' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
     public String text(JsonNode parent, String name, String pointer, boolean required, int maxLength) {
-        JsonNode node = parent.get(name);
+        return text(parent.get(name), pointer, required, maxLength);
+    }
+
+    /** As {@link #text(JsonNode, String, String, boolean, int)}, given the member's value (null when it is absent). */
+    public String text(JsonNode node, String pointer, boolean required, int maxLength) {
         if (absent(node)) {
             if (required) {
                 error(pointer, "is required");
@@ -92,7 +132,12 @@ public final class JsonReader {
     }
 
     public <E extends Enum<E>> E enumValue(JsonNode parent, String name, String pointer, boolean required, Class<E> type) {
-        String value = text(parent, name, pointer, required, 64);
+        return enumValue(parent.get(name), pointer, required, type);
+    }
+
+    /** As {@link #enumValue(JsonNode, String, String, boolean, Class)}, given the member's value (null when it is absent). */
+    public <E extends Enum<E>> E enumValue(JsonNode node, String pointer, boolean required, Class<E> type) {
+        String value = text(node, pointer, required, 64);
         if (value == null) {
             return null;
         }
@@ -106,7 +151,11 @@ public final class JsonReader {
 
     /** A whole number within [min, max]; 93 and 93.0 are accepted, 93.5 and "93" are not. */
     public Integer integer(JsonNode parent, String name, String pointer, boolean required, int min, int max) {
-        JsonNode node = parent.get(name);
+        return integer(parent.get(name), pointer, required, min, max);
+    }
+
+    /** As {@link #integer(JsonNode, String, String, boolean, int, int)}, given the member's value (null when it is absent). */
+    public Integer integer(JsonNode node, String pointer, boolean required, int min, int max) {
         if (absent(node)) {
             if (required) {
                 error(pointer, "is required");
@@ -125,7 +174,11 @@ public final class JsonReader {
     }
 
     public Double decimal(JsonNode parent, String name, String pointer, boolean required, double min, double max) {
-        JsonNode node = parent.get(name);
+        return decimal(parent.get(name), pointer, required, min, max);
+    }
+
+    /** As {@link #decimal(JsonNode, String, String, boolean, double, double)}, given the member's value (null when it is absent). */
+    public Double decimal(JsonNode node, String pointer, boolean required, double min, double max) {
         if (absent(node)) {
             if (required) {
                 error(pointer, "is required");
@@ -145,7 +198,11 @@ public final class JsonReader {
     }
 
     public Boolean bool(JsonNode parent, String name, String pointer, boolean required) {
-        JsonNode node = parent.get(name);
+        return bool(parent.get(name), pointer, required);
+    }
+
+    /** As {@link #bool(JsonNode, String, String, boolean)}, given the member's value (null when it is absent). */
+    public Boolean bool(JsonNode node, String pointer, boolean required) {
         if (absent(node)) {
             if (required) {
                 error(pointer, "is required");
@@ -160,9 +217,14 @@ public final class JsonReader {
     }
 
     public Instant instant(JsonNode parent, String name, String pointer, boolean required) {
-        return parse(text(parent, name, pointer, required, 64), pointer, s -> {
+        return instant(parent.get(name), pointer, required);
+    }
+
+    /** As {@link #instant(JsonNode, String, String, boolean)}, given the member's value (null when it is absent). */
+    public Instant instant(JsonNode node, String pointer, boolean required) {
+        return parse(text(node, pointer, required, 64), pointer, s -> {
             try {
-                return Instant.parse(s);
+                return Instants.parse(s);
             } catch (DateTimeParseException e) {
                 error(pointer, "must be an ISO-8601 instant such as 2026-11-21T10:15:00Z");
                 return null;

@@ -2,10 +2,11 @@ package org.careflow.ingest.triage;
 
 import org.careflow.validation.FieldError;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/triage-submissions:batch}: many triage submissions in one request, for integrations and load tests.
- * Every item is parsed by {@link TriageSubmissionParser} exactly as {@code POST /v1/triage-submissions} parses its body,
- * and the valid ones are written like it writes them; all are sent before any acknowledgement is awaited, so the producer
- * batches them. The answer gives every item's outcome, in item order.
+ * Items are read one by one from the body with Jackson's streaming parser, with no tree per item (a batch of hundreds
+ * would otherwise build hundreds of maps only to read them once), and each is checked by {@link TriageSubmissionParser}
+ * with exactly the checks {@code POST /v1/triage-submissions} applies to its body ({@link SubmissionMembers}); the valid
+ * ones are written like it writes them, all sent before any acknowledgement is awaited, so the producer batches them.
+ * The answer gives every item's outcome, in item order.
  */
 public final class TriageBatchRoute {
 
@@ -55,8 +58,6 @@ public final class TriageBatchRoute {
     private static final Logger LOG = LoggerFactory.getLogger(TriageBatchRoute.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final String RETRY_HINT = "Retry this item with the same submissionId.";
-    /** Strict about trailing content: {@code [..] [..]} must not silently lose its second array. */
-    private static final ObjectReader READER = HttpServerFactory.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * How much one batch may carry.
@@ -120,24 +121,55 @@ public final class TriageBatchRoute {
     }
 
     private void submit(Context ctx) {
-        List<JsonNode> items = items(ctx);
-        TriageSubmission[] submissions = new TriageSubmission[items.size()];
-        ItemResult[] results = new ItemResult[items.size()];
-        for (int i = 0; i < items.size(); i++) {
+        Items items = items(ctx);
+        TriageSubmission[] submissions = items.submissions.toArray(new TriageSubmission[0]);
+        ItemResult[] results = items.results.toArray(new ItemResult[0]);
+        ctx.future(() -> publishAll(ctx, submissions, results));
+    }
+
+    /**
+     * The batch's items as read so far: each either a submission to write or the reason it is refused, in item order.
+     * Items past {@code batch.max.items} are only counted.
+     */
+    private final class Items {
+        private final Context ctx;
+        private final List<TriageSubmission> submissions = new ArrayList<>();
+        private final List<ItemResult> results = new ArrayList<>();
+        private int count;
+
+        Items(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        /** True while the batch is within {@code batch.max.items}: later items are skipped, the batch is refused. */
+        boolean counting() {
+            return ++count <= limits.maxItems();
+        }
+
+        /** Checks the item just read; {@code members} is null when it is not a JSON object. */
+        void add(SubmissionMembers members) {
+            int index = submissions.size();
+            TriageSubmission submission = null;
+            ItemResult result = null;
             try {
-                TriageSubmission submission = parser.parse(items.get(i));
+                if (members == null) {
+                    throw TriageSubmissionParser.notAnObject();
+                }
+                submission = parser.parse(members);
                 // Each item on its own: one out of the caller's scope is refused, the others go ahead.
                 SecurityGate.requireWrite(ctx, submission.getFacilityId(), submission.getPatientId());
                 // Integrations only (the gate), so no item is a patient's own submission.
                 facilities.requireTriageAccepted(submission.getFacilityId(), "/facilityId", false);
-                submissions[i] = submission;
             } catch (ProblemException e) {
-                results[i] = ItemResult.refused(i, e.problem());
+                submission = null;
+                result = ItemResult.refused(index, e.problem());
             } catch (SecurityRejection e) {
-                results[i] = ItemResult.refused(i, new Problem(e.type(), e.title(), e.status(), e.detail(), List.of()));
+                submission = null;
+                result = ItemResult.refused(index, new Problem(e.type(), e.title(), e.status(), e.detail(), List.of()));
             }
+            submissions.add(submission);
+            results.add(result);
         }
-        ctx.future(() -> publishAll(ctx, submissions, results));
     }
 
     /**
@@ -212,8 +244,12 @@ public final class TriageBatchRoute {
         ctx.status(status).json(new BatchAnswer(accepted, rejected, failed, Arrays.asList(results)));
     }
 
-    /** The batch's items: 415 unless JSON or NDJSON, 413 over the limits, 400 when it is not a non-empty batch. */
-    private List<JsonNode> items(Context ctx) {
+    /**
+     * The batch's items, each read, checked and built as it is reached in the body (no tree per item): 415 unless JSON
+     * or NDJSON, 413 over the limits, 400 when it is not a non-empty batch. Nothing is written before the whole body
+     * has been read, so a syntax error anywhere still refuses the whole batch.
+     */
+    private Items items(Context ctx) {
         String contentType = ctx.contentType();
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase();
         boolean ndjson = mediaType.equals(NDJSON);
@@ -223,13 +259,18 @@ public final class TriageBatchRoute {
                 + (contentType == null ? "no Content-Type" : mediaType)));
         }
         byte[] body = body(ctx);
-        List<JsonNode> items = ndjson ? lines(body) : array(body);
-        if (items.isEmpty()) {
+        Items items = new Items(ctx);
+        if (ndjson) {
+            lines(body, items);
+        } else {
+            array(body, items);
+        }
+        if (items.count == 0) {
             throw invalid(ndjson ? "the batch is empty: send at least one submission, one per line"
                 : "the batch is empty: send an array of at least one submission");
         }
-        if (items.size() > limits.maxItems()) {
-            throw tooManyItems(items.size());
+        if (items.count > limits.maxItems()) {
+            throw tooManyItems(items.count);
         }
         return items;
     }
@@ -251,27 +292,64 @@ public final class TriageBatchRoute {
         }
     }
 
-    private static List<JsonNode> array(byte[] body) {
-        JsonNode tree;
-        try {
-            tree = READER.readTree(body);
+    /** A JSON array of submissions, strict about trailing content: {@code [..] [..]} must not silently lose its second array. */
+    private static void array(byte[] body, Items items) {
+        try (JsonParser parser = HttpServerFactory.MAPPER.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_ARRAY) {
+                if (first != null) {
+                    // Read to its end first: a body that is not JSON at all is named as such.
+                    parser.skipChildren();
+                    requireEnd(parser);
+                }
+                throw invalid("the body must be a JSON array of submissions, or one submission per line sent as " + NDJSON);
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw new JsonParseException(parser, "Unexpected end-of-input: expected close marker for Array");
+                }
+                item(parser, token, items);
+            }
+            requireEnd(parser);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw invalid("the body is not valid JSON" + where);
+            throw invalid("the body is not valid JSON" + where(e.getLocation(), true));
         } catch (IOException e) {
             throw invalid("the body could not be read");
         }
-        if (tree == null || !tree.isArray()) {
-            throw invalid("the body must be a JSON array of submissions, or one submission per line sent as " + NDJSON);
+    }
+
+    /** Reads and checks the item at {@code token}, or only skips it once the batch is over {@code batch.max.items}. */
+    private static void item(JsonParser parser, JsonToken token, Items items) throws IOException {
+        if (!items.counting()) {
+            parser.skipChildren();
+        } else if (token == JsonToken.START_OBJECT) {
+            items.add(SubmissionMembers.read(parser));
+        } else {
+            parser.skipChildren();
+            items.add(null);
         }
-        List<JsonNode> items = new ArrayList<>(tree.size());
-        tree.forEach(items::add);
-        return items;
+    }
+
+    /** Fails as Jackson's strict tree reader does when a value is followed by anything but whitespace. */
+    private static void requireEnd(JsonParser parser) throws IOException {
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw new JsonParseException(parser, "Trailing token (of type " + trailing + ") found after value",
+                parser.currentTokenLocation());
+        }
+    }
+
+    private static String where(JsonLocation location, boolean withLine) {
+        if (location == null) {
+            return "";
+        }
+        return withLine ? " at line " + location.getLineNr() + ", column " + location.getColumnNr()
+            : ", column " + location.getColumnNr();
     }
 
     /** Blank lines are skipped; a line that is not JSON makes the whole body invalid, as a syntax error in an array would. */
-    private List<JsonNode> lines(byte[] body) {
+    private void lines(byte[] body, Items items) {
         List<Line> lines = new ArrayList<>();
         int start = 0;
         int number = 1;
@@ -288,18 +366,24 @@ public final class TriageBatchRoute {
         if (lines.size() > limits.maxItems()) {
             throw tooManyItems(lines.size());
         }
-        List<JsonNode> items = new ArrayList<>(lines.size());
         for (Line line : lines) {
-            try {
-                items.add(READER.readTree(body, line.start(), line.end() - line.start()));
+            try (JsonParser parser = HttpServerFactory.MAPPER.createParser(body, line.start(), line.end() - line.start())) {
+                JsonToken token = parser.nextToken();
+                if (token == null) {
+                    // Nothing Jackson reads as a value (a line of other white space): an item that is not an object.
+                    items.counting();
+                    items.add(null);
+                    continue;
+                }
+                item(parser, token, items);
+                requireEnd(parser);
             } catch (JsonProcessingException e) {
-                String column = e.getLocation() == null ? "" : ", column " + e.getLocation().getColumnNr();
-                throw invalid("line " + line.number() + " is not valid JSON" + column + "; send one submission object per line");
+                throw invalid("line " + line.number() + " is not valid JSON" + where(e.getLocation(), false)
+                    + "; send one submission object per line");
             } catch (IOException e) {
                 throw invalid("the body could not be read");
             }
         }
-        return items;
     }
 
     private static boolean blank(byte[] body, int start, int end) {

@@ -50,11 +50,6 @@ public final class TriageSubmissionParser {
     public static final String FORM_PROBLEM_TYPE = "https://careflow.org/problems/form-not-usable";
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    private static final List<String> FIELDS = List.of("submissionId", "patientId", "facilityId", "formId", "formVersion",
-        "channel", "submittedAt", "vitals", "answers", "chiefComplaint");
-    private static final List<String> VITALS = List.of("respiratoryRate", "spo2", "spo2Scale", "onSupplementalOxygen",
-        "systolicBp", "heartRate", "consciousness", "temperature");
-
     private final Clock clock;
     private final Duration maxClockSkew;
     private final FormCatalog forms;
@@ -70,35 +65,53 @@ public final class TriageSubmissionParser {
      * included), else 422 when its form cannot be used, or 503 when the form is not known yet.
      */
     public TriageSubmission parse(JsonNode body) {
-        JsonReader in = new JsonReader();
         if (body == null || !body.isObject()) {
-            in.error("", "the body must be a JSON object");
-            throw ProblemException.invalid(in.errors());
+            throw notAnObject();
         }
-        in.rejectUnknown(body, "", FIELDS);
-        String submissionId = in.id(body, "submissionId", "/submissionId", false);
-        String patientId = in.id(body, "patientId", "/patientId", true);
-        String facilityId = in.id(body, "facilityId", "/facilityId", true);
-        String formId = in.id(body, "formId", "/formId", true);
-        Integer formVersion = in.integer(body, "formVersion", "/formVersion", false, 1, Integer.MAX_VALUE);
-        SubmissionChannel channel = in.enumValue(body, "channel", "/channel", true, SubmissionChannel.class);
+        return parse(SubmissionMembers.of(body));
+    }
+
+    /** The problem of a body or batch item that is not a JSON object. */
+    public static ProblemException notAnObject() {
+        JsonReader in = new JsonReader();
+        in.error("", "the body must be a JSON object");
+        return ProblemException.invalid(in.errors());
+    }
+
+    /** As {@link #parse(JsonNode)}, given the body's members. */
+    public TriageSubmission parse(SubmissionMembers body) {
+        JsonReader in = new JsonReader();
+        for (String name : body.unknown()) {
+            in.unknown("/" + name, SubmissionMembers.KNOWN_FIELDS);
+        }
+        String submissionId = in.id(body.field(SubmissionMembers.SUBMISSION_ID), "/submissionId", false);
+        String patientId = in.id(body.field(SubmissionMembers.PATIENT_ID), "/patientId", true);
+        String facilityId = in.id(body.field(SubmissionMembers.FACILITY_ID), "/facilityId", true);
+        String formId = in.id(body.field(SubmissionMembers.FORM_ID), "/formId", true);
+        Integer formVersion = in.integer(body.field(SubmissionMembers.FORM_VERSION), "/formVersion", false, 1, Integer.MAX_VALUE);
+        SubmissionChannel channel = in.enumValue(body.field(SubmissionMembers.CHANNEL), "/channel", true, SubmissionChannel.class);
         Instant now = clock.instant();
-        Instant submittedAt = in.instant(body, "submittedAt", "/submittedAt", true);
+        Instant submittedAt = in.instant(body.field(SubmissionMembers.SUBMITTED_AT), "/submittedAt", true);
         if (submittedAt != null && submittedAt.isAfter(now.plus(maxClockSkew))) {
             in.error("/submittedAt", "lies in the future");
         }
         VitalSigns vitals = vitals(in, body);
-        String chiefComplaint = in.text(body, "chiefComplaint", "/chiefComplaint", false, 500);
+        String chiefComplaint = in.text(body.field(SubmissionMembers.CHIEF_COMPLAINT), "/chiefComplaint", false, 500);
 
-        List<FieldError> errors = new ArrayList<>(in.errors());
-        boolean versionInvalid = present(body, "formVersion") && formVersion == null;
+        List<FieldError> errors = in.errors();
+        boolean versionInvalid = present(body.field(SubmissionMembers.FORM_VERSION)) && formVersion == null;
         Resolution resolution = formId == null || versionInvalid ? null : resolve(formId, formVersion, facilityId);
         Map<String, String> answers = Map.of();
+        JsonNode answersNode = body.field(SubmissionMembers.ANSWERS);
         if (resolution != null && resolution.form() != null) {
-            AnswerValidator.Result checked = AnswerValidator.check(resolution.form(), body.get("answers"));
-            errors.addAll(checked.errors());
+            AnswerValidator.Result checked = AnswerValidator.check(resolution.form(), answersNode);
+            if (!checked.errors().isEmpty()) {
+                errors = new ArrayList<>(errors);
+                errors.addAll(checked.errors());
+            }
             answers = checked.answers();
-        } else if (present(body, "answers") && !body.get("answers").isObject()) {
+        } else if (present(answersNode) && !answersNode.isObject()) {
+            errors = new ArrayList<>(errors);
             errors.add(new FieldError("/answers", "must be an object"));
         }
         if (!errors.isEmpty() || resolution == null) {
@@ -109,38 +122,41 @@ public final class TriageSubmissionParser {
             throw resolution.problem();
         }
         String id = submissionId != null ? submissionId : UUID.randomUUID().toString();
-        return TriageSubmission.newBuilder()
-            .setEventId(id)
-            .setOccurredAt(now)
-            .setSubmissionId(id)
-            .setPatientId(patientId)
-            .setFacilityId(facilityId)
-            .setFormId(formId)
-            .setFormVersion(resolution.form().getVersion())
-            .setChannel(channel)
-            .setSubmittedAt(submittedAt)
-            .setVitals(vitals)
-            .setAnswers(answers)
-            .setChiefComplaint(chiefComplaint)
-            .build();
+        // Set directly rather than through the generated builder, which validates and copies every field again.
+        TriageSubmission submission = new TriageSubmission();
+        submission.setEventId(id);
+        submission.setOccurredAt(now);
+        submission.setSubmissionId(id);
+        submission.setPatientId(patientId);
+        submission.setFacilityId(facilityId);
+        submission.setFormId(formId);
+        submission.setFormVersion(resolution.form().getVersion());
+        submission.setChannel(channel);
+        submission.setSubmittedAt(submittedAt);
+        submission.setVitals(vitals);
+        submission.setAnswers(answers);
+        submission.setChiefComplaint(chiefComplaint);
+        return submission;
     }
 
-    private static VitalSigns vitals(JsonReader in, JsonNode body) {
-        JsonNode v = in.object(body, "vitals", "/vitals", true);
-        if (v == null) {
+    private static VitalSigns vitals(JsonReader in, SubmissionMembers body) {
+        if (!body.vitalsObject()) {
+            in.object(body.field(SubmissionMembers.VITALS_FIELD), "/vitals", true);
             return null;
         }
-        in.rejectUnknown(v, "/vitals", VITALS);
-        return VitalSigns.newBuilder()
-            .setRespiratoryRate(in.integer(v, "respiratoryRate", "/vitals/respiratoryRate", false, RESPIRATORY_RATE_MIN, RESPIRATORY_RATE_MAX))
-            .setSpo2(in.integer(v, "spo2", "/vitals/spo2", false, SPO2_MIN, SPO2_MAX))
-            .setSpo2Scale(in.integer(v, "spo2Scale", "/vitals/spo2Scale", false, 1, 2))
-            .setOnSupplementalOxygen(in.bool(v, "onSupplementalOxygen", "/vitals/onSupplementalOxygen", false))
-            .setSystolicBp(in.integer(v, "systolicBp", "/vitals/systolicBp", false, SYSTOLIC_BP_MIN, SYSTOLIC_BP_MAX))
-            .setHeartRate(in.integer(v, "heartRate", "/vitals/heartRate", false, HEART_RATE_MIN, HEART_RATE_MAX))
-            .setConsciousness(in.enumValue(v, "consciousness", "/vitals/consciousness", false, Consciousness.class))
-            .setTemperature(in.decimal(v, "temperature", "/vitals/temperature", false, TEMPERATURE_MIN, TEMPERATURE_MAX))
-            .build();
+        for (String name : body.unknownVitals()) {
+            in.unknown("/vitals/" + name, SubmissionMembers.KNOWN_VITALS);
+        }
+        VitalSigns vitals = new VitalSigns();
+        vitals.setRespiratoryRate(in.integer(body.vital(0), "/vitals/respiratoryRate", false, RESPIRATORY_RATE_MIN, RESPIRATORY_RATE_MAX));
+        vitals.setSpo2(in.integer(body.vital(1), "/vitals/spo2", false, SPO2_MIN, SPO2_MAX));
+        vitals.setSpo2Scale(in.integer(body.vital(2), "/vitals/spo2Scale", false, 1, 2));
+        vitals.setOnSupplementalOxygen(in.bool(body.vital(3), "/vitals/onSupplementalOxygen", false));
+        vitals.setSystolicBp(in.integer(body.vital(4), "/vitals/systolicBp", false, SYSTOLIC_BP_MIN, SYSTOLIC_BP_MAX));
+        vitals.setHeartRate(in.integer(body.vital(5), "/vitals/heartRate", false, HEART_RATE_MIN, HEART_RATE_MAX));
+        vitals.setConsciousness(in.enumValue(body.vital(6), "/vitals/consciousness", false, Consciousness.class));
+        vitals.setTemperature(in.decimal(body.vital(7), "/vitals/temperature", false, TEMPERATURE_MIN, TEMPERATURE_MAX));
+        return vitals;
     }
 
     /** The form a submission answers, or why it cannot be used. Exactly one of the two is set. */
@@ -173,8 +189,7 @@ public final class TriageSubmissionParser {
         return new ProblemException(new Problem(FORM_PROBLEM_TYPE, title, 422, message, List.of(new FieldError(field, message))));
     }
 
-    private static boolean present(JsonNode body, String name) {
-        JsonNode node = body.get(name);
+    private static boolean present(JsonNode node) {
         return node != null && !node.isNull();
     }
 }

@@ -63,6 +63,11 @@ class QueryRoutingIT {
                     assertAnswered(platform.get(first.port(), path(patient)), patient);
                 }
 
+                // ... and every other patient too (so the first now remembers itself as the owner of every patient)
+                for (int i = 0; i < PATIENTS; i++) {
+                    assertAnswered(platform.get(first.port(), path("patient-" + i)), "patient-" + i);
+                }
+
                 // When a third instance joins and takes some partitions from the first, which remembered itself as their owner
                 StreamsHttpApp joined = TriageApp.start(platform.config(applicationId, dir.resolve("state-3"), 0));
                 third = joined;

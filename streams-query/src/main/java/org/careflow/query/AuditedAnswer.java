@@ -1,7 +1,9 @@
 package org.careflow.query;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +74,7 @@ final class AuditedAnswer {
         }
         audit.await(ctx, audit.record(ctx, AccessOutcome.ALLOWED, 200));
         if (staleness == null) {
-            ctx.json(result);
+            writeJson(ctx, result);
             return true;
         }
         JsonNode body = HttpServerFactory.MAPPER.valueToTree(result);
@@ -80,8 +82,19 @@ final class AuditedAnswer {
             object.set("staleness", HttpServerFactory.MAPPER.valueToTree(staleness));
         }
         ctx.header(InteractiveQueryService.STALE_HEADER, String.valueOf(staleness.get("stale")));
-        ctx.json(body);
+        writeJson(ctx, body);
         return true;
+    }
+
+    /** Renders straight to UTF-8 bytes, as {@code ctx.json} would answer but without the intermediate String. */
+    private static void writeJson(Context ctx, Object value) {
+        byte[] json;
+        try {
+            json = HttpServerFactory.MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("An answer could not be rendered as JSON: " + e.getClass().getSimpleName(), e);
+        }
+        ctx.contentType(ContentType.APPLICATION_JSON).result(json);
     }
 
     /** Records a read refused before any store was read (a copy too far behind). */

@@ -2,11 +2,8 @@ package org.careflow.query;
 
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.streams.state.HostInfo;
@@ -16,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place a request goes from one instance of an app to another: it builds the URI (the same path and query on
- * the other instance), adds the forwarding marker, the caller's {@code Authorization} and this instance's credential
- * ({@link InstanceCredentials}), sends it once, and relays the answer with the headers that matter to the caller.
+ * The one place a request goes from one instance of an app to another: the same path and query on the other instance,
+ * with the forwarding marker, the caller's {@code Authorization} and this instance's credential ({@link InstanceCredentials}),
+ * sent once over the app's {@link InstanceHttpClient}; it relays the answer with the headers that matter to the caller.
  * The other instance authenticates and checks the caller again and audits the read: it trusts nothing from us.
  */
 final class InstanceForwarder {
@@ -28,68 +25,72 @@ final class InstanceForwarder {
     private static final List<String> RELAYED_HEADERS = List.of("Retry-After", SecurityGate.WWW_AUTHENTICATE,
         InteractiveQueryService.STALE_HEADER);
 
-    private final HostInfo self;
-    private final HttpClient client;
+    private final InstanceHttpClient client;
     private final Duration timeout;
-    private final String scheme;
     private final InstanceCredentials credentials;
+    /** This instance as the forwarding marker names it. */
+    private final String instance;
 
-    InstanceForwarder(HostInfo self, HttpClient client, Duration timeout, String scheme, InstanceCredentials credentials) {
+    InstanceForwarder(HostInfo self, InstanceHttpClient client, Duration timeout, String scheme, InstanceCredentials credentials) {
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("scheme must be http or https, not " + scheme);
         }
-        this.self = Objects.requireNonNull(self, "self");
+        if ("https".equals(scheme) != client.secure()) {
+            throw new IllegalArgumentException("The instances serve " + scheme + " but the forwarding client speaks "
+                + (client.secure() ? "https" : "http") + ": build it with InstanceHttpClient." + ("https".equals(scheme) ? "tls" : "plain"));
+        }
+        Objects.requireNonNull(self, "self");
         this.client = Objects.requireNonNull(client, "client");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.scheme = scheme;
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.instance = self.host() + ":" + self.port();
     }
 
     /** Sends {@code ctx}'s request once to {@code host} marked with {@code marker}; null when the host cannot be reached. */
-    HttpResponse<byte[]> send(Context ctx, HostInfo host, String marker) {
+    InstanceHttpClient.Answer send(Context ctx, HostInfo host, String marker) {
         String query = ctx.queryString();
         String pathAndQuery = ctx.path() + (query == null ? "" : "?" + query);
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":" + host.port() + pathAndQuery))
-            .timeout(timeout).header("Accept", "application/json").GET();
-        String instance = self.host() + ":" + self.port();
         String authorization = SecurityGate.authorization(ctx).orElse(null);
-        builder.header(marker, instance);
-        if (authorization != null) {
-            builder.header(SecurityGate.AUTHORIZATION, authorization);
-        }
         String credential = credentials.sign(marker, instance, "GET", pathAndQuery, authorization);
+        List<String> headers = new ArrayList<>(8);
+        headers.add("Accept");
+        headers.add("application/json");
+        headers.add(marker);
+        headers.add(instance);
+        if (authorization != null) {
+            headers.add(SecurityGate.AUTHORIZATION);
+            headers.add(authorization);
+        }
         if (credential != null) {
-            builder.header(InstanceCredentials.HEADER, credential);
+            headers.add(InstanceCredentials.HEADER);
+            headers.add(credential);
         }
         try {
-            return client.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return client.get(host, pathAndQuery, headers, timeout);
         } catch (IOException e) {
-            // The class only: an exception's message may carry the URI, and with it a patient id.
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw ProblemException.unavailable("Interrupted while forwarding", OwnerLookup.RETRY_AFTER);
+            }
+            // The class only: an exception's message may carry the path, and with it a patient id.
             LOG.debug("Instance {}:{} unreachable for a query: {}", host.host(), host.port(), e.getClass().getSimpleName());
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("Interrupted while forwarding", OwnerLookup.RETRY_AFTER);
         }
     }
 
-    /** Sends {@code ctx}'s request to {@code owner} and relays its answer; 503 when the owner cannot be reached. */
-    void forwardTo(Context ctx, HostInfo owner, String marker) {
-        HttpResponse<byte[]> response = send(ctx, owner, marker);
-        if (response == null) {
-            LOG.warn("Forwarding a query to {}:{} failed: unreachable", owner.host(), owner.port());
-            throw ProblemException.unavailable("The instance owning this key is unreachable", OwnerLookup.RETRY_AFTER);
-        }
-        relay(ctx, response);
+    /** The 503 of a request whose owner, {@code owner}, could not be reached. */
+    static void unreachable(HostInfo owner) {
+        LOG.warn("Forwarding a query to {}:{} failed: unreachable", owner.host(), owner.port());
+        throw ProblemException.unavailable("The instance owning this key is unreachable", OwnerLookup.RETRY_AFTER);
     }
 
     /** Passes another instance's answer on unchanged: status, body and the headers that matter to the caller. */
-    static void relay(Context ctx, HttpResponse<byte[]> response) {
-        ctx.status(response.statusCode());
-        response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+    static void relay(Context ctx, InstanceHttpClient.Answer answer) {
+        ctx.status(answer.status());
+        answer.header("Content-Type").ifPresent(ctx::contentType);
         for (String header : RELAYED_HEADERS) {
-            response.headers().firstValue(header).ifPresent(v -> ctx.header(header, v));
+            answer.header(header).ifPresent(v -> ctx.header(header, v));
         }
-        ctx.result(response.body());
+        ctx.result(answer.body());
     }
 }

@@ -1,8 +1,6 @@
 package org.careflow.query;
 
 import io.javalin.http.Context;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +18,9 @@ import org.careflow.http.ProblemException;
 
 /**
  * Answers a key lookup from whichever instance owns the key: reads the local store when this instance is
- * the active host ({@code queryMetadataForKey}), otherwise forwards the same request once to the owner.
+ * the active host ({@code queryMetadataForKey}, remembered between rebalances by {@link OwnerLookup}), otherwise forwards
+ * the same request to the owner: once, and once more only when that owner turned it away (503 or unreachable) and the
+ * current metadata names another owner.
  * A store in transition (rebalance, restore) becomes 503 with {@code Retry-After}, never a null or a 500.
  *
  * <p>Security: a forwarded request carries the caller's {@code Authorization} header, and the owner runs the same gate,
@@ -78,14 +78,14 @@ public final class InteractiveQueryService {
         return new Builder(streams, self);
     }
 
-    /** The HTTP client all instances of an app share for forwarding. */
-    public static HttpClient newHttpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    /** The client an instance forwards to the other instances of its app with: one per instance, its connections kept. */
+    public static InstanceHttpClient newHttpClient(Duration connectTimeout) {
+        return InstanceHttpClient.plain(connectTimeout);
     }
 
-    /** The HTTP client all instances of an app share for forwarding over HTTPS, trusting what {@code sslContext} trusts. */
-    public static HttpClient newHttpClient(Duration connectTimeout, SSLContext sslContext) {
-        return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).sslContext(sslContext).build();
+    /** The forwarding client when the app serves HTTPS, trusting what {@code sslContext} trusts. */
+    public static InstanceHttpClient newHttpClient(Duration connectTimeout, SSLContext sslContext) {
+        return InstanceHttpClient.tls(connectTimeout, sslContext);
     }
 
     /** The query service once the stream processor exists; 503 with Retry-After before. */
@@ -133,15 +133,37 @@ public final class InteractiveQueryService {
             return;
         }
         KeyQueryMetadata metadata = owners.ownerOf(storeName, key);
+        if (!self.equals(metadata.activeHost()) && ctx.header(FORWARDED_HEADER) != null) {
+            // The sender thought we own the key: our remembered owner may be older than its metadata, so look again.
+            metadata = owners.freshOwnerOf(storeName, key, metadata);
+            if (!self.equals(metadata.activeHost())) {
+                // The sender thought we own the key and we think another instance does: ownership is moving.
+                throw ProblemException.unavailable("Key ownership is moving between instances", OwnerLookup.RETRY_AFTER);
+            }
+        }
         if (self.equals(metadata.activeHost())) {
             answers.answer(ctx, storeName, stores.active(metadata.partition()), query, null, AuditedAnswer.Mode.STRICT);
             return;
         }
-        if (ctx.header(FORWARDED_HEADER) != null) {
-            // The sender thought we own the key and we think it does: ownership is moving.
-            throw ProblemException.unavailable("Key ownership is moving between instances", OwnerLookup.RETRY_AFTER);
+        HostInfo owner = metadata.activeHost();
+        InstanceHttpClient.Answer answer = forwarder.send(ctx, owner, FORWARDED_HEADER);
+        if (answer == null || answer.status() == 503) {
+            // The owner we had may have lost the key in a rebalance (it turns forwarded requests away, or is gone): ask
+            // the current metadata once, and go where it points if that is elsewhere.
+            KeyQueryMetadata fresh = owners.freshOwnerOf(storeName, key, metadata);
+            if (self.equals(fresh.activeHost())) {
+                answers.answer(ctx, storeName, stores.active(fresh.partition()), query, null, AuditedAnswer.Mode.STRICT);
+                return;
+            }
+            if (!owner.equals(fresh.activeHost())) {
+                owner = fresh.activeHost();
+                answer = forwarder.send(ctx, owner, FORWARDED_HEADER);
+            }
         }
-        forwarder.forwardTo(ctx, metadata.activeHost(), FORWARDED_HEADER);
+        if (answer == null) {
+            InstanceForwarder.unreachable(owner);
+        }
+        InstanceForwarder.relay(ctx, answer);
     }
 
     /**
@@ -167,9 +189,9 @@ public final class InteractiveQueryService {
                     return;
                 }
             } else if (mayForward) {
-                HttpResponse<byte[]> answer = forwarder.send(ctx, active, FORWARDED_HEADER);
+                InstanceHttpClient.Answer answer = forwarder.send(ctx, active, FORWARDED_HEADER);
                 // An owner that cannot answer (5xx) or cannot be reached gives way to the copies.
-                if (answer != null && answer.statusCode() < 500) {
+                if (answer != null && answer.status() < 500) {
                     InstanceForwarder.relay(ctx, answer);
                     return;
                 }
@@ -182,7 +204,7 @@ public final class InteractiveQueryService {
             case FORWARD_TO_STANDBY -> {
                 for (HostInfo standby : metadata.standbyHosts()) {
                     if (!standby.equals(self)) {
-                        HttpResponse<byte[]> answer = forwarder.send(ctx, standby, STALE_FORWARDED_HEADER);
+                        InstanceHttpClient.Answer answer = forwarder.send(ctx, standby, STALE_FORWARDED_HEADER);
                         if (answer != null) {
                             InstanceForwarder.relay(ctx, answer);
                             return;
@@ -246,7 +268,7 @@ public final class InteractiveQueryService {
 
         private final KafkaStreams streams;
         private final HostInfo self;
-        private HttpClient client;
+        private InstanceHttpClient client;
         private Duration forwardTimeout = Duration.ofSeconds(5);
         private String app = "unnamed";
         private AuditPublisher audit = AuditPublisher.disabled();
@@ -260,7 +282,7 @@ public final class InteractiveQueryService {
         }
 
         /** The client requests to other instances go through; by default a plain HTTP one. */
-        public Builder client(HttpClient client) {
+        public Builder client(InstanceHttpClient client) {
             this.client = Objects.requireNonNull(client, "client");
             return this;
         }

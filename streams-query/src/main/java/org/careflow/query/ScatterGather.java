@@ -3,7 +3,6 @@ package org.careflow.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,7 +67,7 @@ final class ScatterGather {
     }
 
     private List<JsonNode> remotePart(Context ctx, HostInfo host) {
-        HttpResponse<byte[]> response = forwarder.send(ctx, host, InteractiveQueryService.LOCAL_PART_HEADER);
+        InstanceHttpClient.Answer response = forwarder.send(ctx, host, InteractiveQueryService.LOCAL_PART_HEADER);
         if (response == null) {
             throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " is unreachable", OwnerLookup.RETRY_AFTER);
         }
@@ -76,17 +75,17 @@ final class ScatterGather {
         try {
             body = HttpServerFactory.MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " answered " + response.statusCode(),
+            throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " answered " + response.status(),
                 OwnerLookup.RETRY_AFTER);
         }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        if (response.status() == 401 || response.status() == 403) {
             // The other instance refused the caller: pass its refusal on rather than a partial answer.
             throw new ProblemException(new Problem(body.path("type").asText("about:blank"), body.path("title").asText("Refused"),
-                response.statusCode(), body.path("detail").asText(null), List.of()),
-                response.headers().firstValue(SecurityGate.WWW_AUTHENTICATE).map(v -> Map.of(SecurityGate.WWW_AUTHENTICATE, v)).orElse(Map.of()));
+                response.status(), body.path("detail").asText(null), List.of()),
+                response.header(SecurityGate.WWW_AUTHENTICATE).map(v -> Map.of(SecurityGate.WWW_AUTHENTICATE, v)).orElse(Map.of()));
         }
-        if (response.statusCode() != 200 || !body.isArray()) {
-            throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " answered " + response.statusCode(),
+        if (response.status() != 200 || !body.isArray()) {
+            throw ProblemException.unavailable("Instance " + host.host() + ":" + host.port() + " answered " + response.status(),
                 OwnerLookup.RETRY_AFTER);
         }
         List<JsonNode> part = new ArrayList<>();

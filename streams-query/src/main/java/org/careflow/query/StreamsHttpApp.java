@@ -2,7 +2,6 @@ package org.careflow.query;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
@@ -56,11 +55,13 @@ public final class StreamsHttpApp implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService lagSampler;
     private final DependencyHealth dependencies;
     private final Duration shutdownTimeout;
+    private final InstanceHttpClient forwarding;
 
     private StreamsHttpApp(String name, Javalin server, KafkaStreams streams, AuditPublisher audit, AppMetrics metrics,
                            java.util.concurrent.ScheduledExecutorService lagSampler, DependencyHealth dependencies,
-                           Duration shutdownTimeout) {
+                           Duration shutdownTimeout, InstanceHttpClient forwarding) {
         this.shutdownTimeout = shutdownTimeout;
+        this.forwarding = forwarding;
         this.lagSampler = lagSampler;
         this.dependencies = dependencies;
         this.name = name;
@@ -116,7 +117,7 @@ public final class StreamsHttpApp implements AutoCloseable {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(tls, "tls");
-        HttpClient forwarding = tls.enabled()
+        InstanceHttpClient forwarding = tls.enabled()
             ? InteractiveQueryService.newHttpClient(Duration.ofSeconds(2), tls.clientSslContext())
             : InteractiveQueryService.newHttpClient(Duration.ofSeconds(2));
         Objects.requireNonNull(security, "security");
@@ -177,9 +178,10 @@ public final class StreamsHttpApp implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MILLISECONDS);
             LOG.info("{} started; queries on port {}", name, server.port());
             return new StreamsHttpApp(name, server, streams, security.audit(), metrics, lagSampler, dependencies,
-                CommonConfig.shutdownTimeout(config));
+                CommonConfig.shutdownTimeout(config), forwarding);
         } catch (RuntimeException e) {
             server.stop();
+            forwarding.close();
             security.audit().close();
             metrics.close();
             throw e;
@@ -247,6 +249,7 @@ public final class StreamsHttpApp implements AutoCloseable {
         LOG.info("{} stopping (each step at most {} ms)", name, timeout.toMillis());
         lagSampler.shutdownNow();
         HttpServerFactory.stopGracefully(server, timeout);
+        forwarding.close();
         LOG.info("{}: HTTP server stopped", name);
         boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(timeout));

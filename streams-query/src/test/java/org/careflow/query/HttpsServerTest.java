@@ -92,17 +92,17 @@ class HttpsServerTest {
     @Test
     void shouldAnswerOverHttpsWithTheConfiguredCertificate() throws Exception {
         // Given: the client a forwarding instance builds from http.tls.truststore.*
-        try (HttpClient client = InteractiveQueryService.newHttpClient(Duration.ofSeconds(5), tls.clientSslContext())) {
-            // When
-            HttpResponse<String> response = client.send(
-                HttpRequest.newBuilder(URI.create(tls.scheme() + "://localhost:" + server.port() + "/health/live")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        try (InstanceHttpClient client = InteractiveQueryService.newHttpClient(Duration.ofSeconds(5), tls.clientSslContext())) {
+            // When: twice, the second time over the kept connection
+            InstanceHttpClient.Answer first = client.get(new HostInfo("localhost", server.port()), "/health/live", List.of(), Duration.ofSeconds(5));
+            InstanceHttpClient.Answer second = client.get(new HostInfo("localhost", server.port()), "/health/live", List.of(), Duration.ofSeconds(5));
 
             // Then
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).contains("UP");
-            assertThat(response.sslSession()).hasValueSatisfying(session ->
-                assertThat(session.getProtocol()).isIn("TLSv1.3", "TLSv1.2"));
+            assertThat(client.secure()).isTrue();
+            for (InstanceHttpClient.Answer answer : List.of(first, second)) {
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("UP");
+            }
         }
     }
 
@@ -131,7 +131,8 @@ class HttpsServerTest {
                 return new KeyQueryMetadata(ownerHost, java.util.Set.of(), 0);
             }
         };
-        try (HttpClient forwarding = InteractiveQueryService.newHttpClient(Duration.ofSeconds(5), tls.clientSslContext())) {
+        try (InstanceHttpClient forwarding = InteractiveQueryService.newHttpClient(Duration.ofSeconds(5), tls.clientSslContext());
+             HttpClient caller = HttpClient.newBuilder().sslContext(tls.clientSslContext()).build()) {
             InteractiveQueryService queries = InteractiveQueryService.builder(streams, new HostInfo("localhost", server.port()))
                 .client(forwarding).forwardTimeout(Duration.ofSeconds(5)).audit("test", AuditPublisher.disabled()).scheme(tls.scheme())
                 .build();
@@ -141,7 +142,7 @@ class HttpsServerTest {
                     stores -> Map.of("answeredBy", "entry")), EndpointClass.PUBLIC)).build().start();
             try {
                 // When
-                HttpResponse<String> response = forwarding.send(
+                HttpResponse<String> response = caller.send(
                     HttpRequest.newBuilder(URI.create("https://localhost:" + entry.port() + "/v1/things/t-1")).build(),
                     HttpResponse.BodyHandlers.ofString());
 
@@ -171,11 +172,9 @@ class HttpsServerTest {
     @Test
     void shouldRefuseTheConnectionWhenTheClientDoesNotTrustTheCertificate() {
         // Given: the JVM's default trust store, which does not hold the self-signed certificate
-        try (HttpClient client = InteractiveQueryService.newHttpClient(Duration.ofSeconds(5), HttpTlsSettings.none().clientSslContext())) {
+        try (InstanceHttpClient client = InteractiveQueryService.newHttpClient(Duration.ofSeconds(5), HttpTlsSettings.none().clientSslContext())) {
             // When / Then
-            assertThatThrownBy(() -> client.send(
-                HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/health/live")).build(),
-                HttpResponse.BodyHandlers.ofString()))
+            assertThatThrownBy(() -> client.get(new HostInfo("localhost", server.port()), "/health/live", List.of(), Duration.ofSeconds(5)))
                 .isInstanceOf(IOException.class);
         }
     }

@@ -42,8 +42,11 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
                             BenchTarget target) {
 
     public static final long DEFAULT_SEED = 20261121L;
-    /** The memory scenario's RocksDB budget per app unless {@code --rocksdb-memory} says otherwise: the apps' default, 128 MiB. */
-    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = StreamsAppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES;
+    /**
+     * The memory scenario's RocksDB budget per app unless {@code --rocksdb-memory} says otherwise: the one recommended for a
+     * 512 MiB container (docker-compose.yml), 64 MiB.
+     */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = StreamsAppConfig.SMALL_CONTAINER_ROCKSDB_MEMORY_BYTES;
     /** The most the streams apps accept for {@code rocksdb.memory.bytes}: 64 GiB. */
     static final long MAX_ROCKSDB_MEMORY_BYTES = 64L << 30;
     /** The largest memory scenario size: its patient ids have seven digits. */

@@ -58,8 +58,8 @@ public class BenchOptionsTest {
     }
 
     @Test
-    void shouldBoundRocksDbOfTheMemoryScenarioBy256MiBUnlessToldOtherwise() {
-        assertThat(BenchOptions.parse(List.of()).rocksDbMemoryBytes()).isEqualTo(128L * 1024 * 1024);
+    void shouldBoundRocksDbOfTheMemoryScenarioAsTheComposeFileDoesUnlessToldOtherwise() {
+        assertThat(BenchOptions.parse(List.of()).rocksDbMemoryBytes()).isEqualTo(64L * 1024 * 1024);
         assertThat(BenchOptions.parse(List.of("--rocksdb-memory", "0")).rocksDbMemoryBytes()).isZero();
         assertThat(BenchOptions.parse(List.of("--quick", "--rocksdb-memory", "134_217_728")).rocksDbMemoryBytes()).isEqualTo(134_217_728L);
         assertThatThrownBy(() -> BenchOptions.parse(List.of("--rocksdb-memory", "-1"))).hasMessageContaining("--rocksdb-memory");

@@ -139,7 +139,7 @@ class ComposeFileTest {
                 Map<String, String> env = environment(service);
                 assertThat(String.valueOf(service.get("mem_limit"))).as(name).isEqualTo("512m");
                 assertThat(env).as(name)
-                    .containsEntry("CAREFLOW_ROCKSDB_MEMORY_BYTES", String.valueOf(StreamsAppConfig.DEFAULT_ROCKSDB_MEMORY_BYTES))
+                    .containsEntry("CAREFLOW_ROCKSDB_MEMORY_BYTES", String.valueOf(StreamsAppConfig.SMALL_CONTAINER_ROCKSDB_MEMORY_BYTES))
                     .containsEntry("MALLOC_ARENA_MAX", "2");
                 assertThat(env.get("JAVA_OPTS")).as(name).contains("-Xmx160m", "-XX:+UseSerialGC");
             }

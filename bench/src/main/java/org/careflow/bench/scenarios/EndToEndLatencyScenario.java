@@ -1,9 +1,9 @@
 package org.careflow.bench.scenarios;
 
-import org.careflow.query.StreamsHttpApp;
 import org.careflow.bench.BenchSettings;
 import org.careflow.bench.infra.BenchApps;
 import org.careflow.bench.infra.BenchStack;
+import org.careflow.bench.infra.CommitCosts;
 import org.careflow.bench.infra.StreamsRuns;
 import org.careflow.bench.report.Metric;
 import org.careflow.bench.report.Progress;
@@ -36,20 +36,19 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsConfig;
 import org.careflow.events.triage.TriageAssessment;
-import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.topics.Topics;
-import org.careflow.triage.TriageApp;
-import org.careflow.triage.TriageConfig;
 import org.careflow.triage.query.TriageQueryRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * End-to-end latency through careflow: the ingest API and streams-triage (exactly_once_v2) started in this JVM, events
- * posted on an open-loop schedule at a fixed fraction of the maximum rate, and for each event the time from its 202 to
+ * End-to-end latency through careflow: the ingest API and streams-triage (exactly_once_v2), each in a JVM of its own
+ * ({@link LatencyApps}), warmed up by closed-loop clients until their code is compiled, the maximum rate of both together
+ * probed, then events posted on an open-loop schedule at a fixed fraction of it; for each event the time from its 202 to
  * (a) its assessment being readable on {@code triage-assessments} ({@code read_committed}) and (b), for a sample of
- * events, streams-triage's query endpoint answering with it.
+ * events, streams-triage's query endpoint answering with it. What streams-triage's commits cost in the measured rounds
+ * ({@link CommitCosts}) goes in the details: a result waits for the commit that follows it.
  */
 public final class EndToEndLatencyScenario implements Scenario {
 
@@ -70,13 +69,17 @@ public final class EndToEndLatencyScenario implements Scenario {
     static final int MAX_CLIENTS = 64;
     /** Closed-loop clients of the probe that measures the maximum rate when earlier results do not give it. */
     static final int PROBE_CLIENTS = 8;
-    static final Duration MIN_PROBE = Duration.ofSeconds(1);
+    static final Duration MIN_PROBE = Duration.ofSeconds(2);
+    /** The closed-loop warm-up before the probe is this many times the settings' warm-up... */
+    static final int JIT_WARMUP_FACTOR = 4;
+    /** ...and at least this long. */
+    static final Duration MIN_JIT_WARMUP = Duration.ofSeconds(8);
     /** At most this many events a second are followed through the query endpoint: one every N, N rising with the rate. */
-    static final double MAX_QUERY_SAMPLES_PER_SECOND = 25;
+    static final double MAX_QUERY_SAMPLES_PER_SECOND = 10;
     /** Threads polling the query endpoint, one per sampled event in flight. */
     static final int QUERY_THREADS = 8;
     /** Pause between two polls of one sampled event. */
-    static final long QUERY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long QUERY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** A sampled event whose query has not named it by then, counted from its 202, has timed out. */
     static final Duration QUERY_DEADLINE = Duration.ofSeconds(30);
     /** Assessments the history query asks for: streams-triage keeps 20 per patient. */
@@ -184,26 +187,19 @@ public final class EndToEndLatencyScenario implements Scenario {
         HttpClient queryClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         stack.registerFacilities(context.data().facilityIds());
         IngestConfig ingestConfig = stack.ingestConfig();
-        try (IngestApp ingest = IngestApp.start(ingestConfig);
-             Serde<TriageAssessment> serde = stack.serdes().valueSerde(Topics.TRIAGE_ASSESSMENTS)) {
+        try (Serde<TriageAssessment> serde = stack.serdes().valueSerde(Topics.TRIAGE_ASSESSMENTS)) {
             // Only what this scenario posts is processed: the app starts at the end of triage-submissions, not its beginning.
             StreamsRuns.startAtEnd(stack, applicationId, List.of(Topics.TRIAGE_SUBMISSIONS.name()));
             Duration waited = stack.awaitNoOpenTransactions(Topics.TRIAGE_ASSESSMENTS.name(), Duration.ofMinutes(2));
             if (waited.toMillis() > 1_000) {
                 LOG.warn("Waited {} ms for an open transaction on {} to end", waited.toMillis(), Topics.TRIAGE_ASSESSMENTS.name());
             }
-            StreamsHttpApp triage = null;
-            try (AssessmentReader reader = new AssessmentReader(stack, serde, "bench-latency-reader")) {
-                try (Progress.Task starting = context.progress().timed("latency: starting streams-triage (" + GUARANTEE + ")",
-                    Duration.ofSeconds(5))) {
-                    triage = TriageApp.start(new TriageConfig(triageProps(stack, applicationId)));
-                    StreamsRuns.awaitRunning(triage.streams(), Duration.ofMinutes(2), "streams-triage");
-                    starting.finish("RUNNING, queries on port " + triage.port());
-                }
-                StreamsHttpApp app = triage;
-                Tracker tracker = new Tracker(context, data, app, reader, queryThreads, queryClient);
+            try (AssessmentReader reader = new AssessmentReader(stack, serde, "bench-latency-reader");
+                 LatencyApps apps = startApps(context, settings, ingestConfig, triageProps(stack, applicationId))) {
+                Tracker tracker = new Tracker(context, data, apps, reader, queryThreads, queryClient);
                 reader.start(tracker::read);
-                URI postUri = IngestRequests.singleUri(ingest.port());
+                URI postUri = IngestRequests.singleUri(apps.ingest("/").getPort());
+                tracker.warm(postUri, nextIndex, jitWarmup(settings));
 
                 RateChoice choice = chooseRate(pipelineRate(context), ingestRate(context), fraction,
                     () -> tracker.probe(postUri, nextIndex, probeLength(settings)));
@@ -221,6 +217,7 @@ public final class EndToEndLatencyScenario implements Scenario {
                     if (settings.warmupRounds() > 0) {
                         tracker.phase(load, "latency warm-up", settings.warmupDuration(), false);
                     }
+                    CommitCosts beforeRounds = CommitCosts.of(apps.triageMetrics());
                     for (int r = 0; r < settings.rounds(); r++) {
                         Phase phase = tracker.phase(load, String.format(Locale.ROOT, "latency round %d/%d", r + 1, settings.rounds()),
                             settings.roundDuration(), true);
@@ -233,6 +230,9 @@ public final class EndToEndLatencyScenario implements Scenario {
                         }
                         rounds.computeIfAbsent(RATE_METRIC, k -> new ArrayList<>()).add(phase.result.perSecond());
                     }
+                    Map<String, Object> commits = CommitCosts.of(apps.triageMetrics()).since(beforeRounds);
+                    details.put("commitCosts", commits);
+                    context.progress().say("  latency: streams-triage's commits in the measured rounds: {}", commits);
                 }
                 rounds.forEach((name, values) -> metrics.add(Metric.of(name, name.equals(RATE_METRIC) ? "events/s" : "ms", values)));
 
@@ -264,10 +264,6 @@ public final class EndToEndLatencyScenario implements Scenario {
                     LOG.warn("Latency: {} events not accepted, {} assessments not readable and {} queries not answered in time",
                         measured.errors, measured.topicTimedOut, measured.queryTimedOut);
                 }
-            } finally {
-                if (triage != null) {
-                    triage.close();
-                }
             }
         } finally {
             queryThreads.shutdownNow();
@@ -291,11 +287,31 @@ public final class EndToEndLatencyScenario implements Scenario {
         return settings.warmupDuration().compareTo(MIN_PROBE) > 0 ? settings.warmupDuration() : MIN_PROBE;
     }
 
+    /** How long closed-loop clients post before the probe, so that both apps' code is compiled when the maximum is measured. */
+    static Duration jitWarmup(BenchSettings settings) {
+        if ("smoke".equals(settings.mode())) {
+            // The smoke test's figures mean nothing: it only runs the steps.
+            return settings.warmupDuration();
+        }
+        Duration longer = settings.warmupDuration().multipliedBy(JIT_WARMUP_FACTOR);
+        return longer.compareTo(MIN_JIT_WARMUP) > 0 ? longer : MIN_JIT_WARMUP;
+    }
+
     private static Map<String, Object> triageProps(BenchStack stack, String applicationId) {
         // streams-triage's defaults, not the user's --triage-setting values: the latency reported is the default app's.
-        return BenchApps.streamsApp(stack, "127.0.0.1", applicationId, stack.newDirectory("streams/" + applicationId))
+        return BenchApps.streamsApp(stack, ChildServers.HOST, applicationId, stack.newDirectory("streams/" + applicationId))
             .guarantee(GUARANTEE)
             .appConfig();
+    }
+
+    private static LatencyApps startApps(BenchContext context, BenchSettings settings, IngestConfig ingestConfig,
+                                         Map<String, Object> triageSettings) throws Exception {
+        try (Progress.Task starting = context.progress().timed("latency: starting the ingest API and streams-triage (" + GUARANTEE
+            + "), each in a JVM of its own", Duration.ofSeconds(10))) {
+            LatencyApps apps = LatencyApps.start(context, settings, NAME, ingestConfig.originals(), triageSettings);
+            starting.finish("ready, streams-triage's queries on port " + apps.triagePort());
+            return apps;
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -401,7 +417,7 @@ public final class EndToEndLatencyScenario implements Scenario {
 
         private final BenchContext context;
         private final SyntheticData data;
-        private final StreamsHttpApp triage;
+        private final LatencyApps apps;
         private final AssessmentReader reader;
         private final ExecutorService queryThreads;
         private final HttpClient queryClient;
@@ -416,11 +432,11 @@ public final class EndToEndLatencyScenario implements Scenario {
         private record Pending(Phase phase, long acceptedNanos) {
         }
 
-        Tracker(BenchContext context, SyntheticData data, StreamsHttpApp triage, AssessmentReader reader, ExecutorService queryThreads,
+        Tracker(BenchContext context, SyntheticData data, LatencyApps apps, AssessmentReader reader, ExecutorService queryThreads,
                 HttpClient queryClient) {
             this.context = context;
             this.data = data;
-            this.triage = triage;
+            this.apps = apps;
             this.reader = reader;
             this.queryThreads = queryThreads;
             this.queryClient = queryClient;
@@ -473,6 +489,22 @@ public final class EndToEndLatencyScenario implements Scenario {
             }
             errors.addAndGet(current.result.errors());
             return current;
+        }
+
+        /**
+         * Closed-loop clients post for {@code length}, nothing measured: the apps' code is compiled (a cold JVM interprets
+         * it, and every figure measured then is the interpreter's), their caches and connections warm.
+         */
+        void warm(URI postUri, AtomicLong nextIndex, Duration length) throws Exception {
+            Phase current = new Phase(false);
+            phase = current;
+            try (HttpLoad load = new HttpLoad(context.progress(), "bench-latency-warm", PROBE_CLIENTS, 0, "events/s",
+                IngestRequests.single(postUri, data, nextIndex, this::accepted))) {
+                current.result = load.round("latency: warming both apps up, c=" + PROBE_CLIENTS, length);
+            }
+            settle(current, "latency warm-up before the probe");
+            unmeasured.add(current);
+            errors.addAndGet(current.result.errors());
         }
 
         /**
@@ -529,7 +561,7 @@ public final class EndToEndLatencyScenario implements Scenario {
                         break;
                     }
                     reader.requireAlive();
-                    StreamsRuns.requireAlive(triage.streams(), "streams-triage");
+                    apps.requireAlive();
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
                 }
                 synchronized (this) {
@@ -616,7 +648,7 @@ public final class EndToEndLatencyScenario implements Scenario {
         }
 
         private URI queryUri(String path, String patientId) {
-            return URI.create("http://127.0.0.1:" + triage.port() + path.replace("{patientId}", patientId)
+            return apps.triage(path.replace("{patientId}", patientId)
                 + (path.equals(TriageQueryRoutes.PATIENT_HISTORY_PATH) ? "?limit=" + HISTORY_LIMIT : ""));
         }
     }

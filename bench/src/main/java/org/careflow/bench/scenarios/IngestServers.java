@@ -1,22 +1,12 @@
 package org.careflow.bench.scenarios;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.careflow.bench.BenchSettings;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
@@ -40,8 +30,7 @@ final class IngestServers implements AutoCloseable {
     static final String FLOOR = "floor";
     /** The name of the measured server's process in CPU metrics: {@code POST c=16 CPU server}. */
     static final String SERVER = "server";
-    private static final String HOST = "127.0.0.1";
-    private static final Duration READY_DEADLINE = Duration.ofMinutes(2);
+    private static final String HOST = ChildServers.HOST;
 
     private final List<ChildJvm> children;
     private final int apiPort;
@@ -125,47 +114,18 @@ final class IngestServers implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        long end = System.nanoTime() + READY_DEADLINE.toNanos();
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build()) {
-            for (URI uri : List.of(api("/health/ready"), floor("/health/ready"))) {
-                while (true) {
-                    requireAlive();
-                    try {
-                        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-                            HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() == 200) {
-                            break;
-                        }
-                    } catch (IOException e) {
-                        // Not listening yet.
-                    }
-                    if (System.nanoTime() - end > 0) {
-                        throw new IllegalStateException(uri + " was not ready within " + READY_DEADLINE.toSeconds() + " s");
-                    }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                }
-            }
-        }
+        ChildServers.awaitReady(children, List.of(api("/health/ready"), floor("/health/ready")));
     }
 
     private static Path writeConfig(IngestConfig config, int port, Path file) {
-        Properties properties = new Properties();
-        config.originals().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
-        properties.setProperty(CommonConfig.HTTP_HOST_CONFIG, HOST);
-        properties.setProperty(CommonConfig.HTTP_PORT_CONFIG, Integer.toString(port));
-        try (OutputStream out = Files.newOutputStream(file)) {
-            properties.store(out, "written by the bench for a server it starts");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
-        }
-        return file;
+        Map<String, Object> settings = new LinkedHashMap<>(config.originals());
+        settings.put(CommonConfig.HTTP_HOST_CONFIG, HOST);
+        settings.put(CommonConfig.HTTP_PORT_CONFIG, Integer.toString(port));
+        return ChildServers.writeConfig(settings, file);
     }
 
-    /** A port free now; the child binds it a moment later (another process taking it in between fails the start loudly). */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ChildServers.freePort();
     }
 
     @Override

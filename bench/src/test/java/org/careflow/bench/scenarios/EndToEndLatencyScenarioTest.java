@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.OptionalDouble;
+import org.careflow.bench.BenchSettings;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ public class EndToEndLatencyScenarioTest {
     @Test
     void shouldSampleAtMostTheQueryBudgetWhenTheRateIsHigh() {
         assertThat(EndToEndLatencyScenario.sampleEvery(10)).isEqualTo(1);
-        assertThat(EndToEndLatencyScenario.sampleEvery(1_000)).isEqualTo(40);
+        assertThat(EndToEndLatencyScenario.sampleEvery(1_000)).isEqualTo(100);
         assertThat(1_000.0 / EndToEndLatencyScenario.sampleEvery(1_000)).isLessThanOrEqualTo(EndToEndLatencyScenario.MAX_QUERY_SAMPLES_PER_SECOND);
     }
 
@@ -64,5 +65,16 @@ public class EndToEndLatencyScenarioTest {
         assertThat(EndToEndLatencyScenario.clients(1)).isEqualTo(EndToEndLatencyScenario.MIN_CLIENTS);
         assertThat(EndToEndLatencyScenario.clients(1_000)).isEqualTo(20);
         assertThat(EndToEndLatencyScenario.clients(1_000_000)).isEqualTo(EndToEndLatencyScenario.MAX_CLIENTS);
+    }
+
+    @Test
+    void shouldWarmBothAppsUpForSeveralTimesTheWarmUpAndNeverBrieflyBeforeTheProbe() {
+        BenchSettings quick = BenchSettings.quick();
+        BenchSettings full = BenchSettings.full();
+
+        assertThat(EndToEndLatencyScenario.jitWarmup(quick)).isGreaterThanOrEqualTo(EndToEndLatencyScenario.MIN_JIT_WARMUP);
+        assertThat(EndToEndLatencyScenario.jitWarmup(full))
+            .isEqualTo(full.warmupDuration().multipliedBy(EndToEndLatencyScenario.JIT_WARMUP_FACTOR))
+            .isGreaterThan(EndToEndLatencyScenario.jitWarmup(quick));
     }
 }

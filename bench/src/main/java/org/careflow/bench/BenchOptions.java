@@ -28,10 +28,11 @@ public final class BenchOptions {
                              default 10, quick 2
           --rate R           requests/s the ingest clients aim at in total; 0 (default) sends as fast as answers come back
                              (ingest only: latency chooses its own rate)
-          --records N        records of each drain round (produce, consume, aggregate, pipeline)
+          --records N        records of each drain round (produce, consume, aggregate, pipeline); pipeline's default
+                             50000, quick 5000
           --rounds N         measured rounds per metric; default 5, quick 2
           --warmup N         warm-up rounds of drain scenarios, discarded; default 2, quick 1
-          --concurrency LIST concurrent HTTP clients of the ingest and queries levels; default 1,8,32,64, quick 1,16
+          --concurrency LIST concurrent HTTP clients of the ingest and queries levels; default 1,8,16,64, quick 16
                              (ingest-batch has its own: 1,4,8, quick 4)
           --seed N           seed of the synthetic data; two runs with one seed send the same events
           --output DIR       where report.json goes; default target/bench
@@ -41,7 +42,8 @@ public final class BenchOptions {
                              ceilings', statestore.cache.max.bytes the same-shape app's
           --rocksdb-memory BYTES
                              RocksDB budget (rocksdb.memory.bytes) of each app of the memory scenario; default
-                             134217728 (128 MiB, the apps' own default), 0 leaves RocksDB unbounded
+                             67108864 (64 MiB, what docker-compose.yml gives each streams app in 512 MiB), 0 leaves
+                             RocksDB unbounded
           --memory-patients N,N,...
                              the memory scenario's sizes: patients loaded into each app, once per size; default
                              10000,100000,1000000, quick 2000

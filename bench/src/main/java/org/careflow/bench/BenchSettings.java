@@ -85,7 +85,7 @@ public record BenchSettings(String mode, List<String> scenarios, long seed, int 
 
     /** Short warm-up and rounds: the whole set in under 4 minutes on 2 cores; for a first look, not for decisions. */
     public static BenchSettings quick() {
-        return new BenchSettings("quick", Scenarios.names(), DEFAULT_SEED, 1, 2, 100_000, 100_000, 6_000,
+        return new BenchSettings("quick", Scenarios.names(), DEFAULT_SEED, 1, 2, 100_000, 100_000, 5_000,
             // One level (16 clients) keeps the whole set under 4 minutes with the floors' rounds.
             Duration.ofSeconds(2), Duration.ofSeconds(1), 0, List.of(16), 300, 10_000, 6, defaultOutput(), Map.of(),
             DEFAULT_ROCKSDB_MEMORY_BYTES, List.of(2_000), BenchTarget.EMBEDDED);

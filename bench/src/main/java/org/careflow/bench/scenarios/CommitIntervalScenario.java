@@ -53,10 +53,10 @@ public final class CommitIntervalScenario implements Scenario {
         return intervalMs + TARGET_SLACK_MS;
     }
 
-    /** How long each latency round writes, its lead-in included: 20 s, 5 s with --quick, 1 s in the smoke test. */
+    /** How long each latency round writes, its lead-in included: 20 s, 3 s with --quick, 1 s in the smoke test. */
     static Duration latencyLength(BenchSettings settings) {
         return switch (settings.mode()) {
-            case "quick" -> Duration.ofSeconds(5);
+            case "quick" -> Duration.ofSeconds(3);
             case "smoke" -> Duration.ofSeconds(1);
             default -> Duration.ofSeconds(20);
         };

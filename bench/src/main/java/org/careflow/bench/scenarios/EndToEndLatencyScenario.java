@@ -73,7 +73,7 @@ public final class EndToEndLatencyScenario implements Scenario {
     /** The closed-loop warm-up before the probe is this many times the settings' warm-up... */
     static final int JIT_WARMUP_FACTOR = 4;
     /** ...and at least this long. */
-    static final Duration MIN_JIT_WARMUP = Duration.ofSeconds(8);
+    static final Duration MIN_JIT_WARMUP = Duration.ofSeconds(6);
     /** At most this many events a second are followed through the query endpoint: one every N, N rising with the rate. */
     static final double MAX_QUERY_SAMPLES_PER_SECOND = 10;
     /** Threads polling the query endpoint, one per sampled event in flight. */

@@ -496,15 +496,23 @@ public final class EndToEndLatencyScenario implements Scenario {
          * it, and every figure measured then is the interpreter's), their caches and connections warm.
          */
         void warm(URI postUri, AtomicLong nextIndex, Duration length) throws Exception {
+            closedLoop(postUri, nextIndex, length, "bench-latency-warm", "latency: warming both apps up, c=" + PROBE_CLIENTS,
+                "latency warm-up before the probe");
+        }
+
+        /** The probe's closed-loop clients post for {@code length}; the phase's events are followed, not measured. */
+        private Phase closedLoop(URI postUri, AtomicLong nextIndex, Duration length, String threads, String label, String settleLabel)
+            throws Exception {
             Phase current = new Phase(false);
             phase = current;
-            try (HttpLoad load = new HttpLoad(context.progress(), "bench-latency-warm", PROBE_CLIENTS, 0, "events/s",
+            try (HttpLoad load = new HttpLoad(context.progress(), threads, PROBE_CLIENTS, 0, "events/s",
                 IngestRequests.single(postUri, data, nextIndex, this::accepted))) {
-                current.result = load.round("latency: warming both apps up, c=" + PROBE_CLIENTS, length);
+                current.result = load.round(label, length);
             }
-            settle(current, "latency warm-up before the probe");
+            settle(current, settleLabel);
             unmeasured.add(current);
             errors.addAndGet(current.result.errors());
+            return current;
         }
 
         /**
@@ -513,15 +521,8 @@ public final class EndToEndLatencyScenario implements Scenario {
          * streams-triage starts up (its first transactions) a backlog builds, so this is its rate draining it.
          */
         double probe(URI postUri, AtomicLong nextIndex, Duration length) throws Exception {
-            Phase current = new Phase(false);
-            phase = current;
-            try (HttpLoad load = new HttpLoad(context.progress(), "bench-latency-probe", PROBE_CLIENTS, 0, "events/s",
-                IngestRequests.single(postUri, data, nextIndex, this::accepted))) {
-                current.result = load.round("latency: probing the maximum rate, c=" + PROBE_CLIENTS, length);
-            }
-            settle(current, "latency probe");
-            unmeasured.add(current);
-            errors.addAndGet(current.result.errors());
+            Phase current = closedLoop(postUri, nextIndex, length, "bench-latency-probe",
+                "latency: probing the maximum rate, c=" + PROBE_CLIENTS, "latency probe");
             double api = current.result.perSecond();
             synchronized (this) {
                 if (current.topicMatched == 0) {

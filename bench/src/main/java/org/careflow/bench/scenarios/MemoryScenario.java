@@ -1,9 +1,5 @@
 package org.careflow.bench.scenarios;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
@@ -316,14 +311,7 @@ public final class MemoryScenario implements Scenario {
             .rocksDbMemory(settings.rocksDbMemoryBytes(), WRITE_BUFFER_PERCENT)
             .overrides(own)
             .appConfig();
-        Path configFile = stack.newDirectory("memory/" + applicationId).resolve(name + ".properties");
-        Properties file = new Properties();
-        props.forEach((k, v) -> file.setProperty(k, String.valueOf(v)));
-        try (OutputStream out = Files.newOutputStream(configFile)) {
-            file.store(out, "written by the bench's memory scenario");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + configFile, e);
-        }
+        Path configFile = ChildServers.writeConfig(props, stack.newDirectory("memory/" + applicationId).resolve(name + ".properties"));
         Set<String> catalogue = new LinkedHashSet<>(Topics.all().stream().map(Topic::name).toList());
         Set<String> external = new LinkedHashSet<>();
         Set<String> internal = new LinkedHashSet<>();

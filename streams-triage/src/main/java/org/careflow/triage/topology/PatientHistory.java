@@ -17,8 +17,11 @@ import org.careflow.state.triage.PatientTriageHistory;
 /**
  * A patient's triage state at one facility as small entries of one store ({@link PatientKeys}), so that what a
  * submission costs does not grow with the patient's history. A submission reads one value, the newest assessment with
- * the last {@value #MAX_SEEN_IDS} submission ids (which says whether its id was seen), and writes two: the new newest
- * with its id added, and one history entry, dropping the entry that fell out of the last {@value #MAX_HISTORY}.
+ * the last {@value #MAX_SEEN_IDS} submission ids (which says whether its id was seen), and writes the new newest with
+ * its id added; the assessment that was the newest becomes a history entry (a second write, none for a patient's first
+ * submission at the facility), and the entry that fell out of the last {@value #MAX_HISTORY} is dropped. The history is
+ * the newest entry's assessment and the history entries; values written by the previous version also keep the newest
+ * assessment as an entry of its own, which readers count once ({@link PatientEntries}).
  *
  * <p>Two earlier layouts are read and moved on first touch, and in the background ({@link #migrateSome}): the first
  * kept each patient's whole history at a facility in one value; the second kept each seen id in two keys of its own
@@ -117,19 +120,21 @@ final class PatientHistory {
         if (newest != null) {
             sequence = newest.getSequence() + 1;
             TriageAssessment last = newest.getAssessment();
-            previous = last != null && last.getSubmissionId().equals(submissionId)
-                ? newestOtherThan(patientId, facilityId, submissionId)
-                : last;
+            boolean replacesNewest = last != null && last.getSubmissionId().equals(submissionId);
+            previous = replacesNewest ? newestOtherThan(patientId, facilityId, submissionId) : last;
             long replaced = state.sequenceOf(submissionId);
             if (replaced >= 0) {
                 store.delete(PatientKeys.entry(patientId, facilityId, replaced));
+            }
+            if (last != null && !replacesNewest) {
+                // The newest so far joins the history entries; the new one is kept in the newest entry alone.
+                store.put(PatientKeys.entry(patientId, facilityId, newest.getSequence()),
+                    PatientTriageEntry.newBuilder().setSequence(newest.getSequence()).setAssessment(last).build());
             }
             List<String> before = newest.getRecentSubmissionIds();
             ids.addAll(before.subList(Math.max(0, before.size() - (MAX_SEEN_IDS - 1)), before.size()));
         }
         ids.add(submissionId);
-        store.put(PatientKeys.entry(patientId, facilityId, sequence),
-            PatientTriageEntry.newBuilder().setSequence(sequence).setAssessment(assessment).build());
         if (sequence >= MAX_HISTORY) {
             store.delete(PatientKeys.entry(patientId, facilityId, sequence - MAX_HISTORY));
         }

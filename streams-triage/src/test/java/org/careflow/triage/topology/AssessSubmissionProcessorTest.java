@@ -119,6 +119,51 @@ class AssessSubmissionProcessorTest {
     }
 
     @Test
+    void shouldKeepAFirstAssessmentInTheNewestEntryAloneAndMakeItAHistoryEntryWhenANewerArrives() {
+        // Given a patient's first submission at the facility
+        receive("s-1", T0, T0, TriageFixtures.normalVitals());
+
+        // Then one write: the newest entry, no history entry
+        assertThat(history.get(PatientKeys.latest("p-1", "f-1")).getAssessment().getSubmissionId()).isEqualTo("s-1");
+        assertThat(history.get(PatientKeys.entry("p-1", "f-1", 0))).isNull();
+
+        // When a second arrives, the first becomes the history entry of its number and the second the newest, alone
+        receive("s-2", T0.plusSeconds(60), T0.plusSeconds(60), TriageFixtures.normalVitals());
+        assertThat(history.get(PatientKeys.entry("p-1", "f-1", 0)).getAssessment().getSubmissionId()).isEqualTo("s-1");
+        assertThat(history.get(PatientKeys.entry("p-1", "f-1", 1))).isNull();
+        assertThat(history.get(PatientKeys.latest("p-1", "f-1")).getSequence()).isEqualTo(1);
+        assertThat(PatientEntries.read(history, "p-1", PatientEntries.HISTORY)).extracting(TriageAssessment::getSubmissionId)
+            .containsExactlyInAnyOrder("s-1", "s-2");
+        assertThat(PatientEntries.read(history, "p-1", PatientEntries.LATEST)).extracting(TriageAssessment::getSubmissionId)
+            .containsExactly("s-2");
+    }
+
+    @Test
+    @DisplayName("Upgrade: the previous version's newest assessment, also kept as a history entry, is read once and rewritten the same")
+    void shouldCountTheNewestOnceWhereThePreviousVersionAlsoKeptItAsAnEntry() {
+        // Given what the previous version wrote for two submissions: both as entries, the second also as the newest
+        TriageAssessment first = TriageAssessor.assess(TriageFixtures.submission("s-a", "p-1", T0, TriageFixtures.normalVitals()), T0);
+        TriageAssessment second = TriageAssessor.assess(TriageFixtures.submission("s-b", "p-1", T0.plusSeconds(60),
+            TriageFixtures.normalVitals()), T0.plusSeconds(60));
+        history.put(PatientKeys.entry("p-1", "f-1", 0), PatientTriageEntry.newBuilder().setSequence(0).setAssessment(first).build());
+        history.put(PatientKeys.entry("p-1", "f-1", 1), PatientTriageEntry.newBuilder().setSequence(1).setAssessment(second).build());
+        history.put(PatientKeys.latest("p-1", "f-1"), PatientTriageEntry.newBuilder().setSequence(1).setAssessment(second)
+            .setRecentSubmissionIds(new ArrayList<>(List.of("s-a", "s-b"))).build());
+
+        // Then the history has two assessments, not three
+        assertThat(PatientEntries.read(history, "p-1", PatientEntries.HISTORY)).extracting(TriageAssessment::getSubmissionId)
+            .containsExactlyInAnyOrder("s-a", "s-b");
+
+        // And when the patient submits again, s-b's entry holds s-b and the history reads newest first, each once
+        receive("s-c", T0.plusSeconds(120), T0.plusSeconds(120), TriageFixtures.exampleVitals());
+        assertThat(history.get(PatientKeys.entry("p-1", "f-1", 1)).getAssessment().getSubmissionId()).isEqualTo("s-b");
+        assertThat(historyOf("p-1", "f-1")).extracting(TriageAssessment::getSubmissionId).containsExactly("s-c", "s-b", "s-a");
+        assertThat(PatientEntries.read(history, "p-1", PatientEntries.HISTORY)).hasSize(3);
+        assertThat(context.forwarded()).singleElement().satisfies(f -> assertThat(f.record().value().alert().getPrevious().getSubmissionId())
+            .as("compared with the newest the previous version kept").isEqualTo("s-b"));
+    }
+
+    @Test
     void shouldKeepTheNewestEntriesAndRememberTheLastIdsBeyondThem() {
         int many = PatientHistory.MAX_HISTORY + 5;
         for (int i = 0; i < many; i++) {
@@ -152,8 +197,8 @@ class AssessSubmissionProcessorTest {
                 keys++;
             }
         }
-        // the newest (with the last ids) and the 20 entries: bounded whatever the patient submits
-        assertThat(keys).isEqualTo(1 + PatientHistory.MAX_HISTORY);
+        // the newest (with the last ids) and the 19 entries before it: bounded whatever the patient submits
+        assertThat(keys).isEqualTo(PatientHistory.MAX_HISTORY);
         assertThat(history.get(PatientKeys.latest("p-1", "f-1")).getRecentSubmissionIds())
             .hasSize(PatientHistory.MAX_SEEN_IDS).endsWith("s-0").doesNotContain("s-1");
     }
@@ -432,12 +477,7 @@ class AssessSubmissionProcessorTest {
     }
 
     private List<TriageAssessment> historyOf(String patientId, String facilityId) {
-        String prefix = PatientKeys.entryPrefix(patientId, facilityId);
-        List<TriageAssessment> newestFirst = new ArrayList<>();
-        try (KeyValueIterator<String, PatientTriageEntry> it = history.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
-            it.forEachRemaining(kv -> newestFirst.add(kv.value.getAssessment()));
-        }
-        return newestFirst;
+        return PatientStoreReads.historyNewestFirst(history, patientId, facilityId);
     }
 
     /** A submission the client dated {@code submittedAt} and careflow received at {@code receivedAt}. */

@@ -367,11 +367,6 @@ class TriageTopologyTest {
     /** The patient's history at f-1, newest received first. */
     private List<TriageAssessment> history(String patientId) {
         KeyValueStore<String, PatientTriageEntry> store = driver.getKeyValueStore(TriageTopology.PATIENT_HISTORY_STORE);
-        String prefix = PatientKeys.entryPrefix(patientId, "f-1");
-        List<TriageAssessment> newestFirst = new ArrayList<>();
-        try (KeyValueIterator<String, PatientTriageEntry> it = store.reverseRange(prefix, prefix + Character.MAX_VALUE)) {
-            it.forEachRemaining(kv -> newestFirst.add(kv.value.getAssessment()));
-        }
-        return newestFirst;
+        return PatientStoreReads.historyNewestFirst(store, patientId, "f-1");
     }
 }

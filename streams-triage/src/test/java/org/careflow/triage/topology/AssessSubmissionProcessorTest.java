@@ -142,9 +142,8 @@ class AssessSubmissionProcessorTest {
     @DisplayName("Upgrade: the previous version's newest assessment, also kept as a history entry, is read once and rewritten the same")
     void shouldCountTheNewestOnceWhereThePreviousVersionAlsoKeptItAsAnEntry() {
         // Given what the previous version wrote for two submissions: both as entries, the second also as the newest
-        TriageAssessment first = TriageAssessor.assess(TriageFixtures.submission("s-a", "p-1", T0, TriageFixtures.normalVitals()), T0);
-        TriageAssessment second = TriageAssessor.assess(TriageFixtures.submission("s-b", "p-1", T0.plusSeconds(60),
-            TriageFixtures.normalVitals()), T0.plusSeconds(60));
+        TriageAssessment first = assessedAt("s-a", 0);
+        TriageAssessment second = assessedAt("s-b", 60);
         history.put(PatientKeys.entry("p-1", "f-1", 0), PatientTriageEntry.newBuilder().setSequence(0).setAssessment(first).build());
         history.put(PatientKeys.entry("p-1", "f-1", 1), PatientTriageEntry.newBuilder().setSequence(1).setAssessment(second).build());
         history.put(PatientKeys.latest("p-1", "f-1"), PatientTriageEntry.newBuilder().setSequence(1).setAssessment(second)
@@ -474,6 +473,12 @@ class AssessSubmissionProcessorTest {
             });
         }
         return keys;
+    }
+
+    /** p-1's submission {@code submissionId} with normal vitals, made and assessed {@code seconds} after T0. */
+    private static TriageAssessment assessedAt(String submissionId, long seconds) {
+        Instant at = T0.plusSeconds(seconds);
+        return TriageAssessor.assess(TriageFixtures.submission(submissionId, "p-1", at, TriageFixtures.normalVitals()), at);
     }
 
     private List<TriageAssessment> historyOf(String patientId, String facilityId) {

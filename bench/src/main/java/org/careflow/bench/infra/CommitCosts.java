@@ -11,7 +11,8 @@ import org.careflow.http.metrics.PrometheusSamples;
  * time its stream threads spent committing and the time its producers spent flushing (waiting for every record still held
  * or in flight to be acknowledged), sending the consumed offsets and ending the transaction. Processing stops while a
  * thread commits, and a result becomes readable downstream only once its transaction has ended, so these lie under
- * end-to-end latency.
+ * end-to-end latency. The mean and longest commit are Kafka Streams' own figures of its last metrics window, summed over
+ * the app's stream threads as the counters are: exact for one thread, which is what streams-triage runs by default.
  */
 public final class CommitCosts {
 

@@ -11,20 +11,42 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.careflow.bench.BenchSettings;
+import org.careflow.config.ConfigSources;
 import org.careflow.platform.embedded.ChildJvm;
 
 /** What the scenarios that run careflow's servers in JVMs of their own share: ports, configuration files, readiness. */
 final class ChildServers {
 
     static final String HOST = "127.0.0.1";
+    /** The heap of every server these scenarios start. */
+    static final String HEAP = "512m";
     static final Duration READY_DEADLINE = Duration.ofMinutes(2);
 
     private ChildServers() {
+    }
+
+    /** The JVM options of every server: {@value #HEAP} heap, quiet, and C1 alone in the smoke test (whose figures mean nothing). */
+    static List<String> jvmOptions(BenchSettings settings) {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + HEAP));
+        options.addAll(ChildJvm.quietJvmOptions());
+        if ("smoke".equals(settings.mode())) {
+            options.add(MemoryScenario.SMOKE_JIT_OPTION);
+        }
+        return options;
+    }
+
+    /** Starts {@code mainClass} with {@code args}, its output in {@code <scenario>-<name>.log} beside the report. */
+    static ChildJvm start(BenchSettings settings, String scenario, String name, String mainClass, List<String> args) {
+        return ChildJvm.builder(name, mainClass).jvmOptions(jvmOptions(settings)).args(args)
+            .logFile(settings.outputDir().resolve(scenario + "-" + name + ".log"))
+            .logConfiguration(MemoryScenario.CHILD_LOG_CONFIGURATION).withoutEnvironment(ConfigSources.ENV_PREFIX).build().start();
     }
 
     /** A port free now; the child binds it a moment later (another process taking it in between fails the start loudly). */

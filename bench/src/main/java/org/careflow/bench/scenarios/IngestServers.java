@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.careflow.bench.BenchSettings;
 import org.careflow.config.CommonConfig;
-import org.careflow.config.ConfigSources;
 import org.careflow.ingest.IngestApp;
 import org.careflow.ingest.IngestConfig;
 import org.careflow.platform.embedded.ChildJvm;
@@ -25,7 +24,7 @@ import org.careflow.platform.embedded.ChildJvm;
  */
 final class IngestServers implements AutoCloseable {
 
-    static final String HEAP = "512m";
+    static final String HEAP = ChildServers.HEAP;
     static final String API = "ingest-api";
     static final String FLOOR = "floor";
     /** The name of the measured server's process in CPU metrics: {@code POST c=16 CPU server}. */
@@ -53,24 +52,13 @@ final class IngestServers implements AutoCloseable {
         Path dir = context.stack().newDirectory(context.uniqueName(scenario + "-servers"));
         Path apiConfig = writeConfig(config, apiPort, dir.resolve("ingest-api.properties"));
         Path floorConfig = writeConfig(config, floorPort, dir.resolve("floor.properties"));
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + HEAP));
-        jvmOptions.addAll(ChildJvm.quietJvmOptions());
-        if ("smoke".equals(settings.mode())) {
-            // The smoke test's figures mean nothing: C1 alone starts the two JVMs faster.
-            jvmOptions.add(MemoryScenario.SMOKE_JIT_OPTION);
-        }
         SyntheticData data = context.data();
         List<ChildJvm> children = new ArrayList<>();
         try {
-            children.add(ChildJvm.builder(API, IngestApp.class.getName()).jvmOptions(jvmOptions)
-                .args(List.of("--config", apiConfig.toString()))
-                .logFile(settings.outputDir().resolve(scenario + "-" + API + ".log"))
-                .logConfiguration(MemoryScenario.CHILD_LOG_CONFIGURATION).withoutEnvironment(ConfigSources.ENV_PREFIX).build().start());
-            children.add(ChildJvm.builder(FLOOR, BareIngestFloor.class.getName()).jvmOptions(jvmOptions)
-                .args(List.of(floorConfig.toString(), Long.toString(data.seed()), Long.toString(data.epoch().toEpochMilli()),
-                    Long.toString(floorFirstIndex), Integer.toString(floorEvents)))
-                .logFile(settings.outputDir().resolve(scenario + "-" + FLOOR + ".log"))
-                .logConfiguration(MemoryScenario.CHILD_LOG_CONFIGURATION).withoutEnvironment(ConfigSources.ENV_PREFIX).build().start());
+            children.add(ChildServers.start(settings, scenario, API, IngestApp.class.getName(), List.of("--config", apiConfig.toString())));
+            children.add(ChildServers.start(settings, scenario, FLOOR, BareIngestFloor.class.getName(),
+                List.of(floorConfig.toString(), Long.toString(data.seed()), Long.toString(data.epoch().toEpochMilli()),
+                    Long.toString(floorFirstIndex), Integer.toString(floorEvents))));
             IngestServers servers = new IngestServers(children, apiPort, floorPort);
             servers.awaitReady();
             return servers;

@@ -13,14 +13,13 @@ import java.util.List;
 import java.util.Map;
 import org.careflow.bench.BenchSettings;
 import org.careflow.config.CommonConfig;
-import org.careflow.config.ConfigSources;
 import org.careflow.http.metrics.AppMetrics;
 import org.careflow.ingest.IngestApp;
 import org.careflow.platform.embedded.ChildJvm;
 import org.careflow.triage.TriageApp;
 
 /**
- * The two careflow apps the end-to-end latency scenario measures, each in a JVM of its own ({@value IngestServers#HEAP}
+ * The two careflow apps the end-to-end latency scenario measures, each in a JVM of its own ({@value ChildServers#HEAP}
  * heap, as the ingest scenario's servers), apart from the bench's load generator and reader: the ingest API and
  * streams-triage, each started with {@code --config} and ready once its {@code /health/ready} answers 200. Their output
  * goes to {@code latency-ingest-api.log} and {@code latency-streams-triage.log} beside the report.
@@ -47,17 +46,12 @@ final class LatencyApps implements AutoCloseable {
         int ingestPort = ChildServers.freePort();
         int triagePort = ChildServers.freePort();
         Path dir = context.stack().newDirectory(context.uniqueName(scenario + "-apps"));
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + IngestServers.HEAP));
-        jvmOptions.addAll(ChildJvm.quietJvmOptions());
-        if ("smoke".equals(settings.mode())) {
-            jvmOptions.add(MemoryScenario.SMOKE_JIT_OPTION);
-        }
         List<ChildJvm> children = new ArrayList<>();
         try {
-            children.add(child(settings, scenario, INGEST, IngestApp.class.getName(), jvmOptions,
-                ChildServers.writeConfig(onPort(ingestSettings, ingestPort), dir.resolve(INGEST + ".properties"))));
-            children.add(child(settings, scenario, TRIAGE, TriageApp.class.getName(), jvmOptions,
-                ChildServers.writeConfig(onPort(triageSettings, triagePort), dir.resolve(TRIAGE + ".properties"))));
+            children.add(ChildServers.start(settings, scenario, INGEST, IngestApp.class.getName(), List.of("--config",
+                ChildServers.writeConfig(onPort(ingestSettings, ingestPort), dir.resolve(INGEST + ".properties")).toString())));
+            children.add(ChildServers.start(settings, scenario, TRIAGE, TriageApp.class.getName(), List.of("--config",
+                ChildServers.writeConfig(onPort(triageSettings, triagePort), dir.resolve(TRIAGE + ".properties")).toString())));
             LatencyApps apps = new LatencyApps(children, ingestPort, triagePort);
             ChildServers.awaitReady(children, List.of(apps.ingest("/health/ready"), apps.triage("/health/ready")));
             return apps;
@@ -75,6 +69,10 @@ final class LatencyApps implements AutoCloseable {
         return URI.create("http://" + ChildServers.HOST + ":" + triagePort + path);
     }
 
+    int ingestPort() {
+        return ingestPort;
+    }
+
     int triagePort() {
         return triagePort;
     }
@@ -89,15 +87,6 @@ final class LatencyApps implements AutoCloseable {
         return response.body();
     }
 
-    /** The processes, by the names the CPU figures use. */
-    Map<String, ProcessHandle> processes() {
-        Map<String, ProcessHandle> out = new LinkedHashMap<>();
-        for (ChildJvm child : children) {
-            out.put(child.name(), ProcessHandle.of(child.pid()).orElseThrow(() -> new IllegalStateException(child.name() + " has ended")));
-        }
-        return out;
-    }
-
     /** Fails when either app has ended (its log says why). */
     void requireAlive() {
         children.forEach(ChildJvm::requireAlive);
@@ -108,13 +97,6 @@ final class LatencyApps implements AutoCloseable {
         client.close();
         children.forEach(ChildJvm::signalStop);
         children.forEach(ChildJvm::close);
-    }
-
-    private static ChildJvm child(BenchSettings settings, String scenario, String name, String mainClass, List<String> jvmOptions,
-                                  Path config) throws IOException {
-        return ChildJvm.builder(name, mainClass).jvmOptions(jvmOptions).args(List.of("--config", config.toString()))
-            .logFile(settings.outputDir().resolve(scenario + "-" + name + ".log"))
-            .logConfiguration(MemoryScenario.CHILD_LOG_CONFIGURATION).withoutEnvironment(ConfigSources.ENV_PREFIX).build().start();
     }
 
     private static Map<String, Object> onPort(Map<String, ?> settings, int port) {

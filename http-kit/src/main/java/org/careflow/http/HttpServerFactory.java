@@ -182,7 +182,8 @@ public final class HttpServerFactory {
                 respond(ctx, Problem.of(500, "Internal error", "The request failed; it has been logged."));
             });
             config.routes.error(404, ctx -> {
-                if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+                String type = ctx.res().getContentType();
+                if (!Problem.CONTENT_TYPE.equals(type) && !FhirOutcomes.CONTENT_TYPE.equals(type)) {
                     respond(ctx, Problem.of(404, "Not found", "No such resource: " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -212,9 +213,13 @@ public final class HttpServerFactory {
         return ssl;
     }
 
-    /** Writes {@code problem} as the response. */
+    /** Writes {@code problem} as the response: problem+json, or an OperationOutcome on a FHIR route. */
     public static void respond(Context ctx, Problem problem) {
         try {
+            if (FhirOutcomes.isFhir(ctx)) {
+                ctx.status(problem.status()).contentType(FhirOutcomes.CONTENT_TYPE).result(MAPPER.writeValueAsBytes(FhirOutcomes.of(problem)));
+                return;
+            }
             ctx.status(problem.status()).contentType(Problem.CONTENT_TYPE).result(MAPPER.writeValueAsBytes(problem));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot render problem body", e);

@@ -30,10 +30,19 @@ public final class ProblemException extends RuntimeException {
         return headers;
     }
 
+    /** Problem type of a request asking for something careflow does not do (a search parameter or modifier it lacks). */
+    public static final String NOT_SUPPORTED_TYPE = "https://careflow.org/problems/not-supported";
+
     /** 400 listing every invalid field. */
     public static ProblemException invalid(List<FieldError> errors) {
         return new ProblemException(new Problem("https://careflow.org/problems/validation", "Request is invalid", 400,
             errors.size() + " field(s) are invalid", errors));
+    }
+
+    /** 400 naming each part of the request careflow does not support: it never ignores one silently. */
+    public static ProblemException notSupported(List<FieldError> errors) {
+        return new ProblemException(new Problem(NOT_SUPPORTED_TYPE, "Not supported", 400,
+            errors.size() + " part(s) of the request are not supported", errors));
     }
 
     /** 404 for a key the store does not hold. */

@@ -40,6 +40,13 @@ class HttpServerFactoryTest {
                 throw new IllegalStateException("secret patient p-123");
             });
             config.routes.post("/echo", ctx -> ctx.result(ctx.body()));
+            config.routes.get("/fhir/R4/Slot", ctx -> {
+                throw ProblemException.notSupported(List.of(new FieldError("Slot.start", "start: the prefix 'sa' is not supported"),
+                    new FieldError("", "_sort: not supported")));
+            });
+            config.routes.get("/fhir/R4/Slot/{id}", ctx -> {
+                throw ProblemException.unavailable("restoring", Duration.ofSeconds(3));
+            });
         }).build().start();
     }
 
@@ -69,6 +76,33 @@ class HttpServerFactoryTest {
         assertThat(body.at("/type").asText()).isEqualTo("https://careflow.org/problems/validation");
         assertThat(body.at("/errors/0/field").asText()).isEqualTo("/questions/0/type");
         assertThat(body.at("/errors/0/message").asText()).isEqualTo("must be one of [YES_NO]");
+    }
+
+    @Test
+    void shouldAnswerAnOperationOutcomeWithAnIssuePerProblemOnFhirRoutes() throws Exception {
+        HttpResponse<String> response = get("/fhir/R4/Slot?start=sa2026");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(FhirOutcomes.CONTENT_TYPE));
+        JsonNode body = HttpServerFactory.MAPPER.readTree(response.body());
+        assertThat(body.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(body.at("/issue/0/code").asText()).isEqualTo("not-supported");
+        assertThat(body.at("/issue/0/expression/0").asText()).isEqualTo("Slot.start");
+        assertThat(body.at("/issue/1/diagnostics").asText()).isEqualTo("_sort: not supported");
+        assertThat(body.at("/issue/1/expression").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void shouldAnswerOperationOutcomesForEveryStatusOnFhirRoutes() throws Exception {
+        HttpResponse<String> busy = get("/fhir/R4/Slot/s-1");
+        HttpResponse<String> missing = get("/fhir/R4/Nothing");
+
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(busy.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(HttpServerFactory.MAPPER.readTree(busy.body()).at("/issue/0/code").asText()).isEqualTo("transient");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(HttpServerFactory.MAPPER.readTree(missing.body()).at("/issue/0/code").asText()).isEqualTo("not-found");
+        assertThat(get("/nothing").headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(Problem.CONTENT_TYPE));
     }
 
     @Test

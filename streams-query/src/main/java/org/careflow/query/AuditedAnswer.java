@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.careflow.events.security.AccessOutcome;
 import org.careflow.http.HttpServerFactory;
+import org.careflow.http.RenderedBody;
 import org.careflow.http.ProblemException;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.security.SecurityRejection;
@@ -73,6 +74,14 @@ final class AuditedAnswer {
             throw ProblemException.notFound(ResourceAccess.NOTHING_STORED);
         }
         audit.await(ctx, audit.record(ctx, AccessOutcome.ALLOWED, 200));
+        if (result instanceof RenderedBody rendered) {
+            // Rendered in its own media type (FHIR): staleness, if any, is told by the header alone.
+            if (staleness != null) {
+                ctx.header(InteractiveQueryService.STALE_HEADER, String.valueOf(staleness.get("stale")));
+            }
+            ctx.contentType(rendered.contentType()).result(rendered.body());
+            return true;
+        }
         if (staleness == null) {
             writeJson(ctx, result);
             return true;

@@ -1,0 +1,33 @@
+package org.careflow.fhir.search;
+
+import java.util.Objects;
+
+/**
+ * One search parameter careflow supports on a resource type: its name, FHIR type, the FHIRPath it searches (which
+ * errors about it name) and what it does, as the CapabilityStatement says.
+ */
+public record SearchParam(String name, Type type, String expression, String documentation) {
+
+    /** The FHIR search parameter types careflow uses. */
+    public enum Type {
+        TOKEN("token"), REFERENCE("reference"), DATE("date"), STRING("string");
+
+        private final String code;
+
+        Type(String code) {
+            this.code = code;
+        }
+
+        /** The type's code in a CapabilityStatement. */
+        public String code() {
+            return code;
+        }
+    }
+
+    public SearchParam {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(expression, "expression");
+        Objects.requireNonNull(documentation, "documentation");
+    }
+}

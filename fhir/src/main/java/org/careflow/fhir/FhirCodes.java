@@ -9,6 +9,7 @@ public final class FhirCodes {
     public static final String FACILITY_ID_SYSTEM = BASE + "/sid/facility";
     public static final String PROVIDER_ID_SYSTEM = BASE + "/sid/provider";
     public static final String SUBMISSION_ID_SYSTEM = BASE + "/sid/submission";
+    public static final String FORM_ID_SYSTEM = BASE + "/sid/form";
     public static final String BOOKING_ID_SYSTEM = BASE + "/sid/booking";
     /** careflow's risk bands (LOW, LOW_MEDIUM, MEDIUM, HIGH, INCOMPLETE), as the JSON API names them. */
     public static final String RISK_BAND_SYSTEM = BASE + "/CodeSystem/risk-band";

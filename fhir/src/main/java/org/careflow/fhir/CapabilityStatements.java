@@ -31,6 +31,8 @@ public final class CapabilityStatements {
         statement.setName("careflow_" + app.replace('-', '_'));
         statement.setTitle("careflow " + app + " FHIR R4 interface");
         statement.getSoftware().setName("careflow " + app).setVersion(version);
+        statement.getImplementation().setDescription("careflow " + app + ": answers from the Kafka Streams stores of whichever "
+            + "instance owns the data; any instance answers any search");
         statement.setFhirVersion(Enumerations.FHIRVersion._4_0_1);
         statement.addFormat("json");
         statement.addFormat(FhirJson.CONTENT_TYPE);

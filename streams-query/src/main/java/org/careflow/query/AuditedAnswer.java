@@ -73,7 +73,9 @@ final class AuditedAnswer {
             audit.record(ctx, AccessOutcome.NOT_FOUND, 404);
             throw ProblemException.notFound(ResourceAccess.NOTHING_STORED);
         }
-        audit.await(ctx, audit.record(ctx, AccessOutcome.ALLOWED, 200));
+        // A search that found only what the caller may not read answers empty, and is audited as the denial it is.
+        AccessOutcome outcome = ResourceAccess.concealedDenial(ctx) ? AccessOutcome.DENIED : AccessOutcome.ALLOWED;
+        audit.await(ctx, audit.record(ctx, outcome, 200));
         if (result instanceof RenderedBody rendered) {
             // Rendered in its own media type (FHIR): staleness, if any, is told by the header alone.
             if (staleness != null) {

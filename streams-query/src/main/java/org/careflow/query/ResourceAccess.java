@@ -82,6 +82,20 @@ public final class ResourceAccess {
         return readable.allowed();
     }
 
+    /**
+     * The items the caller may read, for a search: an answer that leaves items out is still an answer (an empty
+     * searchset when none may be read, the same as when none exist), and a search that found only refused items is
+     * audited as a denial, with its reason.
+     */
+    public static <T> List<T> filterSearch(Context ctx, List<T> items, Function<T, ResourceScope> scopeOf) {
+        Readable<T> readable = readable(ctx, items, scopeOf);
+        if (readable.allowed().isEmpty() && readable.firstRefused() != null) {
+            note(ctx, readable.firstRefused());
+            ctx.attribute(DENIAL_ATTRIBUTE, denialReason(ctx, readable.firstRefused()));
+        }
+        return readable.allowed();
+    }
+
     /** The items the caller may read (their scopes noted), and the scope of the first one refused, if any. */
     private record Readable<T>(List<T> allowed, ResourceScope firstRefused) {
     }
@@ -101,7 +115,7 @@ public final class ResourceAccess {
         return new Readable<>(allowed, firstRefused);
     }
 
-    /** Whether this request's 404 hides a refusal ({@link #filterConcealed}). */
+    /** Whether this request's answer (a 404, or an empty search) hides a refusal ({@link #filterConcealed}, {@link #filterSearch}). */
     static boolean concealedDenial(Context ctx) {
         return ctx.attribute(DENIAL_ATTRIBUTE) != null;
     }

@@ -3,6 +3,7 @@ package org.careflow.triage;
 import org.careflow.config.ConfigSources;
 import org.careflow.query.StreamsAppSpec;
 import org.careflow.query.StreamsHttpApp;
+import org.careflow.triage.query.TriageFhirRoutes;
 import org.careflow.triage.query.TriageQueryRoutes;
 import org.careflow.triage.topology.TriageTopology;
 
@@ -19,7 +20,10 @@ public final class TriageApp {
         return StreamsAppSpec.builder(NAME, config)
             .topology(TriageTopology::build)
             .streamsProperties(config::streamsProperties)
-            .routes((routes, queries) -> new TriageQueryRoutes(queries).register(routes))
+            .routes((routes, queries) -> {
+                new TriageQueryRoutes(queries).register(routes);
+                new TriageFhirRoutes(queries).register(routes);
+            })
             .build();
     }
 

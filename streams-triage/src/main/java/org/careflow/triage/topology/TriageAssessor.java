@@ -87,7 +87,12 @@ public final class TriageAssessor {
      * patient, since submission ids are chosen by clients (and so can repeat across them). Names no patient.
      */
     public static String eventId(TriageSubmission submission) {
-        return ScopedIds.of("assessment-", submission.getFacilityId(), submission.getPatientId(), submission.getSubmissionId());
+        return eventId(submission.getFacilityId(), submission.getPatientId(), submission.getSubmissionId());
+    }
+
+    /** The event id of the assessment of {@code submissionId}, sent for {@code patientId} at {@code facilityId}. */
+    public static String eventId(String facilityId, String patientId, String submissionId) {
+        return ScopedIds.of("assessment-", facilityId, patientId, submissionId);
     }
 
     /** NEWS2 total plus form points: what the queue orders by after the band. */

@@ -21,11 +21,16 @@ class TriageRoutesClassifiedTest {
     @Test
     void shouldReachEveryRouteHandlerWhenTheGateIsInstalled() throws Exception {
         Javalin server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(1024).ready(() -> false).gate(SecurityGate.disabled())
-            .routes(new TriageQueryRoutes(() -> null)::register).build().start();
+            .routes(config -> {
+                new TriageQueryRoutes(() -> null).register(config);
+                new TriageFhirRoutes(() -> null).register(config);
+            }).build().start();
         try {
             HttpClient client = HttpClient.newHttpClient();
             for (String template : List.of(TriageQueryRoutes.PATIENT_TRIAGE_PATH, TriageQueryRoutes.PATIENT_HISTORY_PATH, TriageQueryRoutes.FACILITY_QUEUE_PATH,
-                TriageQueryRoutes.FACILITY_STATS_PATH, TriageQueryRoutes.FORM_PATH)) {
+                TriageQueryRoutes.FACILITY_STATS_PATH, TriageQueryRoutes.FORM_PATH, TriageFhirRoutes.OBSERVATION_PATH + "?patient=x-1",
+                TriageFhirRoutes.RISK_ASSESSMENT_PATH + "?patient=x-1", TriageFhirRoutes.ENCOUNTER_PATH + "?service-provider=x-1",
+                TriageFhirRoutes.QUESTIONNAIRE_SEARCH_PATH + "?facility=x-1", TriageFhirRoutes.QUESTIONNAIRE_PATH.replace("{id}", "x-1.1"))) {
                 String path = template.replaceAll("\\{[^}]+}", "x-1");
                 HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -11,6 +11,7 @@ import org.careflow.config.ConfigSources;
 import org.careflow.ingest.facilities.FacilityCatalog;
 import org.careflow.ingest.forms.FormCatalog;
 import org.careflow.ingest.notifications.WhatsAppWebhook;
+import org.careflow.ingest.fhir.IngestFhirRoutes;
 import org.careflow.ingest.triage.TriageBatchRoute;
 import org.careflow.http.HttpServerFactory;
 import org.careflow.http.Readiness;
@@ -105,6 +106,7 @@ public final class IngestApp implements AutoCloseable {
                 .gate(gate).tls(tls).metrics(metrics)
                 .routes(http -> {
                     routes.register(http);
+                    new IngestFhirRoutes(routes).register(http);
                     whatsApp.register(http);
                 }).build().start();
             LOG.info("Ingest API listening on port {}", server.port());

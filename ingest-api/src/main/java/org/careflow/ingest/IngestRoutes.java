@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -158,14 +159,26 @@ public final class IngestRoutes {
 
     private void submitTriage(Context ctx) {
         TriageSubmission submission = triageParser.parse(jsonBody(ctx));
+        acceptSubmission(ctx, submission, metadata -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("submissionId", submission.getSubmissionId());
+            ctx.status(202).json(accepted(body, metadata));
+        });
+    }
+
+    /** The parser every single triage submission goes through, whatever it was sent as (JSON, a FHIR QuestionnaireResponse). */
+    public TriageSubmissionParser triageParser() {
+        return triageParser;
+    }
+
+    /**
+     * Checks a parsed submission against the caller and its facility, then publishes it; {@code onAccepted} answers once
+     * Kafka holds it (503 if it does not). Every single submission route ends here, so they all write the same event.
+     */
+    public void acceptSubmission(Context ctx, TriageSubmission submission, Consumer<RecordMetadata> onAccepted) {
         SecurityGate.requireWrite(ctx, submission.getFacilityId(), submission.getPatientId());
         facilities.requireTriageAccepted(submission.getFacilityId(), "/facilityId", isPatient(ctx));
-        publishThen(ctx, Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission,
-            "Retry with the same submissionId.", metadata -> {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("submissionId", submission.getSubmissionId());
-                return accepted(body, metadata);
-            });
+        publishThen(ctx, Topics.TRIAGE_SUBMISSIONS, submission.getPatientId(), submission, "Retry with the same submissionId.", onAccepted);
     }
 
     private void dispose(Context ctx) {
@@ -470,11 +483,17 @@ public final class IngestRoutes {
     /** Publishes {@code value} and answers 202 with {@code body} once Kafka acknowledged it, 503 if it did not. */
     private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, String retryHint,
                                                        Function<RecordMetadata, Map<String, Object>> body) {
+        publishThen(ctx, topic, key, value, retryHint, (Consumer<RecordMetadata>) metadata -> ctx.status(202).json(body.apply(metadata)));
+    }
+
+    /** Publishes {@code value}; {@code onAccepted} answers once Kafka acknowledged it, 503 if it did not. */
+    private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, String retryHint,
+                                                       Consumer<RecordMetadata> onAccepted) {
         ctx.future(() -> publisher.publish(topic, key, value).handle((metadata, error) -> {
             if (error != null) {
                 respondUnavailable(ctx, error, retryHint);
             } else {
-                ctx.status(202).json(body.apply(metadata));
+                onAccepted.accept(metadata);
             }
             return null;
         }));

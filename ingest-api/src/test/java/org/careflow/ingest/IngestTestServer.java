@@ -70,6 +70,7 @@ final class IngestTestServer implements AutoCloseable {
         server = HttpServerFactory.builder("127.0.0.1", 0).maxRequestBytes(64 * 1024).ready(publisher::healthy).gate(gate)
             .routes(config -> {
             routes.register(config);
+            new org.careflow.ingest.fhir.IngestFhirRoutes(routes).register(config);
             webhook.register(config);
         }).build().start();
     }

@@ -42,6 +42,13 @@ public final class TriageFhir {
             + "Encounter per waiting patient, its priority from the band and its reason the NEWS2 total.")
         .build();
 
+    /** Served by the ingest API, which writes submissions. */
+    public static final ResourceSupport QUESTIONNAIRE_RESPONSE = ResourceSupport.of("QuestionnaireResponse").create()
+        .documentation("A completed triage form: becomes the same event as POST /v1/triage-submissions, checked by the "
+            + "same rules. 202 once Kafka holds it (the assessment follows as RiskAssessment and Observations on "
+            + "streams-triage); not stored as a resource, so there is no read.")
+        .build();
+
     /** Everything streams-triage serves. */
     public static final List<ResourceSupport> ALL = List.of(OBSERVATION, RISK_ASSESSMENT, QUESTIONNAIRE, ENCOUNTER);
 

@@ -11,6 +11,10 @@ public final class FhirCodes {
     public static final String SUBMISSION_ID_SYSTEM = BASE + "/sid/submission";
     public static final String FORM_ID_SYSTEM = BASE + "/sid/form";
     public static final String BOOKING_ID_SYSTEM = BASE + "/sid/booking";
+    /** careflow's appointment types, as each provider's schedule names them ({@code follow-up}). */
+    public static final String APPOINTMENT_TYPE_SYSTEM = BASE + "/CodeSystem/appointment-type";
+    /** Why careflow rejected a booking (SLOT_TAKEN, PATIENT_OVERLAP, ...), as the JSON API names it. */
+    public static final String REJECTION_REASON_SYSTEM = BASE + "/CodeSystem/rejection-reason";
     /** careflow's risk bands (LOW, LOW_MEDIUM, MEDIUM, HIGH, INCOMPLETE), as the JSON API names them. */
     public static final String RISK_BAND_SYSTEM = BASE + "/CodeSystem/risk-band";
     /** careflow's monitoring frequencies (TWELVE_HOURLY ... CONTINUOUS), as the JSON API names them. */

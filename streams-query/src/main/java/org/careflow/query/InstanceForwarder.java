@@ -48,7 +48,7 @@ final class InstanceForwarder {
 
     /** Sends {@code ctx}'s request once to {@code host} marked with {@code marker}; null when the host cannot be reached. */
     InstanceHttpClient.Answer send(Context ctx, HostInfo host, String marker) {
-        String query = ctx.queryString();
+        String query = ctx.attribute(InteractiveQueryService.FORWARD_QUERY_ATTRIBUTE) instanceof String asked ? asked : ctx.queryString();
         String pathAndQuery = ctx.path() + (query == null ? "" : "?" + query);
         String authorization = SecurityGate.authorization(ctx).orElse(null);
         String credential = credentials.sign(marker, instance, "GET", pathAndQuery, authorization);

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.careflow.http.ProblemException;
+import org.careflow.http.RenderedBody;
 
 /**
  * Answers a key lookup from whichever instance owns the key: reads the local store when this instance is
@@ -49,6 +50,9 @@ public final class InteractiveQueryService {
     public static final String STALE_FORWARDED_HEADER = "X-Careflow-Stale-Forwarded";
     /** On answers to stale-tolerant lookups: {@code true} when a copy answered, {@code false} when the active owner did. */
     public static final String STALE_HEADER = "X-Careflow-Stale";
+
+    /** A query string to forward instead of the request's own ({@link #forwardAsGet}). */
+    static final String FORWARD_QUERY_ATTRIBUTE = "careflow.query.forwardQuery";
 
     private final HostInfo self;
     private final InstanceCredentials credentials;
@@ -95,6 +99,14 @@ public final class InteractiveQueryService {
             throw ProblemException.unavailable("The stream processor is starting", OwnerLookup.RETRY_AFTER);
         }
         return service;
+    }
+
+    /**
+     * Makes other instances see this request as {@code GET} of the same path with {@code query}: for a POST whose body
+     * carries what a GET carries in its query (a FHIR operation's Parameters), since forwarding sends no body.
+     */
+    public static void forwardAsGet(Context ctx, String query) {
+        ctx.attribute(FORWARD_QUERY_ATTRIBUTE, Objects.requireNonNull(query, "query"));
     }
 
     /** Reads the stores of the local instance; a store in transition throws and becomes 503. */
@@ -259,8 +271,14 @@ public final class InteractiveQueryService {
      * provider of a facility. An instance that cannot be asked makes the answer 503, never a partial list.
      */
     public void respondFromAll(Context ctx, String storeName, Function<LocalStores, List<?>> localPart, Comparator<JsonNode> order) {
+        respondFromAll(ctx, storeName, localPart, order, null);
+    }
+
+    /** As {@link #respondFromAll(Context, String, Function, Comparator)}, the merged parts rendered by {@code render} (FHIR, say). */
+    public void respondFromAll(Context ctx, String storeName, Function<LocalStores, List<?>> localPart, Comparator<JsonNode> order,
+                               Function<List<JsonNode>, RenderedBody> render) {
         credentials.verify(ctx);
-        gather.respond(ctx, storeName, localPart, order);
+        gather.respond(ctx, storeName, localPart, order, render);
     }
 
     /** The settings of a query service, by name; the defaults suit a test without security. */

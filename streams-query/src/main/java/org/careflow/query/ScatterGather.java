@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.careflow.http.HttpServerFactory;
 import org.careflow.http.Problem;
 import org.careflow.http.ProblemException;
+import org.careflow.http.RenderedBody;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.security.SecurityGate;
 
@@ -39,7 +40,12 @@ final class ScatterGather {
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
     }
 
-    void respond(Context ctx, String storeName, Function<LocalStores, List<?>> localPart, Comparator<JsonNode> order) {
+    /**
+     * Answers with every instance's part merged in {@code order}: as a JSON array, or rendered by {@code render} (null: the
+     * array). The parts other instances send are always JSON arrays; only the merged answer is rendered.
+     */
+    void respond(Context ctx, String storeName, Function<LocalStores, List<?>> localPart, Comparator<JsonNode> order,
+                 Function<List<JsonNode>, RenderedBody> render) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw ProblemException.unavailable("The stream processor is " + streams.state(), OwnerLookup.RETRY_AFTER);
         }
@@ -55,7 +61,12 @@ final class ScatterGather {
             }
         }
         gathered.sort(order);
-        ctx.json(gathered);
+        if (render == null) {
+            ctx.json(gathered);
+        } else {
+            RenderedBody rendered = render.apply(gathered);
+            ctx.contentType(rendered.contentType()).result(rendered.body());
+        }
     }
 
     private List<?> localPart(Function<LocalStores, List<?>> query) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import org.careflow.config.ConfigSources;
 import org.careflow.query.StreamsAppSpec;
 import org.careflow.query.StreamsHttpApp;
+import org.careflow.scheduling.query.SchedulingFhirRoutes;
 import org.careflow.scheduling.query.SchedulingQueryRoutes;
 import org.careflow.scheduling.topology.SchedulingTopology;
 
@@ -20,7 +21,10 @@ public final class SchedulingApp {
         return StreamsAppSpec.builder(NAME, config)
             .topology(SchedulingTopology::build)
             .streamsProperties(config::streamsProperties)
-            .routes((routes, queries) -> new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes))
+            .routes((routes, queries) -> {
+                new SchedulingQueryRoutes(queries, config.horizon(), Instant::now).register(routes);
+                new SchedulingFhirRoutes(queries, config.horizon(), Instant::now).register(routes);
+            })
             .build();
     }
 

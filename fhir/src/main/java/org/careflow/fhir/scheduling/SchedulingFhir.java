@@ -54,6 +54,18 @@ public final class SchedulingFhir {
         .documentation("Writes only: read and search appointments on streams-scheduling.")
         .build();
 
+    /** The parameters of {@code Appointment/$find} careflow takes (IHE ITI-115's names), read as a search's. */
+    public static final ResourceSupport FIND_PARAMETERS = ResourceSupport.of("Appointment")
+        .search(SearchParam.of("start", SearchParam.Type.DATE, "start", "Earliest start: required"),
+            SearchParam.of("end", SearchParam.Type.DATE, "end", "Latest start: required"),
+            SearchParam.reference("practitioner", "Practitioner", "practitioner", "One provider"),
+            SearchParam.reference("organization", "Organization", "organization", "The facility: every provider of it, or the provider's there"),
+            SearchParam.of("visit-type", SearchParam.Type.TOKEN, "visit-type", "An appointment type"),
+            SearchParam.reference("patient-reference", "Patient", "patient-reference", "The patient the appointments are for"))
+        .requireOneOf("practitioner", "organization")
+        .documentation("Appointment/$find")
+        .build();
+
     /** Everything streams-scheduling serves. */
     public static final List<ResourceSupport> READS = List.of(SCHEDULE, SLOT, APPOINTMENT);
 

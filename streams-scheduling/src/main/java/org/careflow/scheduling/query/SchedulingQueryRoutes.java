@@ -58,11 +58,13 @@ public final class SchedulingQueryRoutes {
     private final Supplier<InteractiveQueryService> queries;
     private final Duration horizon;
     private final Supplier<Instant> clock;
+    private final ScheduleReads reads;
 
     public SchedulingQueryRoutes(Supplier<InteractiveQueryService> queries, Duration horizon, Supplier<Instant> clock) {
         this.queries = queries;
         this.horizon = horizon;
         this.clock = clock;
+        this.reads = new ScheduleReads(horizon, clock);
     }
 
     public void register(JavalinConfig config) {
@@ -95,12 +97,12 @@ public final class SchedulingQueryRoutes {
         String type = ctx.queryParam("type");
         String facilityId = ctx.queryParam(FACILITY_PARAM);
         service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
-            ProviderSchedule schedule = schedule(stores, providerId, facilityId, s -> true);
+            ProviderSchedule schedule = ScheduleReads.schedule(stores, providerId, facilityId, s -> true);
             if (schedule == null) {
                 return null;
             }
             ResourceAccess.require(ctx, scheduleScope(schedule));
-            return Map.of("providerId", providerId, "facilityId", schedule.getFacilityId(), "slots", freeSlots(stores, schedule, range, type));
+            return Map.of("providerId", providerId, "facilityId", schedule.getFacilityId(), "slots", reads.freeSlots(stores, schedule, range.from(), range.to(), type));
         });
     }
 
@@ -111,13 +113,13 @@ public final class SchedulingQueryRoutes {
         service().respondFromOwner(ctx, SchedulingTopology.SCHEDULES_STORE, providerId, stores -> {
             // Conflicts name bookings: only staff of the provider's facility see them, checked on the stored schedule.
             // Another facility's provider answers as an unknown one (404).
-            ProviderSchedule schedule = schedule(stores, providerId, facilityId, s -> ResourceAccess.permits(ctx, scheduleScope(s)));
+            ProviderSchedule schedule = ScheduleReads.schedule(stores, providerId, facilityId, s -> ResourceAccess.permits(ctx, scheduleScope(s)));
             if (schedule == null) {
                 return null;
             }
             ResourceAccess.require(ctx, scheduleScope(schedule));
             List<Map<String, Object>> conflicts = new ArrayList<>();
-            try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(schedule.getFacilityId(), providerId, now),
+            try (KeyValueIterator<String, SlotState> it = ScheduleReads.slots(stores).range(SlotKeys.slot(schedule.getFacilityId(), providerId, now),
                 SlotKeys.slot(schedule.getFacilityId(), providerId, Instant.ofEpochMilli(999_999_999_999_999L)))) {
                 it.forEachRemaining(kv -> {
                     if (kv.value.getOutsideSchedule()) {
@@ -142,9 +144,9 @@ public final class SchedulingQueryRoutes {
                 QueryableStoreTypes.<String, String>keyValueStore());
             try (KeyValueIterator<String, String> it = providers.prefixScan(SlotKeys.facilityPrefix(facilityId), new StringSerializer())) {
                 it.forEachRemaining(kv -> {
-                    ProviderSchedule schedule = schedules(stores).get(SlotKeys.provider(facilityId, kv.value));
+                    ProviderSchedule schedule = ScheduleReads.schedules(stores).get(SlotKeys.provider(facilityId, kv.value));
                     if (schedule != null) {
-                        free.addAll(freeSlots(stores, schedule, range, type));
+                        free.addAll(reads.freeSlots(stores, schedule, range.from(), range.to(), type));
                     }
                 });
             }
@@ -185,29 +187,6 @@ public final class SchedulingQueryRoutes {
         });
     }
 
-    /**
-     * The schedule of {@code facilityId}'s provider {@code providerId}; with no facility named, of the only facility
-     * with that provider id among those {@code visible} (several: 400 asking for the facility; none: null).
-     */
-    private static ProviderSchedule schedule(LocalStores stores, String providerId, String facilityId, Predicate<ProviderSchedule> visible) {
-        if (facilityId != null) {
-            ProviderSchedule schedule = schedules(stores).get(SlotKeys.provider(facilityId, providerId));
-            return schedule != null && visible.test(schedule) ? schedule : null;
-        }
-        List<ProviderSchedule> found = new ArrayList<>();
-        try (KeyValueIterator<String, ProviderSchedule> it = schedules(stores).prefixScan(SlotKeys.providerPrefix(providerId), new StringSerializer())) {
-            it.forEachRemaining(kv -> {
-                if (visible.test(kv.value)) {
-                    found.add(kv.value);
-                }
-            });
-        }
-        if (found.size() > 1) {
-            throw ProblemException.invalid(List.of(new FieldError(FACILITY_PARAM,
-                "is required: more than one facility has a provider with this id")));
-        }
-        return found.isEmpty() ? null : found.get(0);
-    }
 
     /** Who may read a decision: the patient it names and the facilities it names or the caller acted for. */
     static ResourceScope decisionScope(SchedulingDecision decision) {
@@ -236,38 +215,8 @@ public final class SchedulingQueryRoutes {
         return ResourceScope.of(appointment.getFacilityId(), patientId);
     }
 
-    /** The schedule's slots in the range, within the booking horizon, not held or booked, offering {@code type}. */
-    private List<FreeSlot> freeSlots(LocalStores stores, ProviderSchedule schedule, Range range, String type) {
-        if (type != null && !schedule.getAppointmentTypes().contains(type)) {
-            return List.of();
-        }
-        Instant now = clock.get();
-        Instant from = range.from().isAfter(now) ? range.from() : now;
-        Instant to = range.to().isBefore(now.plus(horizon)) ? range.to() : now.plus(horizon);
-        if (!from.isBefore(to)) {
-            return List.of();
-        }
-        Set<Instant> taken = new HashSet<>();
-        try (KeyValueIterator<String, SlotState> it = slots(stores).range(SlotKeys.slot(schedule.getFacilityId(), schedule.getProviderId(), from),
-            SlotKeys.slot(schedule.getFacilityId(), schedule.getProviderId(), to))) {
-            it.forEachRemaining(kv -> taken.add(kv.value.getStart()));
-        }
-        List<FreeSlot> free = new ArrayList<>();
-        for (Slot slot : SlotGenerator.generate(schedule, from, to)) {
-            if (!taken.contains(slot.start()) && slot.start().isAfter(now)) {
-                free.add(new FreeSlot(schedule.getProviderId(), slot.start(), slot.end()));
-            }
-        }
-        return free;
-    }
 
-    private static ReadOnlyKeyValueStore<String, ProviderSchedule> schedules(LocalStores stores) {
-        return stores.store(SchedulingTopology.SCHEDULES_STORE, QueryableStoreTypes.<String, ProviderSchedule>keyValueStore());
-    }
 
-    private static ReadOnlyKeyValueStore<String, SlotState> slots(LocalStores stores) {
-        return stores.store(SchedulingTopology.SLOTS_STORE, QueryableStoreTypes.<String, SlotState>keyValueStore());
-    }
 
     private record Range(Instant from, Instant to) {
     }

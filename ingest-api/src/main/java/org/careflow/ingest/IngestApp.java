@@ -106,7 +106,7 @@ public final class IngestApp implements AutoCloseable {
                 .gate(gate).tls(tls).metrics(metrics)
                 .routes(http -> {
                     routes.register(http);
-                    new IngestFhirRoutes(routes).register(http);
+                    new IngestFhirRoutes(routes, config.fhirSchedulingUrl(), config.fhirBookWait()).register(http);
                     whatsApp.register(http);
                 }).build().start();
             LOG.info("Ingest API listening on port {}", server.port());

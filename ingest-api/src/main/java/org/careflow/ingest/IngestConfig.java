@@ -76,6 +76,17 @@ public final class IngestConfig extends AbstractConfig {
             + "POST /v1/webhooks/whatsapp writes only deliveries whose signature matches; empty (the default) answers every "
             + "delivery 503, since none can be verified. Never logged.";
 
+    public static final String FHIR_SCHEDULING_URL_CONFIG = "fhir.scheduling.url";
+    private static final String FHIR_SCHEDULING_URL_DOC =
+        "Base URL of streams-scheduling (any instance, or the load balancer before them), such as http://127.0.0.1:8082: "
+            + "POST /fhir/R4/Appointment/$book reads the saga's decision there, with the caller's token, to answer with it. "
+            + "Empty (the default) answers every $book 202 at once, with a Location relative to streams-scheduling.";
+
+    public static final String FHIR_BOOK_WAIT_MS_CONFIG = "fhir.book.wait.ms";
+    private static final String FHIR_BOOK_WAIT_MS_DOC =
+        "How long POST /fhir/R4/Appointment/$book waits for the saga's decision before answering 202 with a Location to poll. "
+            + "0 never waits.";
+
     public static final ConfigDef CONFIG = OnCallWebhookRule.define(AuthSettings.define(CommonConfig.define(new ConfigDef(), DEFAULT_HTTP_PORT)))
         .define(KAFKA_ACK_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.between(1_000L, 120_000L),
             Importance.HIGH, KAFKA_ACK_TIMEOUT_MS_DOC)
@@ -92,7 +103,9 @@ public final class IngestConfig extends AbstractConfig {
         .define(FORMS_CATALOG_STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 600_000L),
             Importance.LOW, FORMS_CATALOG_STARTUP_TIMEOUT_MS_DOC)
         .define(WHATSAPP_VERIFY_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_VERIFY_TOKEN_DOC)
-        .define(WHATSAPP_APP_SECRET_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_APP_SECRET_DOC);
+        .define(WHATSAPP_APP_SECRET_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, WHATSAPP_APP_SECRET_DOC)
+        .define(FHIR_SCHEDULING_URL_CONFIG, Type.STRING, "", new ConfigDef.NonNullValidator(), Importance.MEDIUM, FHIR_SCHEDULING_URL_DOC)
+        .define(FHIR_BOOK_WAIT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.between(0L, 30_000L), Importance.LOW, FHIR_BOOK_WAIT_MS_DOC);
 
     private final AuthSettings auth;
 
@@ -134,6 +147,16 @@ public final class IngestConfig extends AbstractConfig {
     /** Where facilities' on-call webhooks may point: public https hosts, plus the allow-listed hosts. */
     public OnCallWebhookRule onCallWebhookRule() {
         return OnCallWebhookRule.from(this);
+    }
+
+    /** streams-scheduling's base URL, without a trailing slash; empty when not set. */
+    public String fhirSchedulingUrl() {
+        String url = getString(FHIR_SCHEDULING_URL_CONFIG).trim();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public Duration fhirBookWait() {
+        return Duration.ofMillis(getLong(FHIR_BOOK_WAIT_MS_CONFIG));
     }
 
     public Password whatsAppVerifyToken() {

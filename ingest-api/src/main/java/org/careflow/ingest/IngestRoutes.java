@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
@@ -241,18 +242,8 @@ public final class IngestRoutes {
         publishBooking(ctx, bookingParser.parseReschedule(ctx.pathParam("bookingId"), jsonBody(ctx)));
     }
 
-    /**
-     * Keyed by provider, so one task decides every request for a provider's slots, in order. A reschedule is checked
-     * like a new booking; whether the booking it replaces is the patient's and at one of a staff caller's facilities is
-     * known only to streams-scheduling, so the caller's facilities travel with the request and it decides.
-     */
     private void publishBooking(Context ctx, BookingRequest request) {
-        // The parser requires facilityId: a provider id alone may name providers of several facilities.
-        SecurityGate.requireWrite(ctx, request.getFacilityId(), request.getPatientId());
-        facilities.requireKnown(request.getFacilityId(), "/facilityId");
-        request.setCallerFacilityIds(requester(ctx).facilityIds());
-        String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
-        publishThen(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, metadata -> {
+        acceptBooking(ctx, request, metadata -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("bookingId", request.getBookingId());
             body.put("clientBookingId", request.getClientBookingId());
@@ -260,21 +251,54 @@ public final class IngestRoutes {
                 body.put("replacesBookingId", request.getReplacesBookingId());
             }
             decisionLink(ctx, body, request.getEventId());
-            return accepted(body, "PENDING", metadata);
+            ctx.status(202).json(accepted(body, "PENDING", metadata));
+            return CompletableFuture.completedFuture(null);
         });
+    }
+
+    /** The parser of booking and reschedule requests, whatever they were sent as (JSON, a FHIR $book). */
+    public BookingRequestParser bookingParser() {
+        return bookingParser;
+    }
+
+    /** The parser of cancellations, whatever they were sent as. */
+    public BookingCancellationParser cancellationParser() {
+        return cancellationParser;
+    }
+
+    /**
+     * Checks a parsed booking (or reschedule) request against the caller and its facility, then publishes it for the
+     * saga; {@code onAccepted} answers once Kafka holds it (503 if it does not). Keyed by provider, so one task decides
+     * every request for a provider's slots, in order. A reschedule is checked like a new booking; whether the booking it
+     * replaces is the patient's and at one of a staff caller's facilities is known only to streams-scheduling, so the
+     * caller's facilities travel with the request and it decides. Every booking route ends here.
+     */
+    public void acceptBooking(Context ctx, BookingRequest request, Function<RecordMetadata, CompletableFuture<Void>> onAccepted) {
+        // The parser requires facilityId: a provider id alone may name providers of several facilities.
+        SecurityGate.requireWrite(ctx, request.getFacilityId(), request.getPatientId());
+        facilities.requireKnown(request.getFacilityId(), "/facilityId");
+        request.setCallerFacilityIds(requester(ctx).facilityIds());
+        String retryHint = request.getReplacesBookingId() == null ? "Retry with the same bookingId." : "Retry with the same newBookingId.";
+        publishThenAsync(ctx, Topics.BOOKING_REQUESTS, request.getProviderId(), request, retryHint, onAccepted);
     }
 
     /** Keyed by bookingId: whoever cancels knows the booking, not always its provider. */
     private void cancelBooking(Context ctx) {
         BookingCancellation cancellation = cancellationParser.parse(ctx.pathParam("bookingId"), jsonBody(ctx));
+        acceptCancellation(ctx, cancellation, metadata -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("bookingId", cancellation.getBookingId());
+            decisionLink(ctx, body, cancellation.getEventId());
+            ctx.status(202).json(accepted(body, "CANCELLATION_REQUESTED", metadata));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** Checks a parsed cancellation against the caller, then publishes it; every cancellation route ends here. */
+    public void acceptCancellation(Context ctx, BookingCancellation cancellation, Function<RecordMetadata, CompletableFuture<Void>> onAccepted) {
         requireOwnCancellation(ctx, cancellation);
-        publishThen(ctx, Topics.BOOKING_CANCELLATIONS, cancellation.getBookingId(), cancellation,
-            "Retry; a cancellation recorded twice cancels once.", metadata -> {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("bookingId", cancellation.getBookingId());
-                decisionLink(ctx, body, cancellation.getEventId());
-                return accepted(body, "CANCELLATION_REQUESTED", metadata);
-            });
+        publishThenAsync(ctx, Topics.BOOKING_CANCELLATIONS, cancellation.getBookingId(), cancellation,
+            "Retry; a cancellation recorded twice cancels once.", onAccepted);
     }
 
     /**
@@ -489,14 +513,25 @@ public final class IngestRoutes {
     /** Publishes {@code value}; {@code onAccepted} answers once Kafka acknowledged it, 503 if it did not. */
     private <V extends SpecificRecord> void publishThen(Context ctx, Topic<String, V> topic, String key, V value, String retryHint,
                                                        Consumer<RecordMetadata> onAccepted) {
+        publishThenAsync(ctx, topic, key, value, retryHint, metadata -> {
+            onAccepted.accept(metadata);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /**
+     * Publishes {@code value}; once Kafka acknowledged it, {@code onAccepted} starts the answer, which is sent when its
+     * future completes (503 at once if Kafka did not acknowledge). Nothing waits on the producer's thread.
+     */
+    private <V extends SpecificRecord> void publishThenAsync(Context ctx, Topic<String, V> topic, String key, V value, String retryHint,
+                                                            Function<RecordMetadata, CompletableFuture<Void>> onAccepted) {
         ctx.future(() -> publisher.publish(topic, key, value).handle((metadata, error) -> {
             if (error != null) {
                 respondUnavailable(ctx, error, retryHint);
-            } else {
-                onAccepted.accept(metadata);
+                return CompletableFuture.<Void>completedFuture(null);
             }
-            return null;
-        }));
+            return onAccepted.apply(metadata);
+        }).thenCompose(answer -> answer));
     }
 
     /**

@@ -6,7 +6,24 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.careflow.events.scheduling.BookingCancellation;
+import org.careflow.events.scheduling.BookingRequest;
 import org.careflow.events.triage.TriageSubmission;
+import org.careflow.fhir.FhirCodes;
+import org.careflow.fhir.scheduling.BookOperation;
+import org.careflow.fhir.scheduling.SchedulingFhir;
+import org.careflow.fhir.search.Searchsets;
+import org.careflow.security.Principal;
+import org.careflow.security.Role;
+import org.careflow.security.SecurityGate;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Parameters;
 import org.careflow.fhir.CapabilityStatements;
 import org.careflow.fhir.FhirJson;
 import org.careflow.fhir.http.FhirHttp;
@@ -30,14 +47,26 @@ public final class IngestFhirRoutes {
 
     public static final String METADATA_PATH = FhirHttp.BASE_PATH + "/metadata";
     public static final String QUESTIONNAIRE_RESPONSE_PATH = FhirHttp.BASE_PATH + "/QuestionnaireResponse";
+    public static final String BOOK_PATH = FhirHttp.BASE_PATH + "/Appointment/$book";
     /** What the ingest API serves. */
-    public static final List<ResourceSupport> SUPPORTED = List.of(TriageFhir.QUESTIONNAIRE_RESPONSE);
+    public static final List<ResourceSupport> SUPPORTED = List.of(TriageFhir.QUESTIONNAIRE_RESPONSE, SchedulingFhir.APPOINTMENT_WRITES);
 
     private final IngestRoutes intake;
+    private final BookingDecisions decisions;
     private final CapabilityStatement capabilities;
 
+    /** Routes whose $book answers 202 at once: no streams-scheduling to read decisions from. */
     public IngestFhirRoutes(IngestRoutes intake) {
+        this(intake, "", Duration.ZERO);
+    }
+
+    /**
+     * @param schedulingUrl streams-scheduling's base URL, where $book reads the saga's decision ({@code fhir.scheduling.url})
+     * @param bookWait how long $book waits for it ({@code fhir.book.wait.ms})
+     */
+    public IngestFhirRoutes(IngestRoutes intake, String schedulingUrl, Duration bookWait) {
         this.intake = intake;
+        this.decisions = new BookingDecisions(schedulingUrl, bookWait);
         String version = IngestFhirRoutes.class.getPackage().getImplementationVersion();
         this.capabilities = CapabilityStatements.of("ingest-api", version == null ? "development" : version, SUPPORTED, new Date());
     }
@@ -45,6 +74,97 @@ public final class IngestFhirRoutes {
     public void register(JavalinConfig config) {
         config.routes.get(METADATA_PATH, ctx -> FhirHttp.respond(ctx, 200, capabilities), EndpointClass.PUBLIC);
         config.routes.post(QUESTIONNAIRE_RESPONSE_PATH, this::submit, EndpointClass.TRIAGE_SUBMIT);
+        config.routes.post(BOOK_PATH, this::book, EndpointClass.BOOKING_WRITE);
+    }
+
+    /** IHE $book: a booking, cancellation or reschedule, answered with the saga's decision when it comes in time. */
+    private void book(Context ctx) {
+        Parameters parameters;
+        try {
+            parameters = FhirJson.parse(Parameters.class, ctx.body());
+        } catch (DataFormatException | ClassCastException e) {
+            throw ProblemException.invalid(List.of(new FieldError("", "the body is not a FHIR R4 Parameters resource in JSON: "
+                + firstLine(e.getMessage()))));
+        }
+        Principal caller = SecurityGate.principal(ctx).orElse(null);
+        boolean patient = caller != null && caller.role() == Role.PATIENT;
+        List<FieldError> errors = new ArrayList<>();
+        BookOperation.Request request = BookOperation.read(parameters, patient ? caller.patientId() : null, caller != null && !patient, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        try {
+            switch (request.kind()) {
+                case BOOK, RESCHEDULE -> {
+                    BookingRequest booking = request.kind() == BookOperation.Kind.BOOK ? intake.bookingParser().parse(request.body())
+                        : intake.bookingParser().parseReschedule(request.bookingId(), request.body());
+                    intake.acceptBooking(ctx, booking, metadata -> answer(ctx, booking.getEventId(), booking.getBookingId(),
+                        a -> a.getStatus() != Appointment.AppointmentStatus.PENDING));
+                }
+                case CANCEL -> {
+                    BookingCancellation cancellation = intake.cancellationParser().parse(request.bookingId(), request.body());
+                    intake.acceptCancellation(ctx, cancellation, metadata -> answer(ctx, cancellation.getEventId(), cancellation.getBookingId(),
+                        a -> a.getStatus() == Appointment.AppointmentStatus.CANCELLED));
+                }
+            }
+        } catch (ProblemException e) {
+            Problem p = e.problem();
+            List<FieldError> named = new ArrayList<>();
+            p.errors().forEach(error -> named.add(new FieldError(BookOperation.expression(parameters, error.field()), error.message())));
+            throw new ProblemException(new Problem(p.type(), p.title(), p.status(), p.detail(), named), e.headers());
+        }
+    }
+
+    /**
+     * The answer to a $book Kafka holds: as IHE's $book answers, a searchset of the appointment as decided, or of one
+     * OperationOutcome when careflow did not do what was asked (the reason coded); 202 with a Location to poll when no
+     * decision came in time.
+     */
+    private CompletableFuture<Void> answer(Context ctx, String requestId, String bookingId, Predicate<Appointment> decided) {
+        if (!decisions.enabled()) {
+            undecided(ctx, bookingId);
+            return CompletableFuture.completedFuture(null);
+        }
+        return decisions.await(requestId, bookingId, ctx.header(SecurityGate.AUTHORIZATION), decided).thenAccept(outcome -> {
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+            String base = FhirHttp.base(ctx);
+            if (outcome instanceof BookingDecisions.Refused refused) {
+                bundle.setTotal(0);
+                Searchsets.add(bundle, base, refusal(refused.reason(), "The request was refused: " + refused.reason()), Bundle.SearchEntryMode.OUTCOME);
+                FhirHttp.respond(ctx, 200, bundle);
+            } else if (outcome instanceof BookingDecisions.Decided done && done.appointment().hasCancelationReason()
+                && done.appointment().getCancelationReason().getCodingFirstRep().getSystem().equals(FhirCodes.REJECTION_REASON_SYSTEM)) {
+                String reason = done.appointment().getCancelationReason().getCodingFirstRep().getCode();
+                bundle.setTotal(0);
+                Searchsets.add(bundle, base, refusal(reason, "Not booked: " + reason), Bundle.SearchEntryMode.OUTCOME);
+                FhirHttp.respond(ctx, 200, bundle);
+            } else if (outcome instanceof BookingDecisions.Decided done) {
+                bundle.setTotal(1);
+                Searchsets.add(bundle, base, done.appointment(), Bundle.SearchEntryMode.MATCH);
+                FhirHttp.respond(ctx, 200, bundle);
+            } else {
+                undecided(ctx, bookingId);
+            }
+        });
+    }
+
+    private void undecided(Context ctx, String bookingId) {
+        OperationOutcome pending = new OperationOutcome();
+        pending.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION).setCode(OperationOutcome.IssueType.INFORMATIONAL)
+            .setDiagnostics("Accepted; the saga has not decided yet. Read the appointment at the Location (streams-scheduling) "
+                + "until it is no longer pending. Sending the same $book again is safe.");
+        ctx.header("Location", decisions.location(bookingId));
+        FhirHttp.respond(ctx, 202, pending);
+    }
+
+    private static OperationOutcome refusal(String reason, String diagnostics) {
+        OperationOutcome outcome = new OperationOutcome();
+        boolean taken = reason.equals("SLOT_TAKEN") || reason.equals("PATIENT_OVERLAP") || reason.equals("BOOKING_ID_TAKEN");
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
+            .setCode(taken ? OperationOutcome.IssueType.CONFLICT : OperationOutcome.IssueType.BUSINESSRULE)
+            .setDetails(new CodeableConcept().addCoding(new Coding(FhirCodes.REJECTION_REASON_SYSTEM, reason, null)).setText(reason))
+            .setDiagnostics(diagnostics);
+        return outcome;
     }
 
     private void submit(Context ctx) {

@@ -136,8 +136,10 @@ class IngestFhirRoutesTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(FhirResources.errors(response.body())).isEmpty();
-        assertThat(FhirJson.parse(CapabilityStatement.class, response.body()).getRestFirstRep().getResource())
-            .extracting(r -> r.getType()).containsExactly("QuestionnaireResponse");
+        CapabilityStatement statement = FhirJson.parse(CapabilityStatement.class, response.body());
+        assertThat(statement.getRestFirstRep().getResource()).extracting(r -> r.getType()).containsExactly("QuestionnaireResponse", "Appointment");
+        assertThat(statement.getRestFirstRep().getResource().get(1).getOperation()).extracting(o -> o.getName()).containsExactly("book");
+        assertThat(statement.getRestFirstRep().getResource().get(1).getInteraction()).isEmpty();
     }
 
     private HttpResponse<String> post(String body, String token) throws Exception {

@@ -211,11 +211,6 @@ public final class LocalStack implements AutoCloseable {
             .build().start());
         new SchemaRegistrar(registry.url(), registryAuth.login(LocalRegistryAuth.REGISTRAR_CLIENT)).registerAll(Topics.all());
 
-        Map<String, Object> ingestProps = settings(options, auth, INGEST, IngestConfig.CONFIG.names(),
-            appConnection(INGEST, options.host(), options.ingestPort()));
-        grant(INGEST, KafkaAcls.ingest(INGEST));
-        ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
-
         // What every streams app is given over its user settings: where others reach it, its state, the partition layout.
         Map<String, Object> streamsApp = StreamsSettings.builder().advertisedHost(options.host()).stateDir(data.resolve("streams"))
             .override(StreamsAppConfig.TOPIC_PARTITIONS_CONFIG, layoutSetting).appConfig();
@@ -233,6 +228,13 @@ public final class LocalStack implements AutoCloseable {
         grant(SCHEDULING, KafkaAcls.streamsApp(SCHEDULING, schedulingConfig.streamsProperties(0),
             SchedulingTopology.build(schedulingConfig, TOPOLOGY_SERDES), List.of()));
         scheduling = started(SchedulingApp.start(schedulingConfig));
+
+        // After streams-scheduling, whose address FHIR $book reads decisions from.
+        Map<String, Object> ingestProps = settings(options, auth, INGEST, IngestConfig.CONFIG.names(),
+            appConnection(INGEST, options.host(), options.ingestPort()));
+        ingestProps.putIfAbsent(IngestConfig.FHIR_SCHEDULING_URL_CONFIG, "http://" + options.host() + ":" + scheduling.port());
+        grant(INGEST, KafkaAcls.ingest(INGEST));
+        ingest = started(IngestApp.start(new IngestConfig(ingestProps)));
 
         Map<String, Object> notificationsProps = settings(options, auth, NOTIFICATIONS, NotificationsConfig.CONFIG.names(),
             appConnection(NOTIFICATIONS, options.host(), options.notificationsPort()));

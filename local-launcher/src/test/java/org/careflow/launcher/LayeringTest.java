@@ -14,6 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.net.http.HttpClient;
 import org.careflow.archfixture.TopicSpelledOutsideTheCatalogue;
 import org.careflow.archfixture.topology.TopologyReadingAFile;
+import org.careflow.fhir.archfixture.MappingReadingAStore;
 import org.careflow.forms.archfixture.FormRuleAnsweringHttp;
 import org.careflow.query.archfixture.SecondForwarder;
 import org.careflow.scheduling.topology.SchedulingTopology;
@@ -40,6 +41,13 @@ class LayeringTest {
         .because("domain rules are pure functions of their inputs, tested without a server or a broker: return a value or "
             + "throw InvalidInputException (validation module) and let the app's HTTP or streams layer turn it into a 400 "
             + "or an output record");
+
+    static final ArchRule FHIR_MAPPING_FREE_OF_IO = noClasses().that().resideInAPackage("org.careflow.fhir..")
+        .and().resideOutsideOfPackage("org.careflow.fhir.http..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..",
+            "java.net.http..", "org.apache.kafka..", "org.careflow.query..", "org.careflow.http..")
+        .because("the FHIR module maps values to resources and back, tested without a server or a broker: read stores in the "
+            + "app's query package and pass the values in; only org.careflow.fhir.http meets the HTTP layer");
 
     static final ArchRule NO_APP_DEPENDS_ON_ANOTHER = slices()
         .matching("org.careflow.(triage|scheduling|notifications|masterdata|ingest|dispatch)..")
@@ -91,6 +99,11 @@ class LayeringTest {
     }
 
     @Test
+    void shouldKeepFhirMappingFreeOfHttpAndKafka() {
+        FHIR_MAPPING_FREE_OF_IO.check(classes);
+    }
+
+    @Test
     void shouldKeepEveryAppIndependentOfEveryOtherApp() {
         NO_APP_DEPENDS_ON_ANOTHER.check(classes);
     }
@@ -117,6 +130,11 @@ class LayeringTest {
         @Test
         void shouldFailWhenADomainRuleAnswersHttp() {
             assertThat(DOMAIN_FREE_OF_HTTP_AND_KAFKA.evaluate(fixtures(FormRuleAnsweringHttp.class)).hasViolation()).isTrue();
+        }
+
+        @Test
+        void shouldFailWhenAFhirMapperReadsAStore() {
+            assertThat(FHIR_MAPPING_FREE_OF_IO.evaluate(fixtures(MappingReadingAStore.class)).hasViolation()).isTrue();
         }
 
         @Test

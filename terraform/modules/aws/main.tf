@@ -49,6 +49,12 @@ locals {
     CAREFLOW_REGISTRY_CLIENT_SECRET = var.secret_arns.apps_registry_client_secret
   }
 
+  # Settings of one app that name another: the ingest API reads the booking saga's decisions (FHIR $book) from
+  # streams-scheduling through the load balancer, with the caller's own token.
+  app_links = {
+    "ingest-api" = { CAREFLOW_FHIR_SCHEDULING_URL = "https://${local.public_hosts["streams-scheduling"]}.${var.domain_name}" }
+  }
+
   app_secrets = {
     "ingest-api" = {
       CAREFLOW_WHATSAPP_APP_SECRET   = var.secret_arns.whatsapp_app_secret
@@ -75,6 +81,7 @@ locals {
         environment = merge(
           local.common_environment,
           contains(keys(local.application_ids), app) ? { CAREFLOW_APPLICATION_ID = local.application_ids[app] } : {},
+          lookup(local.app_links, app, {}),
           lookup(var.app_environment, app, {}),
         )
         secrets   = merge(local.common_secrets, lookup(local.app_secrets, app, {}))

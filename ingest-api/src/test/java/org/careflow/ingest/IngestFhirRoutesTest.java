@@ -131,6 +131,23 @@ class IngestFhirRoutesTest {
     }
 
     @Test
+    void shouldLetASmartScopedTokenDoOnlyTheFhirInteractionsItsScopesGrant() throws Exception {
+        String submitOnly = JwtTestKit.mint(KEY).role(Role.PATIENT).patient("p-1").facilities().claim("scope", "openid patient/QuestionnaireResponse.c").sign();
+        String readOnly = JwtTestKit.mint(KEY).role(Role.PATIENT).patient("p-1").facilities().claim("scope", "patient/*.rs").sign();
+
+        HttpResponse<String> granted = post(String.format(RESPONSE, "6", "p-1", "22"), submitOnly);
+        HttpResponse<String> json = server.sendJson("POST", "/v1/triage-submissions", JSON.replace("s-1", "s-7"), submitOnly);
+        HttpResponse<String> notGranted = post(String.format(RESPONSE, "8", "p-1", "22"), readOnly);
+
+        assertThat(granted.statusCode()).as(granted.body()).isEqualTo(202);
+        assertThat(json.statusCode()).isEqualTo(403);
+        assertThat(json.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("insufficient_scope"));
+        assertThat(notGranted.statusCode()).isEqualTo(403);
+        assertThat(FhirJson.parse(OperationOutcome.class, notGranted.body()).getIssueFirstRep().getDiagnostics()).contains("smart-scope-insufficient");
+        assertThat(server.producer.history()).hasSize(1);
+    }
+
+    @Test
     void shouldPublishAValidCapabilityStatementWithoutAToken() throws Exception {
         HttpResponse<String> response = server.send("GET", "/fhir/R4/metadata", null, null, null, Map.of());
 

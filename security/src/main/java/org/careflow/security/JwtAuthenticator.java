@@ -188,11 +188,24 @@ public final class JwtAuthenticator {
                 clientId = claims.getStringClaim(CLIENT_ID_CLAIM);
             }
             return new Principal(claims.getSubject(), clientId, role, facilities(claims), patientId, claims.getJWTID(),
-                claims.getExpirationTime().toInstant());
+                claims.getExpirationTime().toInstant(), SmartScopes.parse(scopes(claims)));
         } catch (ParseException e) {
             // A claim of the wrong JSON type.
             throw new AuthenticationException(AuthenticationException.Kind.MALFORMED, e);
         }
+    }
+
+    /** The token's scopes: OAuth's space-separated {@code scope}, or the {@code scp} list some providers issue. */
+    private static String scopes(JWTClaimsSet claims) throws ParseException {
+        Object scope = claims.getClaim("scope");
+        if (scope instanceof String text) {
+            return text;
+        }
+        Object scp = claims.getClaim("scp");
+        if (scp instanceof String text) {
+            return text;
+        }
+        return scp == null ? null : String.join(" ", claims.getStringListClaim("scp"));
     }
 
     private Set<String> facilities(JWTClaimsSet claims) throws ParseException {

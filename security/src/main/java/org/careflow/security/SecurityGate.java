@@ -107,6 +107,14 @@ public final class SecurityGate {
             LOG.debug("Refused {} {} to role {}: {}", ctx.method(), template, principal.role(), deny.reason());
             throw forbidden(deny.reason(), true);
         }
+        if (principal.smart().narrowed()) {
+            FhirInteraction fhir = fhirOf(ctx.routeRoles());
+            if (fhir == null || !principal.smart().permits(fhir.resourceType(), fhir.interaction())) {
+                // A SMART-scoped token reaches only the FHIR interactions its scopes grant.
+                LOG.debug("Refused {} {} to role {}: {}", ctx.method(), template, principal.role(), SmartScopes.REASON);
+                throw forbidden(SmartScopes.REASON, true);
+            }
+        }
         Map<String, String> params = matched == null ? Map.of() : pathParams(matched, router, ctx.path());
         Decision scope = AccessPolicy.checkPath(principal, endpointClass, params.get(FACILITY_PARAM), params.get(PATIENT_PARAM));
         if (scope instanceof Decision.Deny deny) {
@@ -164,6 +172,26 @@ public final class SecurityGate {
             }
         }
         return found;
+    }
+
+    private static FhirInteraction fhirOf(java.util.Set<RouteRole> roles) {
+        for (RouteRole role : roles) {
+            if (role instanceof FhirInteraction interaction) {
+                return interaction;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Refuses (403) the request when the caller's SMART scopes do not grant {@code interaction} on {@code resourceType}:
+     * for a handler whose interaction depends on the body ($book's cancel is an update), beyond what its route declared.
+     */
+    public static void requireSmart(Context ctx, String resourceType, char interaction) {
+        Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);
+        if (principal != null && !principal.smart().permits(resourceType, interaction)) {
+            throw forbidden(SmartScopes.REASON, true);
+        }
     }
 
     /** The verified caller of this request; empty on PUBLIC and WEBHOOK routes and when authentication is off. */

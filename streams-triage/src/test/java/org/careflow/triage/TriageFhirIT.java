@@ -225,6 +225,20 @@ class TriageFhirIT {
     }
 
     @Test
+    void shouldLetASmartScopedTokenReadOnlyWhatItsScopesGrant() {
+        String riskOnly = JwtTestKit.mint(key).role(Role.CLINICIAN).facilities(F1).claim("scope", "openid user/RiskAssessment.rs").sign();
+        String patient = patients.get(1);
+
+        for (StreamsHttpApp instance : List.of(first, second)) {
+            assertThat(bundle(get(instance, "/fhir/R4/RiskAssessment?patient=" + patient, riskOnly)).getTotal()).isEqualTo(1);
+            HttpResponse<String> observations = get(instance, "/fhir/R4/Observation?patient=" + patient, riskOnly);
+            assertThat(observations.statusCode()).isEqualTo(403);
+            assertThat(observations.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("insufficient_scope"));
+            assertThat(get(instance, "/v1/patients/" + patient + "/triage", riskOnly).statusCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
     void shouldServeTriageFormsAsValidQuestionnaires() {
         HttpResponse<String> read = get(first, "/fhir/R4/Questionnaire/general-v1.1", clinician());
         Bundle search = bundle(get(second, "/fhir/R4/Questionnaire?facility=" + F1, clinician()));

@@ -34,6 +34,7 @@ import org.careflow.http.Problem;
 import org.careflow.http.ProblemException;
 import org.careflow.ingest.IngestRoutes;
 import org.careflow.security.EndpointClass;
+import org.careflow.security.FhirInteraction;
 import org.careflow.validation.FieldError;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -73,8 +74,8 @@ public final class IngestFhirRoutes {
 
     public void register(JavalinConfig config) {
         config.routes.get(METADATA_PATH, ctx -> FhirHttp.respond(ctx, 200, capabilities), EndpointClass.PUBLIC);
-        config.routes.post(QUESTIONNAIRE_RESPONSE_PATH, this::submit, EndpointClass.TRIAGE_SUBMIT);
-        config.routes.post(BOOK_PATH, this::book, EndpointClass.BOOKING_WRITE);
+        config.routes.post(QUESTIONNAIRE_RESPONSE_PATH, this::submit, EndpointClass.TRIAGE_SUBMIT, FhirInteraction.create("QuestionnaireResponse"));
+        config.routes.post(BOOK_PATH, this::book, EndpointClass.BOOKING_WRITE, FhirInteraction.create("Appointment"));
     }
 
     /** IHE $book: a booking, cancellation or reschedule, answered with the saga's decision when it comes in time. */
@@ -92,6 +93,10 @@ public final class IngestFhirRoutes {
         BookOperation.Request request = BookOperation.read(parameters, patient ? caller.patientId() : null, caller != null && !patient, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
+        }
+        if (request.kind() != BookOperation.Kind.BOOK) {
+            // Cancelling or moving a booking updates it: a SMART-scoped token needs Appointment's u as well as its c.
+            SecurityGate.requireSmart(ctx, "Appointment", 'u');
         }
         try {
             switch (request.kind()) {

@@ -38,6 +38,7 @@ import org.careflow.query.ResourceAccess;
 import org.careflow.scheduling.topology.SchedulingTopology;
 import org.careflow.scheduling.topology.SlotKeys;
 import org.careflow.security.EndpointClass;
+import org.careflow.security.FhirInteraction;
 import org.careflow.security.SecurityGate;
 import org.careflow.security.ResourceScope;
 import org.careflow.state.scheduling.PatientAppointment;
@@ -81,14 +82,14 @@ public final class SchedulingFhirRoutes {
 
     public void register(JavalinConfig config) {
         config.routes.get(METADATA_PATH, ctx -> FhirHttp.respond(ctx, 200, capabilities), EndpointClass.PUBLIC);
-        config.routes.get(SCHEDULE_SEARCH_PATH, this::schedules, EndpointClass.PROVIDER_READ);
-        config.routes.get(SCHEDULE_PATH, this::schedule, EndpointClass.PROVIDER_READ);
-        config.routes.get(SLOT_SEARCH_PATH, this::slots, EndpointClass.PROVIDER_READ);
+        config.routes.get(SCHEDULE_SEARCH_PATH, this::schedules, EndpointClass.PROVIDER_READ, FhirInteraction.search("Schedule"));
+        config.routes.get(SCHEDULE_PATH, this::schedule, EndpointClass.PROVIDER_READ, FhirInteraction.read("Schedule"));
+        config.routes.get(SLOT_SEARCH_PATH, this::slots, EndpointClass.PROVIDER_READ, FhirInteraction.search("Slot"));
         // Registered before Appointment/{id}, which would otherwise take "$find" for an id.
-        config.routes.get(FIND_PATH, this::find, EndpointClass.PROVIDER_READ);
-        config.routes.post(FIND_PATH, this::findPosted, EndpointClass.PROVIDER_READ);
-        config.routes.get(APPOINTMENT_SEARCH_PATH, this::appointments, EndpointClass.BOOKING_READ);
-        config.routes.get(APPOINTMENT_PATH, this::appointment, EndpointClass.BOOKING_READ);
+        config.routes.get(FIND_PATH, this::find, EndpointClass.PROVIDER_READ, FhirInteraction.search("Appointment"));
+        config.routes.post(FIND_PATH, this::findPosted, EndpointClass.PROVIDER_READ, FhirInteraction.search("Appointment"));
+        config.routes.get(APPOINTMENT_SEARCH_PATH, this::appointments, EndpointClass.BOOKING_READ, FhirInteraction.search("Appointment"));
+        config.routes.get(APPOINTMENT_PATH, this::appointment, EndpointClass.BOOKING_READ, FhirInteraction.read("Appointment"));
     }
 
     private void schedules(Context ctx) {

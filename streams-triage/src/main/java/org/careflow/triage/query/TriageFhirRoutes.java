@@ -32,6 +32,7 @@ import org.careflow.query.InteractiveQueryService;
 import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
+import org.careflow.security.FhirInteraction;
 import org.careflow.security.ResourceScope;
 import org.careflow.state.triage.TriageQueueEntry;
 import org.careflow.triage.topology.QueueKeys;
@@ -66,12 +67,12 @@ public final class TriageFhirRoutes {
 
     public void register(JavalinConfig config) {
         config.routes.get(METADATA_PATH, ctx -> FhirHttp.respond(ctx, 200, capabilities), EndpointClass.PUBLIC);
-        config.routes.get(OBSERVATION_PATH, this::observations, EndpointClass.PATIENT_TRIAGE_READ);
-        config.routes.get(RISK_ASSESSMENT_PATH, this::riskAssessments, EndpointClass.PATIENT_TRIAGE_READ);
-        config.routes.get(QUESTIONNAIRE_SEARCH_PATH, this::questionnaires, EndpointClass.FORM_READ);
-        config.routes.get(QUESTIONNAIRE_PATH, this::questionnaire, EndpointClass.FORM_READ);
+        config.routes.get(OBSERVATION_PATH, this::observations, EndpointClass.PATIENT_TRIAGE_READ, FhirInteraction.search("Observation"));
+        config.routes.get(RISK_ASSESSMENT_PATH, this::riskAssessments, EndpointClass.PATIENT_TRIAGE_READ, FhirInteraction.search("RiskAssessment"));
+        config.routes.get(QUESTIONNAIRE_SEARCH_PATH, this::questionnaires, EndpointClass.FORM_READ, FhirInteraction.search("Questionnaire"));
+        config.routes.get(QUESTIONNAIRE_PATH, this::questionnaire, EndpointClass.FORM_READ, FhirInteraction.read("Questionnaire"));
         // The facility is a search parameter, not a path segment: checked against the caller on the owner, before the read.
-        config.routes.get(ENCOUNTER_PATH, this::queue, EndpointClass.FACILITY_TRIAGE_READ);
+        config.routes.get(ENCOUNTER_PATH, this::queue, EndpointClass.FACILITY_TRIAGE_READ, FhirInteraction.search("Encounter"));
     }
 
     private void observations(Context ctx) {

@@ -53,6 +53,7 @@ public final class AccessPolicy {
         ROLES.put(PATIENT_MESSAGES_READ, EnumSet.of(Role.PATIENT));
         ROLES.put(NOTIFICATION_READ, EnumSet.of(Role.PATIENT, Role.SCHEDULER, Role.CLINICIAN, Role.OPS));
         ROLES.put(MASTERDATA_READ, EnumSet.of(Role.SCHEDULER, Role.OPS));
+        ROLES.put(AUDIT_READ, EnumSet.of(Role.OPS));
         ROLES.put(OPS, EnumSet.of(Role.OPS));
 
         // Free slots hold no patient data and patients need them to book.

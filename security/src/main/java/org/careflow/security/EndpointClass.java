@@ -38,6 +38,11 @@ public enum EndpointClass implements RouteRole {
     PATIENT_MESSAGES_READ(RateClass.QUERY, true),
     NOTIFICATION_READ(RateClass.QUERY, true),
     MASTERDATA_READ(RateClass.QUERY, false),
+    /**
+     * The data-access audit trail (FHIR {@code AuditEvent}): who read whose data. Ops only; not itself audited, since every
+     * instance's part is gathered without one owner to record it (see docs/fhir.md).
+     */
+    AUDIT_READ(RateClass.ADMIN, false),
     /** Operations routes: {@code GET /metrics} (Prometheus) and {@code GET /admin/status} of every app. */
     OPS(RateClass.ADMIN, false);
 

@@ -42,6 +42,7 @@ class AccessPolicyTest {
         PATIENT_MESSAGES_READ      - - P - -
         NOTIFICATION_READ          F F P - A
         MASTERDATA_READ            - F - - A
+        AUDIT_READ                 - - - - A
         OPS                        - - - - A
         """;
     private static final Role[] COLUMNS = {Role.CLINICIAN, Role.SCHEDULER, Role.PATIENT, Role.INTEGRATION, Role.OPS};

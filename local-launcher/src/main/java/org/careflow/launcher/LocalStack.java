@@ -568,6 +568,10 @@ public final class LocalStack implements AutoCloseable {
         return urls.get("streams-scheduling");
     }
 
+    public String masterdataUrl() {
+        return urls.get("streams-masterdata");
+    }
+
     public String notificationsUrl() {
         return urls.get("streams-notifications");
     }

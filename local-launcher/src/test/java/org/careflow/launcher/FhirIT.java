@@ -218,6 +218,29 @@ class FhirIT {
 
     @Test
     @Order(3)
+    void shouldLetOpsSearchTheAuditOfEveryReadOfAPatientAsAuditEvents() {
+        String patientId = "p-fhir-qr";
+        IGenericClient ops = client(stack.masterdataUrl(), stack.auth().token(Role.OPS, Set.of(), null));
+
+        // The clinician's searches of the patient in the test before, audited by the triage instance that read them
+        Bundle audit = Await.value("the reads of the patient audited", DEADLINE, () -> {
+            Bundle b = ops.search().forResource(org.hl7.fhir.r4.model.AuditEvent.class)
+                .where(new ReferenceClientParam("patient").hasId(patientId)).returnBundle(Bundle.class).execute();
+            return b.getEntry().size() >= 2 ? b : null;
+        });
+        assertValid(audit);
+        org.hl7.fhir.r4.model.AuditEvent event = (org.hl7.fhir.r4.model.AuditEvent) audit.getEntryFirstRep().getResource();
+        assertThat(event.getEntityFirstRep().getWhat().getIdentifier().getValue()).isEqualTo(patientId);
+        assertThat(event.getSource().getSite()).isIn("streams-triage", "streams-scheduling");
+
+        // Only ops reads the audit trail
+        HttpResponse<String> clinician = getAs(stack.masterdataUrl() + "/fhir/R4/AuditEvent?patient=" + patientId, clinician());
+        assertThat(clinician.statusCode()).isEqualTo(403);
+        assertThat(FhirJson.parse(OperationOutcome.class, clinician.body()).getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.FORBIDDEN);
+    }
+
+    @Test
+    @Order(4)
     void shouldBookExactlyOneOfTwoHundredConcurrentBookingsPerSlot() throws Exception {
         // Ten proposed slots of one provider
         IGenericClient reads = client(stack.schedulingUrl(), scheduler());

@@ -3,6 +3,7 @@ package org.careflow.masterdata;
 import org.careflow.config.CommonConfig;
 import org.careflow.config.ConfigSources;
 import org.careflow.masterdata.cdc.RegistryCdcSerdes;
+import org.careflow.masterdata.query.MasterDataFhirRoutes;
 import org.careflow.masterdata.query.MasterDataQueryRoutes;
 import org.careflow.masterdata.topology.MasterDataTopology;
 import org.careflow.query.StreamsAppSpec;
@@ -28,7 +29,10 @@ public final class MasterDataApp {
                 c.getString(CommonConfig.REGISTRY_URL_CONFIG), RegistryLogin.of(c.getString(CommonConfig.REGISTRY_CLIENT_ID_CONFIG),
                     CommonConfig.registryClientSecret(c)))))
             .streamsProperties(config::streamsProperties)
-            .routes((routes, queries) -> new MasterDataQueryRoutes(queries).register(routes))
+            .routes((routes, queries) -> {
+                new MasterDataQueryRoutes(queries).register(routes);
+                new MasterDataFhirRoutes(queries, java.time.Instant::now).register(routes);
+            })
             .build();
     }
 

@@ -42,6 +42,11 @@ public final class MasterDataConfig extends AbstractConfig {
 
     public static final String ONCALL_WEBHOOK_ALLOWED_HOSTS_CONFIG = OnCallWebhookRule.ALLOWED_HOSTS_CONFIG;
 
+    public static final String AUDIT_RETENTION_DAYS_CONFIG = "audit.retention.days";
+    private static final String AUDIT_RETENTION_DAYS_DOC = "How many days of the data-access audit streams-masterdata keeps "
+        + "for FHIR AuditEvent searches (one record per read of patient or facility data). The audit topic and its "
+        + "PostgreSQL archive keep it as their own retention says; this bounds only the searchable copy.";
+
     public static final ConfigDef CONFIG = OnCallWebhookRule.define(AuthSettings.define(StreamsAppConfig.define(new ConfigDef(), "careflow-masterdata", DEFAULT_HTTP_PORT, false)))
         .define(PROVIDERS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PROVIDERS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PROVIDERS_TOPIC_DOC)
@@ -50,7 +55,8 @@ public final class MasterDataConfig extends AbstractConfig {
         .define(PATIENT_CONTACTS_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_PATIENT_CONTACTS.name(), new ConfigDef.NonEmptyString(),
             Importance.HIGH, PATIENT_CONTACTS_TOPIC_DOC)
         .define(FACILITIES_TOPIC_CONFIG, Type.STRING, Topics.MASTERDATA_FACILITIES.name(), new ConfigDef.NonEmptyString(),
-            Importance.HIGH, FACILITIES_TOPIC_DOC);
+            Importance.HIGH, FACILITIES_TOPIC_DOC)
+        .define(AUDIT_RETENTION_DAYS_CONFIG, Type.INT, 7, ConfigDef.Range.between(1, 3650), Importance.LOW, AUDIT_RETENTION_DAYS_DOC);
 
     public MasterDataConfig(Map<?, ?> originals) {
         super(CONFIG, KnownKeys.checked(CONFIG, originals), false);
@@ -88,6 +94,10 @@ public final class MasterDataConfig extends AbstractConfig {
     /** Where a facility row's on-call webhook may point: public https hosts, plus the allow-listed hosts. */
     public OnCallWebhookRule onCallWebhookRule() {
         return OnCallWebhookRule.from(this);
+    }
+
+    public Duration auditRetention() {
+        return Duration.ofDays(getInt(AUDIT_RETENTION_DAYS_CONFIG));
     }
 
     public Duration queryForwardTimeout() {

@@ -33,7 +33,8 @@ class StateSchemasTest {
     private static final Path PINNED = Path.of("src/main/resources").resolve(PinnedSchemas.DIRECTORY);
     /** Events kept as they are in a store or a repartition topic. */
     private static final List<Class<?>> STORED_EVENTS = List.of(TriageAssessment.class, PatientContact.class,
-        ProviderSchedule.class, SchedulingDecision.class, WeeklySession.class, BookingOutcome.class, InboundMessage.class);
+        ProviderSchedule.class, SchedulingDecision.class, WeeklySession.class, BookingOutcome.class, InboundMessage.class,
+        org.careflow.events.security.DataAccessAudit.class);
 
     @Test
     void shouldPinEveryStoredSchemaAsItsNewestVersion() throws Exception {

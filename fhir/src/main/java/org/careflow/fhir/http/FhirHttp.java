@@ -42,6 +42,11 @@ public final class FhirHttp {
         return rendered(Searchsets.page(base(ctx), type, matches, request, query));
     }
 
+    /** The first matches up to one past the page {@code request} asks for, rendered as a page without a total. */
+    public static RenderedBody partialSearchset(Context ctx, String type, List<? extends Resource> firstMatches, SearchRequest request) {
+        return rendered(Searchsets.page(base(ctx), type, firstMatches, request, ctx.queryParamMap(), false));
+    }
+
     /** {@code resource} as FHIR JSON, for the query layer to write as it is. */
     public static RenderedBody rendered(Resource resource) {
         return new RenderedBody(FhirOutcomes.CONTENT_TYPE, FhirJson.encode(resource));

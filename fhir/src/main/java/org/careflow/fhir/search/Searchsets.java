@@ -27,7 +27,19 @@ public final class Searchsets {
      */
     public static Bundle page(String base, String type, List<? extends Resource> matches, SearchRequest request,
                               Map<String, List<String>> query) {
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(matches.size());
+        return page(base, type, matches, request, query, true);
+    }
+
+    /**
+     * As {@link #page(String, String, List, SearchRequest, Map)}; with {@code complete} false, {@code matches} holds only the
+     * first matches up to one past this page (enough to know a next page exists), and the bundle says no total.
+     */
+    public static Bundle page(String base, String type, List<? extends Resource> matches, SearchRequest request,
+                              Map<String, List<String>> query, boolean complete) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        if (complete) {
+            bundle.setTotal(matches.size());
+        }
         int from = Math.min(request.offset(), matches.size());
         int to = Math.min(matches.size(), from + request.count());
         Map<String, List<String>> own = request.given(query);

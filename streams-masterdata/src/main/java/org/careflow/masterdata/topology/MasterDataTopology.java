@@ -9,8 +9,10 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.WeeklySession;
+import org.careflow.events.security.DataAccessAudit;
 import org.careflow.masterdata.MasterDataConfig;
 import org.careflow.masterdata.cdc.CdcSerdes;
 import org.careflow.topics.AppGraph;
@@ -50,6 +52,10 @@ public final class MasterDataTopology {
     public static final String MERGE_SCHEDULES = "merge-schedules";
     public static final String SCHEDULES_SINK = "provider-schedules-sink";
     public static final String CONTACTS_SINK = "patient-contacts-sink";
+    public static final String AUDIT_SOURCE = "audit-events-source";
+    public static final String INDEX_AUDIT = "index-audit-event";
+    /** The data-access audit of the last {@code audit.retention.days}, by time: answers FHIR AuditEvent searches. */
+    public static final String AUDIT_STORE = "masterdata-audit-store";
 
     /** Repartition topics (prefixed with the application id), both placed by providerId. */
     public static final String PROVIDER_ROWS = "masterdata-provider-rows";
@@ -112,6 +118,13 @@ public final class MasterDataTopology {
         builder.stream(facilities.name(), cdcSerdes.consumed(facilities, FACILITIES_SOURCE))
             .process(() -> new MapFacilityRowsProcessor(webhooks), Named.as(MAP_FACILITY_ROWS))
             .to(Topics.FACILITIES.name(), Topics.FACILITIES.produced(serdes, FACILITIES_SINK));
+
+        // The audit trail, searchable by time: each record by its event id at its time, so a record read twice is kept once.
+        builder.addStateStore(Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(AUDIT_STORE, config.auditRetention(), IndexAuditProcessor.WINDOW, false),
+            Serdes.String(), serdes.stateSerde(DataAccessAudit.class)));
+        builder.stream(Topics.AUDIT_EVENTS.name(), Topics.AUDIT_EVENTS.consumed(serdes, AUDIT_SOURCE))
+            .process(IndexAuditProcessor::new, Named.as(INDEX_AUDIT), AUDIT_STORE);
 
         return builder.build();
     }

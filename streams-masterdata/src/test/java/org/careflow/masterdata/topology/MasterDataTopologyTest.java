@@ -110,6 +110,36 @@ class MasterDataTopologyTest {
     }
 
     @Test
+    void shouldKeepEachAuditRecordOnceAtItsTimeWhenDeliveredTwice() {
+        // Given two reads, the first delivered twice
+        var audits = driver.createInputTopic(Topics.AUDIT_EVENTS.name(), Serdes.String().serializer(),
+            serdes.valueSerde(Topics.AUDIT_EVENTS).serializer(), NOW, java.time.Duration.ofSeconds(1));
+        org.careflow.events.security.DataAccessAudit first = audit("a-1", NOW.minusSeconds(120));
+        audits.pipeInput(first.getEventId(), first);
+        audits.pipeInput(first.getEventId(), first);
+        audits.pipeInput("a-2", audit("a-2", NOW.minusSeconds(60)));
+
+        // When the store is read by time
+        List<String> kept = new java.util.ArrayList<>();
+        org.apache.kafka.streams.state.WindowStore<String, org.careflow.events.security.DataAccessAudit> store =
+            driver.getWindowStore(MasterDataTopology.AUDIT_STORE);
+        try (var it = store.fetchAll(NOW.minusSeconds(3600), NOW)) {
+            it.forEachRemaining(kv -> kept.add(kv.value.getEventId()));
+        }
+
+        // Then each is there once, in time order
+        assertThat(kept).containsExactly("a-1", "a-2");
+    }
+
+    private static org.careflow.events.security.DataAccessAudit audit(String eventId, Instant at) {
+        return org.careflow.events.security.DataAccessAudit.newBuilder().setEventId(eventId).setOccurredAt(at).setSubject("c-1")
+            .setClientId(null).setRole(org.careflow.events.security.AccessRole.CLINICIAN).setTokenId(null).setApp("streams-triage")
+            .setInstance("i:1").setForwardedBy(null).setMethod("GET").setEndpoint("/v1/patients/{patientId}/triage")
+            .setEndpointClass("PATIENT_TRIAGE_READ").setPatientId("p-1").setFacilityIds(List.of("f-1")).setResourceId(null)
+            .setOutcome(org.careflow.events.security.AccessOutcome.ALLOWED).setStatus(200).setReason(null).build();
+    }
+
+    @Test
     void shouldPublishTheWholeScheduleWhenProviderThenSessionsArrive() {
         // Given
         providers.pipeInput(providerKey("dr-1"), provider("dr-1", "f-1").build());

@@ -102,5 +102,4 @@ class BookOperationTest {
             {"resourceType": "Parameters", "parameter": [{"name": "appointment-resource", "resource": %s}]}
             """.formatted(appointment));
     }
-
 }

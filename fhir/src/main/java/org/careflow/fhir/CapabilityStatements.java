@@ -22,7 +22,13 @@ public final class CapabilityStatements {
     private CapabilityStatements() {
     }
 
-    /** The statement of the app {@code app} (streams-triage, say), published at {@code date}. */
+    /** The statement of the app {@code app} (streams-triage, say) serving {@code resources}, as of now, at careflow's version. */
+    public static CapabilityStatement of(String app, List<ResourceSupport> resources) {
+        String version = CapabilityStatements.class.getPackage().getImplementationVersion();
+        return of(app, version == null ? "development" : version, resources, new Date());
+    }
+
+    /** The statement of the app {@code app}, published at {@code date}. */
     public static CapabilityStatement of(String app, String version, List<ResourceSupport> resources, Date date) {
         CapabilityStatement statement = new CapabilityStatement();
         statement.setStatus(Enumerations.PublicationStatus.ACTIVE);

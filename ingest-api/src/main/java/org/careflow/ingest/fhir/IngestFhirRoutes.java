@@ -4,7 +4,6 @@ import ca.uhn.fhir.parser.DataFormatException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -68,8 +67,7 @@ public final class IngestFhirRoutes {
     public IngestFhirRoutes(IngestRoutes intake, String schedulingUrl, Duration bookWait) {
         this.intake = intake;
         this.decisions = new BookingDecisions(schedulingUrl, bookWait);
-        String version = IngestFhirRoutes.class.getPackage().getImplementationVersion();
-        this.capabilities = CapabilityStatements.of("ingest-api", version == null ? "development" : version, SUPPORTED, new Date());
+        this.capabilities = CapabilityStatements.of("ingest-api", SUPPORTED);
     }
 
     public void register(JavalinConfig config) {

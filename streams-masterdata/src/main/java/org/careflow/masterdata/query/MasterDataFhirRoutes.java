@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -52,9 +51,7 @@ public final class MasterDataFhirRoutes {
     public MasterDataFhirRoutes(Supplier<InteractiveQueryService> queries, Supplier<Instant> clock) {
         this.queries = queries;
         this.clock = clock;
-        String version = MasterDataFhirRoutes.class.getPackage().getImplementationVersion();
-        this.capabilities = CapabilityStatements.of("streams-masterdata", version == null ? "development" : version,
-            List.of(AuditEvents.SUPPORT), new Date());
+        this.capabilities = CapabilityStatements.of("streams-masterdata", List.of(AuditEvents.SUPPORT));
     }
 
     public void register(JavalinConfig config) {

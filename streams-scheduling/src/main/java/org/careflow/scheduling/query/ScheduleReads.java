@@ -82,6 +82,22 @@ final class ScheduleReads {
         return found;
     }
 
+    /** The schedules of {@code facilityId}'s providers whose tasks this instance holds (its part of the facility). */
+    static List<ProviderSchedule> facilitySchedules(LocalStores stores, String facilityId) {
+        List<ProviderSchedule> found = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, String> providers = stores.store(SchedulingTopology.FACILITY_PROVIDERS_STORE,
+            QueryableStoreTypes.<String, String>keyValueStore());
+        try (KeyValueIterator<String, String> it = providers.prefixScan(SlotKeys.facilityPrefix(facilityId), new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                ProviderSchedule schedule = schedules(stores).get(SlotKeys.provider(facilityId, kv.value));
+                if (schedule != null) {
+                    found.add(schedule);
+                }
+            });
+        }
+        return found;
+    }
+
     /** The schedule's slots in the range, within the booking horizon, not held or booked, offering {@code type}. */
     List<SchedulingQueryRoutes.FreeSlot> freeSlots(LocalStores stores, ProviderSchedule schedule, Instant from, Instant to, String type) {
         List<SchedulingQueryRoutes.FreeSlot> free = new ArrayList<>();

@@ -9,16 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.ProviderSchedule;
@@ -33,7 +30,6 @@ import org.careflow.fhir.search.SearchRequest;
 import org.careflow.fhir.search.Tokens;
 import org.careflow.http.ProblemException;
 import org.careflow.query.InteractiveQueryService;
-import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.query.ResourceAccess;
 import org.careflow.scheduling.topology.SchedulingTopology;
 import org.careflow.scheduling.topology.SlotKeys;
@@ -76,8 +72,7 @@ public final class SchedulingFhirRoutes {
     public SchedulingFhirRoutes(Supplier<InteractiveQueryService> queries, java.time.Duration horizon, Supplier<Instant> clock) {
         this.queries = queries;
         this.reads = new ScheduleReads(horizon, clock);
-        String version = SchedulingFhirRoutes.class.getPackage().getImplementationVersion();
-        this.capabilities = CapabilityStatements.of("streams-scheduling", version == null ? "development" : version, SchedulingFhir.READS, new Date());
+        this.capabilities = CapabilityStatements.of("streams-scheduling", SchedulingFhir.READS);
     }
 
     public void register(JavalinConfig config) {
@@ -233,20 +228,13 @@ public final class SchedulingFhirRoutes {
             .thenComparing(n -> n.get("providerId").asText()).thenComparing(n -> n.get("type").asText());
         service().respondFromAll(ctx, SchedulingTopology.FACILITY_PROVIDERS_STORE, stores -> {
             List<Map<String, Object>> free = new ArrayList<>();
-            ReadOnlyKeyValueStore<String, String> providers = stores.store(SchedulingTopology.FACILITY_PROVIDERS_STORE,
-                QueryableStoreTypes.<String, String>keyValueStore());
-            try (KeyValueIterator<String, String> it = providers.prefixScan(SlotKeys.facilityPrefix(facilityId), new StringSerializer())) {
-                it.forEachRemaining(kv -> {
-                    ProviderSchedule schedule = ScheduleReads.schedules(stores).get(SlotKeys.provider(facilityId, kv.value));
-                    if (schedule != null) {
-                        for (String offered : type == null ? schedule.getAppointmentTypes() : List.of(type)) {
-                            for (SchedulingQueryRoutes.FreeSlot slot : reads.freeSlots(stores, schedule, from, to, offered)) {
-                                free.add(Map.of("providerId", slot.providerId(), "start", slot.start().toString(), "end", slot.end().toString(),
-                                    "type", offered));
-                            }
-                        }
+            for (ProviderSchedule schedule : ScheduleReads.facilitySchedules(stores, facilityId)) {
+                for (String offered : type == null ? schedule.getAppointmentTypes() : List.of(type)) {
+                    for (SchedulingQueryRoutes.FreeSlot slot : reads.freeSlots(stores, schedule, from, to, offered)) {
+                        free.add(Map.of("providerId", slot.providerId(), "start", slot.start().toString(), "end", slot.end().toString(),
+                            "type", offered));
                     }
-                });
+                }
             }
             return free;
         }, byTime, gathered -> {

@@ -12,25 +12,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.careflow.events.scheduling.BookingOutcome;
 import org.careflow.events.scheduling.ProviderSchedule;
 import org.careflow.events.scheduling.SchedulingDecision;
 import org.careflow.query.InteractiveQueryService;
-import org.careflow.query.InteractiveQueryService.LocalStores;
 import org.careflow.http.ProblemException;
 import org.careflow.http.QueryParams;
 import org.careflow.query.ResourceAccess;
 import org.careflow.security.EndpointClass;
 import org.careflow.security.ResourceScope;
-import org.careflow.scheduling.slots.Slot;
-import org.careflow.scheduling.slots.SlotGenerator;
 import org.careflow.scheduling.topology.SchedulingTopology;
 import org.careflow.scheduling.topology.SlotKeys;
 import org.careflow.state.scheduling.PatientAppointment;
@@ -140,15 +134,8 @@ public final class SchedulingQueryRoutes {
             .thenComparing(n -> n.get("providerId").asText());
         service().respondFromAll(ctx, SchedulingTopology.FACILITY_PROVIDERS_STORE, stores -> {
             List<FreeSlot> free = new ArrayList<>();
-            ReadOnlyKeyValueStore<String, String> providers = stores.store(SchedulingTopology.FACILITY_PROVIDERS_STORE,
-                QueryableStoreTypes.<String, String>keyValueStore());
-            try (KeyValueIterator<String, String> it = providers.prefixScan(SlotKeys.facilityPrefix(facilityId), new StringSerializer())) {
-                it.forEachRemaining(kv -> {
-                    ProviderSchedule schedule = ScheduleReads.schedules(stores).get(SlotKeys.provider(facilityId, kv.value));
-                    if (schedule != null) {
-                        free.addAll(reads.freeSlots(stores, schedule, range.from(), range.to(), type));
-                    }
-                });
+            for (ProviderSchedule schedule : ScheduleReads.facilitySchedules(stores, facilityId)) {
+                free.addAll(reads.freeSlots(stores, schedule, range.from(), range.to(), type));
             }
             return free;
         }, byTime);

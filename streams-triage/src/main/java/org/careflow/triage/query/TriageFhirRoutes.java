@@ -3,7 +3,6 @@ package org.careflow.triage.query;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +61,7 @@ public final class TriageFhirRoutes {
 
     public TriageFhirRoutes(Supplier<InteractiveQueryService> queries) {
         this.queries = queries;
-        this.capabilities = CapabilityStatements.of("streams-triage", version(), TriageFhir.ALL, new Date());
+        this.capabilities = CapabilityStatements.of("streams-triage", TriageFhir.ALL);
     }
 
     public void register(JavalinConfig config) {
@@ -200,8 +199,4 @@ public final class TriageFhirRoutes {
         return InteractiveQueryService.whenStarted(queries);
     }
 
-    private static String version() {
-        String version = TriageFhirRoutes.class.getPackage().getImplementationVersion();
-        return version == null ? "development" : version;
-    }
 }

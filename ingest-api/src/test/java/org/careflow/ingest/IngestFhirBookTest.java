@@ -69,6 +69,34 @@ class IngestFhirBookTest {
     }
 
     @Test
+    void shouldWriteAHoldOfTheProposedSlotUnderTheBookingIdItsBookWillHave() throws Exception {
+        String patient = JwtTestKit.mint(KEY).role(Role.PATIENT).patient("p-1").facilities().sign();
+        String reference = """
+            {"resourceType": "Parameters", "parameter": [{"name": "appointment-reference", "valueReference": {"reference": "Appointment/%s"}}]}
+            """.formatted(PROPOSED);
+
+        HttpResponse<String> hold = server.send("POST", "/fhir/R4/Appointment/$hold", "application/fhir+json",
+            reference.getBytes(StandardCharsets.UTF_8), patient, Map.of());
+        HttpResponse<String> book = book(reference, patient);
+        HttpResponse<String> resource = server.send("POST", "/fhir/R4/Appointment/$hold", "application/fhir+json", """
+            {"resourceType": "Parameters", "parameter": [{"name": "appointment-resource", "resource": {"resourceType": "Appointment", "status": "pending",
+              "participant": [{"status": "accepted"}]}}]}
+            """.getBytes(StandardCharsets.UTF_8), patient, Map.of());
+
+        assertThat(hold.statusCode()).as(hold.body()).isEqualTo(202);
+        assertThat(book.statusCode()).isEqualTo(202);
+        BookingRequest held = (BookingRequest) server.producer.history().get(0).value();
+        BookingRequest booked = (BookingRequest) server.producer.history().get(1).value();
+        assertThat(held.getHold()).isTrue();
+        assertThat(booked.getHold()).isFalse();
+        assertThat(held.getBookingId()).isEqualTo(booked.getBookingId()).isEqualTo(BookingIds.of("f-1", "p-1", "dr-1", PROPOSED));
+        assertThat(resource.statusCode()).isEqualTo(400);
+        assertThat(FhirJson.parse(OperationOutcome.class, resource.body()).getIssueFirstRep().getExpression().get(0).getValue())
+            .isEqualTo("Parameters.parameter.where(name = 'appointment-reference')");
+        assertThat(server.producer.history()).hasSize(2);
+    }
+
+    @Test
     void shouldBookForThePatientAStaffCallerNames() throws Exception {
         String scheduler = JwtTestKit.mint(KEY).role(Role.SCHEDULER).facilities("f-1").sign();
 

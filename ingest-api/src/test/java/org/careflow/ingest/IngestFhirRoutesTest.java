@@ -155,7 +155,7 @@ class IngestFhirRoutesTest {
         assertThat(FhirResources.errors(response.body())).isEmpty();
         CapabilityStatement statement = FhirJson.parse(CapabilityStatement.class, response.body());
         assertThat(statement.getRestFirstRep().getResource()).extracting(r -> r.getType()).containsExactly("QuestionnaireResponse", "Appointment");
-        assertThat(statement.getRestFirstRep().getResource().get(1).getOperation()).extracting(o -> o.getName()).containsExactly("book");
+        assertThat(statement.getRestFirstRep().getResource().get(1).getOperation()).extracting(o -> o.getName()).containsExactly("hold", "book");
         assertThat(statement.getRestFirstRep().getResource().get(1).getInteraction()).isEmpty();
     }
 

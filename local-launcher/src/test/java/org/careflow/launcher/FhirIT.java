@@ -60,7 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * careflow's FHIR R4 interface driven by HAPI's generic client on the whole local stack, with real tokens: a schedule
  * published, $find, $book, search, cancel and $book again; a QuestionnaireResponse whose Observations and RiskAssessment
- * carry the JSON API's NEWS2 total and band; and 200 concurrent $book calls for 10 slots booking exactly 10, one per slot.
+ * carry the JSON API's NEWS2 total and band; a $hold that nobody else can take and its patient then books; and 200
+ * concurrent $book calls for 10 slots booking exactly 10, one per slot.
  * Every resource read is validated against base R4.
  */
 @Tag("integration")
@@ -176,6 +177,24 @@ class FhirIT {
         assertValid(refused);
         OperationOutcome outcome = (OperationOutcome) refused.getEntryFirstRep().getResource();
         assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("SLOT_TAKEN");
+
+        // $hold another slot: offered to nobody else, taken by nobody else, then booked by the patient who holds it
+        Reference secondSlot = new Reference("Appointment/" + proposed.getEntry().get(1).getResource().getIdElement().getIdPart());
+        IGenericClient holder = client(stack.ingestUrl(), patient("p-fhir-3"));
+        Bundle held = holder.operation().onType(Appointment.class).named("$hold")
+            .withParameter(Parameters.class, "appointment-reference", secondSlot).returnResourceType(Bundle.class).execute();
+        assertValid(held);
+        assertThat(((Appointment) held.getEntryFirstRep().getResource()).getStatus()).isEqualTo(Appointment.AppointmentStatus.PENDING);
+        assertThat(find(patientReads, PROVIDER).getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+            .hasSize(2).doesNotContain(secondSlot.getReferenceElement().getIdPart());
+        Bundle takenWhileHeld = client(stack.ingestUrl(), patient("p-fhir-4")).operation().onType(Appointment.class).named("$book")
+            .withParameter(Parameters.class, "appointment-reference", secondSlot).returnResourceType(Bundle.class).execute();
+        assertThat(((OperationOutcome) takenWhileHeld.getEntryFirstRep().getResource()).getIssueFirstRep().getDetails().getCodingFirstRep()
+            .getCode()).isEqualTo("SLOT_TAKEN");
+        Bundle bookedHold = holder.operation().onType(Appointment.class).named("$book")
+            .withParameter(Parameters.class, "appointment-reference", secondSlot).returnResourceType(Bundle.class).execute();
+        assertValid(bookedHold);
+        assertThat(((Appointment) bookedHold.getEntryFirstRep().getResource()).getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
     }
 
     @Test

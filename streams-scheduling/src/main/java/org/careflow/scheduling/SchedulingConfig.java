@@ -30,6 +30,10 @@ public final class SchedulingConfig extends AbstractConfig {
     public static final String RETENTION_PURGE_INTERVAL_MINUTES_CONFIG = "retention.purge.interval.minutes";
     private static final String RETENTION_PURGE_INTERVAL_MINUTES_DOC = "How often (wall clock) expired bookings and decisions are deleted, in minutes.";
 
+    public static final String HOLD_MINUTES_CONFIG = "slots.hold.minutes";
+    private static final String HOLD_MINUTES_DOC = "How long a FHIR $hold keeps a free slot for its patient before it is "
+        + "released, unless the same booking is made ($book) first. Held slots are offered to nobody else meanwhile.";
+
     public static final String CANCELLATION_WAIT_MS_CONFIG = "cancellation.wait.ms";
     private static final String CANCELLATION_WAIT_MS_DOC = "How long a cancellation naming a booking the bookings table "
         + "does not show yet waits for it (a cancellation sent right after its booking's 202 can arrive before the booking's "
@@ -41,6 +45,7 @@ public final class SchedulingConfig extends AbstractConfig {
         .define(CANCELLATION_WAIT_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.between(0L, 3_600_000L), Importance.LOW,
             CANCELLATION_WAIT_MS_DOC)
         .define(HORIZON_WEEKS_CONFIG, Type.INT, 8, ConfigDef.Range.between(1, 104), Importance.MEDIUM, HORIZON_WEEKS_DOC)
+        .define(HOLD_MINUTES_CONFIG, Type.INT, 10, ConfigDef.Range.between(1, 1440), Importance.LOW, HOLD_MINUTES_DOC)
         .define(CLOSED_BOOKING_RETENTION_DAYS_CONFIG, Type.INT, 30, ConfigDef.Range.between(1, 3650), Importance.LOW, CLOSED_BOOKING_RETENTION_DAYS_DOC)
         .define(DECISION_RETENTION_HOURS_CONFIG, Type.INT, 168, ConfigDef.Range.between(1, 87_600), Importance.LOW, DECISION_RETENTION_HOURS_DOC)
         .define(RETENTION_PURGE_INTERVAL_MINUTES_CONFIG, Type.INT, 60, ConfigDef.Range.between(1, 1440), Importance.LOW,
@@ -52,6 +57,10 @@ public final class SchedulingConfig extends AbstractConfig {
 
     public Duration cancellationWait() {
         return Duration.ofMillis(getLong(CANCELLATION_WAIT_MS_CONFIG));
+    }
+
+    public Duration holdDuration() {
+        return Duration.ofMinutes(getInt(HOLD_MINUTES_CONFIG));
     }
 
     public Duration horizon() {

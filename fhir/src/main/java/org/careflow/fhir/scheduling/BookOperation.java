@@ -126,6 +126,22 @@ public final class BookOperation {
         return null;
     }
 
+    /**
+     * The request a {@code $hold}'s {@code parameters} stand for: a booking of the proposed appointment given by
+     * {@code appointment-reference} (the only way to name one), which the ingest API marks as a hold.
+     */
+    public static Request readHold(Parameters parameters, String callerPatientId, List<FieldError> errors) {
+        if (parameters.getParameter(APPOINTMENT_REFERENCE) == null) {
+            errors.add(new FieldError(parameter(APPOINTMENT_REFERENCE), "is required: $hold holds a proposed appointment"));
+            return null;
+        }
+        if (parameters.getParameter(APPOINTMENT_RESOURCE) != null) {
+            errors.add(new FieldError(parameter(APPOINTMENT_RESOURCE), "$hold takes appointment-reference only"));
+            return null;
+        }
+        return read(parameters, callerPatientId, false, errors);
+    }
+
     /** The FHIRPath in the $book's Parameters of what the JSON parsers name by {@code pointer}. */
     public static String expression(Parameters parameters, String pointer) {
         String field = pointer.startsWith("/") ? pointer.substring(1) : pointer;

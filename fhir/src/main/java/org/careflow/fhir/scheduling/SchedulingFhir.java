@@ -46,6 +46,9 @@ public final class SchedulingFhir {
 
     /** Served by the ingest API, which writes booking requests and cancellations. */
     public static final ResourceSupport APPOINTMENT_WRITES = ResourceSupport.of("Appointment")
+        .operation("hold", HOLD_DEFINITION, "Holds a proposed appointment's slot for its patient (appointment-reference, and "
+            + "patient-resource for a staff caller) for slots.hold.minutes: nobody else is offered or given it meanwhile; "
+            + "$book of the same appointment books it, else the hold is released and forgotten. Answered as $book is.")
         .operation("book", BOOK_DEFINITION, "Books a proposed appointment (appointment-reference, or appointment-resource with "
             + "status pending), cancels one (appointment-resource with status cancelled) or moves one (status booked with a new "
             + "slot); decided by the same exactly-once saga as POST /v1/bookings. 200 with the decision when it is made in time, "

@@ -48,6 +48,7 @@ public final class IngestFhirRoutes {
     public static final String METADATA_PATH = FhirHttp.BASE_PATH + "/metadata";
     public static final String QUESTIONNAIRE_RESPONSE_PATH = FhirHttp.BASE_PATH + "/QuestionnaireResponse";
     public static final String BOOK_PATH = FhirHttp.BASE_PATH + "/Appointment/$book";
+    public static final String HOLD_PATH = FhirHttp.BASE_PATH + "/Appointment/$hold";
     /** What the ingest API serves. */
     public static final List<ResourceSupport> SUPPORTED = List.of(TriageFhir.QUESTIONNAIRE_RESPONSE, SchedulingFhir.APPOINTMENT_WRITES);
 
@@ -74,17 +75,35 @@ public final class IngestFhirRoutes {
         config.routes.get(METADATA_PATH, ctx -> FhirHttp.respond(ctx, 200, capabilities), EndpointClass.PUBLIC);
         config.routes.post(QUESTIONNAIRE_RESPONSE_PATH, this::submit, EndpointClass.TRIAGE_SUBMIT, FhirInteraction.create("QuestionnaireResponse"));
         config.routes.post(BOOK_PATH, this::book, EndpointClass.BOOKING_WRITE, FhirInteraction.create("Appointment"));
+        config.routes.post(HOLD_PATH, this::hold, EndpointClass.BOOKING_WRITE, FhirInteraction.create("Appointment"));
+    }
+
+    /**
+     * IHE $hold: the proposed appointment's slot held for its patient, as a booking request the saga holds without
+     * booking; answered with the held (pending) appointment, or why it could not be held.
+     */
+    private void hold(Context ctx) {
+        Parameters parameters = parameters(ctx);
+        Principal caller = SecurityGate.principal(ctx).orElse(null);
+        boolean patient = caller != null && caller.role() == Role.PATIENT;
+        List<FieldError> errors = new ArrayList<>();
+        BookOperation.Request request = BookOperation.readHold(parameters, patient ? caller.patientId() : null, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        try {
+            BookingRequest booking = intake.bookingParser().parse(request.body());
+            booking.setHold(true);
+            // Any state of the booking is the answer: held (pending), or what an earlier request made of it.
+            intake.acceptBooking(ctx, booking, metadata -> answer(ctx, booking.getEventId(), booking.getBookingId(), a -> true));
+        } catch (ProblemException e) {
+            throw named(parameters, e);
+        }
     }
 
     /** IHE $book: a booking, cancellation or reschedule, answered with the saga's decision when it comes in time. */
     private void book(Context ctx) {
-        Parameters parameters;
-        try {
-            parameters = FhirJson.parse(Parameters.class, ctx.body());
-        } catch (DataFormatException | ClassCastException e) {
-            throw ProblemException.invalid(List.of(new FieldError("", "the body is not a FHIR R4 Parameters resource in JSON: "
-                + firstLine(e.getMessage()))));
-        }
+        Parameters parameters = parameters(ctx);
         Principal caller = SecurityGate.principal(ctx).orElse(null);
         boolean patient = caller != null && caller.role() == Role.PATIENT;
         List<FieldError> errors = new ArrayList<>();
@@ -111,11 +130,25 @@ public final class IngestFhirRoutes {
                 }
             }
         } catch (ProblemException e) {
-            Problem p = e.problem();
-            List<FieldError> named = new ArrayList<>();
-            p.errors().forEach(error -> named.add(new FieldError(BookOperation.expression(parameters, error.field()), error.message())));
-            throw new ProblemException(new Problem(p.type(), p.title(), p.status(), p.detail(), named), e.headers());
+            throw named(parameters, e);
         }
+    }
+
+    private static Parameters parameters(Context ctx) {
+        try {
+            return FhirJson.parse(Parameters.class, ctx.body());
+        } catch (DataFormatException | ClassCastException e) {
+            throw ProblemException.invalid(List.of(new FieldError("", "the body is not a FHIR R4 Parameters resource in JSON: "
+                + firstLine(e.getMessage()))));
+        }
+    }
+
+    /** {@code e} with each field the JSON parsers named given as its FHIRPath in {@code parameters}. */
+    private static ProblemException named(Parameters parameters, ProblemException e) {
+        Problem p = e.problem();
+        List<FieldError> named = new ArrayList<>();
+        p.errors().forEach(error -> named.add(new FieldError(BookOperation.expression(parameters, error.field()), error.message())));
+        return new ProblemException(new Problem(p.type(), p.title(), p.status(), p.detail(), named), e.headers());
     }
 
     /**

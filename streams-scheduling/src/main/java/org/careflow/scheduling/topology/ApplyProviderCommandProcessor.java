@@ -30,12 +30,14 @@ public final class ApplyProviderCommandProcessor implements Processor<String, Sc
     private ProcessorContext<String, Emissions> context;
     private KeyValueStore<String, SlotState> slots;
     private KeyValueStore<String, ProviderBooking> bookings;
+    private Holds holds;
 
     @Override
     public void init(ProcessorContext<String, Emissions> context) {
         this.context = context;
         slots = context.getStateStore(SchedulingTopology.SLOTS_STORE);
         bookings = context.getStateStore(SchedulingTopology.PROVIDER_BOOKINGS_STORE);
+        holds = new Holds(context.getStateStore(SchedulingTopology.HOLDS_STORE));
     }
 
     @Override
@@ -79,11 +81,20 @@ public final class ApplyProviderCommandProcessor implements Processor<String, Sc
         record(booking, confirmed, out);
         if (booking.getCancelRequested() != null) {
             // Cancelled while the patient step decided: cancel now that there is something to cancel.
-            cancelConfirmed(new ProviderBooking(confirmed, null, booking.getReplacesBookingId()), now, out);
+            cancelConfirmed(new ProviderBooking(confirmed, null, booking.getReplacesBookingId(), null), now, out);
         }
     }
 
     private void cancel(ProviderBooking booking, SchedulingCommand command, Instant now, Emissions out) {
+        if (booking.getHeldUntil() != null) {
+            // Only a hold: no patient step to wait for. The slot is freed and the booking ends cancelled.
+            BookingOutcome held = booking.getOutcome();
+            holds.remove(booking.getHeldUntil(), held.getBookingId());
+            slots.delete(SlotKeys.slot(held.getFacilityId(), held.getProviderId(), held.getSlotStart()));
+            BookingOutcome cancelled = Bookings.next(held, BookingStatus.CANCELLED, null, now);
+            record(new ProviderBooking(cancelled, null, null, null), cancelled, out);
+            return;
+        }
         switch (booking.getOutcome().getStatus()) {
             case PENDING -> bookings.put(booking.getOutcome().getBookingId(), new ProviderBooking(booking.getOutcome(),
                 BookingCancellation.newBuilder()
@@ -91,7 +102,7 @@ public final class ApplyProviderCommandProcessor implements Processor<String, Sc
                     .setPatientId(command.getPatientId()).setReason(command.getReason() == null ? "cancelled" : command.getReason())
                     .setCancelledBy(command.getCancelledBy() == null ? CancelledBy.SYSTEM : command.getCancelledBy())
                     .build(),
-                booking.getReplacesBookingId()));
+                booking.getReplacesBookingId(), null));
             case CONFIRMED -> cancelConfirmed(booking, now, out);
             default -> {
                 // Rejected or already cancelled: nothing holds the slot.
@@ -103,12 +114,12 @@ public final class ApplyProviderCommandProcessor implements Processor<String, Sc
         BookingOutcome confirmed = booking.getOutcome();
         slots.delete(SlotKeys.slot(confirmed.getFacilityId(), confirmed.getProviderId(), confirmed.getSlotStart()));
         BookingOutcome cancelled = Bookings.next(confirmed, BookingStatus.CANCELLED, null, now);
-        record(new ProviderBooking(cancelled, null, booking.getReplacesBookingId()), cancelled, out);
+        record(new ProviderBooking(cancelled, null, booking.getReplacesBookingId(), null), cancelled, out);
         out.toPatient().add(Bookings.command(CommandKind.RELEASE_PATIENT, cancelled, null));
     }
 
     private void record(ProviderBooking booking, BookingOutcome outcome, Emissions out) {
-        bookings.put(outcome.getBookingId(), new ProviderBooking(outcome, booking.getCancelRequested(), booking.getReplacesBookingId()));
+        bookings.put(outcome.getBookingId(), new ProviderBooking(outcome, booking.getCancelRequested(), booking.getReplacesBookingId(), null));
         out.outcomes().add(outcome);
     }
 }

@@ -37,6 +37,11 @@ import org.careflow.topics.BookingIds;
  * facility takes the only facility with a provider of that id; with several it has no slot), offer the type, lie ahead
  * and be free. A free slot is held for the booking and the patient step is asked; anything else is rejected at once.
  *
+ * <p>Holds (FHIR {@code $hold}, a request with {@code hold}): a free slot is held for the booking as above, but the
+ * patient step is not asked yet, and the hold expires after {@code holdDuration} (checked every few seconds of wall
+ * clock): the slot is freed and the booking forgotten (a tombstone), so the same slot can be held or booked again. The
+ * same bookingId requested without {@code hold} while the hold lasts books the held slot: the patient step is asked then.
+ *
  * <p>Retention: every {@code purgeInterval} (wall clock) bookings REJECTED or CANCELLED longer than
  * {@code closedRetention} ago are deleted here and a tombstone is sent to booking-outcomes, so the bookings table,
  * the notifications and the sinks forget them too.
@@ -44,19 +49,24 @@ import org.careflow.topics.BookingIds;
 public final class DecideBookingProcessor implements Processor<String, BookingRequest, String, Emissions> {
 
     private static final StringSerializer KEYS = new StringSerializer();
+    /** How often (wall clock) expired holds are released. */
+    static final Duration HOLD_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final Duration horizon;
     private final Duration closedRetention;
     private final Duration purgeInterval;
+    private final Duration holdDuration;
     private ProcessorContext<String, Emissions> context;
     private KeyValueStore<String, ProviderSchedule> schedules;
     private KeyValueStore<String, SlotState> slots;
     private KeyValueStore<String, ProviderBooking> bookings;
+    private Holds holds;
 
-    public DecideBookingProcessor(Duration horizon, Duration closedRetention, Duration purgeInterval) {
+    public DecideBookingProcessor(Duration horizon, Duration closedRetention, Duration purgeInterval, Duration holdDuration) {
         this.horizon = horizon;
         this.closedRetention = closedRetention;
         this.purgeInterval = purgeInterval;
+        this.holdDuration = holdDuration;
     }
 
     @Override
@@ -65,7 +75,9 @@ public final class DecideBookingProcessor implements Processor<String, BookingRe
         schedules = context.getStateStore(SchedulingTopology.SCHEDULES_STORE);
         slots = context.getStateStore(SchedulingTopology.SLOTS_STORE);
         bookings = context.getStateStore(SchedulingTopology.PROVIDER_BOOKINGS_STORE);
+        holds = new Holds(context.getStateStore(SchedulingTopology.HOLDS_STORE));
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeClosed);
+        context.schedule(HOLD_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::releaseExpiredHolds);
     }
 
     @Override
@@ -86,6 +98,10 @@ public final class DecideBookingProcessor implements Processor<String, BookingRe
             if (!request.getPatientId().equals(known.getOutcome().getPatientId())) {
                 // Unreachable while ids are derived; a refusal rather than an overwrite if it ever happens.
                 refuse(record, request, RefusalReason.BOOKING_ID_TAKEN, now, out);
+                return;
+            }
+            if (known.getHeldUntil() != null && !request.getHold()) {
+                book(record, request, known, now, out);
                 return;
             }
             // The client's retry: the same outcome again, and nothing else happens.
@@ -114,7 +130,7 @@ public final class DecideBookingProcessor implements Processor<String, BookingRe
         }
         if (reason != null) {
             BookingOutcome rejected = Bookings.outcome(request, slotEnd, BookingStatus.REJECTED, reason, now);
-            bookings.put(request.getBookingId(), new ProviderBooking(rejected, null, request.getReplacesBookingId()));
+            bookings.put(request.getBookingId(), new ProviderBooking(rejected, null, request.getReplacesBookingId(), null));
             out.outcomes().add(rejected);
         } else {
             slots.put(SlotKeys.slot(schedule.getFacilityId(), request.getProviderId(), request.getSlotStart()), SlotState.newBuilder()
@@ -127,13 +143,57 @@ public final class DecideBookingProcessor implements Processor<String, BookingRe
                 .setOutsideSchedule(false)
                 .build());
             BookingOutcome pending = Bookings.outcome(request, slotEnd, BookingStatus.PENDING, null, now);
-            bookings.put(request.getBookingId(), new ProviderBooking(pending, null, request.getReplacesBookingId()));
             out.outcomes().add(pending);
-            out.toPatient().add(SchedulingCommand.newBuilder(Bookings.command(CommandKind.CHECK_PATIENT, pending, request.getReplacesBookingId()))
-                .setCallerFacilityIds(request.getCallerFacilityIds())
-                .build());
+            if (request.getHold() && request.getReplacesBookingId() == null) {
+                Instant heldUntil = now.plus(holdDuration);
+                bookings.put(request.getBookingId(), new ProviderBooking(pending, null, null, heldUntil));
+                holds.add(heldUntil, request.getBookingId());
+            } else {
+                bookings.put(request.getBookingId(), new ProviderBooking(pending, null, request.getReplacesBookingId(), null));
+                out.toPatient().add(SchedulingCommand.newBuilder(Bookings.command(CommandKind.CHECK_PATIENT, pending, request.getReplacesBookingId()))
+                    .setCallerFacilityIds(request.getCallerFacilityIds())
+                    .build());
+            }
         }
         context.forward(record.withValue(out));
+    }
+
+    /** Books the slot a hold of the same booking keeps: it stays held, and now the patient step is asked. */
+    private void book(Record<String, BookingRequest> record, BookingRequest request, ProviderBooking held, Instant now, Emissions out) {
+        holds.remove(held.getHeldUntil(), request.getBookingId());
+        BookingOutcome pending = held.getOutcome();
+        bookings.put(request.getBookingId(), new ProviderBooking(pending, held.getCancelRequested(), null, null));
+        out.outcomes().add(pending);
+        out.decisions().add(Decisions.of(request, null, now));
+        out.toPatient().add(SchedulingCommand.newBuilder(Bookings.command(CommandKind.CHECK_PATIENT, pending, null))
+            .setCallerFacilityIds(request.getCallerFacilityIds())
+            .build());
+        context.forward(record.withValue(out));
+    }
+
+    /** Frees the slots of holds nobody booked in time, and forgets those bookings (tombstones). */
+    private void releaseExpiredHolds(long wallClockMs) {
+        List<String> expired = new ArrayList<>();
+        for (String bookingId : holds.takeExpired(Instant.ofEpochMilli(wallClockMs))) {
+            ProviderBooking held = bookings.get(bookingId);
+            if (held == null || held.getHeldUntil() == null) {
+                continue; // booked or released meanwhile
+            }
+            BookingOutcome o = held.getOutcome();
+            String slotKey = SlotKeys.slot(o.getFacilityId(), o.getProviderId(), o.getSlotStart());
+            SlotState slot = slots.get(slotKey);
+            if (slot != null && bookingId.equals(slot.getBookingId())) {
+                slots.delete(slotKey);
+            }
+            bookings.delete(bookingId);
+            expired.add(bookingId);
+        }
+        if (expired.isEmpty()) {
+            return;
+        }
+        Emissions out = Emissions.empty();
+        out.expired().addAll(expired);
+        context.forward(new Record<>(null, out, wallClockMs));
     }
 
     /** The schedule of the named facility's provider; with no facility named, of the only facility with that provider. */

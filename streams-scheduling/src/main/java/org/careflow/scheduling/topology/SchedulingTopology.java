@@ -88,6 +88,8 @@ public final class SchedulingTopology {
     public static final String BOOKINGS_STORE = "scheduling-bookings-store";
     /** Cancellations waiting for their booking to show in the bookings table, keyed bookingId NUL the cancellation's eventId. */
     public static final String AWAITING_BOOKING_STORE = "scheduling-awaiting-booking-store";
+    /** The holds ($hold) of a provider's task by when they expire: see {@link Holds}. */
+    public static final String HOLDS_STORE = "scheduling-holds-store";
     /** The decision on each request, taken or refused (the scheduling-decisions topic), keyed by requestId. */
     public static final String DECISIONS_STORE = "scheduling-decisions-store";
 
@@ -110,6 +112,7 @@ public final class SchedulingTopology {
         graph.stringStore(FACILITY_PROVIDERS_STORE);
         graph.keyValueStore(AWAITING_BOOKING_STORE, AwaitingBooking.class);
         graph.keyValueStore(PROVIDER_BOOKINGS_STORE, ProviderBooking.class);
+        graph.stringStore(HOLDS_STORE);
         graph.keyValueStore(PATIENT_APPOINTMENTS_STORE, PatientAppointments.class);
         // The table's store writes a changelog owned by this app: its serde (the Consumed one is used for the store
         // as well) registers that changelog's schema itself; reading the topic only looks schemas up by id.
@@ -129,8 +132,9 @@ public final class SchedulingTopology {
 
         // Step 1: the provider's task holds the slot or rejects.
         KStream<String, Emissions> decided = builder.stream(Topics.BOOKING_REQUESTS.name(), Topics.BOOKING_REQUESTS.consumed(serdes, REQUESTS_SOURCE))
-            .process(() -> new DecideBookingProcessor(config.horizon(), config.closedBookingRetention(), config.retentionPurgeInterval()),
-                Named.as(DECIDE_BOOKING), SCHEDULES_STORE, SLOTS_STORE, PROVIDER_BOOKINGS_STORE);
+            .process(() -> new DecideBookingProcessor(config.horizon(), config.closedBookingRetention(), config.retentionPurgeInterval(),
+                    config.holdDuration()),
+                Named.as(DECIDE_BOOKING), SCHEDULES_STORE, SLOTS_STORE, PROVIDER_BOOKINGS_STORE, HOLDS_STORE);
 
         // Step 2: the patient's task confirms unless the patient is busy then.
         KStream<String, Emissions> patientDecided = commands(decided, Emissions::toPatient, SchedulingCommand::getPatientId, CHECKS_OF_DECIDE)
@@ -146,10 +150,10 @@ public final class SchedulingTopology {
         // Step 3: the provider's task books or frees the slot, and applies cancellations.
         KStream<String, Emissions> applied = commands(patientDecided, Emissions::toProvider, SchedulingCommand::getProviderId, DECISIONS_OF_PATIENT_STEP)
             .repartition(repartitioned(PROVIDER_DECISIONS, partitions, serdes))
-            .process(ApplyProviderCommandProcessor::new, Named.as(APPLY_DECISION), SLOTS_STORE, PROVIDER_BOOKINGS_STORE);
+            .process(ApplyProviderCommandProcessor::new, Named.as(APPLY_DECISION), SLOTS_STORE, PROVIDER_BOOKINGS_STORE, HOLDS_STORE);
         KStream<String, Emissions> cancelled = commands(cancels, Emissions::toProvider, SchedulingCommand::getProviderId, CANCELS_OF_LOOKUP)
             .repartition(repartitioned(PROVIDER_CANCELS, partitions, serdes))
-            .process(ApplyProviderCommandProcessor::new, Named.as(APPLY_CANCEL), SLOTS_STORE, PROVIDER_BOOKINGS_STORE);
+            .process(ApplyProviderCommandProcessor::new, Named.as(APPLY_CANCEL), SLOTS_STORE, PROVIDER_BOOKINGS_STORE, HOLDS_STORE);
 
         KStream<String, Emissions> providerSteps = decided.merge(applied).merge(cancelled, Named.as(MERGE_PROVIDER_STEPS));
         providerSteps

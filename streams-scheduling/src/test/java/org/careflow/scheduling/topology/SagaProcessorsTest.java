@@ -32,7 +32,8 @@ class SagaProcessorsTest {
     private static final PlainAvroEventSerdes SERDES = new PlainAvroEventSerdes();
 
     private MockProcessorContext<String, Emissions> context;
-    private final DecideBookingProcessor decide = new DecideBookingProcessor(Duration.ofDays(56), Duration.ofDays(30), Duration.ofHours(1));
+    private final DecideBookingProcessor decide = new DecideBookingProcessor(Duration.ofDays(56), Duration.ofDays(30), Duration.ofHours(1),
+        Duration.ofMinutes(10));
     private final PatientStepProcessor patient = new PatientStepProcessor();
     private final ApplyProviderCommandProcessor apply = new ApplyProviderCommandProcessor();
     private final ApplyScheduleProcessor applySchedule = new ApplyScheduleProcessor();
@@ -50,6 +51,7 @@ class SagaProcessorsTest {
         store(SchedulingTopology.PROVIDER_BOOKINGS_STORE, SERDES.internalValueSerde(ProviderBooking.class));
         store(SchedulingTopology.PATIENT_APPOINTMENTS_STORE, SERDES.internalValueSerde(PatientAppointments.class));
         facilityProviders = store(SchedulingTopology.FACILITY_PROVIDERS_STORE, Serdes.String());
+        store(SchedulingTopology.HOLDS_STORE, Serdes.String());
         decide.init(context);
         patient.init(context);
         apply.init(context);

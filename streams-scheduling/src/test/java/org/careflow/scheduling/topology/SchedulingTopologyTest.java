@@ -127,6 +127,77 @@ class SchedulingTopologyTest {
     }
 
     @Test
+    @DisplayName("A hold keeps the free slot for its booking without asking the patient step; the same booking then books it")
+    void shouldHoldTheSlotThenBookItWhenTheSameBookingIsRequestedWithoutHold() {
+        hold("h-1", "p-1", "dr-a", TEN);
+
+        assertThat(statuses("h-1")).containsExactly(BookingStatus.PENDING);
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.HELD);
+        assertThat(patientAppointments("p-1")).as("the patient step is not asked for a hold").isNull();
+
+        book("h-1", "p-1", "dr-a", TEN, "new-patient");
+
+        assertThat(statuses("h-1")).containsExactly(BookingStatus.PENDING, BookingStatus.CONFIRMED);
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+        driver.advanceWallClockTime(config.holdDuration().plusMinutes(1));
+        assertThat(current("h-1").getStatus()).as("a booked hold never expires").isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    @Test
+    void shouldGiveAHeldSlotToNobodyElseAndOfferItAgainOnceTheHoldExpires() {
+        hold("h-1", "p-1", "dr-a", TEN);
+        book("b-2", "p-2", "dr-a", TEN, "new-patient");
+        assertThat(reason("b-2")).isEqualTo(RejectionReason.SLOT_TAKEN);
+        outcomes.readValuesToList();
+
+        driver.advanceWallClockTime(config.holdDuration().minusSeconds(30));
+        assertThat(slot("dr-a", TEN).getStatus()).as("within the hold").isEqualTo(SlotStatus.HELD);
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+
+        Map<String, BookingOutcome> tombstones = outcomes.readKeyValuesToMap();
+        assertThat(tombstones).containsOnlyKeys(ids.get("h-1")).containsValues((BookingOutcome) null);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+        assertThat(current("h-1")).isNull();
+        book("b-3", "p-3", "dr-a", TEN, "new-patient");
+        assertThat(current("b-3").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    @Test
+    void shouldBookAfreshWhenTheHoldExpiredBeforeTheBookingCame() {
+        hold("h-1", "p-1", "dr-a", TEN);
+        driver.advanceWallClockTime(config.holdDuration().plusMinutes(1));
+
+        book("h-1", "p-1", "dr-a", TEN, "new-patient");
+
+        assertThat(current("h-1").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(slot("dr-a", TEN).getStatus()).isEqualTo(SlotStatus.BOOKED);
+    }
+
+    @Test
+    void shouldFreeAHeldSlotAtOnceWhenTheHoldIsCancelled() {
+        hold("h-1", "p-1", "dr-a", TEN);
+
+        cancellations.pipeInput(ids.get("h-1"), cancellation("h-1"));
+
+        assertThat(current("h-1").getStatus()).isEqualTo(BookingStatus.CANCELLED);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+        book("b-2", "p-2", "dr-a", TEN, "new-patient");
+        assertThat(current("b-2").getStatus()).isEqualTo(BookingStatus.CONFIRMED);
+    }
+
+    @Test
+    void shouldRejectPatientOverlapWhenAHeldSlotIsBookedByAPatientBusyThen() {
+        book("b-1", "p-1", "dr-b", TEN, "new-patient");
+        hold("h-1", "p-1", "dr-a", TEN);
+        assertThat(current("h-1").getStatus()).as("a hold does not check the patient").isEqualTo(BookingStatus.PENDING);
+
+        book("h-1", "p-1", "dr-a", TEN, "new-patient");
+
+        assertThat(reason("h-1")).isEqualTo(RejectionReason.PATIENT_OVERLAP);
+        assertThat(slotOrNull("dr-a", TEN)).isNull();
+    }
+
+    @Test
     void shouldRejectWithTheReasonWhenTheRequestCannotBeBooked() {
         book("off-grid", "p-1", "dr-a", TEN.plusSeconds(900), "new-patient");
         book("no-schedule", "p-1", "dr-z", TEN, "new-patient");
@@ -659,6 +730,17 @@ class SchedulingTopologyTest {
 
     private void book(String bookingId, String patientId, String providerId, Instant slotStart, String type) {
         requests.pipeInput(providerId, request(bookingId, patientId, providerId, slotStart, type, null));
+    }
+
+    private void hold(String bookingId, String patientId, String providerId, Instant slotStart) {
+        BookingRequest request = request(bookingId, patientId, providerId, slotStart, "new-patient", null);
+        request.setHold(true);
+        requests.pipeInput(providerId, request);
+    }
+
+    private Object patientAppointments(String patientId) {
+        KeyValueStore<String, Object> store = driver.getKeyValueStore(SchedulingTopology.PATIENT_APPOINTMENTS_STORE);
+        return store.get(patientId);
     }
 
     private void reschedule(String bookingId, String replaces, String patientId, String providerId, Instant slotStart) {

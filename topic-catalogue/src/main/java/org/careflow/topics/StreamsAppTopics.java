@@ -51,9 +51,10 @@ public record StreamsAppTopics(String app, List<Topic<?, ?>> inputs, List<List<T
 
     /**
      * streams-masterdata reads Debezium's change topics, named by its own configuration and created with them; its
-     * provider-keyed repartition topics are sized from provider-schedules, which it writes, and meet no other input.
+     * provider-keyed repartition topics are sized from provider-schedules, which it writes, and meet no other input. It
+     * also reads the data-access audit into its searchable store, which joins nothing.
      */
-    public static final StreamsAppTopics MASTERDATA = new StreamsAppTopics("streams-masterdata", List.of(), List.of());
+    public static final StreamsAppTopics MASTERDATA = new StreamsAppTopics("streams-masterdata", List.of(Topics.AUDIT_EVENTS), List.of());
 
     private static final List<StreamsAppTopics> ALL = List.of(TRIAGE, SCHEDULING, NOTIFICATIONS, MASTERDATA);
 

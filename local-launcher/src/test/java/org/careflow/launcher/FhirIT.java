@@ -102,6 +102,17 @@ class FhirIT {
     }
 
     @Test
+    @Order(0)
+    void shouldPublishAValidCapabilityStatementOnEveryApp() {
+        for (String base : List.of(stack.ingestUrl(), stack.triageUrl(), stack.schedulingUrl(), stack.masterdataUrl())) {
+            org.hl7.fhir.r4.model.CapabilityStatement statement = FhirJson.context().newRestfulGenericClient(base + "/fhir/R4")
+                .capabilities().ofType(org.hl7.fhir.r4.model.CapabilityStatement.class).execute();
+            assertValid(statement);
+            assertThat(statement.getRestFirstRep().getResource()).as(base).isNotEmpty();
+        }
+    }
+
+    @Test
     @Order(1)
     void shouldFindBookSearchCancelAndBookAgainThroughAFhirClient() {
         IGenericClient scheduling = client(stack.schedulingUrl(), scheduler());
@@ -139,6 +150,7 @@ class FhirIT {
 
         // Read and search it
         Appointment read = patientReads.read().resource(Appointment.class).withId(appointment.getIdElement().getIdPart()).execute();
+        assertValid(scheduling.read().resource(org.hl7.fhir.r4.model.Schedule.class).withId(scheduleId).execute());
         assertValid(read);
         assertThat(read.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
         Bundle mine = patientReads.search().forResource(Appointment.class).where(new ReferenceClientParam("patient").hasId("p-fhir-1"))
@@ -189,6 +201,7 @@ class FhirIT {
             .hasSize(2).doesNotContain(secondSlot.getReferenceElement().getIdPart());
         Bundle takenWhileHeld = client(stack.ingestUrl(), patient("p-fhir-4")).operation().onType(Appointment.class).named("$book")
             .withParameter(Parameters.class, "appointment-reference", secondSlot).returnResourceType(Bundle.class).execute();
+        assertValid(takenWhileHeld);
         assertThat(((OperationOutcome) takenWhileHeld.getEntryFirstRep().getResource()).getIssueFirstRep().getDetails().getCodingFirstRep()
             .getCode()).isEqualTo("SLOT_TAKEN");
         Bundle bookedHold = holder.operation().onType(Appointment.class).named("$book")
@@ -217,6 +230,7 @@ class FhirIT {
 
         MethodOutcome created = client(stack.ingestUrl(), patient(patientId)).create().resource(response).execute();
         assertThat(created.getResponseStatusCode()).isEqualTo(202);
+        assertValid((Resource) created.getOperationOutcome());
 
         JsonNode json = Await.value("the assessment", DEADLINE, () -> HttpCalls.json(HttpCalls.sendAs(patient(patientId), "GET",
             stack.triageUrl() + "/v1/patients/" + patientId + "/triage", null).body()).path("band").isMissingNode() ? null
@@ -304,12 +318,16 @@ class FhirIT {
             Appointment decided = Await.value("the decision on " + location, DEADLINE, () -> {
                 HttpResponse<String> r = getAs(location, patient(patientId));
                 Appointment a = r.statusCode() == 200 ? FhirJson.parse(Appointment.class, r.body()) : null;
+                if (a != null) {
+                    assertValid(a);
+                }
                 return a != null && a.getStatus() != Appointment.AppointmentStatus.PENDING ? a : null;
             });
             return decided.getStatus() == Appointment.AppointmentStatus.BOOKED ? decided : null;
         }
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Bundle bundle = FhirJson.parse(Bundle.class, response.body());
+        assertValid(bundle);
         Resource resource = bundle.getEntryFirstRep().getResource();
         if (resource instanceof OperationOutcome outcome) {
             assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode()).isEqualTo("SLOT_TAKEN");
@@ -327,8 +345,10 @@ class FhirIT {
         parameters.addParameter().setName("practitioner").setValue(new StringType("Practitioner/" + provider));
         parameters.addParameter().setName("organization").setValue(new StringType("Organization/" + FACILITY));
         parameters.addParameter().setName("_count").setValue(new IntegerType(50));
-        return client.operation().onType(Appointment.class).named("$find").withParameters(parameters).useHttpGet()
+        Bundle proposed = client.operation().onType(Appointment.class).named("$find").withParameters(parameters).useHttpGet()
             .returnResourceType(Bundle.class).execute();
+        assertValid(proposed);
+        return proposed;
     }
 
     private static void assertValid(Resource resource) {

@@ -77,7 +77,8 @@ public final class BookOperation {
                 ? r.getReference().substring("Appointment/".length()) : null;
             SchedulingResources.ProposedSlot slot = id == null ? null : SchedulingResources.proposedSlot(id);
             if (slot == null) {
-                errors.add(new FieldError(parameter(APPOINTMENT_REFERENCE), "must be Appointment/{id} of an appointment $find proposed"));
+                errors.add(new FieldError(parameter(APPOINTMENT_REFERENCE), "must be Appointment/{id} of an appointment $find proposed "
+                    + "(one whose id is a digest, for ids too long to carry its slot, is booked with appointment-resource)"));
                 return null;
             }
             return errors.isEmpty() ? new Request(Kind.BOOK, null, booking("bookingId", id, patientId, slot)) : null;

@@ -38,8 +38,22 @@ public final class SchedulingResources {
     /** The logical id of {@code facilityId}'s schedule of {@code providerId}. */
     public static String scheduleId(String facilityId, String providerId) {
         String id = FhirIds.compound(facilityId, providerId);
-        // Ids too long to spell out get a digest, which names the schedule in searchsets but cannot be read back.
-        return id != null ? id : "h-x" + FhirIds.logical(FhirIds.digest(facilityId + '\u0000' + providerId));
+        return id != null ? id : digestId(facilityId, providerId);
+    }
+
+    /** The logical id of a slot: its schedule's and its start's epoch minute, or a digest when that would be too long. */
+    static String slotId(String facilityId, String providerId, Instant start) {
+        String minute = Long.toString(start.getEpochSecond() / 60);
+        String id = scheduleId(facilityId, providerId) + "." + minute;
+        return id.length() <= 64 ? id : digestId(facilityId, providerId, minute);
+    }
+
+    /**
+     * An id for careflow ids too long to spell out in one: a digest that names the resource in searchsets but cannot be
+     * read back ({@code -x} is no escape {@link FhirIds#parts} knows, so it is never taken for a spelled-out id).
+     */
+    private static String digestId(String... parts) {
+        return "h-x" + FhirIds.logical(FhirIds.digest(String.join("\u0000", parts)));
     }
 
     /** The facility and provider a schedule id names, or null. */
@@ -64,9 +78,8 @@ public final class SchedulingResources {
     /** A slot of the schedule: free, held by a booking being decided ({@code busy-tentative}) or booked ({@code busy}). */
     public static Slot slot(String facilityId, String providerId, Instant start, Instant end, Slot.SlotStatus status, List<String> types) {
         Slot slot = new Slot();
-        String schedule = scheduleId(facilityId, providerId);
-        slot.setId(schedule + "." + start.getEpochSecond() / 60);
-        slot.setSchedule(new Reference("Schedule/" + schedule));
+        slot.setId(slotId(facilityId, providerId, start));
+        slot.setSchedule(new Reference("Schedule/" + scheduleId(facilityId, providerId)));
         slot.setStatus(status);
         slot.setStart(Date.from(start));
         slot.setEnd(Date.from(end));
@@ -83,10 +96,7 @@ public final class SchedulingResources {
         a.setStart(Date.from(slot.start()));
         a.setEnd(Date.from(end));
         a.addRequestedPeriod(new Period().setStart(Date.from(requestedFrom)).setEnd(Date.from(requestedTo)));
-        String schedule = scheduleId(slot.facilityId(), slot.providerId());
-        if (schedule != null) {
-            a.addSlot(new Reference("Slot/" + schedule + "." + slot.start().getEpochSecond() / 60));
-        }
+        a.addSlot(new Reference("Slot/" + slotId(slot.facilityId(), slot.providerId(), slot.start())));
         a.addExtension(new Extension(FhirCodes.FACILITY_EXTENSION, FhirIds.facility(slot.facilityId())));
         a.addParticipant().setActor(FhirIds.practitioner(slot.providerId())).setStatus(Appointment.ParticipationStatus.NEEDSACTION);
         if (patientId != null) {
@@ -95,10 +105,14 @@ public final class SchedulingResources {
         return a;
     }
 
-    /** The id of a proposed appointment: {@code proposed.{facility}.{provider}.{epoch minute}.{type}}, or null when too long. */
+    /**
+     * The id of a proposed appointment: {@code proposed.{facility}.{provider}.{epoch minute}.{type}}; when that would be
+     * too long, a digest, which $book cannot take back (book such a slot with appointment-resource).
+     */
     public static String proposedId(ProposedSlot slot) {
-        return FhirIds.compound(PROPOSED, slot.facilityId(), slot.providerId(), Long.toString(slot.start().getEpochSecond() / 60),
-            slot.appointmentType());
+        String minute = Long.toString(slot.start().getEpochSecond() / 60);
+        String id = FhirIds.compound(PROPOSED, slot.facilityId(), slot.providerId(), minute, slot.appointmentType());
+        return id != null ? id : digestId(PROPOSED, slot.facilityId(), slot.providerId(), minute, slot.appointmentType());
     }
 
     /** The slot a proposed appointment's id names, or null when {@code id} is not one. */
@@ -142,9 +156,8 @@ public final class SchedulingResources {
         a.setCreated(Date.from(booking.getDecidedAt()));
         if (booking.getFacilityId() != null) {
             a.addExtension(new Extension(FhirCodes.FACILITY_EXTENSION, FhirIds.facility(booking.getFacilityId())));
-            String schedule = scheduleId(booking.getFacilityId(), booking.getProviderId());
-            if (schedule != null && booking.getStatus() != org.careflow.events.scheduling.BookingStatus.REJECTED) {
-                a.addSlot(new Reference("Slot/" + schedule + "." + booking.getSlotStart().getEpochSecond() / 60));
+            if (booking.getStatus() != org.careflow.events.scheduling.BookingStatus.REJECTED) {
+                a.addSlot(new Reference("Slot/" + slotId(booking.getFacilityId(), booking.getProviderId(), booking.getSlotStart())));
             }
         }
         Appointment.ParticipationStatus participation = a.getStatus() == Appointment.AppointmentStatus.BOOKED
@@ -187,10 +200,7 @@ public final class SchedulingResources {
         a.setEnd(Date.from(end));
         a.addRequestedPeriod(new Period().setStart(Date.from(start)).setEnd(Date.from(end)));
         a.addExtension(new Extension(FhirCodes.FACILITY_EXTENSION, FhirIds.facility(facilityId)));
-        String schedule = scheduleId(facilityId, providerId);
-        if (schedule != null) {
-            a.addSlot(new Reference("Slot/" + schedule + "." + start.getEpochSecond() / 60));
-        }
+        a.addSlot(new Reference("Slot/" + slotId(facilityId, providerId, start)));
         a.addParticipant().setActor(FhirIds.practitioner(providerId))
             .setStatus(booked ? Appointment.ParticipationStatus.ACCEPTED : Appointment.ParticipationStatus.TENTATIVE);
         return a;

@@ -37,6 +37,20 @@ class SchedulingResourcesTest {
     }
 
     @Test
+    void shouldGiveValidIdsToSlotsAndProposedAppointmentsOfIdsTooLongToSpellOut() {
+        String facility = "f".repeat(30);
+        String provider = "p".repeat(30);
+        Slot slot = SchedulingResources.slot(facility, provider, NINE, NINE.plusSeconds(1800), Slot.SlotStatus.FREE, List.of("follow-up"));
+        SchedulingResources.ProposedSlot proposed = new SchedulingResources.ProposedSlot(facility, provider, NINE, "follow-up");
+
+        assertThat(slot.getIdElement().getIdPart()).matches(FhirIds.LOGICAL_ID);
+        assertThat(FhirResources.errors(slot)).isEmpty();
+        assertThat(SchedulingResources.proposedId(proposed)).matches(FhirIds.LOGICAL_ID);
+        assertThat(SchedulingResources.proposedSlot(SchedulingResources.proposedId(proposed))).isNull();
+        assertThat(FhirResources.errors(SchedulingResources.proposed(proposed, NINE.plusSeconds(1800), null, NINE, NINE.plusSeconds(3600)))).isEmpty();
+    }
+
+    @Test
     void shouldTakeBackTheSlotAProposedAppointmentStandsFor() {
         SchedulingResources.ProposedSlot slot = new SchedulingResources.ProposedSlot("f-1", "dr_1", NINE, "follow-up");
 

@@ -10,7 +10,6 @@ import org.careflow.fhir.search.Searchsets;
 import org.careflow.http.FhirOutcomes;
 import org.careflow.http.ProblemException;
 import org.careflow.http.RenderedBody;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 /** How careflow's FHIR routes read a request and answer it; errors become OperationOutcomes in {@link FhirOutcomes}. */
@@ -57,9 +56,4 @@ public final class FhirHttp {
         ctx.status(status).contentType(FhirOutcomes.CONTENT_TYPE).result(FhirJson.encode(resource));
     }
 
-    /** An empty searchset page (a search nobody's data can match). */
-    public static RenderedBody empty(Context ctx, String type, SearchRequest request) {
-        Bundle bundle = Searchsets.page(base(ctx), type, List.of(), request, ctx.queryParamMap());
-        return rendered(bundle);
-    }
 }

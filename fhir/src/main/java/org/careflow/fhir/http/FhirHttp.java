@@ -55,5 +55,4 @@ public final class FhirHttp {
     public static void respond(Context ctx, int status, Resource resource) {
         ctx.status(status).contentType(FhirOutcomes.CONTENT_TYPE).result(FhirJson.encode(resource));
     }
-
 }
